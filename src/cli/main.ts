@@ -1,0 +1,167 @@
+// `seqlab`: the command line on the same engine the extension uses.
+// Exit codes: 0 success · 1 training failed (diverged, internal error) · 2 bad usage or invalid config ·
+// 3 data error · 4 run not found · 130 cancelled with Ctrl-C.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { enableRelaxedSimd } from '../trainer/backends/wasm/wasmFlags';
+import { formatProblem, parseConfig } from '../shared/configValidation';
+import { SEQLAB_VERSION } from '../runs/runWriter';
+import { TrainError } from '../trainer/errors';
+import { train } from '../trainer/training';
+import { ProgressView } from './progressView';
+import { printRun, printRuns, sampleFromRun } from './runCommands';
+
+enableRelaxedSimd();
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, data: 3, notFound: 4, cancelled: 130 } as const;
+
+const positiveInt = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+};
+const nonNegativeNumber = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number ≥ 0');
+  return n;
+};
+
+const program = new Command('seqlab')
+  .version(SEQLAB_VERSION)
+  .description('Train RNN, LSTM and GRU models and look inside them.')
+  .showHelpAfterError()
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage));
+
+const runsDirOption = ['--runs-dir <dir>', 'where runs are stored', path.join('.seqlab', 'runs')] as const;
+
+program
+  .command('train')
+  .description('train the experiment of a *.seqlab.json config')
+  .argument('<config>', 'path of the experiment config')
+  .option('--backend <backend>', 'wasm | tfjs | auto (default: the config\'s)')
+  .option('--max-steps <n>', 'stop after this many optimizer steps', positiveInt)
+  .option('--cell <cell>', 'override the config\'s cell: rnn | lstm | gru')
+  .option('--threads <n>', 'worker threads for the wasm backend (default: all cores)', positiveInt)
+  .option('--resume <run>', 'continue an interrupted run from its last checkpoint')
+  .option(...runsDirOption)
+  .option('--json', 'print one JSON line per event instead of a progress bar')
+  .action(async (config: string, o: { backend?: string; maxSteps?: number; cell?: string; threads?: number; resume?: string; runsDir: string; json?: boolean }) => {
+    if (o.backend && !['wasm', 'tfjs', 'auto'].includes(o.backend)) fail(EXIT.usage, `--backend must be wasm, tfjs or auto (got '${o.backend}')`);
+    if (o.cell && !['rnn', 'lstm', 'gru'].includes(o.cell)) fail(EXIT.usage, `--cell must be rnn, lstm or gru (got '${o.cell}')`);
+    let stop = false;
+    let interrupts = 0;
+    process.on('SIGINT', () => {
+      interrupts++;
+      if (interrupts > 1) process.exit(EXIT.cancelled);
+      stop = true;
+      process.stderr.write('\nStopping after this step… (Ctrl-C again to quit at once)\n');
+    });
+    process.on('SIGTERM', () => (stop = true));
+    const view = new ProgressView(Boolean(o.json) || !process.stderr.isTTY);
+    try {
+      const outcome = await train(
+        {
+          configPath: config,
+          runsDir: path.resolve(o.runsDir),
+          ...(o.backend && { backend: o.backend as 'wasm' | 'tfjs' | 'auto' }),
+          ...(o.maxSteps && { maxSteps: o.maxSteps }),
+          ...(o.cell && { cell: o.cell as 'rnn' | 'lstm' | 'gru' }),
+          ...(o.threads && { threads: o.threads }),
+          ...(o.resume && { resumeRunId: path.basename(o.resume) }),
+        },
+        view.sink(Boolean(o.json)),
+        () => stop,
+      );
+      view.stop();
+      if (outcome.kind === 'cancelled') {
+        process.stdout.write(`Cancelled at step ${outcome.step}. Run folder: ${outcome.runDir}\n`);
+        process.exit(EXIT.cancelled);
+      }
+      const best = outcome.bestValidationLoss !== undefined ? `, best validation loss ${outcome.bestValidationLoss.toFixed(4)}` : '';
+      process.stdout.write(`Finished ${outcome.step} steps in ${outcome.seconds.toFixed(1)} s${best}.\nRun folder: ${outcome.runDir}\n`);
+    } catch (e) {
+      view.stop();
+      if (e instanceof TrainError) fail(e.kind === 'config' ? EXIT.usage : e.kind === 'data' ? EXIT.data : EXIT.failed, e.message);
+      throw e;
+    }
+  });
+
+program
+  .command('validate')
+  .description('check a config against the schema and print its problems as file:line:col: message')
+  .argument('<config...>', 'config files')
+  .action((configs: string[]) => {
+    let bad = 0;
+    for (const file of configs) {
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (e) {
+        process.stderr.write(`${file}: cannot read (${(e as NodeJS.ErrnoException).code})\n`);
+        bad++;
+        continue;
+      }
+      const { problems } = parseConfig(text, file);
+      for (const p of problems) process.stderr.write(formatProblem(file, p) + '\n');
+      if (problems.some((p) => p.severity === 'error')) bad++;
+      else process.stdout.write(`${file}: ok\n`);
+    }
+    process.exit(bad > 0 ? EXIT.usage : EXIT.ok);
+  });
+
+program
+  .command('runs')
+  .description('list runs, newest first')
+  .option(...runsDirOption)
+  .option('--json', 'print JSON')
+  .action((o: { runsDir: string; json?: boolean }) => printRuns(path.resolve(o.runsDir), Boolean(o.json)));
+
+program
+  .command('show')
+  .description('show one run: status, timings, losses, samples')
+  .argument('<run>', 'run id (or a unique part of it) or run folder')
+  .option(...runsDirOption)
+  .option('--json', 'print JSON')
+  .action((run: string, o: { runsDir: string; json?: boolean }) => guard(() => printRun(path.resolve(o.runsDir), run, Boolean(o.json))));
+
+program
+  .command('sample')
+  .description('generate text from a trained text model')
+  .argument('<run>', 'run id (or a unique part of it) or run folder')
+  .option('--prime <text>', 'text to start from', '\n')
+  .option('--length <n>', 'tokens to generate', positiveInt, 300)
+  .option('--temperature <t>', 'sampling temperature (0 = greedy)', nonNegativeNumber, 0.8)
+  .option('--seed <n>', 'random seed', positiveInt)
+  .option(...runsDirOption)
+  .action(async (run: string, o: { runsDir: string; prime: string; length: number; temperature: number; seed?: number }) => {
+    await guardAsync(() => sampleFromRun(path.resolve(o.runsDir), run, o));
+  });
+
+function fail(code: number, message: string): never {
+  process.stderr.write(message.endsWith('\n') ? message : message + '\n');
+  process.exit(code);
+}
+
+function guard(f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    fail(EXIT.notFound, e instanceof Error ? e.message : String(e));
+  }
+}
+
+async function guardAsync(f: () => Promise<void>): Promise<void> {
+  try {
+    await f();
+  } catch (e) {
+    if (e instanceof TrainError) fail(e.kind === 'data' ? EXIT.data : EXIT.failed, e.message);
+    fail(EXIT.notFound, e instanceof Error ? e.message : String(e));
+  }
+}
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  process.stderr.write(`seqlab: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exit(EXIT.failed);
+});

@@ -1,0 +1,132 @@
+// The experiment config (`*.seqlab.json`) after validation and defaults.
+// schemas/seqlab.schema.json is the source of truth for what a user may write; this type mirrors it
+// and a unit test keeps the two in step (every property here exists in the schema and vice versa).
+
+export type CellKind = 'rnn' | 'lstm' | 'gru';
+export const CELL_KINDS: readonly CellKind[] = ['rnn', 'lstm', 'gru'];
+
+export type BackendKind = 'wasm' | 'tfjs' | 'auto';
+export type OptimizerKind = 'adam' | 'rmsprop' | 'sgd';
+
+export interface TextDataConfig {
+  kind: 'text';
+  /** Path of the corpus, relative to the config file. */
+  path: string;
+  /** `char` (default) or `word` tokens. */
+  level: 'char' | 'word';
+  /** Only for word level: lower-case before splitting. */
+  lowercase: boolean;
+}
+
+export type MissingPolicy = 'error' | 'drop' | 'ffill';
+
+export interface CsvDataConfig {
+  kind: 'csv';
+  path: string;
+  /** Feature columns by header name; empty means every numeric column that is not a date column. */
+  features: string[];
+  /** Target columns by header name (predicted `horizon` steps after the window). */
+  targets: string[];
+  /** Columns holding dates: ignored as features (`ignore`) or parsed to day-of-year sin/cos features (`parse`). */
+  dateColumns: string[];
+  dateHandling: 'ignore' | 'parse';
+  /** Timesteps of input per example. */
+  lookback: number;
+  /** Steps ahead of the window's last row that the target is taken from (1 = next row). */
+  horizon: number;
+  missing: MissingPolicy;
+  delimiter: string;
+}
+
+export type SyntheticTask = 'adding' | 'copy' | 'temporal-order' | 'reber' | 'sine' | 'mackey-glass';
+export const SYNTHETIC_TASKS: readonly SyntheticTask[] = ['adding', 'copy', 'temporal-order', 'reber', 'sine', 'mackey-glass'];
+
+export interface SyntheticDataConfig {
+  kind: 'synthetic';
+  task: SyntheticTask;
+  /** Sequence length T of generated examples (for `copy`: the delay; sequences are T + 20 long). */
+  length: number;
+  /** Number of training examples generated (validation examples: `validationSplit` of this, fresh draws). */
+  samples: number;
+  /** Seed of the generator (independent of the training seed). */
+  seed: number;
+}
+
+export type DataConfig = TextDataConfig | CsvDataConfig | SyntheticDataConfig;
+
+export interface ModelConfig {
+  cell: CellKind;
+  hiddenSize: number;
+  layers: number;
+  /** Embedding size for token inputs (text, copy, reber). Ignored for numeric inputs. */
+  embeddingSize: number;
+  /** Dropout rate between stacked recurrent layers (inverted dropout, training only). */
+  dropout: number;
+  /** LSTM forget-gate bias at initialisation (Jozefowicz et al. 2015 recommend 1). */
+  forgetBias: number;
+  /** Scale the recurrent matrix of each layer to this spectral radius at init (0 = plain orthogonal). */
+  recurrentSpectralRadius: number;
+}
+
+export interface ClippingConfig {
+  /** Rescale all gradients together when their global L2 norm exceeds this (Pascanu et al. 2013); 0 = off. */
+  globalNorm: number;
+  /** Clamp every gradient element to [-value, value] (char-rnn's ±5); 0 = off. */
+  value: number;
+}
+
+export interface TrainingConfig {
+  /** Passes over the training data; with `maxSteps` set, whichever ends first. */
+  epochs: number;
+  /** Upper bound on optimizer steps; 0 = no bound. */
+  maxSteps: number;
+  batchSize: number;
+  /** Truncated-BPTT window for text (tokens per training sequence). Sequence data uses its own length. */
+  sequenceLength: number;
+  optimizer: OptimizerKind;
+  learningRate: number;
+  /** SGD momentum (0 = plain SGD); ignored by Adam and RMSprop. */
+  momentum: number;
+  clipping: ClippingConfig;
+  seed: number;
+  /** Evaluate on the validation split every N steps. */
+  validateEvery: number;
+  /** Write a checkpoint (weights + optimizer state) every N steps; 0 = only at the end. */
+  checkpointEvery: number;
+  backend: BackendKind;
+  /** Worker threads for the wasm backend; 0 = os.availableParallelism(). */
+  threads: number;
+}
+
+export interface ProbeConfig {
+  /** Text prompt used as the probe sequence (text data). */
+  text?: string;
+  /** Index of the validation example used as the probe (sequence data). */
+  validationIndex?: number;
+}
+
+export interface DiagnosticsConfig {
+  enabled: boolean;
+  /** Take a diagnostics snapshot every N steps. */
+  every: number;
+  probe: ProbeConfig;
+  hiddenStates: boolean;
+  gates: boolean;
+  gradients: boolean;
+  weightNorms: boolean;
+  /** Temperatures for text samples written at each evaluation. */
+  sampleTemperatures: number[];
+  sampleLength: number;
+}
+
+export interface ExperimentConfig {
+  name: string;
+  data: DataConfig;
+  /** Fraction of data held out for validation (the tail of a text or series; fresh draws for synthetic). */
+  validationSplit: number;
+  model: ModelConfig;
+  training: TrainingConfig;
+  diagnostics: DiagnosticsConfig;
+  /** Train the same experiment once per cell listed. */
+  compare?: CellKind[];
+}

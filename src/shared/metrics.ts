@@ -1,0 +1,91 @@
+// Metric records: one JSON object per line in a run's metrics.jsonl, and the payload of the trainer's
+// `metrics` messages. The same types feed the CLI, the tree and the dashboards.
+
+import type { CellKind } from './config';
+
+/** Every optimizer step. */
+export interface StepRecord {
+  kind: 'step';
+  step: number;
+  epoch: number;
+  /** Seconds since the run started. */
+  time: number;
+  loss: number;
+  /** Global L2 norm of all gradients before clipping. */
+  gradNorm: number;
+  clipped: boolean;
+  learningRate: number;
+}
+
+/** Every validation pass. */
+export interface EvalRecord {
+  kind: 'eval';
+  step: number;
+  epoch: number;
+  time: number;
+  loss: number;
+  /** Fraction of correct predictions, where the task is a classification. */
+  accuracy?: number;
+  /** Task-specific score, e.g. adding problem: fraction with |err| < 0.04. */
+  solved?: number;
+  /** Root mean squared error in the data's own units (series). */
+  rmse?: number;
+}
+
+/** Text samples at an evaluation. */
+export interface SampleRecord {
+  kind: 'sample';
+  step: number;
+  temperature: number;
+  prime: string;
+  text: string;
+}
+
+export type MetricRecord = StepRecord | EvalRecord | SampleRecord;
+
+/** Reference line a chart draws for the task (a model that learnt nothing scores this). */
+export interface Baseline {
+  value: number;
+  metric: 'mse' | 'xent' | 'accuracy';
+  label: string;
+}
+
+/** What is known about a run when it starts; stored in meta.json and sent in `started`. */
+export interface RunInfo {
+  id: string;
+  name: string;
+  configPath: string;
+  cell: CellKind;
+  backend: string;
+  /** Kernel variant or device, e.g. 'wasm relaxed-simd, 2 threads'. */
+  device: string;
+  seed: number;
+  paramCount: number;
+  totalSteps: number;
+  dataSummary: string;
+  task: string;
+  baseline?: Baseline;
+  /** Probe tokens (for heatmap axes), when diagnostics are on. */
+  probeTokens?: string[];
+  /** Names of the LSTM/GRU gates in the order diagnostics store them. */
+  gateNames: string[];
+}
+
+/** Index entry of one diagnostics snapshot; the arrays live in diagnostics.bin (see runs/diagnosticsFile.ts). */
+export interface DiagnosticsIndexEntry {
+  step: number;
+  /** Byte offset and float count of each named array in diagnostics.bin. */
+  arrays: Record<string, { offset: number; length: number; shape: number[] }>;
+  /** Per-parameter L2 norms of weights and gradients. */
+  weightNorms?: Record<string, number>;
+  gradNorms?: Record<string, number>;
+}
+
+/** Arrays of one snapshot, in memory. Names: `l{layer}.h` [T,H], `l{layer}.c`, `l{layer}.gates` [T,G*H],
+ *  `l{layer}.dh` [T] (‖∂L/∂h_t‖), `l{layer}.dhLast` [T] (‖∂L_T/∂h_t‖), `l{layer}.dc` [T]. */
+export interface DiagnosticsSnapshot {
+  step: number;
+  arrays: Record<string, { data: Float32Array; shape: number[] }>;
+  weightNorms?: Record<string, number>;
+  gradNorms?: Record<string, number>;
+}

@@ -1,0 +1,70 @@
+// What a backend needs to know to build a network, and the flat parameter layout every backend shares.
+// The layout follows Keras, so weights and reference fixtures from TensorFlow map one to one:
+//   embedding  E  [vocab, embed]                         (token input only)
+//   per layer  Wx [in, G*H]   Wh [H, G*H]   b [G*H]      (GRU adds bh [G*H], Keras reset_after bias row 2)
+//   head       Wy [H, out]    by [out]
+// Gate order: LSTM i, f, g(c), o (Keras); GRU z, r, n (Keras reset_after=True); RNN a single tanh block.
+// All matrices row-major f32.
+
+import type { CellKind } from './config';
+
+export type InputKind = 'tokens' | 'dense';
+/** `every`: a prediction at every timestep; `last`: one prediction after the last timestep. */
+export type HeadKind = 'every' | 'last';
+/** `xent`: softmax cross-entropy over `outputSize` classes; `mse`: mean squared error on `outputSize` values. */
+export type LossKind = 'xent' | 'mse';
+
+export interface ModelSpec {
+  cell: CellKind;
+  input: InputKind;
+  /** Vocabulary size (tokens) or number of input features (dense). */
+  inputSize: number;
+  /** Embedding size; used only when input is `tokens`. */
+  embedSize: number;
+  hiddenSize: number;
+  layers: number;
+  outputSize: number;
+  head: HeadKind;
+  loss: LossKind;
+  dropout: number;
+}
+
+export const gatesOf = (cell: CellKind): number => (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1);
+
+export interface ParamTensor {
+  name: string; // 'embedding', 'l0.Wx', 'l0.Wh', 'l0.b', 'l0.bh', 'head.Wy', 'head.by'
+  shape: number[];
+  offset: number; // in floats, into the flat parameter vector
+  size: number;
+}
+
+export function paramLayout(spec: ModelSpec): ParamTensor[] {
+  const G = gatesOf(spec.cell), H = spec.hiddenSize, GH = G * H;
+  const out: ParamTensor[] = [];
+  let offset = 0;
+  const add = (name: string, shape: number[]) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    out.push({ name, shape, offset, size });
+    offset += size;
+  };
+  let inSize = spec.inputSize;
+  if (spec.input === 'tokens') {
+    add('embedding', [spec.inputSize, spec.embedSize]);
+    inSize = spec.embedSize;
+  }
+  for (let l = 0; l < spec.layers; l++) {
+    add(`l${l}.Wx`, [l === 0 ? inSize : H, GH]);
+    add(`l${l}.Wh`, [H, GH]);
+    add(`l${l}.b`, [GH]);
+    if (spec.cell === 'gru') add(`l${l}.bh`, [GH]);
+  }
+  add('head.Wy', [H, spec.outputSize]);
+  add('head.by', [spec.outputSize]);
+  return out;
+}
+
+export const paramCount = (spec: ModelSpec): number => {
+  const layout = paramLayout(spec);
+  const last = layout[layout.length - 1];
+  return last.offset + last.size;
+};

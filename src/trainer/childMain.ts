@@ -1,0 +1,79 @@
+// Entry of dist/trainer.js when the extension forks it: speaks the typed protocol over IPC.
+// The host sends `train`; we answer `ready`, `started`, throttled `metrics`, `diagnostics`,
+// `checkpoint`, and one of `finished` / `failed` / `cancelled`. A `stop` message or SIGTERM stops
+// after the current step; if the parent goes away we stop too (no orphans).
+
+import { assertNever, type HostToTrainer, type TrainerToHost } from '../shared/protocol';
+import { SEQLAB_VERSION } from '../runs/runWriter';
+import { TrainError } from './errors';
+import { train } from './training';
+import { enableRelaxedSimd } from './backends/wasm/wasmFlags';
+
+/** After a stop request, exit at the latest this long after, even if a step is still running. */
+const STOP_DEADLINE_MS = 2000;
+
+enableRelaxedSimd();
+
+const send = (m: TrainerToHost): void => {
+  if (process.connected) process.send!(m);
+};
+
+let stopRequested = false;
+const requestStop = () => {
+  if (stopRequested) return;
+  stopRequested = true;
+  setTimeout(() => process.exit(143), STOP_DEADLINE_MS).unref();
+};
+
+async function run(message: HostToTrainer & { type: 'train' }): Promise<void> {
+  try {
+    const outcome = await train(
+      message.request,
+      {
+        started: (run, runDir) => send({ type: 'started', run, runDir }),
+        metrics: (records) => send({ type: 'metrics', records }),
+        diagnostics: (snapshot) => send({ type: 'diagnostics', snapshot }),
+        checkpoint: (step, path) => send({ type: 'checkpoint', step, path }),
+      },
+      () => stopRequested,
+    );
+    if (outcome.kind === 'finished') {
+      const done: TrainerToHost = { type: 'finished', step: outcome.step, seconds: outcome.seconds };
+      if (outcome.bestValidationLoss !== undefined) done.bestValidationLoss = outcome.bestValidationLoss;
+      send(done);
+    } else {
+      send({ type: 'cancelled', step: outcome.step });
+    }
+  } catch (e) {
+    const err = e instanceof TrainError ? e : new TrainError('internal', e instanceof Error ? e.stack ?? e.message : String(e));
+    process.stderr.write(err.message + '\n');
+    const failed: TrainerToHost = { type: 'failed', kind: err.kind, message: err.message };
+    if (err.step !== undefined) failed.step = err.step;
+    send(failed);
+    process.exitCode = 1;
+  } finally {
+    process.disconnect?.();
+  }
+}
+
+if (!process.send) {
+  process.stderr.write('dist/trainer.js is started by the SeqLab extension over IPC. From a terminal, use: seqlab train <config>\n');
+  process.exit(2);
+}
+
+process.on('SIGTERM', requestStop);
+process.on('SIGINT', requestStop);
+process.on('disconnect', requestStop);
+process.on('message', (m: HostToTrainer) => {
+  switch (m.type) {
+    case 'train':
+      void run(m);
+      break;
+    case 'stop':
+      requestStop();
+      break;
+    default:
+      assertNever(m);
+  }
+});
+send({ type: 'ready', pid: process.pid, version: SEQLAB_VERSION });

@@ -1,0 +1,38 @@
+// The data layer's entry point: `loadDataset` turns the `data` section of an experiment config into a
+// `Dataset` (the interface and batch layout are documented in dataset.ts). Every problem with the
+// user's file or data config is thrown as a DataError (dataError.ts).
+
+import type { DataConfig } from '../../shared/config';
+import { loadCsvDataset } from './csv';
+import { loadSyntheticDataset } from './synthetic';
+import { loadTextDataset } from './text';
+import type { Dataset } from './dataset';
+
+export interface LoadOptions {
+  /** Folder of the config file; data paths are relative to it. */
+  configDir: string;
+  validationSplit: number;
+  /** training.sequenceLength: the window of text data (CSV uses data.lookback, synthetic data.length). */
+  sequenceLength: number;
+  /** The training seed. Unused: loading is deterministic and synthetic data has its own data.seed. */
+  seed?: number;
+}
+
+export function loadDataset(data: DataConfig, opts: LoadOptions): Dataset {
+  switch (data.kind) {
+    case 'text': return loadTextDataset(data, opts);
+    case 'csv': return loadCsvDataset(data, opts);
+    case 'synthetic': return loadSyntheticDataset(data, opts);
+    default: {
+      const unknown: never = data;
+      throw new Error(`unknown data kind ${(unknown as { kind: string }).kind}`);
+    }
+  }
+}
+
+export { DataError, type DataErrorLocation } from './dataError';
+export { MAX_DATA_FILE_BYTES } from './dataFile';
+export type { Baseline, Batch, Dataset, Split } from './dataset';
+export { type TextDataset, UNK, UNK_ID } from './text';
+export type { CsvDataset } from './csv';
+export { ADDING_TOLERANCE, solved, type SyntheticDataset } from './synthetic';

@@ -1,0 +1,212 @@
+// Text corpora for next-token prediction, after karpathy's char-rnn / min-char-rnn: the corpus is one
+// token stream; the first (1 − validationSplit) of it trains, the tail validates.
+//
+// Tokens: by default Unicode code points (not UTF-16 units, so an emoji is one token). Word level
+// splits into runs of letters, marks and digits (keeping inner apostrophes: "don't") and makes every
+// other non-space character a token of its own; whitespace, newlines included, is dropped.
+// Line endings are normalised to "\n" first, so a Windows file has no "\r" token.
+//
+// Vocabulary: `<unk>` is always id 0 (so `encode` can map an unseen prompt character to something
+// even when the validation tail holds none), followed by the tokens of the training part only,
+// sorted by code point (char) or by string order (word). Validation tokens outside it become `<unk>`.
+//
+// Examples: windows x = tok[s, s+T), y = tok[s+1, s+T+1) with s = i·T, entirely inside their split.
+
+import { basename } from 'node:path';
+import type { TextDataConfig } from '../../shared/config';
+import { readDataFile } from './dataFile';
+import { DataError } from './dataError';
+import { allocateBatch, checkIndex, checkValidationSplit, checkWholeNumber, formatCount, type Dataset, type Split } from './dataset';
+
+export const UNK = '<unk>';
+export const UNK_ID = 0;
+
+export interface TextDataset extends Dataset {
+  kind: 'text';
+  task: 'text';
+  input: 'tokens';
+  level: 'char' | 'word';
+  vocabulary: string[];
+  /** Tokens in the training part and in the validation tail. */
+  trainTokens: number;
+  validationTokens: number;
+  /** Validation tokens that were not in the training vocabulary (mapped to `<unk>`). */
+  unknownValidationTokens: number;
+  decode(ids: ArrayLike<number>): string;
+  encode(text: string): Int32Array;
+  batch(split: Split, indices: ArrayLike<number>): { x: Int32Array; y: Int32Array };
+}
+
+export interface TextOptions {
+  configDir: string;
+  validationSplit: number;
+  sequenceLength: number;
+}
+
+export function loadTextDataset(data: TextDataConfig, opts: TextOptions): TextDataset {
+  const { file, text } = readDataFile(data.path, opts.configDir);
+  return textDataset(text, data, opts, file);
+}
+
+/** The dataset of a corpus already in memory; `file` only names it in errors and describe(). */
+export function textDataset(
+  corpus: string,
+  data: Pick<TextDataConfig, 'level' | 'lowercase'>,
+  opts: Pick<TextOptions, 'validationSplit' | 'sequenceLength'>,
+  file?: string,
+): TextDataset {
+  const T = opts.sequenceLength;
+  const split = opts.validationSplit;
+  checkWholeNumber(T, 1, 'training.sequenceLength');
+  checkValidationSplit(split);
+  const level = data.level;
+  const unit = level === 'char' ? 'characters' : 'words';
+
+  // Raw tokens: code points (char) or strings (word); mapped to ids once the vocabulary is known.
+  const raw = level === 'char' ? codePoints(normaliseNewlines(corpus)) : tokenizeWords(corpus, data.lowercase);
+  const n = raw.length;
+  const nTrain = Math.floor(n * (1 - split));
+  const nValidation = n - nTrain;
+  const fits = (count: number) => {
+    const train = Math.floor(count * (1 - split));
+    return train >= T + 1 && (split === 0 || count - train >= T + 1);
+  };
+  if (n === 0) {
+    throw new DataError(`the corpus holds no ${unit}`, `Put text in it: at least ${minimumTokens(T, split, fits)} ${unit} for sequenceLength ${T}`, { file, field: 'data.path' });
+  }
+  if (!fits(n)) {
+    const needed = minimumTokens(T, split, fits);
+    const short = nTrain < T + 1 ? 'training part' : 'validation tail';
+    throw new DataError(
+      `the corpus has ${formatCount(n)} ${unit}; with sequenceLength ${T} and validationSplit ${split} it needs at least ${formatCount(needed)} (the ${short} must hold one window of ${T + 1})`,
+      `Use a longer text or lower training.sequenceLength${short === 'validation tail' ? ', or raise validationSplit' : ''}`,
+      { file, field: 'training.sequenceLength' },
+    );
+  }
+
+  // Vocabulary of the training part, `<unk>` first.
+  const ids = new Int32Array(n);
+  let vocabulary: string[];
+  let unknown = 0;
+  if (level === 'char') {
+    const cps = raw as Int32Array;
+    const seen = new Set<number>();
+    for (let i = 0; i < nTrain; i++) seen.add(cps[i]);
+    const sorted = [...seen].sort((a, b) => a - b);
+    const idOf = new Map<number, number>(sorted.map((cp, k) => [cp, k + 1]));
+    vocabulary = [UNK, ...sorted.map((cp) => String.fromCodePoint(cp))];
+    for (let i = 0; i < n; i++) {
+      const id = idOf.get(cps[i]);
+      if (id === undefined) unknown++;
+      ids[i] = id ?? UNK_ID;
+    }
+  } else {
+    const words = raw as string[];
+    const sorted = [...new Set(words.slice(0, nTrain))].sort();
+    const idOf = new Map<string, number>(sorted.map((w, k) => [w, k + 1]));
+    vocabulary = [UNK, ...sorted];
+    for (let i = 0; i < n; i++) {
+      const id = idOf.get(words[i]);
+      if (id === undefined) unknown++;
+      ids[i] = id ?? UNK_ID;
+    }
+  }
+  const V = vocabulary.length;
+  const tokenId = new Map(vocabulary.map((token, id) => [token, id]));
+
+  const trainSize = Math.floor((nTrain - 1) / T);
+  const validationSize = split === 0 ? 0 : Math.floor((nValidation - 1) / T);
+
+  // Reference: a unigram model (token frequencies of the training part, add-one smoothed), no context.
+  const counts = new Float64Array(V);
+  for (let i = 0; i < nTrain; i++) counts[ids[i]]++;
+  const [from, to] = split === 0 ? [1, nTrain] : [nTrain + 1, n];
+  let unigram = 0;
+  for (let i = from; i < to; i++) unigram -= Math.log((counts[ids[i]] + 1) / (nTrain + V));
+  unigram /= to - from;
+
+  const shape = { input: 'tokens', inputSize: V, outputSize: V, head: 'every', loss: 'xent', steps: T } as const;
+  const name = file !== undefined ? basename(file) : 'text';
+  return {
+    kind: 'text',
+    task: 'text',
+    ...shape,
+    level,
+    trainSize,
+    validationSize,
+    vocabulary,
+    trainTokens: nTrain,
+    validationTokens: nValidation,
+    unknownValidationTokens: unknown,
+    baseline: { value: unigram, metric: 'xent', label: 'unigram (token frequencies, no context)' },
+    batch(which: Split, indices: ArrayLike<number>) {
+      const size = which === 'train' ? trainSize : validationSize;
+      const offset = which === 'train' ? 0 : nTrain;
+      const out = allocateBatch(shape, indices.length);
+      const x = out.x as Int32Array, y = out.y as Int32Array;
+      for (let b = 0; b < indices.length; b++) {
+        checkIndex(indices[b], size, which);
+        const start = offset + indices[b] * T;
+        x.set(ids.subarray(start, start + T), b * T);
+        y.set(ids.subarray(start + 1, start + T + 1), b * T);
+      }
+      return { x, y };
+    },
+    decode(tokenIds: ArrayLike<number>) {
+      const parts = Array.from(tokenIds, (id) => (id === UNK_ID && level === 'char' ? '\uFFFD' : (vocabulary[id] ?? '\uFFFD')));
+      return level === 'char' ? parts.join('') : joinWords(parts);
+    },
+    encode(prompt: string) {
+      const tokens = level === 'char'
+        ? Array.from(normaliseNewlines(prompt))
+        : tokenizeWords(prompt, data.lowercase);
+      return Int32Array.from(tokens, (t) => tokenId.get(t) ?? UNK_ID);
+    },
+    describe() {
+      const u = level === 'char' ? 'chars' : 'words';
+      const unk = unknown > 0 ? ` (${formatCount(unknown)} unseen → <unk>)` : '';
+      return `${name}: ${formatCount(n)} ${u}, vocab ${formatCount(V)} incl. <unk>, ` +
+        `${formatCount(nTrain)} train / ${formatCount(nValidation)} validation${unk}; ` +
+        `${formatCount(trainSize)} train / ${formatCount(validationSize)} validation windows of ${T}`;
+    },
+  };
+}
+
+/** Word-level tokens: letter/digit runs (inner apostrophes kept) and single punctuation characters. */
+export function tokenizeWords(text: string, lowercase: boolean): string[] {
+  const source = lowercase ? text.toLowerCase() : text;
+  return source.match(/[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{M}\p{N}]/gu) ?? [];
+}
+
+/** Joins word tokens for display: a space between words, none before closing or after opening punctuation. */
+function joinWords(tokens: string[]): string {
+  let out = '';
+  let glue = false;
+  for (const t of tokens) {
+    if (out !== '' && !glue && !/^[.,;:!?%)\]}»”’]$/.test(t)) out += ' ';
+    out += t;
+    glue = /^[(\[{«“]$/.test(t);
+  }
+  return out;
+}
+
+const normaliseNewlines = (s: string): string => s.replace(/\r\n?/g, '\n');
+
+function codePoints(s: string): Int32Array {
+  const out = new Int32Array(s.length);
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const cp = s.codePointAt(i)!;
+    out[n++] = cp;
+    if (cp > 0xffff) i++;
+  }
+  return out.subarray(0, n);
+}
+
+/** Smallest corpus length for which `fits` holds (fits is monotone up to floor effects). */
+function minimumTokens(T: number, split: number, fits: (n: number) => boolean): number {
+  let n = Math.ceil(Math.max((T + 1) / (1 - split), split > 0 ? (T + 1) / split : 0));
+  while (!fits(n)) n++;
+  while (n > 1 && fits(n - 1)) n--;
+  return n;
+}

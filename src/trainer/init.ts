@@ -1,0 +1,59 @@
+// Initial weights, as Keras initialises the same layers: Glorot-uniform input and output kernels,
+// orthogonal recurrent kernels (one orthogonal H×H block per gate), zero biases, LSTM forget-gate
+// bias `forgetBias` (Keras unit_forget_bias), embeddings U(-0.05, 0.05). A recurrent spectral radius r > 0
+// scales each orthogonal block (all its eigenvalues have modulus 1) to radius r: the knob that makes a
+// tanh RNN's gradients vanish (r < 1) or explode (r > 1) on purpose.
+
+import { gatesOf, type ModelSpec, paramLayout } from './model';
+import type { Rng } from './rng';
+
+export interface InitOptions {
+  forgetBias: number;
+  recurrentSpectralRadius: number;
+}
+
+export function initParams(spec: ModelSpec, rng: Rng, opts: InitOptions): Float32Array {
+  const layout = paramLayout(spec);
+  const total = layout[layout.length - 1].offset + layout[layout.length - 1].size;
+  const p = new Float32Array(total);
+  const H = spec.hiddenSize, G = gatesOf(spec.cell);
+  for (const t of layout) {
+    const view = p.subarray(t.offset, t.offset + t.size);
+    const kind = t.name.split('.').pop();
+    if (t.name === 'embedding') {
+      for (let i = 0; i < view.length; i++) view[i] = rng.uniform(-0.05, 0.05);
+    } else if (kind === 'Wx' || kind === 'Wy') {
+      const [fanIn, fanOut] = t.shape;
+      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      for (let i = 0; i < view.length; i++) view[i] = rng.uniform(-limit, limit);
+    } else if (kind === 'Wh') {
+      const scale = opts.recurrentSpectralRadius > 0 ? opts.recurrentSpectralRadius : 1;
+      for (let g = 0; g < G; g++) {
+        const q = orthogonal(H, rng);
+        for (let r = 0; r < H; r++) for (let c = 0; c < H; c++) view[r * G * H + g * H + c] = q[r * H + c] * scale;
+      }
+    } else if (kind === 'b' && spec.cell === 'lstm') {
+      for (let j = H; j < 2 * H; j++) view[j] = opts.forgetBias;
+    }
+  }
+  return p;
+}
+
+/** A random n×n orthogonal matrix: QR of a Gaussian matrix by modified Gram-Schmidt in f64 (row-major). */
+export function orthogonal(n: number, rng: Rng): Float64Array {
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < a.length; i++) a[i] = rng.normal();
+  // orthonormalise the columns
+  for (let j = 0; j < n; j++) {
+    for (let k = 0; k < j; k++) {
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += a[i * n + j] * a[i * n + k];
+      for (let i = 0; i < n; i++) a[i * n + j] -= dot * a[i * n + k];
+    }
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += a[i * n + j] ** 2;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < n; i++) a[i * n + j] /= norm;
+  }
+  return a;
+}

@@ -1,0 +1,181 @@
+// schemas/seqlab.schema.json against what the editor needs (descriptions, defaults, enum docs) and
+// against src/shared/config.ts: a field added to one and not the other fails here (or in tsc, for
+// the typed maximal configs below).
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import Ajv from 'ajv';
+import { CELL_KINDS, SYNTHETIC_TASKS, type ExperimentConfig } from '../../src/shared/config';
+import { applyDefaults, seqlabSchema, type SchemaNode } from '../../src/shared/configValidation';
+
+/** Every field present, optional ones included, so adding a field to ExperimentConfig breaks these literals in tsc. */
+type Complete<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]-?: Complete<T[K]> } : T;
+
+const common = {
+  validationSplit: 0.2,
+  model: { cell: 'gru', hiddenSize: 48, layers: 2, embeddingSize: 8, dropout: 0.1, forgetBias: 0.5, recurrentSpectralRadius: 0.9 },
+  training: {
+    epochs: 3, maxSteps: 100, batchSize: 8, sequenceLength: 16, optimizer: 'sgd', learningRate: 0.1, momentum: 0.5,
+    clipping: { globalNorm: 1, value: 2 }, seed: 7, validateEvery: 10, checkpointEvery: 50, backend: 'wasm', threads: 2,
+  },
+  diagnostics: {
+    enabled: false, every: 5, probe: { text: 'ab', validationIndex: 1 }, hiddenStates: false, gates: false,
+    gradients: false, weightNorms: false, sampleTemperatures: [0.7], sampleLength: 20,
+  },
+  compare: ['rnn', 'gru'],
+} satisfies Omit<Complete<ExperimentConfig>, 'name' | 'data'>;
+
+const maximal: Complete<ExperimentConfig>[] = [
+  { name: 'max-text', data: { kind: 'text', path: 'c.txt', level: 'word', lowercase: true }, ...common },
+  {
+    name: 'max-csv',
+    data: {
+      kind: 'csv', path: 's.csv', features: ['a'], targets: ['b'], dateColumns: ['d'], dateHandling: 'parse',
+      lookback: 4, horizon: 2, missing: 'ffill', delimiter: ';',
+    },
+    ...common,
+  },
+  { name: 'max-synthetic', data: { kind: 'synthetic', task: 'mackey-glass', length: 30, samples: 200, seed: 3 }, ...common },
+];
+
+/** Properties that have no default on purpose: the user must give them, or leaving them out means something. */
+const NO_DEFAULT = new Set([
+  '$schema', 'name', 'data', 'data.kind', 'data.path', 'data.targets', 'data.task',
+  'diagnostics.probe.text', 'diagnostics.probe.validationIndex', 'compare',
+]);
+
+interface PropertyEntry { path: string; schema: SchemaNode; parent: SchemaNode }
+
+/** Every property the schema declares, with data's if/then branches folded into `data`. */
+function schemaProperties(node: SchemaNode = seqlabSchema, prefix = ''): PropertyEntry[] {
+  const out: PropertyEntry[] = [];
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    out.push({ path, schema: child, parent: node });
+    out.push(...schemaProperties(child, path));
+  }
+  for (const branch of node.allOf ?? []) out.push(...schemaProperties(branch.then, prefix));
+  return out;
+}
+
+/** Every schema object in the tree, branch conditions and array items included. */
+function allSchemaNodes(node: SchemaNode = seqlabSchema): SchemaNode[] {
+  const children = [
+    ...Object.values(node.properties ?? {}),
+    ...(node.allOf ?? []).flatMap((b) => [b.if, b.then]),
+    ...(node.items ? [node.items] : []),
+  ];
+  return [node, ...children.flatMap((c) => allSchemaNodes(c))];
+}
+
+function valuePaths(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  return Object.entries(value).flatMap(([key, child]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    return [path, ...valuePaths(child, path)];
+  });
+}
+
+describe('seqlab.schema.json', () => {
+  test('is a valid draft-07 schema that ajv compiles in strict mode', () => {
+    const ajv = new Ajv({ strict: true });
+    ajv.addVocabulary(['markdownDescription', 'enumDescriptions', 'defaultSnippets', 'allowComments', 'allowTrailingCommas']);
+    assert.equal(ajv.validateSchema(seqlabSchema), true, ajv.errorsText());
+    assert.doesNotThrow(() => ajv.compile(seqlabSchema));
+  });
+
+  test('every property has a description, and a default unless it is required or optional on purpose', () => {
+    for (const { path, schema, parent } of schemaProperties()) {
+      assert.ok(schema.description, `${path} has no description`);
+      const key = path.split('.').pop()!;
+      if (NO_DEFAULT.has(path)) {
+        assert.equal(schema.default, undefined, `${path} is listed as having no default but has one`);
+      } else {
+        assert.notEqual(schema.default, undefined, `${path} has no default`);
+        assert.ok(!parent.required?.includes(key), `${path} is required and has a default`);
+      }
+    }
+  });
+
+  test('objects default to {} so their children hold the defaults, written once', () => {
+    for (const { path, schema } of schemaProperties()) {
+      if (schema.type === 'object' && schema.default !== undefined) assert.deepEqual(schema.default, {}, path);
+    }
+  });
+
+  test('every enum has one enumDescription per choice', () => {
+    const enums = allSchemaNodes().filter((n) => n.enum);
+    assert.ok(enums.length >= 9, `found only ${enums.length} enums`);
+    for (const node of enums) {
+      assert.equal(node.enumDescriptions?.length, node.enum!.length, `enum ${JSON.stringify(node.enum)}`);
+      for (const d of node.enumDescriptions!) assert.ok(d.length > 0);
+    }
+  });
+
+  test('objects reject unknown properties; data does so in each of its branches', () => {
+    const data = seqlabSchema.properties!.data;
+    const branchConditions = new Set(data.allOf!.map((b) => b.if));
+    for (const node of allSchemaNodes()) {
+      if (!node.properties || branchConditions.has(node)) continue;
+      if (node === data) {
+        assert.ok(node.allOf!.every((b) => b.then.additionalProperties === false));
+      } else {
+        assert.equal(node.additionalProperties, false, `properties ${Object.keys(node.properties).join(', ')}`);
+      }
+    }
+  });
+
+  test('one data branch per kind, each with everything the kind cannot do without', () => {
+    const data = seqlabSchema.properties!.data;
+    assert.deepEqual(data.allOf!.map((b) => b.if.properties!.kind.const), data.properties!.kind.enum);
+    const required = Object.fromEntries(data.allOf!.map((b) => [String(b.then.properties!.kind.const), b.then.required]));
+    assert.deepEqual(required, { text: ['kind', 'path'], csv: ['kind', 'path', 'targets'], synthetic: ['kind', 'task'] });
+    assert.deepEqual(seqlabSchema.required, ['name', 'data']);
+  });
+
+  test('enums match the constants in config.ts', () => {
+    const p = seqlabSchema.properties!;
+    assert.deepEqual(p.model.properties!.cell.enum, CELL_KINDS);
+    assert.deepEqual(p.compare.items!.enum, CELL_KINDS);
+    const synthetic = p.data.allOf!.find((b) => b.if.properties!.kind.const === 'synthetic')!;
+    assert.deepEqual(synthetic.then.properties!.task.enum, SYNTHETIC_TASKS);
+  });
+
+  test('the property paths of the schema are the fields of ExperimentConfig', () => {
+    const fromSchema = new Set(schemaProperties().map((e) => e.path).filter((p) => p !== '$schema'));
+    const fromType = new Set(maximal.flatMap((c) => valuePaths(c)));
+    assert.deepEqual([...fromSchema].filter((p) => !fromType.has(p)), [], 'in the schema but not in ExperimentConfig');
+    assert.deepEqual([...fromType].filter((p) => !fromSchema.has(p)), [], 'in ExperimentConfig but not in the schema');
+  });
+
+  test('a config that sets every field validates and comes back unchanged', () => {
+    for (const config of maximal) assert.deepEqual(applyDefaults(config), config);
+  });
+
+  test('defaults alone give a valid config with every defaulted field, for each data kind', () => {
+    const minimal = [
+      { name: 'm', data: { kind: 'text', path: 'c.txt' } },
+      { name: 'm', data: { kind: 'csv', path: 's.csv', targets: ['y'] } },
+      { name: 'm', data: { kind: 'synthetic', task: 'adding' } },
+    ];
+    for (const raw of minimal) {
+      const filled = applyDefaults(raw);
+      assert.deepEqual(applyDefaults(filled), filled, 'the filled config validates');
+      const expected = schemaProperties()
+        .filter((e) => e.schema.default !== undefined)
+        .map((e) => e.path)
+        .filter((p) => !p.startsWith('data.') || valuePaths(filled).includes(p));
+      for (const path of expected) assert.ok(valuePaths(filled).includes(path), `${path} was not filled for ${raw.data.kind}`);
+    }
+  });
+
+  test('sensible first-run defaults', () => {
+    const c = applyDefaults({ name: 'm', data: { kind: 'synthetic', task: 'adding' } });
+    assert.equal(c.model.hiddenSize, 128);
+    assert.equal(c.training.optimizer, 'adam');
+    assert.equal(c.training.learningRate, 2e-3);
+    assert.equal(c.training.batchSize, 32);
+    assert.equal(c.training.sequenceLength, 64);
+    assert.equal(c.training.clipping.globalNorm, 5);
+  });
+});
