@@ -6,6 +6,7 @@ import { createBackend } from '../trainer/backends/createBackend';
 import { TrainError } from '../trainer/errors';
 import { Rng } from '../trainer/rng';
 import { sampleTokens } from '../trainer/sampling';
+import { UNK } from '../trainer/data';
 
 export function printRuns(runsDir: string, json: boolean): void {
   const runs = listRuns(runsDir);
@@ -74,7 +75,7 @@ export async function sampleFromRun(runsDir: string, idOrPath: string, o: { prim
   const backend = await createBackend('wasm', { spec: weights.meta.spec, batch: 1, steps: 1, threads: 1 });
   try {
     backend.setParams(weights.params);
-    const out = sampleTokens(backend.stepper(), ids, o.length, o.temperature, new Rng(o.seed ?? Date.now() >>> 0));
+    const out = sampleTokens(backend.stepper(), ids, o.length, o.temperature, new Rng(o.seed ?? Date.now() >>> 0), vocab.indexOf(UNK));
     const sep = level === 'word' ? ' ' : '';
     process.stdout.write(o.prime + sep + out.map((id) => vocab[id]).join(sep) + '\n');
   } finally {

@@ -4,17 +4,17 @@
 import type { Stepper } from './backends/backend';
 import type { Rng } from './rng';
 
-export function drawToken(probs: Float32Array, temperature: number, rng: Rng): number {
+export function drawToken(probs: Float32Array, temperature: number, rng: Rng, exclude = -1): number {
   if (temperature <= 0) {
-    let best = 0;
-    for (let i = 1; i < probs.length; i++) if (probs[i] > probs[best]) best = i;
+    let best = exclude === 0 ? 1 : 0;
+    for (let i = 0; i < probs.length; i++) if (i !== exclude && probs[i] > probs[best]) best = i;
     return best;
   }
   const inv = 1 / temperature;
   let sum = 0;
   const w = new Float64Array(probs.length);
   for (let i = 0; i < probs.length; i++) {
-    w[i] = Math.pow(Math.max(probs[i], 1e-30), inv);
+    w[i] = i === exclude ? 0 : Math.pow(Math.max(probs[i], 1e-30), inv);
     sum += w[i];
   }
   let u = rng.next() * sum;
@@ -25,15 +25,15 @@ export function drawToken(probs: Float32Array, temperature: number, rng: Rng): n
   return w.length - 1;
 }
 
-/** Token ids generated after `prime` (the prime itself not included). */
-export function sampleTokens(stepper: Stepper, prime: ArrayLike<number>, length: number, temperature: number, rng: Rng): number[] {
+/** Token ids generated after `prime` (the prime itself not included); `exclude` (the <unk> id) is never drawn. */
+export function sampleTokens(stepper: Stepper, prime: ArrayLike<number>, length: number, temperature: number, rng: Rng, exclude = -1): number[] {
   if (prime.length === 0) throw new Error('the prime must hold at least one known token');
   stepper.reset();
   let probs: Float32Array = new Float32Array(0);
   for (let i = 0; i < prime.length; i++) probs = stepper.step(prime[i]);
   const out: number[] = [];
   for (let i = 0; i < length; i++) {
-    const t = drawToken(probs, temperature, rng);
+    const t = drawToken(probs, temperature, rng, exclude);
     out.push(t);
     probs = stepper.step(t);
   }

@@ -15,7 +15,7 @@ import { readLatestCheckpoint, readRun } from '../runs/runReader';
 import { newRunId, RunWriter } from '../runs/runWriter';
 import type { Backend, Batch, OptimizerSettings } from './backends/backend';
 import { createBackend } from './backends/createBackend';
-import { type Dataset, loadDataset, solved as isSolved } from './data';
+import { type Dataset, loadDataset, solved as isSolved, UNK } from './data';
 import { TrainError } from './errors';
 import { initParams } from './init';
 import { gatesOf, type ModelSpec, paramLayout } from './model';
@@ -180,13 +180,14 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
     const stepper = backend.stepper();
     return config.diagnostics.sampleTemperatures.map((temperature) => ({
       kind: 'sample' as const, step, temperature, prime,
-      text: data.decode!(sampleTokens(stepper, ids, config.diagnostics.sampleLength, temperature, rng)),
+      text: data.decode!(sampleTokens(stepper, ids, config.diagnostics.sampleLength, temperature, rng, data.vocabulary?.indexOf(UNK) ?? -1)),
     }));
   };
 
   const snapshot = () => {
     if (!probe) return;
     const snap = diagnosticsSnapshot(backend, spec, probe.batch, step, config);
+    if (data.loss === 'mse' && data.head === 'last') Object.assign(snap.arrays, forecastArrays(backend, data, batchSize));
     writer.appendDiagnostics(snap);
     sink.diagnostics?.(snap);
   };
@@ -298,6 +299,28 @@ function evaluateSplit(backend: Backend, data: Dataset, batchSize: number): Omit
 }
 
 const pick = (a: Float32Array, stride: number, k: number) => Float32Array.from({ length: a.length / stride }, (_, i) => a[i * stride + k]);
+
+/** Most validation windows a forecast-vs-actual snapshot holds. */
+const MAX_FORECAST_POINTS = 500;
+
+/** Forecast against actual for the first target over the first validation windows, in the data's own units. */
+function forecastArrays(backend: Backend, data: Dataset, batchSize: number): DiagnosticsSnapshot['arrays'] {
+  const n = Math.min(data.validationSize, MAX_FORECAST_POINTS);
+  if (n === 0) return {};
+  const O = data.outputSize;
+  const pred = new Float32Array(n), actual = new Float32Array(n);
+  for (let start = 0; start < n; start += batchSize) {
+    const idx = Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i);
+    const { x, y } = data.batch('validation', idx);
+    const r = backend.evaluate({ x, y, size: idx.length });
+    for (let i = 0; i < idx.length; i++) {
+      pred[start + i] = r.outputs[i * O];
+      actual[start + i] = (y as Float32Array)[i * O];
+    }
+  }
+  const show = (a: Float32Array) => (data.denormalize ? data.denormalize(a, 0) : a);
+  return { 'forecast.pred': { data: show(pred), shape: [n] }, 'forecast.actual': { data: show(actual), shape: [n] } };
+}
 
 interface Probe {
   batch: Batch;

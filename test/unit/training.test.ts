@@ -159,3 +159,27 @@ test('a text run trains a char model and writes samples', async () => {
   const run = findRun(ws.runsDir, out.runId);
   assert.deepEqual(run.meta.info.probeTokens, Array.from('the quic'));
 });
+
+test('a CSV forecast run records forecast against actual in the data\'s own units', async () => {
+  const rows = ['date,temp'];
+  for (let i = 0; i < 200; i++) rows.push(`2020-01-${String((i % 28) + 1).padStart(2, '0')},${(20 + 5 * Math.sin(i / 5)).toFixed(3)}`);
+  const ws = workspace(
+    {
+      name: 'forecast',
+      data: { kind: 'csv', path: 'series.csv', targets: ['temp'], dateColumns: ['date'], lookback: 8 },
+      model: { cell: 'lstm', hiddenSize: 8 },
+      training: { maxSteps: 20, batchSize: 16, validateEvery: 10, threads: 1 },
+      diagnostics: { every: 10 },
+    },
+    { 'series.csv': rows.join('\n') + '\n' },
+  );
+  const out = await train({ configPath: ws.configPath, runsDir: ws.runsDir });
+  const evals = readMetrics(out.runDir).filter((m): m is EvalRecord => m.kind === 'eval');
+  assert.ok(evals.at(-1)!.rmse! > 0);
+  const index = readDiagnosticsIndex(out.runDir);
+  const snap = readDiagnosticsSnapshot(out.runDir, index.at(-1)!);
+  const actual = snap.arrays['forecast.actual'].data;
+  assert.equal(actual.length, snap.arrays['forecast.pred'].data.length);
+  // denormalised: the actual values are temperatures between 15 and 25, not z-scores
+  assert.ok(actual.every((v) => v >= 14.9 && v <= 25.1), `actual ${actual.slice(0, 5)}`);
+});

@@ -1,0 +1,73 @@
+// The extension host <-> dashboard webview boundary (postMessage). The webview says `ready` before the
+// host sends anything; the host replays what the panel missed while hidden. Messages from the webview
+// are validated (`parseWebviewMessage`) before the host acts on them.
+
+import type { DiagnosticsSnapshot, MetricRecord, RunInfo } from './metrics';
+import type { RunStatus } from './protocol';
+
+/** What a dashboard knows about one run besides its records. */
+export interface RunView {
+  id: string;
+  info: RunInfo;
+  status: RunStatus;
+  /** Stable colour slot for this run in overlaid charts. */
+  colorIndex: number;
+  seconds: number;
+  stepsPerSecond?: number;
+  bestValidationLoss?: number;
+  /** Steps that have a diagnostics snapshot on disk. */
+  snapshotSteps: number[];
+  /** Global-norm clipping threshold from the run's config snapshot (absent when clipping is off). */
+  clipNorm?: number;
+}
+
+export type HostToWebview =
+  | { type: 'init'; panelKind: 'run' | 'comparison'; runs: RunView[] }
+  | { type: 'runs'; runs: RunView[] }
+  | { type: 'metrics'; runId: string; records: MetricRecord[] }
+  | { type: 'diagnostics'; runId: string; snapshot: DiagnosticsSnapshot }
+  /** ‖∂L_T/∂h_t‖ of every snapshot on disk: arrays `l{layer}.dhLast` of shape [steps.length, T]. */
+  | { type: 'gradientHistory'; runId: string; steps: number[]; arrays: Record<string, { data: Float32Array; shape: number[] }> }
+  | { type: 'generated'; runId: string; prime: string; temperature: number; text: string }
+  | { type: 'error'; message: string };
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'stop'; runId: string }
+  | { type: 'openConfig'; runId: string }
+  | { type: 'revealFolder'; runId: string }
+  | { type: 'requestSnapshot'; runId: string; step: number }
+  | { type: 'generate'; runId: string; prime: string; temperature: number; length: number }
+  | { type: 'export'; format: 'csv' | 'png' | 'svg'; fileName: string; data: string }
+  | { type: 'log'; level: 'info' | 'error'; message: string };
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Validate an untrusted message from a webview; undefined when it is not a well-formed WebviewToHost. */
+export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
+  if (typeof m !== 'object' || m === null) return undefined;
+  const o = m as Record<string, unknown>;
+  switch (o.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'stop':
+    case 'openConfig':
+    case 'revealFolder':
+      return isString(o.runId) ? { type: o.type, runId: o.runId } : undefined;
+    case 'requestSnapshot':
+      return isString(o.runId) && isNumber(o.step) ? { type: 'requestSnapshot', runId: o.runId, step: o.step } : undefined;
+    case 'generate':
+      return isString(o.runId) && isString(o.prime) && o.prime.length <= 2000 && isNumber(o.temperature) && o.temperature >= 0 && o.temperature <= 10 && isNumber(o.length) && o.length >= 1 && o.length <= 5000
+        ? { type: 'generate', runId: o.runId, prime: o.prime, temperature: o.temperature, length: Math.floor(o.length) }
+        : undefined;
+    case 'export':
+      return (o.format === 'csv' || o.format === 'png' || o.format === 'svg') && isString(o.fileName) && isString(o.data) && !/[\\/]/.test(o.fileName)
+        ? { type: 'export', format: o.format, fileName: o.fileName, data: o.data }
+        : undefined;
+    case 'log':
+      return (o.level === 'info' || o.level === 'error') && isString(o.message) ? { type: 'log', level: o.level, message: o.message.slice(0, 4000) } : undefined;
+    default:
+      return undefined;
+  }
+}

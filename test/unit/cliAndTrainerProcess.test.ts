@@ -1,0 +1,149 @@
+// The built programs as a user and the extension meet them: `dist/cli.js` end to end, and
+// `dist/trainer.js` forked with IPC, stopped with SIGTERM and killed with SIGKILL.
+// Needs `npm run build` first (the test command does it).
+
+import assert from 'node:assert/strict';
+import { type ChildProcess, fork, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import type { TrainerToHost } from '../../src/shared/protocol';
+import { RUN_FILES } from '../../src/runs/runFiles';
+import { findRun, listRuns, readMetrics } from '../../src/runs/runReader';
+
+const root = path.resolve(__dirname, '..', '..');
+const cli = path.join(root, 'dist', 'cli.js');
+const trainer = path.join(root, 'dist', 'trainer.js');
+
+function workspace(config: object): { dir: string; configPath: string; runsDir: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-cli-'));
+  const configPath = path.join(dir, 'tiny.seqlab.json');
+  fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
+  return { dir, configPath, runsDir: path.join(dir, '.seqlab', 'runs') };
+}
+
+const tiny = (maxSteps: number) => ({
+  name: 'tiny',
+  data: { kind: 'synthetic', task: 'adding', length: 10, samples: 256 },
+  model: { cell: 'gru', hiddenSize: 12 },
+  training: { maxSteps, epochs: 100000, batchSize: 16, validateEvery: 25, checkpointEvery: 25, threads: 2 },
+  diagnostics: { every: 25 },
+});
+
+const run = (args: string[], cwd: string) => spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+
+test('seqlab train: a 50-step synthetic run produces a complete run folder', () => {
+  const ws = workspace(tiny(50));
+  const r = run(['train', ws.configPath, '--runs-dir', ws.runsDir], ws.dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Finished 50 steps/);
+  const folder = /Run folder: (.+)/.exec(r.stdout)![1].trim();
+  for (const f of [RUN_FILES.config, RUN_FILES.meta, RUN_FILES.metrics, RUN_FILES.diagnosticsBin, RUN_FILES.diagnosticsIndex, RUN_FILES.weightsBin]) {
+    assert.ok(fs.existsSync(path.join(folder, f)), `missing ${f}`);
+  }
+  assert.equal(readMetrics(folder).filter((m) => m.kind === 'step').length, 50);
+
+  const list = run(['runs', '--runs-dir', ws.runsDir], ws.dir);
+  assert.equal(list.status, 0);
+  assert.match(list.stdout, /tiny-gru.*finished.*50\/50/);
+  const show = run(['show', 'tiny', '--runs-dir', ws.runsDir, '--json'], ws.dir);
+  assert.equal(show.status, 0, show.stderr);
+  assert.equal(JSON.parse(show.stdout).status.kind, 'finished');
+  assert.equal(run(['show', 'nope', '--runs-dir', ws.runsDir], ws.dir).status, 4);
+});
+
+test('seqlab validate and train report config errors as file:line:col with exit code 2', () => {
+  const ws = workspace({ name: 'bad', data: { kind: 'synthetic', task: 'adding' }, model: { hiddenSise: 8 } });
+  const v = run(['validate', ws.configPath], ws.dir);
+  assert.equal(v.status, 2);
+  assert.match(v.stderr, /tiny\.seqlab\.json:\d+:\d+: error: .*hiddenSize/);
+  const t = run(['train', ws.configPath, '--runs-dir', ws.runsDir], ws.dir);
+  assert.equal(t.status, 2);
+  assert.match(t.stderr, /Did you mean "?hiddenSize/i);
+  assert.equal(listRuns(ws.runsDir).length, 0);
+});
+
+test('seqlab train: a missing data file is a data error (exit 3) naming the file', () => {
+  const ws = workspace({ name: 'text', data: { kind: 'text', path: 'nowhere.txt' } });
+  const t = run(['train', ws.configPath, '--runs-dir', ws.runsDir], ws.dir);
+  assert.equal(t.status, 3, t.stderr);
+  assert.match(t.stderr, /nowhere\.txt/);
+});
+
+test('seqlab sample generates text from a trained char model', () => {
+  const ws = workspace({
+    name: 'chars',
+    data: { kind: 'text', path: 'c.txt' },
+    model: { cell: 'lstm', hiddenSize: 16, embeddingSize: 8 },
+    training: { maxSteps: 20, batchSize: 4, sequenceLength: 16, threads: 1 },
+  });
+  fs.writeFileSync(path.join(ws.dir, 'c.txt'), 'abcabcabd '.repeat(60));
+  assert.equal(run(['train', ws.configPath, '--runs-dir', ws.runsDir], ws.dir).status, 0);
+  const s = run(['sample', 'chars', '--prime', 'ab', '--length', '30', '--runs-dir', ws.runsDir, '--seed', '3'], ws.dir);
+  assert.equal(s.status, 0, s.stderr);
+  assert.equal(s.stdout.trim().length, 32);
+  assert.ok(s.stdout.startsWith('ab'));
+});
+
+/** Fork the trainer like the extension does and collect its messages. */
+function startTrainer(configPath: string, runsDir: string): { child: ChildProcess; messages: TrainerToHost[]; waitFor: (pred: (m: TrainerToHost) => boolean) => Promise<TrainerToHost>; exited: Promise<number | null> } {
+  const child = fork(trainer, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
+  const messages: TrainerToHost[] = [];
+  const waiters: { pred: (m: TrainerToHost) => boolean; resolve: (m: TrainerToHost) => void }[] = [];
+  child.on('message', (m: TrainerToHost) => {
+    messages.push(m);
+    if (m.type === 'ready') child.send({ type: 'train', request: { configPath, runsDir } });
+    for (const w of waiters.splice(0)) (w.pred(m) ? w.resolve(m) : waiters.push(w));
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const waitFor = (pred: (m: TrainerToHost) => boolean) =>
+    new Promise<TrainerToHost>((resolve, reject) => {
+      const found = messages.find(pred);
+      if (found) return resolve(found);
+      waiters.push({ pred, resolve });
+      setTimeout(() => reject(new Error(`timed out; got ${messages.map((m) => m.type).join(',')}`)), 60_000).unref();
+    });
+  return { child, messages, waitFor, exited };
+}
+
+test('the trainer process speaks the protocol and SIGTERM cancels within 2 s with valid metrics', async () => {
+  const ws = workspace(tiny(1_000_000));
+  const t = startTrainer(ws.configPath, ws.runsDir);
+  const started = (await t.waitFor((m) => m.type === 'started')) as Extract<TrainerToHost, { type: 'started' }>;
+  assert.equal(started.run.cell, 'gru');
+  await t.waitFor((m) => m.type === 'metrics');
+  await t.waitFor((m) => m.type === 'diagnostics');
+  const t0 = Date.now();
+  t.child.kill('SIGTERM');
+  const cancelled = await t.waitFor((m) => m.type === 'cancelled');
+  assert.equal(await t.exited, 0);
+  assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`);
+  const summary = findRun(ws.runsDir, started.run.id);
+  assert.equal(summary.status.kind, 'cancelled');
+  const steps = readMetrics(summary.dir).filter((m) => m.kind === 'step');
+  assert.ok(steps.length > 0 && steps.length <= (cancelled as { step: number }).step);
+  assert.ok(steps.every((s) => s.kind === 'step' && Number.isFinite(s.loss)));
+});
+
+test('a trainer killed with SIGKILL leaves a readable run that reads as interrupted', async () => {
+  const ws = workspace(tiny(1_000_000));
+  const t = startTrainer(ws.configPath, ws.runsDir);
+  const started = (await t.waitFor((m) => m.type === 'started')) as Extract<TrainerToHost, { type: 'started' }>;
+  await t.waitFor((m) => m.type === 'metrics');
+  await new Promise((r) => setTimeout(r, 300));
+  t.child.kill('SIGKILL');
+  await t.exited;
+  const summary = findRun(ws.runsDir, started.run.id);
+  assert.equal(summary.status.kind, 'interrupted');
+  assert.ok(readMetrics(summary.dir).length > 0);
+});
+
+test('the trainer exits when its parent disconnects', async () => {
+  const ws = workspace(tiny(1_000_000));
+  const t = startTrainer(ws.configPath, ws.runsDir);
+  await t.waitFor((m) => m.type === 'metrics');
+  t.child.disconnect();
+  const code = await Promise.race([t.exited, new Promise((r) => setTimeout(() => r('still running'), 3000))]);
+  assert.notEqual(code, 'still running');
+});
