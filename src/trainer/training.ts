@@ -77,7 +77,9 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
     throw new TrainError('config', `Run ${request.resumeRunId} has no readable checkpoint to resume from; start a new run instead.`);
   }
   const loaded = resume ? { config: resume.meta.config, text: JSON.stringify(resume.meta.config, null, 2) } : loadConfigFile(configPath);
-  const config = loaded.config;
+  const config = request.diagnosticsEvery && request.diagnosticsEvery > 0
+    ? { ...loaded.config, diagnostics: { ...loaded.config.diagnostics, every: Math.floor(request.diagnosticsEvery) } }
+    : loaded.config;
   const cell = request.cell ?? config.model.cell;
   const t = config.training;
 
@@ -225,6 +227,7 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
       if (step % t.validateEvery === 0 || last) {
         pending.push(evaluate());
         if (last || step % (t.validateEvery * 5) === 0) pending.push(...samples());
+        flush();
       }
       if (config.diagnostics.enabled && (step % config.diagnostics.every === 0 || last)) snapshot();
       if (t.checkpointEvery > 0 && step % t.checkpointEvery === 0) checkpoint();
