@@ -13,6 +13,8 @@ export interface TrainRequest {
   /** Continue an interrupted run from its last checkpoint. */
   resumeRunId?: string;
   threads?: number;
+  /** Override the config's `diagnostics.every` (the extension's seqlab.diagnosticsInterval setting). */
+  diagnosticsEvery?: number;
 }
 
 /** Host -> trainer. */
