@@ -11,6 +11,7 @@ import { SEQLAB_VERSION } from '../runs/runWriter';
 import { TrainError } from '../trainer/errors';
 import { train } from '../trainer/training';
 import { ProgressView } from './progressView';
+import { registerReproduce } from './reproduceCommand';
 import { printRun, printRuns, sampleFromRun } from './runCommands';
 
 enableRelaxedSimd();
@@ -160,6 +161,8 @@ async function guardAsync(f: () => Promise<void>): Promise<void> {
     fail(EXIT.notFound, e instanceof Error ? e.message : String(e));
   }
 }
+
+registerReproduce(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`seqlab: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);

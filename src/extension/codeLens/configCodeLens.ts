@@ -1,0 +1,43 @@
+// CodeLens above the first line of every *.seqlab.json: Train / Stop, Compare, Dashboard, last result,
+// or the problem count. The titles come from lensModel; this only places them.
+
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ConfigDiagnostics } from '../configs/configDiagnostics';
+import type { RunStore } from '../runStore';
+import { configLenses } from './lensModel';
+
+export class ConfigCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  private readonly disposables: vscode.Disposable[];
+  readonly onDidChangeCodeLenses = this.emitter.event;
+
+  constructor(
+    private readonly store: RunStore,
+    private readonly diagnostics: ConfigDiagnostics,
+  ) {
+    const fire = () => this.emitter.fire();
+    this.disposables = [this.emitter, store.onDidChangeRuns(fire), store.onDidChangeLive(fire), diagnostics.onDidValidate(fire)];
+  }
+
+  async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    // the first request may come before the debounced validation: validate now
+    const result = this.diagnostics.result(doc.uri) ?? (await this.diagnostics.validate(doc));
+    const configPath = doc.uri.fsPath;
+    const same = (p: string) => path.resolve(p) === path.resolve(configPath);
+    const specs = configLenses({
+      configPath,
+      errors: result.errors,
+      ...(result.compare && { compare: result.compare }),
+      active: this.store.active().filter((j) => same(j.request.configPath)),
+      lastRun: this.store.list().find((r) => same(r.meta.info.configPath)),
+      now: new Date(),
+    });
+    const range = new vscode.Range(0, 0, 0, 0);
+    return specs.map((s) => new vscode.CodeLens(range, { title: s.title, command: s.command, arguments: s.args, ...(s.tooltip && { tooltip: s.tooltip }) }));
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,105 @@
+// Problems of *.seqlab.json files as editor diagnostics: the schema and cross-field checks of
+// parseConfig, plus the file checks the host does itself (data file missing, CSV column not in the
+// header). Validation runs debounced on edits, never during activation.
+
+import * as vscode from 'vscode';
+import type { CellKind, ExperimentConfig } from '../../shared/config';
+import { parseConfig } from '../../shared/configValidation';
+import { fileProblems } from './fileChecks';
+
+export interface ValidationResult {
+  uri: vscode.Uri;
+  errors: number;
+  warnings: number;
+  config?: ExperimentConfig;
+  compare?: CellKind[];
+  diagnostics: vscode.Diagnostic[];
+}
+
+const DEBOUNCE_MS = 300;
+
+export const isConfigDocument = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' && /\.seqlab\.json$/i.test(doc.uri.fsPath);
+
+export class ConfigDiagnostics implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('seqlab');
+  private readonly results = new Map<string, ValidationResult>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  private readonly disposables: vscode.Disposable[] = [];
+  readonly onDidValidate = this.emitter.event;
+
+  constructor() {
+    this.disposables.push(
+      this.collection,
+      this.emitter,
+      vscode.workspace.onDidOpenTextDocument((d) => isConfigDocument(d) && this.schedule(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => isConfigDocument(e.document) && this.schedule(e.document)),
+      vscode.workspace.onDidSaveTextDocument((d) => isConfigDocument(d) && this.schedule(d, 0)),
+      vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((u) => this.forget(u))),
+    );
+  }
+
+  /** Validate the config documents already open (called after activation returns). */
+  validateOpenDocuments(): void {
+    for (const d of vscode.workspace.textDocuments) if (isConfigDocument(d)) this.schedule(d, 0);
+  }
+
+  result(uri: vscode.Uri): ValidationResult | undefined {
+    return this.results.get(uri.toString());
+  }
+
+  schedule(doc: vscode.TextDocument, ms = DEBOUNCE_MS): void {
+    const key = doc.uri.toString();
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void this.validate(doc);
+      }, ms),
+    );
+  }
+
+  async validate(doc: vscode.TextDocument): Promise<ValidationResult> {
+    const text = doc.getText();
+    const version = doc.version;
+    const { config, problems } = parseConfig(text, doc.uri.fsPath);
+    const diagnostics = problems.map((p) => this.diagnostic(doc, p.offset, p.length, p.message, p.severity));
+    if (config) {
+      for (const p of await fileProblems(text, doc.uri.fsPath, config)) diagnostics.push(this.diagnostic(doc, p.offset, p.length, p.message, p.severity));
+    }
+    const errors = diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
+    const result: ValidationResult = {
+      uri: doc.uri,
+      errors,
+      warnings: diagnostics.length - errors,
+      diagnostics,
+      ...(config && errors === 0 && { config }),
+      ...(config?.compare && { compare: config.compare }),
+    };
+    // a newer edit is already scheduled or done; its result wins
+    if (doc.version !== version && !doc.isClosed) return result;
+    this.results.set(doc.uri.toString(), result);
+    this.collection.set(doc.uri, diagnostics);
+    this.emitter.fire(doc.uri);
+    return result;
+  }
+
+  private diagnostic(doc: vscode.TextDocument, offset: number, length: number, message: string, severity: 'error' | 'warning'): vscode.Diagnostic {
+    const range = new vscode.Range(doc.positionAt(offset), doc.positionAt(offset + Math.max(length, 0)));
+    const d = new vscode.Diagnostic(range, message, severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+    d.source = 'seqlab';
+    return d;
+  }
+
+  private forget(uri: vscode.Uri): void {
+    this.results.delete(uri.toString());
+    this.collection.delete(uri);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,258 @@
+// One webview panel per run and one per comparison. Panels come back after a window reload through a
+// WebviewPanelSerializer: the webview keeps its run ids in getState/setState (no retainContextWhenHidden).
+//
+// Hidden panels: VS Code destroys a hidden webview, and on re-show it says `ready` again. The host then
+// re-sends everything from disk (init, metrics, latest snapshot, gradient history) instead of buffering
+// live messages, so a panel that was hidden for an hour costs nothing meanwhile. While a (re)load from
+// disk is in flight, live records are held and afterwards only those newer than what the disk gave are sent.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { DiagnosticsSnapshot, MetricRecord } from '../../shared/metrics';
+import { type HostToWebview, parseWebviewMessage, type WebviewToHost } from '../../shared/webviewProtocol';
+import { dashboardHtml } from './dashboardHtml';
+import type { RunSource } from './runSource';
+import { chunkRecords, lastSteps, newerThan, readGradientHistory, readRunMetrics, readSnapshot, type SentSteps, toRunView } from './runViews';
+
+/** What the webview keeps in setState and the serializer reads back. */
+interface PersistedState {
+  runIds?: unknown;
+}
+
+export class DashboardPanels implements vscode.Disposable {
+  static readonly viewType = 'seqlab.dashboard';
+  private readonly panels = new Map<string, DashboardPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly source: RunSource,
+  ) {
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(DashboardPanels.viewType, {
+        deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
+          const ids = (state as PersistedState | undefined)?.runIds;
+          const runIds = Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
+          if (runIds.length === 0) {
+            panel.dispose();
+            return;
+          }
+          this.adopt(panel, runIds);
+        },
+      }),
+    );
+  }
+
+  /** One id: that run's dashboard (revealed when already open); several: a comparison of them. */
+  open(runIds: string[]): void {
+    const ids = [...new Set(runIds)];
+    if (ids.length === 0) return;
+    const existing = this.panels.get(panelKey(ids));
+    if (existing) {
+      existing.panel.reveal();
+      return;
+    }
+    const title = this.titleFor(ids);
+    const panel = vscode.window.createWebviewPanel(DashboardPanels.viewType, title, vscode.ViewColumn.Active, webviewOptions(this.context.extensionUri));
+    this.adopt(panel, ids);
+  }
+
+  private adopt(panel: vscode.WebviewPanel, runIds: string[]): void {
+    const key = panelKey(runIds);
+    this.panels.get(key)?.panel.dispose();
+    panel.webview.options = webviewOptions(this.context.extensionUri);
+    panel.title = this.titleFor(runIds);
+    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'icon.svg');
+    const p = new DashboardPanel(panel, runIds, this.source, this.context.extensionUri);
+    this.panels.set(key, p);
+    panel.onDidDispose(() => {
+      if (this.panels.get(key) === p) this.panels.delete(key);
+      p.dispose();
+    });
+  }
+
+  private titleFor(ids: string[]): string {
+    if (ids.length > 1) return `Compare ${ids.length} runs`;
+    const run = this.source.getRun(ids[0]);
+    return run ? `SeqLab: ${run.meta.info.name} (${run.meta.info.cell})` : `SeqLab: ${ids[0]}`;
+  }
+
+  dispose(): void {
+    for (const p of this.panels.values()) p.panel.dispose();
+    this.panels.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+const panelKey = (ids: string[]): string => ids.join('\n');
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+type Phase = { kind: 'waiting' } | { kind: 'loading'; held: Array<{ runId: string; records: MetricRecord[] }> } | { kind: 'live' };
+
+/** The host side of one dashboard panel. */
+class DashboardPanel implements vscode.Disposable {
+  private phase: Phase = { kind: 'waiting' };
+  private sent = new Map<string, SentSteps>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private generation = 0;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly runIds: string[],
+    private readonly source: RunSource,
+    extensionUri: vscode.Uri,
+  ) {
+    const webview = panel.webview;
+    const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
+    webview.html = dashboardHtml({ cspSource: webview.cspSource, scriptUri: uri('dist', 'webview.js'), styleUri: uri('dist', 'webview.css'), title: panel.title });
+    this.disposables.push(
+      webview.onDidReceiveMessage((m: unknown) => {
+        const msg = parseWebviewMessage(m);
+        if (msg) void this.handle(msg);
+      }),
+      panel.onDidChangeViewState(() => {
+        // A hidden webview is destroyed; it says `ready` again when shown, and gets everything then.
+        if (!panel.visible) this.phase = { kind: 'waiting' };
+      }),
+      source.onMetrics((e) => this.onMetrics(e.runId, e.records)),
+      source.onDiagnostics((e) => this.onDiagnostics(e.runId, e.snapshot)),
+      source.onDidChangeRuns(() => {
+        if (this.phase.kind === 'live') void this.post({ type: 'runs', runs: this.views() });
+      }),
+    );
+  }
+
+  private views() {
+    return this.runIds.flatMap((id, i) => {
+      const run = this.source.getRun(id);
+      return run ? [toRunView(run, i)] : [];
+    });
+  }
+
+  private post(msg: HostToWebview): Thenable<boolean> {
+    return this.panel.webview.postMessage(msg);
+  }
+
+  private onMetrics(runId: string, records: MetricRecord[]): void {
+    if (!this.runIds.includes(runId)) return;
+    if (this.phase.kind === 'loading') this.phase.held.push({ runId, records });
+    else if (this.phase.kind === 'live') this.sendLive(runId, records);
+  }
+
+  private sendLive(runId: string, records: MetricRecord[]): void {
+    const sent = this.sent.get(runId);
+    const fresh = sent ? newerThan(records, sent) : records;
+    if (fresh.length === 0) return;
+    this.sent.set(runId, lastSteps(fresh, sent));
+    void this.post({ type: 'metrics', runId, records: fresh });
+  }
+
+  private onDiagnostics(runId: string, snapshot: DiagnosticsSnapshot): void {
+    if (!this.runIds.includes(runId) || this.phase.kind !== 'live') return;
+    void this.post({ type: 'diagnostics', runId, snapshot });
+  }
+
+  /** Everything from disk, then whatever arrived live meanwhile. */
+  private async load(): Promise<void> {
+    const generation = ++this.generation;
+    this.phase = { kind: 'loading', held: [] };
+    this.sent.clear();
+    const views = this.views();
+    await this.post({ type: 'init', panelKind: this.runIds.length > 1 ? 'comparison' : 'run', runs: views });
+    for (const id of this.runIds) {
+      const run = this.source.getRun(id);
+      if (!run) continue;
+      const records = readRunMetrics(run);
+      this.sent.set(id, lastSteps(records));
+      for (const chunk of chunkRecords(records)) {
+        if (generation !== this.generation) return;
+        await this.post({ type: 'metrics', runId: id, records: chunk });
+      }
+      const history = readGradientHistory(run);
+      if (history.steps.length > 0) await this.post({ type: 'gradientHistory', runId: id, ...history });
+      const snapshot = readSnapshot(run);
+      if (snapshot) await this.post({ type: 'diagnostics', runId: id, snapshot });
+    }
+    if (generation !== this.generation || this.phase.kind !== 'loading') return;
+    const held = this.phase.held;
+    this.phase = { kind: 'live' };
+    for (const h of held) this.sendLive(h.runId, h.records);
+  }
+
+  private async handle(msg: WebviewToHost): Promise<void> {
+    switch (msg.type) {
+      case 'ready':
+        return this.load().catch((e) => this.fail(e));
+      case 'stop':
+        return this.source.stop(msg.runId).catch((e) => this.fail(e));
+      case 'openConfig': {
+        const run = this.knownRun(msg.runId);
+        if (!run) return;
+        const original = run.meta.info.configPath;
+        const file = original && fs.existsSync(original) ? original : path.join(run.dir, 'config.seqlab.json');
+        await vscode.window.showTextDocument(vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.Beside });
+        return;
+      }
+      case 'revealFolder': {
+        const run = this.knownRun(msg.runId);
+        if (run) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(run.dir));
+        return;
+      }
+      case 'requestSnapshot': {
+        const run = this.knownRun(msg.runId);
+        const snapshot = run && readSnapshot(run, msg.step);
+        if (snapshot) await this.post({ type: 'diagnostics', runId: msg.runId, snapshot });
+        return;
+      }
+      case 'generate': {
+        if (!this.knownRun(msg.runId)) return;
+        try {
+          const text = await this.source.generate(msg.runId, msg.prime, msg.temperature, msg.length);
+          await this.post({ type: 'generated', runId: msg.runId, prime: msg.prime, temperature: msg.temperature, text });
+        } catch (e) {
+          this.fail(e);
+        }
+        return;
+      }
+      case 'export':
+        return this.export(msg.format, msg.fileName, msg.data).catch((e) => this.fail(e));
+      case 'log':
+        if (msg.level === 'error') console.error(`[seqlab dashboard] ${msg.message}`);
+        return;
+      default: {
+        const never: never = msg;
+        return never;
+      }
+    }
+  }
+
+  private knownRun(runId: string) {
+    return this.runIds.includes(runId) ? this.source.getRun(runId) : undefined;
+  }
+
+  private async export(format: 'csv' | 'png' | 'svg', fileName: string, data: string): Promise<void> {
+    const first = this.source.getRun(this.runIds[0]);
+    const base = first ? vscode.Uri.file(path.join(first.dir, fileName)) : undefined;
+    const filters: Record<string, string[]> = { csv: { CSV: ['csv'] }, png: { PNG: ['png'] }, svg: { SVG: ['svg'] } }[format];
+    const target = await vscode.window.showSaveDialog({ defaultUri: base, filters, saveLabel: 'Export' });
+    if (!target) return;
+    const bytes = format === 'png' ? Buffer.from(data.replace(/^data:image\/png;base64,/, ''), 'base64') : Buffer.from(data, 'utf8');
+    await vscode.workspace.fs.writeFile(target, bytes);
+  }
+
+  private fail(e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
+    void this.post({ type: 'error', message });
+  }
+
+  dispose(): void {
+    this.generation++;
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,100 @@
+// Turns run folders into what a dashboard shows: RunViews, metric chunks, snapshots and the history of
+// ‖∂L_T/∂h_t‖ across snapshots. Node fs only (no vscode), so unit tests can call it on a fixture run.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DiagnosticsSnapshot, MetricRecord } from '../../shared/metrics';
+import type { RunView } from '../../shared/webviewProtocol';
+import { readDiagnosticsIndex, readDiagnosticsSnapshot, readMetrics, type RunSummary } from '../../runs/runReader';
+import { RUN_FILES } from '../../runs/runFiles';
+
+/** Records per `metrics` message, so one huge run does not block the host or the webview in one go. */
+export const METRICS_CHUNK = 50_000;
+
+export function clipNormOf(dir: string): number | undefined {
+  try {
+    const config = JSON.parse(fs.readFileSync(path.join(dir, RUN_FILES.config), 'utf8')) as { training?: { clipping?: { globalNorm?: unknown } } };
+    const g = config.training?.clipping?.globalNorm;
+    return typeof g === 'number' && g > 0 ? g : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function toRunView(run: RunSummary, colorIndex: number): RunView {
+  const view: RunView = {
+    id: run.id,
+    info: run.meta.info,
+    status: run.status,
+    colorIndex,
+    seconds: run.meta.seconds,
+    snapshotSteps: readDiagnosticsIndex(run.dir).map((e) => e.step),
+  };
+  if (run.meta.stepsPerSecond !== undefined) view.stepsPerSecond = run.meta.stepsPerSecond;
+  if (run.meta.bestValidationLoss !== undefined) view.bestValidationLoss = run.meta.bestValidationLoss;
+  const clip = clipNormOf(run.dir);
+  if (clip !== undefined) view.clipNorm = clip;
+  return view;
+}
+
+export function chunkRecords(records: MetricRecord[], size = METRICS_CHUNK): MetricRecord[][] {
+  const out: MetricRecord[][] = [];
+  for (let i = 0; i < records.length; i += size) out.push(records.slice(i, i + size));
+  return out;
+}
+
+/** Last step sent per record kind, to drop live records that the disk read already delivered. */
+export type SentSteps = { step: number; eval: number; sample: number };
+
+export function lastSteps(records: MetricRecord[], into: SentSteps = { step: -1, eval: -1, sample: -1 }): SentSteps {
+  for (const r of records) if (r.step > into[r.kind]) into[r.kind] = r.step;
+  return into;
+}
+
+export function newerThan(records: MetricRecord[], sent: SentSteps): MetricRecord[] {
+  return records.filter((r) => r.step > sent[r.kind]);
+}
+
+export function readRunMetrics(run: RunSummary): MetricRecord[] {
+  try {
+    return readMetrics(run.dir);
+  } catch {
+    return [];
+  }
+}
+
+export function readSnapshot(run: RunSummary, step?: number): DiagnosticsSnapshot | undefined {
+  const index = readDiagnosticsIndex(run.dir);
+  const entry = step === undefined ? index[index.length - 1] : index.find((e) => e.step === step);
+  return entry && readDiagnosticsSnapshot(run.dir, entry);
+}
+
+/** ‖∂L_T/∂h_t‖ of every snapshot: arrays `l{layer}.dhLast` flattened [S, T] with the snapshots' steps. */
+export function readGradientHistory(run: RunSummary): { steps: number[]; arrays: Record<string, { data: Float32Array; shape: number[] }> } {
+  const index = readDiagnosticsIndex(run.dir);
+  const steps: number[] = [];
+  const rows: Record<string, Float32Array[]> = {};
+  if (index.length === 0) return { steps, arrays: {} };
+  const fd = fs.openSync(path.join(run.dir, RUN_FILES.diagnosticsBin), 'r');
+  try {
+    for (const e of index) {
+      steps.push(e.step);
+      for (const [name, a] of Object.entries(e.arrays)) {
+        if (!name.endsWith('.dhLast')) continue;
+        const data = new Float32Array(a.length);
+        fs.readSync(fd, new Uint8Array(data.buffer), 0, a.length * 4, a.offset);
+        (rows[name] ??= []).push(data);
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  const arrays: Record<string, { data: Float32Array; shape: number[] }> = {};
+  for (const [name, list] of Object.entries(rows)) {
+    if (list.length !== steps.length) continue;
+    const T = list[0].length;
+    const data = new Float32Array(list.length * T);
+    list.forEach((row, s) => data.set(row.subarray(0, T), s * T));
+    arrays[name] = { data, shape: [list.length, T] };
+  }
+  return { steps, arrays };
+}

@@ -1,0 +1,76 @@
+// New Experiment: pick a template, then (for file templates) a workspace file and a CSV column; write
+// the config next to the data (synthetic: the workspace root), open it. The CodeLens is right there.
+
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CONFIG_EXCLUDE } from '../constants';
+import { nodeIo, parseHeader } from '../configs/fileChecks';
+import { renderTemplate, TEMPLATES, type TemplateInput, uniqueFileName } from './templates';
+
+async function pickFile(glob: string, placeHolder: string): Promise<vscode.Uri | undefined> {
+  const uris = await vscode.workspace.findFiles(glob, CONFIG_EXCLUDE, 500);
+  if (uris.length === 0) {
+    void vscode.window.showWarningMessage(`No ${glob} file in the workspace. Add one, or pick a synthetic task.`);
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    uris.map((u) => ({ label: path.basename(u.fsPath), description: vscode.workspace.asRelativePath(u), uri: u })),
+    { placeHolder, matchOnDescription: true },
+  );
+  return picked?.uri;
+}
+
+function guessDelimiter(line: string): string {
+  const counts = [',', ';', '\t'].map((d) => [d, line.split(d).length] as const);
+  return counts.sort((a, b) => b[1] - a[1])[0][0];
+}
+
+/** Returns the written config's URI, or undefined when the user cancelled. */
+export async function newExperiment(templateId?: string): Promise<vscode.Uri | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    void vscode.window.showWarningMessage('Open a folder first: the experiment config is written into the workspace.');
+    return undefined;
+  }
+  const template = templateId
+    ? TEMPLATES.find((t) => t.id === templateId)
+    : (await vscode.window.showQuickPick(TEMPLATES.map((t) => ({ label: t.label, detail: t.detail, t })), { placeHolder: 'What should the experiment learn?' }))?.t;
+  if (!template) return undefined;
+
+  let input: TemplateInput;
+  let dir = folder.uri.fsPath;
+  switch (template.id) {
+    case 'char-lm': {
+      const file = await pickFile('**/*.{txt,md}', 'Text file to learn from (UTF-8, up to 50 MB)');
+      if (!file) return undefined;
+      dir = path.dirname(file.fsPath);
+      input = { id: 'char-lm', dataPath: path.basename(file.fsPath) };
+      break;
+    }
+    case 'csv-forecast': {
+      const file = await pickFile('**/*.csv', 'CSV file with a header row');
+      if (!file) return undefined;
+      const line = await nodeIo.firstLine(file.fsPath);
+      const delimiter = guessDelimiter(line);
+      const columns = parseHeader(line, delimiter);
+      if (columns.length === 0) {
+        void vscode.window.showErrorMessage(`${path.basename(file.fsPath)} has no header row.`);
+        return undefined;
+      }
+      const target = await vscode.window.showQuickPick(columns, { placeHolder: 'Column to forecast' });
+      if (!target) return undefined;
+      dir = path.dirname(file.fsPath);
+      input = { id: 'csv-forecast', dataPath: path.basename(file.fsPath), target, delimiter };
+      break;
+    }
+    default:
+      input = { id: template.id };
+  }
+
+  const rendered = renderTemplate(input);
+  const taken = new Set((await vscode.workspace.fs.readDirectory(vscode.Uri.file(dir))).map(([name]) => name));
+  const target = vscode.Uri.file(path.join(dir, uniqueFileName(rendered.fileName, taken)));
+  await vscode.workspace.fs.writeFile(target, Buffer.from(rendered.text, 'utf8'));
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(target));
+  return target;
+}

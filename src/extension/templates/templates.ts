@@ -1,0 +1,126 @@
+// Configs that New Experiment writes. Pure: the command picks files and columns, this turns the
+// answers into config text (validated by test/unit/extensionTemplates.test.ts with parseConfig).
+
+export type TemplateId = 'char-lm' | 'csv-forecast' | 'adding' | 'copy' | 'temporal-order';
+
+export interface TemplateInfo {
+  id: TemplateId;
+  label: string;
+  detail: string;
+  /** What the command must ask for before `renderTemplate`. */
+  needs: 'text-file' | 'csv-file' | 'nothing';
+}
+
+export const TEMPLATES: readonly TemplateInfo[] = [
+  { id: 'char-lm', label: 'Character language model', detail: 'An LSTM that learns to write like a text file of the workspace (char-rnn style).', needs: 'text-file' },
+  { id: 'csv-forecast', label: 'CSV forecast', detail: 'Predict the next value of a column of a CSV time series from the rows before it.', needs: 'csv-file' },
+  { id: 'adding', label: 'Adding problem', detail: 'Synthetic: add two marked numbers out of 50 — needs long memory (Hochreiter & Schmidhuber 1997).', needs: 'nothing' },
+  { id: 'copy', label: 'Copy task', detail: 'Synthetic: read 10 symbols, wait, write them back.', needs: 'nothing' },
+  { id: 'temporal-order', label: 'Temporal order', detail: 'Synthetic: classify the order of two symbols hidden among distractors; compares RNN and LSTM.', needs: 'nothing' },
+];
+
+export type TemplateInput =
+  | { id: 'char-lm'; dataPath: string }
+  | { id: 'csv-forecast'; dataPath: string; target: string; delimiter?: string }
+  | { id: 'adding' | 'copy' | 'temporal-order' };
+
+export interface RenderedTemplate {
+  /** Suggested file name, e.g. `lighthouse.seqlab.json`. */
+  fileName: string;
+  text: string;
+}
+
+/** `My Notes.txt` → `my-notes`. */
+export function slug(s: string): string {
+  return s.toLowerCase().replace(/\.[^.]*$/, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'experiment';
+}
+
+const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p;
+
+/** `dataPath` is relative to where the config is written (next to the data: just the file name). */
+export function renderTemplate(input: TemplateInput, schemaRef?: string): RenderedTemplate {
+  const head: Record<string, unknown> = schemaRef ? { $schema: schemaRef } : {};
+  let comment: string;
+  let name: string;
+  let body: Record<string, unknown>;
+  switch (input.id) {
+    case 'char-lm':
+      name = `${slug(baseName(input.dataPath))}-char`;
+      comment = `A character-level LSTM language model on ${baseName(input.dataPath)}; samples appear in the dashboard at each validation.`;
+      body = {
+        data: { kind: 'text', path: input.dataPath.replace(/\\/g, '/'), level: 'char' },
+        validationSplit: 0.1,
+        model: { cell: 'lstm', hiddenSize: 128, embeddingSize: 32 },
+        training: { epochs: 50, maxSteps: 2000, batchSize: 16, sequenceLength: 64, optimizer: 'rmsprop', learningRate: 0.002, clipping: { globalNorm: 0, value: 5 }, validateEvery: 50 },
+        diagnostics: { every: 50, sampleTemperatures: [0.5, 1.0], sampleLength: 200 },
+        compare: ['rnn', 'lstm', 'gru'],
+      };
+      break;
+    case 'csv-forecast':
+      name = `${slug(baseName(input.dataPath))}-${slug(input.target)}`;
+      comment = `Forecast "${input.target}" one row ahead from the last 24 rows of ${baseName(input.dataPath)}.`;
+      body = {
+        data: {
+          kind: 'csv',
+          path: input.dataPath.replace(/\\/g, '/'),
+          targets: [input.target],
+          lookback: 24,
+          horizon: 1,
+          ...(input.delimiter && input.delimiter !== ',' ? { delimiter: input.delimiter } : {}),
+        },
+        validationSplit: 0.2,
+        model: { cell: 'gru', hiddenSize: 32 },
+        training: { epochs: 100, batchSize: 16, learningRate: 0.003, validateEvery: 25 },
+        diagnostics: { every: 25, probe: { validationIndex: 0 } },
+        compare: ['rnn', 'lstm', 'gru'],
+      };
+      break;
+    case 'adding':
+      name = 'adding-problem';
+      comment = 'The adding problem: predict the sum of two marked numbers out of 50. Predicting 0.5 always scores an MSE of about 0.042.';
+      body = {
+        data: { kind: 'synthetic', task: 'adding', length: 50, samples: 10000 },
+        model: { cell: 'lstm', hiddenSize: 64 },
+        training: { maxSteps: 3000, batchSize: 32, learningRate: 0.003, clipping: { globalNorm: 5 }, validateEvery: 100 },
+        diagnostics: { every: 100, probe: { validationIndex: 0 } },
+        compare: ['rnn', 'lstm', 'gru'],
+      };
+      break;
+    case 'copy':
+      name = 'copy-task';
+      comment = 'The copy task: read 10 symbols, wait through a delay of 10 blanks, write them back.';
+      body = {
+        data: { kind: 'synthetic', task: 'copy', length: 10 },
+        model: { cell: 'gru', hiddenSize: 128, embeddingSize: 16 },
+        training: { maxSteps: 4000, learningRate: 0.003 },
+        diagnostics: { every: 100 },
+        compare: ['rnn', 'lstm', 'gru'],
+      };
+      break;
+    case 'temporal-order':
+      name = 'temporal-order';
+      comment = 'Temporal order: two symbols hidden among 60 distractors; the class is their order. Watch the RNN\'s gradients fade.';
+      body = {
+        data: { kind: 'synthetic', task: 'temporal-order', length: 60 },
+        model: { cell: 'lstm', hiddenSize: 64 },
+        training: { maxSteps: 3000, learningRate: 0.003 },
+        diagnostics: { every: 100, probe: { validationIndex: 0 } },
+        compare: ['rnn', 'lstm'],
+      };
+      break;
+  }
+  const json = JSON.stringify({ ...head, name, ...body }, null, 2);
+  // the comment goes inside the object, after the opening brace, as in examples/*.seqlab.json
+  const text = json.replace(/^\{\n/, `{\n  // ${comment}\n`) + '\n';
+  return { fileName: `${name}.seqlab.json`, text };
+}
+
+/** A file name not in `taken`: `x.seqlab.json`, `x-2.seqlab.json`, … */
+export function uniqueFileName(fileName: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(fileName)) return fileName;
+  const stem = fileName.replace(/\.seqlab\.json$/, '');
+  for (let i = 2; ; i++) {
+    const f = `${stem}-${i}.seqlab.json`;
+    if (!taken.has(f)) return f;
+  }
+}

@@ -1,0 +1,133 @@
+// What a user sees of a training job: a progress notification with Cancel, a status-bar item (click
+// opens the dashboard), the trainer's output in the "SeqLab" channel, and a message when it ends.
+
+import * as vscode from 'vscode';
+import { COMMANDS } from '../constants';
+import { cellLabel, formatCount, formatLoss } from '../format';
+import type { RunStore } from '../runStore';
+import { activeRunId, type ActiveRun } from './activeRun';
+import type { JobOutcome } from './runManager';
+
+export function progressText(job: ActiveRun): string {
+  const s = job.state;
+  switch (s.kind) {
+    case 'queued':
+      return 'queued (waiting for a free slot; setting seqlab.maxConcurrentRuns)';
+    case 'starting':
+      return 'starting…';
+    case 'running':
+      return `step ${formatCount(s.step)}/${formatCount(s.info.totalSteps)}${s.loss !== undefined ? ` · loss ${formatLoss(s.loss)}` : ''}`;
+    case 'stopping':
+      return 'stopping…';
+  }
+}
+
+export class TrainingUi implements vscode.Disposable {
+  private readonly items = new Map<string, vscode.StatusBarItem>();
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(
+    private readonly store: RunStore,
+    readonly output: vscode.OutputChannel,
+  ) {
+    this.disposables = [
+      store.onLog(({ job, line }) => output.appendLine(`[${activeRunId(job) ?? job.key}] ${line}`)),
+      store.onDidStart(({ job, info, runDir }) => {
+        output.appendLine(`[${info.id}] started: ${info.name}, ${cellLabel(info.cell)}, ${info.device} → ${runDir}`);
+        this.statusItem(job);
+      }),
+      store.onDidChangeLive(() => this.updateItems()),
+      store.onDidChangeRuns(() => this.updateItems()),
+      store.onDidEnd(({ job, outcome }) => this.ended(job, outcome)),
+    ];
+  }
+
+  /** A notification that follows the job until it ends; Cancel stops it. */
+  track(job: ActiveRun, title: string): void {
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const done = this.store.manager.whenDone(job.key);
+      if (!done) return;
+      let reported = 0;
+      const update = () => {
+        const s = job.state;
+        let increment: number | undefined;
+        if (s.kind === 'running' && s.info.totalSteps > 0) {
+          const pct = (100 * s.step) / s.info.totalSteps;
+          increment = Math.max(0, pct - reported);
+          reported = pct;
+        }
+        progress.report({ message: progressText(job), ...(increment && { increment }) });
+      };
+      update();
+      const subs = [this.store.onDidChangeLive(update), this.store.onDidChangeRuns(update), token.onCancellationRequested(() => void this.store.stop(activeRunId(job) ?? job.key))];
+      try {
+        await done;
+      } finally {
+        subs.forEach((s) => s.dispose());
+      }
+    });
+  }
+
+  private statusItem(job: ActiveRun): void {
+    const id = activeRunId(job);
+    if (!id || this.items.has(job.key)) return;
+    const item = vscode.window.createStatusBarItem(`seqlab.run.${job.key}`, vscode.StatusBarAlignment.Left, 10);
+    item.name = 'SeqLab training';
+    item.command = { command: COMMANDS.openDashboard, title: 'Open Dashboard', arguments: [id] };
+    this.items.set(job.key, item);
+    this.updateItem(job, item);
+    item.show();
+  }
+
+  private updateItem(job: ActiveRun, item: vscode.StatusBarItem): void {
+    const s = job.state;
+    const cell = s.kind === 'running' || s.kind === 'stopping' ? s.info?.cell : job.request.cell;
+    item.text = `$(sync~spin) ${cell ? cellLabel(cell) + ' ' : ''}${progressText(job)}`;
+    item.tooltip = `SeqLab: ${activeRunId(job) ?? job.key} — click for the dashboard`;
+  }
+
+  private updateItems(): void {
+    for (const job of this.store.active()) {
+      const item = this.items.get(job.key);
+      if (item) this.updateItem(job, item);
+    }
+  }
+
+  private ended(job: ActiveRun, outcome: JobOutcome): void {
+    this.items.get(job.key)?.dispose();
+    this.items.delete(job.key);
+    const id = 'runId' in outcome ? outcome.runId : undefined;
+    switch (outcome.kind) {
+      case 'finished': {
+        this.output.appendLine(`[${id}] finished at step ${outcome.step} in ${outcome.seconds.toFixed(1)} s`);
+        const val = outcome.bestValidationLoss !== undefined ? `, best validation loss ${formatLoss(outcome.bestValidationLoss)}` : '';
+        void vscode.window.showInformationMessage(`SeqLab: ${id} finished${val}.`, 'Open Dashboard').then((a) => a && vscode.commands.executeCommand(COMMANDS.openDashboard, id));
+        break;
+      }
+      case 'failed': {
+        for (const line of outcome.stderrTail.slice(-20)) this.output.appendLine(`[${id ?? job.key}] ${line}`);
+        this.output.appendLine(`[${id ?? job.key}] failed (${outcome.failure}): ${outcome.message}`);
+        const first = outcome.message.split('\n')[0];
+        void vscode.window.showErrorMessage(`SeqLab: training failed — ${first}`, 'Show Log').then((a) => {
+          if (a) void vscode.commands.executeCommand(COMMANDS.showLog, id ?? undefined);
+        });
+        break;
+      }
+      case 'cancelled':
+        this.output.appendLine(`[${id ?? job.key}] stopped at step ${outcome.step}`);
+        break;
+      case 'interrupted':
+      case 'dequeued':
+        break;
+      default: {
+        const never: never = outcome;
+        throw new Error(`unexpected outcome ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const i of this.items.values()) i.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,344 @@
+// The gallery's experiments: which configs of examples/gallery/ each trains, what the literature
+// says, how `--quick` scales it down, and how its finished runs become table rows and figures.
+// Summaries are pure functions of the runs' records, so tests can call them on small runs.
+
+import type { CellKind } from '../shared/config';
+import type { DiagnosticsSnapshot, EvalRecord, RunInfo, SampleRecord, StepRecord } from '../shared/metrics';
+import { type DecayFit, firstStepReaching, fitGeometricDecay, gradientSpikes, tailMean } from './analysis';
+import type { LineChart, Series } from './svgChart';
+
+export interface GalleryRun {
+  /** Key of the run within its experiment (also its legend label). */
+  key: string;
+  /** Config file in examples/gallery/. */
+  config: string;
+  cell?: CellKind;
+}
+
+/** A data file an experiment needs, looked up in the data directory given to `reproduce`. */
+export interface DataFile {
+  name: string;
+  source: string;
+}
+
+/** A JSON edit applied to a config before training (paths are dotted, e.g. `data.length`). */
+export type ConfigPatch = Record<string, unknown>;
+
+export interface Experiment {
+  id: string;
+  title: string;
+  /** What the literature reports, one line. */
+  paper: string;
+  runs: GalleryRun[];
+  dataFile?: DataFile;
+  /** `--quick`: a small budget that still shows the direction of the result. */
+  quick: ConfigPatch;
+  summarize(runs: Record<string, RunResult>, ctx: { quick: boolean }): ExperimentSummary;
+}
+
+/** What the runner hands a summary: one finished (or diverged) run, read back from its folder. */
+export interface RunResult {
+  key: string;
+  runId: string;
+  info: RunInfo;
+  outcome: { kind: 'finished' } | { kind: 'diverged'; step: number; message: string };
+  batchSize: number;
+  seconds: number;
+  steps: StepRecord[];
+  evals: EvalRecord[];
+  samples: SampleRecord[];
+  /** The first (step 0) and last diagnostics snapshots, when diagnostics were on. */
+  firstSnapshot?: DiagnosticsSnapshot;
+  lastSnapshot?: DiagnosticsSnapshot;
+  /** Persistence RMSE in the data's units (CSV forecasting). */
+  persistenceRmse?: number;
+}
+
+export interface ResultRow {
+  model: string;
+  measured: string;
+  expected: string;
+  /** Whether the measured number agrees with the literature; undefined where there is nothing to check. */
+  agrees?: boolean;
+  steps?: number;
+  seconds?: number;
+}
+
+export interface Figure {
+  file: string;
+  chart: LineChart;
+}
+
+export interface ExperimentSummary {
+  rows: ResultRow[];
+  figures: Figure[];
+  notes: string[];
+}
+
+const SOURCES = {
+  tinyShakespeare: 'https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt (save as tinyshakespeare.txt)',
+  dailyMinTemperatures: 'https://raw.githubusercontent.com/jbrownlee/Datasets/master/daily-min-temperatures.csv',
+};
+
+const lastEval = (r: RunResult): EvalRecord | undefined => r.evals.at(-1);
+const f = (v: number | undefined, digits = 4) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
+const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(1)} %`);
+const seqs = (n: number) => (n >= 1000 ? `${Math.round(n / 1000)} 000` : String(n));
+const common = (r: RunResult) => ({ steps: r.steps.at(-1)?.step ?? 0, seconds: r.seconds });
+
+function evalCurve(title: string, runs: RunResult[], metric: (e: EvalRecord) => number | undefined, yLabel: string, yLog: boolean, references: { label: string; y: number }[], bySequences = false): LineChart {
+  const series: Series[] = runs.map((r) => ({
+    label: r.key,
+    points: r.evals.map((e): [number, number] => [bySequences ? e.step * r.batchSize : e.step, metric(e) ?? NaN]),
+  }));
+  return { title, xLabel: bySequences ? 'training sequences' : 'step', yLabel, yLog, series, references };
+}
+
+const present = (runs: Record<string, RunResult>, keys: string[]) => keys.map((k) => runs[k]).filter((r): r is RunResult => r !== undefined);
+
+export const ADDING_BASELINE = 1 / 24;
+
+const adding: Experiment = {
+  id: '1-adding',
+  title: 'Adding problem, T = 100',
+  paper: 'Hochreiter & Schmidhuber 1997: LSTM solves T = 100 after 74 000 training sequences (MSE < 0.01); RNNs fail.',
+  runs: [{ key: 'lstm', config: '1-adding.seqlab.json', cell: 'lstm' }, { key: 'rnn', config: '1-adding.seqlab.json', cell: 'rnn' }],
+  quick: { 'data.length': 30, 'data.samples': 20000, 'validationSplit': 0.05, 'model.hiddenSize': 32, 'training.maxSteps': 400, 'training.learningRate': 0.005, 'training.validateEvery': 50 },
+  summarize(runs) {
+    const rows: ResultRow[] = [];
+    for (const r of present(runs, ['lstm', 'rnn'])) {
+      const e = lastEval(r);
+      const solvedAt = firstStepReaching(r.evals, (x) => x.solved, 0.95);
+      const ok = r.key === 'lstm' ? (e?.loss ?? 1) < 0.01 && (e?.solved ?? 0) >= 0.95 : (e?.loss ?? 0) > 0.5 * ADDING_BASELINE;
+      rows.push({
+        model: r.key,
+        measured: `MSE ${f(e?.loss)}, solved ${pct(e?.solved)}` + (solvedAt !== undefined ? `; ≥ 95 % solved after ${seqs(solvedAt * r.batchSize)} sequences` : '; never ≥ 95 % solved'),
+        expected: r.key === 'lstm' ? 'MSE < 0.01, solved; 74 000 sequences' : `stays near 1/24 ≈ ${ADDING_BASELINE.toFixed(4)}`,
+        agrees: ok,
+        ...common(r),
+      });
+    }
+    const rs = present(runs, ['lstm', 'rnn']);
+    return {
+      rows,
+      figures: [{ file: '1-adding-loss.svg', chart: evalCurve('Adding problem: validation MSE', rs, (e) => e.loss, 'MSE', true, [{ label: 'predict 0.5 (1/24)', y: ADDING_BASELINE }, { label: 'MSE 0.01', y: 0.01 }], true) }],
+      notes: [],
+    };
+  },
+};
+
+const copy: Experiment = {
+  id: '2-copy',
+  title: 'Copy memory, T = 100',
+  paper: 'Arjovsky et al. 2016: LSTM goes below the memoryless baseline 10·ln 8/(T+20) ≈ 0.173 nats; a tanh RNN stays on it.',
+  runs: [{ key: 'lstm', config: '2-copy.seqlab.json', cell: 'lstm' }, { key: 'rnn', config: '2-copy.seqlab.json', cell: 'rnn' }],
+  quick: { 'data.length': 10, 'data.samples': 20000, 'model.hiddenSize': 64, 'training.maxSteps': 400, 'training.learningRate': 0.005, 'training.validateEvery': 50 },
+  summarize(runs) {
+    const rows: ResultRow[] = [];
+    const rs = present(runs, ['lstm', 'rnn']);
+    for (const r of rs) {
+      const base = r.info.baseline?.value ?? NaN, e = lastEval(r);
+      rows.push({
+        model: r.key,
+        measured: `${f(e?.loss)} nats/step (baseline ${f(base, 3)}), accuracy ${pct(e?.accuracy)}`,
+        expected: r.key === 'lstm' ? `below ${f(base, 3)}` : `at ${f(base, 3)}`,
+        agrees: e === undefined ? false : r.key === 'lstm' ? e.loss < 0.9 * base : e.loss > 0.9 * base,
+        ...common(r),
+      });
+    }
+    const base = rs[0]?.info.baseline?.value ?? NaN;
+    return {
+      rows,
+      figures: [{ file: '2-copy-loss.svg', chart: evalCurve('Copy memory: validation cross-entropy', rs, (e) => e.loss, 'nats per step', true, [{ label: 'memoryless baseline', y: base }]) }],
+      notes: [],
+    };
+  },
+};
+
+const temporalOrder: Experiment = {
+  id: '3-temporal-order',
+  title: 'Temporal order, T = 50',
+  paper: 'Hochreiter & Schmidhuber 1997 (exp. 6a): LSTM classifies the order of X/Y (4 classes) perfectly; RNNs stay at chance 0.25.',
+  runs: [{ key: 'lstm', config: '3-temporal-order.seqlab.json', cell: 'lstm' }, { key: 'rnn', config: '3-temporal-order.seqlab.json', cell: 'rnn' }],
+  quick: { 'data.length': 20, 'data.samples': 20000, 'model.hiddenSize': 32, 'training.maxSteps': 400, 'training.learningRate': 0.005, 'training.validateEvery': 50 },
+  summarize(runs) {
+    const rs = present(runs, ['lstm', 'rnn']);
+    const rows = rs.map((r): ResultRow => {
+      const e = lastEval(r);
+      return {
+        model: r.key,
+        measured: `accuracy ${pct(e?.accuracy)}, loss ${f(e?.loss)}`,
+        expected: r.key === 'lstm' ? '≈ 100 %' : '≈ 25 % (chance)',
+        agrees: e?.accuracy === undefined ? false : r.key === 'lstm' ? e.accuracy >= 0.95 : e.accuracy < 0.4,
+        ...common(r),
+      };
+    });
+    return {
+      rows,
+      figures: [{ file: '3-temporal-order-accuracy.svg', chart: evalCurve('Temporal order: validation accuracy', rs, (e) => e.accuracy, 'accuracy', false, [{ label: 'chance (0.25)', y: 0.25 }]) }],
+      notes: [],
+    };
+  },
+};
+
+export function decayOf(snapshot: DiagnosticsSnapshot | undefined): DecayFit | undefined {
+  const g = snapshot?.arrays['l0.dhLast']?.data;
+  return g ? fitGeometricDecay(g) : undefined;
+}
+
+const describeDecay = (d: DecayFit | undefined) =>
+  d === undefined ? '–' : `×${d.perStep.toFixed(3)} per step (÷10 every ${Number.isFinite(d.stepsPerDecade) ? d.stepsPerDecade.toFixed(0) : '∞'} steps, R² ${d.r2.toFixed(2)})`;
+
+const vanishing: Experiment = {
+  id: '4-vanishing',
+  title: 'Vanishing gradients made visible',
+  paper: 'Bengio et al. 1994; Hochreiter 1991: in a tanh RNN ‖∂L_T/∂h_t‖ shrinks geometrically going back from T; the LSTM cell\'s constant error carousel keeps it up.',
+  runs: [{ key: 'rnn', config: '4-vanishing.seqlab.json', cell: 'rnn' }, { key: 'lstm', config: '4-vanishing.seqlab.json', cell: 'lstm' }],
+  quick: { 'data.length': 50, 'data.samples': 2000, 'model.hiddenSize': 32, 'training.maxSteps': 50, 'training.validateEvery': 50, 'diagnostics.every': 50 },
+  summarize(runs) {
+    const rs = present(runs, ['rnn', 'lstm']);
+    const rows: ResultRow[] = [];
+    const fits: Record<string, { init?: DecayFit; end?: DecayFit }> = {};
+    for (const r of rs) {
+      fits[r.key] = { init: decayOf(r.firstSnapshot), end: decayOf(r.lastSnapshot) };
+      rows.push({
+        model: `${r.key}, at initialisation`,
+        measured: describeDecay(fits[r.key].init),
+        expected: r.key === 'rnn' ? 'geometric decay, factor < 0.9 per step' : 'much slower decay than the RNN',
+        ...common(r),
+      });
+      rows.push({ model: `${r.key}, after ${r.lastSnapshot?.step ?? 0} steps`, measured: describeDecay(fits[r.key].end), expected: '' , ...common(r) });
+    }
+    const rnn = fits.rnn?.init?.perStep, lstm = fits.lstm?.init?.perStep;
+    if (rnn !== undefined && lstm !== undefined) {
+      rows[0].agrees = rnn < 0.9;
+      if (rows[2]) rows[2].agrees = lstm > rnn + 0.02;
+    }
+    const curve = (which: 'firstSnapshot' | 'lastSnapshot', label: string): Series[] =>
+      rs.flatMap((r) => {
+        const g = r[which]?.arrays['l0.dhLast']?.data;
+        return g ? [{ label: `${r.key} ${label}`, dashed: which === 'firstSnapshot', points: Array.from(g, (v, t): [number, number] => [t + 1, v]) }] : [];
+      });
+    return {
+      rows,
+      figures: [{
+        file: '4-vanishing-gradients.svg',
+        chart: { title: '‖∂L_T/∂h_t‖ on one validation sequence (same data, same seed)', xLabel: 'timestep t (T = last)', yLabel: '‖∂L_T/∂h_t‖', yLog: true, series: [...curve('firstSnapshot', 'at init'), ...curve('lastSnapshot', 'trained')] },
+      }],
+      notes: [],
+    };
+  },
+};
+
+const exploding: Experiment = {
+  id: '5-exploding',
+  title: 'Exploding gradients and clipping',
+  paper: 'Pascanu, Mikolov & Bengio 2013: with recurrent spectral radius > 1, gradient norms spike; rescaling the gradient to a maximum global norm keeps SGD stable.',
+  runs: [{ key: 'clipped', config: '5-exploding-clipped.seqlab.json' }, { key: 'unclipped', config: '5-exploding-unclipped.seqlab.json' }],
+  quick: { 'training.maxSteps': 100, 'training.validateEvery': 25, 'diagnostics.every': 50 },
+  summarize(runs) {
+    const rs = present(runs, ['clipped', 'unclipped']);
+    const rows = rs.map((r): ResultRow => {
+      const g = r.steps.map((s) => s.gradNorm);
+      const maxG = Math.max(...g.filter(Number.isFinite));
+      const state = r.outcome.kind === 'diverged' ? `diverged at step ${r.outcome.step} (loss not finite)` : `finished, validation MSE ${f(lastEval(r)?.loss)}, training MSE (last 50) ${f(tailMean(r.steps.map((s) => s.loss), 50))}`;
+      return {
+        model: r.key === 'clipped' ? 'tanh RNN, radius 3, clipped at norm 1' : 'tanh RNN, radius 3, no clipping',
+        measured: `${state}; max gradient norm ${maxG.toExponential(1)}, ${gradientSpikes(g)} spikes (> 10× median)`,
+        expected: r.key === 'clipped' ? 'trains stably' : 'diverges',
+        agrees: r.key === 'clipped' ? r.outcome.kind === 'finished' : r.outcome.kind === 'diverged',
+        ...common(r),
+      };
+    });
+    const gradSeries = rs.map((r): Series => ({ label: r.key, points: r.steps.map((s): [number, number] => [s.step, s.gradNorm]) }));
+    return {
+      rows,
+      figures: [
+        { file: '5-exploding-gradnorm.svg', chart: { title: 'Global gradient norm before clipping, per step', xLabel: 'step', yLabel: '‖∇‖', yLog: true, series: gradSeries, references: [{ label: 'clipping threshold 1', y: 1 }] } },
+        { file: '5-exploding-loss.svg', chart: { title: 'Training MSE per step', xLabel: 'step', yLabel: 'MSE', yLog: true, series: rs.map((r) => ({ label: r.key, points: r.steps.map((s): [number, number] => [s.step, s.loss]) })), references: [{ label: 'predict 0.5 (1/24)', y: ADDING_BASELINE }] } },
+      ],
+      notes: [],
+    };
+  },
+};
+
+export const UNIFORM_65 = Math.log(65);
+
+const charLm: Experiment = {
+  id: '6-char-lm',
+  title: 'Character language model, Tiny Shakespeare',
+  paper: 'Karpathy, Johnson & Fei-Fei 2015: a 2 × 128 LSTM reaches about 1.5 nats/char on validation; GRU is close, the tanh RNN behind. Uniform: ln 65 ≈ 4.17.',
+  runs: [{ key: 'lstm', config: '6-char-lm.seqlab.json', cell: 'lstm' }, { key: 'gru', config: '6-char-lm.seqlab.json', cell: 'gru' }, { key: 'rnn', config: '6-char-lm.seqlab.json', cell: 'rnn' }],
+  dataFile: { name: 'tinyshakespeare.txt', source: SOURCES.tinyShakespeare },
+  quick: { 'training.maxSteps': 40, 'training.validateEvery': 20, 'training.sequenceLength': 32, 'training.batchSize': 16, 'diagnostics.every': 40, 'diagnostics.sampleLength': 80 },
+  summarize(runs, { quick }) {
+    const rs = present(runs, ['lstm', 'gru', 'rnn']);
+    const rows = rs.map((r): ResultRow => {
+      const e = lastEval(r);
+      const best = Math.min(...r.evals.map((x) => x.loss));
+      const sample = r.samples.filter((s) => Math.abs(s.temperature - 0.8) < 1e-6).at(-1) ?? r.samples.at(-1);
+      const text = sample ? `<br>sample (T ${sample.temperature}): <code>${sampleCell(sample.prime + sample.text)}</code>` : '';
+      return {
+        model: `${r.key} 2 × 128`,
+        measured: `validation ${f(e?.loss, 3)} nats/char (best ${f(best, 3)}), accuracy ${pct(e?.accuracy)}, ${(r.seconds / 60).toFixed(1)} min${text}`,
+        expected: r.key === 'lstm' ? '< 1.6 in under 30 min' : r.key === 'gru' ? 'close to the LSTM' : 'behind the gated cells',
+        ...(r.key === 'lstm' && !quick && { agrees: best < 1.6 && r.seconds < 30 * 60 }),
+        ...common(r),
+      };
+    });
+    return {
+      rows,
+      figures: [{ file: '6-char-lm-loss.svg', chart: evalCurve('Tiny Shakespeare: validation cross-entropy', rs, (e) => e.loss, 'nats per character', false, [{ label: 'uniform ln 65', y: UNIFORM_65 }, { label: '1.6 nats/char', y: 1.6 }]) }],
+      notes: [],
+    };
+  },
+};
+
+/** A text sample fit for one markdown table cell. */
+export function sampleCell(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '&#124;').replace(/`/g, "'").replace(/\r?\n/g, ' ⏎ ');
+}
+
+const forecast: Experiment = {
+  id: '7-forecast',
+  title: 'Forecasting daily minimum temperatures',
+  paper: 'A learned forecast should beat persistence ("tomorrow = today"), whose RMSE on this series is about 2.6 °C.',
+  runs: [{ key: 'lstm', config: '7-forecast.seqlab.json', cell: 'lstm' }],
+  dataFile: { name: 'daily-min-temperatures.csv', source: SOURCES.dailyMinTemperatures },
+  quick: { 'training.epochs': 3, 'training.validateEvery': 50, 'diagnostics.every': 100 },
+  summarize(runs) {
+    const r = runs.lstm;
+    if (!r) return { rows: [], figures: [], notes: [] };
+    const e = lastEval(r);
+    const best = Math.min(...r.evals.map((x) => x.rmse ?? Infinity));
+    const p = r.persistenceRmse;
+    const rows: ResultRow[] = [
+      { model: 'persistence', measured: `RMSE ${f(p, 3)} °C`, expected: '≈ 2.6 °C' },
+      { model: 'lstm 32', measured: `validation RMSE ${f(e?.rmse, 3)} °C (best ${f(best, 3)})`, expected: 'below persistence', agrees: e?.rmse !== undefined && p !== undefined && e.rmse < p, ...common(r) },
+    ];
+    const figures: Figure[] = [{ file: '7-forecast-rmse.svg', chart: evalCurve('Daily minimum temperature: validation RMSE', [r], (x) => x.rmse, 'RMSE (°C)', false, p !== undefined ? [{ label: 'persistence', y: p }] : []) }];
+    const pred = r.lastSnapshot?.arrays['forecast.pred']?.data, actual = r.lastSnapshot?.arrays['forecast.actual']?.data;
+    if (pred && actual) {
+      const n = Math.min(pred.length, 200);
+      figures.push({
+        file: '7-forecast-vs-actual.svg',
+        chart: {
+          title: 'First validation days: forecast and actual', xLabel: 'validation day', yLabel: '°C', series: [
+            { label: 'actual', points: Array.from(actual.subarray(0, n), (v, i): [number, number] => [i, v]) },
+            { label: 'lstm forecast', points: Array.from(pred.subarray(0, n), (v, i): [number, number] => [i, v]) },
+          ],
+        },
+      });
+    }
+    return { rows, figures, notes: [] };
+  },
+};
+
+export const EXPERIMENTS: readonly Experiment[] = [adding, copy, temporalOrder, vanishing, exploding, charLm, forecast];
+
+/** Experiments whose id starts with one of `selectors` (e.g. `1`, `4-vanishing`); all without selectors. */
+export function selectExperiments(selectors: readonly string[]): Experiment[] {
+  if (selectors.length === 0) return EXPERIMENTS.slice();
+  return EXPERIMENTS.filter((e) => selectors.some((s) => e.id === s || e.id.startsWith(s.endsWith('-') ? s : `${s}-`) || e.id.startsWith(s)));
+}
+

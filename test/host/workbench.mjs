@@ -1,0 +1,161 @@
+// Playwright helpers for end-to-end tests: a real VS Code workbench (code-server) in headless chromium,
+// with the extension under test loaded, driven the way a person would (palette, CodeLens, tree, webview).
+// Selectors are the ones that worked on VS Code 1.100 (see README.md).
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  copyWorkspace, defaultExtensionPath, launchChromium, remoteUri, repoRoot, startCodeServer, workbenchUrl,
+} from './codeServer.mjs';
+
+export const e2eOutDir = path.join(repoRoot, 'test-output/e2e');
+export const fixtureWorkspace = path.join(repoRoot, 'test/fixtures/workspace');
+
+/**
+ * Starts code-server, opens `workspace` (copied to a temp dir) in chromium and waits for the workbench.
+ * The extension is loaded in development mode from `extensionPath` (default: the repo when built, else the
+ * probe), or installed from `vsix`.
+ * @param {string} [workspace]
+ * @param {{extensionPath?: string, vsix?: string, outDir?: string, settings?: object, env?: object}} [opts]
+ */
+export async function openWorkbench(workspace = fixtureWorkspace, opts = {}) {
+  const outDir = opts.outDir ?? e2eOutDir;
+  fs.mkdirSync(outDir, { recursive: true });
+  const folder = copyWorkspace(workspace);
+  const server = await startCodeServer({ vsix: opts.vsix, settings: opts.settings, env: opts.env });
+  const extensionPath = opts.vsix ? undefined : path.resolve(opts.extensionPath ?? defaultExtensionPath());
+  const browser = await launchChromium(server.home);
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const payload = extensionPath
+    ? [['extensionDevelopmentPath', remoteUri(server, extensionPath)], ['skipWelcome', 'true']]
+    : undefined;
+  const wb = new Workbench({ page, browser, server, folder, outDir, extensionPath, pageErrors });
+  try {
+    await page.goto(workbenchUrl(server, folder, payload));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // the explorer lists the workspace once the remote file system and the extension host are up
+    const first = fs.readdirSync(folder).sort()[0];
+    if (first) await page.locator('.explorer-folders-view .monaco-list-row', { hasText: first }).first().waitFor({ timeout: 60_000 });
+  } catch (e) {
+    await wb.screenshot('open-failure.png').catch(() => {});
+    await wb.close();
+    throw e;
+  }
+  return wb;
+}
+
+/** Opens a workbench, runs `fn`, saves `<name>-failure.png` if it throws, always cleans up. */
+export async function withWorkbench(name, opts, fn) {
+  const wb = await openWorkbench(opts.workspace, opts);
+  try {
+    await fn(wb);
+  } catch (e) {
+    await wb.screenshot(`${name}-failure.png`).catch(() => {});
+    throw e;
+  } finally {
+    await wb.close();
+  }
+}
+
+export class Workbench {
+  constructor({ page, browser, server, folder, outDir, extensionPath, pageErrors }) {
+    Object.assign(this, { page, browser, server, folder, outDir, extensionPath, pageErrors });
+  }
+
+  get quickInput() { return this.page.locator('.quick-input-widget .quick-input-box input'); }
+
+  /**
+   * Runs a command through the palette by its full title ("SeqLab: Validate Config"). Commands appear
+   * only once the workbench and the extension host are ready, so it retries; it clicks the row rather than
+   * pressing Enter (Enter sometimes went to a different picker).
+   */
+  async runCommand(title, { timeout = 30_000 } = {}) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('F1');
+      await this.quickInput.waitFor({ state: 'visible' });
+      await this.quickInput.fill('>' + title);
+      const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row')
+        .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) }).first();
+      try {
+        await row.waitFor({ state: 'visible', timeout: 3_000 });
+        await row.click();
+        await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+        return;
+      } catch (e) {
+        if (Date.now() > deadline) throw new Error(`command "${title}" not found in the palette: ${e.message}`);
+      }
+    }
+  }
+
+  /** Opens a workspace file through Quick Open and waits for its tab. */
+  async openFile(name) {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Control+P');
+    await this.quickInput.waitFor({ state: 'visible' });
+    await this.quickInput.fill(name);
+    await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+  }
+
+  /** The CodeLens link with this text in the visible editor. */
+  codeLens(text) {
+    return this.page.locator('.monaco-editor .codelens-decoration a', { hasText: text }).first();
+  }
+
+  async clickCodeLens(text, { timeout = 30_000 } = {}) {
+    const lens = this.codeLens(text);
+    await lens.waitFor({ timeout });
+    await lens.click();
+  }
+
+  /** A row of a tree view in the side bar (match on the visible text; aria-label is the tooltip). */
+  treeRow(text) {
+    return this.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]').filter({ hasText: text }).first();
+  }
+
+  /** An activity bar icon by its container title (e.g. "SeqLab"). */
+  activityIcon(title) {
+    return this.page.locator(`.activitybar .action-item a[aria-label^="${title}"]`).first();
+  }
+
+  /** The DOM of the active webview (panel or view): two nested iframes. */
+  webviewFrame() {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  }
+
+  /** Texts of the notification toasts on screen now. */
+  async notifications() {
+    return this.page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+  }
+
+  /** Waits for a toast containing `text` (string or RegExp) and returns its full text. */
+  async waitForNotification(text, { timeout = 15_000 } = {}) {
+    const toast = this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+    await toast.waitFor({ state: 'visible', timeout });
+    return toast.innerText();
+  }
+
+  async clearNotifications() {
+    await this.runCommand('Notifications: Clear All Notifications');
+  }
+
+  /** Saves a PNG under test-output/e2e/ and returns its path. */
+  async screenshot(name) {
+    const file = path.join(this.outDir, name.endsWith('.png') ? name : `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async close() {
+    await this.browser.close().catch(() => {});
+    await this.server.stop();
+    fs.rmSync(this.folder, { recursive: true, force: true });
+    fs.rmSync(this.server.tmp, { recursive: true, force: true });
+  }
+}
+
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,0 +1,162 @@
+// Pure view-model code of the dashboard webview: downsampling, TensorBoard smoothing, colour scales,
+// series alignment, log-scale handling, heatmap orders and pixels.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { alignSeries, logSafe, positiveRange } from '../../webview/model/align';
+import { diverging, luminance, sequential } from '../../webview/model/colorScales';
+import { minMaxDownsample } from '../../webview/model/downsample';
+import { orderByActivation, orderByVariance, unitsByTimeRgba } from '../../webview/model/heatmap';
+import { runColor } from '../../webview/model/palette';
+import { fractionalEpochs, RunData } from '../../webview/model/runData';
+import { emaSmooth } from '../../webview/model/smoothing';
+
+function rng(seed: number) {
+  return () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+}
+
+test('min/max downsampling keeps every bucket’s minimum and maximum (random series)', () => {
+  const rnd = rng(7);
+  for (let trial = 0; trial < 40; trial++) {
+    const n = 500 + Math.floor(rnd() * 20000);
+    const x = new Float64Array(n);
+    const y = new Float64Array(n);
+    let cx = 0;
+    for (let i = 0; i < n; i++) {
+      cx += 0.1 + rnd() * 3;
+      x[i] = cx;
+      y[i] = rnd() < 0.002 ? (rnd() - 0.5) * 1e6 : Math.sin(i / 50) + rnd();
+    }
+    const lo = x[Math.floor(rnd() * n * 0.3)];
+    const hi = x[n - 1 - Math.floor(rnd() * n * 0.3)];
+    const buckets = 20 + Math.floor(rnd() * 300);
+    const d = minMaxDownsample({ x, y }, lo, hi, buckets);
+    assert.ok(d.x.length <= buckets * 4 + 4, 'bounded output');
+    for (let i = 1; i < d.x.length; i++) assert.ok(d.x[i] > d.x[i - 1], 'x ascending');
+    const kept = new Set<number>();
+    for (let i = 0; i < d.x.length; i++) kept.add(d.x[i] * 1e6 + d.y[i]);
+    const width = (hi - lo) / buckets;
+    for (let b = 0; b < buckets; b++) {
+      let iMin = -1;
+      let iMax = -1;
+      for (let i = 0; i < n; i++) {
+        if (x[i] < lo || x[i] > hi) continue;
+        if (Math.min(buckets - 1, Math.floor((x[i] - lo) / width)) !== b) continue;
+        if (iMin < 0 || y[i] < y[iMin]) iMin = i;
+        if (iMax < 0 || y[i] > y[iMax]) iMax = i;
+      }
+      if (iMin < 0) continue;
+      assert.ok(kept.has(x[iMin] * 1e6 + y[iMin]), `trial ${trial} bucket ${b} min kept`);
+      assert.ok(kept.has(x[iMax] * 1e6 + y[iMax]), `trial ${trial} bucket ${b} max kept`);
+    }
+  }
+});
+
+test('downsampling returns short visible ranges unchanged, with one point past each edge', () => {
+  const x = Float64Array.from({ length: 100 }, (_, i) => i);
+  const y = x.map((v) => v * 2);
+  const d = minMaxDownsample({ x, y }, 10, 20, 50);
+  assert.deepEqual([...d.x], Array.from({ length: 13 }, (_, i) => 9 + i));
+});
+
+test('EMA matches TensorBoard’s debiased formula on a hand-computed example', () => {
+  // w = 0.5: last = 0.5·last + 0.5·x; smoothed = last / (1 − 0.5^n)
+  // x = 1: last 0.5, /0.5 → 1;  x = 3: last 1.75, /0.75 → 2.3333;  x = 2: last 1.875, /0.875 → 2.142857
+  const s = emaSmooth([1, 3, 2], 0.5);
+  assert.ok(Math.abs(s[0] - 1) < 1e-12);
+  assert.ok(Math.abs(s[1] - 7 / 3) < 1e-12);
+  assert.ok(Math.abs(s[2] - 1.875 / 0.875) < 1e-12);
+  assert.deepEqual([...emaSmooth([1, 3, 2], 0)], [1, 3, 2], 'weight 0 is the raw series');
+});
+
+test('EMA passes NaN and Infinity through without touching the average; constant series unchanged', () => {
+  const s = emaSmooth([1, NaN, 3, Infinity, 2], 0.5);
+  assert.ok(Number.isNaN(s[1]));
+  assert.equal(s[3], Infinity);
+  assert.ok(Math.abs(s[2] - 7 / 3) < 1e-12, 'NaN skipped: same as [1, 3]');
+  assert.ok(Math.abs(s[4] - 1.875 / 0.875) < 1e-12);
+  assert.deepEqual([...emaSmooth([0.3, 0.3, 0.3], 0.9)], [0.3, 0.3, 0.3]);
+  assert.equal(emaSmooth([], 0.6).length, 0);
+});
+
+test('diverging scale: blue at −1, near-white at 0, red at +1, luminance monotonic on each side', () => {
+  const [r0, , b0] = diverging(-1);
+  assert.ok(b0 > r0, 'negative is blue');
+  const [r1, , b1] = diverging(1);
+  assert.ok(r1 > b1, 'positive is red');
+  const mid = diverging(0);
+  assert.ok(mid.every((c) => c > 235), `midpoint near white: ${mid}`);
+  let prev = -1;
+  for (let v = -1; v <= 0.0001; v += 0.02) {
+    const l = luminance(diverging(v));
+    assert.ok(l >= prev - 1e-9, `rising towards 0 at ${v}`);
+    prev = l;
+  }
+  prev = 2;
+  for (let v = 0; v <= 1.0001; v += 0.02) {
+    const l = luminance(diverging(v));
+    assert.ok(l <= prev + 1e-9, `falling after 0 at ${v}`);
+    prev = l;
+  }
+  assert.deepEqual(diverging(-5), diverging(-1), 'clamped');
+});
+
+test('sequential (viridis) scale: endpoints and monotonic luminance', () => {
+  assert.deepEqual(sequential(0), [68, 1, 84]);
+  assert.deepEqual(sequential(1), [253, 231, 37]);
+  let prev = -1;
+  for (let t = 0; t <= 1.0001; t += 0.01) {
+    const l = luminance(sequential(t));
+    assert.ok(l >= prev - 1e-9);
+    prev = l;
+  }
+});
+
+test('alignment of runs with different step sets: one ascending x axis, null where a run has no point', () => {
+  const a = alignSeries([
+    { x: [1, 2, 4], y: [10, 20, 40] },
+    { x: [2, 3, 4, 6], y: [0.2, 0.3, NaN, 0.6] },
+    { x: [], y: [] },
+  ]);
+  assert.deepEqual(a[0], [1, 2, 3, 4, 6]);
+  assert.deepEqual(a[1], [10, 20, null, 40, null]);
+  assert.deepEqual(a[2], [null, 0.2, 0.3, null, 0.6]);
+  assert.deepEqual(a[3], [null, null, null, null, null]);
+});
+
+test('log scale: zeros, negatives and non-finite values become gaps; range from positives only', () => {
+  assert.deepEqual(logSafe([0, 1, -2, null, 1e-9, Infinity]), [null, 1, null, null, 1e-9, null]);
+  assert.deepEqual(positiveRange([0, 3, 0.5, -1, null]), [0.5, 3]);
+  assert.equal(positiveRange([0, 0, null]), undefined);
+});
+
+test('run colours are distinct and stable for any number of runs', () => {
+  const colors = Array.from({ length: 40 }, (_, i) => runColor(i));
+  assert.equal(new Set(colors).size, 40);
+  assert.equal(runColor(3), runColor(3));
+  assert.equal(runColor(0, ['#123456']), '#123456', 'theme colour first');
+});
+
+test('heatmap pixels: units as rows, timesteps as columns, through the diverging scale', () => {
+  const T = 3;
+  const H = 2;
+  const data = new Float32Array([-1, 1, 0, 1, 1, -1]); // [T, H]
+  const px = unitsByTimeRgba(data, T, H, [0, 1]);
+  const at = (r: number, c: number) => [...px.subarray((r * T + c) * 4, (r * T + c) * 4 + 3)];
+  assert.deepEqual(at(0, 0), diverging(-1));
+  assert.deepEqual(at(0, 1), diverging(0));
+  assert.deepEqual(at(1, 2), diverging(-1));
+  assert.deepEqual(at(1, 0), diverging(1));
+  assert.deepEqual(orderByVariance(data, T, H), [1, 0]);
+  assert.deepEqual(orderByActivation(data, T, H, 2), [0, 1]);
+});
+
+test('run data drops replayed records and computes fractional epochs', () => {
+  const d = new RunData();
+  d.add([{ kind: 'step', step: 1, epoch: 0, time: 0, loss: 1, gradNorm: 1, clipped: false, learningRate: 1 }]);
+  d.add([
+    { kind: 'step', step: 1, epoch: 0, time: 0, loss: 1, gradNorm: 1, clipped: false, learningRate: 1 },
+    { kind: 'step', step: 2, epoch: 0, time: 0, loss: 2, gradNorm: 1, clipped: false, learningRate: 1 },
+  ]);
+  assert.deepEqual([...d.step.loss.view()], [1, 2]);
+  assert.deepEqual([...fractionalEpochs([1, 2, 3, 4, 5], [0, 0, 1, 1, 2])], [0, 0.5, 1, 1.5, 2]);
+});

@@ -1,0 +1,85 @@
+// The run manager against the real trainer (dist/trainer.js): a tiny synthetic run finishes, Stop
+// cancels, a SIGKILL'd trainer gives a failed run with its log, the queue honours the maximum.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { listRuns } from '../../src/runs/runReader';
+import { RUN_FILES } from '../../src/runs/runFiles';
+import { RunManager } from '../../src/extension/training/runManager';
+
+const root = path.resolve(__dirname, '../..');
+const trainerPath = path.join(root, 'dist/trainer.js');
+const skip = !fs.existsSync(trainerPath) && 'dist/trainer.js is not built';
+
+function setup(maxSteps: number, max = 2) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-manager-'));
+  const configPath = path.join(dir, 'tiny.seqlab.json');
+  fs.writeFileSync(configPath, JSON.stringify({
+    name: 'tiny',
+    data: { kind: 'synthetic', task: 'adding', length: 8, samples: 256 },
+    model: { cell: 'lstm', hiddenSize: 8 },
+    training: { maxSteps, epochs: 100000, batchSize: 8, validateEvery: 10, checkpointEvery: 20, threads: 1 },
+    diagnostics: { every: 10 },
+  }));
+  const events: string[] = [];
+  let metrics = 0;
+  const manager = new RunManager({
+    trainerPath,
+    maxConcurrent: () => max,
+    listener: { started: () => events.push('started'), metrics: () => metrics++, ended: (_j, o) => events.push(`ended:${o.kind}`) },
+  });
+  return { runsDir: path.join(dir, 'runs'), configPath, manager, events, metrics: () => metrics };
+}
+
+test('a tiny run finishes and reports metrics', { skip }, async () => {
+  const s = setup(20);
+  const job = s.manager.enqueue({ configPath: s.configPath, runsDir: s.runsDir });
+  const id = await s.manager.whenStarted(job.key);
+  assert.ok(id);
+  const outcome = await s.manager.whenDone(job.key);
+  assert.equal(outcome?.kind, 'finished');
+  assert.ok(s.metrics() > 0);
+  assert.deepEqual(s.events, ['started', 'ended:finished']);
+  assert.equal(listRuns(s.runsDir)[0].status.kind, 'finished');
+  assert.equal(s.manager.active().length, 0);
+});
+
+test('stop cancels a running run', { skip }, async () => {
+  const s = setup(1_000_000);
+  const job = s.manager.enqueue({ configPath: s.configPath, runsDir: s.runsDir });
+  const id = await s.manager.whenStarted(job.key);
+  await new Promise((r) => setTimeout(r, 300));
+  await s.manager.stop(id!);
+  const run = listRuns(s.runsDir)[0];
+  assert.equal(run.status.kind, 'cancelled');
+});
+
+test('a trainer killed with SIGKILL gives a failed run, with its output in trainer.log', { skip }, async () => {
+  const s = setup(1_000_000);
+  const job = s.manager.enqueue({ configPath: s.configPath, runsDir: s.runsDir });
+  const id = await s.manager.whenStarted(job.key);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(s.manager.kill(id!, 'SIGKILL'), true);
+  const outcome = await s.manager.whenDone(job.key);
+  assert.equal(outcome?.kind, 'failed');
+  const run = listRuns(s.runsDir)[0];
+  assert.equal(run.status.kind, 'failed');
+  assert.match(run.status.kind === 'failed' ? run.status.message : '', /killed \(SIGKILL\)/);
+  assert.ok(fs.existsSync(path.join(run.dir, RUN_FILES.log)));
+});
+
+test('the queue holds runs beyond the maximum; shutdown marks started runs interrupted', { skip }, async () => {
+  const s = setup(1_000_000, 1);
+  const a = s.manager.enqueue({ configPath: s.configPath, runsDir: s.runsDir });
+  const b = s.manager.enqueue({ configPath: s.configPath, runsDir: s.runsDir, cell: 'gru' });
+  assert.equal(b.state.kind, 'queued');
+  await s.manager.whenStarted(a.key);
+  assert.equal(s.manager.find(b.key)?.state.kind, 'queued');
+  await s.manager.shutdown();
+  const runs = listRuns(s.runsDir);
+  assert.equal(runs.length, 1, 'the queued run never started');
+  assert.equal(runs[0].status.kind, 'interrupted');
+  assert.equal(s.manager.active().length, 0);
+});

@@ -1,0 +1,72 @@
+// Heatmap pixels without the DOM: rows × columns of values to RGBA through a colour lookup table,
+// and the unit orders the hidden-state view offers.
+import { DIVERGING_LUT, lutIndex } from './colorScales';
+
+/** Values [T, H] (row-major, timestep-major as the snapshots store them) drawn with units as rows and timesteps as columns. */
+export function unitsByTimeRgba(data: ArrayLike<number>, T: number, H: number, order: ArrayLike<number>, lo = -1, hi = 1, table: Uint8Array = DIVERGING_LUT, out?: Uint8ClampedArray): Uint8ClampedArray {
+  const rows = order.length;
+  const px = out && out.length === rows * T * 4 ? out : new Uint8ClampedArray(rows * T * 4);
+  for (let r = 0; r < rows; r++) {
+    const u = order[r];
+    let o = r * T * 4;
+    for (let t = 0; t < T; t++, o += 4) {
+      const k = lutIndex(data[t * H + u], lo, hi);
+      if (k < 0) {
+        px[o] = px[o + 1] = px[o + 2] = 128;
+      } else {
+        px[o] = table[k * 3];
+        px[o + 1] = table[k * 3 + 1];
+        px[o + 2] = table[k * 3 + 2];
+      }
+      px[o + 3] = 255;
+    }
+  }
+  return px;
+}
+
+/** Unit indices sorted by variance over time, largest first. */
+export function orderByVariance(data: ArrayLike<number>, T: number, H: number): number[] {
+  const v = new Float64Array(H);
+  for (let u = 0; u < H; u++) {
+    let m = 0;
+    let m2 = 0;
+    for (let t = 0; t < T; t++) {
+      const x = data[t * H + u];
+      const d = x - m;
+      m += d / (t + 1);
+      m2 += d * (x - m);
+    }
+    v[u] = T > 0 ? m2 / T : 0;
+  }
+  return Array.from({ length: H }, (_, u) => u).sort((a, b) => v[b] - v[a] || a - b);
+}
+
+/** Unit indices sorted by activation at timestep t, largest first. */
+export function orderByActivation(data: ArrayLike<number>, T: number, H: number, t: number): number[] {
+  const tt = Math.max(0, Math.min(T - 1, t));
+  return Array.from({ length: H }, (_, u) => u).sort((a, b) => data[tt * H + b] - data[tt * H + a] || a - b);
+}
+
+/** Columns [off, off+H) of a [T, G*H] gates array as a [T, H] array (gate g of G). */
+export function gateSlice(data: Float32Array, T: number, H: number, G: number, g: number): Float32Array {
+  const out = new Float32Array(T * H);
+  for (let t = 0; t < T; t++) out.set(data.subarray(t * G * H + g * H, t * G * H + (g + 1) * H), t * H);
+  return out;
+}
+
+/** log10 of a [S, T] array scaled to [0, 1] over its positive range (zeros and negatives become NaN). */
+export function logNormalize(data: ArrayLike<number>): { values: Float64Array; lo: number; hi: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  const values = new Float64Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    values[i] = v > 0 && Number.isFinite(v) ? Math.log10(v) : NaN;
+    if (values[i] < lo) lo = values[i];
+    if (values[i] > hi) hi = values[i];
+  }
+  if (!(lo <= hi)) return { values, lo: 0, hi: 1 };
+  if (hi === lo) hi = lo + 1;
+  for (let i = 0; i < values.length; i++) values[i] = (values[i] - lo) / (hi - lo);
+  return { values, lo, hi };
+}

@@ -1,0 +1,132 @@
+// A run's records in columns (typed arrays that grow by doubling), so a million steps cost 8 bytes a
+// column each and the charts can slice them without copying objects. Records older than what is held
+// (a replay after a reload) are dropped.
+import type { DiagnosticsSnapshot, MetricRecord, SampleRecord } from '../../src/shared/metrics';
+
+class Column {
+  data = new Float64Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  view(): Float64Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+export class RunData {
+  readonly step = { step: new Column(), epoch: new Column(), time: new Column(), loss: new Column(), gradNorm: new Column(), clipped: new Column() };
+  readonly eval = { step: new Column(), epoch: new Column(), time: new Column(), loss: new Column(), accuracy: new Column() };
+  readonly samples: SampleRecord[] = [];
+  /** Full snapshots received, by step (the latest and those the user asked for). */
+  readonly snapshots = new Map<number, DiagnosticsSnapshot>();
+  /** ‖∂L_T/∂h_t‖ per snapshot step, per array name (`l0.dhLast`). */
+  readonly gradientHistory = new Map<number, Record<string, Float32Array>>();
+  latestSnapshotStep = -1;
+  /** Bumped on every change, so views know when to recompute. */
+  version = 0;
+
+  add(records: MetricRecord[]): void {
+    for (const r of records) {
+      if (r.kind === 'step') {
+        const c = this.step;
+        if (c.step.length > 0 && r.step <= c.step.data[c.step.length - 1]) continue;
+        c.step.push(r.step);
+        c.epoch.push(r.epoch);
+        c.time.push(r.time);
+        c.loss.push(r.loss === null ? NaN : r.loss);
+        c.gradNorm.push(r.gradNorm === null ? NaN : r.gradNorm);
+        c.clipped.push(r.clipped ? 1 : 0);
+      } else if (r.kind === 'eval') {
+        const c = this.eval;
+        if (c.step.length > 0 && r.step <= c.step.data[c.step.length - 1]) continue;
+        c.step.push(r.step);
+        c.epoch.push(r.epoch);
+        c.time.push(r.time);
+        c.loss.push(r.loss === null ? NaN : r.loss);
+        c.accuracy.push(r.accuracy ?? NaN);
+      } else if (r.kind === 'sample') {
+        if (this.samples.some((s) => s.step === r.step && s.temperature === r.temperature)) continue;
+        this.samples.push(r);
+      }
+    }
+    this.version++;
+  }
+
+  addSnapshot(s: DiagnosticsSnapshot): void {
+    this.snapshots.set(s.step, s);
+    if (s.step >= this.latestSnapshotStep) this.latestSnapshotStep = s.step;
+    const dh: Record<string, Float32Array> = {};
+    for (const [name, a] of Object.entries(s.arrays)) if (name.endsWith('.dhLast')) dh[name] = a.data;
+    if (Object.keys(dh).length > 0) this.gradientHistory.set(s.step, dh);
+    this.version++;
+  }
+
+  addGradientHistory(steps: number[], arrays: Record<string, { data: Float32Array; shape: number[] }>): void {
+    steps.forEach((step, s) => {
+      const row: Record<string, Float32Array> = this.gradientHistory.get(step) ?? {};
+      for (const [name, a] of Object.entries(arrays)) {
+        const T = a.shape[1];
+        row[name] = a.data.subarray(s * T, (s + 1) * T);
+      }
+      this.gradientHistory.set(step, row);
+    });
+    this.version++;
+  }
+}
+
+/** x of each record for the chosen axis. Epoch is fractional: epoch + position of the step inside it. */
+export type XAxisKind = 'step' | 'epoch' | 'time';
+
+export function fractionalEpochs(steps: ArrayLike<number>, epochs: ArrayLike<number>): Float64Array {
+  const n = steps.length;
+  const out = new Float64Array(n);
+  // steps per epoch: from the first complete epoch, else from the one in progress
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    while (j < n && epochs[j] === epochs[i]) j++;
+    const first = steps[i];
+    const span = j < n ? steps[j] - first : Math.max(1, steps[j - 1] - first + 1);
+    for (let k = i; k < j; k++) out[k] = epochs[k] + (steps[k] - first) / span;
+    i = j;
+  }
+  return out;
+}
+
+/** Map arbitrary steps onto an x array defined at `refSteps` (linear between, clamped at the ends). */
+export function interpolateAt(refSteps: ArrayLike<number>, refX: ArrayLike<number>, steps: ArrayLike<number>, fallback: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(steps.length);
+  const n = refSteps.length;
+  let j = 0;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i];
+    if (n === 0) { out[i] = fallback[i]; continue; }
+    while (j < n - 1 && refSteps[j + 1] <= s) j++;
+    if (s <= refSteps[0]) out[i] = refX[0];
+    else if (j >= n - 1) out[i] = refX[n - 1];
+    else {
+      const f = (s - refSteps[j]) / (refSteps[j + 1] - refSteps[j]);
+      out[i] = refX[j] + f * (refX[j + 1] - refX[j]);
+    }
+  }
+  return out;
+}
+
+/** CSV of the loss curves: one row per record, long format (run, kind, step, epoch, time, value). */
+export function lossCsv(runs: Array<{ name: string; data: RunData }>): string {
+  const lines = ['run,kind,step,epoch,time,loss,smoothed_or_blank,gradNorm'];
+  for (const { name, data } of runs) {
+    const q = `"${name.replace(/"/g, '""')}"`;
+    const s = data.step;
+    for (let i = 0; i < s.step.length; i++) lines.push(`${q},train,${s.step.data[i]},${s.epoch.data[i]},${s.time.data[i]},${s.loss.data[i]},,${s.gradNorm.data[i]}`);
+    const e = data.eval;
+    for (let i = 0; i < e.step.length; i++) lines.push(`${q},validation,${e.step.data[i]},${e.epoch.data[i]},${e.time.data[i]},${e.loss.data[i]},,`);
+  }
+  return lines.join('\n') + '\n';
+}
