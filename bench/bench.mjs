@@ -61,14 +61,15 @@ for (const [k, v] of Object.entries(results)) for (const r of v) if (r.error) co
 for (const [k, r] of Object.entries(tfjs)) if (r.error) console.log(`note: tf.layers ${k} failed: ${r.error}`);
 if (ms(`lstm/${cores}`)?.device) console.log(`kernels: ${ms(`lstm/${cores}`).device}`);
 
-// diagnostics overhead: a probe snapshot every 50 steps (the config default) against none, LSTM all cores
+// diagnostics overhead: a probe snapshot every 50 steps (the config default) against none, LSTM all cores.
+// Mean time per step (a snapshot lands on one step in 50, so a median would hide it), on/off interleaved.
 const off = [], on = [];
-for (let i = 0; i < ROUNDS; i++) {
-  off.push(ours('lstm', cores, STEPS * 2, 0).median_ms);
-  on.push(ours('lstm', cores, STEPS * 2, 50).median_ms);
+for (let i = 0; i < ROUNDS * 2; i++) {
+  off.push(ours('lstm', cores, 100, 0).mean_ms);
+  on.push(ours('lstm', cores, 100, 50).mean_ms);
 }
 const diagOverhead = median(on) / median(off) - 1;
-console.log(`\nDiagnostics every 50 steps (LSTM, ${cores} threads): ${fmt(median(on), 2)} ms vs ${fmt(median(off), 2)} ms off → overhead ${(100 * diagOverhead).toFixed(1)} %`);
+console.log(`\nDiagnostics every 50 steps (LSTM, ${cores} threads, mean ms per step, ${ROUNDS * 2} interleaved pairs of 100 steps): ${fmt(median(on), 2)} ms on vs ${fmt(median(off), 2)} ms off → overhead ${(100 * diagOverhead).toFixed(1)} %`);
 
 if (!args.has('--no-soak')) {
   const soakSteps = quick ? 2000 : 10000;

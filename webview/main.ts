@@ -21,7 +21,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import 'uplot/dist/uPlot.min.css';
 import '../media/dashboard.css';
-import type { DiagnosticsSnapshot } from '../src/shared/metrics';
+import type { DiagnosticsSnapshot, MetricRecord } from '../src/shared/metrics';
 import type { HostToWebview, RunView } from '../src/shared/webviewProtocol';
 import { formatDuration, formatNumber, h, post, saveUi, ui } from './host';
 import { cssRgb, diverging, SEQUENTIAL_LUT, DIVERGING_LUT } from './model/colorScales';
@@ -112,6 +112,27 @@ function renderHeader(): void {
       );
     }),
   );
+}
+
+/**
+ * A running run's header follows its live records (the RunView from the host only changes when the run's
+ * status on disk does): status step and elapsed time, updated in place so the Stop button stays put.
+ */
+function liveHeader(runId: string, records: MetricRecord[]): void {
+  const r = runs.find((x) => x.id === runId);
+  if (!r || r.status.kind !== 'running') return;
+  let last: MetricRecord | undefined;
+  for (const rec of records) if (rec.kind === 'step' && rec.step > (last?.step ?? r.status.step)) last = rec;
+  if (!last || last.kind !== 'step') return;
+  r.status = { ...r.status, step: last.step };
+  r.seconds = Math.max(r.seconds, last.time);
+  const row = header.querySelector(`.run-row[data-run-id="${CSS.escape(runId)}"]`);
+  if (!row) return;
+  const status = row.querySelector('.status');
+  if (status) status.textContent = statusText(r);
+  for (const f of row.querySelectorAll('.fact')) {
+    if (f.querySelector('.fact-key')?.textContent === 'time') f.querySelector('.fact-value')!.textContent = formatDuration(r.seconds);
+  }
 }
 
 // ---------- loss ----------
@@ -550,6 +571,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
       break;
     case 'metrics':
       dataOf(msg.runId).add(msg.records);
+      liveHeader(msg.runId, msg.records);
       dirty.loss = dirty.gradients = dirty.output = true;
       schedule();
       break;

@@ -38,7 +38,8 @@ function findTests(dir) {
     .sort();
 }
 
-async function bundleSuite() {
+/** @param {{grep?: string}} options  handed to runTests() in index.ts */
+async function bundleSuite(options) {
   const testDir = path.join(repoRoot, 'test/integration');
   const tests = findTests(testDir);
   if (tests.length === 0) throw new Error(`no *.test.ts under ${testDir}`);
@@ -48,7 +49,7 @@ async function bundleSuite() {
   // ES module into a lazy initialiser, so the test files run only then.
   const entry = [
     `const { runTests } = require(${JSON.stringify(path.join(testDir, 'index.ts'))});`,
-    `exports.run = () => runTests(() => { ${tests.map((t) => `require(${JSON.stringify(t)});`).join(' ')} });`,
+    `exports.run = () => runTests(() => { ${tests.map((t) => `require(${JSON.stringify(t)});`).join(' ')} }, ${JSON.stringify(options)});`,
   ].join('\n');
   await esbuild.build({
     absWorkingDir: repoRoot,
@@ -68,16 +69,11 @@ const workbenchNoise = /^(Resolving connection token|Resolved connection token|C
 async function main() {
   const extensionPath = path.resolve(args.extension ?? defaultExtensionPath());
   ensureSetup();
-  const tests = await bundleSuite();
+  const tests = await bundleSuite({ grep: args.grep });
   lap(`bundled ${tests.length} test file(s); extension under test: ${path.relative(repoRoot, extensionPath) || '.'}`);
 
   const workspace = copyWorkspace(path.resolve(args.workspace));
-  const server = await startCodeServer({
-    env: {
-      SEQLAB_TEST_GREP: args.grep ?? '',
-      SEQLAB_TEST_FIXTURES: path.join(repoRoot, 'test/fixtures'),
-    },
-  });
+  const server = await startCodeServer();
   lap(`code-server up at ${server.url}, workspace ${workspace}`);
   let exitCode = 1;
   let browser;
@@ -113,10 +109,11 @@ async function main() {
       const shot = path.join(outDir, 'failure.png');
       if (page) await page.screenshot({ path: shot }).then(() => console.log('screenshot:', shot)).catch(() => {});
       fs.copyFileSync(server.logFile, path.join(outDir, 'code-server.log'));
+      console.log('code-server log:', path.join(outDir, 'code-server.log'), '(--keep keeps the temp dirs)');
     }
     await browser?.close();
     await server.stop();
-    if (args.keep || exitCode !== 0) console.log('kept', server.tmp, workspace);
+    if (args.keep) console.log('kept', server.tmp, workspace);
     else for (const d of [server.tmp, workspace]) fs.rmSync(d, { recursive: true, force: true });
   }
   process.exitCode = exitCode;

@@ -27,10 +27,13 @@ export async function openWorkbench(workspace = fixtureWorkspace, opts = {}) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // console messages of the workbench and of every frame in it (webviews included), e.g. CSP violations
+  const consoleMessages = [];
+  page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text(), url: m.location()?.url ?? '' }));
   const payload = extensionPath
     ? [['extensionDevelopmentPath', remoteUri(server, extensionPath)], ['skipWelcome', 'true']]
     : undefined;
-  const wb = new Workbench({ page, browser, server, folder, outDir, extensionPath, pageErrors });
+  const wb = new Workbench({ page, browser, server, folder, outDir, extensionPath, pageErrors, consoleMessages });
   try {
     await page.goto(workbenchUrl(server, folder, payload));
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -59,8 +62,8 @@ export async function withWorkbench(name, opts, fn) {
 }
 
 export class Workbench {
-  constructor({ page, browser, server, folder, outDir, extensionPath, pageErrors }) {
-    Object.assign(this, { page, browser, server, folder, outDir, extensionPath, pageErrors });
+  constructor({ page, browser, server, folder, outDir, extensionPath, pageErrors, consoleMessages }) {
+    Object.assign(this, { page, browser, server, folder, outDir, extensionPath, pageErrors, consoleMessages });
   }
 
   get quickInput() { return this.page.locator('.quick-input-widget .quick-input-box input'); }
@@ -68,26 +71,35 @@ export class Workbench {
   /**
    * Runs a command through the palette by its full title ("SeqLab: Validate Config"). Commands appear
    * only once the workbench and the extension host are ready, so it retries; it clicks the row rather than
-   * pressing Enter (Enter sometimes went to a different picker).
+   * pressing Enter (Enter sometimes went to a different picker). With `picker: true` it returns while the
+   * command's own quick pick is open (pick a row with `quickPickRow`).
    */
-  async runCommand(title, { timeout = 30_000 } = {}) {
+  async runCommand(title, { timeout = 30_000, picker = false } = {}) {
     const deadline = Date.now() + timeout;
     for (;;) {
       await this.page.keyboard.press('Escape');
       await this.page.keyboard.press('F1');
-      await this.quickInput.waitFor({ state: 'visible' });
-      await this.quickInput.fill('>' + title);
       const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row')
         .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) }).first();
       try {
+        // F1 is sometimes swallowed while an editor or picker is still taking focus: retry the whole step
+        await this.quickInput.waitFor({ state: 'visible', timeout: 3_000 });
+        await this.quickInput.fill('>' + title);
         await row.waitFor({ state: 'visible', timeout: 3_000 });
         await row.click();
-        await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+        // `picker`: the command opens a quick pick of its own (e.g. Preferences: Color Theme) that stays open
+        if (!picker) await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
         return;
       } catch (e) {
         if (Date.now() > deadline) throw new Error(`command "${title}" not found in the palette: ${e.message}`);
       }
     }
+  }
+
+  /** A row of the open quick pick whose label is exactly `label`. */
+  quickPickRow(label) {
+    return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) }).first();
   }
 
   /** Opens a workspace file through Quick Open and waits for its tab. */
@@ -99,6 +111,7 @@ export class Workbench {
     await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
     await this.page.keyboard.press('Enter');
     await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
 
   /** The CodeLens link with this text in the visible editor. */
@@ -127,13 +140,37 @@ export class Workbench {
     return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
   }
 
+  /**
+   * Decodes a PNG (e.g. from `locator.screenshot()`) in a scratch page of the same browser and returns
+   * `{ width, height, data }` with RGBA bytes, so tests can check what was actually painted.
+   */
+  async decodePng(png) {
+    const scratch = await this.browser.newPage();
+    try {
+      const { width, height, data } = await scratch.evaluate(async (b64) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${b64}`;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.width;
+        c.height = img.height;
+        const ctx = c.getContext('2d');
+        ctx.drawImage(img, 0, 0);
+        return { width: c.width, height: c.height, data: Array.from(ctx.getImageData(0, 0, c.width, c.height).data) };
+      }, Buffer.from(png).toString('base64'));
+      return { width, height, data: Uint8Array.from(data) };
+    } finally {
+      await scratch.close();
+    }
+  }
+
   /** Texts of the notification toasts on screen now. */
   async notifications() {
     return this.page.locator('.notifications-toasts .notification-toast').allInnerTexts();
   }
 
   /** Waits for a toast containing `text` (string or RegExp) and returns its full text. */
-  async waitForNotification(text, { timeout = 15_000 } = {}) {
+  async waitForNotification(text, { timeout = 30_000 } = {}) {
     const toast = this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
     await toast.waitFor({ state: 'visible', timeout });
     return toast.innerText();

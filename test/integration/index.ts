@@ -4,21 +4,21 @@
 // The promise settles the exit code that the runner propagates.
 import Mocha from 'mocha';
 
-export function runTests(loadTests: () => void): Promise<void> {
-  const mocha = new Mocha({
-    ui: 'tdd',
-    color: false,
-    reporter: 'spec',
-    timeout: Number(process.env.SEQLAB_TEST_TIMEOUT_MS ?? 60_000),
-    grep: process.env.SEQLAB_TEST_GREP || undefined,
-  });
+export interface RunOptions {
+  /** only tests whose full title contains this (runIntegration.mjs --grep) */
+  grep?: string;
+}
+
+export function runTests(loadTests: () => void, options: RunOptions = {}): Promise<void> {
+  const mocha = new Mocha({ ui: 'tdd', color: false, reporter: 'spec', timeout: 60_000 });
+  if (options.grep) mocha.grep(options.grep);
   // The test files are bundled, not loaded through mocha.addFile: expose `suite`/`test`/… on the global
   // object first (what mocha does per file), then evaluate them.
   mocha.suite.emit('pre-require', globalThis, 'suite.js', mocha);
   loadTests();
   return new Promise((resolve, reject) => {
-    mocha.run((failures) => {
-      console.log(`${mocha.suite.total() - failures} passed, ${failures} failed`);
+    const runner = mocha.run((failures) => {
+      console.log(`${runner.stats?.passes ?? 0} passed, ${failures} failed`);
       if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
       else resolve();
     });
