@@ -1,5 +1,6 @@
 // Runs every unit test (test/unit/**/*.test.ts) in Node's own test runner, with tsx for TypeScript.
 // Node 20's --test takes no globs, so the files are listed here. Extra arguments filter by substring.
+// Relaxed SIMD is switched on as the trainer and CLI do (wasmFlags.ts), so both kernel builds are tested.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,5 +26,5 @@ if (selected.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...selected], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...selected], { cwd: root, stdio: 'inherit' });
 process.exit(r.status ?? 1);
