@@ -1,13 +1,15 @@
 // SeqLab dashboard webview. Stable hooks for end-to-end tests:
 //   #seqlab-dashboard[data-state=loading|ready]   root; `ready` once `init` arrived
 //   #run-header .run-row[data-run-id]              one row per run; .action-stop .action-open-config .action-reveal
+//              .fact-backend .fact-steps-per-second .fact-best-val .fact-time (each with a .fact-value)
 //   #tabs  vscode-tab-header.tab-loss .tab-hidden .tab-gradients .tab-output (vscode-tabs rewrites ids;
 //          panels: vscode-tab-panel.tab-loss-panel …)
 //   Loss:      #loss-chart (uPlot canvas inside), #loss-legend .legend-entry[data-run-id][aria-pressed],
-//              #smoothing (input range 0..0.999), #log-y, #x-axis, #export-csv, #export-png
+//              #smoothing (input range 0..0.999), #log-y, #x-axis, #export-csv, #export-png, #export-svg
 //   Hidden:    #hs-run #hs-layer #hs-state #hs-sort #hs-sort-t #snapshot-step (input range) #snapshot-label
 //              #heatmap-canvas #heatmap-tooltip #unit-text
-//   Gradients: #grad-time-chart #grad-heatmap #grad-norm-chart #norms-table
+//   Gradients: #grad-time-chart #grad-run (comparisons only: the run of the heatmap and table) #grad-heatmap
+//              #grad-norm-chart #norms-table
 //   Output:    #samples .sample, #generate-prime #generate-temperature #generate-length #generate-button
 //              #generated-text, #forecast-chart (only when the snapshot has forecast.pred/forecast.actual)
 //   window.seqlabDashboard: test/bench hooks (loss chart range, heatmap draw time)
@@ -25,12 +27,13 @@ import type { DiagnosticsSnapshot, MetricRecord } from '../src/shared/metrics';
 import type { HostToWebview, RunView } from '../src/shared/webviewProtocol';
 import { formatDuration, formatNumber, h, post, saveUi, ui } from './host';
 import { cssRgb, diverging, SEQUENTIAL_LUT, DIVERGING_LUT } from './model/colorScales';
+import { tooltipPlacement } from './model/tooltipPlacement';
 import { gateSlice, logNormalize, orderByActivation, orderByVariance, unitsByTimeRgba } from './model/heatmap';
 import { runColor, withAlpha } from './model/palette';
 import { fractionalEpochs, interpolateAt, lossCsv, RunData } from './model/runData';
 import { emaSmooth } from './model/smoothing';
 import { HeatmapView } from './heatmapView';
-import { type ChartSeries, SeriesChart } from './seriesChart';
+import { type ChartSeries, type ExportDecor, SeriesChart } from './seriesChart';
 import { readTheme, type Theme, watchTheme } from './theme';
 
 let theme: Theme = readTheme();
@@ -95,16 +98,17 @@ function renderHeader(): void {
         b.addEventListener('click', msg);
         return b;
       };
-      const fact = (k: string, v: string) => h('span', { class: 'fact' }, h('span', { class: 'fact-key' }, k), ' ', h('span', { class: 'fact-value' }, v));
+      const fact = (cls: string, k: string, v: string) => h('span', { class: `fact ${cls}` }, h('span', { class: 'fact-key' }, k), ' ', h('span', { class: 'fact-value' }, v));
+      const live = liveFacts(r);
       return h('div', { class: `run-row status-${r.status.kind}`, 'data-run-id': r.id },
         swatch,
         h('span', { class: 'run-name', title: r.id }, r.info.name),
         h('span', { class: 'badge' }, r.info.cell.toUpperCase()),
         h('span', { class: `status status-${r.status.kind}` }, statusText(r)),
-        fact('backend', `${r.info.backend} (${r.info.device})`),
-        fact('steps/s', formatNumber(r.stepsPerSecond, 3)),
-        fact('best val', formatNumber(r.bestValidationLoss)),
-        fact('time', formatDuration(r.seconds)),
+        fact('fact-backend', 'backend', `${r.info.backend} (${r.info.device})`),
+        fact('fact-steps-per-second', 'steps/s', formatNumber(live.stepsPerSecond, 3)),
+        fact('fact-best-val', 'best val', formatNumber(live.bestValidationLoss)),
+        fact('fact-time', 'time', formatDuration(r.seconds)),
         h('span', { class: 'actions' },
           button('action-stop', 'Stop', () => post({ type: 'stop', runId: r.id }), r.status.kind !== 'running'),
           button('action-open-config', 'Open Config', () => post({ type: 'openConfig', runId: r.id })),
@@ -115,24 +119,40 @@ function renderHeader(): void {
 }
 
 /**
- * A running run's header follows its live records (the RunView from the host only changes when the run's
- * status on disk does): status step and elapsed time, updated in place so the Stop button stays put.
+ * Speed and best validation loss: a running run's come from its live records (the host's RunView only
+ * changes when the run's status on disk does); a finished run's from the host, or its records when absent.
+ */
+function liveFacts(r: RunView): { stepsPerSecond?: number; bestValidationLoss?: number } {
+  const d = dataOf(r.id);
+  const fromData = { stepsPerSecond: d.stepsPerSecond(), bestValidationLoss: d.bestValidationLoss() };
+  if (r.status.kind === 'running') return { stepsPerSecond: fromData.stepsPerSecond ?? r.stepsPerSecond, bestValidationLoss: fromData.bestValidationLoss ?? r.bestValidationLoss };
+  return { stepsPerSecond: r.stepsPerSecond ?? fromData.stepsPerSecond, bestValidationLoss: r.bestValidationLoss ?? fromData.bestValidationLoss };
+}
+
+/**
+ * A running run's header follows its live records: status step, elapsed time, steps/s over the last 50
+ * steps and best validation loss, updated in place so the Stop button stays put.
  */
 function liveHeader(runId: string, records: MetricRecord[]): void {
   const r = runs.find((x) => x.id === runId);
   if (!r || r.status.kind !== 'running') return;
   let last: MetricRecord | undefined;
   for (const rec of records) if (rec.kind === 'step' && rec.step > (last?.step ?? r.status.step)) last = rec;
-  if (!last || last.kind !== 'step') return;
-  r.status = { ...r.status, step: last.step };
-  r.seconds = Math.max(r.seconds, last.time);
+  if (last?.kind === 'step') {
+    r.status = { ...r.status, step: last.step };
+    r.seconds = Math.max(r.seconds, last.time);
+  }
   const row = header.querySelector(`.run-row[data-run-id="${CSS.escape(runId)}"]`);
   if (!row) return;
-  const status = row.querySelector('.status');
-  if (status) status.textContent = statusText(r);
-  for (const f of row.querySelectorAll('.fact')) {
-    if (f.querySelector('.fact-key')?.textContent === 'time') f.querySelector('.fact-value')!.textContent = formatDuration(r.seconds);
-  }
+  const set = (sel: string, text: string) => {
+    const el = row.querySelector(sel);
+    if (el && el.textContent !== text) el.textContent = text;
+  };
+  const live = liveFacts(r);
+  set('.status', statusText(r));
+  set('.fact-steps-per-second .fact-value', formatNumber(live.stepsPerSecond, 3));
+  set('.fact-best-val .fact-value', formatNumber(live.bestValidationLoss));
+  set('.fact-time .fact-value', formatDuration(r.seconds));
 }
 
 // ---------- loss ----------
@@ -144,6 +164,7 @@ const legend = h('div', { id: 'loss-legend', class: 'legend', role: 'group', 'ar
 const lossChartEl = h('div', { id: 'loss-chart', class: 'chart', 'aria-label': 'Loss curves. Drag to zoom, double-click or 0 to reset, arrow keys pan.' });
 const exportCsv = h('vscode-button', { id: 'export-csv', secondary: true }, 'Export CSV');
 const exportPng = h('vscode-button', { id: 'export-png', secondary: true }, 'Export PNG');
+const exportSvg = h('vscode-button', { id: 'export-svg', secondary: true }, 'Export SVG');
 lossPanel.append(
   h('div', { class: 'toolbar' },
     h('label', { class: 'control' }, h('span', { class: 'control-label' }, 'Smoothing'), smoothing, smoothingValue),
@@ -154,7 +175,7 @@ lossPanel.append(
       lossChart.setOptions({ xLabel: xLabel() });
       updateLoss();
     }),
-    h('span', { class: 'spacer' }), exportCsv, exportPng),
+    h('span', { class: 'spacer' }), exportCsv, exportPng, exportSvg),
   legend, lossChartEl,
   h('p', { class: 'hint' }, 'Faint: raw training loss. Solid: smoothed (TensorBoard’s debiased EMA). Dots: validation. Dashed: the task’s baseline.'),
 );
@@ -171,7 +192,15 @@ logY.addEventListener('change', () => {
   updateLoss();
 });
 exportCsv.addEventListener('click', () => post({ type: 'export', format: 'csv', fileName: 'loss.csv', data: lossCsv(runs.map((r) => ({ name: r.info.name, data: dataOf(r.id) }))) }));
-exportPng.addEventListener('click', () => post({ type: 'export', format: 'png', fileName: 'loss.png', data: lossChart.toPng() }));
+exportPng.addEventListener('click', () => post({ type: 'export', format: 'png', fileName: 'loss.png', data: lossChart.toPng(lossDecor()) }));
+exportSvg.addEventListener('click', () => post({ type: 'export', format: 'svg', fileName: 'loss.svg', data: lossChart.toSvg(lossDecor()) }));
+
+/** Title and legend of an exported loss chart: the runs shown, in their colours. */
+function lossDecor(): ExportDecor {
+  const shown = runs.filter((r) => !hiddenRuns.has(r.id));
+  const title = panelKind === 'run' && runs[0] ? `${runs[0].info.name} (${runs[0].info.cell.toUpperCase()}): loss` : `Loss: ${shown.length} of ${runs.length} runs`;
+  return { title, legend: shown.map((r) => ({ label: runName(r), color: colorOf(r) })) };
+}
 
 const xCache = new Map<string, { key: string; train: Float64Array; val: Float64Array; smooth: Float64Array; smoothKey: string }>();
 function lossXs(r: RunView) {
@@ -296,7 +325,7 @@ function renderHsControls(): void {
   if (!r) return;
   const snap = currentSnapshot(r);
   const items: HTMLElement[] = [];
-  if (runs.length > 1) items.push(select('hs-run', 'Run', runs.map((x) => [x.id, runName(x)]), r.id, (v) => { hsRunId = v; pinnedStep = undefined; selectedUnit = undefined; renderHsControls(); updateHidden(); }));
+  if (runs.length > 1) items.push(select('hs-run', 'Run', runs.map((x) => [x.id, runName(x)]), r.id, (v) => { hsRunId = v; pinnedStep = undefined; selectedUnit = undefined; renderHsControls(); updateHidden(); if (gradRunId === undefined) { renderGradControls(); dirty.gradients = true; } }));
   items.push(select('hs-layer', 'Layer', layersOf(snap).map((l) => [String(l), `layer ${l}`]), String(ui.layer), (v) => { saveUi({ layer: Number(v) }); updateHidden(); }));
   const states = stateOptions(r);
   if (!states.some(([v]) => v === ui.state)) saveUi({ state: 'h' });
@@ -363,8 +392,10 @@ heatmap.onHover = (cell, ev) => {
   tooltip.textContent = `unit ${u} · t ${cell.col}${tok !== undefined ? ` · “${tokenLabel(tok)}”` : ''} · ${formatNumber(v)}`;
   tooltip.hidden = false;
   const box = hsPanel.getBoundingClientRect();
-  tooltip.style.setProperty('left', `${ev.clientX - box.left + 12}px`);
-  tooltip.style.setProperty('top', `${ev.clientY - box.top + 12}px`);
+  const bounds = { left: Math.max(0, box.left), top: Math.max(0, box.top), right: Math.min(document.documentElement.clientWidth, box.right), bottom: Math.min(document.documentElement.clientHeight, box.bottom) };
+  const at = tooltipPlacement({ x: ev.clientX, y: ev.clientY }, { width: tooltip.offsetWidth, height: tooltip.offsetHeight }, bounds);
+  tooltip.style.setProperty('left', `${at.left - box.left}px`);
+  tooltip.style.setProperty('top', `${at.top - box.top}px`);
 };
 heatmap.onClick = (cell) => {
   selectedUnit = hsOrder[cell.row];
@@ -406,17 +437,28 @@ stepSlider.addEventListener('input', () => {
 const gPanel = panels[2];
 const gTimeEl = h('div', { id: 'grad-time-chart', class: 'chart', 'aria-label': '‖∂L_T/∂h_t‖ against t' });
 const gHeatWrap = h('div', { class: 'heatmap-wrap' });
+const gControls = h('div', { class: 'toolbar' });
 const gNormEl = h('div', { id: 'grad-norm-chart', class: 'chart', 'aria-label': 'Global gradient norm per step' });
 const normsTable = h('table', { id: 'norms-table', class: 'norms' });
 gPanel.append(
   h('h3', {}, '‖∂L', h('sub', {}, 'T'), '/∂h', h('sub', {}, 't'), '‖ against t (latest snapshot solid, earlier ones faded)'), gTimeEl,
-  h('h3', {}, 'The same over training: snapshot step × timestep (log colour)'), gHeatWrap, legendScale('sequential', 'small', 'large'),
+  h('h3', {}, 'The same over training: snapshot step × timestep (log colour)'), gControls, gHeatWrap, legendScale('sequential', 'small', 'large'),
   h('h3', {}, 'Global gradient norm per step'), gNormEl,
   h('h3', {}, 'Per-parameter norms (latest snapshot)'), normsTable,
 );
 const gTimeChart = new SeriesChart(gTimeEl, { xLabel: 'timestep t', yLabel: '‖∂L_T/∂h_t‖', logY: true, height: 260 }, theme);
 const gNormChart = new SeriesChart(gNormEl, { xLabel: 'step', yLabel: 'gradient norm', logY: false, height: 220 }, theme);
 const gHeat = new HeatmapView(gHeatWrap, 'grad-heatmap', theme.foreground);
+/** Run of the gradient heatmap and norms table in a comparison; undefined follows the Hidden states tab's. */
+let gradRunId: string | undefined;
+const gradRun = () => runs.find((r) => r.id === gradRunId) ?? hsRun();
+
+function renderGradControls(): void {
+  const r = gradRun();
+  gControls.hidden = runs.length < 2 || !r;
+  if (gControls.hidden || !r) return gControls.replaceChildren();
+  gControls.replaceChildren(select('grad-run', 'Run', runs.map((x) => [x.id, runName(x)]), r.id, (v) => { gradRunId = v; updateGradients(); }));
+}
 
 function updateGradients(): void {
   const series: ChartSeries[] = [];
@@ -435,7 +477,7 @@ function updateGradients(): void {
     });
   }
   gTimeChart.setSeries(series);
-  const r = hsRun();
+  const r = gradRun();
   if (r) {
     const d = dataOf(r.id);
     const steps = [...d.gradientHistory.keys()].sort((a, b) => a - b);
@@ -562,7 +604,9 @@ window.addEventListener('message', (ev: MessageEvent) => {
       root.dataset.state = 'ready';
       renderHeader();
       renderLegend();
+      if (!runs.some((r) => r.id === gradRunId)) gradRunId = undefined;
       renderHsControls();
+      renderGradControls();
       scheduleAll();
       break;
     case 'runs':

@@ -4,7 +4,9 @@
 // (a baseline, a clipping threshold) are drawn dashed. Redraws are coalesced to one per animation frame.
 import uPlot from 'uplot';
 import { alignSeries, logSafe } from './model/align';
+import { buildChartSvg } from './model/chartSvg';
 import { minMaxDownsample } from './model/downsample';
+import { formatTick } from './model/ticks';
 import type { Theme } from './theme';
 
 export interface ChartSeries {
@@ -22,6 +24,12 @@ export interface RefLine {
   value: number;
   label: string;
   color: string;
+}
+
+/** What an export adds around the plot: a title and the legend (the legend on screen is HTML). */
+export interface ExportDecor {
+  title: string;
+  legend: Array<{ label: string; color: string }>;
 }
 
 export interface ChartOptions {
@@ -122,7 +130,7 @@ export class SeriesChart {
 
   private data(width: number): uPlot.AlignedData {
     const [lo, hi] = this.xRange;
-    const buckets = Math.max(16, Math.round(width / 2));
+    const buckets = bucketsFor(width);
     const ds = this.series.map((s) => (s.show === false ? { x: new Float64Array(0), y: new Float64Array(0) } : minMaxDownsample(s, lo, hi, buckets)));
     const aligned = alignSeries(ds);
     if (this.opts.logY) for (let i = 1; i < aligned.length; i++) aligned[i] = logSafe(aligned[i] as (number | null)[]);
@@ -199,17 +207,24 @@ export class SeriesChart {
       if (!Number.isFinite(y) || y < u.bbox.top || y > u.bbox.top + u.bbox.height) continue;
       ctx.save();
       ctx.strokeStyle = r.color;
-      ctx.lineWidth = Math.max(1, devicePixelRatio);
-      ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
+      const dpr = devicePixelRatio;
+      ctx.lineWidth = Math.max(1, dpr);
+      ctx.setLineDash([6 * dpr, 4 * dpr]);
       ctx.beginPath();
       ctx.moveTo(u.bbox.left, y);
       ctx.lineTo(u.bbox.left + u.bbox.width, y);
       ctx.stroke();
       ctx.setLineDash([]);
+      ctx.font = `${11 * dpr}px ${this.theme.font}`;
+      const at = labelSpot(ctx, u.bbox, y, ctx.measureText(r.label).width, dpr);
+      // a halo in the background colour keeps the label readable where a curve still crosses it
+      ctx.textAlign = 'left';
+      ctx.lineJoin = 'round';
+      ctx.lineWidth = 3 * dpr;
+      ctx.strokeStyle = this.theme.background;
+      ctx.strokeText(r.label, at.x, at.y);
       ctx.fillStyle = r.color;
-      ctx.font = `${11 * devicePixelRatio}px ${this.theme.font}`;
-      ctx.textAlign = 'right';
-      ctx.fillText(r.label, u.bbox.left + u.bbox.width - 4 * devicePixelRatio, y - 4 * devicePixelRatio);
+      ctx.fillText(r.label, at.x, at.y);
       ctx.restore();
     }
   }
@@ -228,9 +243,94 @@ export class SeriesChart {
     this.setXRange(next);
   }
 
-  /** The chart as a PNG data URL (canvas only: legend and axes titles are part of the canvas). */
-  toPng(): string {
-    return this.plot ? this.plot.ctx.canvas.toDataURL('image/png') : '';
+  /**
+   * The series as drawn now: visible ones only, min/max-downsampled to the visible x range at the plot's
+   * width, with the x and y ranges of the scales on screen.
+   */
+  drawn(): { series: ChartSeries[]; refs: RefLine[]; xRange: [number, number]; yRange: [number, number] } {
+    const [lo, hi] = this.xRange;
+    const buckets = bucketsFor(Math.max(200, this.root.clientWidth));
+    const series = this.series.filter((s) => s.show !== false).map((s) => ({ ...s, ...minMaxDownsample(s, lo, hi, buckets) }));
+    const ys = this.plot?.scales.y;
+    let yRange: [number, number] = ys && ys.min != null && ys.max != null ? [ys.min, ys.max] : [0, 1];
+    if (!(yRange[1] > yRange[0])) yRange = [yRange[0] - 1, yRange[0] + 1];
+    return { series, refs: this.refs, xRange: [lo, hi], yRange };
+  }
+
+  /** The chart as a PNG data URL: the plot's canvas (axes and their labels included) under a title and legend. */
+  toPng(decor: ExportDecor): string {
+    if (!this.plot) return '';
+    const src = this.plot.ctx.canvas;
+    const dpr = src.width / Math.max(1, this.plot.width);
+    const t = this.theme;
+    const measure = document.createElement('canvas').getContext('2d')!;
+    measure.font = `12px ${t.font}`;
+    // lay the legend out in CSS pixels first, to know the header's height
+    const cssW = this.plot.width;
+    const items: Array<{ x: number; y: number; label: string; color: string }> = [];
+    let x = 12;
+    let y = 44;
+    for (const it of decor.legend) {
+      const w = 16 + measure.measureText(it.label).width + 16;
+      if (x > 12 && x + w > cssW - 12) {
+        x = 12;
+        y += 18;
+      }
+      items.push({ x, y, ...it });
+      x += w;
+    }
+    const headerH = (items.length ? y : 26) + 12;
+    const out = document.createElement('canvas');
+    out.width = src.width;
+    out.height = src.height + Math.round(headerH * dpr);
+    const ctx = out.getContext('2d')!;
+    ctx.fillStyle = t.background;
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.scale(dpr, dpr);
+    ctx.textBaseline = 'alphabetic';
+    ctx.fillStyle = t.foreground;
+    ctx.font = `600 14px ${t.font}`;
+    ctx.fillText(decor.title, 12, 22);
+    ctx.font = `12px ${t.font}`;
+    for (const it of items) {
+      ctx.fillStyle = it.color;
+      ctx.fillRect(it.x, it.y - 9, 10, 10);
+      ctx.fillStyle = t.foreground;
+      ctx.fillText(it.label, it.x + 16, it.y);
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(src, 0, Math.round(headerH * dpr));
+    return out.toDataURL('image/png');
+  }
+
+  /** The chart as an SVG document built from its data and scales, colours resolved to concrete values. */
+  toSvg(decor: ExportDecor): string {
+    const d = this.drawn();
+    const t = this.theme;
+    const probe = document.createElement('canvas').getContext('2d')!;
+    // the canvas normalises any CSS colour (named, hsl(), a theme's value) to #rrggbb or rgba()
+    const resolve = (c: string) => {
+      probe.fillStyle = '#000000';
+      probe.fillStyle = c;
+      return String(probe.fillStyle);
+    };
+    const width = Math.max(320, this.plot?.width ?? this.root.clientWidth);
+    const headerRows = Math.max(1, Math.ceil(decor.legend.reduce((w, it) => w + 34 + it.label.length * 7.2, 0) / Math.max(1, width - 24)));
+    return buildChartSvg({
+      width,
+      height: this.opts.height + 26 + headerRows * 18,
+      title: decor.title,
+      legend: decor.legend.map((it) => ({ label: it.label, color: resolve(it.color) })),
+      xLabel: this.opts.xLabel,
+      yLabel: this.opts.yLabel,
+      xRange: d.xRange,
+      yRange: d.yRange,
+      logY: this.opts.logY,
+      series: d.series.map((s) => ({ label: s.label, color: resolve(s.color), x: s.x, y: s.y, width: s.width ?? 1.5, dash: s.dash, points: s.points })),
+      refs: d.refs.map((r) => ({ ...r, color: resolve(r.color) })),
+      colors: { background: resolve(t.background), foreground: resolve(t.foreground), muted: resolve(t.muted), grid: resolve(t.grid) },
+      font: t.font,
+    });
   }
 
   destroy(): void {
@@ -241,8 +341,36 @@ export class SeriesChart {
   }
 }
 
-function formatTick(v: number): string {
-  const e = Math.log10(Math.abs(v));
-  if (Number.isInteger(Math.round(e * 1e6) / 1e6) && (Math.abs(e) >= 3)) return `1e${Math.round(e)}`;
-  return Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4 ? v.toExponential(0) : String(Number(v.toPrecision(3)));
+/** About two points per pixel of chart width. */
+const bucketsFor = (width: number) => Math.max(16, Math.round(width / 2));
+
+/**
+ * Where a reference line's label goes: above the line at its left end, unless the curves already drawn
+ * there cover more of it than at the other candidates (left below, right above, right below); the
+ * curves' ink is read back from the canvas under each candidate's box. Canvas pixels throughout.
+ */
+function labelSpot(ctx: CanvasRenderingContext2D, bbox: { left: number; top: number; width: number; height: number }, y: number, textWidth: number, dpr: number): { x: number; y: number } {
+  const left = bbox.left + 6 * dpr;
+  const right = bbox.left + bbox.width - 6 * dpr - textWidth;
+  const above = y - 5 * dpr;
+  const below = y + 14 * dpr;
+  const h = 12 * dpr;
+  const candidates = [{ x: left, y: above }, { x: left, y: below }, { x: right, y: above }, { x: right, y: below }]
+    .filter((c) => c.y - h >= bbox.top && c.y + 2 * dpr <= bbox.top + bbox.height);
+  let best = candidates[0] ?? { x: left, y: above };
+  let bestInk = Infinity;
+  for (const c of candidates) {
+    let ink = 0;
+    try {
+      const d = ctx.getImageData(Math.round(c.x), Math.round(c.y - h + 2 * dpr), Math.max(1, Math.round(textWidth)), Math.round(h)).data;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 96) ink++;
+    } catch {
+      return best;
+    }
+    if (ink < bestInk * 0.8) {
+      best = c;
+      bestInk = ink;
+    }
+  }
+  return best;
 }

@@ -76,6 +76,8 @@ test('comparison dashboard draws every chart and heatmap under the CSP', { skip 
     assert.equal(await page.getAttribute('#loss-legend .legend-entry[data-run-id="run-1"]', 'aria-pressed'), 'false');
     await page.click('#loss-legend .legend-entry[data-run-id="run-1"]');
 
+    await checkExports(page, theme);
+
     await tab(page, 1);
     const probe = await page.evaluate(({ H }) => {
       const c = document.querySelector('#heatmap-canvas');
@@ -97,12 +99,39 @@ test('comparison dashboard draws every chart and heatmap under the CSP', { skip 
     assert.equal(await page.locator('#unit-text .tok').count(), T);
     await page.screenshot({ path: path.join(outDir, `hidden-${theme}.png`), fullPage: true });
 
+    // near the right and bottom edges of what is visible the tooltip flips to the other side of the pointer
+    await page.setViewportSize({ width: 1100, height: Math.floor(box.y + box.height - 25) });
+    await page.waitForTimeout(200);
+    const box2 = (await page.locator('#heatmap-canvas').boundingBox())!;
+    const pointer = { x: box2.x + box2.width - 6 - 3, y: box2.y + box2.height - 34 - 3 };
+    await page.mouse.move(pointer.x, pointer.y);
+    const tip = (await page.locator('#heatmap-tooltip').boundingBox())!;
+    const view = page.viewportSize()!;
+    assert.ok(tip.x + tip.width <= view.width && tip.x + tip.width < pointer.x, `tooltip flipped left: ${JSON.stringify(tip)} pointer ${JSON.stringify(pointer)}`);
+    assert.ok(tip.y + tip.height <= view.height && tip.y + tip.height < pointer.y, `tooltip flipped up: ${JSON.stringify(tip)} viewport ${JSON.stringify(view)}`);
+    await page.screenshot({ path: path.join(outDir, `hidden-tooltip-edge-${theme}.png`) });
+    await page.setViewportSize({ width: 1100, height: 860 });
+
     await tab(page, 2);
     assert.ok((await inkPixels(page, '#grad-time-chart canvas')) > 1000, 'gradient-through-time curves drawn');
     assert.ok((await inkPixels(page, '#grad-norm-chart canvas')) > 1000, 'gradient norm drawn');
     assert.ok((await inkPixels(page, '#grad-heatmap')) > 1000, 'gradient heatmap drawn');
     assert.equal(await page.locator('#norms-table tbody tr').count(), 3);
     await page.screenshot({ path: path.join(outDir, `gradients-${theme}.png`), fullPage: true });
+    // a comparison picks the gradient heatmap's run on the tab itself
+    const heatPixels = () => page.evaluate(() => {
+      const c = document.querySelector('#grad-heatmap');
+      return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data as Uint8ClampedArray).join();
+    });
+    const before = await heatPixels();
+    await page.evaluate(() => {
+      const sel = document.querySelector('#grad-run');
+      sel.value = 'run-1';
+      sel.dispatchEvent(new Event('change'));
+    });
+    await page.waitForTimeout(100);
+    assert.notEqual(await heatPixels(), before, 'gradient heatmap shows the other run');
+    assert.equal(await page.evaluate(() => document.querySelector('#hs-run').value), 'run-0', 'the Hidden states run is left alone');
 
     await tab(page, 3);
     assert.equal(await page.locator('#samples .sample').count(), 1);
@@ -121,6 +150,60 @@ test('comparison dashboard draws every chart and heatmap under the CSP', { skip 
     assert.deepEqual((await page.evaluate(() => (window as any).__state)).runIds, ['run-0', 'run-1']);
     await page.close();
   }
+});
+
+/** PNG and SVG export of the loss chart: written to test-output/dashboard/, the SVG rendered to a PNG to look at. */
+async function checkExports(page: Page, theme: string): Promise<void> {
+  await page.click('#export-png');
+  await page.click('#export-svg');
+  const [png, svg] = await page.evaluate(() => ['png', 'svg'].map((f) => (window as any).__posted.filter((m: any) => m.type === 'export' && m.format === f).at(-1)));
+  assert.equal(png.fileName, 'loss.png');
+  assert.equal(svg.fileName, 'loss.svg');
+  const pngBytes = Buffer.from(png.data.replace(/^data:image\/png;base64,/, ''), 'base64');
+  fs.writeFileSync(path.join(outDir, `export-loss-${theme}.png`), pngBytes);
+  const canvasHeight = await page.evaluate(() => document.querySelector('#loss-chart canvas').height);
+  assert.ok(pngBytes.readUInt32BE(20) > canvasHeight + 40, 'the PNG has a title and legend above the plot');
+  fs.writeFileSync(path.join(outDir, `export-loss-${theme}.svg`), svg.data);
+  const parsed = await page.evaluate((text: string) => {
+    const doc = new (window as any).DOMParser().parseFromString(text, 'image/svg+xml');
+    return {
+      error: doc.querySelector('parsererror')?.textContent ?? '',
+      paths: [...doc.querySelectorAll('path.series-line')].map((p: any) => ({ label: p.getAttribute('data-label'), points: (p.getAttribute('d').match(/[ML]/g) ?? []).length })),
+      legend: [...doc.querySelectorAll('.legend-entry text')].map((t: any) => t.textContent),
+      vars: text.includes('var(--'),
+    };
+  }, svg.data);
+  assert.equal(parsed.error, '');
+  assert.equal(parsed.paths.length, 6, 'raw, train and validation of two runs');
+  assert.deepEqual(parsed.legend, ['char-lstm · lstm', 'char-gru · gru']);
+  assert.equal(parsed.vars, false, 'theme colours resolved');
+  const raw = parsed.paths.find((p: any) => p.label.endsWith('raw'))!;
+  assert.ok(raw.points > 100 && raw.points < 3000, `raw series downsampled as drawn: ${raw.points} points of 3000`);
+  const view = await browser.newPage({ viewport: { width: 1100, height: 500 } });
+  await view.goto('file://' + path.join(outDir, `export-loss-${theme}.svg`));
+  await view.screenshot({ path: path.join(outDir, `export-loss-${theme}.svg.png`) });
+  await view.close();
+}
+
+test('live header: steps/s and best validation loss follow a running run\'s records', { skip }, async () => {
+  const page = await open('dark', 1);
+  await page.evaluate(() => {
+    const run = { id: 'run-0', colorIndex: 0, seconds: 60, snapshotSteps: [], status: { kind: 'running', pid: 1, step: 3000 },
+      info: { id: 'run-0', name: 'char-lstm', configPath: '/x.seqlab.json', cell: 'lstm', backend: 'wasm', device: 'wasm', seed: 1, paramCount: 1, totalSteps: 9000, dataSummary: '', task: 'text', gateNames: [] } };
+    window.postMessage({ type: 'runs', runs: [run] }, '*');
+    // 100 more steps at 25 steps/s, and an evaluation better than any before
+    const recs: unknown[] = [];
+    for (let s = 3001; s <= 3100; s++) recs.push({ kind: 'step', step: s, epoch: 3, time: 60 + (s - 3000) * 0.04, loss: 1, gradNorm: 1, clipped: false, learningRate: 0.001 });
+    recs.push({ kind: 'eval', step: 3100, epoch: 3, time: 64, loss: 0.123 });
+    window.postMessage({ type: 'metrics', runId: 'run-0', records: recs }, '*');
+  });
+  await page.waitForFunction(() => document.querySelector('#run-header .fact-best-val .fact-value').textContent === '0.123');
+  assert.equal(await page.textContent('#run-header .fact-steps-per-second .fact-value'), '25');
+  assert.equal(await page.textContent('#run-header .status'), 'running · step 3100');
+  assert.equal(await page.textContent('#run-header .fact-time .fact-value'), '1 min 4 s');
+  await page.screenshot({ path: path.join(outDir, 'header-live-dark.png'), clip: { x: 0, y: 0, width: 1100, height: 80 } });
+  assert.deepEqual(await page.evaluate(() => (window as any).__violations), []);
+  await page.close();
 });
 
 test('single-run dashboard: header actions post validated messages', { skip }, async () => {

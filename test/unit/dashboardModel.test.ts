@@ -9,6 +9,7 @@ import { orderByActivation, orderByVariance, unitsByTimeRgba } from '../../webvi
 import { runColor } from '../../webview/model/palette';
 import { fractionalEpochs, RunData } from '../../webview/model/runData';
 import { emaSmooth } from '../../webview/model/smoothing';
+import { tooltipPlacement } from '../../webview/model/tooltipPlacement';
 
 function rng(seed: number) {
   return () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
@@ -159,4 +160,35 @@ test('run data drops replayed records and computes fractional epochs', () => {
   ]);
   assert.deepEqual([...d.step.loss.view()], [1, 2]);
   assert.deepEqual([...fractionalEpochs([1, 2, 3, 4, 5], [0, 0, 1, 1, 2])], [0, 0.5, 1, 1.5, 2]);
+});
+
+test('RunData: steps/s over the last steps, best validation loss so far', () => {
+  const d = new RunData();
+  assert.equal(d.stepsPerSecond(), undefined);
+  assert.equal(d.bestValidationLoss(), undefined);
+  // 10 steps/s for 100 steps, then 50 steps/s: the window sees only the recent speed
+  const recs = [];
+  let t = 0;
+  for (let s = 1; s <= 200; s++) {
+    t += s <= 100 ? 0.1 : 0.02;
+    recs.push({ kind: 'step' as const, step: s, epoch: 0, time: t, loss: 1, gradNorm: 1, clipped: false, learningRate: 0.01 });
+  }
+  d.add(recs);
+  assert.ok(Math.abs(d.stepsPerSecond(50)! - 50) < 1e-6);
+  assert.ok(Math.abs(d.stepsPerSecond(199)! - 199 / (t - 0.1)) < 1e-6);
+  d.add([
+    { kind: 'eval', step: 100, epoch: 0, time: 10, loss: 2.5 },
+    { kind: 'eval', step: 150, epoch: 0, time: 11, loss: null },
+    { kind: 'eval', step: 200, epoch: 0, time: 12, loss: 1.75 },
+  ] as never);
+  assert.equal(d.bestValidationLoss(), 1.75);
+});
+
+test('tooltip placement flips near the right and bottom edges', () => {
+  const bounds = { left: 0, top: 0, right: 500, bottom: 300 };
+  const size = { width: 120, height: 20 };
+  assert.deepEqual(tooltipPlacement({ x: 100, y: 100 }, size, bounds), { left: 112, top: 112 });
+  assert.deepEqual(tooltipPlacement({ x: 450, y: 100 }, size, bounds), { left: 318, top: 112 });
+  assert.deepEqual(tooltipPlacement({ x: 450, y: 290 }, size, bounds), { left: 318, top: 258 });
+  assert.deepEqual(tooltipPlacement({ x: 50, y: 10 }, { width: 600, height: 400 }, bounds), { left: 0, top: 0 });
 });

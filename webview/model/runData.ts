@@ -58,6 +58,23 @@ export class RunData {
     this.version++;
   }
 
+  /** Training speed over the last `window` steps, from the records' wall time; undefined before two steps. */
+  stepsPerSecond(window = 50): number | undefined {
+    const n = this.step.step.length;
+    if (n < 2) return undefined;
+    const k = Math.max(0, n - 1 - window);
+    const dt = this.step.time.data[n - 1] - this.step.time.data[k];
+    return dt > 0 ? (this.step.step.data[n - 1] - this.step.step.data[k]) / dt : undefined;
+  }
+
+  /** Lowest validation loss so far; undefined before the first evaluation with a loss. */
+  bestValidationLoss(): number | undefined {
+    let best = Infinity;
+    const l = this.eval.loss.view();
+    for (let i = 0; i < l.length; i++) if (l[i] < best) best = l[i];
+    return Number.isFinite(best) ? best : undefined;
+  }
+
   addSnapshot(s: DiagnosticsSnapshot): void {
     this.snapshots.set(s.step, s);
     if (s.step >= this.latestSnapshotStep) this.latestSnapshotStep = s.step;

@@ -1,0 +1,117 @@
+// The SVG export of a chart (webview/model/chartSvg.ts) and its ticks: a well-formed document, one path
+// per series in the scales' coordinates, run names escaped, alpha colours split into *-opacity.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildChartSvg, type ChartSvgSpec, escapeXml, paint } from '../../webview/model/chartSvg';
+import { formatLinearTick, formatTick, linearTicks, logTicks } from '../../webview/model/ticks';
+
+function spec(over: Partial<ChartSvgSpec> = {}): ChartSvgSpec {
+  return {
+    width: 800,
+    height: 400,
+    title: 'Loss: 2 of 2 runs',
+    legend: [{ label: 'a<b> & "c"', color: '#3794ff' }, { label: 'gru · GRU', color: '#d18616' }],
+    xLabel: 'step',
+    yLabel: 'loss',
+    xRange: [0, 100],
+    yRange: [0, 4],
+    logY: false,
+    series: [
+      { label: 'a<b> & "c" raw', color: 'rgba(55, 148, 255, 0.25)', x: [0, 50, 100], y: [4, 2, 1], width: 1 },
+      { label: 'a<b> & "c" train', color: '#3794ff', x: [0, 50, 100], y: [3.5, 2, 1], width: 2 },
+      { label: 'a<b> & "c" validation', color: '#3794ff', x: [0, 100], y: [3, NaN], width: 1, dash: [2, 3], points: true },
+      { label: 'empty', color: '#d18616', x: [], y: [] },
+    ],
+    refs: [{ value: 1.5, label: 'baseline: unigram', color: '#9d9d9d' }],
+    colors: { background: '#1f1f1f', foreground: '#cccccc', muted: '#9d9d9d', grid: 'rgba(255, 255, 255, 0.08)' },
+    font: '-apple-system, "Segoe WPC", sans-serif',
+    ...over,
+  };
+}
+
+/** A small XML well-formedness check: every tag closes in order, attributes are quoted, no raw & or <. */
+function checkXml(xml: string): string[] {
+  const body = xml.replace(/^<\?xml[^>]*\?>\s*/, '');
+  const stack: string[] = [];
+  const tags: string[] = [];
+  const re = /<(\/?)([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>|([^<]+)/gy;
+  let m: RegExpExecArray | null;
+  let pos = 0;
+  while (pos < body.length && (m = re.exec(body))) {
+    pos = re.lastIndex;
+    if (m[5] !== undefined) {
+      assert.doesNotMatch(m[5], /&(?!(amp|lt|gt|quot|apos);)/, `raw & in text: ${m[5]}`);
+      continue;
+    }
+    for (const a of m[3].matchAll(/="([^"]*)"/g)) assert.doesNotMatch(a[1], /&(?!(amp|lt|gt|quot|apos);)/, `raw & in attribute: ${a[1]}`);
+    if (m[1]) assert.equal(stack.pop(), m[2], `closing </${m[2]}>`);
+    else {
+      tags.push(m[2]);
+      if (!m[4]) stack.push(m[2]);
+    }
+  }
+  assert.equal(pos, body.length, `unparsed from: ${body.slice(pos, pos + 80)}`);
+  assert.deepEqual(stack, [], 'every element closed');
+  return tags;
+}
+
+test('chart SVG is a well-formed svg document with title, legend, axes and one path per series', () => {
+  const svg = buildChartSvg(spec());
+  const tags = checkXml(svg);
+  assert.equal(tags[0], 'svg');
+  assert.match(svg, /<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="800" height="400" viewBox="0 0 800 400"/);
+  assert.equal((svg.match(/<path class="series-line"/g) ?? []).length, 4, 'one path per series, empty ones included');
+  assert.equal((svg.match(/<g class="legend-entry">/g) ?? []).length, 2);
+  assert.equal((svg.match(/<circle /g) ?? []).length, 1, 'validation point (NaN skipped)');
+  assert.match(svg, /class="axis-label"[^>]*>step</);
+  assert.match(svg, /class="axis-label"[^>]*>loss</);
+  assert.match(svg, /stroke-dasharray="2 3"/);
+  assert.match(svg, /baseline: unigram/);
+  assert.match(svg, /font-family="-apple-system, &quot;Segoe WPC&quot;, sans-serif"/);
+});
+
+test('chart SVG escapes run names in text and attributes', () => {
+  const svg = buildChartSvg(spec());
+  assert.ok(!svg.includes('a<b>'), 'no raw markup from a run name');
+  assert.match(svg, />a&lt;b&gt; &amp; &quot;c&quot;<\/text>/);
+  assert.match(svg, /data-label="a&lt;b&gt; &amp; &quot;c&quot; train"/);
+  assert.equal(escapeXml(`<'&">`), '&lt;&apos;&amp;&quot;&gt;');
+});
+
+test('chart SVG maps data through the scales, log y included', () => {
+  const lin = buildChartSvg(spec());
+  const d = (svg: string, label: string) => new RegExp(`data-label="${label}" d="([^"]*)"`).exec(svg)![1];
+  const pts = (path: string) => [...path.matchAll(/[ML]([\d.-]+) ([\d.-]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  const train = pts(d(lin, 'a&lt;b&gt; &amp; &quot;c&quot; train'));
+  assert.equal(train.length, 3);
+  assert.ok(train[0][0] < train[1][0] && train[1][0] < train[2][0], 'x grows to the right');
+  assert.ok(train[0][1] < train[1][1] && train[1][1] < train[2][1], 'falling loss goes down the image');
+  // linear: equal steps in x are equal steps on screen
+  assert.ok(Math.abs(train[1][0] - train[0][0] - (train[2][0] - train[1][0])) < 0.2);
+  const log = buildChartSvg(spec({ logY: true, yRange: [1, 100], series: [{ label: 's', color: '#fff', x: [0, 50, 100], y: [100, 10, 1] }], refs: [] }));
+  const p = pts(d(log, 's'));
+  assert.ok(Math.abs(p[1][1] - p[0][1] - (p[2][1] - p[1][1])) < 0.2, 'decades equally spaced on a log axis');
+  const nonPositive = buildChartSvg(spec({ logY: true, yRange: [1, 100], series: [{ label: 's', color: '#fff', x: [0, 1, 2], y: [10, 0, -1] }] }));
+  assert.equal(pts(d(nonPositive, 's')).length, 1, 'non-positive values are gaps on a log axis');
+});
+
+test('colours with alpha become *-opacity; plain ones pass through', () => {
+  assert.equal(paint('stroke', 'rgba(55, 148, 255, 0.25)'), 'stroke="rgb(55, 148, 255)" stroke-opacity="0.25"');
+  assert.equal(paint('fill', 'hsla(120, 65%, 55%, 0.5)'), 'fill="hsl(120, 65%, 55%)" fill-opacity="0.5"');
+  assert.equal(paint('fill', 'rgb(1, 2, 3)'), 'fill="rgb(1, 2, 3)"');
+  assert.equal(paint('fill', '#3794ff80'), 'fill="#3794ff" fill-opacity="0.502"');
+  assert.equal(paint('fill', '#3794ff'), 'fill="#3794ff"');
+});
+
+test('ticks: nice linear steps, decades on a log axis, compact labels', () => {
+  assert.deepEqual(linearTicks(0, 10, 5), [0, 2, 4, 6, 8, 10]);
+  assert.deepEqual(linearTicks(0.13, 0.52, 4), [0.2, 0.3, 0.4, 0.5]);
+  assert.deepEqual(logTicks(0.01, 10), [0.01, 0.1, 1, 10]);
+  assert.deepEqual(logTicks(1.5, 9), [2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(logTicks(0.3, 3), [0.5, 1, 2]);
+  assert.equal(formatTick(1000), '1e3');
+  assert.equal(formatTick(0.25), '0.25');
+  assert.equal(formatTick(0), '0');
+  assert.equal(formatLinearTick(1000), '1000');
+  assert.equal(formatLinearTick(0.30000000000000004), '0.3');
+});
