@@ -16,6 +16,7 @@ import { effectiveMaxConcurrent } from './training/activeRun';
 import { resolveRunsDirectory } from './training/trainingGate';
 import { TrainingUi } from './training/trainingUi';
 import { ExperimentsTree } from './tree/experimentsTree';
+import { hostWork } from './hostWork';
 
 let store: RunStore | undefined;
 let lag: IntervalHistogram | undefined;
@@ -66,13 +67,19 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.workspace.onDidGrantWorkspaceTrust(() => s.scheduleRefresh(0)),
     vscode.commands.registerCommand(INTERNAL_COMMANDS.eventLoopLag, (reset?: boolean) => {
       const max = lag ? lag.max / 1e6 : 0;
-      if (reset) lag?.reset();
+      if (reset) {
+        lag?.reset();
+        hostWork.reset();
+      }
       return max;
     }),
     vscode.commands.registerCommand(INTERNAL_COMMANDS.stats, () => ({
       activationMs,
       eventLoopLagMaxMs: lag ? lag.max / 1e6 : 0,
       eventLoopLagP99Ms: lag ? lag.percentile(99) / 1e6 : 0,
+      /** The longest synchronous stretch of SeqLab's own handlers since the last reset (VS Code's and other extensions' work excluded). */
+      hostWorkMaxMs: hostWork.max().ms,
+      hostWorkMaxLabel: hostWork.max().label,
     })),
     vscode.commands.registerCommand(INTERNAL_COMMANDS.state, async (refresh?: boolean) => {
       if (refresh) await Promise.all([configs.refresh(), s.refresh()]);

@@ -12,10 +12,16 @@ import { listRunsAsync, readRunAsync } from '../runs/runStatus';
 import type { RunSource } from './dashboard/runSource';
 import type { ActiveRun } from './training/activeRun';
 import { type JobOutcome, RunManager } from './training/runManager';
+import { hostWork } from './hostWork';
 
 const REFRESH_DEBOUNCE_MS = 200;
 /** Live progress (step, loss) reaches the tree, lenses and status bar at most this often. */
 const LIVE_THROTTLE_MS = 500;
+/**
+ * Diagnostics snapshots reach the dashboards at most this often per run, the latest one winning (all are
+ * on disk; a dashboard asks for any step it wants). A small model snapshots many times a second.
+ */
+const SNAPSHOT_THROTTLE_MS = 250;
 
 export class RunStore implements RunSource, vscode.Disposable {
   private runs: RunSummary[] = [];
@@ -23,6 +29,8 @@ export class RunStore implements RunSource, vscode.Disposable {
   private watcher: vscode.FileSystemWatcher | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private liveTimer: NodeJS.Timeout | undefined;
+  private snapshotTimer: NodeJS.Timeout | undefined;
+  private readonly pendingSnapshots = new Map<string, DiagnosticsSnapshot>();
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
   private readonly disposables: vscode.Disposable[] = [];
@@ -54,22 +62,30 @@ export class RunStore implements RunSource, vscode.Disposable {
     this.manager = new RunManager({
       trainerPath: path.join(extensionPath, 'dist', 'trainer.js'),
       maxConcurrent,
+      // everything the host does for a trainer message runs inside these callbacks (tree, lenses, dashboards)
       listener: {
-        changed: () => this.changeRuns.fire(),
-        started: (job, info, runDir) => {
-          this.scheduleRefresh(0);
-          this.startedEmitter.fire({ job, info, runDir });
+        changed: () => hostWork.measure('runs:changed', () => this.changeRuns.fire()),
+        started: (job, info, runDir) =>
+          hostWork.measure('runs:started', () => {
+            this.scheduleRefresh(0);
+            this.startedEmitter.fire({ job, info, runDir });
+          }),
+        metrics: (runId, records) =>
+          hostWork.measure('runs:metrics', () => {
+            this.metricsEmitter.fire({ runId, records });
+            this.scheduleLive();
+          }),
+        diagnostics: (runId, snapshot) => {
+          this.pendingSnapshots.set(runId, snapshot);
+          this.scheduleSnapshots();
         },
-        metrics: (runId, records) => {
-          this.metricsEmitter.fire({ runId, records });
-          this.scheduleLive();
-        },
-        diagnostics: (runId, snapshot) => this.diagnosticsEmitter.fire({ runId, snapshot }),
-        ended: (job, outcome) => {
-          this.scheduleRefresh(0);
-          this.endedEmitter.fire({ job, outcome });
-        },
-        log: (job, line) => this.logEmitter.fire({ job, line }),
+        ended: (job, outcome) =>
+          hostWork.measure('runs:ended', () => {
+            this.flushSnapshots();
+            this.scheduleRefresh(0);
+            this.endedEmitter.fire({ job, outcome });
+          }),
+        log: (job, line) => hostWork.measure('runs:log', () => this.logEmitter.fire({ job, line })),
       },
     });
     this.disposables.push(this.changeRuns, this.liveChange, this.metricsEmitter, this.diagnosticsEmitter, this.startedEmitter, this.endedEmitter, this.logEmitter);
@@ -135,7 +151,7 @@ export class RunStore implements RunSource, vscode.Disposable {
         for (const r of runs) this.byId.set(r.id, r);
       } while (this.refreshAgain);
       this.refreshing = undefined;
-      this.changeRuns.fire();
+      hostWork.measure('runs:refreshed', () => this.changeRuns.fire());
     })();
     return this.refreshing;
   }
@@ -178,8 +194,23 @@ export class RunStore implements RunSource, vscode.Disposable {
     if (this.liveTimer) return;
     this.liveTimer = setTimeout(() => {
       this.liveTimer = undefined;
-      this.liveChange.fire();
+      hostWork.measure('runs:live', () => this.liveChange.fire());
     }, LIVE_THROTTLE_MS);
+  }
+
+  private scheduleSnapshots(): void {
+    if (this.snapshotTimer) return;
+    this.snapshotTimer = setTimeout(() => this.flushSnapshots(), SNAPSHOT_THROTTLE_MS);
+  }
+
+  private flushSnapshots(): void {
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = undefined;
+    const pending = [...this.pendingSnapshots];
+    this.pendingSnapshots.clear();
+    hostWork.measure('runs:diagnostics', () => {
+      for (const [runId, snapshot] of pending) this.diagnosticsEmitter.fire({ runId, snapshot });
+    });
   }
 
   /** Deactivation: stop every trainer and mark its run interrupted. */
@@ -190,6 +221,7 @@ export class RunStore implements RunSource, vscode.Disposable {
   dispose(): void {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     if (this.liveTimer) clearTimeout(this.liveTimer);
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
     this.watcher?.dispose();
     for (const d of this.disposables) d.dispose();
   }

@@ -3,6 +3,7 @@
 // status whose process is gone (reported as interrupted).
 
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DiagnosticsIndexEntry, DiagnosticsSnapshot, MetricRecord } from '../shared/metrics';
 import type { RunStatus } from '../shared/protocol';
@@ -159,4 +160,122 @@ export function readWeights(dir: string): { meta: Omit<Checkpoint, 'optimizer' |
   if (fs.existsSync(json)) return { meta: readJson(json), params: readFloats(path.join(dir, RUN_FILES.weightsBin)) };
   const ckpt = readLatestCheckpoint(dir);
   return ckpt && { meta: ckpt.meta, params: ckpt.params };
+}
+
+// Async readers for the extension host: fs.promises and streams only, and JSON lines parsed a chunk at a
+// time, so a 10 MB metrics.jsonl never holds the event loop for more than one chunk. Same tolerance as
+// the sync readers above (a missing file reads as empty, a torn last line is skipped).
+
+/** Lines parsed between two turns of the event loop when the text is already in memory. */
+export const JSON_LINES_SLICE = 2000;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+const isMissing = (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT';
+
+/** parseJsonLines over pieces of text that arrive one by one; a line may span pieces. */
+class JsonLinesParser<T> {
+  readonly out: T[] = [];
+  private rest = '';
+  private lineNo = 0;
+  /** The line number of an unparseable line; an error only if a non-blank line follows it. */
+  private bad: number | undefined;
+
+  constructor(private readonly file: string) {}
+
+  push(piece: string): void {
+    const text = this.rest + piece;
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      this.line(text.slice(start, nl));
+      start = nl + 1;
+    }
+    this.rest = text.slice(start);
+  }
+
+  end(): T[] {
+    this.line(this.rest);
+    this.rest = '';
+    return this.out;
+  }
+
+  private line(line: string): void {
+    this.lineNo++;
+    if (line.trim() === '') return;
+    if (this.bad !== undefined) throw new Error(`${this.file}:${this.bad}: not valid JSON; the run folder is damaged.`);
+    try {
+      this.out.push(JSON.parse(line) as T);
+    } catch {
+      this.bad = this.lineNo;
+    }
+  }
+}
+
+/** parseJsonLines that yields to the event loop every `slice` lines. */
+export async function parseJsonLinesAsync<T>(text: string, file: string, slice = JSON_LINES_SLICE): Promise<T[]> {
+  const parser = new JsonLinesParser<T>(file);
+  let start = 0;
+  while (start < text.length) {
+    let end = start;
+    for (let n = 0; n < slice && end >= 0; n++) end = text.indexOf('\n', end) + 1 || -1;
+    const stop = end < 0 ? text.length : end;
+    parser.push(text.slice(start, stop));
+    start = stop;
+    if (start < text.length) await nextTurn();
+  }
+  return parser.end();
+}
+
+/** A JSON-lines file read as a stream (64 KB at a time); [] when the file does not exist. */
+export async function readJsonLinesAsync<T>(file: string): Promise<T[]> {
+  const parser = new JsonLinesParser<T>(file);
+  const stream = fs.createReadStream(file, { encoding: 'utf8' });
+  try {
+    for await (const chunk of stream) parser.push(chunk as string);
+  } catch (e) {
+    if (isMissing(e)) return [];
+    throw e;
+  } finally {
+    stream.destroy();
+  }
+  return parser.end();
+}
+
+export function readMetricsAsync(dir: string): Promise<MetricRecord[]> {
+  return readJsonLinesAsync<MetricRecord>(path.join(dir, RUN_FILES.metrics));
+}
+
+async function sizeOf(file: string): Promise<number> {
+  try {
+    return (await fsp.stat(file)).size;
+  } catch (e) {
+    if (isMissing(e)) return 0;
+    throw e;
+  }
+}
+
+/** Index entries whose arrays are fully present in diagnostics.bin. */
+export async function readDiagnosticsIndexAsync(dir: string): Promise<DiagnosticsIndexEntry[]> {
+  const entries = await readJsonLinesAsync<DiagnosticsIndexEntry>(path.join(dir, RUN_FILES.diagnosticsIndex));
+  if (entries.length === 0) return entries;
+  const size = await sizeOf(path.join(dir, RUN_FILES.diagnosticsBin));
+  return entries.filter((e) => Object.values(e.arrays).every((a) => a.offset + a.length * 4 <= size));
+}
+
+export async function readDiagnosticsSnapshotAsync(dir: string, entry: DiagnosticsIndexEntry): Promise<DiagnosticsSnapshot> {
+  const fh = await fsp.open(path.join(dir, RUN_FILES.diagnosticsBin), 'r');
+  try {
+    const arrays: DiagnosticsSnapshot['arrays'] = {};
+    for (const [name, a] of Object.entries(entry.arrays)) {
+      const data = new Float32Array(a.length);
+      await fh.read(new Uint8Array(data.buffer), 0, a.length * 4, a.offset);
+      arrays[name] = { data, shape: a.shape };
+    }
+    const snap: DiagnosticsSnapshot = { step: entry.step, arrays };
+    if (entry.weightNorms) snap.weightNorms = entry.weightNorms;
+    if (entry.gradNorms) snap.gradNorms = entry.gradNorms;
+    return snap;
+  } finally {
+    await fh.close();
+  }
 }

@@ -37,6 +37,8 @@ export type TrainOutcome =
 
 /** Records are handed to the sink at most this often (the extension host must not drown). */
 const METRICS_FLUSH_MS = 100;
+/** Diagnostics snapshots are handed to the sink at most this often (all are written to disk). */
+const DIAGNOSTICS_SEND_MS = 250;
 /** Validation uses at most this many batches, evenly spread over the validation split. */
 const MAX_EVAL_BATCHES = 64;
 
@@ -186,12 +188,18 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
     }));
   };
 
+  let lastDiagnosticsSent = 0;
   const snapshot = () => {
     if (!probe) return;
     const snap = diagnosticsSnapshot(backend, spec, probe.batch, step, config);
     if (data.loss === 'mse' && data.head === 'last') Object.assign(snap.arrays, forecastArrays(backend, data, batchSize));
     writer.appendDiagnostics(snap);
-    sink.diagnostics?.(snap);
+    // every snapshot is on disk; live listeners get at most a few per second (a tiny model takes
+    // dozens), and always the last one
+    if (Date.now() - lastDiagnosticsSent >= DIAGNOSTICS_SEND_MS || step >= totalSteps) {
+      lastDiagnosticsSent = Date.now();
+      sink.diagnostics?.(snap);
+    }
   };
 
   try {

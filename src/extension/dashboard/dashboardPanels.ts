@@ -5,11 +5,12 @@
 // re-sends everything from disk (init, metrics, latest snapshot, gradient history) instead of buffering
 // live messages, so a panel that was hidden for an hour costs nothing meanwhile. While a (re)load from
 // disk is in flight, live records are held and afterwards only those newer than what the disk gave are sent.
-import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DiagnosticsSnapshot, MetricRecord } from '../../shared/metrics';
 import { type HostToWebview, parseWebviewMessage, type WebviewToHost } from '../../shared/webviewProtocol';
+import { hostWork } from '../hostWork';
 import { dashboardHtml } from './dashboardHtml';
 import type { RunSource } from './runSource';
 import { chunkRecords, lastSteps, newerThan, readGradientHistory, readRunMetrics, readSnapshot, type SentSteps, toRunView } from './runViews';
@@ -86,6 +87,12 @@ export class DashboardPanels implements vscode.Disposable {
 
 const panelKey = (ids: string[]): string => ids.join('\n');
 
+const exists = (file: string): Promise<boolean> =>
+  fsp.access(file).then(
+    () => true,
+    () => false,
+  );
+
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {
     enableScripts: true,
@@ -114,7 +121,7 @@ class DashboardPanel implements vscode.Disposable {
     this.disposables.push(
       webview.onDidReceiveMessage((m: unknown) => {
         const msg = parseWebviewMessage(m);
-        if (msg) void this.handle(msg);
+        if (msg) void hostWork.measure(`dashboard:${msg.type}`, () => this.handle(msg));
       }),
       panel.onDidChangeViewState(() => {
         // A hidden webview is destroyed; it says `ready` again when shown, and gets everything then.
@@ -123,20 +130,32 @@ class DashboardPanel implements vscode.Disposable {
       source.onMetrics((e) => this.onMetrics(e.runId, e.records)),
       source.onDiagnostics((e) => this.onDiagnostics(e.runId, e.snapshot)),
       source.onDidChangeRuns(() => {
-        if (this.phase.kind === 'live') void this.post({ type: 'runs', runs: this.views() });
+        if (this.phase.kind === 'live') void this.postRuns().catch((e) => this.fail(e));
       }),
     );
   }
 
-  private views() {
-    return this.runIds.flatMap((id, i) => {
-      const run = this.source.getRun(id);
-      return run ? [toRunView(run, i)] : [];
-    });
+  private async views() {
+    const views = await Promise.all(
+      this.runIds.map((id, i) => {
+        const run = this.source.getRun(id);
+        return run && toRunView(run, i);
+      }),
+    );
+    return views.filter((v) => v !== undefined);
+  }
+
+  /** Run views after a change; a read that an older one overtook is dropped, so the newest views win. */
+  private runsSeq = 0;
+  private async postRuns(): Promise<void> {
+    const seq = ++this.runsSeq;
+    const runs = await this.views();
+    if (seq === this.runsSeq && this.phase.kind === 'live') await this.post({ type: 'runs', runs });
   }
 
   private post(msg: HostToWebview): Thenable<boolean> {
-    return this.panel.webview.postMessage(msg);
+    // postMessage serializes the message synchronously: that is host time too
+    return hostWork.measure(`post:${msg.type}`, () => this.panel.webview.postMessage(msg));
   }
 
   private onMetrics(runId: string, records: MetricRecord[]): void {
@@ -163,20 +182,24 @@ class DashboardPanel implements vscode.Disposable {
     const generation = ++this.generation;
     this.phase = { kind: 'loading', held: [] };
     this.sent.clear();
-    const views = this.views();
+    const views = await this.views();
+    if (generation !== this.generation) return;
     await this.post({ type: 'init', panelKind: this.runIds.length > 1 ? 'comparison' : 'run', runs: views });
     for (const id of this.runIds) {
       const run = this.source.getRun(id);
       if (!run) continue;
-      const records = readRunMetrics(run);
+      const records = await readRunMetrics(run);
+      if (generation !== this.generation) return;
       this.sent.set(id, lastSteps(records));
       for (const chunk of chunkRecords(records)) {
         if (generation !== this.generation) return;
         await this.post({ type: 'metrics', runId: id, records: chunk });
       }
-      const history = readGradientHistory(run);
+      const history = await readGradientHistory(run);
+      if (generation !== this.generation) return;
       if (history.steps.length > 0) await this.post({ type: 'gradientHistory', runId: id, ...history });
-      const snapshot = readSnapshot(run);
+      const snapshot = await readSnapshot(run);
+      if (generation !== this.generation) return;
       if (snapshot) await this.post({ type: 'diagnostics', runId: id, snapshot });
     }
     if (generation !== this.generation || this.phase.kind !== 'loading') return;
@@ -195,7 +218,7 @@ class DashboardPanel implements vscode.Disposable {
         const run = this.knownRun(msg.runId);
         if (!run) return;
         const original = run.meta.info.configPath;
-        const file = original && fs.existsSync(original) ? original : path.join(run.dir, 'config.seqlab.json');
+        const file = original && (await exists(original)) ? original : path.join(run.dir, 'config.seqlab.json');
         await vscode.window.showTextDocument(vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.Beside });
         return;
       }
@@ -206,7 +229,7 @@ class DashboardPanel implements vscode.Disposable {
       }
       case 'requestSnapshot': {
         const run = this.knownRun(msg.runId);
-        const snapshot = run && readSnapshot(run, msg.step);
+        const snapshot = run && (await readSnapshot(run, msg.step).catch(() => undefined));
         if (snapshot) await this.post({ type: 'diagnostics', runId: msg.runId, snapshot });
         return;
       }

@@ -1,18 +1,22 @@
 // Turns run folders into what a dashboard shows: RunViews, metric chunks, snapshots and the history of
 // ‖∂L_T/∂h_t‖ across snapshots. Node fs only (no vscode), so unit tests can call it on a fixture run.
-import * as fs from 'node:fs';
+// Every read is asynchronous: this runs on the extension host, whose event loop serves the whole window.
+import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DiagnosticsSnapshot, MetricRecord } from '../../shared/metrics';
 import type { RunView } from '../../shared/webviewProtocol';
-import { readDiagnosticsIndex, readDiagnosticsSnapshot, readMetrics, type RunSummary } from '../../runs/runReader';
+import { readDiagnosticsIndexAsync, readDiagnosticsSnapshotAsync, readMetricsAsync, type RunSummary } from '../../runs/runReader';
 import { RUN_FILES } from '../../runs/runFiles';
 
-/** Records per `metrics` message, so one huge run does not block the host or the webview in one go. */
-export const METRICS_CHUNK = 50_000;
+/**
+ * Records per `metrics` message. postMessage serializes a message synchronously on the host, so a
+ * chunk is kept to what serializes in a few milliseconds; the host awaits each post before the next.
+ */
+export const METRICS_CHUNK = 1_000;
 
-export function clipNormOf(dir: string): number | undefined {
+export async function clipNormOf(dir: string): Promise<number | undefined> {
   try {
-    const config = JSON.parse(fs.readFileSync(path.join(dir, RUN_FILES.config), 'utf8')) as { training?: { clipping?: { globalNorm?: unknown } } };
+    const config = JSON.parse(await fsp.readFile(path.join(dir, RUN_FILES.config), 'utf8')) as { training?: { clipping?: { globalNorm?: unknown } } };
     const g = config.training?.clipping?.globalNorm;
     return typeof g === 'number' && g > 0 ? g : undefined;
   } catch {
@@ -20,18 +24,26 @@ export function clipNormOf(dir: string): number | undefined {
   }
 }
 
-export function toRunView(run: RunSummary, colorIndex: number): RunView {
+async function snapshotSteps(run: RunSummary): Promise<number[]> {
+  try {
+    return (await readDiagnosticsIndexAsync(run.dir)).map((e) => e.step);
+  } catch {
+    return [];
+  }
+}
+
+export async function toRunView(run: RunSummary, colorIndex: number): Promise<RunView> {
+  const [steps, clip] = await Promise.all([snapshotSteps(run), clipNormOf(run.dir)]);
   const view: RunView = {
     id: run.id,
     info: run.meta.info,
     status: run.status,
     colorIndex,
     seconds: run.meta.seconds,
-    snapshotSteps: readDiagnosticsIndex(run.dir).map((e) => e.step),
+    snapshotSteps: steps,
   };
   if (run.meta.stepsPerSecond !== undefined) view.stepsPerSecond = run.meta.stepsPerSecond;
   if (run.meta.bestValidationLoss !== undefined) view.bestValidationLoss = run.meta.bestValidationLoss;
-  const clip = clipNormOf(run.dir);
   if (clip !== undefined) view.clipNorm = clip;
   return view;
 }
@@ -54,39 +66,39 @@ export function newerThan(records: MetricRecord[], sent: SentSteps): MetricRecor
   return records.filter((r) => r.step > sent[r.kind]);
 }
 
-export function readRunMetrics(run: RunSummary): MetricRecord[] {
+export async function readRunMetrics(run: RunSummary): Promise<MetricRecord[]> {
   try {
-    return readMetrics(run.dir);
+    return await readMetricsAsync(run.dir);
   } catch {
     return [];
   }
 }
 
-export function readSnapshot(run: RunSummary, step?: number): DiagnosticsSnapshot | undefined {
-  const index = readDiagnosticsIndex(run.dir);
+export async function readSnapshot(run: RunSummary, step?: number): Promise<DiagnosticsSnapshot | undefined> {
+  const index = await readDiagnosticsIndexAsync(run.dir);
   const entry = step === undefined ? index[index.length - 1] : index.find((e) => e.step === step);
-  return entry && readDiagnosticsSnapshot(run.dir, entry);
+  return entry && readDiagnosticsSnapshotAsync(run.dir, entry);
 }
 
 /** ‖∂L_T/∂h_t‖ of every snapshot: arrays `l{layer}.dhLast` flattened [S, T] with the snapshots' steps. */
-export function readGradientHistory(run: RunSummary): { steps: number[]; arrays: Record<string, { data: Float32Array; shape: number[] }> } {
-  const index = readDiagnosticsIndex(run.dir);
+export async function readGradientHistory(run: RunSummary): Promise<{ steps: number[]; arrays: Record<string, { data: Float32Array; shape: number[] }> }> {
+  const index = await readDiagnosticsIndexAsync(run.dir);
   const steps: number[] = [];
   const rows: Record<string, Float32Array[]> = {};
   if (index.length === 0) return { steps, arrays: {} };
-  const fd = fs.openSync(path.join(run.dir, RUN_FILES.diagnosticsBin), 'r');
+  const fh = await fsp.open(path.join(run.dir, RUN_FILES.diagnosticsBin), 'r');
   try {
     for (const e of index) {
       steps.push(e.step);
       for (const [name, a] of Object.entries(e.arrays)) {
         if (!name.endsWith('.dhLast')) continue;
         const data = new Float32Array(a.length);
-        fs.readSync(fd, new Uint8Array(data.buffer), 0, a.length * 4, a.offset);
+        await fh.read(new Uint8Array(data.buffer), 0, a.length * 4, a.offset);
         (rows[name] ??= []).push(data);
       }
     }
   } finally {
-    fs.closeSync(fd);
+    await fh.close();
   }
   const arrays: Record<string, { data: Float32Array; shape: number[] }> = {};
   for (const [name, list] of Object.entries(rows)) {

@@ -177,6 +177,9 @@ export class RunManager {
     const child = doFork(this.options.trainerPath, [], {
       execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // structured clone: a diagnostics snapshot's Float32Arrays cross as bytes, not as JSON objects
+      // with one key per float that the host would parse on its event loop (and the webview could not use)
+      serialization: 'advanced',
       // inside Electron (desktop VS Code) process.execPath is the app; this makes it a plain Node
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     });
