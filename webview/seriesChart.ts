@@ -6,17 +6,12 @@ import uPlot from 'uplot';
 import { alignSeries, logSafe } from './model/align';
 import { buildChartSvg } from './model/chartSvg';
 import { minMaxDownsample } from './model/downsample';
+import type { SvgSeries } from './model/chartSvg';
 import { formatTick } from './model/ticks';
 import type { Theme } from './theme';
 
-export interface ChartSeries {
-  label: string;
-  color: string;
-  x: ArrayLike<number>;
-  y: ArrayLike<number>;
-  width?: number;
-  dash?: number[];
-  points?: boolean;
+/** A drawn series is what an SVG export writes, plus whether the legend has it switched on. */
+export interface ChartSeries extends SvgSeries {
   show?: boolean;
 }
 

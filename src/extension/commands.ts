@@ -263,7 +263,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
 
     reg(COMMANDS.installNativeBackend, async () => {
       await vscode.window.showInformationMessage(
-        'The TensorFlow.js backend (with the optional native tfjs-node) arrives in a later version of SeqLab; there is nothing to install yet. Training uses SeqLab\'s own WebAssembly-SIMD kernels, which need no install and run on every platform.',
+        'SeqLab\'s TensorFlow.js backend is built in (set "backend": "tfjs" in a config; it runs on TensorFlow.js\'s CPU engine). Installing the native tfjs-node engine from here is not available in this version yet. The default WebAssembly-SIMD kernels need no install and are the fastest choice on a CPU.',
         { modal: false },
       );
       return false;

@@ -105,6 +105,13 @@ export function readDiagnosticsIndex(dir: string): DiagnosticsIndexEntry[] {
   );
 }
 
+function snapshotOf(entry: DiagnosticsIndexEntry, arrays: DiagnosticsSnapshot['arrays']): DiagnosticsSnapshot {
+  const snap: DiagnosticsSnapshot = { step: entry.step, arrays };
+  if (entry.weightNorms) snap.weightNorms = entry.weightNorms;
+  if (entry.gradNorms) snap.gradNorms = entry.gradNorms;
+  return snap;
+}
+
 export function readDiagnosticsSnapshot(dir: string, entry: DiagnosticsIndexEntry): DiagnosticsSnapshot {
   const fd = fs.openSync(path.join(dir, RUN_FILES.diagnosticsBin), 'r');
   try {
@@ -114,10 +121,7 @@ export function readDiagnosticsSnapshot(dir: string, entry: DiagnosticsIndexEntr
       fs.readSync(fd, new Uint8Array(data.buffer), 0, a.length * 4, a.offset);
       arrays[name] = { data, shape: a.shape };
     }
-    const snap: DiagnosticsSnapshot = { step: entry.step, arrays };
-    if (entry.weightNorms) snap.weightNorms = entry.weightNorms;
-    if (entry.gradNorms) snap.gradNorms = entry.gradNorms;
-    return snap;
+    return snapshotOf(entry, arrays);
   } finally {
     fs.closeSync(fd);
   }
@@ -271,10 +275,7 @@ export async function readDiagnosticsSnapshotAsync(dir: string, entry: Diagnosti
       await fh.read(new Uint8Array(data.buffer), 0, a.length * 4, a.offset);
       arrays[name] = { data, shape: a.shape };
     }
-    const snap: DiagnosticsSnapshot = { step: entry.step, arrays };
-    if (entry.weightNorms) snap.weightNorms = entry.weightNorms;
-    if (entry.gradNorms) snap.gradNorms = entry.gradNorms;
-    return snap;
+    return snapshotOf(entry, arrays);
   } finally {
     await fh.close();
   }

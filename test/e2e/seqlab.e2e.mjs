@@ -156,7 +156,7 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
         await runRow.waitFor({ timeout: 15_000 });
         assert.match(await runRow.locator('.label-description').innerText(), /^LSTM · val \d/);
         // the lens of the config now offers the dashboard of the latest run
-        await wb.codeLens('Dashboard').waitFor({ timeout: 15_000 });
+        await wb.codeLens('Dashboard').waitFor({ timeout: 30_000 });
         await shot('01-trained-tree-toast');
         await wb.clearNotifications();
 

@@ -7,6 +7,8 @@ import type { ConfigDiagnostics } from '../configs/configDiagnostics';
 import type { RunStore } from '../runStore';
 import { configLenses } from './lensModel';
 
+const SETTLE_MS = 500;
+
 export class ConfigCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[];
@@ -16,9 +18,20 @@ export class ConfigCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
     private readonly store: RunStore,
     private readonly diagnostics: ConfigDiagnostics,
   ) {
-    const fire = () => this.emitter.fire();
+    // Fire now, and once more when the events have settled: an event that lands while the editor's lens
+    // request is in flight was seen to leave stale lenses (the E2E test caught "last run" missing).
+    const fire = () => {
+      this.emitter.fire();
+      if (this.settle) clearTimeout(this.settle);
+      this.settle = setTimeout(() => {
+        this.settle = undefined;
+        this.emitter.fire();
+      }, SETTLE_MS);
+    };
     this.disposables = [this.emitter, store.onDidChangeRuns(fire), store.onDidChangeLive(fire), diagnostics.onDidValidate(fire)];
   }
+
+  private settle: NodeJS.Timeout | undefined;
 
   async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     // the first request may come before the debounced validation: validate now
@@ -38,6 +51,7 @@ export class ConfigCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
   }
 
   dispose(): void {
+    if (this.settle) clearTimeout(this.settle);
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -20,6 +20,18 @@ export async function createBackend(kind: BackendKind, shape: BackendShape): Pro
     case 'auto':
       return WasmBackend.create({ ...shape, threads });
     case 'tfjs':
-      throw new TrainError('backend', 'The TensorFlow.js backend is not available in this version yet; use "backend": "wasm" (the default).');
+      return createTfjsBackend(shape.spec);
   }
+}
+
+// TensorFlow.js is loaded only here, only when asked for. In the build, './tfjs/tfjsBackend' resolves to
+// dist/tfjsBackend.js, a bundle of its own (scripts/build.mjs), so the trainer bundle stays free of tfjs.
+async function createTfjsBackend(spec: ModelSpec): Promise<Backend> {
+  let mod: typeof import('./tfjs/tfjsBackend');
+  try {
+    mod = await import('./tfjs/tfjsBackend');
+  } catch (e) {
+    throw new TrainError('backend', `TensorFlow.js could not be loaded: ${(e as Error).message}. Use "backend": "wasm" (the default).`);
+  }
+  return mod.TfjsBackend.create({ spec });
 }

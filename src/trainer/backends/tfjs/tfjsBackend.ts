@@ -1,0 +1,306 @@
+// The TensorFlow.js backend: the same model, losses, optimizers and diagnostics as the wasm backend
+// (its reference is src/trainer/backends/wasm/wasmBackend.ts and the kernel contract), computed by an
+// unrolled tfjs graph with autodiff. Parameters and optimizer slots are tf.Variables in paramLayout
+// order; every step runs inside tf.tidy so `tensorCount()` stays flat.
+
+import { paramCount, paramLayout, type ModelSpec, type ParamTensor } from '../../model';
+import type { Backend, Batch, DiagnoseResult, EvalResult, LayerTrace, OptimizerSettings, OptimizerState, StepResult, Stepper } from '../backend';
+import { forward, losses, rowLosses, timeMajor, unpack, type TimeMajor } from './tfjsModel';
+import { loadTfjs, type Tf, type TfEngine } from './tfjsRuntime';
+import type * as TF from '@tensorflow/tfjs';
+
+export interface TfjsBackendOptions {
+  spec: ModelSpec;
+  /** 'cpu' ignores an installed tfjs-node. */
+  engine?: 'auto' | 'cpu';
+}
+
+type OptimizerKind = OptimizerSettings['kind'];
+const SLOTS: Record<OptimizerKind, number> = { adam: 2, rmsprop: 1, sgd: 1 };
+// Keras defaults, as WasmModel passes them to the kernels
+const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-7 };
+const RMSPROP = { rho: 0.9, eps: 1e-7 };
+
+export class TfjsBackend implements Backend {
+  readonly name = 'tfjs';
+  readonly device: string;
+  readonly paramCount: number;
+  readonly engine: TfEngine;
+  private readonly layout: ParamTensor[];
+  private readonly vars: TF.Variable[];
+  /** slots[k][i]: optimizer slot k of parameter i (Adam m, v; RMSprop v; SGD velocity). */
+  private slots: TF.Variable[][] = [];
+  private slotCount = 0;
+  private optStep = 0;
+  private steppers = new Set<() => void>();
+
+  private constructor(private readonly tf: Tf, readonly spec: ModelSpec, engine: TfEngine, label: string) {
+    this.engine = engine;
+    this.device = label;
+    this.layout = paramLayout(spec);
+    this.paramCount = paramCount(spec);
+    this.vars = this.layout.map((p) => tf.variable(tf.zeros(p.shape), true));
+  }
+
+  static async create(opts: TfjsBackendOptions): Promise<TfjsBackend> {
+    const rt = await loadTfjs(opts.engine ?? 'auto');
+    return new TfjsBackend(rt.tf, opts.spec, rt.engine, rt.label);
+  }
+
+  /** Live tensors in the tfjs engine (all backends of this process share it). */
+  tensorCount(): number {
+    return this.tf.memory().numTensors;
+  }
+
+  getParams(): Float32Array {
+    return this.flatten(this.vars);
+  }
+
+  setParams(p: Float32Array): void {
+    if (p.length !== this.paramCount) throw new Error(`expected ${this.paramCount} parameters, got ${p.length}`);
+    this.assignFlat(this.vars, p);
+  }
+
+  getOptimizerState(): OptimizerState {
+    return { step: this.optStep, slots: this.slots.slice(0, this.slotCount).map((s) => this.flatten(s)) };
+  }
+
+  setOptimizerState(s: OptimizerState): void {
+    if (s.slots.length > 2) throw new RangeError(`at most 2 optimizer slots, got ${s.slots.length}`);
+    s.slots.forEach((slot, k) => {
+      if (slot.length !== this.paramCount) throw new RangeError(`slot ${k} has ${slot.length} values, expected ${this.paramCount}`);
+      this.assignFlat(this.slotVars(k), slot);
+    });
+    this.optStep = s.step;
+    this.slotCount = s.slots.length;
+  }
+
+  async trainStep(batch: Batch, opt: OptimizerSettings, dropoutSeed: number): Promise<StepResult> {
+    const { tf, spec } = this;
+    const data = timeMajor(spec, batch);
+    const masks = spec.dropout > 0 && spec.layers > 1 ? dropoutMasks(spec, data.T * data.B, dropoutSeed) : undefined;
+    let result: StepResult = { loss: NaN, gradNorm: NaN, clipped: false };
+    tf.tidy(() => {
+      const maskTensors = masks?.map((m) => tf.tensor2d(m, [data.T * data.B, spec.hiddenSize]));
+      const { value, grads } = tf.valueAndGrads((...ps: TF.Tensor[]) => {
+        const r = forward(tf, spec, unpack(spec, ps), data, { masks: maskTensors });
+        return losses(tf, spec, r.logits, data).all;
+      })(this.vars);
+      const sumSq = tf.addN(grads.map((g) => tf.sum(tf.square(g))));
+      const [loss, sq] = tf.stack([value, sumSq]).dataSync();
+      const gradNorm = Math.sqrt(sq);
+      result = { loss, gradNorm, clipped: false };
+      if (!Number.isFinite(gradNorm)) return;
+      let g = grads;
+      if (opt.clipNorm > 0 && gradNorm > opt.clipNorm) {
+        const s = tf.scalar(opt.clipNorm / gradNorm);
+        g = g.map((x) => tf.mul(x, s));
+        result.clipped = true;
+      }
+      if (opt.clipValue > 0) g = g.map((x) => tf.clipByValue(x, -opt.clipValue, opt.clipValue));
+      this.applyOptimizer(g, opt);
+    });
+    return result;
+  }
+
+  /** Keras update rules, written as kernels/seqlab.ts writes them (same order of f32 operations). */
+  private applyOptimizer(grads: TF.Tensor[], opt: OptimizerSettings): void {
+    const { tf } = this;
+    this.slotCount = SLOTS[opt.kind];
+    this.optStep++;
+    const lr = tf.scalar(opt.learningRate);
+    switch (opt.kind) {
+      case 'adam': {
+        const { beta1, beta2, eps } = ADAM;
+        const t = this.optStep;
+        const alpha = tf.scalar((opt.learningRate * Math.sqrt(1 - Math.pow(beta2, t))) / (1 - Math.pow(beta1, t)));
+        const b1 = tf.scalar(beta1), b2 = tf.scalar(beta2), c1 = tf.scalar(1 - beta1), c2 = tf.scalar(1 - beta2), e = tf.scalar(eps);
+        const ms = this.slotVars(0), vs = this.slotVars(1);
+        grads.forEach((g, i) => {
+          const m = tf.add(tf.mul(b1, ms[i]), tf.mul(c1, g));
+          const v = tf.add(tf.mul(b2, vs[i]), tf.mul(c2, tf.mul(g, g)));
+          ms[i].assign(m);
+          vs[i].assign(v);
+          this.vars[i].assign(tf.sub(this.vars[i], tf.div(tf.mul(alpha, m), tf.add(tf.sqrt(v), e))));
+        });
+        break;
+      }
+      case 'rmsprop': {
+        const { rho, eps } = RMSPROP;
+        const r = tf.scalar(rho), c = tf.scalar(1 - rho), e = tf.scalar(eps);
+        const vs = this.slotVars(0);
+        grads.forEach((g, i) => {
+          const v = tf.add(tf.mul(r, vs[i]), tf.mul(c, tf.mul(g, g)));
+          vs[i].assign(v);
+          this.vars[i].assign(tf.sub(this.vars[i], tf.div(tf.mul(lr, g), tf.sqrt(tf.add(v, e)))));
+        });
+        break;
+      }
+      case 'sgd': {
+        const mom = tf.scalar(opt.momentum);
+        const vel = this.slotVars(0);
+        grads.forEach((g, i) => {
+          const v = tf.sub(tf.mul(mom, vel[i]), tf.mul(lr, g));
+          vel[i].assign(v);
+          this.vars[i].assign(tf.add(this.vars[i], v));
+        });
+        break;
+      }
+    }
+  }
+
+  evaluate(batch: Batch): EvalResult {
+    const { tf, spec } = this;
+    const data = timeMajor(spec, batch);
+    let out!: EvalResult;
+    tf.tidy(() => {
+      const { logits } = forward(tf, spec, unpack(spec, this.vars), data);
+      const loss = tf.mean(rowLosses(tf, spec, logits, data));
+      const outputs = spec.loss === 'xent' ? tf.softmax(logits) : logits;
+      const correct = spec.loss === 'xent'
+        ? tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.tensor1d(data.y as Int32Array, 'int32')), 'int32'))
+        : tf.scalar(0, 'int32');
+      out = { loss: loss.dataSync()[0], correct: correct.dataSync()[0], positions: logits.shape[0], outputs: outputs.dataSync() as Float32Array };
+    });
+    return out;
+  }
+
+  diagnose(batch: Batch): DiagnoseResult {
+    const { tf, spec } = this;
+    const data = timeMajor(spec, batch);
+    const { B, T } = data, H = spec.hiddenSize, L = spec.layers, lstm = spec.cell === 'lstm';
+    let out!: DiagnoseResult;
+    tf.tidy(() => {
+      // a zero probe added to every h_t (and c_t): ∂L/∂probe is the total gradient w.r.t. that state
+      const probes = (): TF.Tensor[][] => Array.from({ length: L }, () => Array.from({ length: T }, () => tf.zeros([B, H]) as TF.Tensor));
+      const pH = probes(), pC = lstm ? probes() : [];
+      const nH = L * T;
+      const run = (ps: TF.Tensor[], probeTensors: TF.Tensor[], keepGates: boolean) => {
+        const probesH = regroup(probeTensors.slice(0, nH) as TF.Tensor[], L, T);
+        const probesC = lstm ? regroup(probeTensors.slice(nH) as TF.Tensor[], L, T) : undefined;
+        return forward(tf, spec, unpack(spec, ps), data, { probesH, probesC, keepGates });
+      };
+      const flatProbes = [...pH.flat(), ...pC.flat()];
+
+      // ‖∂L_T/∂h_t‖: the gradient of the final step's loss only
+      const lastGrads = tf.grads((...pr: TF.Tensor[]) => losses(tf, spec, run(this.vars, pr, false).logits, data).last)(flatProbes);
+      const dhLast = this.norms(lastGrads.slice(0, nH), L, T);
+
+      // full loss: parameter gradients, ‖∂L/∂h_t‖, ‖∂L/∂c_t‖, and the traces (read inside: the tape disposes them)
+      const traces: { hidden: Float32Array; cell?: Float32Array; gates?: Float32Array }[] = [];
+      const nP = this.vars.length;
+      const { value, grads } = tf.valueAndGrads((...args: TF.Tensor[]) => {
+        const r = run(args.slice(0, nP), args.slice(nP), spec.cell !== 'rnn');
+        for (let l = 0; l < L; l++) {
+          traces.push({
+            hidden: tf.concat(r.hs[l], 0).dataSync() as Float32Array,
+            cell: lstm ? (tf.concat(r.cs[l], 0).dataSync() as Float32Array) : undefined,
+            gates: spec.cell !== 'rnn' ? (r.gates[l].dataSync() as Float32Array) : undefined,
+          });
+        }
+        return losses(tf, spec, r.logits, data).all;
+      })([...this.vars, ...flatProbes]);
+      const dh = this.norms(grads.slice(nP, nP + nH), L, T);
+      const dc = lstm ? this.norms(grads.slice(nP + nH), L, T) : [];
+      const layers: LayerTrace[] = traces.map((tr, l) => {
+        const t: LayerTrace = { hidden: tr.hidden, dh: dh[l], dhLast: dhLast[l] };
+        if (tr.gates) t.gates = tr.gates;
+        if (lstm) {
+          t.cell = tr.cell;
+          t.dc = dc[l];
+        }
+        return t;
+      });
+      out = { loss: value.dataSync()[0], layers, grads: this.flatten(grads.slice(0, nP)) };
+    });
+    return out;
+  }
+
+  /** Frobenius norms of [L·T] gradients of [B, H] states, as L rows of T. */
+  private norms(gs: TF.Tensor[], L: number, T: number): Float32Array[] {
+    const sq = this.tf.stack(gs.map((g) => this.tf.sum(this.tf.square(g)))).dataSync();
+    return Array.from({ length: L }, (_, l) => Float32Array.from(sq.subarray(l * T, (l + 1) * T), Math.sqrt));
+  }
+
+  stepper(): Stepper {
+    const { tf, spec } = this;
+    if (spec.input !== 'tokens') throw new TypeError('sampling needs a token model');
+    let state: { h: TF.Tensor[]; c: TF.Tensor[] } | null = null;
+    const reset = () => {
+      if (state) tf.dispose([...state.h, ...state.c]);
+      state = null;
+    };
+    this.steppers.add(reset);
+    return {
+      reset,
+      step: (token: number) => {
+        const data: TimeMajor = { B: 1, T: 1, x: Int32Array.of(token), y: new Int32Array(0) };
+        if (!(token >= 0 && token < spec.inputSize)) throw new RangeError(`token ${token} is outside 0..${spec.inputSize - 1}`);
+        const prev = state;
+        const r = tf.tidy(() => {
+          const f = forward(tf, spec, unpack(spec, this.vars), data, { h0: prev?.h, c0: prev?.c.length ? prev.c : undefined });
+          return {
+            y: spec.loss === 'xent' ? tf.softmax(f.logits) : f.logits,
+            h: f.hs.map((l) => l[0]),
+            c: f.cs.filter((l) => l.length > 0).map((l) => l[0]),
+          };
+        });
+        reset();
+        state = { h: r.h as TF.Tensor[], c: r.c as TF.Tensor[] };
+        const y = r.y.dataSync() as Float32Array;
+        r.y.dispose();
+        return y;
+      },
+    };
+  }
+
+  async dispose(): Promise<void> {
+    for (const reset of this.steppers) reset();
+    this.steppers.clear();
+    this.tf.dispose([...this.vars, ...this.slots.flat()]);
+    this.slots = [];
+  }
+
+  private slotVars(k: number): TF.Variable[] {
+    while (this.slots.length <= k) this.slots.push(this.layout.map((p) => this.tf.variable(this.tf.zeros(p.shape), false)));
+    return this.slots[k];
+  }
+
+  private flatten(ts: TF.Tensor[]): Float32Array {
+    const out = new Float32Array(this.paramCount);
+    this.layout.forEach((p, i) => out.set(ts[i].dataSync() as Float32Array, p.offset));
+    return out;
+  }
+
+  private assignFlat(vars: TF.Variable[], flat: Float32Array): void {
+    this.tf.tidy(() => this.layout.forEach((p, i) => vars[i].assign(this.tf.tensor(flat.subarray(p.offset, p.offset + p.size), p.shape))));
+  }
+}
+
+function regroup<X>(flat: X[], L: number, T: number): X[][] {
+  return Array.from({ length: L }, (_, l) => flat.slice(l * T, (l + 1) * T));
+}
+
+/**
+ * Inverted-dropout masks on the outputs of every layer but the top, [T·B, H] each: the same xorshift32
+ * stream, seeding and draw order as kernels/seqlab.ts (seedDropout, uniform, dropOutput), so a
+ * single-threaded wasm step and a tfjs step with the same seed drop the same units.
+ */
+export function dropoutMasks(spec: ModelSpec, rows: number, seed: number): Float32Array[] {
+  let s = (Math.imul(seed >>> 0, 0x9e3779b1) + 0x7f4a7c15) >>> 0;
+  s = (s ^ (s >>> 16)) >>> 0;
+  if (s === 0) s = 0x9e3779b9;
+  const rate = Math.fround(spec.dropout), scale = Math.fround(1 / Math.fround(1 - rate));
+  const masks: Float32Array[] = [];
+  for (let l = 0; l < spec.layers - 1; l++) {
+    const m = new Float32Array(rows * spec.hiddenSize);
+    for (let i = 0; i < m.length; i++) {
+      s = (s ^ (s << 13)) >>> 0;
+      s = (s ^ (s >>> 17)) >>> 0;
+      s = (s ^ (s << 5)) >>> 0;
+      m[i] = (s >>> 8) / 16777216 < rate ? 0 : scale;
+    }
+    masks.push(m);
+  }
+  return masks;
+}
