@@ -53,11 +53,25 @@ const userSettings = {
 };
 
 /**
+ * With these (and without --disable-workspace-trust) a folder opens untrusted, in Restricted Mode, with no
+ * startup dialog: code-server 4.100.3's workbench reads `enableWorkspaceTrust: !args['disable-workspace-trust']`,
+ * and a fresh user-data dir trusts no folder.
+ */
+export const untrustedSettings = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.untrustedFiles': 'open',
+  'security.workspace.trust.emptyWindow': false,
+};
+
+/**
  * @param {object} [opts]
  * @param {string} [opts.vsix]      install this .vsix into the private extensions dir before starting
  * @param {Record<string,string>} [opts.env]  extra env for the server and so for the extension host
  * @param {object} [opts.settings]  extra user settings
  * @param {number} [opts.port]      fixed port (default: a free one)
+ * @param {boolean} [opts.workspaceTrust]  keep VS Code's workspace trust on (default: off, every folder trusted);
+ *   with it on, a folder opens in Restricted Mode without asking (see untrustedSettings)
  * @returns {Promise<{url: string, authority: string, tmp: string, home: string, logFile: string, stop: () => Promise<void>}>}
  */
 export async function startCodeServer(opts = {}) {
@@ -72,7 +86,8 @@ export async function startCodeServer(opts = {}) {
   const config = path.join(tmp, 'config.yaml');
   // Always pass --config: without it code-server writes ~/.config/code-server/config.yaml with a password.
   fs.writeFileSync(config, `bind-addr: ${authority}\nauth: none\ncert: false\n`);
-  fs.writeFileSync(path.join(dataDir, 'User/settings.json'), JSON.stringify({ ...userSettings, ...opts.settings }, null, 2));
+  const settings = { ...userSettings, ...(opts.workspaceTrust && untrustedSettings), ...opts.settings };
+  fs.writeFileSync(path.join(dataDir, 'User/settings.json'), JSON.stringify(settings, null, 2));
   const env = {
     ...process.env, ...opts.env,
     HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local/share'),
@@ -86,7 +101,7 @@ export async function startCodeServer(opts = {}) {
   const logFile = path.join(tmp, 'code-server.log');
   const logFd = fs.openSync(logFile, 'a');
   const child = spawn(codeServerBin, [...common, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override'],
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override'],
   { detached: true, stdio: ['ignore', logFd, logFd], env });
   fs.closeSync(logFd);
   let exited = false;
