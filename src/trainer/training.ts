@@ -154,14 +154,14 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
   const elapsed = () => priorSeconds + (Date.now() - t0) / 1000;
 
   const checkpoint = () => {
+    const state = backend.getOptimizerState();
     const ckpt: Checkpoint = {
       step, epoch, cursor, spec, config: { ...config, model: { ...config.model, cell } }, paramCount: backend.paramCount,
-      optimizer: { kind: t.optimizer, step: backend.getOptimizerState().step, slots: backend.getOptimizerState().slots.length },
+      optimizer: { kind: t.optimizer, step: state.step, slots: state.slots.length },
       rngState: rng.state(),
       ...(bestValidationLoss !== undefined && { bestValidationLoss }),
       ...(data.vocabulary && { vocabulary: data.vocabulary }),
     };
-    const state = backend.getOptimizerState();
     const file = writer.saveCheckpoint(ckpt, backend.getParams(), state.slots);
     sink.checkpoint?.(step, file);
   };

@@ -47,3 +47,24 @@ export function extensionPath(): string {
   assert.ok(ext);
   return path.resolve(ext.extensionPath);
 }
+
+/** What the hidden `seqlab.internal.state` command reports: the extension's view of configs, runs and tree. */
+export interface ExtensionState {
+  runsDir: string;
+  configs: { path: string }[];
+  runs: { id: string; status: { kind: string; message?: string }; configPath: string; cell: string }[];
+  active: unknown[];
+  tree: { kind: string; label: string; children?: { kind: string; runId?: string; icon?: { id: string } }[] }[];
+}
+
+export const extensionState = (refresh = false) => vscode.commands.executeCommand<ExtensionState>('seqlab.internal.state', refresh);
+
+/** The fixture configs appear in the tree (the same in a trusted and an untrusted window). */
+export async function assertConfigsInTree(): Promise<void> {
+  const s = await waitFor('configs in the tree', async () => {
+    const st = await extensionState(true);
+    return st.tree.length >= 3 ? st : undefined;
+  });
+  assert.ok(s.configs.some((c) => c.path.endsWith('tiny.seqlab.json')));
+  assert.ok(s.tree.some((n) => n.kind === 'config' && n.label === 'tiny'));
+}

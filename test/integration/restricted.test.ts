@@ -5,16 +5,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
-import { activateExtension, openWorkspaceFile, waitFor, workspaceFile } from './helpers';
+import { activateExtension, assertConfigsInTree, extensionState, openWorkspaceFile, waitFor, workspaceFile } from './helpers';
 
-interface State {
-  runsDir: string;
-  configs: { path: string }[];
-  runs: { id: string }[];
-  active: unknown[];
-  tree: { kind: string; label: string }[];
-}
-const state = (refresh = false) => vscode.commands.executeCommand<State>('seqlab.internal.state', refresh);
+const state = extensionState;
 const listing = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []);
 
 suite('SeqLab in Restricted Mode', function () {
@@ -28,14 +21,7 @@ suite('SeqLab in Restricted Mode', function () {
     assert.equal(vscode.workspace.isTrusted, false);
   });
 
-  test('the tree lists configs', async () => {
-    const s = await waitFor('configs in the tree', async () => {
-      const st = await state(true);
-      return st.tree.length >= 3 ? st : undefined;
-    });
-    assert.ok(s.configs.some((c) => c.path.endsWith('tiny.seqlab.json')));
-    assert.ok(s.tree.some((n) => n.kind === 'config' && n.label === 'tiny'));
-  });
+  test('the tree lists configs', assertConfigsInTree);
 
   test('CodeLens and validation work', async () => {
     const editor = await openWorkspaceFile('tiny.seqlab.json');

@@ -4,16 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
-import { activateExtension, extensionPath, openWorkspaceFile, waitFor, workspaceFile } from './helpers';
+import { activateExtension, assertConfigsInTree, extensionPath, extensionState, openWorkspaceFile, waitFor, workspaceFile } from './helpers';
 
-interface State {
-  runsDir: string;
-  configs: { path: string }[];
-  runs: { id: string; status: { kind: string; message?: string }; configPath: string; cell: string }[];
-  active: unknown[];
-  tree: { kind: string; label: string; children?: { kind: string; runId?: string; icon?: { id: string } }[] }[];
-}
-const state = (refresh = false) => vscode.commands.executeCommand<State>('seqlab.internal.state', refresh);
+const state = extensionState;
 
 suite('SeqLab extension', function () {
   this.timeout(120_000);
@@ -77,14 +70,7 @@ suite('SeqLab extension', function () {
     }
   });
 
-  test('the tree lists configs', async () => {
-    const s = await waitFor('configs in the tree', async () => {
-      const st = await state(true);
-      return st.tree.length >= 3 ? st : undefined;
-    });
-    assert.ok(s.configs.some((c) => c.path.endsWith('tiny.seqlab.json')));
-    assert.ok(s.tree.some((n) => n.kind === 'config' && n.label === 'tiny'));
-  });
+  test('the tree lists configs', assertConfigsInTree);
 
   test('Train on the tiny config gives a finished run that the tree shows', async () => {
     await vscode.commands.executeCommand<number>('seqlab.internal.eventLoopLag', true);
