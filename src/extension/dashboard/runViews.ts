@@ -12,7 +12,7 @@ import { RUN_FILES } from '../../runs/runFiles';
  * Records per `metrics` message. postMessage serializes a message synchronously on the host, so a
  * chunk is kept to what serializes in a few milliseconds; the host awaits each post before the next.
  */
-export const METRICS_CHUNK = 1_000;
+export const METRICS_CHUNK = 500;
 
 export async function clipNormOf(dir: string): Promise<number | undefined> {
   try {
