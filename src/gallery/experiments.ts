@@ -13,6 +13,8 @@ export interface GalleryRun {
   /** Config file in examples/gallery/. */
   config: string;
   cell?: CellKind;
+  /** Edits to the config for this run only (e.g. another sequence length or initialisation). */
+  patch?: ConfigPatch;
 }
 
 /** A data file an experiment needs, looked up in the data directory given to `reproduce`. */
@@ -102,27 +104,40 @@ const adding: Experiment = {
   id: '1-adding',
   title: 'Adding problem, T = 100',
   paper: 'Hochreiter & Schmidhuber 1997: LSTM solves T = 100 after 74 000 training sequences (MSE < 0.01); RNNs fail.',
-  runs: [{ key: 'lstm', config: '1-adding.seqlab.json', cell: 'lstm' }, { key: 'rnn', config: '1-adding.seqlab.json', cell: 'rnn' }],
+  runs: [
+    { key: 'lstm', config: '1-adding.seqlab.json', cell: 'lstm' },
+    // The finding behind the config's chronoInit: the common forget bias 1 stays on the baseline.
+    { key: 'lstm, forget bias 1', config: '1-adding.seqlab.json', cell: 'lstm', patch: { 'model.chronoInit': 0, 'model.forgetBias': 1 } },
+    { key: 'rnn', config: '1-adding.seqlab.json', cell: 'rnn' },
+  ],
   quick: { 'data.length': 30, 'data.samples': 20000, 'validationSplit': 0.05, 'model.hiddenSize': 32, 'training.maxSteps': 400, 'training.learningRate': 0.005, 'training.validateEvery': 50 },
-  summarize(runs) {
+  summarize(runs, { quick }) {
     const rows: ResultRow[] = [];
-    for (const r of present(runs, ['lstm', 'rnn'])) {
+    const rs = present(runs, ['lstm', 'lstm, forget bias 1', 'rnn']);
+    for (const r of rs) {
       const e = lastEval(r);
       const solvedAt = firstStepReaching(r.evals, (x) => x.solved, 0.95);
-      const ok = r.key === 'lstm' ? (e?.loss ?? 1) < 0.01 && (e?.solved ?? 0) >= 0.95 : (e?.loss ?? 0) > 0.5 * ADDING_BASELINE;
+      const solves = (e?.loss ?? 1) < 0.01 && (e?.solved ?? 0) >= 0.95;
       rows.push({
         model: r.key,
         measured: `MSE ${f(e?.loss)}, solved ${pct(e?.solved)}` + (solvedAt !== undefined ? `; ≥ 95 % solved after ${seqs(solvedAt * r.batchSize)} sequences` : '; never ≥ 95 % solved'),
-        expected: r.key === 'lstm' ? 'MSE < 0.01, solved; 74 000 sequences' : `stays near 1/24 ≈ ${ADDING_BASELINE.toFixed(4)}`,
-        agrees: ok,
+        expected: r.key === 'lstm' ? 'MSE < 0.01, solved; 74 000 sequences'
+          : r.key === 'rnn' ? `stays near 1/24 ≈ ${ADDING_BASELINE.toFixed(4)}`
+          : 'not in the paper (its LSTM had no forget gate)',
+        agrees: r.key === 'lstm' ? solves : r.key === 'rnn' ? (e?.loss ?? 0) > 0.5 * ADDING_BASELINE : undefined,
         ...common(r),
       });
     }
-    const rs = present(runs, ['lstm', 'rnn']);
     return {
       rows,
       figures: [{ file: '1-adding-loss.svg', chart: evalCurve('Adding problem: validation MSE', rs, (e) => e.loss, 'MSE', true, [{ label: 'predict 0.5 (1/24)', y: ADDING_BASELINE }, { label: 'MSE 0.01', y: 0.01 }], true) }],
-      notes: [],
+      notes: quick ? [] : [
+        'Both marked numbers lie in the first half, so the answer must be held for at least 50 steps. ' +
+        'With forget bias 1 a cell keeps σ(1) ≈ 0.73 of its content per step, 0.73⁵⁰ ≈ 10⁻⁷ after 50, and with input gates half open ' +
+        'every unmarked number is added to it too: that LSTM (and Keras with the same settings) sits on the baseline. ' +
+        'The 1997 LSTM had no forget gate (it keeps everything) and negatively biased input gates. Chrono initialisation ' +
+        '(Tallec & Ollivier 2018, `model.chronoInit`: forget biases log U(1, T − 1), input biases their negatives) restores both properties.',
+      ],
     };
   },
 };
@@ -157,26 +172,35 @@ const copy: Experiment = {
 
 const temporalOrder: Experiment = {
   id: '3-temporal-order',
-  title: 'Temporal order, T = 50',
-  paper: 'Hochreiter & Schmidhuber 1997 (exp. 6a): LSTM classifies the order of X/Y (4 classes) perfectly; RNNs stay at chance 0.25.',
-  runs: [{ key: 'lstm', config: '3-temporal-order.seqlab.json', cell: 'lstm' }, { key: 'rnn', config: '3-temporal-order.seqlab.json', cell: 'rnn' }],
+  title: 'Temporal order, 3 symbols, T = 50 and 100',
+  paper: 'Hochreiter & Schmidhuber 1997 (exp. 6b): LSTM classifies the order of three X/Y symbols (8 classes) perfectly; RNNs stay at chance 0.125.',
+  runs: [
+    { key: 'lstm, T = 50', config: '3-temporal-order.seqlab.json', cell: 'lstm' },
+    { key: 'rnn, T = 50', config: '3-temporal-order.seqlab.json', cell: 'rnn' },
+    { key: 'lstm, T = 100', config: '3-temporal-order.seqlab.json', cell: 'lstm', patch: { 'data.length': 100, 'model.chronoInit': 100 } },
+    { key: 'rnn, T = 100', config: '3-temporal-order.seqlab.json', cell: 'rnn', patch: { 'data.length': 100 } },
+  ],
   quick: { 'data.length': 20, 'data.samples': 20000, 'model.hiddenSize': 32, 'training.maxSteps': 400, 'training.learningRate': 0.005, 'training.validateEvery': 50 },
-  summarize(runs) {
-    const rs = present(runs, ['lstm', 'rnn']);
+  summarize(runs, { quick }) {
+    const rs = present(runs, ['lstm, T = 50', 'rnn, T = 50', 'lstm, T = 100', 'rnn, T = 100']);
     const rows = rs.map((r): ResultRow => {
-      const e = lastEval(r);
+      const e = lastEval(r), lstm = r.key.startsWith('lstm');
       return {
         model: r.key,
         measured: `accuracy ${pct(e?.accuracy)}, loss ${f(e?.loss)}`,
-        expected: r.key === 'lstm' ? '≈ 100 %' : '≈ 25 % (chance)',
-        agrees: e?.accuracy === undefined ? false : r.key === 'lstm' ? e.accuracy >= 0.95 : e.accuracy < 0.4,
+        expected: lstm ? '≈ 100 %' : '≈ 12.5 % (chance)',
+        agrees: e?.accuracy === undefined ? false : lstm ? e.accuracy >= 0.95 : e.accuracy < 0.25,
         ...common(r),
       };
     });
     return {
       rows,
-      figures: [{ file: '3-temporal-order-accuracy.svg', chart: evalCurve('Temporal order: validation accuracy', rs, (e) => e.accuracy, 'accuracy', false, [{ label: 'chance (0.25)', y: 0.25 }]) }],
-      notes: [],
+      figures: [{ file: '3-temporal-order-accuracy.svg', chart: evalCurve('Temporal order (3 symbols): validation accuracy', rs, (e) => e.accuracy, 'accuracy', false, [{ label: 'chance (0.125)', y: 0.125 }]) }],
+      notes: quick ? [] : [
+        'At T = 50 the last relevant symbol is at most 17 steps from the end, and a tanh RNN with orthogonal initialisation, ' +
+        'Adam and gradient clipping learns the task; the paper\'s RNNs (1997 initialisation and training) did not. At T = 100, ' +
+        'the length of the paper\'s experiment 6b, the RNN stays at chance.',
+      ],
     };
   },
 };

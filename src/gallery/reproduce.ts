@@ -4,6 +4,8 @@
 // finished (or diverged) run is read back, not retrained; a run that was stopped continues from its
 // last checkpoint (resumeRunId). Each run trains a resolved copy of its config in <out>/configs/
 // (data paths made absolute, `--quick` edits applied), so the run folder snapshots what was trained.
+// The state keeps the resolved config too: when a config in examples/gallery/ changes, its runs train
+// again instead of reporting results of a config that no longer exists.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -34,10 +36,14 @@ export interface ReproduceOptions {
   sink?: (exp: Experiment, run: GalleryRun) => TrainSink;
 }
 
-export type RunState =
+export type RunState = (
   | { status: 'running'; runId: string }
   | { status: 'finished'; runId: string }
-  | { status: 'diverged'; runId: string; step: number; message: string };
+  | { status: 'diverged'; runId: string; step: number; message: string }
+) & {
+  /** The resolved config the run trained, as written to <out>/configs/ (absent in older state files). */
+  config?: string;
+};
 
 export interface ReproduceState {
   version: 1;
@@ -77,11 +83,11 @@ export function applyPatch(config: Record<string, unknown>, patch: ConfigPatch):
   return out;
 }
 
-/** The config a gallery run trains: one cell, absolute data path, the quick edits when asked. */
+/** The config a gallery run trains: one cell, the run's own edits, absolute data path, the quick edits when asked. */
 export function resolveConfig(exp: Experiment, run: GalleryRun, opts: Pick<ReproduceOptions, 'galleryDir' | 'dataDir' | 'quick'>): Record<string, unknown> {
   const file = path.join(opts.galleryDir, run.config);
   const raw = parseJsonc(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  let config = applyPatch(raw, { ...(opts.quick && exp.quick), ...(run.cell && { 'model.cell': run.cell }) });
+  let config = applyPatch(raw, { ...run.patch, ...(opts.quick && exp.quick), ...(run.cell && { 'model.cell': run.cell }) });
   delete config.compare;
   delete config.$schema;
   const data = config.data as { path?: string };
@@ -117,9 +123,13 @@ export async function reproduce(opts: ReproduceOptions): Promise<ExperimentOutco
     for (const run of exp.runs) {
       const key = `${exp.id}/${run.key}`;
       const configFile = path.join(opts.outDir, 'configs', `${exp.id}-${run.key}.seqlab.json`);
-      const config = resolveConfig(exp, run, opts);
-      fs.writeFileSync(configFile, JSON.stringify(config, null, 2) + '\n');
+      const configText = JSON.stringify(resolveConfig(exp, run, opts), null, 2) + '\n';
+      fs.writeFileSync(configFile, configText);
       let st: RunState | undefined = state.runs[key];
+      if (st !== undefined && st.config !== configText) {
+        log(`${key}: ${run.config} changed since run ${st.runId}; training again.`);
+        st = undefined;
+      }
       if (st?.status === 'running' && !readLatestCheckpoint(path.join(runsDir, st.runId))) {
         log(`${key}: run ${st.runId} left no checkpoint; starting it again.`);
         st = undefined;
@@ -132,7 +142,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ExperimentOutco
             {
               ...opts.sink?.(exp, run),
               started: (info, dir) => {
-                state.runs[key] = { status: 'running', runId: info.id };
+                state.runs[key] = { status: 'running', runId: info.id, config: configText };
                 save();
                 opts.sink?.(exp, run).started?.(info, dir);
               },
@@ -144,12 +154,12 @@ export async function reproduce(opts: ReproduceOptions): Promise<ExperimentOutco
             log(`${key}: stopped at step ${outcome.step}; run again to resume.`);
             break;
           }
-          state.runs[key] = { status: 'finished', runId: outcome.runId };
+          state.runs[key] = { status: 'finished', runId: outcome.runId, config: configText };
           log(`${key}: finished ${outcome.step} steps in ${outcome.seconds.toFixed(0)} s.`);
         } catch (e) {
           const current = state.runs[key];
           if (e instanceof TrainError && e.kind === 'diverged' && current) {
-            state.runs[key] = { status: 'diverged', runId: current.runId, step: e.step ?? 0, message: e.message };
+            state.runs[key] = { status: 'diverged', runId: current.runId, step: e.step ?? 0, message: e.message, config: configText };
             log(`${key}: diverged at step ${e.step}.`);
           } else {
             failure = `${key}: ${e instanceof Error ? e.message : String(e)}`;

@@ -38,8 +38,8 @@ export interface CsvDataConfig {
   delimiter: string;
 }
 
-export type SyntheticTask = 'adding' | 'copy' | 'temporal-order' | 'reber' | 'sine' | 'mackey-glass';
-export const SYNTHETIC_TASKS: readonly SyntheticTask[] = ['adding', 'copy', 'temporal-order', 'reber', 'sine', 'mackey-glass'];
+export type SyntheticTask = 'adding' | 'copy' | 'temporal-order' | 'temporal-order-3' | 'reber' | 'sine' | 'mackey-glass';
+export const SYNTHETIC_TASKS: readonly SyntheticTask[] = ['adding', 'copy', 'temporal-order', 'temporal-order-3', 'reber', 'sine', 'mackey-glass'];
 
 export interface SyntheticDataConfig {
   kind: 'synthetic';
@@ -64,6 +64,8 @@ export interface ModelConfig {
   dropout: number;
   /** LSTM forget-gate bias at initialisation (Jozefowicz et al. 2015 recommend 1). */
   forgetBias: number;
+  /** LSTM chrono initialisation (Tallec & Ollivier 2018) for lags up to this many steps; overrides forgetBias; 0 = off. */
+  chronoInit: number;
   /** Scale the recurrent matrix of each layer to this spectral radius at init (0 = plain orthogonal). */
   recurrentSpectralRadius: number;
 }

@@ -356,13 +356,21 @@ function crossFieldIssues(config: ExperimentConfig, raw: unknown): Issue[] {
   const { data, model, training, diagnostics } = config;
   const cells: CellKind[] = config.compare ?? [model.cell];
   // As src/trainer/data/synthetic.ts generates them: copy, temporal-order and reber are token sequences.
-  const tokenInput = data.kind === 'text' || (data.kind === 'synthetic' && ['copy', 'temporal-order', 'reber'].includes(data.task));
+  const tokenInput = data.kind === 'text' || (data.kind === 'synthetic' && ['copy', 'temporal-order', 'temporal-order-3', 'reber'].includes(data.task));
 
   if (given('training', 'momentum') && training.optimizer !== 'sgd') {
     warn(['training', 'momentum'], `training.momentum is ignored by ${training.optimizer}; it only applies to "optimizer": "sgd". Remove it, or switch to sgd.`);
   }
   if (model.dropout > 0 && model.layers === 1) {
     warn(['model', 'dropout'], 'model.dropout acts between stacked layers, so it does nothing with one layer. Set model.layers to 2 or more, or remove dropout.');
+  }
+  if (given('model', 'chronoInit') && !cells.includes('lstm')) {
+    warn(['model', 'chronoInit'], `model.chronoInit only applies to LSTM cells; this experiment trains ${cells.join(', ')}. Remove it.`);
+  } else if (model.chronoInit > 0 && given('model', 'forgetBias')) {
+    warn(['model', 'forgetBias'], 'model.forgetBias is ignored: model.chronoInit sets the forget-gate biases. Remove one of them.');
+  }
+  if (model.chronoInit > 0 && model.chronoInit < 3) {
+    fail(['model', 'chronoInit'], `model.chronoInit must be 0 (off) or at least 3, the smallest range log U(1, T - 1) is defined on (got ${model.chronoInit}).`);
   }
   if (given('model', 'forgetBias') && !cells.includes('lstm')) {
     warn(['model', 'forgetBias'], `model.forgetBias only applies to LSTM cells; this experiment trains ${cells.join(', ')}. Remove it.`);
@@ -403,7 +411,7 @@ function crossFieldIssues(config: ExperimentConfig, raw: unknown): Issue[] {
   }
   if (data.kind === 'synthetic') {
     // The generators' own lower bounds on T (src/trainer/data/synthetic.ts), which the schema's one minimum cannot state per task.
-    const minLength: Partial<Record<typeof data.task, number>> = { adding: 6, 'temporal-order': 10 };
+    const minLength: Partial<Record<typeof data.task, number>> = { adding: 6, 'temporal-order': 10, 'temporal-order-3': 20 };
     const min = minLength[data.task];
     if (min !== undefined && data.length < min) {
       fail(['data', 'length'], `data.length must be >= ${min} for the ${data.task} task (got ${data.length}). Set a length such as 50.`);

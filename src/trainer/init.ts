@@ -1,6 +1,8 @@
 // Initial weights, as Keras initialises the same layers: Glorot-uniform input and output kernels,
 // orthogonal recurrent kernels (one orthogonal H×H block per gate), zero biases, LSTM forget-gate
-// bias `forgetBias` (Keras unit_forget_bias), embeddings U(-0.05, 0.05). A recurrent spectral radius r > 0
+// bias `forgetBias` (Keras unit_forget_bias), embeddings U(-0.05, 0.05). With `chronoInit` T > 0 the
+// LSTM gate biases follow Tallec & Ollivier 2018 instead: forget bias log U(1, T − 1) per unit, input
+// bias its negative, so unit j starts out with a memory of about e^{b_f} steps, spread up to T. A recurrent spectral radius r > 0
 // scales each orthogonal block (all its eigenvalues have modulus 1) to radius r: the knob that makes a
 // tanh RNN's gradients vanish (r < 1) or explode (r > 1) on purpose.
 
@@ -10,6 +12,8 @@ import type { Rng } from './rng';
 export interface InitOptions {
   forgetBias: number;
   recurrentSpectralRadius: number;
+  /** Chrono initialisation's longest lag T (0 = off, use forgetBias). */
+  chronoInit?: number;
 }
 
 export function initParams(spec: ModelSpec, rng: Rng, opts: InitOptions): Float32Array {
@@ -33,7 +37,13 @@ export function initParams(spec: ModelSpec, rng: Rng, opts: InitOptions): Float3
         for (let r = 0; r < H; r++) for (let c = 0; c < H; c++) view[r * G * H + g * H + c] = q[r * H + c] * scale;
       }
     } else if (kind === 'b' && spec.cell === 'lstm') {
-      for (let j = H; j < 2 * H; j++) view[j] = opts.forgetBias;
+      const T = opts.chronoInit ?? 0;
+      for (let j = 0; j < H; j++) {
+        // Keras gate order i, f, c, o: view[j] is unit j's input gate, view[H + j] its forget gate.
+        const forget = T > 2 ? Math.log(rng.uniform(1, T - 1)) : opts.forgetBias;
+        view[H + j] = forget;
+        if (T > 2) view[j] = -forget;
+      }
     }
   }
   return p;

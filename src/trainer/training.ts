@@ -104,7 +104,7 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
     backend.setParams(resume.params);
     backend.setOptimizerState({ step: resume.meta.optimizer.step, slots: resume.slots });
   } else {
-    backend.setParams(initParams(spec, rng, { forgetBias: config.model.forgetBias, recurrentSpectralRadius: config.model.recurrentSpectralRadius }));
+    backend.setParams(initParams(spec, rng, { forgetBias: config.model.forgetBias, recurrentSpectralRadius: config.model.recurrentSpectralRadius, chronoInit: config.model.chronoInit }));
   }
 
   const probe = config.diagnostics.enabled ? probeBatch(config, data) : undefined;

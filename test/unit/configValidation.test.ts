@@ -261,6 +261,18 @@ describe('checks across fields', () => {
     assert.match(p.message, /"date" is listed in data\.dateColumns/);
   });
 
+  test('chronoInit: ignored for other cells, overrides forgetBias, and needs a range of at least 3', () => {
+    const parse = (model: string, extra = '') =>
+      parseConfig(`{ "name": "x", "data": { "kind": "synthetic", "task": "adding" }, "model": ${model}${extra} }`, 'a.seqlab.json').problems;
+    assert.deepEqual(parse('{ "cell": "lstm", "chronoInit": 100 }'), []);
+    assert.match(only(parse('{ "cell": "gru", "chronoInit": 100 }')).message, /model\.chronoInit only applies to LSTM cells; this experiment trains gru/);
+    const both = only(parse('{ "cell": "lstm", "chronoInit": 100, "forgetBias": 2 }'));
+    assert.deepEqual([both.severity, both.path], ['warning', 'model.forgetBias']);
+    const tiny = only(parse('{ "cell": "lstm", "chronoInit": 2 }'));
+    assert.deepEqual([tiny.severity, tiny.path], ['error', 'model.chronoInit']);
+    assert.match(tiny.message, /0 \(off\) or at least 3/);
+  });
+
   test('a probe index beyond the synthetic validation set is a warning', () => {
     const { problems } = parseConfig(
       '{ "name": "x", "data": { "kind": "synthetic", "task": "adding", "samples": 100 }, "validationSplit": 0.1, "diagnostics": { "probe": { "validationIndex": 10 } } }',

@@ -84,6 +84,29 @@ test('temporal order: X/Y at the documented positions, label = class of the pair
   assert.equal(TEMPORAL_ORDER_VOCABULARY.length, ds.inputSize);
 });
 
+test('temporal order, 3 symbols: X/Y in the three windows of experiment 6b, label = the pattern in binary, 8 classes balanced', () => {
+  const T = 100;
+  const ds = make('temporal-order-3', T, 8000);
+  assert.deepEqual([ds.input, ds.inputSize, ds.outputSize, ds.head, ds.loss], ['tokens', 8, 8, 'last', 'xent']);
+  assert.deepEqual(ds.outputNames, ['XXX', 'XXY', 'XYX', 'XYY', 'YXX', 'YXY', 'YYX', 'YYY']);
+  const { x, y } = ds.batch('train', range(8000));
+  const counts = new Array(8).fill(0);
+  for (let b = 0; b < 8000; b++) {
+    const s = ds.decode!(x.subarray(b * T, (b + 1) * T));
+    assert.equal(s[0], 'B');
+    assert.equal(s[T - 1], 'E');
+    const relevant = [...s].flatMap((c, t) => (c === 'X' || c === 'Y' ? [[c, t] as const] : []));
+    assert.equal(relevant.length, 3);
+    for (const [k, [lo, hi]] of [[10, 20], [33, 43], [66, 76]].entries()) {
+      assert.ok(relevant[k][1] >= lo && relevant[k][1] <= hi, `t${k + 1} ${relevant[k][1]}`);
+    }
+    assert.equal(ds.outputNames![y[b]], relevant.map(([c]) => c).join(''));
+    counts[y[b]]++;
+  }
+  for (const c of counts) assert.ok(Math.abs(c / 8000 - 0.125) < 0.02, `class share ${c / 8000}`);
+  assert.deepEqual(ds.baseline, { value: 0.125, metric: 'accuracy', label: 'chance (8 classes)' });
+});
+
 // Reber's graph as drawn in the literature: state, symbol, next state.
 const REBER_GRAPH = '1T2 1P3 2S2 2X4 3T3 3V5 4X3 4S6 5P4 5V6'.split(' ');
 
@@ -153,7 +176,7 @@ test('sine and mackey-glass: next-value windows; the baseline is the persistence
 });
 
 test('determinism: same seed → same batch, any order; other seed or split → different examples', () => {
-  for (const task of ['adding', 'copy', 'temporal-order', 'reber', 'sine', 'mackey-glass'] as const) {
+  for (const task of ['adding', 'copy', 'temporal-order', 'temporal-order-3', 'reber', 'sine', 'mackey-glass'] as const) {
     const a = make(task, 24, 100, 11), b = make(task, 24, 100, 11), c = make(task, 24, 100, 12);
     assert.deepEqual(a.batch('train', [5, 17, 3]), b.batch('train', [5, 17, 3]), task);
     const together = a.batch('train', [17, 5]), alone = a.batch('train', [5]);
@@ -178,6 +201,7 @@ test('bad synthetic configs are DataErrors on the field', () => {
   };
   assert.match(err({ length: 5 }).message, /data\.length: data\.length is 5, too short for the adding problem.*Set data\.length to 6 or more/);
   assert.equal(err({ task: 'temporal-order', length: 9 }).field, 'data.length');
+  assert.match(err({ task: 'temporal-order-3', length: 19 }).message, /too short for temporal order: the 3 relevant symbols.*Set data\.length to 20 or more/);
   assert.equal(err({ samples: 0 }).field, 'data.samples');
   assert.equal(err({ seed: 1.5 }).field, 'data.seed');
   const ok = loadDataset({ kind: 'synthetic', task: 'copy', length: 10, samples: 10, seed: 1 }, { configDir: '.', validationSplit: 0, sequenceLength: 1 });

@@ -73,6 +73,10 @@ test('a finished experiment is not retrained; results are read back from state.j
   const again = await quick(exp, {}, first.outDir);
   assert.deepEqual(fs.readdirSync(path.join(first.outDir, 'runs')).sort(), before);
   assert.equal(again.runs.rnn.runId, first.runs.rnn.runId);
+  // a changed config is trained again, not read back
+  const changed = await quick(exp, { 'training.maxSteps': 40 }, first.outDir);
+  assert.notEqual(changed.runs.rnn.runId, first.runs.rnn.runId);
+  assert.equal(changed.runs.rnn.steps.at(-1)!.step, 40);
 });
 
 test('an interrupted experiment resumes its run from the checkpoint', async () => {
@@ -112,12 +116,13 @@ test('quick exploding gradients: clipping keeps a radius-3 RNN finite where no c
   assert.equal(runs.unclipped.outcome.kind, 'diverged');
 });
 
-test('quick temporal order (T = 20): LSTM classifies the order of X and Y far above chance', async () => {
+test('quick temporal order, 3 symbols (T = 20): LSTM classifies the X/Y pattern far above chance', async () => {
   // A tanh RNN with orthogonal init, Adam and clipping learns this too at T ≤ 50 (see examples/gallery/README.md),
   // so only the LSTM's side of the paper's result is asserted.
   const { runs } = await quick(byId('3-temporal-order'));
-  const acc = runs.lstm.evals.at(-1)!.accuracy!;
+  const acc = runs['lstm, T = 50'].evals.at(-1)!.accuracy!;
   assert.ok(acc > 0.9, `lstm ${acc}`);
+  assert.match(runs['rnn, T = 100'].info.baseline!.label, /chance \(8 classes\)/);
 });
 
 test('a missing data file skips the experiment and says where to get it', async () => {

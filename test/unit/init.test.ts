@@ -48,3 +48,20 @@ test('init follows Keras: glorot kernels, orthogonal recurrent blocks, forget bi
   }
   assert.deepEqual(initParams(spec, new Rng(1), { forgetBias: 1, recurrentSpectralRadius: 0 }), p);
 });
+
+test('chrono init (Tallec & Ollivier 2018): forget biases log U(1, T - 1), input biases their negatives, other gates 0', () => {
+  const T = 100;
+  const p = initParams(spec, new Rng(3), { forgetBias: 1, recurrentSpectralRadius: 0, chronoInit: T });
+  const H = 8;
+  for (const name of ['l0.b', 'l1.b']) {
+    const t = paramLayout(spec).find((x) => x.name === name)!;
+    const b = p.subarray(t.offset, t.offset + t.size);
+    const input = Array.from(b.subarray(0, H)), forget = Array.from(b.subarray(H, 2 * H));
+    assert.ok(forget.every((f) => f >= 0 && f <= Math.log(T - 1)), `${name} forget biases in [0, ln ${T - 1}]: ${forget}`);
+    assert.ok(new Set(forget).size === H, 'each unit draws its own timescale');
+    assert.deepEqual(input, forget.map((f) => -f));
+    assert.ok(Array.from(b.subarray(2 * H)).every((v) => v === 0));
+  }
+  const off = initParams(spec, new Rng(3), { forgetBias: 1, recurrentSpectralRadius: 0, chronoInit: 0 });
+  assert.notDeepEqual(off, p);
+});

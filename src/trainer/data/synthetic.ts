@@ -9,6 +9,7 @@
 //   adding          dense [T, 2]       mse, last  [1]          T       predict 0.5: MSE 1/24
 //   copy            tokens (10)        xent, every (10)        T + 20  memoryless: 10·ln 8/(T+20)
 //   temporal-order  tokens (8)         xent, last (4 classes)  T       chance: accuracy 0.25
+//   temporal-order-3 tokens (8)        xent, last (8 classes)  T       chance: accuracy 0.125
 //   reber           tokens (7)         xent, every (7)         T       grammar optimum (lower bound)
 //   sine            dense [T, 1]       mse, last  [1]          T       persistence MSE
 //   mackey-glass    dense [T, 1]       mse, last  [1]          T       persistence MSE
@@ -48,7 +49,6 @@ export const COPY_LENGTH = 10;
 
 /** Temporal order: distractors a–d, relevant symbols X and Y, start B and end E. */
 export const TEMPORAL_ORDER_VOCABULARY = ['a', 'b', 'c', 'd', 'X', 'Y', 'B', 'E'];
-export const TEMPORAL_ORDER_CLASSES = ['XX', 'XY', 'YX', 'YY'];
 
 /** Embedded Reber grammar symbols, index = id. */
 export const REBER_VOCABULARY = ['B', 'T', 'P', 'S', 'X', 'V', 'E'];
@@ -138,13 +138,14 @@ function generator(task: SyntheticTask, ctx: Context): Generator {
   switch (task) {
     case 'adding': return adding(ctx);
     case 'copy': return copy(ctx);
-    case 'temporal-order': return temporalOrder(ctx);
+    case 'temporal-order': return temporalOrder(ctx, 2);
+    case 'temporal-order-3': return temporalOrder(ctx, 3);
     case 'reber': return reber(ctx);
     case 'sine': return sine(ctx);
     case 'mackey-glass': return mackeyGlass(ctx);
     default: {
       const unknown: never = task;
-      throw new DataError(`data.task is "${String(unknown)}"`, `Use one of adding, copy, temporal-order, reber, sine, mackey-glass`, { field: 'data.task' });
+      throw new DataError(`data.task is "${String(unknown)}"`, `Use one of adding, copy, temporal-order, temporal-order-3, reber, sine, mackey-glass`, { field: 'data.task' });
     }
   }
 }
@@ -208,30 +209,45 @@ function copy({ T, rngOf }: Context): Generator {
   };
 }
 
-// Hochreiter & Schmidhuber 1997, experiment 6a (temporal order, 2 relevant symbols, 4 classes).
-// Step 0 is B, step T−1 is E, the rest distractors a–d, except X or Y at t1 ∈ [round(0.1T), round(0.2T)]
-// and X or Y at t2 ∈ [round(0.5T), round(0.6T)] (the paper's [10, 20] and [50, 60] at T = 100).
-// Class = 2·[first is Y] + [second is Y]: XX 0, XY 1, YX 2, YY 3.
-function temporalOrder({ T, rngOf }: Context): Generator {
-  requireLength(T, 10, 'temporal order', 'the two relevant symbols need separate windows between B and E');
-  const [lo1, hi1, lo2, hi2] = [0.1, 0.2, 0.5, 0.6].map((f) => Math.round(f * T));
+// Hochreiter & Schmidhuber 1997, experiments 6a and 6b (temporal order with 2 or 3 relevant symbols).
+// Step 0 is B, step T−1 is E, the rest distractors a–d, except X or Y once in each window. The windows
+// are the paper's at T = 100 scaled by T/100: 6a [10, 20] and [50, 60]; 6b [10, 20], [33, 43] and [66, 76].
+// Class = the X/Y pattern read as binary with Y = 1, first symbol most significant: XX 0, XY 1, YX 2, YY 3
+// (6a); XXX 0 … YYY 7 (6b).
+const TEMPORAL_ORDER_WINDOWS: Record<2 | 3, readonly (readonly [number, number])[]> = {
+  2: [[0.1, 0.2], [0.5, 0.6]],
+  3: [[0.1, 0.2], [0.33, 0.43], [0.66, 0.76]],
+};
+
+/** Class names of the temporal-order task with `symbols` relevant symbols: XX, XY, … or XXX, XXY, … */
+export function temporalOrderClasses(symbols: 2 | 3): string[] {
+  return Array.from({ length: 1 << symbols }, (_, c) =>
+    Array.from({ length: symbols }, (_, k) => ((c >> (symbols - 1 - k)) & 1 ? 'Y' : 'X')).join(''));
+}
+
+function temporalOrder({ T, rngOf }: Context, symbols: 2 | 3): Generator {
+  requireLength(T, symbols === 2 ? 10 : 20, 'temporal order', `the ${symbols} relevant symbols need separate windows between B and E`);
+  const windows = TEMPORAL_ORDER_WINDOWS[symbols].map(([lo, hi]) => [Math.round(lo * T), Math.round(hi * T)] as const);
   const X = 4, B = 6, E = 7;
+  const classes = temporalOrderClasses(symbols);
   return {
-    title: 'temporal order', source: 'Hochreiter & Schmidhuber 1997',
-    input: 'tokens', inputSize: TEMPORAL_ORDER_VOCABULARY.length, outputSize: 4, head: 'last', loss: 'xent', steps: T,
+    title: `temporal order, ${symbols} symbols`, source: `Hochreiter & Schmidhuber 1997, experiment ${symbols === 2 ? '6a' : '6b'}`,
+    input: 'tokens', inputSize: TEMPORAL_ORDER_VOCABULARY.length, outputSize: classes.length, head: 'last', loss: 'xent', steps: T,
     vocabulary: TEMPORAL_ORDER_VOCABULARY,
-    outputNames: TEMPORAL_ORDER_CLASSES,
-    baseline: { value: 0.25, metric: 'accuracy', label: 'chance (4 classes)' },
+    outputNames: classes,
+    baseline: { value: 1 / classes.length, metric: 'accuracy', label: `chance (${classes.length} classes)` },
     write(split, index, x, xo, y, yo) {
       const rng = rngOf(split, index);
       for (let t = 0; t < T; t++) x[xo + t] = randInt(rng, 4);
       x[xo] = B;
       x[xo + T - 1] = E;
-      const t1 = lo1 + randInt(rng, hi1 - lo1 + 1), t2 = lo2 + randInt(rng, hi2 - lo2 + 1);
-      const a = randInt(rng, 2), b = randInt(rng, 2);
-      x[xo + t1] = X + a;
-      x[xo + t2] = X + b;
-      y[yo] = 2 * a + b;
+      let label = 0;
+      for (const [lo, hi] of windows) {
+        const t = lo + randInt(rng, hi - lo + 1), bit = randInt(rng, 2);
+        x[xo + t] = X + bit;
+        label = 2 * label + bit;
+      }
+      y[yo] = label;
     },
   };
 }
