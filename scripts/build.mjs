@@ -33,15 +33,17 @@ async function main() {
   };
   // The tfjs backend is a bundle of its own (tfjs bundled whole, ~1.7 MB minified), required from dist/ only
   // when a run picks backend 'tfjs': createBackend's import of it stays a run-time require of ./tfjsBackend.js.
+  // The same for the TensorFlow.js export, required by `seqlab export` only: ./tfjsExport.js.
   const tfjsApart = {
     name: 'tfjs-backend-apart',
     setup(b) {
       b.onResolve({ filter: /^\.\/tfjs\/tfjsBackend$/ }, () => ({ path: './tfjsBackend.js', external: true }));
+      b.onResolve({ filter: /^\.\/tfjsExport$/ }, () => ({ path: './tfjsExport.js', external: true }));
     },
   };
   const builds = [
     { ...node, entryPoints: { cli: 'src/cli/main.ts', trainer: 'src/trainer/childMain.ts', wasmWorker: 'src/trainer/backends/wasm/worker.ts' }, outdir: dist, banner: { js: '#!/usr/bin/env node' }, plugins: [tfjsApart] },
-    { ...node, entryPoints: { tfjsBackend: 'src/trainer/backends/tfjs/tfjsBackend.ts' }, outdir: dist },
+    { ...node, entryPoints: { tfjsBackend: 'src/trainer/backends/tfjs/tfjsBackend.ts', tfjsExport: 'src/trainer/export/tfjsExport.ts' }, outdir: dist },
   ];
   if (exists('src/extension/extension.ts')) {
     builds.push({ ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: dist, external: [...node.external, 'vscode'] });

@@ -1,10 +1,10 @@
 // `seqlab`: the command line on the same engine the extension uses.
 // Exit codes: 0 success · 1 training failed (diverged, internal error) · 2 bad usage or invalid config ·
-// 3 data error · 4 run not found · 130 cancelled with Ctrl-C.
+// 3 data error · 4 run (or its weights) not found · 130 cancelled with Ctrl-C.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { enableRelaxedSimd } from '../trainer/backends/wasm/wasmFlags';
 import { formatProblem, parseConfig } from '../shared/configValidation';
 import { SEQLAB_VERSION } from '../runs/runWriter';
@@ -12,6 +12,9 @@ import { TrainError } from '../trainer/errors';
 import { train } from '../trainer/training';
 import { ProgressView } from './progressView';
 import { registerReproduce } from './reproduceCommand';
+import { EXPORT_FORMATS, EXPORT_WEIGHTS, type ExportFormat, type ExportWeights } from '../shared/modelExport';
+import { ExportError, exportRun } from '../trainer/export/exportRun';
+import { printExport } from './exportView';
 import { printRun, printRuns, sampleFromRun } from './runCommands';
 
 enableRelaxedSimd();
@@ -138,6 +141,27 @@ program
   .option(...runsDirOption)
   .action(async (run: string, o: { runsDir: string; prime: string; length: number; temperature: number; seed?: number }) => {
     await guardAsync(() => sampleFromRun(path.resolve(o.runsDir), run, o));
+  });
+
+program
+  .command('export')
+  .description('write a run\'s trained network for another runtime: tfjs = a tf.LayersModel (model.json + weights) for TensorFlow.js')
+  .argument('<run>', 'run id (or a unique part of it) or run folder')
+  .addOption(new Option('--format <format>', 'what to write').choices(EXPORT_FORMATS).default('tfjs'))
+  .option('--out <dir>', 'folder to write (default: <run folder>/export/<format>)')
+  .addOption(new Option('--checkpoint <which>', 'last: the final weights (the latest checkpoint while unfinished); best: the lowest validation loss').choices(EXPORT_WEIGHTS).default('last'))
+  .option('--force', 'replace an earlier export in a folder that is not empty')
+  .option(...runsDirOption)
+  .option('--json', 'print the result as one JSON object')
+  .action(async (run: string, o: { format: ExportFormat; out?: string; checkpoint: ExportWeights; force?: boolean; runsDir: string; json?: boolean }) => {
+    try {
+      const result = await exportRun({ runsDir: path.resolve(o.runsDir), run, format: o.format, ...(o.out && { out: o.out }), weights: o.checkpoint, force: Boolean(o.force) });
+      if (o.json) process.stdout.write(JSON.stringify(result) + '\n');
+      else printExport(result);
+    } catch (e) {
+      if (e instanceof ExportError) fail(e.problem === 'outExists' ? EXIT.usage : e.problem === 'unsupported' ? EXIT.failed : EXIT.notFound, e.message);
+      throw e;
+    }
   });
 
 function fail(code: number, message: string): never {

@@ -6,12 +6,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CELL_KINDS, type CellKind } from '../shared/config';
 import type { RunSummary } from '../runs/runReader';
-import { RUN_FILES } from '../runs/runFiles';
+import type { ExportResult } from '../shared/modelExport';
+import { exportDirOf, RUN_FILES } from '../runs/runFiles';
 import type { ConfigDiagnostics } from './configs/configDiagnostics';
 import type { ConfigIndex } from './configs/configIndex';
 import { dataFileOf, isInsideAny } from './configs/fileChecks';
 import { COMMANDS, SETTINGS } from './constants';
 import type { DashboardPanels } from './dashboard/dashboardPanels';
+import type { ModelExporter } from './export/modelExporter';
 import { cellLabel, timeAgo } from './format';
 import type { RunStore } from './runStore';
 import { newExperiment } from './templates/newExperiment';
@@ -26,12 +28,13 @@ export interface CommandDeps {
   diagnostics: ConfigDiagnostics;
   panels: DashboardPanels;
   ui: TrainingUi;
+  exporter: ModelExporter;
 }
 
 const isNode = (x: unknown): x is TreeNode => typeof x === 'object' && x !== null && 'kind' in x && 'id' in x;
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
-  const { store, configs, diagnostics, panels, ui } = d;
+  const { store, configs, diagnostics, panels, ui, exporter } = d;
   const reg = (id: string, f: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, f);
 
   async function configPathOf(arg: unknown): Promise<string | undefined> {
@@ -128,6 +131,23 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     return keys;
   }
 
+  /** The OS file manager on a desktop; the Explorer in a browser or remote when `file` is in the workspace. */
+  async function reveal(file: string, what: string): Promise<void> {
+    const uri = vscode.Uri.file(file);
+    const inWorkspace = isInsideAny(file, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+    // in a browser (code-server, Codespaces) or a remote there is no OS file manager to reveal in
+    if (vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName) await vscode.commands.executeCommand('revealFileInOS', uri);
+    else if (inWorkspace) await vscode.commands.executeCommand('revealInExplorer', uri);
+    else void vscode.window.showInformationMessage(`${what}: ${path.dirname(file)}`);
+  }
+
+  async function offerExported(r: ExportResult): Promise<void> {
+    const open = 'Open model.json', show = 'Reveal in Explorer';
+    const picked = await vscode.window.showInformationMessage(`SeqLab: exported ${r.runId} (step ${r.step}) as a TensorFlow.js model to ${r.dir}`, open, show);
+    if (picked === open) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(r.modelJson)), { preview: true });
+    else if (picked === show) await reveal(r.modelJson, 'Exported model');
+  }
+
   async function openDashboard(arg: unknown, more?: unknown): Promise<string[]> {
     let ids: string[];
     if (Array.isArray(more) && more.length > 1 && more.every(isNode)) ids = more.filter((n) => n.kind === 'run').map((n) => (n as { runId: string }).runId);
@@ -203,7 +223,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       const id = await runIdOf(arg, 'Run to delete');
       const run = id ? store.getRun(id) : undefined;
       if (!id || !run) return false;
-      const ok = await vscode.window.showWarningMessage(`Delete run ${id}?`, { modal: true, detail: `Its folder ${run.dir} (metrics, diagnostics, checkpoints and weights) is removed from disk.` }, 'Delete');
+      const ok = await vscode.window.showWarningMessage(`Delete run ${id}?`, { modal: true, detail: `Its folder ${run.dir} (metrics, diagnostics, checkpoints, weights and exports) is removed from disk.` }, 'Delete');
       if (ok !== 'Delete') return false;
       if (store.manager.find(id)) await store.stop(id);
       await fsp.rm(run.dir, { recursive: true, force: true });
@@ -215,12 +235,42 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       const id = await runIdOf(arg, 'Run to reveal');
       const run = id ? store.getRun(id) : undefined;
       if (!run) return;
-      const meta = vscode.Uri.file(path.join(run.dir, RUN_FILES.meta));
-      const inWorkspace = isInsideAny(run.dir, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
-      // in a browser (code-server, Codespaces) or a remote there is no OS file manager to reveal in
-      if (vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName) await vscode.commands.executeCommand('revealFileInOS', meta);
-      else if (inWorkspace) await vscode.commands.executeCommand('revealInExplorer', meta);
-      else void vscode.window.showInformationMessage(`Run folder: ${run.dir}`);
+      await reveal(path.join(run.dir, RUN_FILES.meta), 'Run folder');
+    }),
+
+    // Allowed in Restricted Mode, like Generate Sample: SeqLab's own CLI reads the run folder only (weights,
+    // config snapshot) and writes inside it; nothing the workspace's configs point to is read or run.
+    reg(COMMANDS.exportModel, async (arg?: unknown): Promise<ExportResult | undefined> => {
+      const id = await runIdOf(arg, 'Run to export as a TensorFlow.js model');
+      const run = id ? store.getRun(id) ?? (await store.reload(id)) : undefined;
+      const runsDir = store.runsDir();
+      if (!run || !runsDir) return undefined;
+      const dir = exportDirOf(run.dir, 'tfjs');
+      const earlier = await fsp.readdir(dir).catch(() => [] as string[]);
+      let force = false;
+      if (earlier.length > 0) {
+        const replace = await vscode.window.showWarningMessage(`${run.id} was exported before.`, { modal: true, detail: `Replace the TensorFlow.js model in ${dir}?` }, 'Replace');
+        if (replace !== 'Replace') return undefined;
+        force = true;
+      }
+      const outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `SeqLab: exporting ${run.id} to TensorFlow.js`, cancellable: true },
+        (_progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          return exporter.export({ runDir: run.dir, runsDir, format: 'tfjs', weights: 'last', force }, abort.signal);
+        },
+      );
+      switch (outcome.kind) {
+        case 'exported':
+          void offerExported(outcome.result);
+          return outcome.result;
+        case 'failed':
+          void vscode.window.showErrorMessage(`SeqLab: export failed — ${outcome.message}`);
+          return undefined;
+        case 'cancelled':
+          return undefined;
+      }
     }),
 
     reg(COMMANDS.validateConfig, async (arg?: unknown) => {

@@ -13,6 +13,7 @@ export const COMMANDS = {
   validateConfig: 'seqlab.validateConfig',
   showLog: 'seqlab.showLog',
   resumeRun: 'seqlab.resumeRun',
+  exportModel: 'seqlab.exportModel',
   installNativeBackend: 'seqlab.installNativeBackend',
   refresh: 'seqlab.refresh',
 } as const;

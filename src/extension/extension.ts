@@ -11,6 +11,7 @@ import { ConfigDiagnostics } from './configs/configDiagnostics';
 import { ConfigIndex } from './configs/configIndex';
 import { CONTEXT_KEYS, INTERNAL_COMMANDS, OUTPUT_CHANNEL, SETTINGS, VIEWS } from './constants';
 import { DashboardPanels } from './dashboard/dashboardPanels';
+import { ModelExporter } from './export/modelExporter';
 import { RunStore } from './runStore';
 import { effectiveMaxConcurrent } from './training/activeRun';
 import { resolveRunsDirectory } from './training/trainingGate';
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext) {
   const ui = new TrainingUi(store, output);
   const tree = new ExperimentsTree(configs, store);
   const lenses = new ConfigCodeLens(store, diagnostics);
+  const exporter = new ModelExporter(path.join(context.extensionUri.fsPath, 'dist', 'cli.js'));
   const s = store;
 
   const setContext = () => {
@@ -55,10 +57,11 @@ export function activate(context: vscode.ExtensionContext) {
     ui,
     tree,
     lenses,
+    exporter,
     { dispose: () => lag?.disable() },
     vscode.window.createTreeView(VIEWS.experiments, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true }),
     vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: '**/*.seqlab.json' }, lenses),
-    ...registerCommands({ store, configs, diagnostics, panels, ui }),
+    ...registerCommands({ store, configs, diagnostics, panels, ui, exporter }),
     store.onDidChangeRuns(setContext),
     configs.onDidChange(setContext),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import type { DiagnosticsIndexEntry, DiagnosticsSnapshot, MetricRecord } from '../shared/metrics';
 import type { RunStatus } from '../shared/protocol';
 import { readJson } from './atomicFile';
-import { type Checkpoint, RUN_FILES, type RunMeta } from './runFiles';
-import { listCheckpointSteps } from './runWriter';
+import { type Checkpoint, RUN_FILES, type RunMeta, type SavedWeights } from './runFiles';
+import { listBestSteps, listCheckpointSteps } from './runWriter';
 
 export interface RunSummary {
   id: string;
@@ -158,12 +158,32 @@ export function readLatestCheckpoint(dir: string): LoadedCheckpoint | undefined 
   return undefined;
 }
 
+export interface LoadedWeights {
+  meta: SavedWeights;
+  params: Float32Array;
+}
+
 /** Final weights, or the latest checkpoint's when the run did not finish. */
-export function readWeights(dir: string): { meta: Omit<Checkpoint, 'optimizer' | 'rngState' | 'cursor'>; params: Float32Array } | undefined {
+export function readWeights(dir: string): LoadedWeights | undefined {
   const json = path.join(dir, RUN_FILES.weightsJson);
   if (fs.existsSync(json)) return { meta: readJson(json), params: readFloats(path.join(dir, RUN_FILES.weightsBin)) };
   const ckpt = readLatestCheckpoint(dir);
   return ckpt && { meta: ckpt.meta, params: ckpt.params };
+}
+
+/** The weights of the lowest validation loss, when the run recorded any (it needs a validation split). */
+export function readBestWeights(dir: string): LoadedWeights | undefined {
+  for (const step of listBestSteps(dir).reverse()) {
+    const base = path.join(dir, RUN_FILES.checkpoints, `best-${step}`);
+    try {
+      const meta = readJson<SavedWeights>(base + '.json');
+      const params = readFloats(base + '.bin');
+      if (params.length === meta.paramCount) return { meta, params };
+    } catch {
+      continue;
+    }
+  }
+  return undefined;
 }
 
 // Async readers for the extension host: fs.promises and streams only, and JSON lines parsed a chunk at a

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { DiagnosticsIndexEntry, DiagnosticsSnapshot, MetricRecord, RunInfo } from '../shared/metrics';
 import type { RunStatus } from '../shared/protocol';
 import { readJson, writeFileAtomic, writeJsonAtomic } from './atomicFile';
-import { type Checkpoint, META_VERSION, RUN_FILES, type RunMeta } from './runFiles';
+import { type Checkpoint, META_VERSION, RUN_FILES, type RunMeta, type SavedWeights } from './runFiles';
 
 export const SEQLAB_VERSION = '0.1.0';
 
@@ -101,9 +101,20 @@ export class RunWriter {
     return base + '.json';
   }
 
-  saveWeights(ckpt: Omit<Checkpoint, 'optimizer' | 'rngState' | 'cursor'>, params: Float32Array): void {
+  saveWeights(weights: SavedWeights, params: Float32Array): void {
     writeFileAtomic(path.join(this.dir, RUN_FILES.weightsBin), concatFloats([params]));
-    writeJsonAtomic(path.join(this.dir, RUN_FILES.weightsJson), ckpt);
+    writeJsonAtomic(path.join(this.dir, RUN_FILES.weightsJson), weights);
+  }
+
+  /** The parameters of a new lowest validation loss; named by step like checkpoints, so a reader never pairs one step's JSON with another's floats. */
+  saveBestWeights(weights: SavedWeights, params: Float32Array): void {
+    const dir = path.join(this.dir, RUN_FILES.checkpoints);
+    const base = path.join(dir, `best-${weights.step}`);
+    writeFileAtomic(base + '.bin', concatFloats([params]));
+    writeJsonAtomic(base + '.json', weights);
+    for (const step of listBestSteps(this.dir).filter((s) => s !== weights.step)) {
+      for (const ext of ['.json', '.bin']) fs.rmSync(path.join(dir, `best-${step}${ext}`), { force: true });
+    }
   }
 
   close(): void {
@@ -116,12 +127,17 @@ export function stepOf(status: RunStatus): number {
   return status.step ?? 0;
 }
 
-export function listCheckpointSteps(runDir: string): number[] {
+export const listCheckpointSteps = (runDir: string): number[] => stepsOf(runDir, /^ckpt-(\d+)\.json$/);
+
+/** Steps of the best-<step> files in checkpoints/ (one, unless a writer died between writing and pruning). */
+export const listBestSteps = (runDir: string): number[] => stepsOf(runDir, /^best-(\d+)\.json$/);
+
+function stepsOf(runDir: string, name: RegExp): number[] {
   const dir = path.join(runDir, RUN_FILES.checkpoints);
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
-    .map((f) => /^ckpt-(\d+)\.json$/.exec(f))
+    .map((f) => name.exec(f))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => Number(m[1]))
     .sort((a, b) => a - b);

@@ -10,7 +10,7 @@ import type { CellKind, ExperimentConfig } from '../shared/config';
 import { formatProblem, parseConfig } from '../shared/configValidation';
 import type { DiagnosticsSnapshot, EvalRecord, MetricRecord, RunInfo, SampleRecord, StepRecord } from '../shared/metrics';
 import type { TrainRequest } from '../shared/protocol';
-import type { Checkpoint } from '../runs/runFiles';
+import type { Checkpoint, SavedWeights } from '../runs/runFiles';
 import { readLatestCheckpoint, readRun } from '../runs/runReader';
 import { newRunId, RunWriter } from '../runs/runWriter';
 import type { Backend, Batch, OptimizerSettings } from './backends/backend';
@@ -153,14 +153,25 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
   };
   const elapsed = () => priorSeconds + (Date.now() - t0) / 1000;
 
+  // beside the parameters, what it takes to use the network outside SeqLab (seqlab export): the data's
+  // vocabulary, window length, feature and output names and normalisation
+  const dataFields = {
+    steps: data.steps,
+    ...(data.vocabulary && { vocabulary: data.vocabulary }),
+    ...(data.featureNames && { featureNames: data.featureNames }),
+    ...(data.outputNames && { outputNames: data.outputNames }),
+    ...(data.normalization && { normalization: data.normalization }),
+  };
+  const savedWeights = (): SavedWeights => ({ step, epoch, spec, config: { ...config, model: { ...config.model, cell } }, paramCount: backend.paramCount, ...dataFields });
+
   const checkpoint = () => {
     const state = backend.getOptimizerState();
     const ckpt: Checkpoint = {
-      step, epoch, cursor, spec, config: { ...config, model: { ...config.model, cell } }, paramCount: backend.paramCount,
+      ...savedWeights(),
+      cursor,
       optimizer: { kind: t.optimizer, step: state.step, slots: state.slots.length },
       rngState: rng.state(),
       ...(bestValidationLoss !== undefined && { bestValidationLoss }),
-      ...(data.vocabulary && { vocabulary: data.vocabulary }),
     };
     const file = writer.saveCheckpoint(ckpt, backend.getParams(), state.slots);
     sink.checkpoint?.(step, file);
@@ -172,6 +183,7 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
     if (bestValidationLoss === undefined || out.loss < bestValidationLoss) {
       bestValidationLoss = out.loss;
       bestValidationStep = step;
+      if (Number.isFinite(out.loss)) writer.saveBestWeights({ ...savedWeights(), bestValidationLoss: out.loss }, backend.getParams());
     }
     return out;
   };
@@ -256,7 +268,7 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
       writer.update({ status: { kind: 'cancelled', step }, ...common });
       return { kind: 'cancelled', runDir: writer.dir, runId, step };
     }
-    writer.saveWeights({ step, epoch, spec, config, paramCount: backend.paramCount, ...(data.vocabulary && { vocabulary: data.vocabulary }) }, backend.getParams());
+    writer.saveWeights(savedWeights(), backend.getParams());
     writer.update({ status: { kind: 'finished', step }, stepsPerSecond: step / Math.max(seconds, 1e-9), ...common });
     return { kind: 'finished', runDir: writer.dir, runId, step, bestValidationLoss, seconds };
   } catch (e) {

@@ -86,6 +86,31 @@ test('seqlab sample generates text from a trained char model', () => {
   assert.ok(s.stdout.startsWith('ab'));
 });
 
+test('seqlab export writes a TensorFlow.js model once, replaces it with --force, and names what is missing', () => {
+  const ws = workspace(tiny(20));
+  assert.equal(run(['train', ws.configPath, '--runs-dir', ws.runsDir], ws.dir).status, 0);
+  const e = run(['export', 'tiny', '--runs-dir', ws.runsDir], ws.dir);
+  assert.equal(e.status, 0, e.stderr);
+  const folder = findRun(ws.runsDir, 'tiny').dir;
+  const out = path.join(folder, 'export', 'tfjs');
+  assert.deepEqual(fs.readdirSync(out).sort(), ['model.json', 'model.weights.bin', 'seqlab-gru.js']);
+  assert.match(e.stdout, /model\.json .*\n.*seqlab-gru\.js .*\n.*model\.weights\.bin /);
+  assert.match(e.stdout, /tf\.loadLayersModel\('model\.json'\)/);
+  const model = JSON.parse(fs.readFileSync(path.join(out, 'model.json'), 'utf8'));
+  assert.equal(model.format, 'layers-model');
+  assert.deepEqual(model.weightsManifest[0].paths, ['model.weights.bin']);
+  assert.equal(model.userDefinedMetadata.input.kind, 'features');
+
+  const again = run(['export', 'tiny', '--runs-dir', ws.runsDir], ws.dir);
+  assert.equal(again.status, 2);
+  assert.match(again.stderr, /already holds 3 files\. Pass --force/);
+  const forced = run(['export', 'tiny', '--runs-dir', ws.runsDir, '--force', '--json'], ws.dir);
+  assert.equal(forced.status, 0, forced.stderr);
+  assert.equal(JSON.parse(forced.stdout).modelJson, path.join(out, 'model.json'));
+  assert.equal(run(['export', 'nope', '--runs-dir', ws.runsDir], ws.dir).status, 4);
+  assert.equal(run(['export', 'tiny', '--runs-dir', ws.runsDir, '--format', 'onnx'], ws.dir).status, 2);
+});
+
 /** Fork the trainer like the extension does and collect its messages. */
 function startTrainer(configPath: string, runsDir: string): { child: ChildProcess; messages: TrainerToHost[]; waitFor: (pred: (m: TrainerToHost) => boolean) => Promise<TrainerToHost>; exited: Promise<number | null> } {
   const child = fork(trainer, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });

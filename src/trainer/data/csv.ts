@@ -27,6 +27,7 @@
 import { basename } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { CsvDataConfig } from '../../shared/config';
+import type { Normalization } from '../../runs/runFiles';
 import { readDataFile } from './dataFile';
 import { DataError } from './dataError';
 import { allocateBatch, checkIndex, checkValidationSplit, checkWholeNumber, formatCount, type Dataset, type Split } from './dataset';
@@ -45,6 +46,8 @@ export interface CsvDataset extends Dataset {
   rows: { total: number; dropped: number; train: number; validation: number };
   /** Training-rows statistics used for the z-scores (date features: mean 0, std 1). */
   scaling: { featureMean: Float64Array; featureStd: Float64Array; targetMean: Float64Array; targetStd: Float64Array };
+  /** `scaling` as plain numbers, for the run folder. */
+  normalization: Normalization;
   /**
    * Predicting each target's last observed value (row i + lookback − 1) on the validation windows
    * (the training windows when there is no validation split): MSE in z-score units (comparable with
@@ -328,6 +331,7 @@ export function csvDataset(source: string, data: Omit<CsvDataConfig, 'kind' | 'p
     skippedColumns,
     rows: { total: rows.length, dropped: rows.length - n, train: nTrain, validation: nValidation },
     scaling: { featureMean, featureStd, targetMean, targetStd },
+    normalization: { featureMean: Array.from(featureMean), featureStd: Array.from(featureStd), targetMean: Array.from(targetMean), targetStd: Array.from(targetStd) },
     persistence,
     baseline: { value: persistence.mse, metric: 'mse', label: `persistence (repeat the last observed value; RMSE ${rmseText})` },
     batch(which: Split, indices: ArrayLike<number>) {

@@ -22,6 +22,7 @@
 // Splits are contiguous for text and CSV (the tail validates, so nothing of it leaks into training)
 // and independent random streams for synthetic tasks.
 
+import type { Normalization } from '../../runs/runFiles';
 import type { HeadKind, InputKind, LossKind } from '../model';
 import { DataError } from './dataError';
 
@@ -65,6 +66,10 @@ export interface Dataset {
   vocabulary?: string[];
   /** Names of the output classes (xent) or predicted values (mse), index = output unit. */
   outputNames?: string[];
+  /** Names of the input features in x order (CSV). */
+  featureNames?: string[];
+  /** The z-scores applied to inputs and targets (CSV); saved with the weights for exports. */
+  normalization?: Normalization;
   /** Token ids → display string (text and token tasks). */
   decode?(ids: ArrayLike<number>): string;
   /** Undo the target normalisation of output unit `targetIndex` (csv), into a new array. */

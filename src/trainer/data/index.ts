@@ -33,6 +33,6 @@ export function loadDataset(data: DataConfig, opts: LoadOptions): Dataset {
 export { DataError, type DataErrorLocation } from './dataError';
 export { MAX_DATA_FILE_BYTES } from './dataFile';
 export type { Baseline, Batch, Dataset, Split } from './dataset';
-export { type TextDataset, UNK, UNK_ID } from './text';
+export { type TextDataset, UNK, UNK_ID, WORD_TOKEN } from './text';
 export type { CsvDataset } from './csv';
 export { ADDING_TOLERANCE, solved, type SyntheticDataset } from './synthetic';

@@ -172,10 +172,13 @@ export function textDataset(
   };
 }
 
+/** One word-level token: a run of letters, marks and digits (inner apostrophes kept), or one other non-space character. */
+export const WORD_TOKEN = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{M}\p{N}]/gu;
+
 /** Word-level tokens: letter/digit runs (inner apostrophes kept) and single punctuation characters. */
 export function tokenizeWords(text: string, lowercase: boolean): string[] {
   const source = lowercase ? text.toLowerCase() : text;
-  return source.match(/[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{M}\p{N}]/gu) ?? [];
+  return source.match(WORD_TOKEN) ?? [];
 }
 
 /** Joins word tokens for display: a space between words, none before closing or after opening punctuation. */

@@ -1,0 +1,93 @@
+// `seqlab export`: a run's weights in a format other programs load. Everything a user can get wrong is
+// checked here, before TensorFlow.js is loaded: the run, its weights, the output folder.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ExportFormat, ExportResult, ExportWeights } from '../../shared/modelExport';
+import { exportDirOf } from '../../runs/runFiles';
+import { findRun, type LoadedWeights, readBestWeights, readWeights, type RunSummary } from '../../runs/runReader';
+import { exportMetadata, TFJS_FILES, UnsupportedRunError, usageSnippet } from './tfjsFormat';
+
+export interface ExportOptions {
+  runsDir: string;
+  /** Run id, a unique part of it, or a run folder. */
+  run: string;
+  format: ExportFormat;
+  /** Output folder; default <run folder>/export/<format>. */
+  out?: string;
+  weights: ExportWeights;
+  /** Replace the exported files in a non-empty output folder (other files stay). */
+  force: boolean;
+}
+
+export type ExportProblem = 'notFound' | 'noWeights' | 'outExists' | 'unsupported';
+
+export class ExportError extends Error {
+  constructor(
+    readonly problem: ExportProblem,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ExportError';
+  }
+}
+
+export async function exportRun(o: ExportOptions): Promise<ExportResult> {
+  let run: RunSummary;
+  try {
+    run = findRun(o.runsDir, o.run);
+  } catch (e) {
+    throw new ExportError('notFound', (e as Error).message);
+  }
+  const loaded = weightsOf(run, o.weights);
+  let metadata;
+  try {
+    metadata = exportMetadata(run.id, loaded, o.weights);
+  } catch (e) {
+    if (e instanceof UnsupportedRunError) throw new ExportError('unsupported', e.message);
+    throw e;
+  }
+  const dir = path.resolve(o.out ?? exportDirOf(run.dir, o.format));
+  prepareOutDir(dir, o.force);
+  const { writeTfjsModel } = await import('./tfjsExport');
+  const files = await writeTfjsModel(dir, loaded.meta.spec, loaded.params, metadata);
+  return { runId: run.id, format: o.format, weights: o.weights, step: loaded.meta.step, dir, modelJson: path.join(dir, TFJS_FILES.model), files, usage: usageSnippet(metadata) };
+}
+
+function weightsOf(run: RunSummary, which: ExportWeights): LoadedWeights {
+  if (which === 'best') {
+    const best = readBestWeights(run.dir);
+    if (best) return best;
+    throw new ExportError(
+      'noWeights',
+      `Run ${run.id} has no best weights in ${path.join(run.dir, 'checkpoints')}. SeqLab keeps them when the validation loss improves, ` +
+        'which needs a validation split (validationSplit > 0) and one evaluation (training.validateEvery steps). Export the last weights with --checkpoint last.',
+    );
+  }
+  const last = readWeights(run.dir);
+  if (last) return last;
+  const state = run.status.kind === 'running' ? `It is running at step ${run.status.step}; its first checkpoint comes at training.checkpointEvery steps or at the end.` : `Its status is ${run.status.kind}.`;
+  throw new ExportError('noWeights', `Run ${run.id} has no weights yet: no checkpoint in ${path.join(run.dir, 'checkpoints')} and no final weights. ${state}`);
+}
+
+/** The export's own file names in an existing folder are replaced with `force`; anything else in it stays. */
+function prepareOutDir(dir: string, force: boolean): void {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') throw new ExportError('outExists', `${dir} is a file, not a folder. Choose a folder with --out.`);
+    throw e;
+  }
+  if (entries.length === 0) return;
+  const ours = Object.values(TFJS_FILES);
+  if (!force) {
+    throw new ExportError(
+      'outExists',
+      `${dir} already holds ${entries.length} file${entries.length === 1 ? '' : 's'}. Pass --force to replace an earlier export there (${ours.join(', ')}; other files stay), or choose another folder with --out.`,
+    );
+  }
+  for (const name of ours) fs.rmSync(path.join(dir, name), { force: true });
+}
