@@ -144,28 +144,45 @@ const adding: Experiment = {
 
 const copy: Experiment = {
   id: '2-copy',
-  title: 'Copy memory, T = 100',
+  title: 'Copy memory, T = 100 and T = 10',
   paper: 'Arjovsky et al. 2016: LSTM goes below the memoryless baseline 10·ln 8/(T+20) ≈ 0.173 nats; a tanh RNN stays on it.',
-  runs: [{ key: 'lstm', config: '2-copy.seqlab.json', cell: 'lstm' }, { key: 'rnn', config: '2-copy.seqlab.json', cell: 'rnn' }],
-  quick: { 'data.length': 10, 'data.samples': 20000, 'model.hiddenSize': 64, 'training.maxSteps': 400, 'training.learningRate': 0.005, 'training.validateEvery': 50 },
-  summarize(runs) {
+  runs: [
+    { key: 'lstm, T = 100', config: '2-copy.seqlab.json', cell: 'lstm' },
+    { key: 'rnn, T = 100', config: '2-copy.seqlab.json', cell: 'rnn' },
+    // The same comparison at a delay short enough for this budget: the direction of the result.
+    { key: 'lstm, T = 10', config: '2-copy.seqlab.json', cell: 'lstm', patch: { 'data.length': 10, 'model.hiddenSize': 64, 'model.chronoInit': 30, 'training.maxSteps': 6000, 'training.validateEvery': 250 } },
+    { key: 'rnn, T = 10', config: '2-copy.seqlab.json', cell: 'rnn', patch: { 'data.length': 10, 'model.hiddenSize': 64, 'training.maxSteps': 6000, 'training.validateEvery': 250 } },
+  ],
+  quick: { 'data.length': 10, 'data.samples': 20000, 'model.hiddenSize': 64, 'training.maxSteps': 2500, 'training.learningRate': 0.005, 'training.validateEvery': 250 },
+  summarize(runs, { quick }) {
     const rows: ResultRow[] = [];
-    const rs = present(runs, ['lstm', 'rnn']);
+    const rs = present(runs, ['lstm, T = 100', 'rnn, T = 100', 'lstm, T = 10', 'rnn, T = 10']);
     for (const r of rs) {
-      const base = r.info.baseline?.value ?? NaN, e = lastEval(r);
+      const base = r.info.baseline?.value ?? NaN, e = lastEval(r), lstm = r.key.startsWith('lstm');
       rows.push({
         model: r.key,
         measured: `${f(e?.loss)} nats/step (baseline ${f(base, 3)}), accuracy ${pct(e?.accuracy)}`,
-        expected: r.key === 'lstm' ? `below ${f(base, 3)}` : `at ${f(base, 3)}`,
-        agrees: e === undefined ? false : r.key === 'lstm' ? e.loss < 0.9 * base : e.loss > 0.9 * base,
+        expected: lstm ? `below ${f(base, 3)}` : `at ${f(base, 3)}`,
+        agrees: e === undefined ? false : lstm ? e.loss < 0.9 * base : e.loss > 0.9 * base,
         ...common(r),
       });
     }
-    const base = rs[0]?.info.baseline?.value ?? NaN;
+    const chart = (title: string, keys: string[], file: string): Figure => {
+      const these = rs.filter((r) => keys.includes(r.key));
+      return { file, chart: evalCurve(title, these, (e) => e.loss, 'nats per step', true, [{ label: 'memoryless baseline', y: these[0]?.info.baseline?.value ?? NaN }]) };
+    };
     return {
       rows,
-      figures: [{ file: '2-copy-loss.svg', chart: evalCurve('Copy memory: validation cross-entropy', rs, (e) => e.loss, 'nats per step', true, [{ label: 'memoryless baseline', y: base }]) }],
-      notes: [],
+      figures: [
+        chart('Copy memory, T = 100: validation cross-entropy', ['lstm, T = 100', 'rnn, T = 100'], '2-copy-loss.svg'),
+        chart('Copy memory, T = 10: validation cross-entropy', ['lstm, T = 10', 'rnn, T = 10'], '2-copy-t10-loss.svg'),
+      ],
+      notes: quick ? [] : [
+        'Copying ten symbols means learning to store 30 bits in order and to count the steps after the delimiter; both cells first ' +
+        'learn the memoryless answer and sit on that plateau. At T = 10 the LSTM leaves it within the budget and the RNN does not. ' +
+        'At T = 100 no recipe we tried left it within 8000 steps (forget bias 1 or chrono initialisation, Adam or RMSprop, 64 or 128 units), ' +
+        'nor did Keras with the same model; see examples/gallery/README.md.',
+      ],
     };
   },
 };

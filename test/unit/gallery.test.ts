@@ -116,6 +116,16 @@ test('quick exploding gradients: clipping keeps a radius-3 RNN finite where no c
   assert.equal(runs.unclipped.outcome.kind, 'diverged');
 });
 
+test('quick copy memory (T = 10): the LSTM leaves the memoryless plateau, the RNN stays on it', async () => {
+  const exp = byId('2-copy');
+  const { runs } = await quick({ ...exp, runs: exp.runs.filter((r) => r.key.endsWith('T = 10')) });
+  const lstm = runs['lstm, T = 10'], rnn = runs['rnn, T = 10'];
+  const base = lstm.info.baseline!.value;
+  assert.ok(Math.abs(base - (10 * Math.log(8)) / 30) < 1e-12);
+  assert.ok(finalLoss(lstm) < 0.8 * base, `lstm ${finalLoss(lstm)} baseline ${base}`);
+  assert.ok(finalLoss(rnn) > 0.95 * base, `rnn ${finalLoss(rnn)} baseline ${base}`);
+});
+
 test('quick temporal order, 3 symbols (T = 20): LSTM classifies the X/Y pattern far above chance', async () => {
   // A tanh RNN with orthogonal init, Adam and clipping learns this too at T ≤ 50 (see examples/gallery/README.md),
   // so only the LSTM's side of the paper's result is asserted.
