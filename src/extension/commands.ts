@@ -13,6 +13,7 @@ import { dataFileOf, isInsideAny } from './configs/fileChecks';
 import { COMMANDS, SETTINGS } from './constants';
 import type { DashboardPanels } from './dashboard/dashboardPanels';
 import { cellLabel, timeAgo } from './format';
+import type { NativeBackend } from './nativeBackend/nativeBackend';
 import type { RunStore } from './runStore';
 import { newExperiment } from './templates/newExperiment';
 import { activeRunId } from './training/activeRun';
@@ -26,12 +27,13 @@ export interface CommandDeps {
   diagnostics: ConfigDiagnostics;
   panels: DashboardPanels;
   ui: TrainingUi;
+  native: NativeBackend;
 }
 
 const isNode = (x: unknown): x is TreeNode => typeof x === 'object' && x !== null && 'kind' in x && 'id' in x;
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
-  const { store, configs, diagnostics, panels, ui } = d;
+  const { store, configs, diagnostics, panels, ui, native } = d;
   const reg = (id: string, f: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, f);
 
   async function configPathOf(arg: unknown): Promise<string | undefined> {
@@ -261,13 +263,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       return key ? store.manager.whenStarted(key) : undefined;
     }),
 
-    reg(COMMANDS.installNativeBackend, async () => {
-      await vscode.window.showInformationMessage(
-        'SeqLab\'s TensorFlow.js backend is built in (set "backend": "tfjs" in a config; it runs on TensorFlow.js\'s CPU engine). Installing the native tfjs-node engine from here is not available in this version yet. The default WebAssembly-SIMD kernels need no install and are the fastest choice on a CPU.',
-        { modal: false },
-      );
-      return false;
-    }),
+    reg(COMMANDS.installNativeBackend, (action?: unknown) => native.command(action === 'install' || action === 'remove' || action === 'status' ? action : undefined)),
 
     reg(COMMANDS.refresh, async () => {
       await Promise.all([configs.refresh(), store.refresh()]);

@@ -176,6 +176,18 @@ export class Workbench {
     return toast.innerText();
   }
 
+  /** Waits until `locator` is inside the viewport and has stopped moving (toasts slide in), e.g. before a screenshot. */
+  async settled(locator) {
+    let last;
+    for (let i = 0; i < 40; i++) {
+      const box = await locator.boundingBox();
+      const view = this.page.viewportSize();
+      if (box && last && box.y === last.y && box.y + box.height <= view.height) return;
+      last = box;
+      await this.page.waitForTimeout(100);
+    }
+  }
+
   async clearNotifications() {
     await this.runCommand('Notifications: Clear All Notifications');
   }
