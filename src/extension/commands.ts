@@ -160,9 +160,9 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       const cells = compare && compare.length > 0 ? compare : [...CELL_KINDS];
       const keys = await startTraining(configPath, cells);
       if (keys.length === 0) return [];
-      const ids = (await Promise.all(keys.map((k) => store.manager.whenStarted(k)))).filter((x): x is string => x !== undefined);
-      if (ids.length > 1) panels.open(ids);
-      return ids;
+      // the comparison opens now; runs queued behind seqlab.maxConcurrentRuns show as queued and join as they start
+      if (keys.length > 1) panels.openJobs(keys);
+      return (await Promise.all(keys.map((k) => store.manager.whenStarted(k)))).filter((x): x is string => x !== undefined);
     }),
 
     reg(COMMANDS.stopRun, async (arg?: unknown) => {

@@ -97,6 +97,7 @@ export function activate(context: vscode.ExtensionContext) {
         runs: s.list().map((r) => ({ id: r.id, status: r.status, configPath: r.meta.info.configPath, cell: r.meta.info.cell })),
         active: s.active(),
         tree: tree.nodes(),
+        panels: panels.describe(),
         native: { state: await native.state(), trainerEnv: native.trainerEnv(), logFile: native.logFile },
       };
     }),

@@ -111,6 +111,10 @@ export class RunStore implements RunSource, vscode.Disposable {
     return this.manager.active();
   }
 
+  job(keyOrRunId: string): ActiveRun | undefined {
+    return this.manager.find(keyOrRunId);
+  }
+
   enqueue(request: Omit<TrainRequest, 'runsDir'>): ActiveRun {
     const runsDir = this.runsDir();
     if (!runsDir) throw new Error('Open a folder first: runs are stored in the workspace.');
