@@ -85,7 +85,7 @@ export function feedInPage({ nRuns, steps, T, H, cell }) {
     info: { id: `run-${k}`, name: `char-${['lstm', 'gru', 'rnn'][k % 3]}`, configPath: '/x.seqlab.json', cell: ['lstm', 'gru', 'rnn'][k % 3], backend: 'wasm', device: 'wasm simd · 4 threads', seed: 1, paramCount: 1000,
       totalSteps: steps, dataSummary: '', task: 'text', gateNames: k === 0 ? gateNames : [], probeTokens: tokens, baseline: { value: 3.2, metric: 'xent', label: 'unigram' } },
   }));
-  window.postMessage({ type: 'init', panelKind: nRuns > 1 ? 'comparison' : 'run', runs }, '*');
+  window.postMessage({ type: 'init', panelKind: nRuns > 1 ? 'comparison' : 'run', runs, pending: [] }, '*');
   for (let k = 0; k < nRuns; k++) {
     const recs = [];
     let seed = 12345 + k;

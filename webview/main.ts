@@ -2,6 +2,7 @@
 //   #seqlab-dashboard[data-state=loading|ready]   root; `ready` once `init` arrived
 //   #run-header .run-row[data-run-id]              one row per run; .action-stop .action-open-config .action-reveal
 //              .fact-backend .fact-steps-per-second .fact-best-val .fact-time (each with a .fact-value)
+//   #run-header .run-row.pending[data-job-key]     a comparison's run that is queued or starting; .status, .action-stop
 //   #tabs  vscode-tab-header.tab-loss .tab-hidden .tab-gradients .tab-output (vscode-tabs rewrites ids;
 //          panels: vscode-tab-panel.tab-loss-panel …)
 //   Loss:      #loss-chart (uPlot canvas inside), #loss-legend .legend-entry[data-run-id][aria-pressed],
@@ -24,7 +25,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import 'uplot/dist/uPlot.min.css';
 import '../media/dashboard.css';
 import type { DiagnosticsSnapshot, MetricRecord } from '../src/shared/metrics';
-import type { HostToWebview, RunView } from '../src/shared/webviewProtocol';
+import type { HostToWebview, PendingRunView, RunView } from '../src/shared/webviewProtocol';
 import { formatDuration, formatNumber, h, post, saveUi, ui } from './host';
 import { cssRgb, diverging, SEQUENTIAL_LUT, DIVERGING_LUT } from './model/colorScales';
 import { tooltipPlacement } from './model/tooltipPlacement';
@@ -38,6 +39,8 @@ import { readTheme, type Theme, watchTheme } from './theme';
 
 let theme: Theme = readTheme();
 let runs: RunView[] = [];
+/** Runs of a comparison that wait for their trainer; each turns into a RunView of the same colour. */
+let pendingRuns: PendingRunView[] = [];
 const data = new Map<string, RunData>();
 const hiddenRuns = new Set<string>();
 let panelKind: 'run' | 'comparison' = 'run';
@@ -88,33 +91,55 @@ function statusText(r: RunView): string {
   }
 }
 
+function pendingText(p: PendingRunView): string {
+  return p.state === 'starting' ? 'starting…' : `queued${p.position !== undefined ? ` · #${p.position} in queue` : ''}`;
+}
+
+function headerButton(cls: string, label: string, msg: () => void, disabled = false): HTMLElement {
+  const b = h('vscode-button', { class: cls, secondary: true, disabled, title: label }, label);
+  b.addEventListener('click', msg);
+  return b;
+}
+
+function pendingRow(p: PendingRunView): HTMLElement {
+  const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+  swatch.style.setProperty('border-color', runColor(p.colorIndex, theme.charts));
+  return h('div', { class: `run-row pending status-${p.state}`, 'data-job-key': p.key },
+    swatch,
+    h('span', { class: 'run-name' }, p.name),
+    p.cell ? h('span', { class: 'badge' }, p.cell.toUpperCase()) : '',
+    h('span', { class: `status status-${p.state}` }, pendingText(p)),
+    h('span', { class: 'actions' }, headerButton('action-stop', p.state === 'queued' ? 'Remove from Queue' : 'Stop', () => post({ type: 'stop', runId: p.key }))),
+  );
+}
+
 function renderHeader(): void {
-  header.replaceChildren(
-    ...runs.map((r) => {
-      const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
-      swatch.style.setProperty('background-color', colorOf(r));
-      const button = (cls: string, label: string, msg: () => void, disabled = false) => {
-        const b = h('vscode-button', { class: cls, secondary: true, disabled, title: label }, label);
-        b.addEventListener('click', msg);
-        return b;
-      };
-      const fact = (cls: string, k: string, v: string) => h('span', { class: `fact ${cls}` }, h('span', { class: 'fact-key' }, k), ' ', h('span', { class: 'fact-value' }, v));
-      const live = liveFacts(r);
-      return h('div', { class: `run-row status-${r.status.kind}`, 'data-run-id': r.id },
-        swatch,
-        h('span', { class: 'run-name', title: r.id }, r.info.name),
-        h('span', { class: 'badge' }, r.info.cell.toUpperCase()),
-        h('span', { class: `status status-${r.status.kind}` }, statusText(r)),
-        fact('fact-backend', 'backend', `${r.info.backend} (${r.info.device})`),
-        fact('fact-steps-per-second', 'steps/s', formatNumber(live.stepsPerSecond, 3)),
-        fact('fact-best-val', 'best val', formatNumber(live.bestValidationLoss)),
-        fact('fact-time', 'time', formatDuration(r.seconds)),
-        h('span', { class: 'actions' },
-          button('action-stop', 'Stop', () => post({ type: 'stop', runId: r.id }), r.status.kind !== 'running'),
-          button('action-open-config', 'Open Config', () => post({ type: 'openConfig', runId: r.id })),
-          button('action-reveal', 'Reveal Folder', () => post({ type: 'revealFolder', runId: r.id }))),
-      );
-    }),
+  // in slot order: a queued run's row stays where its run will appear
+  const rows: Array<[number, HTMLElement]> = [
+    ...runs.map((r): [number, HTMLElement] => [r.colorIndex, runRow(r)]),
+    ...pendingRuns.map((p): [number, HTMLElement] => [p.colorIndex, pendingRow(p)]),
+  ];
+  header.replaceChildren(...rows.sort((a, b) => a[0] - b[0]).map(([, row]) => row));
+}
+
+function runRow(r: RunView): HTMLElement {
+  const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+  swatch.style.setProperty('background-color', colorOf(r));
+  const fact = (cls: string, k: string, v: string) => h('span', { class: `fact ${cls}` }, h('span', { class: 'fact-key' }, k), ' ', h('span', { class: 'fact-value' }, v));
+  const live = liveFacts(r);
+  return h('div', { class: `run-row status-${r.status.kind}`, 'data-run-id': r.id },
+    swatch,
+    h('span', { class: 'run-name', title: r.id }, r.info.name),
+    h('span', { class: 'badge' }, r.info.cell.toUpperCase()),
+    h('span', { class: `status status-${r.status.kind}` }, statusText(r)),
+    fact('fact-backend', 'backend', `${r.info.backend} (${r.info.device})`),
+    fact('fact-steps-per-second', 'steps/s', formatNumber(live.stepsPerSecond, 3)),
+    fact('fact-best-val', 'best val', formatNumber(live.bestValidationLoss)),
+    fact('fact-time', 'time', formatDuration(r.seconds)),
+    h('span', { class: 'actions' },
+      headerButton('action-stop', 'Stop', () => post({ type: 'stop', runId: r.id }), r.status.kind !== 'running'),
+      headerButton('action-open-config', 'Open Config', () => post({ type: 'openConfig', runId: r.id })),
+      headerButton('action-reveal', 'Reveal Folder', () => post({ type: 'revealFolder', runId: r.id }))),
   );
 }
 
@@ -597,6 +622,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
     case 'init':
       panelKind = msg.panelKind;
       runs = msg.runs;
+      pendingRuns = msg.pending ?? [];
       data.clear();
       xCache.clear();
       saveUi({ runIds: runs.map((r) => r.id) });
@@ -609,10 +635,23 @@ window.addEventListener('message', (ev: MessageEvent) => {
       renderGradControls();
       scheduleAll();
       break;
-    case 'runs':
-      runs = runs.map((r) => msg.runs.find((n) => n.id === r.id) ?? r);
+    case 'runs': {
+      // a run the host no longer lists (deleted meanwhile) stays on screen; queued runs that started join
+      const known = new Set(runs.map((r) => r.id));
+      const joined = msg.runs.filter((n) => !known.has(n.id));
+      runs = [...runs.map((r) => msg.runs.find((n) => n.id === r.id) ?? r), ...joined].sort((a, b) => a.colorIndex - b.colorIndex);
+      pendingRuns = msg.pending ?? [];
       renderHeader();
+      if (joined.length > 0) {
+        saveUi({ runIds: runs.map((r) => r.id) });
+        if (!runs.some((r) => r.id === hsRunId)) hsRunId = runs[0]?.id ?? '';
+        renderLegend();
+        renderHsControls();
+        renderGradControls();
+        scheduleAll();
+      }
       break;
+    }
     case 'metrics':
       dataOf(msg.runId).add(msg.records);
       liveHeader(msg.runId, msg.records);

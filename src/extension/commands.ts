@@ -15,6 +15,7 @@ import { COMMANDS, SETTINGS } from './constants';
 import type { DashboardPanels } from './dashboard/dashboardPanels';
 import type { ModelExporter } from './export/modelExporter';
 import { cellLabel, timeAgo } from './format';
+import type { NativeBackend } from './nativeBackend/nativeBackend';
 import type { RunStore } from './runStore';
 import { newExperiment } from './templates/newExperiment';
 import { activeRunId } from './training/activeRun';
@@ -29,12 +30,13 @@ export interface CommandDeps {
   panels: DashboardPanels;
   ui: TrainingUi;
   exporter: ModelExporter;
+  native: NativeBackend;
 }
 
 const isNode = (x: unknown): x is TreeNode => typeof x === 'object' && x !== null && 'kind' in x && 'id' in x;
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
-  const { store, configs, diagnostics, panels, ui, exporter } = d;
+  const { store, configs, diagnostics, panels, ui, exporter, native } = d;
   const reg = (id: string, f: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, f);
 
   async function configPathOf(arg: unknown): Promise<string | undefined> {
@@ -178,9 +180,9 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       const cells = compare && compare.length > 0 ? compare : [...CELL_KINDS];
       const keys = await startTraining(configPath, cells);
       if (keys.length === 0) return [];
-      const ids = (await Promise.all(keys.map((k) => store.manager.whenStarted(k)))).filter((x): x is string => x !== undefined);
-      if (ids.length > 1) panels.open(ids);
-      return ids;
+      // the comparison opens now; runs queued behind seqlab.maxConcurrentRuns show as queued and join as they start
+      if (keys.length > 1) panels.openJobs(keys);
+      return (await Promise.all(keys.map((k) => store.manager.whenStarted(k)))).filter((x): x is string => x !== undefined);
     }),
 
     reg(COMMANDS.stopRun, async (arg?: unknown) => {
@@ -311,13 +313,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       return key ? store.manager.whenStarted(key) : undefined;
     }),
 
-    reg(COMMANDS.installNativeBackend, async () => {
-      await vscode.window.showInformationMessage(
-        'SeqLab\'s TensorFlow.js backend is built in (set "backend": "tfjs" in a config; it runs on TensorFlow.js\'s CPU engine). Installing the native tfjs-node engine from here is not available in this version yet. The default WebAssembly-SIMD kernels need no install and are the fastest choice on a CPU.',
-        { modal: false },
-      );
-      return false;
-    }),
+    reg(COMMANDS.installNativeBackend, (action?: unknown) => native.command(action === 'install' || action === 'remove' || action === 'status' ? action : undefined)),
 
     reg(COMMANDS.refresh, async () => {
       await Promise.all([configs.refresh(), store.refresh()]);

@@ -31,6 +31,7 @@ export const SETTINGS = {
   maxConcurrentRuns: 'seqlab.maxConcurrentRuns',
   defaultBackend: 'seqlab.defaultBackend',
   diagnosticsInterval: 'seqlab.diagnosticsInterval',
+  nativeBackendPackage: 'seqlab.nativeBackend.package',
 } as const;
 
 export const VIEW_CONTAINER = 'seqlab';

@@ -18,6 +18,7 @@ import { resolveRunsDirectory } from './training/trainingGate';
 import { TrainingUi } from './training/trainingUi';
 import { ExperimentsTree } from './tree/experimentsTree';
 import { hostWork } from './hostWork';
+import { NativeBackend } from './nativeBackend/nativeBackend';
 
 let store: RunStore | undefined;
 let lag: IntervalHistogram | undefined;
@@ -31,7 +32,13 @@ export function activate(context: vscode.ExtensionContext) {
   const runsDir = () =>
     resolveRunsDirectory(settings().get<string>(SETTINGS.runsDirectory), vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, os.homedir(), path.join, path.isAbsolute);
   const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL);
-  store = new RunStore(runsDir, context.extensionUri.fsPath, () => effectiveMaxConcurrent(settings().get<number>(SETTINGS.maxConcurrentRuns), os.availableParallelism()));
+  const native = new NativeBackend(context, output);
+  store = new RunStore(
+    runsDir,
+    context.extensionUri.fsPath,
+    () => effectiveMaxConcurrent(settings().get<number>(SETTINGS.maxConcurrentRuns), os.availableParallelism()),
+    () => native.trainerEnv(),
+  );
   const configs = new ConfigIndex();
   const diagnostics = new ConfigDiagnostics();
   const panels = new DashboardPanels(context, store);
@@ -50,6 +57,7 @@ export function activate(context: vscode.ExtensionContext) {
   let activationMs = 0;
   context.subscriptions.push(
     output,
+    native,
     store,
     configs,
     diagnostics,
@@ -61,7 +69,7 @@ export function activate(context: vscode.ExtensionContext) {
     { dispose: () => lag?.disable() },
     vscode.window.createTreeView(VIEWS.experiments, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true }),
     vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: '**/*.seqlab.json' }, lenses),
-    ...registerCommands({ store, configs, diagnostics, panels, ui, exporter }),
+    ...registerCommands({ store, configs, diagnostics, panels, ui, exporter, native }),
     store.onDidChangeRuns(setContext),
     configs.onDidChange(setContext),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -86,7 +94,15 @@ export function activate(context: vscode.ExtensionContext) {
     })),
     vscode.commands.registerCommand(INTERNAL_COMMANDS.state, async (refresh?: boolean) => {
       if (refresh) await Promise.all([configs.refresh(), s.refresh()]);
-      return { runsDir: s.runsDir(), configs: configs.list(), runs: s.list().map((r) => ({ id: r.id, status: r.status, configPath: r.meta.info.configPath, cell: r.meta.info.cell })), active: s.active(), tree: tree.nodes() };
+      return {
+        runsDir: s.runsDir(),
+        configs: configs.list(),
+        runs: s.list().map((r) => ({ id: r.id, status: r.status, configPath: r.meta.info.configPath, cell: r.meta.info.cell })),
+        active: s.active(),
+        tree: tree.nodes(),
+        panels: panels.describe(),
+        native: { state: await native.state(), trainerEnv: native.trainerEnv(), logFile: native.logFile },
+      };
     }),
     vscode.commands.registerCommand(INTERNAL_COMMANDS.killTrainer, (runIdOrKey: string, signal?: NodeJS.Signals) => s.manager.kill(runIdOrKey, signal ?? 'SIGKILL')),
   );

@@ -58,10 +58,12 @@ export class RunStore implements RunSource, vscode.Disposable {
     private readonly resolveRunsDir: () => string | undefined,
     private readonly extensionPath: string,
     maxConcurrent: () => number,
+    trainerEnv: () => NodeJS.ProcessEnv = () => ({}),
   ) {
     this.manager = new RunManager({
       trainerPath: path.join(extensionPath, 'dist', 'trainer.js'),
       maxConcurrent,
+      env: trainerEnv,
       // everything the host does for a trainer message runs inside these callbacks (tree, lenses, dashboards)
       listener: {
         changed: () => hostWork.measure('runs:changed', () => this.changeRuns.fire()),
@@ -107,6 +109,10 @@ export class RunStore implements RunSource, vscode.Disposable {
 
   active(): readonly ActiveRun[] {
     return this.manager.active();
+  }
+
+  job(keyOrRunId: string): ActiveRun | undefined {
+    return this.manager.find(keyOrRunId);
   }
 
   enqueue(request: Omit<TrainRequest, 'runsDir'>): ActiveRun {

@@ -2,6 +2,7 @@
 // host sends anything; the host replays what the panel missed while hidden. Messages from the webview
 // are validated (`parseWebviewMessage`) before the host acts on them.
 
+import type { CellKind } from './config';
 import type { DiagnosticsSnapshot, MetricRecord, RunInfo } from './metrics';
 import type { RunStatus } from './protocol';
 
@@ -21,9 +22,25 @@ export interface RunView {
   clipNorm?: number;
 }
 
+/**
+ * A run of a comparison that has not started: queued behind seqlab.maxConcurrentRuns, or its trainer is
+ * starting. It becomes a RunView (same colour) when its trainer announces the run.
+ */
+export interface PendingRunView {
+  /** The host's job key; `stop` with it takes the job out of the queue. */
+  key: string;
+  name: string;
+  cell?: CellKind;
+  state: 'queued' | 'starting';
+  /** 1-based place in the host's queue, while queued. */
+  position?: number;
+  colorIndex: number;
+}
+
 export type HostToWebview =
-  | { type: 'init'; panelKind: 'run' | 'comparison'; runs: RunView[] }
-  | { type: 'runs'; runs: RunView[] }
+  | { type: 'init'; panelKind: 'run' | 'comparison'; runs: RunView[]; pending: PendingRunView[] }
+  /** The panel's runs now, in order: runs may join (a queued one started) or leave (dequeued before it started). */
+  | { type: 'runs'; runs: RunView[]; pending: PendingRunView[] }
   | { type: 'metrics'; runId: string; records: MetricRecord[] }
   | { type: 'diagnostics'; runId: string; snapshot: DiagnosticsSnapshot }
   /** ‖∂L_T/∂h_t‖ of every snapshot on disk: arrays `l{layer}.dhLast` of shape [steps.length, T]. */
@@ -33,6 +50,7 @@ export type HostToWebview =
 
 export type WebviewToHost =
   | { type: 'ready' }
+  /** `runId` is a run id, or a pending run's job key. */
   | { type: 'stop'; runId: string }
   | { type: 'openConfig'; runId: string }
   | { type: 'revealFolder'; runId: string }

@@ -1,7 +1,9 @@
 // End-to-end: SeqLab as a person uses it in a real VS Code (code-server + headless chromium). One workbench
 // is shared by the steps, in order: train from the CodeLens → tree + toast → dashboard from the palette
 // (loss / hidden-state heatmap / gradients drawn, checked on canvas pixels) → a live run whose loss chart
-// grows → Compare Cells → light theme → Reload Window restores the panel. No CSP violation in any webview.
+// grows → Compare Cells on the long config (one run at a time: the comparison opens with two runs queued,
+// which leave the queue from its header) → Compare Cells on the tiny config → light theme → Reload Window
+// restores the panel. No CSP violation in any webview.
 // Screenshots: test-output/e2e/seqlab-*.png
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -75,8 +77,8 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
   const cspSeen = []; // violations reported by the in-webview listeners, collected before each webview goes away
 
   try {
-    // start dark, so that step 5 can switch to a light theme
-    const settings = { 'workbench.colorTheme': 'Default Dark Modern' };
+    // start dark, so that step 6 can switch to a light theme
+    const settings = { 'workbench.colorTheme': 'Default Dark Modern', 'seqlab.maxConcurrentRuns': 1 };
     await withWorkbench('seqlab', { extensionPath, workspace: ws, settings }, async (wb) => {
       const page = wb.page;
       const shot = (name) => wb.screenshot(`seqlab-${name}`);
@@ -255,7 +257,37 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
         await collectCsp();
       });
 
-      await step('4. Compare Cells: a comparison dashboard with RNN, LSTM and GRU', async () => {
+      await step('4. Compare Cells, one run at a time: the comparison opens at once, queued runs shown as queued', async () => {
+        await showFile('long.seqlab.json');
+        await wb.runCommand('SeqLab: Compare Cells (RNN · LSTM · GRU)');
+        await page.locator('.tabs-container .tab.active', { hasText: 'Compare 3 runs' }).waitFor({ timeout: 60_000 });
+        const v = view();
+        await v.locator('#seqlab-dashboard[data-state="ready"]').waitFor({ timeout: 30_000 });
+        await v.locator('body').evaluate(cspListener);
+        // the first run joins while the other two wait (a long run each: they stay queued)
+        await v.locator('#run-header .run-row.status-running').waitFor({ timeout: 30_000 });
+        const pending = v.locator('#run-header .run-row.pending');
+        assert.equal(await v.locator('#run-header .run-row').count(), 3);
+        assert.deepEqual(await pending.locator('.status').allInnerTexts(), ['queued · #1 in queue', 'queued · #2 in queue']);
+        assert.deepEqual(await pending.locator('.badge').allInnerTexts(), ['LSTM', 'GRU']);
+        assert.equal(await v.locator('#loss-legend .legend-entry').count(), 1, 'only started runs are plotted');
+        await shot('07-compare-queued');
+        // out of the queue from the header, then stop the running one
+        await pending.first().locator('.action-stop').click();
+        await v.locator('#run-header .run-row.pending >> nth=1').waitFor({ state: 'detached', timeout: 15_000 });
+        assert.deepEqual(await pending.locator('.status').allInnerTexts(), ['queued · #1 in queue']);
+        await pending.first().locator('.action-stop').click();
+        await pending.first().waitFor({ state: 'detached', timeout: 15_000 });
+        await v.locator('#run-header .run-row.status-running .action-stop').click();
+        await v.locator('#run-header .run-row.status-cancelled').waitFor({ timeout: 30_000 });
+        assert.equal(await v.locator('#run-header .run-row').count(), 1);
+        await page.locator('.tabs-container .tab.active', { hasText: 'Compare 1 run' }).waitFor();
+        await collectCsp();
+        await wb.runCommand('View: Close Editor');
+        await page.locator('.tabs-container .tab', { hasText: 'Compare 1 run' }).waitFor({ state: 'detached', timeout: 15_000 });
+      });
+
+      await step('5. Compare Cells: a comparison dashboard with RNN, LSTM and GRU', async () => {
         await showFile('tiny.seqlab.json');
         await wb.runCommand('SeqLab: Compare Cells (RNN · LSTM · GRU)');
         const v = view();
@@ -271,7 +303,7 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
         const loss = await waitForInk(v, '#loss-chart', 60);
         assert.ok(loss.ink >= 60, `comparison loss plot: ${loss.ink} inked pixels`);
         assert.ok(loss.colors >= 3, `comparison loss plot: ${loss.colors} colours`);
-        await shot('07-compare');
+        await shot('08-compare');
         await collectCsp();
         compareIds = ids;
       });
@@ -288,7 +320,7 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
       };
       const lum = ([r, g, b]) => (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
 
-      await step('5. theme switch: the dashboard follows a light theme', async () => {
+      await step('6. theme switch: the dashboard follows a light theme', async () => {
         const v = view();
         const before = await chartBackground(v);
         const beforeInk = await ink(v, '#loss-chart');
@@ -310,13 +342,13 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
         assert.ok(lum(after) > 0.7, `light plot background ${after} (was ${before})`);
         const afterInk = await waitForInk(v, '#loss-chart', 60);
         assert.ok(afterInk.ink >= 60, `loss plot redrawn after the theme change: ${afterInk.ink} (was ${beforeInk.ink})`);
-        await shot('08-light-theme');
+        await shot('09-light-theme');
         await collectCsp();
       });
 
-      await step('6. Reload Window restores the comparison dashboard', async () => {
+      await step('7. Reload Window restores the comparison dashboard', async () => {
         const ids = compareIds;
-        assert.ok(ids, 'step 4 ran');
+        assert.ok(ids, 'step 5 ran');
         await wb.runCommand('Developer: Reload Window').catch(() => {}); // the page navigates away under it
         await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
         await page.locator('.tabs-container .tab', { hasText: 'Compare 3 runs' }).waitFor({ timeout: 60_000 });
@@ -325,11 +357,11 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
         const loss = await waitForInk(v, '#loss-chart', 60);
         assert.ok(loss.ink >= 60, `restored loss plot: ${loss.ink} inked pixels`);
         await v.locator('body.vscode-light').waitFor({ timeout: 5_000 }); // the theme survived too
-        await shot('09-after-reload');
+        await shot('10-after-reload');
         await collectCsp();
       });
 
-      await step('7. no Content Security Policy violation in any webview', async () => {
+      await step('8. no Content Security Policy violation in any webview', async () => {
         const fromConsole = wb.consoleMessages.filter((m) => CSP_TEXT.test(m.text));
         assert.deepEqual(cspSeen, [], 'securitypolicyviolation events in the dashboards');
         assert.deepEqual(fromConsole.map((m) => `${m.url}: ${m.text}`), [], 'CSP errors in the console');

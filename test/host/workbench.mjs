@@ -15,13 +15,15 @@ export const fixtureWorkspace = path.join(repoRoot, 'test/fixtures/workspace');
  * The extension is loaded in development mode from `extensionPath` (default: the repo when built, else the
  * probe), or installed from `vsix`.
  * @param {string} [workspace]
- * @param {{extensionPath?: string, vsix?: string, outDir?: string, settings?: object, env?: object}} [opts]
+ * With `workspaceTrust: true` the folder opens untrusted, in Restricted Mode (as runIntegration.mjs's untrusted
+ * pass does; see codeServer.mjs untrustedSettings).
+ * @param {{extensionPath?: string, vsix?: string, outDir?: string, settings?: object, env?: object, workspaceTrust?: boolean}} [opts]
  */
 export async function openWorkbench(workspace = fixtureWorkspace, opts = {}) {
   const outDir = opts.outDir ?? e2eOutDir;
   fs.mkdirSync(outDir, { recursive: true });
   const folder = copyWorkspace(workspace);
-  const server = await startCodeServer({ vsix: opts.vsix, settings: opts.settings, env: opts.env });
+  const server = await startCodeServer({ vsix: opts.vsix, settings: opts.settings, env: opts.env, workspaceTrust: opts.workspaceTrust });
   const extensionPath = opts.vsix ? undefined : path.resolve(opts.extensionPath ?? defaultExtensionPath());
   const browser = await launchChromium(server.home);
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -174,6 +176,18 @@ export class Workbench {
     const toast = this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
     await toast.waitFor({ state: 'visible', timeout });
     return toast.innerText();
+  }
+
+  /** Waits until `locator` is inside the viewport and has stopped moving (toasts slide in), e.g. before a screenshot. */
+  async settled(locator) {
+    let last;
+    for (let i = 0; i < 40; i++) {
+      const box = await locator.boundingBox();
+      const view = this.page.viewportSize();
+      if (box && last && box.y === last.y && box.y + box.height <= view.height) return;
+      last = box;
+      await this.page.waitForTimeout(100);
+    }
   }
 
   async clearNotifications() {

@@ -55,6 +55,9 @@ export interface ExtensionState {
   runs: { id: string; status: { kind: string; message?: string }; configPath: string; cell: string }[];
   active: unknown[];
   tree: { kind: string; label: string; children?: { kind: string; runId?: string; icon?: { id: string } }[] }[];
+  /** Open dashboards: each slot a run id, or a job key while that run waits in the queue. */
+  panels: { title: string; slots: { id: string; kind: 'run' | 'job'; colorIndex: number }[] }[];
+  native: { state: { kind: string; dir: string; version?: string }; trainerEnv: Record<string, string>; logFile: string };
 }
 
 export const extensionState = (refresh = false) => vscode.commands.executeCommand<ExtensionState>('seqlab.internal.state', refresh);

@@ -190,7 +190,7 @@ test('live header: steps/s and best validation loss follow a running run\'s reco
   await page.evaluate(() => {
     const run = { id: 'run-0', colorIndex: 0, seconds: 60, snapshotSteps: [], status: { kind: 'running', pid: 1, step: 3000 },
       info: { id: 'run-0', name: 'char-lstm', configPath: '/x.seqlab.json', cell: 'lstm', backend: 'wasm', device: 'wasm', seed: 1, paramCount: 1, totalSteps: 9000, dataSummary: '', task: 'text', gateNames: [] } };
-    window.postMessage({ type: 'runs', runs: [run] }, '*');
+    window.postMessage({ type: 'runs', runs: [run], pending: [] }, '*');
     // 100 more steps at 25 steps/s, and an evaluation better than any before
     const recs: unknown[] = [];
     for (let s = 3001; s <= 3100; s++) recs.push({ kind: 'step', step: s, epoch: 3, time: 60 + (s - 3000) * 0.04, loss: 1, gradNorm: 1, clipped: false, learningRate: 0.001 });
@@ -216,6 +216,43 @@ test('single-run dashboard: header actions post validated messages', { skip }, a
   const csv = await page.evaluate(() => (window as any).__posted.find((m: any) => m.type === 'export').data as string);
   assert.ok(csv.startsWith('run,kind,step'));
   assert.ok(csv.split('\n').length > 3000);
+  assert.deepEqual(await page.evaluate(() => (window as any).__violations), []);
+  await page.close();
+});
+
+test('comparison with queued runs: queued rows from the start, each run joins in its slot and colour', { skip }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+  await page.goto(harness.url('dark'));
+  await page.waitForFunction(() => (window as any).__posted.some((m: any) => m.type === 'ready'));
+  await page.evaluate(() => {
+    const view = (k: number, cell: string, status: unknown) => ({ id: `tiny-${cell}`, colorIndex: k, seconds: 1, snapshotSteps: [], status,
+      info: { id: `tiny-${cell}`, name: 'tiny', configPath: '/ws/tiny.seqlab.json', cell, backend: 'wasm', device: 'wasm', seed: 1, paramCount: 10, totalSteps: 20, dataSummary: '', task: 'adding', gateNames: [] } });
+    (window as any).__view = view;
+    window.postMessage({ type: 'init', panelKind: 'comparison', runs: [view(0, 'rnn', { kind: 'running', pid: 1, step: 5 })], pending: [
+      { key: 'job-2', name: 'tiny', cell: 'lstm', state: 'queued', position: 1, colorIndex: 1 },
+      { key: 'job-3', name: 'tiny', cell: 'gru', state: 'queued', position: 2, colorIndex: 2 },
+    ] }, '*');
+  });
+  await page.waitForSelector('#seqlab-dashboard[data-state="ready"]');
+  const rows = () => page.locator('#run-header .run-row').evaluateAll((els: any[]) => els.map((e) => [e.getAttribute('data-run-id') ?? e.getAttribute('data-job-key'), e.querySelector('.status').textContent]));
+  assert.deepEqual(await rows(), [['tiny-rnn', 'running · step 5'], ['job-2', 'queued · #1 in queue'], ['job-3', 'queued · #2 in queue']]);
+  assert.equal(await page.locator('#loss-legend .legend-entry').count(), 1);
+  await page.screenshot({ path: path.join(outDir, 'comparison-queued-dark.png'), clip: { x: 0, y: 0, width: 1100, height: 140 } });
+
+  // the first run finished, the second started, the third waits; records of the new run may come first
+  await page.evaluate(() => {
+    const view = (window as any).__view;
+    const recs = Array.from({ length: 10 }, (_, i) => ({ kind: 'step', step: i + 1, epoch: 0, time: i * 0.1, loss: 1 / (i + 1), gradNorm: 1, clipped: false, learningRate: 0.01 }));
+    window.postMessage({ type: 'metrics', runId: 'tiny-lstm', records: recs }, '*');
+    window.postMessage({ type: 'runs', runs: [view(0, 'rnn', { kind: 'finished', step: 20 }), view(1, 'lstm', { kind: 'running', pid: 2, step: 10 })], pending: [
+      { key: 'job-3', name: 'tiny', cell: 'gru', state: 'starting', colorIndex: 2 },
+    ] }, '*');
+  });
+  await page.waitForFunction(() => document.querySelectorAll('#loss-legend .legend-entry').length === 2);
+  assert.deepEqual(await rows(), [['tiny-rnn', 'finished · 20 steps'], ['tiny-lstm', 'running · step 10'], ['job-3', 'starting…']]);
+  assert.deepEqual(await page.locator('#loss-legend .legend-entry').evaluateAll((els: any[]) => els.map((e) => e.getAttribute('data-run-id'))), ['tiny-rnn', 'tiny-lstm']);
+  await page.click('#run-header .run-row.pending .action-stop');
+  assert.deepEqual(await page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'stop')), [{ type: 'stop', runId: 'job-3' }]);
   assert.deepEqual(await page.evaluate(() => (window as any).__violations), []);
   await page.close();
 });

@@ -5,13 +5,17 @@
 // re-sends everything from disk (init, metrics, latest snapshot, gradient history) instead of buffering
 // live messages, so a panel that was hidden for an hour costs nothing meanwhile. While a (re)load from
 // disk is in flight, live records are held and afterwards only those newer than what the disk gave are sent.
+//
+// A comparison can open before its runs exist (Compare Cells with runs queued behind
+// seqlab.maxConcurrentRuns): its slots are jobs until each trainer announces its run (panelSlots.ts).
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DiagnosticsSnapshot, MetricRecord } from '../../shared/metrics';
-import { type HostToWebview, parseWebviewMessage, type WebviewToHost } from '../../shared/webviewProtocol';
+import { type HostToWebview, parseWebviewMessage, type PendingRunView, type RunView, type WebviewToHost } from '../../shared/webviewProtocol';
 import { hostWork } from '../hostWork';
 import { dashboardHtml } from './dashboardHtml';
+import { jobSlots, pendingView, resolveStarted, runSlots, type Slot, slotEnded, slotRunIds, slotsKey, slotStarted, startedView } from './panelSlots';
 import type { RunSource } from './runSource';
 import { chunkRecords, lastSteps, newerThan, readGradientHistory, readRunMetrics, readSnapshot, type SentSteps, toRunView } from './runViews';
 
@@ -22,7 +26,7 @@ interface PersistedState {
 
 export class DashboardPanels implements vscode.Disposable {
   static readonly viewType = 'seqlab.dashboard';
-  private readonly panels = new Map<string, DashboardPanel>();
+  private readonly panels = new Set<DashboardPanel>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -38,7 +42,7 @@ export class DashboardPanels implements vscode.Disposable {
             panel.dispose();
             return;
           }
-          this.adopt(panel, runIds);
+          this.adopt(panel, runSlots(runIds));
         },
       }),
     );
@@ -47,45 +51,65 @@ export class DashboardPanels implements vscode.Disposable {
   /** One id: that run's dashboard (revealed when already open); several: a comparison of them. */
   open(runIds: string[]): void {
     const ids = [...new Set(runIds)];
-    if (ids.length === 0) return;
-    const existing = this.panels.get(panelKey(ids));
+    if (ids.length > 0) this.openSlots(runSlots(ids));
+  }
+
+  /**
+   * A comparison of jobs that may not have started yet (their keys): it opens now, shows queued ones as
+   * queued, and each run joins as its trainer starts.
+   */
+  openJobs(keys: string[]): void {
+    const unique = [...new Set(keys)];
+    if (unique.length > 0) this.openSlots(jobSlots(unique));
+  }
+
+  private openSlots(slots: Slot[]): void {
+    const existing = this.find(slotsKey(slots));
     if (existing) {
       existing.panel.reveal();
       return;
     }
-    const title = this.titleFor(ids);
-    const panel = vscode.window.createWebviewPanel(DashboardPanels.viewType, title, vscode.ViewColumn.Active, webviewOptions(this.context.extensionUri));
-    this.adopt(panel, ids);
+    const panel = vscode.window.createWebviewPanel(DashboardPanels.viewType, this.titleFor(slots), vscode.ViewColumn.Active, webviewOptions(this.context.extensionUri));
+    this.adopt(panel, slots);
   }
 
-  private adopt(panel: vscode.WebviewPanel, runIds: string[]): void {
-    const key = panelKey(runIds);
-    this.panels.get(key)?.panel.dispose();
+  /** What each open panel shows (the integration tests' state hook). */
+  describe(): { title: string; slots: Slot[] }[] {
+    return [...this.panels].map((p) => ({ title: p.panel.title, slots: p.currentSlots() }));
+  }
+
+  private find(key: string): DashboardPanel | undefined {
+    return [...this.panels].find((p) => slotsKey(p.currentSlots()) === key);
+  }
+
+  private adopt(panel: vscode.WebviewPanel, slots: Slot[]): void {
+    this.find(slotsKey(slots))?.panel.dispose();
     panel.webview.options = webviewOptions(this.context.extensionUri);
-    panel.title = this.titleFor(runIds);
+    panel.title = this.titleFor(slots);
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'icon.svg');
-    const p = new DashboardPanel(panel, runIds, this.source, this.context.extensionUri);
-    this.panels.set(key, p);
+    const comparison = slots.length > 1;
+    const p = new DashboardPanel(panel, slots, this.source, this.context.extensionUri, (now) => this.titleFor(now, comparison));
+    this.panels.add(p);
     panel.onDidDispose(() => {
-      if (this.panels.get(key) === p) this.panels.delete(key);
+      this.panels.delete(p);
       p.dispose();
     });
   }
 
-  private titleFor(ids: string[]): string {
-    if (ids.length > 1) return `Compare ${ids.length} runs`;
-    const run = this.source.getRun(ids[0]);
-    return run ? `SeqLab: ${run.meta.info.name} (${run.meta.info.cell})` : `SeqLab: ${ids[0]}`;
+  /** A comparison stays one when runs leave its queue: "Compare 2 runs". */
+  private titleFor(slots: Slot[], comparison = slots.length > 1): string {
+    if (comparison) return `Compare ${slots.length} run${slots.length === 1 ? '' : 's'}`;
+    const id = slots[0].id;
+    const run = this.source.getRun(id);
+    return run ? `SeqLab: ${run.meta.info.name} (${run.meta.info.cell})` : `SeqLab: ${id}`;
   }
 
   dispose(): void {
-    for (const p of this.panels.values()) p.panel.dispose();
+    for (const p of this.panels) p.panel.dispose();
     this.panels.clear();
     for (const d of this.disposables) d.dispose();
   }
 }
-
-const panelKey = (ids: string[]): string => ids.join('\n');
 
 const exists = (file: string): Promise<boolean> =>
   fsp.access(file).then(
@@ -108,13 +132,18 @@ class DashboardPanel implements vscode.Disposable {
   private sent = new Map<string, SentSteps>();
   private readonly disposables: vscode.Disposable[] = [];
   private generation = 0;
+  private slots: Slot[];
+  /** Slots changed while a load from disk was in flight: the webview gets the new runs after it. */
+  private slotsChangedWhileLoading = false;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    private readonly runIds: string[],
+    slots: Slot[],
     private readonly source: RunSource,
     extensionUri: vscode.Uri,
+    private readonly titleOf: (slots: Slot[]) => string,
   ) {
+    this.slots = resolveStarted(slots, (key) => source.job(key));
     const webview = panel.webview;
     const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
     webview.html = dashboardHtml({ cspSource: webview.cspSource, scriptUri: uri('dist', 'webview.js'), styleUri: uri('dist', 'webview.css'), title: panel.title });
@@ -132,25 +161,54 @@ class DashboardPanel implements vscode.Disposable {
       source.onDidChangeRuns(() => {
         if (this.phase.kind === 'live') void this.postRuns().catch((e) => this.fail(e));
       }),
+      source.onDidStart(({ job, info }) => this.setSlots(slotStarted(this.slots, job.key, info.id))),
+      source.onDidEnd(({ job }) => this.setSlots(slotEnded(this.slots, job.key))),
     );
   }
 
-  private async views() {
+  /** Run ids among the slots (queued jobs have none yet). */
+  private get runIds(): string[] {
+    return slotRunIds(this.slots);
+  }
+
+  currentSlots(): Slot[] {
+    return [...this.slots];
+  }
+
+  private setSlots(next: Slot[] | undefined): void {
+    if (!next) return;
+    this.slots = next;
+    this.panel.title = this.titleOf(next);
+    if (this.phase.kind === 'live') void this.postRuns().catch((e) => this.fail(e));
+    else if (this.phase.kind === 'loading') this.slotsChangedWhileLoading = true;
+  }
+
+  private async views(): Promise<{ runs: RunView[]; pending: PendingRunView[] }> {
+    const queue = this.source.active();
     const views = await Promise.all(
-      this.runIds.map((id, i) => {
-        const run = this.source.getRun(id);
-        return run && toRunView(run, i);
+      this.slots.map(async (s): Promise<RunView | PendingRunView | undefined> => {
+        const job = this.source.job(s.id);
+        if (s.kind === 'job') return job && pendingView(job, s.colorIndex, queue);
+        const run = this.source.getRun(s.id);
+        return run ? toRunView(run, s.colorIndex) : job && startedView(job, s.colorIndex);
       }),
     );
-    return views.filter((v) => v !== undefined);
+    const runs: RunView[] = [];
+    const pending: PendingRunView[] = [];
+    for (const v of views) {
+      if (!v) continue;
+      if ('info' in v) runs.push(v);
+      else pending.push(v);
+    }
+    return { runs, pending };
   }
 
   /** Run views after a change; a read that an older one overtook is dropped, so the newest views win. */
   private runsSeq = 0;
   private async postRuns(): Promise<void> {
     const seq = ++this.runsSeq;
-    const runs = await this.views();
-    if (seq === this.runsSeq && this.phase.kind === 'live') await this.post({ type: 'runs', runs });
+    const { runs, pending } = await this.views();
+    if (seq === this.runsSeq && this.phase.kind === 'live') await this.post({ type: 'runs', runs, pending });
   }
 
   private post(msg: HostToWebview): Thenable<boolean> {
@@ -181,11 +239,12 @@ class DashboardPanel implements vscode.Disposable {
   private async load(): Promise<void> {
     const generation = ++this.generation;
     this.phase = { kind: 'loading', held: [] };
+    this.slotsChangedWhileLoading = false;
     this.sent.clear();
-    const views = await this.views();
+    const { runs, pending } = await this.views();
     if (generation !== this.generation) return;
-    await this.post({ type: 'init', panelKind: this.runIds.length > 1 ? 'comparison' : 'run', runs: views });
-    for (const id of this.runIds) {
+    await this.post({ type: 'init', panelKind: this.slots.length > 1 ? 'comparison' : 'run', runs, pending });
+    for (const id of runs.map((r) => r.id)) {
       const run = this.source.getRun(id);
       if (!run) continue;
       const records = await readRunMetrics(run);
@@ -205,6 +264,7 @@ class DashboardPanel implements vscode.Disposable {
     if (generation !== this.generation || this.phase.kind !== 'loading') return;
     const held = this.phase.held;
     this.phase = { kind: 'live' };
+    if (this.slotsChangedWhileLoading) await this.postRuns();
     for (const h of held) this.sendLive(h.runId, h.records);
   }
 
@@ -213,6 +273,8 @@ class DashboardPanel implements vscode.Disposable {
       case 'ready':
         return this.load().catch((e) => this.fail(e));
       case 'stop':
+        // only this panel's runs and queued jobs
+        if (!this.slots.some((s) => s.id === msg.runId)) return;
         return this.source.stop(msg.runId).catch((e) => this.fail(e));
       case 'openConfig': {
         const run = this.knownRun(msg.runId);

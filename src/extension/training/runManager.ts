@@ -38,6 +38,8 @@ export interface RunManagerOptions {
   trainerPath: string;
   maxConcurrent: () => number;
   listener: RunManagerListener;
+  /** Added to the trainer's environment at each start (the native engine's folder, when installed). */
+  env?: () => NodeJS.ProcessEnv;
   /** Default: child_process.fork. */
   fork?: typeof fork;
 }
@@ -181,7 +183,7 @@ export class RunManager {
       // with one key per float that the host would parse on its event loop (and the webview could not use)
       serialization: 'advanced',
       // inside Electron (desktop VS Code) process.execPath is the app; this makes it a plain Node
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, ...this.options.env?.(), ELECTRON_RUN_AS_NODE: '1' },
     });
     job.child = child;
     job.run.state = { kind: 'starting', pid: child.pid ?? 0 };

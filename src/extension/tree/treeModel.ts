@@ -159,15 +159,19 @@ export function runNode(run: RunSummary, live?: Live): RunNode {
   };
 }
 
-function queuedNode(job: ActiveRun, position: number): QueuedNode {
+/** A job without a run yet: waiting in the queue (position among the waiting, 1-based) or starting its trainer. */
+function queuedNode(job: ActiveRun, inQueue: readonly ActiveRun[]): QueuedNode {
   const cell = job.request.cell;
+  const queued = job.state.kind === 'queued';
   return {
     kind: 'queued',
     id: `queued:${job.key}`,
     jobKey: job.key,
-    label: 'queued',
-    description: [cell && cellLabel(cell), job.request.resumeRunId ? `resume ${job.request.resumeRunId}` : undefined, `#${position} in queue`].filter(Boolean).join(' · '),
-    icon: { id: 'clock' },
+    label: queued ? 'queued' : 'starting…',
+    description: [cell && cellLabel(cell), job.request.resumeRunId ? `resume ${job.request.resumeRunId}` : undefined, queued ? `#${inQueue.indexOf(job) + 1} in queue` : undefined]
+      .filter(Boolean)
+      .join(' · '),
+    icon: { id: queued ? 'clock' : 'loading~spin' },
     contextValue: 'queued',
   };
 }
@@ -186,13 +190,14 @@ export function buildTree(configs: readonly ConfigEntry[], runs: readonly RunSum
     if (id && (job.state.kind === 'running' || job.state.kind === 'stopping')) live.set(id, { step: job.state.step, loss: job.state.loss });
   }
   const queued = active.filter((j) => j.state.kind === 'queued' || j.state.kind === 'starting');
+  const inQueue = active.filter((j) => j.state.kind === 'queued');
   const used = new Set<string>();
   const configNodes = [...configs]
     .sort((a, b) => a.relativePath.localeCompare(b.relativePath))
     .map((c): ConfigNode & { entry: ConfigEntry } => {
       const mine = sorted.filter((r) => samePath(r.meta.info.configPath, c.path));
       for (const r of mine) used.add(r.id);
-      const waiting = queued.filter((j) => samePath(j.request.configPath, c.path)).map((j) => queuedNode(j, queued.indexOf(j) + 1));
+      const waiting = queued.filter((j) => samePath(j.request.configPath, c.path)).map((j) => queuedNode(j, inQueue));
       const running = mine.filter((r) => r.status.kind === 'running').length;
       const description = [running > 0 ? `${running} running` : undefined, waiting.length > 0 ? `${waiting.length} queued` : undefined, `${mine.length} run${mine.length === 1 ? '' : 's'}`]
         .filter(Boolean)
@@ -229,7 +234,7 @@ export function buildTree(configs: readonly ConfigEntry[], runs: readonly RunSum
       kind: 'folder',
       id: 'folder:(other runs)',
       label: 'Other runs',
-      children: [...orphanQueued.map((j) => queuedNode(j, queued.indexOf(j) + 1)), ...others.map((r) => runNode(r, live.get(r.id)))],
+      children: [...orphanQueued.map((j) => queuedNode(j, inQueue)), ...others.map((r) => runNode(r, live.get(r.id)))],
     });
   }
   return roots;

@@ -3,15 +3,17 @@
 // Loaded only when a run asks for backend 'tfjs' (createBackend imports this folder lazily).
 //
 // tfjs-node is never a dependency of the project (its install script downloads libtensorflow). It lives
-// in a folder of its own, set up by scripts/setup-tfjs-node.sh, and is looked for, in this order, under
-//   1. $SEQLAB_TFJS_NODE_DIR (the extension's Install Native Backend command points it at its storage),
+// in a folder of its own, set up by scripts/setup-tfjs-node.sh or the extension's Install Native Backend
+// command, and is looked for, in this order, under
+//   1. $SEQLAB_TFJS_NODE_DIR (the extension sets it to the npm prefix in its global storage),
 //   2. Node's usual resolution from this file (node_modules of the project or above),
 //   3. a `.tfjs-node` folder next to this file or any folder above it (<repo>/.tfjs-node, for src/ and dist/).
-// Each folder is searched as a project root: <dir>/node_modules/@tensorflow/tfjs-node.
+// Each folder is searched as a project root, <dir>/node_modules/@tensorflow/tfjs-node (src/shared/nativeEngine.ts).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
+import { NATIVE_DIR_ENV, NATIVE_PACKAGE } from '../../../shared/nativeEngine';
 
 export type Tf = typeof TF;
 export type TfEngine = 'tensorflow' | 'cpu';
@@ -23,8 +25,8 @@ export interface TfRuntime {
   label: string;
 }
 
-export const TFJS_NODE = '@tensorflow/tfjs-node';
-export const TFJS_NODE_DIR_ENV = 'SEQLAB_TFJS_NODE_DIR';
+export const TFJS_NODE = NATIVE_PACKAGE;
+export const TFJS_NODE_DIR_ENV = NATIVE_DIR_ENV;
 
 function tryResolve(id: string, paths?: string[]): string | undefined {
   try {

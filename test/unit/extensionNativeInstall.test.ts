@@ -1,0 +1,152 @@
+// Install Native Backend without VS Code: the package spec and npm's arguments, finding npm, telling the
+// known failures apart on real npm output, and real `npm install` runs of the stand-in packages in
+// test/fixtures/native-backend (with an unreachable registry: no network is needed). The trainer's own
+// lookup (resolveTfjsNode) must find what the installer installed.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, test } from 'node:test';
+import {
+  checkLoads, classifyNpmFailure, failureMessage, findOnPath, installNative, nativeSpec, npmInstallArgs, packageDirIn, readInstalled, RECORD_FILE,
+} from '../../src/extension/nativeBackend/nativeInstall';
+import { DEFAULT_NATIVE_SPEC, NATIVE_DIR_ENV, NATIVE_PACKAGE_VERSION, NATIVE_SPEC_ENV } from '../../src/shared/nativeEngine';
+import { resolveTfjsNode } from '../../src/trainer/backends/tfjs/tfjsRuntime';
+
+const root = path.resolve(__dirname, '../..');
+const fixtures = path.join(root, 'test/fixtures/native-backend');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const npm = findOnPath('npm');
+const skip = !npm && 'npm is not on PATH';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-native-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Whether `pid` runs (a zombie does not: in a container nobody may reap an orphan). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return process.platform !== 'linux';
+  }
+}
+
+/** npm with no registry to reach: whatever installs here needs no network. */
+const offlineEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  npm_config_registry: 'http://127.0.0.1:9/',
+  npm_config_cache: path.join(tmp, 'npm-cache'),
+  SEQLAB_FIXTURE_INSTALL_MS: '0',
+  ...extra,
+});
+
+test('the default package is tfjs-node at the version of the bundled tfjs; env beats setting beats default', () => {
+  assert.equal(NATIVE_PACKAGE_VERSION, pkg.devDependencies['@tensorflow/tfjs']);
+  assert.equal(DEFAULT_NATIVE_SPEC, `@tensorflow/tfjs-node@${pkg.devDependencies['@tensorflow/tfjs']}`);
+  const setting = pkg.contributes.configuration.properties['seqlab.nativeBackend.package'];
+  assert.equal(setting.default, '');
+  assert.equal(setting.scope, 'machine', 'a workspace must not choose what gets installed');
+  assert.ok(setting.markdownDescription.includes(DEFAULT_NATIVE_SPEC));
+  assert.equal(nativeSpec(undefined, {}), DEFAULT_NATIVE_SPEC);
+  assert.equal(nativeSpec('  ', {}), DEFAULT_NATIVE_SPEC);
+  assert.equal(nativeSpec('@tensorflow/tfjs-node@4.21.0', {}), '@tensorflow/tfjs-node@4.21.0');
+  assert.equal(nativeSpec('@tensorflow/tfjs-node@4.21.0', { [NATIVE_SPEC_ENV]: '/x/fixture' }), '/x/fixture');
+  const args = npmInstallArgs('/p', 'spec');
+  assert.deepEqual(args.slice(0, 3), ['install', '--prefix', '/p']);
+  assert.ok(args.includes('--no-save') && args.includes('--foreground-scripts'));
+  assert.equal(args.at(-1), 'spec');
+});
+
+test('npm is looked up on PATH like a shell would', () => {
+  const bin = path.join(tmp, 'bin');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.writeFileSync(path.join(bin, 'npm'), '#!/bin/sh\n', { mode: 0o755 });
+  fs.writeFileSync(path.join(bin, 'npx'), '#!/bin/sh\n', { mode: 0o644 });
+  assert.equal(findOnPath('npm', { PATH: ['/nonexistent', bin].join(path.delimiter) }, 'linux'), path.join(bin, 'npm'));
+  assert.equal(findOnPath('npx', { PATH: bin }, 'linux'), undefined, 'not executable');
+  assert.equal(findOnPath('npm', { PATH: '' }, 'linux'), undefined);
+  assert.equal(findOnPath('npm', {}, 'linux'), undefined);
+});
+
+test('known failures: the libtensorflow download (offline), the registry, anything else', () => {
+  const offline = fs.readFileSync(path.join(fixtures, 'npm-offline-libtensorflow.log'), 'utf8').split('\n');
+  const registry = fs.readFileSync(path.join(fixtures, 'npm-offline-registry.log'), 'utf8').split('\n');
+  assert.equal(classifyNpmFailure(offline), 'libtensorflowDownload');
+  assert.equal(classifyNpmFailure(registry), 'registryUnreachable');
+  assert.equal(classifyNpmFailure(['npm error code E404', 'npm error 404 Not Found - GET https://registry.npmjs.org/@tensorflow%2ftfjs-nod']), 'npmFailed');
+  assert.equal(classifyNpmFailure(['gyp ERR! build error', 'npm error code 1']), 'npmFailed');
+  const msg = failureMessage('libtensorflowDownload', '', DEFAULT_NATIVE_SPEC);
+  assert.match(msg, /libtensorflow/);
+  assert.match(msg, /npm run setup:tfjs-node/);
+  assert.match(msg, /README/);
+  assert.match(failureMessage('npmMissing', '', DEFAULT_NATIVE_SPEC), /npm was not found on PATH/);
+});
+
+test('installs the stand-in into the prefix with npm, offline; the trainer finds it there', { skip }, async () => {
+  const prefix = path.join(tmp, 'native');
+  const lines: string[] = [];
+  const spec = path.join(fixtures, 'tfjs-node');
+  const outcome = await installNative({ prefix, spec, npm: npm!, env: offlineEnv(), onLine: (l) => lines.push(l), now: () => new Date('2026-11-25T12:00:00Z') });
+  assert.deepEqual(outcome, { kind: 'installed', dir: prefix, version: '4.22.0-seqlab-fixture', spec });
+  // a copy, not a link into the repository
+  assert.ok(fs.lstatSync(packageDirIn(prefix)).isDirectory());
+  assert.ok(lines.some((l) => l.includes('SeqLab fixture: building the TensorFlow Node.js binding')), 'the install script streamed its stdout');
+  assert.ok(lines.some((l) => l.includes('install script on stderr')), 'and its stderr');
+  assert.ok(lines[0].startsWith(`$ ${npm} install --prefix ${prefix}.partial`), lines[0]);
+  assert.ok(!fs.existsSync(`${prefix}.partial`));
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(prefix, RECORD_FILE), 'utf8')), { spec, version: '4.22.0-seqlab-fixture', installedAt: '2026-11-25T12:00:00.000Z' });
+  assert.deepEqual(await readInstalled(prefix), { version: '4.22.0-seqlab-fixture', record: { spec, version: '4.22.0-seqlab-fixture', installedAt: '2026-11-25T12:00:00.000Z' } });
+  // the trainer's side of the contract: SEQLAB_TFJS_NODE_DIR = the prefix
+  assert.equal(resolveTfjsNode({ [NATIVE_DIR_ENV]: prefix }), fs.realpathSync(path.join(packageDirIn(prefix), 'index.js')));
+});
+
+test('a reinstall that fails offline keeps the working install, and says why', { skip }, async () => {
+  const prefix = path.join(tmp, 'native');
+  assert.ok(await readInstalled(prefix), 'the previous test installed the stand-in');
+  const lines: string[] = [];
+  const outcome = await installNative({ prefix, spec: path.join(fixtures, 'tfjs-node-offline'), npm: npm!, env: offlineEnv(), onLine: (l) => lines.push(l) });
+  assert.equal(outcome.kind, 'failed');
+  assert.equal(outcome.kind === 'failed' && outcome.failure, 'libtensorflowDownload', lines.join('\n'));
+  assert.match(outcome.kind === 'failed' ? outcome.message : '', /npm run setup:tfjs-node/);
+  assert.ok(lines.some((l) => l.includes('* Downloading libtensorflow')));
+  assert.equal((await readInstalled(prefix))?.version, '4.22.0-seqlab-fixture');
+  assert.ok(!fs.existsSync(`${prefix}.partial`));
+});
+
+test('a package that installs but does not load is refused', { skip }, async () => {
+  const prefix = path.join(tmp, 'native-noload');
+  const outcome = await installNative({ prefix, spec: path.join(fixtures, 'tfjs-node'), npm: npm!, env: offlineEnv(), onLine: () => undefined, check: async () => ({ ok: false, message: 'libtensorflow.so.2: cannot open shared object file' }) });
+  assert.equal(outcome.kind === 'failed' && outcome.failure, 'doesNotLoad');
+  assert.equal(await readInstalled(prefix), undefined);
+  // the real check on the stand-in: loads, backend 'tensorflow'
+  assert.deepEqual(await checkLoads(path.join(tmp, 'native')), { ok: true, version: '4.22.0-seqlab-fixture' });
+  assert.equal((await checkLoads(path.join(tmp, 'nothing-here'))).ok, false);
+});
+
+test('cancelling ends npm and its install script, and changes nothing', { skip }, async () => {
+  const prefix = path.join(tmp, 'native-cancel');
+  const pidFile = path.join(tmp, 'script.pid');
+  const abort = new AbortController();
+  const t0 = Date.now();
+  const done = installNative({
+    prefix,
+    spec: path.join(fixtures, 'tfjs-node'),
+    npm: npm!,
+    env: offlineEnv({ SEQLAB_FIXTURE_INSTALL_MS: '60000', SEQLAB_FIXTURE_PID_FILE: pidFile }),
+    onLine: (l) => {
+      if (l.includes('install script on stderr')) abort.abort();
+    },
+    signal: abort.signal,
+  });
+  assert.deepEqual(await done, { kind: 'cancelled' });
+  assert.ok(Date.now() - t0 < 30_000, 'did not wait for the install script');
+  const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+  await new Promise((r) => setTimeout(r, 200));
+  assert.ok(!running(pid), 'the install script is gone');
+  assert.ok(!fs.existsSync(prefix) && !fs.existsSync(`${prefix}.partial`));
+});
