@@ -31,19 +31,19 @@ async function main() {
     // tfjs-node is optional and found at run time (see src/trainer/backends/tfjs); never bundled.
     external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
   };
-  // The tfjs backend is a bundle of its own (tfjs bundled whole, ~1.7 MB minified), required from dist/ only
-  // when a run picks backend 'tfjs': createBackend's import of it stays a run-time require of ./tfjsBackend.js.
-  // The same for the TensorFlow.js export, required by `seqlab export` only: ./tfjsExport.js.
+  // TensorFlow.js lives in one bundle of its own, dist/tfjs.js (src/trainer/tfjsBundle.ts: the tfjs backend
+  // and the TensorFlow.js export; tfjs bundled whole, ~1.7 MB minified). createBackend's import of the
+  // backend and exportRun's import of the export stay run-time requires of ./tfjs.js, loaded only when a
+  // run picks backend 'tfjs' or `seqlab export` runs.
   const tfjsApart = {
-    name: 'tfjs-backend-apart',
+    name: 'tfjs-apart',
     setup(b) {
-      b.onResolve({ filter: /^\.\/tfjs\/tfjsBackend$/ }, () => ({ path: './tfjsBackend.js', external: true }));
-      b.onResolve({ filter: /^\.\/tfjsExport$/ }, () => ({ path: './tfjsExport.js', external: true }));
+      b.onResolve({ filter: /^\.\/tfjs\/tfjsBackend$|^\.\/tfjsExport$/ }, () => ({ path: './tfjs.js', external: true }));
     },
   };
   const builds = [
     { ...node, entryPoints: { cli: 'src/cli/main.ts', trainer: 'src/trainer/childMain.ts', wasmWorker: 'src/trainer/backends/wasm/worker.ts' }, outdir: dist, banner: { js: '#!/usr/bin/env node' }, plugins: [tfjsApart] },
-    { ...node, entryPoints: { tfjsBackend: 'src/trainer/backends/tfjs/tfjsBackend.ts', tfjsExport: 'src/trainer/export/tfjsExport.ts' }, outdir: dist },
+    { ...node, entryPoints: { tfjs: 'src/trainer/tfjsBundle.ts' }, outdir: dist },
   ];
   if (exists('src/extension/extension.ts')) {
     builds.push({ ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: dist, external: [...node.external, 'vscode'] });

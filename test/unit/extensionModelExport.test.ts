@@ -11,7 +11,7 @@ import { train } from '../../src/trainer/training';
 
 const root = path.resolve(__dirname, '../..');
 const cli = path.join(root, 'dist/cli.js');
-const skip = !fs.existsSync(path.join(root, 'dist/tfjsExport.js')) && 'dist/cli.js and dist/tfjsExport.js are not built';
+const skip = !fs.existsSync(path.join(root, 'dist/tfjs.js')) && 'dist/cli.js and dist/tfjs.js are not built';
 
 async function trainedRun(): Promise<{ runsDir: string; runDir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-exporter-'));

@@ -25,7 +25,7 @@ export async function createBackend(kind: BackendKind, shape: BackendShape): Pro
 }
 
 // TensorFlow.js is loaded only here, only when asked for. In the build, './tfjs/tfjsBackend' resolves to
-// dist/tfjsBackend.js, a bundle of its own (scripts/build.mjs), so the trainer bundle stays free of tfjs.
+// dist/tfjs.js, a bundle of its own (scripts/build.mjs), so the trainer bundle stays free of tfjs.
 async function createTfjsBackend(spec: ModelSpec): Promise<Backend> {
   let mod: typeof import('./tfjs/tfjsBackend');
   try {
