@@ -33,7 +33,7 @@ export const GRU_CELL_SCRIPT = String.raw`// SeqLab's GRU cell for TensorFlow.js
       const shape = Array.isArray(inputShape[0]) ? inputShape[0] : inputShape;
       const G = 3 * this.units;
       this.kernel = this.addWeight('kernel', [shape[shape.length - 1], G], 'float32', tf.initializers.glorotUniform({}));
-      this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, G], 'float32', tf.initializers.orthogonal({}));
+      this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, G], 'float32', tf.initializers.zeros());   // the model's weights replace it
       this.bias = this.addWeight('bias', [2, G], 'float32', tf.initializers.zeros());
       this.built = true;
     }

@@ -46,10 +46,12 @@ export function buildLayersModel(tf: Tf, spec: ModelSpec, params: Float32Array):
     const inSize = l === 0 ? (spec.input === 'tokens' ? spec.embedSize : spec.inputSize) : H;
     const returnSequences = l < spec.layers - 1 || spec.head === 'every';
     const name = `${spec.cell}_${l + 1}`;
+    // The run's weights replace the initial ones at once: skip tfjs' orthogonal init (slow and noisy above 2000 elements).
+    const recurrentInitializer = 'zeros';
     const layer =
-      spec.cell === 'lstm' ? tf.layers.lstm({ units: H, recurrentActivation: 'sigmoid', unitForgetBias: false, returnSequences, name })
+      spec.cell === 'lstm' ? tf.layers.lstm({ units: H, recurrentActivation: 'sigmoid', unitForgetBias: false, recurrentInitializer, returnSequences, name })
       : spec.cell === 'gru' ? tf.layers.rnn({ cell: new GruCell!({ units: H }), returnSequences, name })
-      : tf.layers.simpleRNN({ units: H, activation: 'tanh', returnSequences, name });
+      : tf.layers.simpleRNN({ units: H, activation: 'tanh', recurrentInitializer, returnSequences, name });
     x = layer.apply(x) as TF.SymbolicTensor;
     const kernels = () => [tensor(`l${l}.Wx`, [inSize, G * H]), tensor(`l${l}.Wh`, [H, G * H])];
     const bias = () => (spec.cell === 'gru' ? tf.stack([tensor(`l${l}.b`, [G * H]), tensor(`l${l}.bh`, [G * H])]) : tensor(`l${l}.b`, [G * H]));
