@@ -83,7 +83,8 @@ const SOURCES = {
 };
 
 const lastEval = (r: RunResult): EvalRecord | undefined => r.evals.at(-1);
-const f = (v: number | undefined, digits = 4) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
+const f = (v: number | undefined, digits = 4) =>
+  v === undefined || !Number.isFinite(v) ? '–' : v !== 0 && Math.abs(v) < 10 ** -(digits - 1) ? v.toExponential(1) : v.toFixed(digits);
 const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(1)} %`);
 const seqs = (n: number) => (n >= 1000 ? `${Math.round(n / 1000)} 000` : String(n));
 const common = (r: RunResult) => ({ steps: r.steps.at(-1)?.step ?? 0, seconds: r.seconds });

@@ -87,6 +87,10 @@ export interface TrainingConfig {
   sequenceLength: number;
   optimizer: OptimizerKind;
   learningRate: number;
+  /** How the learning rate changes over the run: fixed, or cosine-annealed to minLearningRate at the last step. */
+  learningRateSchedule: 'constant' | 'cosine';
+  /** Where the cosine schedule ends. */
+  minLearningRate: number;
   /** SGD momentum (0 = plain SGD); ignored by Adam and RMSprop. */
   momentum: number;
   clipping: ClippingConfig;

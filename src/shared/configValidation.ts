@@ -358,6 +358,11 @@ function crossFieldIssues(config: ExperimentConfig, raw: unknown): Issue[] {
   // As src/trainer/data/synthetic.ts generates them: copy, temporal-order and reber are token sequences.
   const tokenInput = data.kind === 'text' || (data.kind === 'synthetic' && ['copy', 'temporal-order', 'temporal-order-3', 'reber'].includes(data.task));
 
+  if (given('training', 'minLearningRate') && training.learningRateSchedule === 'constant') {
+    warn(['training', 'minLearningRate'], 'training.minLearningRate is ignored by the constant schedule. Set "learningRateSchedule": "cosine", or remove it.');
+  } else if (training.learningRateSchedule === 'cosine' && training.minLearningRate > training.learningRate) {
+    fail(['training', 'minLearningRate'], `training.minLearningRate (${training.minLearningRate}) is above training.learningRate (${training.learningRate}): the cosine schedule anneals down to it. Lower it.`);
+  }
   if (given('training', 'momentum') && training.optimizer !== 'sgd') {
     warn(['training', 'momentum'], `training.momentum is ignored by ${training.optimizer}; it only applies to "optimizer": "sgd". Remove it, or switch to sgd.`);
   }

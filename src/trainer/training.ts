@@ -16,6 +16,7 @@ import { newRunId, RunWriter } from '../runs/runWriter';
 import type { Backend, Batch, OptimizerSettings } from './backends/backend';
 import { createBackend } from './backends/createBackend';
 import { type Dataset, loadDataset, solved as isSolved, UNK } from './data';
+import { learningRateAt } from './schedule';
 import { TrainError } from './errors';
 import { initParams } from './init';
 import { gatesOf, type ModelSpec, paramLayout } from './model';
@@ -226,6 +227,7 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
       const batch = trainBatch(data, order.subarray(cursor, cursor + batchSize));
       cursor += batchSize;
       const ts = performance.now();
+      opt.learningRate = learningRateAt(t, step, totalSteps);
       const r = await backend.trainStep(batch, opt, rng.nextU32());
       stepTimes.push(performance.now() - ts);
       if (stepTimes.length > 50) stepTimes.shift();
@@ -241,7 +243,7 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
         );
       }
       lastFiniteLoss = r.loss;
-      const rec: StepRecord = { kind: 'step', step, epoch, time: elapsed(), loss: r.loss, gradNorm: r.gradNorm, clipped: r.clipped, learningRate: t.learningRate };
+      const rec: StepRecord = { kind: 'step', step, epoch, time: elapsed(), loss: r.loss, gradNorm: r.gradNorm, clipped: r.clipped, learningRate: opt.learningRate };
       pending.push(rec);
       const last = step === totalSteps;
       if (step % t.validateEvery === 0 || last) {

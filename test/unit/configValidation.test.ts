@@ -261,6 +261,17 @@ describe('checks across fields', () => {
     assert.match(p.message, /"date" is listed in data\.dateColumns/);
   });
 
+  test('minLearningRate: ignored by the constant schedule, and not above learningRate for cosine', () => {
+    const parse = (training: string) =>
+      parseConfig(`{ "name": "x", "data": { "kind": "synthetic", "task": "adding" }, "training": ${training} }`, 'a.seqlab.json').problems;
+    assert.deepEqual(parse('{ "learningRateSchedule": "cosine", "minLearningRate": 0.0001 }'), []);
+    const ignored = only(parse('{ "minLearningRate": 0.0001 }'));
+    assert.deepEqual([ignored.severity, ignored.path], ['warning', 'training.minLearningRate']);
+    const above = only(parse('{ "learningRateSchedule": "cosine", "learningRate": 0.001, "minLearningRate": 0.01 }'));
+    assert.deepEqual([above.severity, above.path], ['error', 'training.minLearningRate']);
+    assert.match(above.message, /above training\.learningRate \(0\.001\)/);
+  });
+
   test('chronoInit: ignored for other cells, overrides forgetBias, and needs a range of at least 3', () => {
     const parse = (model: string, extra = '') =>
       parseConfig(`{ "name": "x", "data": { "kind": "synthetic", "task": "adding" }, "model": ${model}${extra} }`, 'a.seqlab.json').problems;

@@ -183,3 +183,22 @@ test('a CSV forecast run records forecast against actual in the data\'s own unit
   // denormalised: the actual values are temperatures between 15 and 25, not z-scores
   assert.ok(actual.every((v) => v >= 14.9 && v <= 25.1), `actual ${actual.slice(0, 5)}`);
 });
+
+test('a cosine schedule anneals the learning rate each step records, and a resumed run stays on the curve', async () => {
+  const cfg = adding({ maxSteps: 20, checkpointEvery: 10, learningRate: 0.01, learningRateSchedule: 'cosine', minLearningRate: 0.001 });
+  const ws = workspace(cfg);
+  const out = await train({ configPath: ws.configPath, runsDir: ws.runsDir });
+  const lrs = readMetrics(out.runDir).filter((m): m is StepRecord => m.kind === 'step').map((m) => m.learningRate);
+  assert.equal(lrs.length, 20);
+  assert.equal(lrs[0], 0.01);
+  assert.ok(Math.abs(lrs[19] - 0.001) < 1e-12, String(lrs[19]));
+  assert.ok(lrs.every((lr, i) => i === 0 || lr < lrs[i - 1]), lrs.join(' '));
+  // stopped at step 10 and resumed: the second half uses the same rates
+  const again = workspace(cfg);
+  let steps = 0;
+  const first = await train({ configPath: again.configPath, runsDir: again.runsDir }, { progress: (p) => (steps = p.step) }, () => steps >= 10);
+  assert.equal(first.kind, 'cancelled');
+  const resumed = await train({ configPath: again.configPath, runsDir: again.runsDir, resumeRunId: path.basename(first.runDir) });
+  const lrs2 = readMetrics(resumed.runDir).filter((m): m is StepRecord => m.kind === 'step').map((m) => m.learningRate);
+  assert.deepEqual(lrs2.slice(-10), lrs.slice(-10));
+});
