@@ -1,8 +1,11 @@
 // `npm run bench`: ms per training step of our kernels (1 thread and all cores; LSTM, GRU, RNN) against
-// Keras on TensorFlow (when Python TensorFlow is importable) and tf.layers on TensorFlow.js's wasm backend,
-// plus the cost of diagnostics and the memory over a long run. Every variant runs in its own process;
-// kernels and Keras run interleaved, ROUNDS times, and the medians are compared.
-// Options: --quick (fewer steps, one round), --no-tfjs, --no-soak.
+// Keras on TensorFlow (when Python TensorFlow is importable), our tfjs backend on tfjs-node (when installed:
+// the fused LSTM and the unrolled graph) and tf.layers on TensorFlow.js's wasm backend, plus the cost of
+// diagnostics and the memory over a long run. Every variant runs in its own process; kernels, Keras and
+// tfjs-node run interleaved, ROUNDS times, and the medians are compared.
+// --crossover adds a sweep over the hidden size (128 … 1024): our kernels on all cores against the fused
+// LSTM on tfjs-node and Keras, and the GRU against tfjs-node's unrolled graph — where backend 'auto' switches.
+// Options: --quick (fewer steps, one round), --no-tfjs (tf.layers), --no-tfjs-node, --no-soak, --crossover.
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,11 +25,18 @@ function run(cmd, argv) {
   if (r.status !== 0 || !line) return { error: (r.stderr || '').trim().split('\n').slice(-3).join(' | ') || `exit ${r.status}` };
   return JSON.parse(line);
 }
-const ours = (cell, threads, steps = STEPS, diag = 0, soak = '') => run(process.execPath, ['--import', 'tsx', 'bench/wasmStep.ts', cell, String(threads), String(steps), String(diag), soak].filter(Boolean));
+const ours = (cell, threads, steps = STEPS, diag = 0, soak = '-', hidden = 128) => run(process.execPath, ['--import', 'tsx', 'bench/wasmStep.ts', cell, String(threads), String(steps), String(diag), soak, String(hidden)]);
+const keras = (cell, steps = STEPS, hidden = 128) => run('python3', ['bench/keras_step.py', cell, String(steps), String(hidden)]);
+const tfjsNode = (cell, path, steps, hidden = 128) => run(process.execPath, ['--import', 'tsx', 'bench/tfjsStep.ts', cell, path, String(steps), String(hidden)]);
 const median = (a) => a.slice().sort((p, q) => p - q)[a.length >> 1];
 
 const hasKeras = spawnSync('python3', ['-c', 'import tensorflow, keras'], { encoding: 'utf8' }).status === 0;
 if (!hasKeras) console.log('Keras: skipped (Python TensorFlow not importable; `pip install tensorflow-cpu` to compare against it)');
+const locate = "process.stdout.write(require('./src/trainer/backends/tfjs/tfjsNodeLocation.ts').resolveTfjsNode() ?? '')";
+const hasTfjsNode = !args.has('--no-tfjs-node') && spawnSync(process.execPath, ['--import', 'tsx', '-e', locate], { cwd: root, encoding: 'utf8' }).stdout.trim() !== '';
+if (!hasTfjsNode && !args.has('--no-tfjs-node')) console.log('tfjs-node: skipped (not installed; `npm run setup:tfjs-node` to compare against it)');
+// the unrolled graph pays ~24 µs per tfjs op, a few thousand ops per step: a few steps are enough
+const UNROLLED_STEPS = quick ? 3 : 6;
 
 const results = {};
 const put = (k, r) => ((results[k] ??= []).push(r));
@@ -34,7 +44,11 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const cell of cells) {
     put(`${cell}/1`, ours(cell, 1));
     put(`${cell}/${cores}`, ours(cell, cores));
-    if (hasKeras) put(`${cell}/keras`, run('python3', ['bench/keras_step.py', cell, String(STEPS)]));
+    if (hasKeras) put(`${cell}/keras`, keras(cell));
+    if (hasTfjsNode) {
+      if (cell === 'lstm') put(`${cell}/fused`, tfjsNode(cell, 'fused', STEPS));
+      put(`${cell}/unrolled`, tfjsNode(cell, 'unrolled', UNROLLED_STEPS));
+    }
   }
   process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
 }
@@ -47,16 +61,22 @@ const tfjs = {};
 if (!args.has('--no-tfjs')) for (const cell of cells) tfjs[cell] = run(process.execPath, ['--import', 'tsx', 'bench/tfjsLayers.ts', cell, quick ? '3' : '8']);
 
 const fmt = (v, d = 1) => (v === undefined ? '–' : v.toFixed(d));
-console.log(`\nTraining step, vocab 65 · embedding 32 · 1 layer of 128 · sequence 64 · batch 32 · Adam (median ms, ${ROUNDS} interleaved round(s) of ${STEPS} steps; ${cores} cores)`);
-console.log('| cell | ours 1 thread | ours all cores | GFLOP/s | Keras | tf.layers (tfjs-wasm) | all cores / Keras | 1 thread / Keras | tf.layers / ours | peak RSS MB |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+const r = (a, b) => (a && b ? a / b : undefined);
+console.log(`\nTraining step, vocab 65 · embedding 32 · 1 layer of 128 · sequence 64 · batch 32 · Adam (median ms, ${ROUNDS} interleaved round(s) of ${STEPS} steps, ${UNROLLED_STEPS} for the unrolled tfjs-node graph; ${cores} cores)`);
+console.log('| cell | ours 1 thread | ours all cores | GFLOP/s | Keras | tfjs-node fused | tfjs-node unrolled | tf.layers (tfjs-wasm) | all cores / Keras | 1 thread / Keras | fused / Keras | fused / ours | unrolled / ours | tf.layers / ours | peak RSS MB |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 const summary = {};
 for (const cell of cells) {
-  const one = ms(`${cell}/1`), all = ms(`${cell}/${cores}`), keras = ms(`${cell}/keras`), layers = tfjs[cell] && !tfjs[cell].error ? tfjs[cell].median_ms : undefined;
-  const r = (a, b) => (a && b ? a / b : undefined);
-  summary[cell] = { one: one?.ms, all: all?.ms, keras: keras?.ms, layers, allOverKeras: r(all?.ms, keras?.ms), oneOverKeras: r(one?.ms, keras?.ms), layersOverOurs: r(layers, all?.ms) };
-  console.log(`| ${cell.toUpperCase()} | ${fmt(one?.ms)} | ${fmt(all?.ms)} | ${fmt(all?.gflops)} | ${fmt(keras?.ms)} | ${fmt(layers)} | ${fmt(summary[cell].allOverKeras, 2)}× | ${fmt(summary[cell].oneOverKeras, 2)}× | ${fmt(summary[cell].layersOverOurs)}× | ${all?.rss ?? '–'} |`);
+  const one = ms(`${cell}/1`), all = ms(`${cell}/${cores}`), k = ms(`${cell}/keras`), fused = ms(`${cell}/fused`), unrolled = ms(`${cell}/unrolled`);
+  const layers = tfjs[cell] && !tfjs[cell].error ? tfjs[cell].median_ms : undefined;
+  summary[cell] = {
+    one: one?.ms, all: all?.ms, keras: k?.ms, fused: fused?.ms, unrolled: unrolled?.ms, layers,
+    allOverKeras: r(all?.ms, k?.ms), oneOverKeras: r(one?.ms, k?.ms), fusedOverKeras: r(fused?.ms, k?.ms), layersOverOurs: r(layers, all?.ms),
+  };
+  const x = (v) => (v === undefined ? '–' : `${fmt(v, 2)}×`);
+  console.log(`| ${cell.toUpperCase()} | ${fmt(one?.ms)} | ${fmt(all?.ms)} | ${fmt(all?.gflops)} | ${fmt(k?.ms)} | ${fmt(fused?.ms)} | ${fmt(unrolled?.ms)} | ${fmt(layers)} | ${x(summary[cell].allOverKeras)} | ${x(summary[cell].oneOverKeras)} | ${x(summary[cell].fusedOverKeras)} | ${x(r(fused?.ms, all?.ms))} | ${x(r(unrolled?.ms, all?.ms))} | ${x(summary[cell].layersOverOurs)} | ${all?.rss ?? '–'} |`);
 }
+if (ms('lstm/fused')?.device) console.log(`tfjs-node: ${ms('lstm/fused').device}`);
 for (const [k, v] of Object.entries(results)) for (const r of v) if (r.error) console.log(`note: ${k} failed: ${r.error}`);
 for (const [k, r] of Object.entries(tfjs)) if (r.error) console.log(`note: tf.layers ${k} failed: ${r.error}`);
 if (ms(`lstm/${cores}`)?.device) console.log(`kernels: ${ms(`lstm/${cores}`).device}`);
@@ -85,3 +105,53 @@ check('RNN all cores ≤ 0.6× Keras', summary.rnn.allOverKeras && summary.rnn.a
 check('1 thread ≤ 2× Keras (LSTM)', summary.lstm.oneOverKeras && summary.lstm.oneOverKeras <= 2);
 check('≥ 10× faster than tf.layers (LSTM)', summary.lstm.layersOverOurs && summary.lstm.layersOverOurs >= 10);
 check('diagnostics ≤ 10 %', diagOverhead <= 0.1);
+console.log('Target (issue 6): LSTM on tfjs-node (fused) ≤ 1.5× Keras');
+check('LSTM tfjs-node fused ≤ 1.5× Keras', summary.lstm.fusedOverKeras && summary.lstm.fusedOverKeras <= 1.5);
+
+if (args.has('--crossover')) crossover();
+
+// Where tfjs-node overtakes our kernels as the hidden size grows (backend 'auto' uses the result, see
+// src/trainer/backends/backendChoice.ts). Fewer steps for bigger models, every variant interleaved per round.
+function crossover() {
+  const sizes = [128, 256, 512, 1024];
+  const stepsFor = (h) => Math.max(3, Math.round((STEPS * 128 * 128) / (h * h)));
+  const sweep = {};
+  const add = (k, v) => ((sweep[k] ??= []).push(v));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const h of sizes) {
+      const n = stepsFor(h);
+      add(`lstm/${h}/ours`, ours('lstm', cores, n, 0, '-', h));
+      if (hasTfjsNode) add(`lstm/${h}/fused`, tfjsNode('lstm', 'fused', n, h));
+      if (hasKeras) add(`lstm/${h}/keras`, keras('lstm', n, h));
+      add(`gru/${h}/ours`, ours('gru', cores, n, 0, '-', h));
+      if (hasTfjsNode) add(`gru/${h}/unrolled`, tfjsNode('gru', 'unrolled', Math.min(n, UNROLLED_STEPS), h));
+    }
+    process.stderr.write(`crossover round ${round + 1}/${ROUNDS} done\n`);
+  }
+  const med = (k) => {
+    const ok = (sweep[k] ?? []).filter((v) => !v.error);
+    return ok.length ? median(ok.map((v) => v.median_ms)) : undefined;
+  };
+  const x = (v) => (v === undefined ? '–' : `${fmt(v, 2)}×`);
+  console.log(`\nCrossover: the benchmark shape with hidden 128 … 1024 (median ms per step, ${ROUNDS} interleaved round(s); ours on ${cores} threads)`);
+  console.log('| hidden | LSTM ours | LSTM tfjs-node fused | LSTM Keras | fused / ours | ours / Keras | fused / Keras | GRU ours | GRU tfjs-node unrolled | unrolled / ours |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  const faster = { lstm: [], gru: [] };
+  for (const h of sizes) {
+    const o = med(`lstm/${h}/ours`), f = med(`lstm/${h}/fused`), k = med(`lstm/${h}/keras`), go = med(`gru/${h}/ours`), gu = med(`gru/${h}/unrolled`);
+    faster.lstm.push(o !== undefined && f !== undefined ? f < o : undefined);
+    faster.gru.push(go !== undefined && gu !== undefined ? gu < go : undefined);
+    console.log(`| ${h} | ${fmt(o)} | ${fmt(f)} | ${fmt(k)} | ${x(r(f, o))} | ${x(r(o, k))} | ${x(r(f, k))} | ${fmt(go)} | ${fmt(gu)} | ${x(r(gu, go))} |`);
+  }
+  for (const [cell, path] of [['lstm', 'fused'], ['gru', 'unrolled']]) {
+    const f = faster[cell];
+    if (f.includes(undefined)) { console.log(`${cell.toUpperCase()}: no crossover measured (tfjs-node missing or a run failed)`); continue; }
+    // the smallest size from which tfjs-node stays faster up to 1024
+    let from = sizes.length;
+    while (from > 0 && f[from - 1]) from--;
+    console.log(from === sizes.length
+      ? `${cell.toUpperCase()}: tfjs-node (${path}) is slower than our kernels at every size up to ${sizes.at(-1)}`
+      : `${cell.toUpperCase()}: tfjs-node (${path}) is faster than our kernels from hidden ${sizes[from]} on${from > 0 ? ` (slower at ${sizes[from - 1]})` : ''}`);
+  }
+  for (const [k, v] of Object.entries(sweep)) for (const e of v) if (e.error) console.log(`note: ${k} failed: ${e.error}`);
+}

@@ -1,5 +1,5 @@
 # Keras on TensorFlow, the reference: the benchmark shape, train_on_batch in graph mode.
-# usage: python3 bench/keras_step.py <lstm|gru|rnn> [steps]
+# usage: python3 bench/keras_step.py <lstm|gru|rnn> [steps] [hidden]
 import json, os, resource, sys, time
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 import numpy as np
@@ -8,7 +8,8 @@ import keras
 
 cell = sys.argv[1]
 steps = int(sys.argv[2]) if len(sys.argv) > 2 else 30
-V, D, H, T, B = 65, 32, 128, 64, 32
+V, D, T, B = 65, 32, 64, 32
+H = int(sys.argv[3]) if len(sys.argv) > 3 else 128
 rng = np.random.default_rng(0)
 tok = rng.integers(0, V, size=(B, T + 1))
 x = tok[:, :T].astype('int32')
@@ -26,5 +27,5 @@ ts.sort()
 g = {'lstm': 4, 'gru': 3, 'rnn': 1}[cell]
 flops = 3 * (2 * g * H * (D + H) + 2 * H * V) * B * T
 med = ts[len(ts) // 2]
-print(json.dumps(dict(engine='keras-tf', tf=tf.__version__, keras=keras.__version__, cell=cell, steps=steps, median_ms=round(med, 2),
+print(json.dumps(dict(engine='keras-tf', tf=tf.__version__, keras=keras.__version__, cell=cell, hidden=H, steps=steps, median_ms=round(med, 2),
                       gflops=round(flops / med / 1e6, 1), peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)))

@@ -1,18 +1,19 @@
 // The benchmark workload (same as ../shared/bench): char-level LM, vocab 65, embedding 32, one layer
-// of 128, sequence 64, batch 32, softmax cross-entropy at every step, Adam 1e-3.
+// of 128, sequence 64, batch 32, softmax cross-entropy at every step, Adam 1e-3. The crossover sweep
+// (bench.mjs --crossover) changes only the hidden size.
 import type { CellKind } from '../src/shared/config';
 import type { ModelSpec } from '../src/trainer/model';
 
 export const V = 65, D = 32, H = 128, T = 64, B = 32;
 
-export const benchSpec = (cell: CellKind): ModelSpec => ({
-  cell, input: 'tokens', inputSize: V, embedSize: D, hiddenSize: H, layers: 1, outputSize: V, head: 'every', loss: 'xent', dropout: 0,
+export const benchSpec = (cell: CellKind, hidden = H): ModelSpec => ({
+  cell, input: 'tokens', inputSize: V, embedSize: D, hiddenSize: hidden, layers: 1, outputSize: V, head: 'every', loss: 'xent', dropout: 0,
 });
 
 /** Matmul FLOPs of one training step (forward ×3 for forward + backward), as ../shared/bench counts them. */
-export const stepFlops = (cell: CellKind): number => {
+export const stepFlops = (cell: CellKind, hidden = H): number => {
   const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
-  return 3 * (2 * G * H * (D + H) + 2 * H * V) * B * T;
+  return 3 * (2 * G * hidden * (D + hidden) + 2 * hidden * V) * B * T;
 };
 
 export function randomBatch(seed = 3): { x: Int32Array; y: Int32Array } {

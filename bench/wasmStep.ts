@@ -1,18 +1,18 @@
 // One benchmark variant of our kernels through the product's own Backend (threads, all-reduce, Adam).
-// usage: node --import tsx bench/wasmStep.ts <cell> <threads> <steps> [diag-every (0 = off)] [soak]
+// usage: node --import tsx bench/wasmStep.ts <cell> <threads> <steps> [diag-every (0 = off)] [soak|-] [hidden]
 import { WasmBackend } from '../src/trainer/backends/wasm/wasmBackend';
 import { enableRelaxedSimd } from '../src/trainer/backends/wasm/wasmFlags';
 import { initParams } from '../src/trainer/init';
 import { Rng } from '../src/trainer/rng';
 import type { CellKind } from '../src/shared/config';
-import { B, benchSpec, median, randomBatch, stepFlops, T } from './shape';
+import { B, benchSpec, H, median, randomBatch, stepFlops, T } from './shape';
 
 enableRelaxedSimd();
-const [cell, threadsArg, stepsArg, diagArg, soak] = process.argv.slice(2);
-const threads = Number(threadsArg), steps = Number(stepsArg), diagEvery = Number(diagArg ?? 0);
+const [cell, threadsArg, stepsArg, diagArg, soakArg, hiddenArg] = process.argv.slice(2);
+const threads = Number(threadsArg), steps = Number(stepsArg), diagEvery = Number(diagArg ?? 0), soak = soakArg === 'soak', hidden = Number(hiddenArg ?? H);
 
 async function main() {
-  const spec = benchSpec(cell as CellKind);
+  const spec = benchSpec(cell as CellKind, hidden);
   const backend = await WasmBackend.create({ spec, batch: B, steps: T, threads });
   backend.setParams(initParams(spec, new Rng(1), { forgetBias: 1, recurrentSpectralRadius: 0 }));
   const { x, y } = randomBatch();
@@ -34,8 +34,8 @@ async function main() {
   }
   const med = median(times);
   console.log(JSON.stringify({
-    engine: 'seqlab-wasm', device: backend.device, cell, threads, steps, diagEvery,
-    median_ms: +med.toFixed(2), mean_ms: +(times.reduce((a, b) => a + b, 0) / times.length).toFixed(2), min_ms: +Math.min(...times).toFixed(2), gflops: +(stepFlops(cell as CellKind) / med / 1e6).toFixed(1),
+    engine: 'seqlab-wasm', device: backend.device, cell, hidden, threads, steps, diagEvery,
+    median_ms: +med.toFixed(2), mean_ms: +(times.reduce((a, b) => a + b, 0) / times.length).toFixed(2), min_ms: +Math.min(...times).toFixed(2), gflops: +(stepFlops(cell as CellKind, hidden) / med / 1e6).toFixed(1),
     loss_first: +first.toFixed(4), loss_last: +last.toFixed(4), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024), rss_mb_every_1000: rss,
   }));
   await backend.dispose();

@@ -27,6 +27,7 @@ export class ProgressView {
     return {
       started: (run, runDir) => {
         process.stderr.write(`${run.name}: ${run.cell.toUpperCase()} · ${run.paramCount.toLocaleString('en')} parameters · ${run.device}\n`);
+        if (run.backendReason) process.stderr.write(`backend: ${run.backendReason}\n`);
         process.stderr.write(`data: ${run.dataSummary}\nrun:  ${runDir}\n`);
         if (!this.plain) {
           this.bar = new SingleBar({

@@ -41,6 +41,7 @@ export function printRun(runsDir: string, idOrPath: string, json: boolean): void
     `status    ${statusText(run)}`,
     `config    ${i.configPath}`,
     `model     ${i.cell.toUpperCase()}, ${i.paramCount.toLocaleString('en')} parameters, ${i.device}`,
+    ...(i.backendReason ? [`backend   ${i.backendReason}`] : []),
     `data      ${i.dataSummary}`,
     `time      ${duration(run.meta.seconds)}${run.meta.stepsPerSecond ? `, ${run.meta.stepsPerSecond.toFixed(1)} steps/s` : ''}`,
     `loss      ${steps.at(-1)?.loss.toFixed(4) ?? '-'} (train, step ${steps.at(-1)?.step ?? 0})`,
@@ -72,7 +73,7 @@ export async function sampleFromRun(runsDir: string, idOrPath: string, o: { prim
   const unknown = primeTokens.filter((t) => !index.has(t));
   if (unknown.length === primeTokens.length) throw new Error(`None of the prime's tokens is in the model's vocabulary (${vocab.length} tokens).`);
   const ids = primeTokens.filter((t) => index.has(t)).map((t) => index.get(t)!);
-  const backend = await createBackend('wasm', { spec: weights.meta.spec, batch: 1, steps: 1, threads: 1 });
+  const { backend } = await createBackend('wasm', { spec: weights.meta.spec, batch: 1, steps: 1, threads: 1 });
   try {
     backend.setParams(weights.params);
     const out = sampleTokens(backend.stepper(), ids, o.length, o.temperature, new Rng(o.seed ?? Date.now() >>> 0), vocab.indexOf(UNK));

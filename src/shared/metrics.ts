@@ -59,6 +59,8 @@ export interface RunInfo {
   backend: string;
   /** Kernel variant or device, e.g. 'wasm relaxed-simd, 2 threads'. */
   device: string;
+  /** Why this backend runs: what was asked for, and for 'auto' the rule that chose it (absent in older runs). */
+  backendReason?: string;
   seed: number;
   paramCount: number;
   totalSteps: number;

@@ -99,7 +99,7 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
   const maxSteps = request.maxSteps ?? t.maxSteps;
   const totalSteps = maxSteps > 0 ? Math.min(maxSteps, t.epochs * stepsPerEpoch || maxSteps) : t.epochs * stepsPerEpoch;
 
-  const backend = await createBackend(request.backend ?? t.backend, { spec, batch: batchSize, steps: data.steps, threads: request.threads ?? t.threads });
+  const { backend, reason: backendReason } = await createBackend(request.backend ?? t.backend, { spec, batch: batchSize, steps: data.steps, threads: request.threads ?? t.threads });
   const rng = new Rng(resume ? resume.meta.rngState : t.seed);
   if (resume) {
     backend.setParams(resume.params);
@@ -117,6 +117,7 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
     cell,
     backend: backend.name,
     device: backend.device,
+    backendReason,
     seed: t.seed,
     paramCount: backend.paramCount,
     totalSteps,

@@ -114,7 +114,7 @@ async function loadAsPage(tf: Tf, result: ExportResult, cell: CellKind): Promise
 /** SeqLab's forward (wasm kernels) on the run's weights: outputs batch-major, like the exported model's. */
 async function wasmForward(spec: ModelSpec, params: Float32Array, x: Int32Array | Float32Array, B: number): Promise<Float32Array> {
   const T = x.length / B / (spec.input === 'tokens' ? 1 : spec.inputSize);
-  const backend = await createBackend('wasm', { spec, batch: B, steps: T, threads: 1 });
+  const { backend } = await createBackend('wasm', { spec, batch: B, steps: T, threads: 1 });
   try {
     backend.setParams(params);
     const rows = spec.head === 'every' ? T : 1;

@@ -11,7 +11,7 @@ import {
   checkLoads, classifyNpmFailure, failureMessage, findOnPath, installNative, nativeSpec, npmInstallArgs, packageDirIn, readInstalled, RECORD_FILE,
 } from '../../src/extension/nativeBackend/nativeInstall';
 import { DEFAULT_NATIVE_SPEC, NATIVE_DIR_ENV, NATIVE_PACKAGE_VERSION, NATIVE_SPEC_ENV } from '../../src/shared/nativeEngine';
-import { resolveTfjsNode } from '../../src/trainer/backends/tfjs/tfjsRuntime';
+import { resolveTfjsNode } from '../../src/trainer/backends/tfjs/tfjsNodeLocation';
 
 const root = path.resolve(__dirname, '../..');
 const fixtures = path.join(root, 'test/fixtures/native-backend');

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { after, test } from 'node:test';
 import type { Batch, OptimizerSettings } from '../../src/trainer/backends/backend';
 import { TfjsBackend } from '../../src/trainer/backends/tfjs/tfjsBackend';
-import { resolveTfjsNode, TFJS_NODE_DIR_ENV } from '../../src/trainer/backends/tfjs/tfjsRuntime';
+import { resolveTfjsNode, TFJS_NODE_DIR_ENV } from '../../src/trainer/backends/tfjs/tfjsNodeLocation';
 import { WasmBackend } from '../../src/trainer/backends/wasm/wasmBackend';
 import { paramCount, paramLayout } from '../../src/trainer/model';
 import { fillParams, makeBatch, relErr, tinyCase, tinyCases, type Case } from './wasmCases';

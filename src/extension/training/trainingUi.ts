@@ -34,6 +34,7 @@ export class TrainingUi implements vscode.Disposable {
       store.onLog(({ job, line }) => output.appendLine(`[${activeRunId(job) ?? job.key}] ${line}`)),
       store.onDidStart(({ job, info, runDir }) => {
         output.appendLine(`[${info.id}] started: ${info.name}, ${cellLabel(info.cell)}, ${info.device} → ${runDir}`);
+        if (info.backendReason) output.appendLine(`[${info.id}] backend: ${info.backendReason}`);
         this.statusItem(job);
       }),
       store.onDidChangeLive(() => this.updateItems()),

@@ -135,6 +135,7 @@ export function runTooltip(run: RunSummary): string {
     `| last loss | ${formatLoss(run.meta.lastLoss)} |`,
     `| best validation | ${formatLoss(run.meta.bestValidationLoss)}${run.meta.bestValidationStep !== undefined ? ` at step ${formatCount(run.meta.bestValidationStep)}` : ''} |`,
     `| model | ${thousands(i.paramCount)} parameters, ${esc(i.device)} |`,
+    ...(i.backendReason ? [`| backend | ${esc(i.backendReason)} |`] : []),
     `| data | ${esc(i.dataSummary)} |`,
   ];
   if (s.kind === 'failed') lines.push('', `**Failed (${s.failure}):** ${esc(s.message.split('\n')[0].slice(0, 300))}`);

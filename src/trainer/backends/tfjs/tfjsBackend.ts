@@ -1,10 +1,13 @@
 // The TensorFlow.js backend: the same model, losses, optimizers and diagnostics as the wasm backend
 // (its reference is src/trainer/backends/wasm/wasmBackend.ts and the kernel contract), computed by an
-// unrolled tfjs graph with autodiff. Parameters and optimizer slots are tf.Variables in paramLayout
+// unrolled tfjs graph with autodiff. On tfjs-node, LSTM layers of training steps and evaluations run
+// TensorFlow's fused kernels instead (blockLstm.ts); diagnostics and sampling keep the unrolled graph,
+// which has the per-step states they read. Parameters and optimizer slots are tf.Variables in paramLayout
 // order; every step runs inside tf.tidy so `tensorCount()` stays flat.
 
 import { paramCount, paramLayout, type ModelSpec, type ParamTensor } from '../../model';
 import type { Backend, Batch, DiagnoseResult, EvalResult, LayerTrace, OptimizerSettings, OptimizerState, StepResult, Stepper } from '../backend';
+import { BlockLstm } from './blockLstm';
 import { forward, losses, rowLosses, timeMajor, unpack, type TimeMajor } from './tfjsModel';
 import { loadTfjs, type Tf, type TfEngine } from './tfjsRuntime';
 import type * as TF from '@tensorflow/tfjs';
@@ -13,7 +16,11 @@ export interface TfjsBackendOptions {
   spec: ModelSpec;
   /** 'cpu' ignores an installed tfjs-node. */
   engine?: 'auto' | 'cpu';
+  /** LSTM training steps on tfjs-node: TensorFlow's fused kernels ('fused', the default) or the unrolled graph. */
+  lstm?: LstmPath;
 }
+
+export type LstmPath = 'fused' | 'unrolled';
 
 type OptimizerKind = OptimizerSettings['kind'];
 const SLOTS: Record<OptimizerKind, number> = { adam: 2, rmsprop: 1, sgd: 1 };
@@ -26,6 +33,9 @@ export class TfjsBackend implements Backend {
   readonly device: string;
   readonly paramCount: number;
   readonly engine: TfEngine;
+  /** How training steps and evaluations run an LSTM layer ('unrolled' for other cells and off tfjs-node). */
+  readonly lstmPath: LstmPath;
+  private readonly blockLstm?: BlockLstm;
   private readonly layout: ParamTensor[];
   private readonly vars: TF.Variable[];
   /** slots[k][i]: optimizer slot k of parameter i (Adam m, v; RMSprop v; SGD velocity). */
@@ -34,9 +44,11 @@ export class TfjsBackend implements Backend {
   private optStep = 0;
   private steppers = new Set<() => void>();
 
-  private constructor(private readonly tf: Tf, readonly spec: ModelSpec, engine: TfEngine, label: string) {
+  private constructor(private readonly tf: Tf, readonly spec: ModelSpec, engine: TfEngine, label: string, lstm: LstmPath) {
     this.engine = engine;
-    this.device = label;
+    this.blockLstm = spec.cell === 'lstm' && lstm === 'fused' ? BlockLstm.on(tf) : undefined;
+    this.lstmPath = this.blockLstm ? 'fused' : 'unrolled';
+    this.device = this.blockLstm ? `${label} · fused LSTM` : label;
     this.layout = paramLayout(spec);
     this.paramCount = paramCount(spec);
     this.vars = this.layout.map((p) => tf.variable(tf.zeros(p.shape), true));
@@ -44,7 +56,7 @@ export class TfjsBackend implements Backend {
 
   static async create(opts: TfjsBackendOptions): Promise<TfjsBackend> {
     const rt = await loadTfjs(opts.engine ?? 'auto');
-    return new TfjsBackend(rt.tf, opts.spec, rt.engine, rt.label);
+    return new TfjsBackend(rt.tf, opts.spec, rt.engine, rt.label, opts.lstm ?? 'fused');
   }
 
   /** Live tensors in the tfjs engine (all backends of this process share it). */
@@ -76,16 +88,10 @@ export class TfjsBackend implements Backend {
   }
 
   async trainStep(batch: Batch, opt: OptimizerSettings, dropoutSeed: number): Promise<StepResult> {
-    const { tf, spec } = this;
-    const data = timeMajor(spec, batch);
-    const masks = spec.dropout > 0 && spec.layers > 1 ? dropoutMasks(spec, data.T * data.B, dropoutSeed) : undefined;
+    const { tf } = this;
     let result: StepResult = { loss: NaN, gradNorm: NaN, clipped: false };
     tf.tidy(() => {
-      const maskTensors = masks?.map((m) => tf.tensor2d(m, [data.T * data.B, spec.hiddenSize]));
-      const { value, grads } = tf.valueAndGrads((...ps: TF.Tensor[]) => {
-        const r = forward(tf, spec, unpack(spec, ps), data, { masks: maskTensors });
-        return losses(tf, spec, r.logits, data).all;
-      })(this.vars);
+      const { value, grads } = this.lossAndGrads(batch, dropoutSeed);
       const sumSq = tf.addN(grads.map((g) => tf.sum(tf.square(g))));
       const [loss, sq] = tf.stack([value, sumSq]).dataSync();
       const gradNorm = Math.sqrt(sq);
@@ -101,6 +107,30 @@ export class TfjsBackend implements Backend {
       this.applyOptimizer(g, opt);
     });
     return result;
+  }
+
+  /** The loss and parameter gradients a training step with this dropout seed computes (flat, paramLayout order). */
+  gradients(batch: Batch, dropoutSeed = 0): { loss: number; grads: Float32Array } {
+    let out!: { loss: number; grads: Float32Array };
+    // assigned, not returned: tidy walks what it returns element by element, a million floats included
+    this.tf.tidy(() => {
+      const { value, grads } = this.lossAndGrads(batch, dropoutSeed);
+      out = { loss: value.dataSync()[0], grads: this.flatten(grads) };
+    });
+    return out;
+  }
+
+  /** Inside the caller's tidy: L and ∂L/∂θ for every parameter, on the training path (fused LSTM when there is one). */
+  private lossAndGrads(batch: Batch, dropoutSeed: number): { value: TF.Scalar; grads: TF.Tensor[] } {
+    const { tf, spec } = this;
+    const data = timeMajor(spec, batch);
+    const masks = spec.dropout > 0 && spec.layers > 1
+      ? dropoutMasks(spec, data.T * data.B, dropoutSeed).map((m) => tf.tensor2d(m, [data.T * data.B, spec.hiddenSize]))
+      : undefined;
+    return tf.valueAndGrads((...ps: TF.Tensor[]) => {
+      const r = forward(tf, spec, unpack(spec, ps), data, { masks, lstmSequence: this.blockLstm?.sequence });
+      return losses(tf, spec, r.logits, data).all;
+    })(this.vars) as { value: TF.Scalar; grads: TF.Tensor[] };
   }
 
   /** Keras update rules, written as kernels/seqlab.ts writes them (same order of f32 operations). */
@@ -154,7 +184,7 @@ export class TfjsBackend implements Backend {
     const data = timeMajor(spec, batch);
     let out!: EvalResult;
     tf.tidy(() => {
-      const { logits } = forward(tf, spec, unpack(spec, this.vars), data);
+      const { logits } = forward(tf, spec, unpack(spec, this.vars), data, { lstmSequence: this.blockLstm?.sequence });
       const loss = tf.mean(rowLosses(tf, spec, logits, data));
       const outputs = spec.loss === 'xent' ? tf.softmax(logits) : logits;
       const correct = spec.loss === 'xent'
@@ -259,6 +289,7 @@ export class TfjsBackend implements Backend {
     this.steppers.clear();
     this.tf.dispose([...this.vars, ...this.slots.flat()]);
     this.slots = [];
+    this.blockLstm?.dispose();
   }
 
   private slotVars(k: number): TF.Variable[] {

@@ -1,10 +1,12 @@
 // The network as TensorFlow.js ops: an unrolled time loop over the same cells, head and losses as the wasm
 // kernels (kernels/cells.ts, kernels/seqlab.ts), so autodiff gives the gradients docs/kernel-contract.md
-// defines. Everything here builds tensors and must run inside the caller's tf.tidy.
+// defines; on tfjs-node an LSTM layer can instead be one fused op with its own gradient (blockLstm.ts),
+// under the same head, losses and dropout. Everything here builds tensors and must run inside the caller's tf.tidy.
 // Rows are time-major (r = t·B + b) as in the kernels; parameters are paramLayout's tensors in order.
 
 import { paramLayout, type ModelSpec } from '../../model';
 import type { Batch } from '../backend';
+import type { LstmSequence } from './blockLstm';
 import type { Tf } from './tfjsRuntime';
 import type * as TF from '@tensorflow/tfjs';
 
@@ -72,12 +74,15 @@ export interface ForwardOptions {
   c0?: Tensor[];
   /** Keep post-activation gates (diagnostics). */
   keepGates?: boolean;
+  /** An LSTM layer's whole recurrence as one differentiable op (tfjs-node's fused kernels, blockLstm.ts).
+   *  Used unless probes, gates or an initial state ask for the per-step states of the unrolled loop. */
+  lstmSequence?: LstmSequence;
 }
 
 export interface ForwardResult {
   /** [rows, O] */
   logits: Tensor;
-  /** per layer, h_1..h_T, each [B, H] */
+  /** per layer, h_1..h_T, each [B, H]; empty for a layer run by `lstmSequence` */
   hs: Tensor[][];
   cs: Tensor[][];
   /** per layer [T·B, G·H] in Keras gate order (LSTM i, f, g, o; GRU z, r, n; RNN h) */
@@ -91,57 +96,75 @@ export function forward(tf: Tf, spec: ModelSpec, net: NetParams, data: TimeMajor
   if (net.E) input = tf.matMul(tf.oneHot(tf.tensor1d(data.x as Int32Array, 'int32'), spec.inputSize), net.E);   // one-hot × E: no gather gradient (no UnsortedSegmentSum on wasm)
   else input = tf.tensor2d(data.x as Float32Array, [T * B, spec.inputSize]);
 
+  const fused = spec.cell === 'lstm' && opts.lstmSequence && !opts.probesH && !opts.probesC && !opts.keepGates && !opts.h0 && !opts.c0
+    ? opts.lstmSequence
+    : undefined;
   const hs: Tensor[][] = [], cs: Tensor[][] = [], gates: Tensor[] = [];
+  let out!: Tensor;   // the current layer's h_1..h_T as rows, [T·B, H]
   for (let l = 0; l < spec.layers; l++) {
-    const { Wx, Wh, b, bh } = net.layers[l];
-    const xw = tf.split(tf.add(tf.matMul(input, Wx), b), T, 0);   // x_t·Wx + b for every t at once
-    let hPrev: Tensor = opts.h0?.[l] ?? tf.zeros([B, H]);
-    let cPrev: Tensor = opts.c0?.[l] ?? tf.zeros([B, H]);
-    const hl: Tensor[] = [], cl: Tensor[] = [], gl: Tensor[] = [];
-    for (let t = 0; t < T; t++) {
-      let h: Tensor, c: Tensor | undefined, g: Tensor;
-      switch (spec.cell) {
-        case 'rnn': {
-          h = tf.tanh(tf.add(xw[t], tf.matMul(hPrev, Wh)));
-          g = h;
-          break;
-        }
-        case 'lstm': {
-          const [zi, zf, zg, zo] = tf.split(tf.add(xw[t], tf.matMul(hPrev, Wh)), 4, 1);
-          const i = tf.sigmoid(zi), f = tf.sigmoid(zf), gg = tf.tanh(zg), o = tf.sigmoid(zo);
-          c = tf.add(tf.mul(f, cPrev), tf.mul(i, gg));
-          if (opts.probesC) c = tf.add(c, opts.probesC[l][t]);   // before h: ∂L/∂c_t includes the path through h_t
-          h = tf.mul(o, tf.tanh(c));
-          g = opts.keepGates ? tf.concat([i, f, gg, o], 1) : h;
-          break;
-        }
-        case 'gru': {   // Keras reset_after: n = tanh(xn + r ⊙ (h_prev·Wh_n + bh_n))
-          const [xz, xr, xn] = tf.split(xw[t], 3, 1);
-          const [hz, hr, hn] = tf.split(tf.add(tf.matMul(hPrev, Wh), bh!), 3, 1);
-          const z = tf.sigmoid(tf.add(xz, hz)), r = tf.sigmoid(tf.add(xr, hr));
-          const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
-          h = tf.add(n, tf.mul(z, tf.sub(hPrev, n)));   // z ⊙ h_prev + (1 − z) ⊙ n
-          g = opts.keepGates ? tf.concat([z, r, n], 1) : h;
-          break;
-        }
-      }
-      if (opts.probesH) h = tf.add(h, opts.probesH[l][t]);
-      hl.push(h);
-      if (c) cl.push(c);
-      if (opts.keepGates) gl.push(g);
-      hPrev = h;
-      if (c) cPrev = c;
+    const p = net.layers[l];
+    if (fused) {
+      out = tf.reshape(fused(tf.reshape(input, [T, B, input.shape[1]!]), p.Wx, p.Wh, p.b), [T * B, H]);
+      hs.push([]);
+      cs.push([]);
+    } else {
+      const r = unrolled(tf, spec, p, input, data, opts, l);
+      hs.push(r.hs);
+      cs.push(r.cs);
+      if (opts.keepGates) gates.push(tf.concat(r.gates, 0));
+      out = tf.concat(r.hs, 0);
     }
-    hs.push(hl);
-    cs.push(cl);
-    if (opts.keepGates) gates.push(tf.concat(gl, 0));
-    const out = tf.concat(hl, 0);   // [T·B, H]
     input = opts.masks?.[l] ? tf.mul(out, opts.masks[l]) : out;
   }
-  const top = hs[spec.layers - 1];
-  const headIn = spec.head === 'every' ? input : top[T - 1];
+  const headIn = spec.head === 'every' ? input : tf.slice(out, (T - 1) * B, B);   // h_T of the top layer
   const logits = tf.add(tf.matMul(headIn, net.Wy), net.by);
   return { logits, hs, cs, gates };
+}
+
+/** One layer's explicit time loop: h_t (and c_t, gates) per step, each [B, H] (gates [B, G·H]). */
+function unrolled(tf: Tf, spec: ModelSpec, p: LayerParams, input: Tensor, data: TimeMajor, opts: ForwardOptions, l: number): { hs: Tensor[]; cs: Tensor[]; gates: Tensor[] } {
+  const { B, T } = data;
+  const H = spec.hiddenSize;
+  const { Wx, Wh, b, bh } = p;
+  const xw = tf.split(tf.add(tf.matMul(input, Wx), b), T, 0);   // x_t·Wx + b for every t at once
+  let hPrev: Tensor = opts.h0?.[l] ?? tf.zeros([B, H]);
+  let cPrev: Tensor = opts.c0?.[l] ?? tf.zeros([B, H]);
+  const hl: Tensor[] = [], cl: Tensor[] = [], gl: Tensor[] = [];
+  for (let t = 0; t < T; t++) {
+    let h: Tensor, c: Tensor | undefined, g: Tensor;
+    switch (spec.cell) {
+      case 'rnn': {
+        h = tf.tanh(tf.add(xw[t], tf.matMul(hPrev, Wh)));
+        g = h;
+        break;
+      }
+      case 'lstm': {
+        const [zi, zf, zg, zo] = tf.split(tf.add(xw[t], tf.matMul(hPrev, Wh)), 4, 1);
+        const i = tf.sigmoid(zi), f = tf.sigmoid(zf), gg = tf.tanh(zg), o = tf.sigmoid(zo);
+        c = tf.add(tf.mul(f, cPrev), tf.mul(i, gg));
+        if (opts.probesC) c = tf.add(c, opts.probesC[l][t]);   // before h: ∂L/∂c_t includes the path through h_t
+        h = tf.mul(o, tf.tanh(c));
+        g = opts.keepGates ? tf.concat([i, f, gg, o], 1) : h;
+        break;
+      }
+      case 'gru': {   // Keras reset_after: n = tanh(xn + r ⊙ (h_prev·Wh_n + bh_n))
+        const [xz, xr, xn] = tf.split(xw[t], 3, 1);
+        const [hz, hr, hn] = tf.split(tf.add(tf.matMul(hPrev, Wh), bh!), 3, 1);
+        const z = tf.sigmoid(tf.add(xz, hz)), r = tf.sigmoid(tf.add(xr, hr));
+        const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
+        h = tf.add(n, tf.mul(z, tf.sub(hPrev, n)));   // z ⊙ h_prev + (1 − z) ⊙ n
+        g = opts.keepGates ? tf.concat([z, r, n], 1) : h;
+        break;
+      }
+    }
+    if (opts.probesH) h = tf.add(h, opts.probesH[l][t]);
+    hl.push(h);
+    if (c) cl.push(c);
+    if (opts.keepGates) gl.push(g);
+    hPrev = h;
+    if (c) cPrev = c;
+  }
+  return { hs: hl, cs: cl, gates: gl };
 }
 
 /** Per predicted row: −log softmax[target] (xent) or mean over outputs of (pred − y)² (mse); [rows]. */
