@@ -4,13 +4,13 @@
 // no tensor leak. Needs tfjs-node (npm run setup:tfjs-node, or SEQLAB_TFJS_NODE_DIR); skipped otherwise.
 
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { Batch, OptimizerSettings } from '../../src/trainer/backends/backend';
 import { TfjsBackend, type LstmPath } from '../../src/trainer/backends/tfjs/tfjsBackend';
 import { resolveTfjsNode, TFJS_NODE_DIR_ENV } from '../../src/trainer/backends/tfjs/tfjsNodeLocation';
 import { WasmBackend } from '../../src/trainer/backends/wasm/wasmBackend';
 import { paramCount, paramLayout } from '../../src/trainer/model';
-import { fillParams, makeBatch, relErr, tinyCase, tinyCases, type Case } from './wasmCases';
+import { fillParams, makeBatch, relErr, tinyCase, tinyCases, worstErrors, type Case } from './wasmCases';
 
 const TOL = 1e-4;
 const skip = resolveTfjsNode()
@@ -18,14 +18,7 @@ const skip = resolveTfjsNode()
   : `@tensorflow/tfjs-node is not installed (npm run setup:tfjs-node, or set ${TFJS_NODE_DIR_ENV}); fused LSTM cross-check skipped`;
 if (skip) console.log(`# ${skip}`);
 
-const worst = new Map<string, number>();
-function within(what: string, err: number, tol: number, group: string): void {
-  worst.set(group, Math.max(worst.get(group) ?? 0, err));
-  assert.ok(err < tol, `${what}: relative error ${err.toExponential(2)} ≥ ${tol}`);
-}
-after(() => {
-  for (const [g, e] of worst) console.log(`# fused LSTM on tfjs-node, max relative error ${g}: ${e.toExponential(2)}`);
-});
+const within = worstErrors('fused LSTM on tfjs-node');
 
 const batchOf = (c: Case, seed: number): Batch => ({ ...makeBatch(c, seed), size: c.batch });
 

@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { Batch, OptimizerSettings } from '../../src/trainer/backends/backend';
 import { TfjsBackend } from '../../src/trainer/backends/tfjs/tfjsBackend';
 import { resolveTfjsNode, TFJS_NODE_DIR_ENV } from '../../src/trainer/backends/tfjs/tfjsNodeLocation';
 import { WasmBackend } from '../../src/trainer/backends/wasm/wasmBackend';
 import { paramCount, paramLayout } from '../../src/trainer/model';
-import { fillParams, makeBatch, relErr, tinyCase, tinyCases, type Case } from './wasmCases';
+import { fillParams, makeBatch, relErr, tinyCase, tinyCases, worstErrors, type Case } from './wasmCases';
 
 const TOL = 1e-4;
 const nodePath = resolveTfjsNode();
@@ -23,14 +23,7 @@ const skip = nodePath
   : `@tensorflow/tfjs-node is not installed (npm run setup:tfjs-node, or set ${TFJS_NODE_DIR_ENV}); native-engine cross-check skipped`;
 if (skip) console.log(`# ${skip}`);
 
-const worst = new Map<string, number>();
-function within(what: string, err: number, tol: number, group: string): void {
-  worst.set(group, Math.max(worst.get(group) ?? 0, err));
-  assert.ok(err < tol, `${what}: relative error ${err.toExponential(2)} ≥ ${tol}`);
-}
-after(() => {
-  for (const [g, e] of worst) console.log(`# tfjs-node vs wasm, max relative error, ${g}: ${e.toExponential(2)}`);
-});
+const within = worstErrors('tfjs-node vs wasm');
 
 const batchOf = (c: Case, seed: number): Batch => ({ ...makeBatch(c, seed), size: c.batch });
 

@@ -1,4 +1,6 @@
 // Shared cases for the wasm kernel tests: tiny model shapes, seeded parameters and batches.
+import assert from 'node:assert/strict';
+import { after } from 'node:test';
 import type { CellKind } from '../../src/shared/config';
 import type { HeadKind, InputKind, LossKind, ModelSpec } from '../../src/trainer/model';
 import { WasmModel } from '../../src/trainer/backends/wasm/wasmModel';
@@ -74,4 +76,19 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let d = 0, s = 0;
   for (let i = 0; i < b.length; i++) { d = Math.max(d, Math.abs(a[i] - b[i])); s = Math.max(s, Math.abs(b[i])); }
   return s === 0 ? d : d / s;
+}
+
+/**
+ * A relative-error check that remembers the worst error of each group and prints it when the file's tests
+ * end; call it at the top level of a test file. `title` names the comparison in that report.
+ */
+export function worstErrors(title: string): (what: string, err: number, tol: number, group: string) => void {
+  const worst = new Map<string, number>();
+  after(() => {
+    for (const [g, e] of worst) console.log(`# ${title}, max relative error ${g}: ${e.toExponential(2)}`);
+  });
+  return (what, err, tol, group) => {
+    worst.set(group, Math.max(worst.get(group) ?? 0, err));
+    assert.ok(err < tol, `${what}: relative error ${err.toExponential(2)} ≥ ${tol}`);
+  };
 }
