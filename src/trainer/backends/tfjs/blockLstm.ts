@@ -9,8 +9,9 @@
 // Backward: BPTT by hand, as the kernels do it (kernels/seqlab.ts, backward): per timestep only the recurrent part,
 // LSTMBlockCellGrad (the gate gradients from ∂L/∂h_t and ∂L/∂c_t) and ∂L/∂h_{t-1} += dGates_t · Whᵀ; then
 // ∂Wx, ∂Wh, ∂b and ∂x as three matmuls and a sum over all T·B rows at once. BlockLSTMGradV2 does the whole
-// backward in one call but accumulates ∂W per timestep with B-row matmuls: 2.4–4× slower than this at
-// hidden 512 (587–1049 ms against 243 ms for T 64, B 32 on the 2-core dev machine), about even at 128.
+// backward in one call but accumulates ∂W per timestep with B-row matmuls: 2–4× slower than this at
+// hidden 512 (587–1049 ms against 243–306 ms for T 64, B 32 on the shared 2-core dev machine), about
+// even at 128.
 // LSTMBlockCellGrad exists only in the i, c, f, o layout: Wh and the gate gradients are permuted around it.
 // ∂L/∂h_t is in hand inside the loop, but diagnostics also want ∂L_T/∂h_t and ∂L/∂c_t of every layer:
 // they, and sampling (which carries a state), run the unrolled graph.
