@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Batch, OptimizerSettings } from '../../src/trainer/backends/backend';
 import { TfjsBackend, type LstmPath } from '../../src/trainer/backends/tfjs/tfjsBackend';
-import { resolveTfjsNode, TFJS_NODE_DIR_ENV } from '../../src/trainer/backends/tfjs/tfjsNodeLocation';
+import { NATIVE_DIR_ENV } from '../../src/shared/nativeEngine';
+import { resolveTfjsNode } from '../../src/trainer/backends/tfjs/tfjsNodeLocation';
 import { WasmBackend } from '../../src/trainer/backends/wasm/wasmBackend';
 import { paramCount, paramLayout } from '../../src/trainer/model';
 import { fillParams, makeBatch, relErr, tinyCase, tinyCases, worstErrors, type Case } from './wasmCases';
@@ -15,7 +16,7 @@ import { fillParams, makeBatch, relErr, tinyCase, tinyCases, worstErrors, type C
 const TOL = 1e-4;
 const skip = resolveTfjsNode()
   ? false
-  : `@tensorflow/tfjs-node is not installed (npm run setup:tfjs-node, or set ${TFJS_NODE_DIR_ENV}); fused LSTM cross-check skipped`;
+  : `@tensorflow/tfjs-node is not installed (npm run setup:tfjs-node, or set ${NATIVE_DIR_ENV}); fused LSTM cross-check skipped`;
 if (skip) console.log(`# ${skip}`);
 
 const within = worstErrors('fused LSTM on tfjs-node');

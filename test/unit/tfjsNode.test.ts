@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Batch, OptimizerSettings } from '../../src/trainer/backends/backend';
 import { TfjsBackend } from '../../src/trainer/backends/tfjs/tfjsBackend';
-import { resolveTfjsNode, TFJS_NODE_DIR_ENV } from '../../src/trainer/backends/tfjs/tfjsNodeLocation';
+import { NATIVE_DIR_ENV } from '../../src/shared/nativeEngine';
+import { resolveTfjsNode } from '../../src/trainer/backends/tfjs/tfjsNodeLocation';
 import { WasmBackend } from '../../src/trainer/backends/wasm/wasmBackend';
 import { paramCount, paramLayout } from '../../src/trainer/model';
 import { fillParams, makeBatch, relErr, tinyCase, tinyCases, worstErrors, type Case } from './wasmCases';
@@ -20,7 +21,7 @@ const TOL = 1e-4;
 const nodePath = resolveTfjsNode();
 const skip = nodePath
   ? false
-  : `@tensorflow/tfjs-node is not installed (npm run setup:tfjs-node, or set ${TFJS_NODE_DIR_ENV}); native-engine cross-check skipped`;
+  : `@tensorflow/tfjs-node is not installed (npm run setup:tfjs-node, or set ${NATIVE_DIR_ENV}); native-engine cross-check skipped`;
 if (skip) console.log(`# ${skip}`);
 
 const within = worstErrors('tfjs-node vs wasm');
@@ -45,10 +46,10 @@ test('tfjs-node is found under $SEQLAB_TFJS_NODE_DIR', () => {
     fs.mkdirSync(pkg, { recursive: true });
     fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node', version: '0.0.0', main: 'index.js' }));
     fs.writeFileSync(path.join(pkg, 'index.js'), '');
-    assert.equal(resolveTfjsNode({ [TFJS_NODE_DIR_ENV]: dir }), fs.realpathSync(path.join(pkg, 'index.js')));
+    assert.equal(resolveTfjsNode({ [NATIVE_DIR_ENV]: dir }), fs.realpathSync(path.join(pkg, 'index.js')));
     // an empty or missing folder falls through to the other places (the repo's .tfjs-node, node_modules)
-    assert.equal(resolveTfjsNode({ [TFJS_NODE_DIR_ENV]: empty }), resolveTfjsNode({}));
-    assert.equal(resolveTfjsNode({ [TFJS_NODE_DIR_ENV]: path.join(empty, 'missing') }), resolveTfjsNode({}));
+    assert.equal(resolveTfjsNode({ [NATIVE_DIR_ENV]: empty }), resolveTfjsNode({}));
+    assert.equal(resolveTfjsNode({ [NATIVE_DIR_ENV]: path.join(empty, 'missing') }), resolveTfjsNode({}));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(empty, { recursive: true, force: true });

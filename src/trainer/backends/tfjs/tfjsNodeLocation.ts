@@ -13,9 +13,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NATIVE_DIR_ENV, NATIVE_PACKAGE } from '../../../shared/nativeEngine';
 
-export const TFJS_NODE = NATIVE_PACKAGE;
-export const TFJS_NODE_DIR_ENV = NATIVE_DIR_ENV;
-
 function tryResolve(id: string, paths?: string[]): string | undefined {
   try {
     return paths ? require.resolve(id, { paths }) : require.resolve(id);
@@ -36,6 +33,6 @@ function localDirs(): string[] {
 
 /** Absolute path of tfjs-node's entry point when installed where the trainer looks (see the header), else undefined. */
 export function resolveTfjsNode(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const dir = env[TFJS_NODE_DIR_ENV]?.trim();
-  return (dir ? tryResolve(TFJS_NODE, [path.resolve(dir)]) : undefined) ?? tryResolve(TFJS_NODE) ?? tryResolve(TFJS_NODE, localDirs());
+  const dir = env[NATIVE_DIR_ENV]?.trim();
+  return (dir ? tryResolve(NATIVE_PACKAGE, [path.resolve(dir)]) : undefined) ?? tryResolve(NATIVE_PACKAGE) ?? tryResolve(NATIVE_PACKAGE, localDirs());
 }
