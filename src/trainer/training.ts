@@ -225,7 +225,7 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
         cursor = 0;
         order = orderOf(epoch);
       }
-      const batch = trainBatch(data, order.subarray(cursor, cursor + batchSize));
+      const batch = trainBatch(data, order.subarray(cursor, cursor + batchSize), epoch);
       cursor += batchSize;
       const ts = performance.now();
       opt.learningRate = learningRateAt(t, step, totalSteps);
@@ -285,8 +285,8 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
   }
 }
 
-function trainBatch(data: Dataset, indices: ArrayLike<number>): Batch {
-  const { x, y } = data.batch('train', indices);
+function trainBatch(data: Dataset, indices: ArrayLike<number>, epoch: number): Batch {
+  const { x, y } = data.batch('train', indices, epoch);
   return { x, y, size: indices.length };
 }
 

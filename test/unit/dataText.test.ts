@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import type { TextDataConfig } from '../../src/shared/config';
 import { DataError, loadDataset, MAX_DATA_FILE_BYTES, UNK, UNK_ID } from '../../src/trainer/data';
 import { firstInvalidUtf8 } from '../../src/trainer/data/dataFile';
-import { loadTextDataset, textDataset, tokenizeWords, type TextDataset } from '../../src/trainer/data/text';
+import { loadTextDataset, textDataset, tokenizeWords, type TextDataset, windowShift } from '../../src/trainer/data/text';
 
 const fixtures = resolve(__dirname, '../fixtures/data');
 const config = (path: string, level: 'char' | 'word' = 'char', lowercase = false): TextDataConfig => ({ kind: 'text', path, level, lowercase });
@@ -174,4 +174,22 @@ test('loading is deterministic', () => {
   const a: TextDataset = load('corpus.txt'), b = load('corpus.txt');
   assert.deepEqual(a.vocabulary, b.vocabulary);
   assert.deepEqual(a.batch('validation', [1, 0]), b.batch('validation', [1, 0]));
+});
+
+test('training windows start elsewhere each epoch, inside the training part; validation windows never move', () => {
+  // 1 000 code points, T 7, split 0.1: 900 train tokens → 128 windows, the last leaves 899 − 896 = 3 over
+  const corpus = Array.from({ length: 1000 }, (_, i) => String.fromCharCode(0x4e00 + i)).join('');
+  const ds = textDataset(corpus, { level: 'char', lowercase: false }, { validationSplit: 0.1, sequenceLength: 7 });
+  assert.equal(ds.trainSize, 128);
+  const first = (epoch: number) => ds.decode(ds.batch('train', [0], epoch).x).codePointAt(0)! - 0x4e00 + 1;   // ids: <unk> is 0
+  assert.equal(first(0), 1, 'the first epoch is unshifted');
+  const shifts = new Set(Array.from({ length: 40 }, (_, e) => first(e) - 1));
+  assert.deepEqual([...shifts].sort(), [0, 1, 2, 3], 'every shift 0..3 occurs, none beyond the slack');
+  for (let e = 0; e < 40; e++) {
+    const { x, y } = ds.batch('train', [127], e);
+    assert.ok(ds.decode(y).codePointAt(6)! - 0x4e00 < 900, `epoch ${e}: the last target stays in the training part`);
+    assert.equal(ds.decode(x).slice(1), ds.decode(y).slice(0, 6), 'y is x moved by one');
+    assert.deepEqual(ds.batch('validation', [0], e).x, ds.batch('validation', [0]).x);
+  }
+  assert.equal(windowShift(3, 0), 0, 'no slack, no shift');
 });

@@ -15,7 +15,8 @@
 //
 // What an example is, per kind:
 //   text       non-overlapping windows of `sequenceLength` tokens (stride = steps), targets the next
-//              token at every step; one epoch over the windows covers the corpus once (text.ts)
+//              token at every step; one epoch over the windows covers the corpus once, each epoch
+//              from another start offset (text.ts)
 //   csv        every start position i of a `lookback`-row window, target `horizon` rows after the
 //              window's last row; values z-scored with training-rows statistics (csv.ts)
 //   synthetic  generated examples of a benchmark task, regenerated on demand (synthetic.ts)
@@ -58,8 +59,9 @@ export interface Dataset {
   trainSize: number;
   /** Number of validation examples; 0 when validationSplit is 0. */
   validationSize: number;
-  /** Fill a batch with the examples `indices` of `split`, in that order (layout in the file header). */
-  batch(split: Split, indices: ArrayLike<number>): Batch;
+  /** Fill a batch with the examples `indices` of `split`, in that order (layout in the file header).
+   *  `epoch` (training only, default 0): text windows start at an offset that changes with it (text.ts). */
+  batch(split: Split, indices: ArrayLike<number>, epoch?: number): Batch;
   /** A reference line for the loss chart: what a model without memory or learning achieves. */
   baseline?: Baseline;
   /** Token strings, index = id (text and token-input synthetic tasks). */

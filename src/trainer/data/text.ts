@@ -11,6 +11,9 @@
 // sorted by code point (char) or by string order (word). Validation tokens outside it become `<unk>`.
 //
 // Examples: windows x = tok[s, s+T), y = tok[s+1, s+T+1) with s = i·T, entirely inside their split.
+// Training windows of epoch e > 0 start `shift(e)` tokens later, 0 ≤ shift ≤ the tokens the last window
+// leaves over (up to T − 1): each epoch cuts the corpus at other places, so a long run does not see the
+// same 100 characters, with the same empty state before them, 50 times. Validation windows never move.
 
 import { basename } from 'node:path';
 import type { TextDataConfig } from '../../shared/config';
@@ -116,6 +119,7 @@ export function textDataset(
 
   const trainSize = Math.floor((nTrain - 1) / T);
   const validationSize = split === 0 ? 0 : Math.floor((nValidation - 1) / T);
+  const slack = nTrain - 1 - trainSize * T;   // tokens the last training window leaves over
 
   // Reference: a unigram model (token frequencies of the training part, add-one smoothed), no context.
   const counts = new Float64Array(V);
@@ -139,9 +143,9 @@ export function textDataset(
     validationTokens: nValidation,
     unknownValidationTokens: unknown,
     baseline: { value: unigram, metric: 'xent', label: 'unigram (token frequencies, no context)' },
-    batch(which: Split, indices: ArrayLike<number>) {
+    batch(which: Split, indices: ArrayLike<number>, epoch = 0) {
       const size = which === 'train' ? trainSize : validationSize;
-      const offset = which === 'train' ? 0 : nTrain;
+      const offset = which === 'train' ? windowShift(epoch, slack) : nTrain;
       const out = allocateBatch(shape, indices.length);
       const x = out.x as Int32Array, y = out.y as Int32Array;
       for (let b = 0; b < indices.length; b++) {
@@ -170,6 +174,14 @@ export function textDataset(
         `${formatCount(trainSize)} train / ${formatCount(validationSize)} validation windows of ${T}`;
     },
   };
+}
+
+/** Where epoch `epoch`'s training windows start: 0 in the first epoch, then a hash of the epoch in [0, slack]. */
+export function windowShift(epoch: number, slack: number): number {
+  if (epoch === 0 || slack === 0) return 0;
+  let h = Math.imul(epoch ^ 0x5bd1e995, 0x9e3779b1) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> 0;
+  return ((h ^ (h >>> 13)) >>> 0) % (slack + 1);
 }
 
 /** One word-level token: a run of letters, marks and digits (inner apostrophes kept), or one other non-space character. */
