@@ -37,7 +37,7 @@ export interface TextDataset extends Dataset {
   unknownValidationTokens: number;
   decode(ids: ArrayLike<number>): string;
   encode(text: string): Int32Array;
-  batch(split: Split, indices: ArrayLike<number>): { x: Int32Array; y: Int32Array };
+  batch(split: Split, indices: ArrayLike<number>, epoch?: number): { x: Int32Array; y: Int32Array };
 }
 
 export interface TextOptions {
