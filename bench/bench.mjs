@@ -1,11 +1,12 @@
 // `npm run bench`: ms per training step of our kernels (1 thread and all cores; LSTM, GRU, RNN) against
 // Keras on TensorFlow (when Python TensorFlow is importable), our tfjs backend on tfjs-node (when installed:
-// the fused LSTM and the unrolled graph) and tf.layers on TensorFlow.js's wasm backend, plus the cost of
-// diagnostics and the memory over a long run. Every variant runs in its own process; kernels, Keras and
-// tfjs-node run interleaved, ROUNDS times, and the medians are compared.
+// the fused LSTM, hand BPTT and the unrolled graph) and on TensorFlow.js's cpu engine (hand
+// BPTT against the unrolled graph, a few steps: a step takes seconds there) and tf.layers on TensorFlow.js's
+// wasm backend, plus the cost of diagnostics and the memory over a long run. Every variant runs in its own
+// process; kernels, Keras and the tfjs backend run interleaved, ROUNDS times, and the medians are compared.
 // --crossover adds a sweep over the hidden size (128 … 1024): our kernels on all cores against the fused
-// LSTM on tfjs-node and Keras, and the GRU against tfjs-node's unrolled graph — where backend 'auto' switches.
-// Options: --quick (fewer steps, one round), --no-tfjs (tf.layers), --no-tfjs-node, --no-soak, --crossover.
+// LSTM on tfjs-node and Keras, and the GRU against tfjs-node's hand BPTT — where backend 'auto' switches.
+// Options: --quick (fewer steps, one round), --no-tfjs (tf.layers), --no-tfjs-node, --no-tfjs-cpu, --no-soak, --crossover.
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -27,7 +28,8 @@ function run(cmd, argv) {
 }
 const ours = (cell, threads, steps = STEPS, diag = 0, soak = '-', hidden = 128) => run(process.execPath, ['--import', 'tsx', 'bench/wasmStep.ts', cell, String(threads), String(steps), String(diag), soak, String(hidden)]);
 const keras = (cell, steps = STEPS, hidden = 128) => run('python3', ['bench/keras_step.py', cell, String(steps), String(hidden)]);
-const tfjsNode = (cell, path, steps, hidden = 128) => run(process.execPath, ['--import', 'tsx', 'bench/tfjsStep.ts', cell, path, String(steps), String(hidden)]);
+const tfjsNode = (cell, path, steps, hidden = 128) => run(process.execPath, ['--import', 'tsx', 'bench/tfjsStep.ts', cell, path, String(steps), String(hidden), 'auto']);
+const tfjsCpu = (cell, path, steps) => run(process.execPath, ['--import', 'tsx', 'bench/tfjsStep.ts', cell, path, String(steps), '128', 'cpu']);
 const median = (a) => a.slice().sort((p, q) => p - q)[a.length >> 1];
 
 const hasKeras = spawnSync('python3', ['-c', 'import tensorflow, keras'], { encoding: 'utf8' }).status === 0;
@@ -37,6 +39,9 @@ const hasTfjsNode = !args.has('--no-tfjs-node') && spawnSync(process.execPath, [
 if (!hasTfjsNode && !args.has('--no-tfjs-node')) console.log('tfjs-node: skipped (not installed; `npm run setup:tfjs-node` to compare against it)');
 // the unrolled graph pays ~24 µs per tfjs op, a few thousand ops per step: a few steps are enough
 const UNROLLED_STEPS = quick ? 3 : 6;
+// the cpu engine takes seconds per step (its matmuls run at ~0.2 GFLOP/s)
+const hasTfjsCpu = !args.has('--no-tfjs-cpu');
+const CPU_STEPS = quick ? 1 : 2;
 
 const results = {};
 const put = (k, r) => ((results[k] ??= []).push(r));
@@ -47,7 +52,12 @@ for (let round = 0; round < ROUNDS; round++) {
     if (hasKeras) put(`${cell}/keras`, keras(cell));
     if (hasTfjsNode) {
       if (cell === 'lstm') put(`${cell}/fused`, tfjsNode(cell, 'fused', STEPS));
+      put(`${cell}/bptt`, tfjsNode(cell, 'bptt', STEPS));
       put(`${cell}/unrolled`, tfjsNode(cell, 'unrolled', UNROLLED_STEPS));
+    }
+    if (hasTfjsCpu) {
+      put(`${cell}/cpu-bptt`, tfjsCpu(cell, 'bptt', CPU_STEPS));
+      put(`${cell}/cpu-unrolled`, tfjsCpu(cell, 'unrolled', CPU_STEPS));
     }
   }
   process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
@@ -63,20 +73,32 @@ if (!args.has('--no-tfjs')) for (const cell of cells) tfjs[cell] = run(process.e
 const fmt = (v, d = 1) => (v === undefined ? '–' : v.toFixed(d));
 const r = (a, b) => (a && b ? a / b : undefined);
 console.log(`\nTraining step, vocab 65 · embedding 32 · 1 layer of 128 · sequence 64 · batch 32 · Adam (median ms, ${ROUNDS} interleaved round(s) of ${STEPS} steps, ${UNROLLED_STEPS} for the unrolled tfjs-node graph; ${cores} cores)`);
-console.log('| cell | ours 1 thread | ours all cores | GFLOP/s | Keras | tfjs-node fused | tfjs-node unrolled | tf.layers (tfjs-wasm) | all cores / Keras | 1 thread / Keras | fused / Keras | fused / ours | unrolled / ours | tf.layers / ours | peak RSS MB |');
+console.log('| cell | ours 1 thread | ours all cores | GFLOP/s | Keras | tfjs-node fused | tfjs-node hand BPTT | tf.layers (tfjs-wasm) | all cores / Keras | 1 thread / Keras | fused / Keras | fused / ours | BPTT / ours | tf.layers / ours | peak RSS MB |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 const summary = {};
 for (const cell of cells) {
-  const one = ms(`${cell}/1`), all = ms(`${cell}/${cores}`), k = ms(`${cell}/keras`), fused = ms(`${cell}/fused`), unrolled = ms(`${cell}/unrolled`);
+  const one = ms(`${cell}/1`), all = ms(`${cell}/${cores}`), k = ms(`${cell}/keras`), fused = ms(`${cell}/fused`), bptt = ms(`${cell}/bptt`);
   const layers = tfjs[cell] && !tfjs[cell].error ? tfjs[cell].median_ms : undefined;
   summary[cell] = {
-    one: one?.ms, all: all?.ms, keras: k?.ms, fused: fused?.ms, unrolled: unrolled?.ms, layers,
+    one: one?.ms, all: all?.ms, keras: k?.ms, fused: fused?.ms, bptt: bptt?.ms, layers,
     allOverKeras: r(all?.ms, k?.ms), oneOverKeras: r(one?.ms, k?.ms), fusedOverKeras: r(fused?.ms, k?.ms), layersOverOurs: r(layers, all?.ms),
   };
   const x = (v) => (v === undefined ? '–' : `${fmt(v, 2)}×`);
-  console.log(`| ${cell.toUpperCase()} | ${fmt(one?.ms)} | ${fmt(all?.ms)} | ${fmt(all?.gflops)} | ${fmt(k?.ms)} | ${fmt(fused?.ms)} | ${fmt(unrolled?.ms)} | ${fmt(layers)} | ${x(summary[cell].allOverKeras)} | ${x(summary[cell].oneOverKeras)} | ${x(summary[cell].fusedOverKeras)} | ${x(r(fused?.ms, all?.ms))} | ${x(r(unrolled?.ms, all?.ms))} | ${x(summary[cell].layersOverOurs)} | ${all?.rss ?? '–'} |`);
+  console.log(`| ${cell.toUpperCase()} | ${fmt(one?.ms)} | ${fmt(all?.ms)} | ${fmt(all?.gflops)} | ${fmt(k?.ms)} | ${fmt(fused?.ms)} | ${fmt(bptt?.ms)} | ${fmt(layers)} | ${x(summary[cell].allOverKeras)} | ${x(summary[cell].oneOverKeras)} | ${x(summary[cell].fusedOverKeras)} | ${x(r(fused?.ms, all?.ms))} | ${x(r(bptt?.ms, all?.ms))} | ${x(summary[cell].layersOverOurs)} | ${all?.rss ?? '–'} |`);
 }
 if (ms('lstm/fused')?.device) console.log(`tfjs-node: ${ms('lstm/fused').device}`);
+
+// the tfjs backend's own paths: one op per layer with hand-written BPTT against the unrolled graph with autodiff
+if (hasTfjsNode || hasTfjsCpu) {
+  console.log(`\nThe tfjs backend without TensorFlow's fused LSTM, same shape (median ms per step; tfjs cpu: ${CPU_STEPS} step(s) per round after one warm-up)`);
+  console.log('| cell | tfjs cpu, unrolled | tfjs cpu, hand BPTT | cpu unrolled / BPTT | tfjs-node, unrolled | tfjs-node, hand BPTT | tfjs-node unrolled / BPTT |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  const x = (v) => (v === undefined ? '–' : `${fmt(v, 2)}×`);
+  for (const cell of cells) {
+    const cu = ms(`${cell}/cpu-unrolled`)?.ms, cb = ms(`${cell}/cpu-bptt`)?.ms, nu = ms(`${cell}/unrolled`)?.ms, nb = ms(`${cell}/bptt`)?.ms;
+    console.log(`| ${cell.toUpperCase()} | ${fmt(cu, 0)} | ${fmt(cb, 0)} | ${x(r(cu, cb))} | ${fmt(nu)} | ${fmt(nb)} | ${x(r(nu, nb))} |`);
+  }
+}
 for (const [k, v] of Object.entries(results)) for (const r of v) if (r.error) console.log(`note: ${k} failed: ${r.error}`);
 for (const [k, r] of Object.entries(tfjs)) if (r.error) console.log(`note: tf.layers ${k} failed: ${r.error}`);
 if (ms(`lstm/${cores}`)?.device) console.log(`kernels: ${ms(`lstm/${cores}`).device}`);
@@ -124,7 +146,7 @@ function crossover() {
       if (hasTfjsNode) add(`lstm/${h}/fused`, tfjsNode('lstm', 'fused', n, h));
       if (hasKeras) add(`lstm/${h}/keras`, keras('lstm', n, h));
       add(`gru/${h}/ours`, ours('gru', cores, n, 0, '-', h));
-      if (hasTfjsNode) add(`gru/${h}/unrolled`, tfjsNode('gru', 'unrolled', Math.min(n, UNROLLED_STEPS), h));
+      if (hasTfjsNode) add(`gru/${h}/bptt`, tfjsNode('gru', 'bptt', n, h));
     }
     process.stderr.write(`crossover round ${round + 1}/${ROUNDS} done\n`);
   }
@@ -134,16 +156,16 @@ function crossover() {
   };
   const x = (v) => (v === undefined ? '–' : `${fmt(v, 2)}×`);
   console.log(`\nCrossover: the benchmark shape with hidden 128 … 1024 (median ms per step, ${ROUNDS} interleaved round(s); ours on ${cores} threads)`);
-  console.log('| hidden | LSTM ours | LSTM tfjs-node fused | LSTM Keras | fused / ours | ours / Keras | fused / Keras | GRU ours | GRU tfjs-node unrolled | unrolled / ours |');
+  console.log('| hidden | LSTM ours | LSTM tfjs-node fused | LSTM Keras | fused / ours | ours / Keras | fused / Keras | GRU ours | GRU tfjs-node hand BPTT | BPTT / ours |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const faster = { lstm: [], gru: [] };
   for (const h of sizes) {
-    const o = med(`lstm/${h}/ours`), f = med(`lstm/${h}/fused`), k = med(`lstm/${h}/keras`), go = med(`gru/${h}/ours`), gu = med(`gru/${h}/unrolled`);
+    const o = med(`lstm/${h}/ours`), f = med(`lstm/${h}/fused`), k = med(`lstm/${h}/keras`), go = med(`gru/${h}/ours`), gu = med(`gru/${h}/bptt`);
     faster.lstm.push(o !== undefined && f !== undefined ? f < o : undefined);
     faster.gru.push(go !== undefined && gu !== undefined ? gu < go : undefined);
     console.log(`| ${h} | ${fmt(o)} | ${fmt(f)} | ${fmt(k)} | ${x(r(f, o))} | ${x(r(o, k))} | ${x(r(f, k))} | ${fmt(go)} | ${fmt(gu)} | ${x(r(gu, go))} |`);
   }
-  for (const [cell, path] of [['lstm', 'fused'], ['gru', 'unrolled']]) {
+  for (const [cell, path] of [['lstm', 'fused'], ['gru', 'hand BPTT']]) {
     const f = faster[cell];
     if (f.includes(undefined)) { console.log(`${cell.toUpperCase()}: no crossover measured (tfjs-node missing or a run failed)`); continue; }
     // the smallest size from which tfjs-node stays faster up to 1024

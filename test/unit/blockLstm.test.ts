@@ -1,12 +1,12 @@
-// The fused LSTM path of the tfjs backend (TensorFlow's BlockLSTMV2 / BlockLSTMGradV2 on tfjs-node) against
+// The fused LSTM path of the tfjs backend (TensorFlow's BlockLSTMV2 / LSTMBlockCellGrad on tfjs-node) against
 // the wasm backend on identical weights and batches: loss and every parameter gradient of the training path
-// to 1e-4 relative, 1 and 2 layers, every head; evaluation outputs; Adam steps with dropout and clipping;
-// no tensor leak. Needs tfjs-node (npm run setup:tfjs-node, or SEQLAB_TFJS_NODE_DIR); skipped otherwise.
+// to 1e-4 relative, 1 and 2 layers, every head; against hand BPTT and the unrolled graph on a larger shape;
+// evaluation outputs; Adam steps with dropout and clipping; no tensor leak. Needs tfjs-node (npm run setup:tfjs-node, or SEQLAB_TFJS_NODE_DIR); skipped otherwise.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Batch, OptimizerSettings } from '../../src/trainer/backends/backend';
-import { TfjsBackend, type LstmPath } from '../../src/trainer/backends/tfjs/tfjsBackend';
+import { TfjsBackend, type SequencePath } from '../../src/trainer/backends/tfjs/tfjsBackend';
 import { NATIVE_DIR_ENV } from '../../src/shared/nativeEngine';
 import { resolveTfjsNode } from '../../src/trainer/backends/tfjs/tfjsNodeLocation';
 import { WasmBackend } from '../../src/trainer/backends/wasm/wasmBackend';
@@ -23,9 +23,9 @@ const within = worstErrors('fused LSTM on tfjs-node');
 
 const batchOf = (c: Case, seed: number): Batch => ({ ...makeBatch(c, seed), size: c.batch });
 
-async function pair(c: Case, seed = 7, lstm: LstmPath = 'fused'): Promise<{ wasm: WasmBackend; tfjs: TfjsBackend }> {
+async function pair(c: Case, seed = 7, path: SequencePath = 'fused'): Promise<{ wasm: WasmBackend; tfjs: TfjsBackend }> {
   const wasm = await WasmBackend.create({ spec: c.spec, batch: c.batch, steps: c.steps, threads: 1, relaxedSimd: false });
-  const tfjs = await TfjsBackend.create({ spec: c.spec, engine: 'auto', lstm });
+  const tfjs = await TfjsBackend.create({ spec: c.spec, engine: 'auto', path });
   const p = new Float32Array(paramCount(c.spec));
   fillParams(p, seed);
   wasm.setParams(p);
@@ -35,19 +35,21 @@ async function pair(c: Case, seed = 7, lstm: LstmPath = 'fused'): Promise<{ wasm
 
 const lstmCases = tinyCases().filter((k) => k.spec.cell === 'lstm');
 
-test('an LSTM on tfjs-node trains on the fused kernels unless asked for the unrolled graph', { skip }, async () => {
+test('an LSTM on tfjs-node trains on the fused kernels unless asked for hand BPTT or the unrolled graph', { skip }, async () => {
   const c = tinyCase('lstm 1L tokens+xent+every');
   const fused = await TfjsBackend.create({ spec: c.spec, engine: 'auto' });
-  const unrolled = await TfjsBackend.create({ spec: c.spec, engine: 'auto', lstm: 'unrolled' });
+  const bptt = await TfjsBackend.create({ spec: c.spec, engine: 'auto', path: 'bptt' });
+  const unrolled = await TfjsBackend.create({ spec: c.spec, engine: 'auto', path: 'unrolled' });
   const gru = await TfjsBackend.create({ spec: tinyCase('gru 1L tokens+xent+every').spec, engine: 'auto' });
   try {
-    assert.equal(fused.lstmPath, 'fused');
+    assert.equal(fused.path, 'fused');
     assert.match(fused.device, /fused LSTM/);
-    assert.equal(unrolled.lstmPath, 'unrolled');
+    assert.equal(bptt.path, 'bptt');
+    assert.equal(unrolled.path, 'unrolled');
     assert.doesNotMatch(unrolled.device, /fused/);
-    assert.equal(gru.lstmPath, 'unrolled');   // GRUBlockCell is reset-before, our GRU is Keras reset_after
+    assert.equal(gru.path, 'bptt');   // GRUBlockCell is reset-before, our GRU is Keras reset_after
   } finally {
-    for (const b of [fused, unrolled, gru]) await b.dispose();
+    for (const b of [fused, bptt, unrolled, gru]) await b.dispose();
   }
 });
 
@@ -55,7 +57,7 @@ for (const c of lstmCases) {
   test(`fused LSTM matches wasm: ${c.name}`, { skip }, async () => {
     const { wasm, tfjs } = await pair(c);
     try {
-      assert.equal(tfjs.lstmPath, 'fused');
+      assert.equal(tfjs.path, 'fused');
       const batch = batchOf(c, 8);
       const got = tfjs.gradients(batch), ref = wasm.diagnose(batch);
       within('loss', Math.abs(got.loss - ref.loss) / Math.abs(ref.loss), TOL, 'vs wasm, loss');
@@ -79,25 +81,28 @@ for (const c of lstmCases) {
   });
 }
 
-test('fused and unrolled LSTM give the same gradients on tfjs-node (a larger shape: H 32, T 20, B 6)', { skip }, async () => {
+test('fused LSTM, hand BPTT and the unrolled graph give the same gradients on tfjs-node (a larger shape: H 32, T 20, B 6)', { skip }, async () => {
   const base = tinyCase('lstm 2L tokens+xent+every');
   const c: Case = { ...base, spec: { ...base.spec, hiddenSize: 32, embedSize: 8 }, batch: 6, steps: 20 };
   const fused = await TfjsBackend.create({ spec: c.spec, engine: 'auto' });
-  const unrolled = await TfjsBackend.create({ spec: c.spec, engine: 'auto', lstm: 'unrolled' });
+  const others = await Promise.all((['bptt', 'unrolled'] as const).map((path) => TfjsBackend.create({ spec: c.spec, engine: 'auto', path })));
   try {
     const p = new Float32Array(paramCount(c.spec));
     fillParams(p, 4, 0.3);
     fused.setParams(p);
-    unrolled.setParams(p);
     const batch = batchOf(c, 5);
-    const a = fused.gradients(batch), b = unrolled.gradients(batch);
-    within('loss', Math.abs(a.loss - b.loss) / b.loss, TOL, 'vs the unrolled graph, loss and gradients');
-    for (const q of paramLayout(c.spec)) {
-      within(`gradient of ${q.name}`, relErr(a.grads.subarray(q.offset, q.offset + q.size), b.grads.subarray(q.offset, q.offset + q.size)), TOL, 'vs the unrolled graph, loss and gradients');
+    const a = fused.gradients(batch);
+    for (const other of others) {
+      other.setParams(p);
+      const b = other.gradients(batch), group = `vs ${other.path}, loss and gradients`;
+      within('loss', Math.abs(a.loss - b.loss) / b.loss, TOL, group);
+      for (const q of paramLayout(c.spec)) {
+        within(`gradient of ${q.name}`, relErr(a.grads.subarray(q.offset, q.offset + q.size), b.grads.subarray(q.offset, q.offset + q.size)), TOL, group);
+      }
     }
   } finally {
     await fused.dispose();
-    await unrolled.dispose();
+    for (const o of others) await o.dispose();
   }
 });
 

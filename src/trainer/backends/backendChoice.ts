@@ -1,7 +1,8 @@
 // Which backend a run gets, and why: what was asked for, and for 'auto' the size rule. Our wasm kernels,
 // except for an LSTM big enough that TensorFlow's fused LSTM on tfjs-node (tfjs/blockLstm.ts) trains it
-// faster. Only the LSTM has a fused path: GRU and RNN on tfjs-node run the unrolled graph, which was slower
-// than the kernels at every size measured. Pure: createBackend supplies whether tfjs-node is installed.
+// faster. Only the LSTM has a fused path: GRU and RNN on tfjs-node run hand BPTT (tfjs/bpttSequence.ts),
+// which was slower than the kernels at every size measured (a GRU of 1024 about even; README, Speed).
+// Pure: createBackend supplies whether tfjs-node is installed.
 
 import type { BackendKind } from '../../shared/config';
 import type { ModelSpec } from '../model';

@@ -28,7 +28,7 @@ export async function createBackend(kind: BackendKind, shape: BackendShape): Pro
   const choice = chooseBackend(kind, shape.spec, kind === 'auto' && resolveTfjsNode() !== undefined);
   if (choice.kind === 'wasm') return { backend: await wasm(), reason: choice.reason };
   const tfjs = await createTfjsBackend(shape.spec);
-  if (kind === 'auto' && tfjs.lstmPath !== 'fused') {
+  if (kind === 'auto' && tfjs.path !== 'fused') {
     // installed but not loadable (tfjsRuntime warned why): the CPU engine would be far slower than the kernels
     await tfjs.dispose();
     return { backend: await wasm(), reason: 'auto: wasm kernels (tfjs-node is installed but did not load)' };

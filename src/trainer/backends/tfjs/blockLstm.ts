@@ -1,5 +1,6 @@
 // An LSTM layer's whole recurrence on TensorFlow's own LSTM kernels (tensorflow/core/kernels/rnn/lstm_ops.cc),
-// called through tfjs-node's op binding, as one differentiable tfjs op (tf.customGrad). The unrolled graph of
+// called through tfjs-node's op binding, as one differentiable tfjs op (tf.customGrad): the LSTM's training path
+// on tfjs-node (other cells and engines: the hand-BPTT op of bpttSequence.ts). The unrolled graph of
 // tfjsModel.ts makes ~15 tfjs ops per timestep each way, each paying tfjs-node's ~24 µs call overhead.
 //
 // Forward: BlockLSTMV2, the whole sequence in one call. V2, not BlockLSTM: V2 takes Keras's gate layout
@@ -17,12 +18,13 @@
 // they, and sampling (which carries a state), run the unrolled graph.
 
 import type * as TF from '@tensorflow/tfjs';
+import type { LayerSequence } from './tfjsModel';
 import type { Tf } from './tfjsRuntime';
 
 type Tensor = TF.Tensor;
 
 /** h_1..h_T of one LSTM layer from a zero state, differentiable: x [T, B, in], Wx [in, 4H], Wh [H, 4H], b [4H] → [T, B, H]. */
-export type LstmSequence = (x: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor) => Tensor;
+type LstmOp = (x: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor) => Tensor;
 
 interface OpAttr {
   name: string;
@@ -52,7 +54,7 @@ function swapFC(tf: Tf, m: Tensor): Tensor {
 export class BlockLstm {
   /** seq_len_max scalars (int64) by sequence length, made once and kept: one per length a run sees. */
   private readonly seqLens = new Map<number, Tensor>();
-  readonly sequence: LstmSequence;
+  readonly sequence: LayerSequence;
 
   private constructor(private readonly tf: Tf, private readonly be: NodeBackend) {
     const { binding: n } = be;
@@ -67,7 +69,7 @@ export class BlockLstm {
     const matMulAttrs: OpAttr[] = [{ name: 'transpose_a', type: n.TF_ATTR_BOOL, value: false }, { name: 'transpose_b', type: n.TF_ATTR_BOOL, value: false }, float];
     const matMul = (a: Tensor, b: Tensor) => be.executeSingleOutput('MatMul', matMulAttrs, [a, b]);
     const add = (a: Tensor, b: Tensor) => be.executeSingleOutput('AddV2', [float], [a, b]);
-    this.sequence = tf.customGrad((...args: unknown[]) => {
+    const op = tf.customGrad((...args: unknown[]) => {
       const [x, Wx, Wh, b, save] = args as [Tensor, Tensor, Tensor, Tensor, (ts: Tensor[]) => void];
       const [T, B, I] = x.shape, H = Wh.shape[0];
       const W = tf.concat([Wx, Wh], 0);   // [in + H, 4H]: the op multiplies [x_t, h_{t-1}] by one matrix
@@ -105,7 +107,8 @@ export class BlockLstm {
           return [dx, tf.matMul(X, dZ, true, false), tf.matMul(hPrevs, dZ, true, false), tf.sum(dZ, 0)];
         },
       };
-    }) as LstmSequence;
+    }) as LstmOp;
+    this.sequence = (x, p) => op(x, p.Wx, p.Wh, p.b);
   }
 
   /** The fused path when tfjs runs on tfjs-node's 'tensorflow' backend, else undefined. */

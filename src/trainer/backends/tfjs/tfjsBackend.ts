@@ -1,14 +1,16 @@
 // The TensorFlow.js backend: the same model, losses, optimizers and diagnostics as the wasm backend
-// (its reference is src/trainer/backends/wasm/wasmBackend.ts and the kernel contract), computed by an
-// unrolled tfjs graph with autodiff. On tfjs-node, LSTM layers of training steps and evaluations run
-// TensorFlow's fused kernels instead (blockLstm.ts); diagnostics and sampling keep the unrolled graph,
-// which has the per-step states they read. Parameters and optimizer slots are tf.Variables in paramLayout
-// order; every step runs inside tf.tidy so `tensorCount()` stays flat.
+// (its reference is src/trainer/backends/wasm/wasmBackend.ts and the kernel contract). Training steps and
+// evaluations run each layer's recurrence as one op with its own gradient: TensorFlow's fused LSTM on
+// tfjs-node (blockLstm.ts), hand-written BPTT for every other cell and engine (bpttSequence.ts); `path:
+// 'unrolled'` asks for the unrolled tfjs graph with autodiff instead. Diagnostics and sampling always run the
+// unrolled graph, which has the per-step states they read. Parameters and optimizer slots are tf.Variables in
+// paramLayout order; every step runs inside tf.tidy so `tensorCount()` stays flat.
 
 import { paramCount, paramLayout, type ModelSpec, type ParamTensor } from '../../model';
 import type { Backend, Batch, DiagnoseResult, EvalResult, LayerTrace, OptimizerSettings, OptimizerState, StepResult, Stepper } from '../backend';
 import { BlockLstm } from './blockLstm';
-import { forward, losses, rowLosses, timeMajor, unpack, type TimeMajor } from './tfjsModel';
+import { bpttSequence } from './bpttSequence';
+import { forward, losses, rowLosses, timeMajor, unpack, type LayerSequence, type TimeMajor } from './tfjsModel';
 import { loadTfjs, type Tf, type TfEngine } from './tfjsRuntime';
 import type * as TF from '@tensorflow/tfjs';
 
@@ -16,11 +18,17 @@ export interface TfjsBackendOptions {
   spec: ModelSpec;
   /** 'cpu' ignores an installed tfjs-node. */
   engine?: 'auto' | 'cpu';
-  /** LSTM training steps on tfjs-node: TensorFlow's fused kernels ('fused', the default) or the unrolled graph. */
-  lstm?: LstmPath;
+  /**
+   * How training steps and evaluations run a layer's recurrence. 'fused' (the default): TensorFlow's fused
+   * LSTM where there is one (an LSTM on tfjs-node), hand BPTT elsewhere; 'bptt': hand BPTT for every cell and
+   * engine; 'unrolled': the unrolled graph with autodiff.
+   */
+  path?: SequencePath;
 }
 
-export type LstmPath = 'fused' | 'unrolled';
+export type SequencePath = 'fused' | 'bptt' | 'unrolled';
+
+const PATH_LABEL: Record<SequencePath, string> = { fused: 'fused LSTM', bptt: 'hand BPTT', unrolled: 'unrolled autodiff' };
 
 type OptimizerKind = OptimizerSettings['kind'];
 const SLOTS: Record<OptimizerKind, number> = { adam: 2, rmsprop: 1, sgd: 1 };
@@ -33,9 +41,11 @@ export class TfjsBackend implements Backend {
   readonly device: string;
   readonly paramCount: number;
   readonly engine: TfEngine;
-  /** How training steps and evaluations run an LSTM layer ('unrolled' for other cells and off tfjs-node). */
-  readonly lstmPath: LstmPath;
+  /** How training steps and evaluations run a layer's recurrence (what `path` asked for, where available). */
+  readonly path: SequencePath;
   private readonly blockLstm?: BlockLstm;
+  /** The recurrence of training steps and evaluations; undefined on the unrolled path. */
+  private readonly sequence?: LayerSequence;
   private readonly layout: ParamTensor[];
   private readonly vars: TF.Variable[];
   /** slots[k][i]: optimizer slot k of parameter i (Adam m, v; RMSprop v; SGD velocity). */
@@ -44,11 +54,12 @@ export class TfjsBackend implements Backend {
   private optStep = 0;
   private steppers = new Set<() => void>();
 
-  private constructor(private readonly tf: Tf, readonly spec: ModelSpec, engine: TfEngine, label: string, lstm: LstmPath) {
+  private constructor(private readonly tf: Tf, readonly spec: ModelSpec, engine: TfEngine, label: string, path: SequencePath) {
     this.engine = engine;
-    this.blockLstm = spec.cell === 'lstm' && lstm === 'fused' ? BlockLstm.on(tf) : undefined;
-    this.lstmPath = this.blockLstm ? 'fused' : 'unrolled';
-    this.device = this.blockLstm ? `${label} · fused LSTM` : label;
+    this.blockLstm = spec.cell === 'lstm' && path === 'fused' ? BlockLstm.on(tf) : undefined;
+    this.path = this.blockLstm ? 'fused' : path === 'unrolled' ? 'unrolled' : 'bptt';
+    this.sequence = this.blockLstm?.sequence ?? (this.path === 'bptt' ? bpttSequence(tf, spec.cell) : undefined);
+    this.device = `${label} · ${PATH_LABEL[this.path]}`;
     this.layout = paramLayout(spec);
     this.paramCount = paramCount(spec);
     this.vars = this.layout.map((p) => tf.variable(tf.zeros(p.shape), true));
@@ -56,7 +67,7 @@ export class TfjsBackend implements Backend {
 
   static async create(opts: TfjsBackendOptions): Promise<TfjsBackend> {
     const rt = await loadTfjs(opts.engine ?? 'auto');
-    return new TfjsBackend(rt.tf, opts.spec, rt.engine, rt.label, opts.lstm ?? 'fused');
+    return new TfjsBackend(rt.tf, opts.spec, rt.engine, rt.label, opts.path ?? 'fused');
   }
 
   /** Live tensors in the tfjs engine (all backends of this process share it). */
@@ -120,7 +131,7 @@ export class TfjsBackend implements Backend {
     return out;
   }
 
-  /** Inside the caller's tidy: L and ∂L/∂θ for every parameter, on the training path (fused LSTM when there is one). */
+  /** Inside the caller's tidy: L and ∂L/∂θ for every parameter, on the training path (`path`). */
   private lossAndGrads(batch: Batch, dropoutSeed: number): { value: TF.Scalar; grads: TF.Tensor[] } {
     const { tf, spec } = this;
     const data = timeMajor(spec, batch);
@@ -128,7 +139,7 @@ export class TfjsBackend implements Backend {
       ? dropoutMasks(spec, data.T * data.B, dropoutSeed).map((m) => tf.tensor2d(m, [data.T * data.B, spec.hiddenSize]))
       : undefined;
     return tf.valueAndGrads((...ps: TF.Tensor[]) => {
-      const r = forward(tf, spec, unpack(spec, ps), data, { masks, lstmSequence: this.blockLstm?.sequence });
+      const r = forward(tf, spec, unpack(spec, ps), data, { masks, sequence: this.sequence });
       return losses(tf, spec, r.logits, data).all;
     })(this.vars) as { value: TF.Scalar; grads: TF.Tensor[] };
   }
@@ -184,7 +195,7 @@ export class TfjsBackend implements Backend {
     const data = timeMajor(spec, batch);
     let out!: EvalResult;
     tf.tidy(() => {
-      const { logits } = forward(tf, spec, unpack(spec, this.vars), data, { lstmSequence: this.blockLstm?.sequence });
+      const { logits } = forward(tf, spec, unpack(spec, this.vars), data, { sequence: this.sequence });
       const loss = tf.mean(rowLosses(tf, spec, logits, data));
       const outputs = spec.loss === 'xent' ? tf.softmax(logits) : logits;
       const correct = spec.loss === 'xent'

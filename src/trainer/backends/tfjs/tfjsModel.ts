@@ -1,18 +1,20 @@
-// The network as TensorFlow.js ops: an unrolled time loop over the same cells, head and losses as the wasm
-// kernels (kernels/cells.ts, kernels/seqlab.ts), so autodiff gives the gradients docs/kernel-contract.md
-// defines; on tfjs-node an LSTM layer can instead be one fused op with its own gradient (blockLstm.ts),
-// under the same head, losses and dropout. Everything here builds tensors and must run inside the caller's tf.tidy.
+// The network as TensorFlow.js ops: the same cells, head and losses as the wasm kernels (kernels/cells.ts,
+// kernels/seqlab.ts). A layer's recurrence is either the explicit time loop of unrolled(), whose per-step
+// states diagnostics and sampling read and through which autodiff gives the gradients docs/kernel-contract.md
+// defines, or one differentiable op over the whole sequence (a LayerSequence: TensorFlow's fused LSTM on
+// tfjs-node, blockLstm.ts, or hand-written BPTT, bpttSequence.ts) under the same head, losses and dropout.
+// Everything here builds tensors and must run inside the caller's tf.tidy.
 // Rows are time-major (r = t·B + b) as in the kernels; parameters are paramLayout's tensors in order.
 
 import { paramLayout, type ModelSpec } from '../../model';
 import type { Batch } from '../backend';
-import type { LstmSequence } from './blockLstm';
 import type { Tf } from './tfjsRuntime';
 import type * as TF from '@tensorflow/tfjs';
 
 type Tensor = TF.Tensor;
 
-interface LayerParams { Wx: Tensor; Wh: Tensor; b: Tensor; bh?: Tensor }
+/** One layer's parameters, Keras layout: Wx [in, G·H], Wh [H, G·H], b [G·H], GRU's recurrent bias bh [G·H]. */
+export interface LayerParams { Wx: Tensor; Wh: Tensor; b: Tensor; bh?: Tensor }
 export interface NetParams { E?: Tensor; layers: LayerParams[]; Wy: Tensor; by: Tensor }
 
 /** paramLayout's flat list of tensors → named parts. */
@@ -74,15 +76,18 @@ export interface ForwardOptions {
   c0?: Tensor[];
   /** Keep post-activation gates (diagnostics). */
   keepGates?: boolean;
-  /** An LSTM layer's whole recurrence as one differentiable op (tfjs-node's fused kernels, blockLstm.ts).
-   *  Used unless probes, gates or an initial state ask for the per-step states of the unrolled loop. */
-  lstmSequence?: LstmSequence;
+  /** Every layer's whole recurrence as one differentiable op (blockLstm.ts, bpttSequence.ts) instead of the
+   *  unrolled loop; used unless probes, gates or an initial state ask for the loop's per-step states. */
+  sequence?: LayerSequence;
 }
+
+/** One layer's recurrence from a zero state as one differentiable op: x [T, B, in] → h_1..h_T [T, B, H]. */
+export type LayerSequence = (x: Tensor, p: LayerParams) => Tensor;
 
 export interface ForwardResult {
   /** [rows, O] */
   logits: Tensor;
-  /** per layer, h_1..h_T, each [B, H]; empty for a layer run by `lstmSequence` */
+  /** per layer, h_1..h_T, each [B, H]; empty for a layer run by `sequence` */
   hs: Tensor[][];
   cs: Tensor[][];
   /** per layer [T·B, G·H] in Keras gate order (LSTM i, f, g, o; GRU z, r, n; RNN h) */
@@ -96,15 +101,13 @@ export function forward(tf: Tf, spec: ModelSpec, net: NetParams, data: TimeMajor
   if (net.E) input = tf.matMul(tf.oneHot(tf.tensor1d(data.x as Int32Array, 'int32'), spec.inputSize), net.E);   // one-hot × E: no gather gradient (no UnsortedSegmentSum on wasm)
   else input = tf.tensor2d(data.x as Float32Array, [T * B, spec.inputSize]);
 
-  const fused = spec.cell === 'lstm' && opts.lstmSequence && !opts.probesH && !opts.probesC && !opts.keepGates && !opts.h0 && !opts.c0
-    ? opts.lstmSequence
-    : undefined;
+  const sequence = opts.sequence && !opts.probesH && !opts.probesC && !opts.keepGates && !opts.h0 && !opts.c0 ? opts.sequence : undefined;
   const hs: Tensor[][] = [], cs: Tensor[][] = [], gates: Tensor[] = [];
   let out!: Tensor;   // the current layer's h_1..h_T as rows, [T·B, H]
   for (let l = 0; l < spec.layers; l++) {
     const p = net.layers[l];
-    if (fused) {
-      out = tf.reshape(fused(tf.reshape(input, [T, B, input.shape[1]!]), p.Wx, p.Wh, p.b), [T * B, H]);
+    if (sequence) {
+      out = tf.reshape(sequence(tf.reshape(input, [T, B, input.shape[1]!]), p), [T * B, H]);
       hs.push([]);
       cs.push([]);
     } else {
