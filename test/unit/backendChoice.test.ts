@@ -1,5 +1,6 @@
-// Backend 'auto': the wasm kernels, except an LSTM at or above the measured crossover when tfjs-node is
-// installed; every run records what it got and why (RunInfo.backendReason, shown by the CLI and the tree).
+// Backend 'auto': the wasm kernels for small models and without tfjs-node; from TRIAL_FROM_HIDDEN on, with
+// tfjs-node installed, a timed trial of both at the run's shape. Every run records what it got and why
+// (RunInfo.backendReason, shown by the CLI and the tree).
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -7,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { findRun } from '../../src/runs/runReader';
-import { chooseBackend, FUSED_LSTM_CROSSOVER_HIDDEN as X } from '../../src/trainer/backends/backendChoice';
+import { chooseBackend, TRIAL_FROM_HIDDEN as X, trialWinner } from '../../src/trainer/backends/backendChoice';
 import { resolveTfjsNode } from '../../src/trainer/backends/tfjs/tfjsNodeLocation';
 import type { ModelSpec } from '../../src/trainer/model';
 import { train } from '../../src/trainer/training';
@@ -16,24 +17,30 @@ const spec = (cell: ModelSpec['cell'], hiddenSize: number): ModelSpec => ({
   cell, input: 'tokens', inputSize: 65, embedSize: 32, hiddenSize, layers: 1, outputSize: 65, head: 'every', loss: 'xent', dropout: 0,
 });
 
-test('auto takes tfjs-node for an LSTM from the crossover hidden size on, when it is installed', () => {
-  assert.equal(chooseBackend('auto', spec('lstm', X), true).kind, 'tfjs');
-  assert.equal(chooseBackend('auto', spec('lstm', 2 * X), true).kind, 'tfjs');
-  assert.match(chooseBackend('auto', spec('lstm', X), true).reason, new RegExp(`tfjs-node fused LSTM .*hidden ${X} ≥ ${X}`));
+test('auto times both backends from the trial hidden size on, for every cell, when tfjs-node is installed', () => {
+  for (const cell of ['lstm', 'gru', 'rnn'] as const) {
+    assert.deepEqual(chooseBackend('auto', spec(cell, X), true), { kind: 'trial' });
+    assert.deepEqual(chooseBackend('auto', spec(cell, 4 * X), true), { kind: 'trial' });
+  }
 });
 
-test('auto keeps the wasm kernels below the crossover, without tfjs-node, and for GRU and RNN', () => {
+test('auto keeps the wasm kernels below the trial size and without tfjs-node, and says why', () => {
   const below = chooseBackend('auto', spec('lstm', X - 1), true);
   assert.equal(below.kind, 'wasm');
-  assert.match(below.reason, new RegExp(`hidden ${X - 1} < ${X}`));
-  const missing = chooseBackend('auto', spec('lstm', 2 * X), false);
+  assert.match(below.kind === 'wasm' ? below.reason : '', new RegExp(`hidden ${X - 1} < ${X}`));
+  const missing = chooseBackend('auto', spec('lstm', 4 * X), false);
   assert.equal(missing.kind, 'wasm');
-  assert.match(missing.reason, /not installed/);
-  for (const cell of ['gru', 'rnn'] as const) {
-    const c = chooseBackend('auto', spec(cell, 4 * X), true);
-    assert.equal(c.kind, 'wasm');
-    assert.match(c.reason, /LSTM only/);
-  }
+  assert.match(missing.kind === 'wasm' ? missing.reason : '', /not installed: npm run setup:tfjs-node/);
+});
+
+test('the trial keeps the faster backend, the kernels on a tie, and the reason gives both timings', () => {
+  const tf = trialWinner(1812, 1707.4, 'fused LSTM');
+  assert.equal(tf.kind, 'tfjs');
+  assert.equal(tf.reason, "auto: tfjs-node fused LSTM (1.81 s per step on the wasm kernels, 1.71 s on tfjs-node (fused LSTM), timed at this run's shape)");
+  const w = trialWinner(47.61, 92.6, 'hand BPTT');
+  assert.equal(w.kind, 'wasm');
+  assert.equal(w.reason, "auto: wasm kernels (47.6 ms per step on the wasm kernels, 92.6 ms on tfjs-node (hand BPTT), timed at this run's shape)");
+  assert.equal(trialWinner(100, 100, 'fused LSTM').kind, 'wasm');
 });
 
 test('an explicit backend is kept whatever the size, and says it was asked for', () => {
@@ -67,10 +74,15 @@ test('a run with backend auto records the choice and the reason in its meta', as
   assert.match(info.backendReason!, /^auto: wasm kernels/);
 });
 
-const skip = resolveTfjsNode() ? false : 'tfjs-node is not installed (npm run setup:tfjs-node); the auto → tfjs-node run is skipped';
-test(`a run with backend auto on an LSTM of ${X} trains on tfjs-node's fused LSTM`, { skip }, async () => {
+const skip = resolveTfjsNode() ? false : 'tfjs-node is not installed (npm run setup:tfjs-node); the auto trial run is skipped';
+test(`a run with backend auto on an LSTM of ${X} times both backends and trains on the faster`, { skip }, async () => {
   const info = await runWith({ cell: 'lstm', hiddenSize: X }, 'auto');
-  assert.equal(info.backend, 'tfjs');
-  assert.match(info.device, /tensorflow .* fused LSTM/);
-  assert.match(info.backendReason!, /^auto: tfjs-node fused LSTM/);
+  const m = /^auto: (wasm kernels|tfjs-node fused LSTM) \((.+) per step on the wasm kernels, (.+) on tfjs-node \(fused LSTM\), timed at this run's shape\)$/.exec(info.backendReason!);
+  assert.ok(m, info.backendReason);
+  const ms = (t: string) => (t.endsWith(' s') ? 1000 : 1) * parseFloat(t);
+  const [wasmMs, tfjsMs] = [ms(m[2]), ms(m[3])];
+  assert.ok(wasmMs > 0 && tfjsMs > 0, info.backendReason);
+  assert.equal(info.backend, tfjsMs < wasmMs ? 'tfjs' : 'wasm', 'the run trained on the backend the trial timed faster');
+  assert.equal(m[1] === 'wasm kernels' ? 'wasm' : 'tfjs', info.backend);
+  if (info.backend === 'tfjs') assert.match(info.device, /tensorflow .* fused LSTM/);
 });

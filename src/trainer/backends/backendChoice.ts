@@ -1,24 +1,26 @@
-// Which backend a run gets, and why: what was asked for, and for 'auto' the size rule. Our wasm kernels,
-// except for an LSTM big enough that TensorFlow's fused LSTM on tfjs-node (tfjs/blockLstm.ts) trains it
-// faster. Only the LSTM has a fused path: GRU and RNN on tfjs-node run hand BPTT (tfjs/bpttSequence.ts),
-// which was slower than the kernels at every size measured (a GRU of 1024 about even; README, Speed).
-// Pure: createBackend supplies whether tfjs-node is installed.
+// Which backend a run gets, and why: what was asked for, and for 'auto' a size rule plus a timed trial.
+// Small models (hidden < TRIAL_FROM_HIDDEN) take our wasm kernels: tfjs-node lost to them at every such size
+// measured, fused LSTM included (README, Speed). From there on, where tfjs-node is installed, the answer
+// depends on more than the hidden size: the kernels scale with their threads, tfjs-node's fused LSTM and hand
+// BPTT with TensorFlow's own thread pool, and layers, batch and sequence length shift both (`npm run bench --
+// --crossover`: the LSTM crossed between 512 and 1024 on 2 cores, the GRU about even at 1024). So 'auto' times
+// a few training steps of each at the run's own shape (createBackend.ts) and keeps the faster. Pure: the
+// caller supplies whether tfjs-node is installed and, for a trial, the two timings.
 
 import type { BackendKind } from '../../shared/config';
 import type { ModelSpec } from '../model';
 
-/**
- * Smallest LSTM hidden size from which tfjs-node's fused LSTM was faster than our kernels on all cores:
- * `npm run bench -- --crossover` (benchmark shape, hidden 128…1024; 2-core AMD EPYC without AVX-512,
- * 2026-11-25; README, Speed).
- */
-export const FUSED_LSTM_CROSSOVER_HIDDEN = 1024;
+/** From this hidden size on, 'auto' times both backends when tfjs-node is installed (below it the kernels won by ≥ 1.9×). */
+export const TRIAL_FROM_HIDDEN = 256;
 
-export interface BackendChoice {
-  kind: 'wasm' | 'tfjs';
-  /** One line for the run's meta and the progress output. */
-  reason: string;
-}
+export type BackendChoice =
+  | {
+    kind: 'wasm' | 'tfjs';
+    /** One line for the run's meta and the progress output. */
+    reason: string;
+  }
+  /** Time a few training steps of each at the run's shape and keep the faster (trialWinner). */
+  | { kind: 'trial' };
 
 export function chooseBackend(requested: BackendKind, spec: ModelSpec, tfjsNodeInstalled: boolean): BackendChoice {
   switch (requested) {
@@ -26,11 +28,22 @@ export function chooseBackend(requested: BackendKind, spec: ModelSpec, tfjsNodeI
     case 'tfjs':
       return { kind: requested, reason: `backend "${requested}" asked for` };
     case 'auto': {
-      const X = FUSED_LSTM_CROSSOVER_HIDDEN, H = spec.hiddenSize;
-      if (spec.cell !== 'lstm') return { kind: 'wasm', reason: `auto: wasm kernels (tfjs-node has a fused path for LSTM only, not ${spec.cell.toUpperCase()})` };
-      if (H < X) return { kind: 'wasm', reason: `auto: wasm kernels (LSTM hidden ${H} < ${X}, where tfjs-node's fused LSTM becomes faster)` };
-      if (!tfjsNodeInstalled) return { kind: 'wasm', reason: `auto: wasm kernels (tfjs-node, faster for LSTM hidden ≥ ${X}, is not installed: npm run setup:tfjs-node)` };
-      return { kind: 'tfjs', reason: `auto: tfjs-node fused LSTM (hidden ${H} ≥ ${X}, where it is faster than the wasm kernels)` };
+      const X = TRIAL_FROM_HIDDEN, H = spec.hiddenSize;
+      if (H < X) return { kind: 'wasm', reason: `auto: wasm kernels (hidden ${H} < ${X}: faster than tfjs-node at every such size measured)` };
+      if (!tfjsNodeInstalled) return { kind: 'wasm', reason: `auto: wasm kernels (tfjs-node, which can be faster from hidden ${X} on, is not installed: npm run setup:tfjs-node)` };
+      return { kind: 'trial' };
     }
   }
+}
+
+/** The timed trial's verdict: ms per training step of each at the run's shape; ties go to the kernels. */
+export function trialWinner(wasmMs: number, tfjsMs: number, tfjsPath: string): { kind: 'wasm' | 'tfjs'; reason: string } {
+  const times = `${fmtMs(wasmMs)} per step on the wasm kernels, ${fmtMs(tfjsMs)} on tfjs-node (${tfjsPath}), timed at this run's shape`;
+  return tfjsMs < wasmMs
+    ? { kind: 'tfjs', reason: `auto: tfjs-node ${tfjsPath} (${times})` }
+    : { kind: 'wasm', reason: `auto: wasm kernels (${times})` };
+}
+
+function fmtMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms >= 100 ? 0 : 1)} ms`;
 }

@@ -2,10 +2,12 @@ import type { BackendKind } from '../../shared/config';
 import type { ModelSpec } from '../model';
 import { TrainError } from '../errors';
 import type { Backend } from './backend';
-import { chooseBackend } from './backendChoice';
+import { chooseBackend, trialWinner } from './backendChoice';
 import { resolveTfjsNode } from './tfjs/tfjsNodeLocation';
 import type { TfjsBackend } from './tfjs/tfjsBackend';
 import { WasmBackend } from './wasm/wasmBackend';
+import { initParams } from '../init';
+import { Rng } from '../rng';
 import * as os from 'node:os';
 
 export interface BackendShape {
@@ -27,13 +29,50 @@ export async function createBackend(kind: BackendKind, shape: BackendShape): Pro
   const wasm = () => WasmBackend.create({ ...shape, threads });
   const choice = chooseBackend(kind, shape.spec, kind === 'auto' && resolveTfjsNode() !== undefined);
   if (choice.kind === 'wasm') return { backend: await wasm(), reason: choice.reason };
+  if (choice.kind === 'tfjs') return { backend: await createTfjsBackend(shape.spec), reason: choice.reason };
+
+  // auto's trial: a few timed steps of each, one backend alive at a time, then a fresh one of the faster,
+  // so the run starts from untouched parameters and optimizer state
   const tfjs = await createTfjsBackend(shape.spec);
-  if (kind === 'auto' && tfjs.path !== 'fused') {
+  if (tfjs.engine !== 'tensorflow') {
     // installed but not loadable (tfjsRuntime warned why): the CPU engine would be far slower than the kernels
     await tfjs.dispose();
     return { backend: await wasm(), reason: 'auto: wasm kernels (tfjs-node is installed but did not load)' };
   }
-  return { backend: tfjs, reason: choice.reason };
+  const tfjsPath = tfjs.path === 'fused' ? 'fused LSTM' : 'hand BPTT';
+  let tfjsMs: number;
+  try {
+    tfjsMs = await timeSteps(tfjs, shape);
+  } catch (e) {
+    return { backend: await wasm(), reason: `auto: wasm kernels (tfjs-node failed its trial step: ${(e as Error).message})` };
+  } finally {
+    await tfjs.dispose();
+  }
+  const kernels = await wasm();
+  const wasmMs = await timeSteps(kernels, shape);
+  await kernels.dispose();
+  const win = trialWinner(wasmMs, tfjsMs, tfjsPath);
+  return { backend: win.kind === 'wasm' ? await wasm() : await createTfjsBackend(shape.spec), reason: win.reason };
+}
+
+/** The faster of TRIAL_STEPS timed training steps (after one untimed warm-up) on a random batch of the run's shape. */
+const TRIAL_STEPS = 2;
+
+async function timeSteps(backend: Backend, { spec, batch: B, steps: T }: BackendShape): Promise<number> {
+  const rng = new Rng(1);
+  backend.setParams(initParams(spec, rng, { forgetBias: 1, recurrentSpectralRadius: 0 }));
+  const I = spec.input === 'tokens' ? 1 : spec.inputSize;
+  const x = spec.input === 'tokens' ? Int32Array.from({ length: B * T }, () => rng.int(spec.inputSize)) : Float32Array.from({ length: B * T * I }, () => rng.normal());
+  const rows = spec.head === 'every' ? B * T : B;
+  const y = spec.loss === 'xent' ? Int32Array.from({ length: rows }, () => rng.int(spec.outputSize)) : Float32Array.from({ length: rows * spec.outputSize }, () => rng.normal());
+  const opt = { kind: 'adam' as const, learningRate: 1e-3, momentum: 0, clipNorm: 0, clipValue: 0 };
+  let best = Infinity;
+  for (let i = 0; i <= TRIAL_STEPS; i++) {
+    const t0 = performance.now();
+    await backend.trainStep({ x, y, size: B }, opt, i);
+    if (i > 0) best = Math.min(best, performance.now() - t0);
+  }
+  return best;
 }
 
 // TensorFlow.js is loaded only here, only when asked for. In the build, './tfjs/tfjsBackend' resolves to
