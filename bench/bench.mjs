@@ -6,14 +6,18 @@
 // process; kernels, Keras and the tfjs backend run interleaved, ROUNDS times, and the medians are compared.
 // --crossover adds a sweep over the hidden size (128 … 1024): our kernels on all cores against the fused
 // LSTM on tfjs-node and Keras, and the GRU against tfjs-node's hand BPTT — where backend 'auto' switches.
-// Options: --quick (fewer steps, one round), --no-tfjs (tf.layers), --no-tfjs-node, --no-tfjs-cpu, --no-soak, --crossover.
+// Options: --quick (fewer steps, one round), --no-tfjs (tf.layers), --no-tfjs-node, --no-tfjs-cpu, --no-soak, --crossover,
+// --crossover-only (the sweep alone), --sizes=256,512,1024,2048 (the sweep's hidden sizes).
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = new Set(process.argv.slice(2));
+const args = new Set(process.argv.slice(2).filter((a) => !a.startsWith('--sizes=')));
+const sizesArg = process.argv.find((a) => a.startsWith('--sizes='));
+const SIZES = sizesArg ? sizesArg.slice('--sizes='.length).split(',').map(Number) : [128, 256, 512, 1024];
+if (!SIZES.every((h) => Number.isInteger(h) && h > 0)) throw new Error(`--sizes wants hidden sizes, e.g. --sizes=256,512,1024,2048 (got ${sizesArg})`);
 const quick = args.has('--quick');
 const ROUNDS = quick ? 1 : 3;
 const STEPS = quick ? 15 : 40;
@@ -42,6 +46,11 @@ const UNROLLED_STEPS = quick ? 3 : 6;
 // the cpu engine takes seconds per step (its matmuls run at ~0.2 GFLOP/s)
 const hasTfjsCpu = !args.has('--no-tfjs-cpu');
 const CPU_STEPS = quick ? 1 : 2;
+
+if (args.has('--crossover-only')) {
+  crossover();
+  process.exit(0);
+}
 
 const results = {};
 const put = (k, r) => ((results[k] ??= []).push(r));
@@ -135,7 +144,7 @@ if (args.has('--crossover')) crossover();
 // Where tfjs-node overtakes our kernels as the hidden size grows (backend 'auto' uses the result, see
 // src/trainer/backends/backendChoice.ts). Fewer steps for bigger models, every variant interleaved per round.
 function crossover() {
-  const sizes = [128, 256, 512, 1024];
+  const sizes = SIZES;
   const stepsFor = (h) => Math.max(3, Math.round((STEPS * 128 * 128) / (h * h)));
   const sweep = {};
   const add = (k, v) => ((sweep[k] ??= []).push(v));
@@ -155,7 +164,7 @@ function crossover() {
     return ok.length ? median(ok.map((v) => v.median_ms)) : undefined;
   };
   const x = (v) => (v === undefined ? '–' : `${fmt(v, 2)}×`);
-  console.log(`\nCrossover: the benchmark shape with hidden 128 … 1024 (median ms per step, ${ROUNDS} interleaved round(s); ours on ${cores} threads)`);
+  console.log(`\nCrossover: the benchmark shape with hidden ${sizes.join(', ')} (median ms per step, ${ROUNDS} interleaved round(s); ours on ${cores} threads)`);
   console.log('| hidden | LSTM ours | LSTM tfjs-node fused | LSTM Keras | fused / ours | ours / Keras | fused / Keras | GRU ours | GRU tfjs-node hand BPTT | BPTT / ours |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const faster = { lstm: [], gru: [] };
@@ -168,7 +177,7 @@ function crossover() {
   for (const [cell, path] of [['lstm', 'fused'], ['gru', 'hand BPTT']]) {
     const f = faster[cell];
     if (f.includes(undefined)) { console.log(`${cell.toUpperCase()}: no crossover measured (tfjs-node missing or a run failed)`); continue; }
-    // the smallest size from which tfjs-node stays faster up to 1024
+    // the smallest size from which tfjs-node stays faster up to the largest
     let from = sizes.length;
     while (from > 0 && f[from - 1]) from--;
     console.log(from === sizes.length
