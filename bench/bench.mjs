@@ -38,7 +38,7 @@ const median = (a) => a.slice().sort((p, q) => p - q)[a.length >> 1];
 
 const hasKeras = spawnSync('python3', ['-c', 'import tensorflow, keras'], { encoding: 'utf8' }).status === 0;
 if (!hasKeras) console.log('Keras: skipped (Python TensorFlow not importable; `pip install tensorflow-cpu` to compare against it)');
-const locate = "process.stdout.write(require('./src/trainer/backends/tfjs/tfjsNodeLocation.ts').resolveTfjsNode() ?? '')";
+const locate = "process.stdout.write(require('./src/trainer/backends/tfjs/tfjsNodeLocation.ts').resolveTfjsNode()?.path ?? '')";
 const hasTfjsNode = !args.has('--no-tfjs-node') && spawnSync(process.execPath, ['--import', 'tsx', '-e', locate], { cwd: root, encoding: 'utf8' }).stdout.trim() !== '';
 if (!hasTfjsNode && !args.has('--no-tfjs-node')) console.log('tfjs-node: skipped (not installed; `npm run setup:tfjs-node` to compare against it)');
 // the unrolled graph pays ~24 µs per tfjs op, a few thousand ops per step: a few steps are enough

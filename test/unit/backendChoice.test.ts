@@ -34,13 +34,20 @@ test('auto keeps the wasm kernels below the trial size and without tfjs-node, an
 });
 
 test('the trial keeps the faster backend, the kernels on a tie, and the reason gives both timings', () => {
-  const tf = trialWinner(1812, 1707.4, 'fused LSTM');
+  const tf = trialWinner(1812, 1707.4, 'tfjs-node', 'fused LSTM');
   assert.equal(tf.kind, 'tfjs');
   assert.equal(tf.reason, "auto: tfjs-node fused LSTM (1.81 s per step on the wasm kernels, 1.71 s on tfjs-node (fused LSTM), timed at this run's shape)");
-  const w = trialWinner(47.61, 92.6, 'hand BPTT');
+  const w = trialWinner(47.61, 92.6, 'tfjs-node', 'hand BPTT');
   assert.equal(w.kind, 'wasm');
   assert.equal(w.reason, "auto: wasm kernels (47.6 ms per step on the wasm kernels, 92.6 ms on tfjs-node (hand BPTT), timed at this run's shape)");
-  assert.equal(trialWinner(100, 100, 'fused LSTM').kind, 'wasm');
+  assert.equal(trialWinner(100, 100, 'tfjs-node', 'fused LSTM').kind, 'wasm');
+});
+
+test('the reason names the native package that was timed: tfjs-node-gpu when that is what loaded', () => {
+  const g = trialWinner(1812, 95.2, 'tfjs-node-gpu', 'fused LSTM');
+  assert.equal(g.kind, 'tfjs');
+  assert.equal(g.reason, "auto: tfjs-node-gpu fused LSTM (1.81 s per step on the wasm kernels, 95.2 ms on tfjs-node-gpu (fused LSTM), timed at this run's shape)");
+  assert.doesNotMatch(trialWinner(47.61, 92.6, 'tfjs-node-gpu', 'hand BPTT').reason, /on tfjs-node \(/);
 });
 
 test('an explicit backend is kept whatever the size, and says it was asked for', () => {
@@ -77,7 +84,8 @@ test('a run with backend auto records the choice and the reason in its meta', as
 const skip = resolveTfjsNode() ? false : 'tfjs-node is not installed (npm run setup:tfjs-node); the auto trial run is skipped';
 test(`a run with backend auto on an LSTM of ${X} times both backends and trains on the faster`, { skip }, async () => {
   const info = await runWith({ cell: 'lstm', hiddenSize: X }, 'auto');
-  const m = /^auto: (wasm kernels|tfjs-node fused LSTM) \((.+) per step on the wasm kernels, (.+) on tfjs-node \(fused LSTM\), timed at this run's shape\)$/.exec(info.backendReason!);
+  // tfjs-node, or tfjs-node-gpu where that is what resolves
+  const m = /^auto: (wasm kernels|tfjs-node(?:-gpu)? fused LSTM) \((.+) per step on the wasm kernels, (.+) on tfjs-node(?:-gpu)? \(fused LSTM\), timed at this run's shape\)$/.exec(info.backendReason!);
   assert.ok(m, info.backendReason);
   const ms = (t: string) => (t.endsWith(' s') ? 1000 : 1) * parseFloat(t);
   const [wasmMs, tfjsMs] = [ms(m[2]), ms(m[3])];

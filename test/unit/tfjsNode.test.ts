@@ -1,24 +1,27 @@
 // The tfjs backend on the optional native engine (tfjs-node → libtensorflow) against the wasm backend:
 // loss, every parameter gradient, ‖∂L/∂h_t‖ and ‖∂L_T/∂h_t‖ to 1e-4 relative on the tiny LSTM and GRU
 // cases, plus three Adam steps. tfjs-node is not a dependency: these tests run only where it resolves
-// (npm run setup:tfjs-node, or SEQLAB_TFJS_NODE_DIR) and are skipped otherwise. Where to look for it is
-// tested always, with a stand-in package.
+// (npm run setup:tfjs-node, or SEQLAB_TFJS_NODE_DIR) and are skipped otherwise. Where to look for it and
+// for tfjs-node-gpu, and the fallback when the GPU build does not load, are tested always, with stand-ins.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Batch, OptimizerSettings } from '../../src/trainer/backends/backend';
 import { TfjsBackend } from '../../src/trainer/backends/tfjs/tfjsBackend';
-import { NATIVE_DIR_ENV } from '../../src/shared/nativeEngine';
+import { NATIVE_DIR_ENV, NATIVE_GPU_PACKAGE, NATIVE_PACKAGE } from '../../src/shared/nativeEngine';
+import { TRIAL_FROM_HIDDEN } from '../../src/trainer/backends/backendChoice';
 import { resolveTfjsNode } from '../../src/trainer/backends/tfjs/tfjsNodeLocation';
 import { WasmBackend } from '../../src/trainer/backends/wasm/wasmBackend';
 import { paramCount, paramLayout } from '../../src/trainer/model';
 import { fillParams, makeBatch, relErr, tinyCase, tinyCases, worstErrors, type Case } from './wasmCases';
 
 const TOL = 1e-4;
-const nodePath = resolveTfjsNode();
+const root = path.resolve(__dirname, '../..');
+const nodePath = resolveTfjsNode()?.path;
 const skip = nodePath
   ? false
   : `@tensorflow/tfjs-node is not installed (npm run setup:tfjs-node, or set ${NATIVE_DIR_ENV}); native-engine cross-check skipped`;
@@ -38,21 +41,71 @@ async function pair(c: Case, seed = 7): Promise<{ wasm: WasmBackend; tfjs: TfjsB
   return { wasm, tfjs };
 }
 
+/** A package.json and an empty entry point under <prefix>/node_modules/<name>: enough for the lookup. */
+function standIn(prefix: string, name: string): string {
+  const pkg = path.join(prefix, 'node_modules', ...name.split('/'));
+  fs.mkdirSync(pkg, { recursive: true });
+  fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name, version: '0.0.0', main: 'index.js' }));
+  fs.writeFileSync(path.join(pkg, 'index.js'), '');
+  return fs.realpathSync(path.join(pkg, 'index.js'));
+}
+
 test('tfjs-node is found under $SEQLAB_TFJS_NODE_DIR', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-tfjs-node-'));
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-tfjs-node-empty-'));
   try {
-    const pkg = path.join(dir, 'node_modules', '@tensorflow', 'tfjs-node');
-    fs.mkdirSync(pkg, { recursive: true });
-    fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node', version: '0.0.0', main: 'index.js' }));
-    fs.writeFileSync(path.join(pkg, 'index.js'), '');
-    assert.equal(resolveTfjsNode({ [NATIVE_DIR_ENV]: dir }), fs.realpathSync(path.join(pkg, 'index.js')));
+    const entry = standIn(dir, NATIVE_PACKAGE);
+    assert.deepEqual(resolveTfjsNode({ [NATIVE_DIR_ENV]: dir }), { package: NATIVE_PACKAGE, path: entry });
     // an empty or missing folder falls through to the other places (the repo's .tfjs-node, node_modules)
-    assert.equal(resolveTfjsNode({ [NATIVE_DIR_ENV]: empty }), resolveTfjsNode({}));
-    assert.equal(resolveTfjsNode({ [NATIVE_DIR_ENV]: path.join(empty, 'missing') }), resolveTfjsNode({}));
+    assert.deepEqual(resolveTfjsNode({ [NATIVE_DIR_ENV]: empty }), resolveTfjsNode({}));
+    assert.deepEqual(resolveTfjsNode({ [NATIVE_DIR_ENV]: path.join(empty, 'missing') }), resolveTfjsNode({}));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test('tfjs-node-gpu is found under $SEQLAB_TFJS_NODE_DIR, and wins over tfjs-node in the same folder', () => {
+  const gpuOnly = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-tfjs-node-gpu-'));
+  const both = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-tfjs-node-both-'));
+  try {
+    assert.deepEqual(resolveTfjsNode({ [NATIVE_DIR_ENV]: gpuOnly }), resolveTfjsNode({}), 'nothing there yet');
+    const gpuEntry = standIn(gpuOnly, NATIVE_GPU_PACKAGE);
+    assert.deepEqual(resolveTfjsNode({ [NATIVE_DIR_ENV]: gpuOnly }), { package: NATIVE_GPU_PACKAGE, path: gpuEntry });
+    const cpuEntry = standIn(both, NATIVE_PACKAGE);
+    assert.deepEqual(resolveTfjsNode({ [NATIVE_DIR_ENV]: both }), { package: NATIVE_PACKAGE, path: cpuEntry });
+    const bothGpuEntry = standIn(both, NATIVE_GPU_PACKAGE);
+    assert.deepEqual(resolveTfjsNode({ [NATIVE_DIR_ENV]: both }), { package: NATIVE_GPU_PACKAGE, path: bothGpuEntry });
+  } finally {
+    fs.rmSync(gpuOnly, { recursive: true, force: true });
+    fs.rmSync(both, { recursive: true, force: true });
+  }
+});
+
+test('a tfjs-node-gpu that does not load falls back to the cpu engine with a warning naming it, and auto to the wasm kernels', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-tfjs-node-gpu-broken-'));
+  try {
+    // the installer's stand-in: loads, but every call into it throws, as a tfjs-node-gpu without its libraries would
+    const pkg = path.join(dir, 'node_modules', '@tensorflow', 'tfjs-node-gpu');
+    fs.cpSync(path.join(root, 'test/fixtures/native-backend/tfjs-node-gpu'), pkg, { recursive: true });
+    const entry = fs.realpathSync(path.join(pkg, 'index.js'));
+    // in a child: loadTfjs caches its engine per process, and this process may hold the real tfjs-node
+    const script = `(async () => {
+      const rt = await require('./src/trainer/backends/tfjs/tfjsRuntime.ts').loadTfjs();
+      const spec = { cell: 'lstm', input: 'tokens', inputSize: 5, embedSize: 4, hiddenSize: ${TRIAL_FROM_HIDDEN}, layers: 1, outputSize: 5, head: 'every', loss: 'xent', dropout: 0 };
+      const made = await require('./src/trainer/backends/createBackend.ts').createBackend('auto', { spec, batch: 2, steps: 3, threads: 1 });
+      await made.backend.dispose();
+      process.stdout.write(JSON.stringify({ engine: rt.engine, native: rt.native ?? null, label: rt.label, backend: made.backend.name, reason: made.reason }));
+    })();`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, [NATIVE_DIR_ENV]: dir } });
+    assert.equal(r.status, 0, r.stderr);
+    const got = JSON.parse(r.stdout) as { engine: string; native: string | null; label: string; backend: string; reason: string };
+    assert.deepEqual({ engine: got.engine, native: got.native, backend: got.backend }, { engine: 'cpu', native: null, backend: 'wasm' });
+    assert.match(got.label, /^tfjs \S+ · cpu$/);
+    assert.equal(got.reason, 'auto: wasm kernels (tfjs-node-gpu is installed but did not load)');
+    assert.ok(r.stderr.includes(`tfjs-node-gpu at ${entry} failed to load, using the tfjs cpu backend: SeqLab test stand-in for @tensorflow/tfjs-node-gpu`), r.stderr);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

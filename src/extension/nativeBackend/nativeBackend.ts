@@ -1,18 +1,19 @@
-// Install Native Backend: @tensorflow/tfjs-node, optional, installed by npm into the extension's global
-// storage (<globalStorage>/native, an npm prefix) and handed to every trainer as SEQLAB_TFJS_NODE_DIR.
+// Install Native Backend: @tensorflow/tfjs-node (or @tensorflow/tfjs-node-gpu, where the setting names it),
+// optional, installed by npm into the extension's global storage (<globalStorage>/native, an npm prefix) and
+// handed to every trainer as SEQLAB_TFJS_NODE_DIR.
 // Nothing else depends on it: without it the tfjs backend runs on TensorFlow.js's CPU engine and the
 // default wasm kernels need nothing. The npm process belongs to this object and dies with it.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { NATIVE_DIR_ENV } from '../../shared/nativeEngine';
+import { NATIVE_DIR_ENV, type NativePackage, nativeShortName } from '../../shared/nativeEngine';
 import { SETTINGS } from '../constants';
-import { failureMessage, findOnPath, type InstallOutcome, type InstallRecord, installNative, nativeSpec, packageDirIn, readInstalled } from './nativeInstall';
+import { failureMessage, findOnPath, type InstallOutcome, type InstallRecord, installNative, isGpuSpec, nativeSpec, packageDirIn, readInstalled } from './nativeInstall';
 
 export type NativeState =
   | { kind: 'absent'; dir: string }
-  | { kind: 'installed'; dir: string; version: string; record?: InstallRecord }
+  | { kind: 'installed'; dir: string; package: NativePackage; version: string; record?: InstallRecord }
   | { kind: 'installing'; dir: string; spec: string };
 
 /** `seqlab.installNativeBackend` arguments for scripts and tests; the palette passes none and gets asked. */
@@ -29,7 +30,7 @@ export function statusLine(state: NativeState, inheritedDir: string | undefined)
         inheritedDir ? `Trainers inherit ${NATIVE_DIR_ENV}=${inheritedDir} from VS Code's environment.` : `Backend "tfjs" runs on TensorFlow.js's CPU engine.`
       }`;
     case 'installed':
-      return `native engine: tfjs-node ${state.version} in ${state.dir}${state.record ? ` (${state.record.spec}, installed ${state.record.installedAt})` : ''}; trainers get ${NATIVE_DIR_ENV}=${state.dir}${
+      return `native engine: ${nativeShortName(state.package)} ${state.version} in ${state.dir}${state.record ? ` (${state.record.spec}, installed ${state.record.installedAt})` : ''}; trainers get ${NATIVE_DIR_ENV}=${state.dir}${
         inheritedDir && inheritedDir !== state.dir ? ` instead of ${inheritedDir} from VS Code's environment` : ''
       }.`;
     case 'installing':
@@ -38,7 +39,7 @@ export function statusLine(state: NativeState, inheritedDir: string | undefined)
 }
 
 export class NativeBackend implements vscode.Disposable {
-  /** The npm prefix: <dir>/node_modules/@tensorflow/tfjs-node once installed. */
+  /** The npm prefix: <dir>/node_modules/@tensorflow/tfjs-node (or …/tfjs-node-gpu) once installed. */
   readonly dir: string;
   readonly logFile: string;
   private installing: { spec: string; abort: AbortController; done: Promise<InstallOutcome> } | undefined;
@@ -54,16 +55,16 @@ export class NativeBackend implements vscode.Disposable {
   async state(): Promise<NativeState> {
     if (this.installing) return { kind: 'installing', dir: this.dir, spec: this.installing.spec };
     const found = await readInstalled(this.dir);
-    return found ? { kind: 'installed', dir: this.dir, version: found.version, ...(found.record && { record: found.record }) } : { kind: 'absent', dir: this.dir };
+    return found ? { kind: 'installed', dir: this.dir, package: found.package, version: found.version, ...(found.record && { record: found.record }) } : { kind: 'absent', dir: this.dir };
   }
 
   /**
-   * Extra environment for a trainer: the prefix when tfjs-node is installed there. Checked on every start
-   * (one stat), so a removal or a reinstall takes effect with the next run. An inherited
+   * Extra environment for a trainer: the prefix when tfjs-node or tfjs-node-gpu is installed there. Checked
+   * on every start (a stat or two), so a removal or a reinstall takes effect with the next run. An inherited
    * SEQLAB_TFJS_NODE_DIR is left alone when nothing is installed here.
    */
   trainerEnv(): NodeJS.ProcessEnv {
-    return fs.existsSync(path.join(packageDirIn(this.dir), 'package.json')) ? { [NATIVE_DIR_ENV]: this.dir } : {};
+    return packageDirIn(this.dir) ? { [NATIVE_DIR_ENV]: this.dir } : {};
   }
 
   /** The command: with no argument it asks (install, or reinstall / remove when installed). */
@@ -80,7 +81,7 @@ export class NativeBackend implements vscode.Disposable {
     const spec = this.spec();
     if (state.kind === 'installed') {
       const choice = await vscode.window.showInformationMessage(
-        `SeqLab: the native TensorFlow engine (tfjs-node ${state.version}) is installed. Runs with backend "tfjs" use it.`,
+        `SeqLab: the native TensorFlow engine (${nativeShortName(state.package)} ${state.version}) is installed. Runs with backend "tfjs" use it.`,
         'Reinstall',
         'Remove',
         'Show Log',
@@ -94,7 +95,9 @@ export class NativeBackend implements vscode.Disposable {
       `Install ${spec}, the native TensorFlow engine for SeqLab's "tfjs" backend?`,
       {
         modal: true,
-        detail: `npm installs it into ${this.dir}; its install script downloads libtensorflow (several hundred MB) from storage.googleapis.com. It is optional: SeqLab's default WebAssembly kernels are faster on a CPU and need no install.`,
+        detail: `npm installs it into ${this.dir}; its install script downloads libtensorflow (several hundred MB) from storage.googleapis.com. ${
+          isGpuSpec(spec) ? 'The GPU build needs an NVIDIA driver, CUDA 11.2 and cuDNN 8.1 (Linux x64 or Windows); without a usable GPU it runs on the CPU at best. ' : ''
+        }It is optional: SeqLab's default WebAssembly kernels are faster on a CPU and need no install.`,
       },
       'Install',
     );
@@ -174,8 +177,8 @@ export class NativeBackend implements vscode.Disposable {
   private report(outcome: InstallOutcome, spec: string): void {
     switch (outcome.kind) {
       case 'installed':
-        this.log(`installed tfjs-node ${outcome.version} into ${outcome.dir}; new runs get ${NATIVE_DIR_ENV}=${outcome.dir}`);
-        void vscode.window.showInformationMessage(`SeqLab: native TensorFlow engine installed (tfjs-node ${outcome.version}). Runs with backend "tfjs" now use it.`, 'Show Log').then((a) => {
+        this.log(`installed ${nativeShortName(outcome.package)} ${outcome.version} into ${outcome.dir}; new runs get ${NATIVE_DIR_ENV}=${outcome.dir}`);
+        void vscode.window.showInformationMessage(`SeqLab: native TensorFlow engine installed (${nativeShortName(outcome.package)} ${outcome.version}). Runs with backend "tfjs" now use it.`, 'Show Log').then((a) => {
           if (a) this.output.show(true);
         });
         break;

@@ -1,14 +1,15 @@
-// Installing the optional native engine (@tensorflow/tfjs-node) with npm in a child process: finding npm,
-// its arguments, its output line by line, cancelling it (the whole process group: npm runs install scripts
-// in processes of their own), checking in another child process that what was installed loads, and telling
-// the known failures apart. The install goes to a staging folder that replaces the old one only once it
-// works, so a failed reinstall leaves a working install in place. Node only, no vscode.
+// Installing the optional native engine (@tensorflow/tfjs-node, or @tensorflow/tfjs-node-gpu where the setting
+// names it) with npm in a child process: finding npm, its arguments, its output line by line, cancelling it
+// (the whole process group: npm runs install scripts in processes of their own), checking in another child
+// process that what was installed loads, and telling the known failures apart. The install goes to a staging
+// folder that replaces the old one only once it works, so a failed reinstall leaves a working install in
+// place. Node only, no vscode.
 
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { DEFAULT_NATIVE_SPEC, NATIVE_PACKAGE, NATIVE_PACKAGE_IN_PREFIX, NATIVE_SPEC_ENV } from '../../shared/nativeEngine';
+import { asNativePackage, DEFAULT_NATIVE_SPEC, NATIVE_GPU_PACKAGE, NATIVE_PACKAGES, NATIVE_SPEC_ENV, type NativePackage, nativeShortName, packageInPrefix } from '../../shared/nativeEngine';
 
 export type InstallFailure =
   | 'npmMissing'
@@ -20,7 +21,7 @@ export type InstallFailure =
   | 'npmFailed';
 
 export type InstallOutcome =
-  | { kind: 'installed'; dir: string; version: string; spec: string }
+  | { kind: 'installed'; dir: string; package: NativePackage; version: string; spec: string }
   | { kind: 'cancelled' }
   | { kind: 'failed'; failure: InstallFailure; message: string };
 
@@ -38,7 +39,20 @@ export function nativeSpec(setting: string | undefined, env: NodeJS.ProcessEnv):
   return env[NATIVE_SPEC_ENV]?.trim() || setting?.trim() || DEFAULT_NATIVE_SPEC;
 }
 
-export const packageDirIn = (prefix: string): string => path.join(prefix, ...NATIVE_PACKAGE_IN_PREFIX);
+/**
+ * The native package installed under the npm prefix: the first of NATIVE_PACKAGES (tfjs-node-gpu, then
+ * tfjs-node) whose package.json is there, as the trainer's lookup (tfjsNodeLocation.ts) would pick it.
+ */
+export function nativePackageIn(prefix: string): { package: NativePackage; dir: string } | undefined {
+  for (const pkg of NATIVE_PACKAGES) {
+    const dir = path.join(prefix, ...packageInPrefix(pkg));
+    if (fs.existsSync(path.join(dir, 'package.json'))) return { package: pkg, dir };
+  }
+  return undefined;
+}
+
+/** The installed package's folder under the prefix (tfjs-node-gpu first), or undefined when neither is there. */
+export const packageDirIn = (prefix: string): string | undefined => nativePackageIn(prefix)?.dir;
 
 /** An executable on PATH (with PATHEXT on Windows), like `which`. */
 export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
@@ -77,13 +91,16 @@ export function classifyNpmFailure(output: readonly string[]): Exclude<InstallFa
   return 'npmFailed';
 }
 
+/** Whether a package spec asks for the CUDA build (a name, a versioned name, a tarball or folder named after it). */
+export const isGpuSpec = (spec: string): boolean => spec.includes(nativeShortName(NATIVE_GPU_PACKAGE));
+
 /** What the user is told, in one notification. */
 export function failureMessage(failure: InstallFailure, detail: string, spec: string): string {
   switch (failure) {
     case 'npmMissing':
       return 'SeqLab: npm was not found on PATH. Installing the native engine needs Node.js with npm on the PATH that VS Code was started with.';
     case 'libtensorflowDownload':
-      return `SeqLab: ${spec} was fetched, but its install script could not download libtensorflow from storage.googleapis.com (this machine seems to be offline or behind a firewall). In a SeqLab checkout, \`npm run setup:tfjs-node\` builds the native engine without that download and SEQLAB_TFJS_NODE_DIR points SeqLab at it; see the README, "Optional: the native TensorFlow engine". The default WebAssembly kernels need none of this.`;
+      return `SeqLab: ${spec} was fetched, but its install script could not download libtensorflow from storage.googleapis.com (this machine seems to be offline or behind a firewall). In a SeqLab checkout, \`npm run setup:tfjs-node\` builds the native engine${isGpuSpec(spec) ? ' (tfjs-node, the CPU build: there is no offline build of tfjs-node-gpu)' : ''} without that download and SEQLAB_TFJS_NODE_DIR points SeqLab at it; see the README, "Optional: the native TensorFlow engine". The default WebAssembly kernels need none of this.`;
     case 'registryUnreachable':
       return `SeqLab: npm could not reach the package registry to install ${spec} (${detail}). Check the network or npm's proxy and registry settings.`;
     case 'doesNotLoad':
@@ -185,23 +202,26 @@ export function runNpm(o: NpmRunOptions): Promise<NpmRunResult> {
   });
 }
 
-export type LoadCheck = { ok: true; version: string } | { ok: false; message: string };
+export type LoadCheck = { ok: true; package: NativePackage; version: string } | { ok: false; message: string };
 
 /**
- * Loads the installed package in a separate Node (the runtime the trainer runs on: process.execPath, plain
- * Node inside Electron) and asks for its backend: 'tensorflow' once the addon and libtensorflow load.
+ * Loads the installed package (tfjs-node-gpu first, as the trainer would) in a separate Node (the runtime the
+ * trainer runs on: process.execPath, plain Node inside Electron) and asks for its backend: 'tensorflow' once
+ * the addon and libtensorflow load.
  */
 export function checkLoads(prefix: string, runtime = process.execPath, timeoutMs = 120_000): Promise<LoadCheck> {
+  const found = nativePackageIn(prefix);
+  if (!found) return Promise.resolve({ ok: false, message: `neither ${NATIVE_PACKAGES.join(' nor ')} is installed in ${prefix}` });
   const script = [
     'const path = require("path");',
-    `const dir = path.join(process.argv[1], ${NATIVE_PACKAGE_IN_PREFIX.map((s) => JSON.stringify(s)).join(', ')});`,
-    'const { version } = require(path.join(dir, "package.json"));',
+    'const dir = process.argv[1];',
+    'const { name, version } = require(path.join(dir, "package.json"));',
     'const tf = require(dir);',
     'const backend = typeof tf.getBackend === "function" ? tf.getBackend() : undefined;',
-    'process.stdout.write("\\n" + JSON.stringify({ version, backend }) + "\\n");',
+    'process.stdout.write("\\n" + JSON.stringify({ name, version, backend }) + "\\n");',
   ].join('\n');
   return new Promise((resolve) => {
-    const child = spawn(runtime, ['-e', script, prefix], {
+    const child = spawn(runtime, ['-e', script, found.dir], {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TF_CPP_MIN_LOG_LEVEL: '2' },
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
@@ -219,10 +239,11 @@ export function checkLoads(prefix: string, runtime = process.execPath, timeoutMs
       clearTimeout(timer);
       const last = stdout.trim().split('\n').at(-1) ?? '';
       try {
-        const r = JSON.parse(last) as { version?: unknown; backend?: unknown };
+        const r = JSON.parse(last) as { name?: unknown; version?: unknown; backend?: unknown };
         if (typeof r.version !== 'string') throw new Error('no version');
+        if (asNativePackage(r.name) !== found.package) return resolve({ ok: false, message: `${found.dir} holds ${JSON.stringify(r.name)}, not ${found.package}` });
         if (r.backend !== 'tensorflow') return resolve({ ok: false, message: `its backend is ${JSON.stringify(r.backend)}, not "tensorflow"` });
-        return resolve({ ok: true, version: r.version });
+        return resolve({ ok: true, package: found.package, version: r.version });
       } catch {
         const why = stderr.split('\n').find((l) => /Error/.test(l))?.trim() ?? (signal ? `killed (${signal})` : `exit code ${code}`);
         resolve({ ok: false, message: why });
@@ -231,16 +252,21 @@ export function checkLoads(prefix: string, runtime = process.execPath, timeoutMs
   });
 }
 
-/** The installed package's version and the install record, or undefined when nothing is installed at `prefix`. */
-export async function readInstalled(prefix: string): Promise<{ version: string; record?: InstallRecord } | undefined> {
+/**
+ * The installed package (tfjs-node-gpu first), its version and the install record, or undefined when
+ * neither is installed at `prefix`.
+ */
+export async function readInstalled(prefix: string): Promise<{ package: NativePackage; version: string; record?: InstallRecord } | undefined> {
+  const found = nativePackageIn(prefix);
+  if (!found) return undefined;
   try {
-    const pkg = JSON.parse(await fsp.readFile(path.join(packageDirIn(prefix), 'package.json'), 'utf8')) as { name?: string; version?: string };
-    if (pkg.name !== NATIVE_PACKAGE || typeof pkg.version !== 'string') return undefined;
+    const pkg = JSON.parse(await fsp.readFile(path.join(found.dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+    if (asNativePackage(pkg.name) !== found.package || typeof pkg.version !== 'string') return undefined;
     const record = await fsp
       .readFile(path.join(prefix, RECORD_FILE), 'utf8')
       .then((t) => JSON.parse(t) as InstallRecord)
       .catch(() => undefined);
-    return { version: pkg.version, ...(record && { record }) };
+    return { package: found.package, version: pkg.version, ...(record && { record }) };
   } catch {
     return undefined;
   }
@@ -300,5 +326,5 @@ export async function installNative(o: InstallOptions): Promise<InstallOutcome> 
   if (fs.existsSync(o.prefix)) await fsp.rename(o.prefix, old);
   await fsp.rename(staging, o.prefix);
   await fsp.rm(old, { recursive: true, force: true });
-  return { kind: 'installed', dir: o.prefix, version: loads.version, spec: o.spec };
+  return { kind: 'installed', dir: o.prefix, package: loads.package, version: loads.version, spec: o.spec };
 }

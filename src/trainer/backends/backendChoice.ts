@@ -36,11 +36,14 @@ export function chooseBackend(requested: BackendKind, spec: ModelSpec, tfjsNodeI
   }
 }
 
-/** The timed trial's verdict: ms per training step of each at the run's shape; ties go to the kernels. */
-export function trialWinner(wasmMs: number, tfjsMs: number, tfjsPath: string): { kind: 'wasm' | 'tfjs'; reason: string } {
-  const times = `${fmtMs(wasmMs)} per step on the wasm kernels, ${fmtMs(tfjsMs)} on tfjs-node (${tfjsPath}), timed at this run's shape`;
+/**
+ * The timed trial's verdict: ms per training step of each at the run's shape; ties go to the kernels.
+ * `tfjsName` is the native package that was timed ('tfjs-node' or 'tfjs-node-gpu').
+ */
+export function trialWinner(wasmMs: number, tfjsMs: number, tfjsName: string, tfjsPath: string): { kind: 'wasm' | 'tfjs'; reason: string } {
+  const times = `${fmtMs(wasmMs)} per step on the wasm kernels, ${fmtMs(tfjsMs)} on ${tfjsName} (${tfjsPath}), timed at this run's shape`;
   return tfjsMs < wasmMs
-    ? { kind: 'tfjs', reason: `auto: tfjs-node ${tfjsPath} (${times})` }
+    ? { kind: 'tfjs', reason: `auto: ${tfjsName} ${tfjsPath} (${times})` }
     : { kind: 'wasm', reason: `auto: wasm kernels (${times})` };
 }
 

@@ -4,6 +4,7 @@ import { TrainError } from '../errors';
 import type { Backend } from './backend';
 import { chooseBackend, trialWinner } from './backendChoice';
 import { resolveTfjsNode } from './tfjs/tfjsNodeLocation';
+import { nativeShortName } from '../../shared/nativeEngine';
 import type { TfjsBackend } from './tfjs/tfjsBackend';
 import { WasmBackend } from './wasm/wasmBackend';
 import { initParams } from '../init';
@@ -27,31 +28,34 @@ export interface CreatedBackend {
 export async function createBackend(kind: BackendKind, shape: BackendShape): Promise<CreatedBackend> {
   const threads = shape.threads > 0 ? shape.threads : os.availableParallelism();
   const wasm = () => WasmBackend.create({ ...shape, threads });
-  const choice = chooseBackend(kind, shape.spec, kind === 'auto' && resolveTfjsNode() !== undefined);
+  const native = kind === 'auto' ? resolveTfjsNode() : undefined;
+  const choice = chooseBackend(kind, shape.spec, native !== undefined);
   if (choice.kind === 'wasm') return { backend: await wasm(), reason: choice.reason };
   if (choice.kind === 'tfjs') return { backend: await createTfjsBackend(shape.spec), reason: choice.reason };
 
   // auto's trial: a few timed steps of each, one backend alive at a time, then a fresh one of the faster,
   // so the run starts from untouched parameters and optimizer state
   const tfjs = await createTfjsBackend(shape.spec);
-  if (tfjs.engine !== 'tensorflow') {
+  if (tfjs.engine !== 'tensorflow' || !tfjs.native) {
     // installed but not loadable (tfjsRuntime warned why): the CPU engine would be far slower than the kernels
     await tfjs.dispose();
-    return { backend: await wasm(), reason: 'auto: wasm kernels (tfjs-node is installed but did not load)' };
+    return { backend: await wasm(), reason: `auto: wasm kernels (${native ? nativeShortName(native.package) : 'tfjs-node'} is installed but did not load)` };
   }
+  // tfjs-node-gpu on a GPU is timed here like any other engine: the trial needs no rule of its own for it
+  const tfjsName = nativeShortName(tfjs.native);
   const tfjsPath = tfjs.path === 'fused' ? 'fused LSTM' : 'hand BPTT';
   let tfjsMs: number;
   try {
     tfjsMs = await timeSteps(tfjs, shape);
   } catch (e) {
-    return { backend: await wasm(), reason: `auto: wasm kernels (tfjs-node failed its trial step: ${(e as Error).message})` };
+    return { backend: await wasm(), reason: `auto: wasm kernels (${tfjsName} failed its trial step: ${(e as Error).message})` };
   } finally {
     await tfjs.dispose();
   }
   const kernels = await wasm();
   const wasmMs = await timeSteps(kernels, shape);
   await kernels.dispose();
-  const win = trialWinner(wasmMs, tfjsMs, tfjsPath);
+  const win = trialWinner(wasmMs, tfjsMs, tfjsName, tfjsPath);
   return { backend: win.kind === 'wasm' ? await wasm() : await createTfjsBackend(shape.spec), reason: win.reason };
 }
 

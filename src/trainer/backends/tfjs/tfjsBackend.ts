@@ -11,7 +11,8 @@ import type { Backend, Batch, DiagnoseResult, EvalResult, LayerTrace, OptimizerS
 import { BlockLstm } from './blockLstm';
 import { bpttSequence } from './bpttSequence';
 import { forward, losses, rowLosses, timeMajor, unpack, type LayerSequence, type TimeMajor } from './tfjsModel';
-import { loadTfjs, type Tf, type TfEngine } from './tfjsRuntime';
+import { loadTfjs, type Tf, type TfEngine, type TfRuntime } from './tfjsRuntime';
+import type { NativePackage } from '../../../shared/nativeEngine';
 import type * as TF from '@tensorflow/tfjs';
 
 export interface TfjsBackendOptions {
@@ -41,6 +42,8 @@ export class TfjsBackend implements Backend {
   readonly device: string;
   readonly paramCount: number;
   readonly engine: TfEngine;
+  /** The native package behind the 'tensorflow' engine (tfjs-node or tfjs-node-gpu); undefined on the cpu engine. */
+  readonly native: NativePackage | undefined;
   /** How training steps and evaluations run a layer's recurrence (what `path` asked for, where available). */
   readonly path: SequencePath;
   private readonly blockLstm?: BlockLstm;
@@ -53,9 +56,13 @@ export class TfjsBackend implements Backend {
   private slotCount = 0;
   private optStep = 0;
   private steppers = new Set<() => void>();
+  private readonly tf: Tf;
 
-  private constructor(private readonly tf: Tf, readonly spec: ModelSpec, engine: TfEngine, label: string, path: SequencePath) {
+  private constructor(rt: TfRuntime, readonly spec: ModelSpec, path: SequencePath) {
+    const { tf, engine, native, label } = rt;
+    this.tf = tf;
     this.engine = engine;
+    this.native = native;
     this.blockLstm = spec.cell === 'lstm' && path === 'fused' ? BlockLstm.on(tf) : undefined;
     this.path = this.blockLstm ? 'fused' : path === 'unrolled' ? 'unrolled' : 'bptt';
     this.sequence = this.blockLstm?.sequence ?? (this.path === 'bptt' ? bpttSequence(tf, spec.cell) : undefined);
@@ -67,7 +74,7 @@ export class TfjsBackend implements Backend {
 
   static async create(opts: TfjsBackendOptions): Promise<TfjsBackend> {
     const rt = await loadTfjs(opts.engine ?? 'auto');
-    return new TfjsBackend(rt.tf, opts.spec, rt.engine, rt.label, opts.path ?? 'fused');
+    return new TfjsBackend(rt, opts.spec, opts.path ?? 'fused');
   }
 
   /** Live tensors in the tfjs engine (all backends of this process share it). */
