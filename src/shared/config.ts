@@ -16,6 +16,8 @@ export interface TextDataConfig {
   level: 'char' | 'word';
   /** Only for word level: lower-case before splitting. */
   lowercase: boolean;
+  /** Which text validates: the corpus's tail (default), or the tail of each of 50 equal blocks (char-rnn's loader). */
+  validationFrom: 'tail' | 'blocks';
 }
 
 export type MissingPolicy = 'error' | 'drop' | 'ffill';

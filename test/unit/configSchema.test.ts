@@ -26,7 +26,7 @@ const common = {
 } satisfies Omit<Complete<ExperimentConfig>, 'name' | 'data'>;
 
 const maximal: Complete<ExperimentConfig>[] = [
-  { name: 'max-text', data: { kind: 'text', path: 'c.txt', level: 'word', lowercase: true }, ...common },
+  { name: 'max-text', data: { kind: 'text', path: 'c.txt', level: 'word', lowercase: true, validationFrom: 'blocks' }, ...common },
   {
     name: 'max-csv',
     data: {

@@ -69,7 +69,7 @@ describe('defaults', () => {
     assert.equal(config.training.batchSize, 32);
     assert.equal(config.training.sequenceLength, 64);
     assert.deepEqual(config.training.clipping, { globalNorm: 5, value: 0 });
-    assert.deepEqual(config.data, { kind: 'text', path: 'c.txt', level: 'char', lowercase: false });
+    assert.deepEqual(config.data, { kind: 'text', path: 'c.txt', level: 'char', lowercase: false, validationFrom: 'tail' });
     assert.deepEqual(config.diagnostics.probe, {});
     assert.equal(config.compare, undefined);
     assert.ok(!('$schema' in config), '$schema is editor-only and must not reach the trainer');

@@ -9,7 +9,7 @@ import { firstInvalidUtf8 } from '../../src/trainer/data/dataFile';
 import { loadTextDataset, textDataset, tokenizeWords, type TextDataset, windowShift } from '../../src/trainer/data/text';
 
 const fixtures = resolve(__dirname, '../fixtures/data');
-const config = (path: string, level: 'char' | 'word' = 'char', lowercase = false): TextDataConfig => ({ kind: 'text', path, level, lowercase });
+const config = (path: string, level: 'char' | 'word' = 'char', lowercase = false): TextDataConfig => ({ kind: 'text', path, level, lowercase, validationFrom: 'tail' });
 const opts = { configDir: fixtures, validationSplit: 0.1, sequenceLength: 16 };
 const load = (path: string, o: Partial<typeof opts> = {}) => loadTextDataset(config(path), { ...opts, ...o });
 
@@ -192,4 +192,41 @@ test('training windows start elsewhere each epoch, inside the training part; val
     assert.deepEqual(ds.batch('validation', [0], e).x, ds.batch('validation', [0]).x);
   }
   assert.equal(windowShift(3, 0), 0, 'no slack, no shift');
+});
+
+test('validationFrom "blocks": the tail of each of 50 blocks validates, as char-rnn does; windows stay inside their part', () => {
+  // 10 000 distinct code points: a token's id - 1 is its position, so every window says where it came from
+  const corpus = Array.from({ length: 10_000 }, (_, i) => String.fromCodePoint(0x4e00 + i)).join('');
+  const opts = { validationSplit: 0.1, sequenceLength: 9 };
+  const tail = textDataset(corpus, { level: 'char', lowercase: false }, opts);
+  const ds = textDataset(corpus, { level: 'char', lowercase: false, validationFrom: 'blocks' }, opts);
+  // blocks of 200: 180 train (19 windows of 9 + 1), 20 validate (2 windows)
+  assert.equal(ds.trainTokens, 9000);
+  assert.equal(ds.validationTokens, 1000);
+  assert.equal(ds.trainSize, 50 * 19);
+  assert.equal(ds.validationSize, 50 * 2);
+  assert.match(ds.describe(), /validation from the tail of each of 50 blocks/);
+  assert.doesNotMatch(tail.describe(), /blocks/);
+  const pos = (w: string) => Array.from(w, (c) => c.codePointAt(0)! - 0x4e00);
+  const inTrain = (p: number) => p % 200 < 180;
+  for (let e = 0; e < 20; e++) {
+    for (let i = 0; i < ds.trainSize; i++) {
+      const { x, y } = ds.batch('train', [i], e);
+      const px = pos(ds.decode(x)), py = pos(ds.decode(y));
+      assert.ok([...px, ...py].every(inTrain), `epoch ${e} window ${i}: ${px[0]}…${py.at(-1)} leaves its training part`);
+      assert.ok(Math.floor(px[0] / 200) === Math.floor(py.at(-1)! / 200), 'one block per window');
+    }
+  }
+  // every character occurs once, so the 1000 validation characters are exactly those outside the training
+  // parts: none of them is in the vocabulary, and every validation window reads only them
+  assert.equal(ds.unknownValidationTokens, 1000);
+  assert.equal(ds.vocabulary.length, 9001);
+  for (let i = 0; i < ds.validationSize; i++) assert.ok(ds.batch('validation', [i]).y.every((id) => id === UNK_ID));
+});
+
+test('validationFrom "blocks" on a corpus too short for its blocks says what to change', () => {
+  assert.throws(
+    () => textDataset('abcdefgh'.repeat(100), { level: 'char', lowercase: false, validationFrom: 'blocks' }, { validationSplit: 0.1, sequenceLength: 8 }),
+    (e: unknown) => e instanceof DataError && /50 blocks of about 16/.test(e.message) && /"validationFrom": "tail"/.test(e.message) && e.field === 'data.validationFrom',
+  );
 });

@@ -1,5 +1,8 @@
 // Text corpora for next-token prediction, after karpathy's char-rnn / min-char-rnn: the corpus is one
-// token stream; the first (1 − validationSplit) of it trains, the tail validates.
+// token stream; the first (1 − validationSplit) of it trains, the tail validates. With `validationFrom:
+// "blocks"` the stream is cut into 50 equal blocks and the tail of each validates instead, as char-rnn's
+// loader does (it reshapes the corpus into batch-size rows and validates the last columns): validation
+// text is then spread through the work rather than being its last act.
 //
 // Tokens: by default Unicode code points (not UTF-16 units, so an emoji is one token). Word level
 // splits into runs of letters, marks and digits (keeping inner apostrophes: "don't") and makes every
@@ -10,7 +13,8 @@
 // even when the validation tail holds none), followed by the tokens of the training part only,
 // sorted by code point (char) or by string order (word). Validation tokens outside it become `<unk>`.
 //
-// Examples: windows x = tok[s, s+T), y = tok[s+1, s+T+1) with s = i·T, entirely inside their split.
+// Examples: windows x = tok[s, s+T), y = tok[s+1, s+T+1) with s = i·T from the start of their part,
+// entirely inside it.
 // Training windows of epoch e > 0 start `shift(e)` tokens later, 0 ≤ shift ≤ the tokens the last window
 // leaves over (up to T − 1): each epoch cuts the corpus at other places, so a long run does not see the
 // same 100 characters, with the same empty state before them, 50 times. Validation windows never move.
@@ -54,7 +58,7 @@ export function loadTextDataset(data: TextDataConfig, opts: TextOptions): TextDa
 /** The dataset of a corpus already in memory; `file` only names it in errors and describe(). */
 export function textDataset(
   corpus: string,
-  data: Pick<TextDataConfig, 'level' | 'lowercase'>,
+  data: Pick<TextDataConfig, 'level' | 'lowercase'> & Partial<Pick<TextDataConfig, 'validationFrom'>>,
   opts: Pick<TextOptions, 'validationSplit' | 'sequenceLength'>,
   file?: string,
 ): TextDataset {
@@ -68,8 +72,10 @@ export function textDataset(
   // Raw tokens: code points (char) or strings (word); mapped to ids once the vocabulary is known.
   const raw = level === 'char' ? codePoints(normaliseNewlines(corpus)) : tokenizeWords(corpus, data.lowercase);
   const n = raw.length;
-  const nTrain = Math.floor(n * (1 - split));
-  const nValidation = n - nTrain;
+  const blocks = data.validationFrom === 'blocks' && split > 0;
+  const parts = blocks ? blockParts(n, split) : { train: [[0, Math.floor(n * (1 - split))]], validation: split === 0 ? [] : [[Math.floor(n * (1 - split)), n]] } as Parts;
+  const nTrain = tokensIn(parts.train);
+  const nValidation = tokensIn(parts.validation);
   const fits = (count: number) => {
     const train = Math.floor(count * (1 - split));
     return train >= T + 1 && (split === 0 || count - train >= T + 1);
@@ -77,13 +83,23 @@ export function textDataset(
   if (n === 0) {
     throw new DataError(`the corpus holds no ${unit}`, `Put text in it: at least ${minimumTokens(T, split, fits)} ${unit} for sequenceLength ${T}`, { file, field: 'data.path' });
   }
-  if (!fits(n)) {
+  if (!blocks && !fits(n)) {
     const needed = minimumTokens(T, split, fits);
     const short = nTrain < T + 1 ? 'training part' : 'validation tail';
     throw new DataError(
       `the corpus has ${formatCount(n)} ${unit}; with sequenceLength ${T} and validationSplit ${split} it needs at least ${formatCount(needed)} (the ${short} must hold one window of ${T + 1})`,
       `Use a longer text or lower training.sequenceLength${short === 'validation tail' ? ', or raise validationSplit' : ''}`,
       { file, field: 'training.sequenceLength' },
+    );
+  }
+  const trainWindows = windowsIn(parts.train, T);
+  const validationWindows = windowsIn(parts.validation, T);
+  if (blocks && (trainWindows.starts.length === 0 || validationWindows.starts.length === 0)) {
+    const part = trainWindows.starts.length === 0 ? 'training' : 'validation';
+    throw new DataError(
+      `with validationFrom "blocks" the corpus's ${formatCount(n)} ${unit} make ${BLOCKS} blocks of about ${formatCount(Math.floor(n / BLOCKS))}, and no block's ${part} part holds a window of ${T + 1} (sequenceLength ${T}, validationSplit ${split})`,
+      `Use "validationFrom": "tail", a longer text, a lower training.sequenceLength${part === 'validation' ? ' or a higher validationSplit' : ''}`,
+      { file, field: 'data.validationFrom' },
     );
   }
 
@@ -94,7 +110,7 @@ export function textDataset(
   if (level === 'char') {
     const cps = raw as Int32Array;
     const seen = new Set<number>();
-    for (let i = 0; i < nTrain; i++) seen.add(cps[i]);
+    for (const [a, b] of parts.train) for (let i = a; i < b; i++) seen.add(cps[i]);
     const sorted = [...seen].sort((a, b) => a - b);
     const idOf = new Map<number, number>(sorted.map((cp, k) => [cp, k + 1]));
     vocabulary = [UNK, ...sorted.map((cp) => String.fromCodePoint(cp))];
@@ -105,7 +121,7 @@ export function textDataset(
     }
   } else {
     const words = raw as string[];
-    const sorted = [...new Set(words.slice(0, nTrain))].sort();
+    const sorted = [...new Set(parts.train.flatMap(([a, b]) => words.slice(a, b)))].sort();
     const idOf = new Map<string, number>(sorted.map((w, k) => [w, k + 1]));
     vocabulary = [UNK, ...sorted];
     for (let i = 0; i < n; i++) {
@@ -117,17 +133,20 @@ export function textDataset(
   const V = vocabulary.length;
   const tokenId = new Map(vocabulary.map((token, id) => [token, id]));
 
-  const trainSize = Math.floor((nTrain - 1) / T);
-  const validationSize = split === 0 ? 0 : Math.floor((nValidation - 1) / T);
-  const slack = nTrain - 1 - trainSize * T;   // tokens the last training window leaves over
+  const trainSize = trainWindows.starts.length;
+  const validationSize = validationWindows.starts.length;
+  const slack = trainWindows.slack;   // how far every training window can move and stay in its part
 
-  // Reference: a unigram model (token frequencies of the training part, add-one smoothed), no context.
+  // Reference: a unigram model (token frequencies of the training part, add-one smoothed), no context,
+  // scored on the validation targets (the training targets without a validation split).
   const counts = new Float64Array(V);
-  for (let i = 0; i < nTrain; i++) counts[ids[i]]++;
-  const [from, to] = split === 0 ? [1, nTrain] : [nTrain + 1, n];
-  let unigram = 0;
-  for (let i = from; i < to; i++) unigram -= Math.log((counts[ids[i]] + 1) / (nTrain + V));
-  unigram /= to - from;
+  for (const [a, b] of parts.train) for (let i = a; i < b; i++) counts[ids[i]]++;
+  let unigram = 0, scored = 0;
+  for (const [a, b] of split === 0 ? parts.train : parts.validation) {
+    for (let i = a + 1; i < b; i++) unigram -= Math.log((counts[ids[i]] + 1) / (nTrain + V));
+    scored += b - a - 1;
+  }
+  unigram /= scored;
 
   const shape = { input: 'tokens', inputSize: V, outputSize: V, head: 'every', loss: 'xent', steps: T } as const;
   const name = file !== undefined ? basename(file) : 'text';
@@ -145,12 +164,13 @@ export function textDataset(
     baseline: { value: unigram, metric: 'xent', label: 'unigram (token frequencies, no context)' },
     batch(which: Split, indices: ArrayLike<number>, epoch = 0) {
       const size = which === 'train' ? trainSize : validationSize;
-      const offset = which === 'train' ? windowShift(epoch, slack) : nTrain;
+      const starts = which === 'train' ? trainWindows.starts : validationWindows.starts;
+      const shift = which === 'train' ? windowShift(epoch, slack) : 0;
       const out = allocateBatch(shape, indices.length);
       const x = out.x as Int32Array, y = out.y as Int32Array;
       for (let b = 0; b < indices.length; b++) {
         checkIndex(indices[b], size, which);
-        const start = offset + indices[b] * T;
+        const start = starts[indices[b]] + shift;
         x.set(ids.subarray(start, start + T), b * T);
         y.set(ids.subarray(start + 1, start + T + 1), b * T);
       }
@@ -171,9 +191,47 @@ export function textDataset(
       const unk = unknown > 0 ? ` (${formatCount(unknown)} unseen → <unk>)` : '';
       return `${name}: ${formatCount(n)} ${u}, vocab ${formatCount(V)} incl. <unk>, ` +
         `${formatCount(nTrain)} train / ${formatCount(nValidation)} validation${unk}; ` +
-        `${formatCount(trainSize)} train / ${formatCount(validationSize)} validation windows of ${T}`;
+        `${formatCount(trainSize)} train / ${formatCount(validationSize)} validation windows of ${T}` +
+        (blocks ? `; validation from the tail of each of ${BLOCKS} blocks` : '');
     },
   };
+}
+
+/** char-rnn's loader splits the corpus into as many rows as its batch size, 50 by default. */
+const BLOCKS = 50;
+
+/** Token ranges [start, end) of each split. */
+interface Parts {
+  train: [number, number][];
+  validation: [number, number][];
+}
+
+/** `validationFrom: "blocks"`: BLOCKS equal blocks, the last `split` of each validating. */
+function blockParts(n: number, split: number): Parts {
+  const parts: Parts = { train: [], validation: [] };
+  for (let k = 0; k < BLOCKS; k++) {
+    const a = Math.floor((k * n) / BLOCKS), b = Math.floor(((k + 1) * n) / BLOCKS);
+    const cut = a + Math.floor((b - a) * (1 - split));
+    parts.train.push([a, cut]);
+    parts.validation.push([cut, b]);
+  }
+  return parts;
+}
+
+const tokensIn = (ranges: [number, number][]): number => ranges.reduce((sum, [a, b]) => sum + b - a, 0);
+
+/** Window starts every T tokens from the start of each range (a window needs T + 1 tokens), and the
+ *  fewest tokens any range's last window leaves over: how far all windows can shift and stay inside. */
+function windowsIn(ranges: [number, number][], T: number): { starts: Int32Array; slack: number } {
+  const starts: number[] = [];
+  let slack = Infinity;
+  for (const [a, b] of ranges) {
+    const count = Math.floor((b - a - 1) / T);
+    if (count <= 0) continue;
+    for (let i = 0; i < count; i++) starts.push(a + i * T);
+    slack = Math.min(slack, b - a - 1 - count * T);
+  }
+  return { starts: Int32Array.from(starts), slack: starts.length ? slack : 0 };
 }
 
 /** Where epoch `epoch`'s training windows start: 0 in the first epoch, then a hash of the epoch in [0, slack]. */
