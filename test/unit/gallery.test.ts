@@ -143,6 +143,24 @@ test('a missing data file skips the experiment and says where to get it', async 
   assert.match(fs.readFileSync(path.join(outDir, 'results.md'), 'utf8'), /skipped: daily-min-temperatures\.csv/);
 });
 
+test('quick char LM on a generated play: every cell learns well below the unigram baseline, with samples at temperature 0.8', async () => {
+  // ~40 000 characters of dialogue from a small grammar (a user's clone has no ../shared/data)
+  let seed = 7;
+  const pick = <X>(xs: X[]): X => xs[(seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % xs.length];
+  const who = ['ROMEO', 'JULIET', 'NURSE', 'FRIAR LAURENCE'], verbs = ['love', 'fear', 'know', 'see', 'hear'], things = ['the night', 'thy face', 'my lord', 'the moon', 'this hand'];
+  let play = '';
+  while (play.length < 40_000) play += `${pick(who)}:\nI ${pick(verbs)} ${pick(things)}, and ${pick(things)} ${pick(verbs)}s me.\n\n`;
+  const data = tmp();
+  fs.writeFileSync(path.join(data, 'tinyshakespeare.txt'), play);
+  const [outcome] = await reproduce({ outDir: tmp(), galleryDir, dataDir: data, quick: true, threads: 1, experiments: [{ ...byId('6-char-lm'), quick: { ...byId('6-char-lm').quick, 'training.maxSteps': 150, 'training.validateEvery': 50 } }] });
+  assert.equal(outcome.kind, 'done', outcome.kind === 'failed' || outcome.kind === 'skipped' ? outcome.reason : '');
+  for (const r of outcome.kind === 'done' ? outcome.runs : []) {
+    const unigram = r.info.baseline!.value;
+    assert.ok(finalLoss(r) < unigram - 1, `${r.key}: ${finalLoss(r)} against the unigram baseline ${unigram}`);
+    assert.ok(r.samples.some((x) => x.temperature === 0.8 && x.text.length > 0), `${r.key} has a sample at temperature 0.8`);
+  }
+});
+
 test('quick forecast: the LSTM beats persistence on the daily minimum temperatures', { skip: !fs.existsSync(path.join(dataDir, 'daily-min-temperatures.csv')) && 'no ../shared/data' }, async () => {
   const { runs } = await quick(byId('7-forecast'));
   const rmse = runs.lstm.evals.at(-1)!.rmse!;
