@@ -1,12 +1,12 @@
 // `npm run bench`: ms per training step of our kernels (1 thread and all cores; LSTM, GRU, RNN) against
 // Keras on TensorFlow (when Python TensorFlow is importable), our tfjs backend on tfjs-node (when installed:
-// the fused LSTM, hand BPTT and the unrolled graph) and on TensorFlow.js's cpu engine (hand
-// BPTT against the unrolled graph, a few steps: a step takes seconds there) and tf.layers on TensorFlow.js's
+// the fused LSTM, hand BPTT and the unrolled graph), on TensorFlow.js's wasm engine and on its cpu engine (hand
+// BPTT against the unrolled graph, a few steps: a step takes seconds on cpu) and tf.layers on TensorFlow.js's
 // wasm backend, plus the cost of diagnostics and the memory over a long run. Every variant runs in its own
 // process; kernels, Keras and the tfjs backend run interleaved, ROUNDS times, and the medians are compared.
 // --crossover adds a sweep over the hidden size (128 … 1024): our kernels on all cores against the fused
 // LSTM on tfjs-node and Keras, and the GRU against tfjs-node's hand BPTT — where backend 'auto' switches.
-// Options: --quick (fewer steps, one round), --no-tfjs (tf.layers), --no-tfjs-node, --no-tfjs-cpu, --no-soak, --crossover,
+// Options: --quick (fewer steps, one round), --no-tfjs (tf.layers), --no-tfjs-node, --no-tfjs-wasm, --no-tfjs-cpu, --no-soak, --crossover,
 // --crossover-only (the sweep alone), --sizes=256,512,1024,2048 (the sweep's hidden sizes).
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
@@ -33,7 +33,8 @@ function run(cmd, argv) {
 const ours = (cell, threads, steps = STEPS, diag = 0, soak = '-', hidden = 128) => run(process.execPath, ['--import', 'tsx', 'bench/wasmStep.ts', cell, String(threads), String(steps), String(diag), soak, String(hidden)]);
 const keras = (cell, steps = STEPS, hidden = 128) => run('python3', ['bench/keras_step.py', cell, String(steps), String(hidden)]);
 const tfjsNode = (cell, path, steps, hidden = 128) => run(process.execPath, ['--import', 'tsx', 'bench/tfjsStep.ts', cell, path, String(steps), String(hidden), 'auto']);
-const tfjsCpu = (cell, path, steps) => run(process.execPath, ['--import', 'tsx', 'bench/tfjsStep.ts', cell, path, String(steps), '128', 'cpu']);
+const tfjsOwn = (engine) => (cell, path, steps) => run(process.execPath, ['--import', 'tsx', 'bench/tfjsStep.ts', cell, path, String(steps), '128', engine]);
+const tfjsWasm = tfjsOwn('wasm'), tfjsCpu = tfjsOwn('cpu');
 const median = (a) => a.slice().sort((p, q) => p - q)[a.length >> 1];
 
 const hasKeras = spawnSync('python3', ['-c', 'import tensorflow, keras'], { encoding: 'utf8' }).status === 0;
@@ -46,6 +47,9 @@ const UNROLLED_STEPS = quick ? 3 : 6;
 // the cpu engine takes seconds per step (its matmuls run at ~0.2 GFLOP/s)
 const hasTfjsCpu = !args.has('--no-tfjs-cpu');
 const CPU_STEPS = quick ? 1 : 2;
+// the wasm engine: 0.1–0.3 s per step at this shape, its first steps the slowest
+const hasTfjsWasm = !args.has('--no-tfjs-wasm');
+const WASM_STEPS = quick ? 2 : 4;
 
 if (args.has('--crossover-only')) {
   crossover();
@@ -63,6 +67,10 @@ for (let round = 0; round < ROUNDS; round++) {
       if (cell === 'lstm') put(`${cell}/fused`, tfjsNode(cell, 'fused', STEPS));
       put(`${cell}/bptt`, tfjsNode(cell, 'bptt', STEPS));
       put(`${cell}/unrolled`, tfjsNode(cell, 'unrolled', UNROLLED_STEPS));
+    }
+    if (hasTfjsWasm) {
+      put(`${cell}/wasm-bptt`, tfjsWasm(cell, 'bptt', WASM_STEPS));
+      put(`${cell}/wasm-unrolled`, tfjsWasm(cell, 'unrolled', WASM_STEPS));
     }
     if (hasTfjsCpu) {
       put(`${cell}/cpu-bptt`, tfjsCpu(cell, 'bptt', CPU_STEPS));
@@ -98,14 +106,15 @@ for (const cell of cells) {
 if (ms('lstm/fused')?.device) console.log(`tfjs-node: ${ms('lstm/fused').device}`);
 
 // the tfjs backend's own paths: one op per layer with hand-written BPTT against the unrolled graph with autodiff
-if (hasTfjsNode || hasTfjsCpu) {
-  console.log(`\nThe tfjs backend without TensorFlow's fused LSTM, same shape (median ms per step; tfjs cpu: ${CPU_STEPS} step(s) per round after one warm-up)`);
-  console.log('| cell | tfjs cpu, unrolled | tfjs cpu, hand BPTT | cpu unrolled / BPTT | tfjs-node, unrolled | tfjs-node, hand BPTT | tfjs-node unrolled / BPTT |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+if (hasTfjsNode || hasTfjsWasm || hasTfjsCpu) {
+  console.log(`\nThe tfjs backend without TensorFlow's fused LSTM, same shape (median ms per step; after one warm-up step, tfjs wasm: ${WASM_STEPS} step(s) per round, tfjs cpu: ${CPU_STEPS})`);
+  console.log('| cell | tfjs cpu, unrolled | tfjs cpu, hand BPTT | cpu unrolled / BPTT | tfjs wasm, unrolled | tfjs wasm, hand BPTT | wasm unrolled / BPTT | cpu / wasm, hand BPTT | tfjs wasm BPTT / ours all cores | tfjs-node, unrolled | tfjs-node, hand BPTT | tfjs-node unrolled / BPTT |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const x = (v) => (v === undefined ? '–' : `${fmt(v, 2)}×`);
   for (const cell of cells) {
     const cu = ms(`${cell}/cpu-unrolled`)?.ms, cb = ms(`${cell}/cpu-bptt`)?.ms, nu = ms(`${cell}/unrolled`)?.ms, nb = ms(`${cell}/bptt`)?.ms;
-    console.log(`| ${cell.toUpperCase()} | ${fmt(cu, 0)} | ${fmt(cb, 0)} | ${x(r(cu, cb))} | ${fmt(nu)} | ${fmt(nb)} | ${x(r(nu, nb))} |`);
+    const wu = ms(`${cell}/wasm-unrolled`)?.ms, wb = ms(`${cell}/wasm-bptt`)?.ms, all = ms(`${cell}/${cores}`)?.ms;
+    console.log(`| ${cell.toUpperCase()} | ${fmt(cu, 0)} | ${fmt(cb, 0)} | ${x(r(cu, cb))} | ${fmt(wu, 0)} | ${fmt(wb, 0)} | ${x(r(wu, wb))} | ${x(r(cb, wb))} | ${x(r(wb, all))} | ${fmt(nu)} | ${fmt(nb)} | ${x(r(nu, nb))} |`);
   }
 }
 for (const [k, v] of Object.entries(results)) for (const r of v) if (r.error) console.log(`note: ${k} failed: ${r.error}`);

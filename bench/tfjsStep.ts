@@ -1,9 +1,10 @@
 // One benchmark variant of the product's tfjs backend: on tfjs-node (TensorFlow through its C API, engine
-// 'auto') or on TensorFlow.js's pure-JS cpu engine ('cpu'); a layer's recurrence as TensorFlow's fused LSTM
-// ('fused', LSTM on tfjs-node only), as one op with hand-written BPTT ('bptt') or as the unrolled graph with
-// autodiff ('unrolled'). Engine 'auto' prints {"error": ...} and exits 2 when tfjs-node is not installed
-// (npm run setup:tfjs-node). One warm-up step on the cpu engine (a step takes seconds there), two on tfjs-node.
-// usage: node --import tsx bench/tfjsStep.ts <cell> <fused|bptt|unrolled> <steps> [hidden] [auto|cpu]
+// 'auto'), on TensorFlow.js's wasm engine ('wasm': XNNPACK in WebAssembly SIMD, one thread) or on its pure-JS
+// cpu engine ('cpu'); a layer's recurrence as TensorFlow's fused LSTM ('fused', LSTM on tfjs-node only), as one
+// op with hand-written BPTT ('bptt') or as the unrolled graph with autodiff ('unrolled'). Engine 'auto' prints
+// {"error": ...} and exits 2 when tfjs-node is not installed (npm run setup:tfjs-node), 'wasm' when the wasm
+// engine did not start. One warm-up step on the wasm and cpu engines (a step takes seconds on cpu), two on tfjs-node.
+// usage: node --import tsx bench/tfjsStep.ts <cell> <fused|bptt|unrolled> <steps> [hidden] [auto|wasm|cpu]
 import type { CellKind } from '../src/shared/config';
 import { TfjsBackend, type SequencePath } from '../src/trainer/backends/tfjs/tfjsBackend';
 import { initParams } from '../src/trainer/init';
@@ -12,13 +13,17 @@ import { B, benchSpec, H, median, randomBatch, stepFlops } from './shape';
 
 const [cell, pathArg, stepsArg, hiddenArg, engineArg] = process.argv.slice(2);
 const path = pathArg as SequencePath, steps = Number(stepsArg), hidden = Number(hiddenArg ?? H);
-const engine = engineArg === 'cpu' ? 'cpu' : 'auto';
+const engine = engineArg === 'cpu' || engineArg === 'wasm' ? engineArg : 'auto';
 
 async function main() {
   const spec = benchSpec(cell as CellKind, hidden);
   const backend = await TfjsBackend.create({ spec, engine, path });
   if (engine === 'auto' && backend.engine !== 'tensorflow') {
     console.log(JSON.stringify({ error: 'tfjs-node is not installed (npm run setup:tfjs-node)' }));
+    process.exit(2);
+  }
+  if (engine === 'wasm' && backend.engine !== 'wasm') {
+    console.log(JSON.stringify({ error: `the tfjs wasm engine did not start (runs on ${backend.engine})` }));
     process.exit(2);
   }
   if (backend.path !== path) {
@@ -29,7 +34,7 @@ async function main() {
   const { x, y } = randomBatch();
   const batch = { x, y, size: B };
   const opt = { kind: 'adam' as const, learningRate: 1e-3, momentum: 0, clipNorm: 0, clipValue: 0 };
-  const warmup = backend.engine === 'cpu' ? 1 : 2;
+  const warmup = backend.engine === 'tensorflow' ? 2 : 1;
   const times: number[] = [];
   let first = 0, last = 0;
   for (let i = 0; i < warmup + steps; i++) {

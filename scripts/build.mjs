@@ -1,5 +1,6 @@
 // One build for the whole project: the wasm kernels (AssemblyScript) and the esbuild bundles —
-// trainer (child process + CLI, Node), extension host (Node, `vscode` external) and webview (browser).
+// trainer (child process + CLI, Node), extension host (Node, `vscode` external) and webview (browser) —
+// plus the binary of TensorFlow.js's wasm engine next to dist/tfjs.js.
 // Type checking is a separate step (`npm run typecheck`).
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
@@ -13,10 +14,22 @@ const production = process.argv.includes('--production');
 
 const exists = (p) => fs.existsSync(path.join(root, p));
 
+// The tfjs-backend-wasm binaries the tfjs bundle loads, from next to itself (tfjsRuntime.ts, TFJS_WASM_BINARY):
+// only the SIMD build. Node gets no threaded build from tfjs-backend-wasm 4.22, and a runtime without wasm
+// SIMD cannot run our own kernels either.
+export const TFJS_WASM_FILES = ['tfjs-backend-wasm-simd.wasm'];
+
+export function copyTfjsWasm(outDir = dist) {
+  const from = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const f of TFJS_WASM_FILES) fs.copyFileSync(path.join(from, f), path.join(outDir, f));
+}
+
 async function main() {
   fs.mkdirSync(dist, { recursive: true });
   const { buildKernels } = await import('./build-kernels.mjs');
   await buildKernels();
+  copyTfjsWasm();
 
   const node = {
     bundle: true,
@@ -32,9 +45,10 @@ async function main() {
     external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
   };
   // TensorFlow.js lives in one bundle of its own, dist/tfjs.js (src/trainer/tfjsBundle.ts: the tfjs backend
-  // and the TensorFlow.js export; tfjs bundled whole, ~1.7 MB minified). createBackend's import of the
-  // backend and exportRun's import of the export stay run-time requires of ./tfjs.js, loaded only when a
-  // run picks backend 'tfjs' or `seqlab export` runs.
+  // and the TensorFlow.js export; tfjs bundled whole, and tfjs-backend-wasm's JavaScript on the same
+  // tfjs-core: 1.7 MB minified, 160 KB of it the wasm engine, whose .wasm lies beside it, copyTfjsWasm).
+  // createBackend's import of the backend and exportRun's import of the export stay run-time requires of
+  // ./tfjs.js, loaded only when a run picks backend 'tfjs' or `seqlab export` runs.
   const tfjsApart = {
     name: 'tfjs-apart',
     setup(b) {
@@ -62,7 +76,10 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e.message ?? e);
-  process.exit(1);
-});
+// run as a script (not imported: the tests import copyTfjsWasm); realpath, as import.meta.url has symlinks resolved
+if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => {
+    console.error(e.message ?? e);
+    process.exit(1);
+  });
+}

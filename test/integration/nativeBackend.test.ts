@@ -73,7 +73,7 @@ suite('Install Native Backend', function () {
     const entry = path.join(fs.realpathSync(installedDir), 'node_modules', '@tensorflow', 'tfjs-node', 'index.js');
     assert.ok(log.includes(`tfjs-node at ${entry} failed to load`), log);
     assert.match(log, /SeqLab test stand-in for @tensorflow\/tfjs-node/);
-    // the stand-in is not TensorFlow: the run falls back to TensorFlow.js's CPU engine and finishes
+    // the stand-in is not TensorFlow: the run falls back to TensorFlow.js's wasm engine and finishes
     assert.equal(run.status.kind, 'finished', JSON.stringify(run.status));
     await vscode.workspace.getConfiguration().update('seqlab.defaultBackend', undefined, vscode.ConfigurationTarget.Workspace);
   });

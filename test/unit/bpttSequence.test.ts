@@ -2,8 +2,9 @@
 // against the wasm kernels and against the unrolled tfjs graph with autodiff, on identical weights and
 // batches: loss and every parameter gradient to 1e-4 relative for RNN, LSTM and GRU, 1 and 2 layers, token
 // and dense input, every-step and last-step heads, cross-entropy and MSE, and with dropout between layers;
-// evaluation outputs; three Adam steps; a flat tensor count. On the tfjs cpu engine, and on tfjs-node
-// (RNN and GRU, whose training path it is there; skipped when tfjs-node is not installed).
+// evaluation outputs; three Adam steps; a flat tensor count. On the tfjs cpu engine; on the tfjs wasm engine
+// (each cell × 1 and 2 layers × token and dense input, against the kernels, and the Adam steps); and on
+// tfjs-node (RNN and GRU, whose training path it is there; skipped when tfjs-node is not installed).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -11,6 +12,7 @@ import type { CellKind } from '../../src/shared/config';
 import { NATIVE_DIR_ENV } from '../../src/shared/nativeEngine';
 import type { Batch, OptimizerSettings } from '../../src/trainer/backends/backend';
 import { TfjsBackend, type SequencePath } from '../../src/trainer/backends/tfjs/tfjsBackend';
+import type { TfEngineRequest } from '../../src/trainer/backends/tfjs/tfjsRuntime';
 import { resolveTfjsNode } from '../../src/trainer/backends/tfjs/tfjsNodeLocation';
 import { WasmBackend } from '../../src/trainer/backends/wasm/wasmBackend';
 import { paramCount, paramLayout, type HeadKind, type InputKind, type LossKind, type ModelSpec } from '../../src/trainer/model';
@@ -42,7 +44,7 @@ function bpttCases(): Case[] {
 
 const batchOf = (c: Case, seed: number): Batch => ({ ...makeBatch(c, seed), size: c.batch });
 
-async function tfjsWith(c: Case, engine: 'cpu' | 'auto', path: SequencePath, params: Float32Array): Promise<TfjsBackend> {
+async function tfjsWith(c: Case, engine: TfEngineRequest, path: SequencePath, params: Float32Array): Promise<TfjsBackend> {
   const b = await TfjsBackend.create({ spec: c.spec, engine, path });
   b.setParams(params);
   return b;
@@ -135,7 +137,7 @@ test('hand BPTT and the unrolled graph agree on a larger shape (H 24, T 24, B 5,
 
 const ADAM: OptimizerSettings = { kind: 'adam', learningRate: 0.01, momentum: 0, clipNorm: 1, clipValue: 0 };
 
-async function stepsMatchWasm(cell: CellKind, engine: 'cpu' | 'auto', group: string): Promise<void> {
+async function stepsMatchWasm(cell: CellKind, engine: TfEngineRequest, group: string): Promise<void> {
   const c: Case = {
     name: `${cell} 2L dropout`, batch: 3, steps: 4,
     spec: { cell, input: 'tokens', inputSize: 7, embedSize: 3, hiddenSize: 5, layers: 2, outputSize: 7, head: 'every', loss: 'xent', dropout: 0.3 },
@@ -170,6 +172,50 @@ async function stepsMatchWasm(cell: CellKind, engine: 'cpu' | 'auto', group: str
 for (const cell of CELLS) {
   test(`three hand-BPTT Adam steps with dropout on tfjs cpu equal the wasm backend's, and leave no tensors behind: ${cell}`, async () => {
     await stepsMatchWasm(cell, 'cpu', 'cpu vs wasm');
+  });
+}
+
+// ---------------------------------------------------------------- the tfjs wasm engine: every cell trains this way there
+
+test('the tfjs wasm engine trains every cell by hand BPTT', async () => {
+  for (const cell of CELLS) {
+    const c = bpttCases().find((k) => k.spec.cell === cell)!;
+    const b = await TfjsBackend.create({ spec: c.spec, engine: 'wasm' });
+    try {
+      assert.equal(b.engine, 'wasm');
+      assert.equal(b.path, 'bptt');
+      assert.match(b.device, /^tfjs \S+ · wasm \(SIMD\) · hand BPTT$/);
+    } finally {
+      await b.dispose();
+    }
+  }
+});
+
+// every-step head with cross-entropy for token input, last-step head with MSE for dense: both heads and losses
+const wasmEngineCases = bpttCases().filter(({ spec: s }) => (s.input === 'tokens' ? s.head === 'every' && s.loss === 'xent' : s.head === 'last' && s.loss === 'mse'));
+for (const c of wasmEngineCases) {
+  test(`hand BPTT on tfjs wasm matches wasm: ${c.name}`, async () => {
+    const p = paramsFor(c.spec, 7);
+    const wasm = await WasmBackend.create({ spec: c.spec, batch: c.batch, steps: c.steps, threads: 1, relaxedSimd: false });
+    const tfjs = await tfjsWith(c, 'wasm', 'bptt', p);
+    try {
+      wasm.setParams(p);
+      assert.equal(tfjs.engine, 'wasm');
+      const batch = batchOf(c, 8);
+      compareGradients(c.spec, tfjs.gradients(batch), wasm.diagnose(batch), 'tfjs wasm vs wasm, loss and parameter gradients');
+      const e = tfjs.evaluate(batch), r = wasm.evaluate(batch);
+      within('evaluate outputs', relErr(e.outputs, r.outputs), TOL, 'tfjs wasm vs wasm, evaluate');
+      assert.equal(e.correct, r.correct);
+    } finally {
+      await wasm.dispose();
+      await tfjs.dispose();
+    }
+  });
+}
+
+for (const cell of CELLS) {
+  test(`three hand-BPTT Adam steps with dropout on tfjs wasm equal the wasm backend's, and leave no tensors behind: ${cell}`, async () => {
+    await stepsMatchWasm(cell, 'wasm', 'tfjs wasm vs wasm');
   });
 }
 

@@ -1,7 +1,8 @@
 // The TensorFlow.js backend against the wasm backend (same weights, same batches) and against the
 // TensorFlow Python fixtures: loss, every parameter gradient, ‖∂L/∂h_t‖, ‖∂L_T/∂h_t‖, ‖∂L/∂c_t‖ and the
 // traces to 1e-4 relative; optimizer steps to 1e-5; no tensor leak; a whole run through train().
-// Runs on the tfjs cpu backend (tfjs-node, when installed, is not used here).
+// Runs on the tfjs cpu engine, and the diagnostics, sampling and leak checks also on the wasm engine
+// (tfjs-node, when installed, is not used here).
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -11,6 +12,7 @@ import { after, test } from 'node:test';
 import { findRun } from '../../src/runs/runReader';
 import type { Backend, Batch, DiagnoseResult, OptimizerSettings } from '../../src/trainer/backends/backend';
 import { TfjsBackend } from '../../src/trainer/backends/tfjs/tfjsBackend';
+import type { TfEngineRequest } from '../../src/trainer/backends/tfjs/tfjsRuntime';
 import { WasmBackend } from '../../src/trainer/backends/wasm/wasmBackend';
 import { paramCount, paramLayout, type ModelSpec } from '../../src/trainer/model';
 import { train } from '../../src/trainer/training';
@@ -29,9 +31,9 @@ after(() => {
 
 const batchOf = (c: Case, seed: number): Batch => ({ ...makeBatch(c, seed), size: c.batch });
 
-async function pair(c: Case, seed = 7): Promise<{ wasm: Backend; tfjs: TfjsBackend }> {
+async function pair(c: Case, seed = 7, engine: TfEngineRequest = 'cpu'): Promise<{ wasm: Backend; tfjs: TfjsBackend }> {
   const wasm = await WasmBackend.create({ spec: c.spec, batch: c.batch, steps: c.steps, threads: 1, relaxedSimd: false });
-  const tfjs = await TfjsBackend.create({ spec: c.spec, engine: 'cpu' });
+  const tfjs = await TfjsBackend.create({ spec: c.spec, engine });
   const p = new Float32Array(paramCount(c.spec));
   fillParams(p, seed);
   wasm.setParams(p);
@@ -66,6 +68,21 @@ for (const c of tinyCases()) {
       within('evaluate outputs', relErr(e.outputs, r.outputs), TOL, 'vs wasm evaluate');
       assert.equal(e.positions, r.positions);
       assert.equal(e.correct, r.correct);
+    } finally {
+      await wasm.dispose();
+      await tfjs.dispose();
+    }
+  });
+}
+
+// diagnostics run the unrolled graph with autodiff: on the wasm engine that is every op's gradient kernel there
+for (const c of tinyCases().filter((k) => k.spec.layers === 2 || k.spec.cell === 'lstm')) {
+  test(`tfjs on the wasm engine matches wasm: ${c.name}`, async () => {
+    const { wasm, tfjs } = await pair(c, 7, 'wasm');
+    try {
+      assert.equal(tfjs.engine, 'wasm');
+      const batch = batchOf(c, 8);
+      compareDiagnostics(c.spec, tfjs.diagnose(batch), wasm.diagnose(batch), 'tfjs wasm engine vs wasm (loss, grads, norms, traces)');
     } finally {
       await wasm.dispose();
       await tfjs.dispose();
@@ -172,9 +189,9 @@ test('optimizer state round-trips through get/setOptimizerState', async () => {
   }
 });
 
-test('the stepper carries state: stepping a sequence equals the last row of a forward over it', async () => {
+for (const engine of ['cpu', 'wasm'] as const) test(`the stepper carries state: stepping a sequence equals the last row of a forward over it (tfjs ${engine})`, async () => {
   const c = tinyCase('lstm 2L tokens+xent+every');
-  const { tfjs } = { tfjs: await TfjsBackend.create({ spec: c.spec, engine: 'cpu' }) };
+  const { tfjs } = { tfjs: await TfjsBackend.create({ spec: c.spec, engine }) };
   try {
     const p = new Float32Array(tfjs.paramCount);
     fillParams(p, 5);
@@ -192,10 +209,10 @@ test('the stepper carries state: stepping a sequence equals the last row of a fo
   }
 });
 
-test('no tensor leak: 200 train steps with evaluate, diagnose and sampling keep the tensor count flat', async () => {
+for (const engine of ['cpu', 'wasm'] as const) test(`no tensor leak: 200 train steps with evaluate, diagnose and sampling keep the tensor count flat (tfjs ${engine})`, async () => {
   const base = tinyCase('lstm 2L tokens+xent+every');
   const c: Case = { ...base, spec: { ...base.spec, dropout: 0.2 } };
-  const tfjs = await TfjsBackend.create({ spec: c.spec, engine: 'cpu' });
+  const tfjs = await TfjsBackend.create({ spec: c.spec, engine });
   try {
     const p = new Float32Array(tfjs.paramCount);
     fillParams(p, 9);

@@ -82,7 +82,7 @@ test('tfjs-node-gpu is found under $SEQLAB_TFJS_NODE_DIR, and wins over tfjs-nod
   }
 });
 
-test('a tfjs-node-gpu that does not load falls back to the cpu engine with a warning naming it, and auto to the wasm kernels', () => {
+test('a tfjs-node-gpu that does not load falls back to the tfjs wasm engine with a warning naming it, and auto to the wasm kernels', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-tfjs-node-gpu-broken-'));
   try {
     // the installer's stand-in: loads, but every call into it throws, as a tfjs-node-gpu without its libraries would
@@ -100,10 +100,10 @@ test('a tfjs-node-gpu that does not load falls back to the cpu engine with a war
     const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, [NATIVE_DIR_ENV]: dir } });
     assert.equal(r.status, 0, r.stderr);
     const got = JSON.parse(r.stdout) as { engine: string; native: string | null; label: string; backend: string; reason: string };
-    assert.deepEqual({ engine: got.engine, native: got.native, backend: got.backend }, { engine: 'cpu', native: null, backend: 'wasm' });
-    assert.match(got.label, /^tfjs \S+ · cpu$/);
+    assert.deepEqual({ engine: got.engine, native: got.native, backend: got.backend }, { engine: 'wasm', native: null, backend: 'wasm' });
+    assert.match(got.label, /^tfjs \S+ · wasm \(SIMD\)$/);
     assert.equal(got.reason, 'auto: wasm kernels (tfjs-node-gpu is installed but did not load)');
-    assert.ok(r.stderr.includes(`tfjs-node-gpu at ${entry} failed to load, using the tfjs cpu backend: SeqLab test stand-in for @tensorflow/tfjs-node-gpu`), r.stderr);
+    assert.ok(r.stderr.includes(`tfjs-node-gpu at ${entry} failed to load, using the tfjs wasm engine: SeqLab test stand-in for @tensorflow/tfjs-node-gpu`), r.stderr);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

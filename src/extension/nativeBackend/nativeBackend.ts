@@ -1,7 +1,7 @@
 // Install Native Backend: @tensorflow/tfjs-node (or @tensorflow/tfjs-node-gpu, where the setting names it),
 // optional, installed by npm into the extension's global storage (<globalStorage>/native, an npm prefix) and
 // handed to every trainer as SEQLAB_TFJS_NODE_DIR.
-// Nothing else depends on it: without it the tfjs backend runs on TensorFlow.js's CPU engine and the
+// Nothing else depends on it: without it the tfjs backend runs on TensorFlow.js's own wasm engine and the
 // default wasm kernels need nothing. The npm process belongs to this object and dies with it.
 
 import * as fs from 'node:fs';
@@ -27,7 +27,7 @@ export function statusLine(state: NativeState, inheritedDir: string | undefined)
   switch (state.kind) {
     case 'absent':
       return `native engine: not installed in ${state.dir}. ${
-        inheritedDir ? `Trainers inherit ${NATIVE_DIR_ENV}=${inheritedDir} from VS Code's environment.` : `Backend "tfjs" runs on TensorFlow.js's CPU engine.`
+        inheritedDir ? `Trainers inherit ${NATIVE_DIR_ENV}=${inheritedDir} from VS Code's environment.` : `Backend "tfjs" runs on TensorFlow.js's wasm engine.`
       }`;
     case 'installed':
       return `native engine: ${nativeShortName(state.package)} ${state.version} in ${state.dir}${state.record ? ` (${state.record.spec}, installed ${state.record.installedAt})` : ''}; trainers get ${NATIVE_DIR_ENV}=${state.dir}${
@@ -208,7 +208,7 @@ export class NativeBackend implements vscode.Disposable {
       return this.state();
     }
     await fs.promises.rm(this.dir, { recursive: true, force: true });
-    this.log(`removed ${this.dir}; backend "tfjs" runs on TensorFlow.js's CPU engine again`);
+    this.log(`removed ${this.dir}; backend "tfjs" runs on TensorFlow.js's wasm engine again`);
     void vscode.window.showInformationMessage('SeqLab: native TensorFlow engine removed.');
     return { kind: 'removed', dir: this.dir };
   }

@@ -6,6 +6,10 @@
 // --crossover`: the LSTM crossed between 512 and 1024 on 2 cores, the GRU about even at 1024). So 'auto' times
 // a few training steps of each at the run's own shape (createBackend.ts) and keeps the faster. Pure: the
 // caller supplies whether tfjs-node is installed and, for a trial, the two timings.
+// Without tfjs-node the kernels are taken outright: the tfjs backend's other engine, TensorFlow.js's wasm
+// engine (one thread of XNNPACK in Node), lost to them at every size measured (an LSTM step 182 ms against
+// 46 at hidden 128, 1.1–1.4 s against 0.50 s at 512; GRU 179 against 41–45 ms, RNN 89 against 12–15), so
+// timing it would only delay the start.
 
 import type { BackendKind } from '../../shared/config';
 import type { ModelSpec } from '../model';

@@ -37,7 +37,7 @@ export async function createBackend(kind: BackendKind, shape: BackendShape): Pro
   // so the run starts from untouched parameters and optimizer state
   const tfjs = await createTfjsBackend(shape.spec);
   if (tfjs.engine !== 'tensorflow' || !tfjs.native) {
-    // installed but not loadable (tfjsRuntime warned why): the CPU engine would be far slower than the kernels
+    // installed but not loadable (tfjsRuntime warned why): tfjs's wasm or cpu engine would be far slower than the kernels
     await tfjs.dispose();
     return { backend: await wasm(), reason: `auto: wasm kernels (${native ? nativeShortName(native.package) : 'tfjs-node'} is installed but did not load)` };
   }

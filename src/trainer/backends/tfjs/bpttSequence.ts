@@ -1,6 +1,6 @@
 // One recurrent layer's whole sequence as one differentiable tfjs op (tf.customGrad) with a hand-written BPTT
 // backward, for every cell: the training path of the tfjs backend wherever TensorFlow has no fused op for it
-// (every cell on the tfjs cpu engine; RNN and GRU on tfjs-node, whose GRUBlockCell is not Keras's reset_after).
+// (every cell on the tfjs wasm and cpu engines; RNN and GRU on tfjs-node, whose GRUBlockCell is not Keras's reset_after).
 // The math is unrolled()'s in tfjsModel.ts and the kernels' (kernels/cells.ts, docs/kernel-contract.md):
 // RNN h = tanh(z); LSTM in Keras's gate order i, f, g, o; GRU Keras reset_after, gates z, r, n, recurrent bias bh.
 //
@@ -16,7 +16,10 @@
 // gates: the cpu engine copies a column slice ~30× slower than it multiplies elementwise (cutting a [32, 512]
 // step into four gates took longer than the [32, 128]·[128, 512] matmul), while G matmuls of [H, H] cost what
 // one of [H, G·H] does. Wx and Wh are cut into gate blocks once per call through a transpose, and the
-// backward puts dZ_t together in Keras's column order with a concat, which is cheap.
+// backward puts dZ_t together in Keras's column order with a concat, which is cheap. On the wasm engine one
+// matmul per step and a column split was no faster (LSTM at the benchmark shape, 3 interleaved pairs: medians
+// 229–284 ms against 243–328 ms per gate, minima 198–224 against 158–188 ms), so all engines share this path.
+// What the wasm engine does need of its own is the cut of a [T·B, n] tensor into its timesteps (steps()).
 
 import type * as TF from '@tensorflow/tfjs';
 import type { CellKind } from '../../../shared/config';
@@ -40,7 +43,7 @@ function rnnSequence(tf: Tf): LayerSequence {
     const [x, Wx, Wh, b, save] = args as [Tensor, Tensor, Tensor, Tensor, Save];
     const [T, B, I] = x.shape, H = Wh.shape[0]!;
     const X = tf.reshape(x, [T * B, I]);
-    const xw = tf.split(tf.add(tf.matMul(X, Wx), b), T, 0);   // per t, [B, H]
+    const xw = steps(tf, tf.add(tf.matMul(X, Wx), b), T);   // per t, [B, H]
     const hs: Tensor[] = [];
     let hPrev: Tensor = tf.zeros([B, H]);
     for (let t = 0; t < T; t++) {
@@ -54,7 +57,7 @@ function rnnSequence(tf: Tf): LayerSequence {
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const [X, Wx, Wh, Hs] = saved;
         // dZ_t = ∂L/∂h_t ⊙ (1 − h_t²)
-        const K = tf.split(tf.sub(tf.scalar(1), tf.square(Hs)), T, 0);
+        const K = steps(tf, tf.sub(tf.scalar(1), tf.square(Hs)), T);
         const dZ = recurrence(tf, dy, T, B, H, Wh, (dh, t) => tf.mul(dh, K[t]));
         const dZall = tf.concat(dZ, 0);
         return inputAndWeightGrads(tf, x.shape, X, Wx, dZall, shiftDown(tf, Hs, T, B), dZall);
@@ -94,15 +97,15 @@ function lstmSequence(tf: Tf): LayerSequence {
         const one = tf.scalar(1);
         const dSigmoid = (s: Tensor) => tf.mul(s, tf.sub(one, s));
         // ∂L/∂c_t = ∂L/∂h_t ⊙ A_t + ∂L/∂c_{t+1} ⊙ f_{t+1}, A = o ⊙ (1 − tanh² c)
-        const A = tf.split(tf.mul(Os, tf.sub(one, tf.square(TanhCs))), T, 0);
-        const f = tf.split(Fs, T, 0);
+        const A = steps(tf, tf.mul(Os, tf.sub(one, tf.square(TanhCs))), T);
+        const f = steps(tf, Fs, T);
         // dZ_t = [∂c_t, ∂c_t, ∂c_t, ∂h_t] ⊙ K_t: di = ∂c ⊙ g ⊙ σ'(i), df = ∂c ⊙ c_{t-1} ⊙ σ'(f), dg = ∂c ⊙ i ⊙ (1 − g²), do = ∂h ⊙ tanh c ⊙ σ'(o)
-        const K = tf.split(tf.concat([
+        const K = steps(tf, tf.concat([
           tf.mul(Gs, dSigmoid(Is)),
           tf.mul(shiftDown(tf, Cs, T, B), dSigmoid(Fs)),
           tf.mul(Is, tf.sub(one, tf.square(Gs))),
           tf.mul(TanhCs, dSigmoid(Os)),
-        ], 1), T, 0);
+        ], 1), T);
         let dc: Tensor | undefined;   // ∂L/∂c_{t+1} on entry to step t
         const dZ = recurrence(tf, dy, T, B, H, Wh, (dh, t) => {
           dc = dc ? tf.add(tf.mul(dh, A[t]), tf.mul(dc, f[t + 1])) : tf.mul(dh, A[t]);
@@ -150,8 +153,8 @@ function gruSequence(tf: Tf): LayerSequence {
         const Kr = tf.mul(tf.mul(Kn, HNs), tf.mul(Rs, tf.sub(one, Rs)));
         const Khn = tf.mul(Kn, Rs);
         // recurrent side, h_{t-1}·Wh + bh: dZh_t = [∂h_t, ∂h_t, ∂h_t] ⊙ [Kz, Kr, Khn]; ∂h_{t-1} also gets ∂h_t ⊙ z_t directly
-        const Kh = tf.split(tf.concat([Kz, Kr, Khn], 1), T, 0);
-        const z = tf.split(Zs, T, 0);
+        const Kh = steps(tf, tf.concat([Kz, Kr, Khn], 1), T);
+        const z = steps(tf, Zs, T);
         const dhs: Tensor[] = new Array(T);
         const dZh = recurrence(tf, dy, T, B, H, Wh, (dh, t) => {
           dhs[t] = dh;
@@ -177,7 +180,7 @@ function recurrence(
   tf: Tf, dy: Tensor, T: number, B: number, H: number, Wh: Tensor,
   gates: (dh: Tensor, t: number) => Tensor, direct?: (dh: Tensor, t: number) => Tensor,
 ): Tensor[] {
-  const dyt = tf.split(tf.reshape(dy, [T * B, H]), T, 0);   // per t, [B, H]
+  const dyt = steps(tf, tf.reshape(dy, [T * B, H]), T);   // per t, [B, H]
   const WhT = tf.transpose(Wh);   // [G·H, H]
   const dZ: Tensor[] = new Array(T);
   let dh = dyt[T - 1];
@@ -216,7 +219,20 @@ function gateBlocks(tf: Tf, w: Tensor, G: number): Tensor[] {
 
 /** x_t·Wx_k + b_k for every gate k and timestep t, as [k][t] → [B, H]: one matmul per gate over all T·B rows. */
 function gateProjections(tf: Tf, X: Tensor, Wx: Tensor, b: Tensor[], T: number): Tensor[][] {
-  return gateBlocks(tf, Wx, b.length).map((w, k) => tf.split(tf.add(tf.matMul(X, w), b[k]), T, 0));
+  return gateBlocks(tf, Wx, b.length).map((w, k) => steps(tf, tf.add(tf.matMul(X, w), b[k]), T));
+}
+
+/**
+ * M's rows cut into T consecutive blocks, [T·B, n] → T × [B, n]: tf.split, except on the wasm engine, whose
+ * Slice kernel copies its whole input out of wasm memory for every piece (T² work: 330 of 870 ms of an LSTM
+ * step at the benchmark shape; its Gather copies element by element, no better). There M is read out once
+ * and each block written back: two copies of M in all.
+ */
+function steps(tf: Tf, M: Tensor, T: number): Tensor[] {
+  if (tf.getBackend() !== 'wasm') return tf.split(M, T, 0);
+  const [rows, n] = M.shape, B = rows / T, size = B * n!;
+  const data = M.dataSync() as Float32Array;
+  return Array.from({ length: T }, (_, t) => tf.tensor2d(data.subarray(t * size, (t + 1) * size), [B, n!]));
 }
 
 /** Rows of s_0..s_{T-1} from rows of s_1..s_T ([T·B, H]), with s_0 = 0. */

@@ -1,24 +1,27 @@
 // The TensorFlow.js backend: the same model, losses, optimizers and diagnostics as the wasm backend
-// (its reference is src/trainer/backends/wasm/wasmBackend.ts and the kernel contract). Training steps and
+// (its reference is src/trainer/backends/wasm/wasmBackend.ts and the kernel contract), on the best tfjs
+// engine there is (tfjsRuntime.ts: tfjs-node, else tfjs's wasm engine, else its cpu engine). Training steps and
 // evaluations run each layer's recurrence as one op with its own gradient: TensorFlow's fused LSTM on
 // tfjs-node (blockLstm.ts), hand-written BPTT for every other cell and engine (bpttSequence.ts); `path:
 // 'unrolled'` asks for the unrolled tfjs graph with autodiff instead. Diagnostics and sampling always run the
 // unrolled graph, which has the per-step states they read. Parameters and optimizer slots are tf.Variables in
-// paramLayout order; every step runs inside tf.tidy so `tensorCount()` stays flat.
+// paramLayout order; every step runs inside tf.tidy so `tensorCount()` stays flat. Every method that runs ops
+// first makes this backend's engine tfjs's current one (the wasm and cpu engines share one tfjs).
 
 import { paramCount, paramLayout, type ModelSpec, type ParamTensor } from '../../model';
 import type { Backend, Batch, DiagnoseResult, EvalResult, LayerTrace, OptimizerSettings, OptimizerState, StepResult, Stepper } from '../backend';
 import { BlockLstm } from './blockLstm';
 import { bpttSequence } from './bpttSequence';
 import { forward, losses, rowLosses, timeMajor, unpack, type LayerSequence, type TimeMajor } from './tfjsModel';
-import { loadTfjs, type Tf, type TfEngine, type TfRuntime } from './tfjsRuntime';
+import { loadTfjs, type Tf, type TfEngine, type TfEngineRequest, type TfRuntime } from './tfjsRuntime';
 import type { NativePackage } from '../../../shared/nativeEngine';
 import type * as TF from '@tensorflow/tfjs';
 
 export interface TfjsBackendOptions {
   spec: ModelSpec;
-  /** 'cpu' ignores an installed tfjs-node. */
-  engine?: 'auto' | 'cpu';
+  /** 'auto' (the default): tfjs-node when installed, else the wasm engine, else cpu; 'wasm' ignores an installed
+   *  tfjs-node; 'cpu': TensorFlow.js's pure-JS engine. */
+  engine?: TfEngineRequest;
   /**
    * How training steps and evaluations run a layer's recurrence. 'fused' (the default): TensorFlow's fused
    * LSTM where there is one (an LSTM on tfjs-node), hand BPTT elsewhere; 'bptt': hand BPTT for every cell and
@@ -42,7 +45,7 @@ export class TfjsBackend implements Backend {
   readonly device: string;
   readonly paramCount: number;
   readonly engine: TfEngine;
-  /** The native package behind the 'tensorflow' engine (tfjs-node or tfjs-node-gpu); undefined on the cpu engine. */
+  /** The native package behind the 'tensorflow' engine (tfjs-node or tfjs-node-gpu); undefined on the others. */
   readonly native: NativePackage | undefined;
   /** How training steps and evaluations run a layer's recurrence (what `path` asked for, where available). */
   readonly path: SequencePath;
@@ -57,10 +60,14 @@ export class TfjsBackend implements Backend {
   private optStep = 0;
   private steppers = new Set<() => void>();
   private readonly tf: Tf;
+  /** Makes this backend's engine the one tfjs runs ops on. */
+  private readonly activate: () => void;
 
   private constructor(rt: TfRuntime, readonly spec: ModelSpec, path: SequencePath) {
     const { tf, engine, native, label } = rt;
     this.tf = tf;
+    this.activate = rt.activate;
+    this.activate();
     this.engine = engine;
     this.native = native;
     this.blockLstm = spec.cell === 'lstm' && path === 'fused' ? BlockLstm.on(tf) : undefined;
@@ -88,6 +95,7 @@ export class TfjsBackend implements Backend {
 
   setParams(p: Float32Array): void {
     if (p.length !== this.paramCount) throw new Error(`expected ${this.paramCount} parameters, got ${p.length}`);
+    this.activate();
     this.assignFlat(this.vars, p);
   }
 
@@ -97,6 +105,7 @@ export class TfjsBackend implements Backend {
 
   setOptimizerState(s: OptimizerState): void {
     if (s.slots.length > 2) throw new RangeError(`at most 2 optimizer slots, got ${s.slots.length}`);
+    this.activate();
     s.slots.forEach((slot, k) => {
       if (slot.length !== this.paramCount) throw new RangeError(`slot ${k} has ${slot.length} values, expected ${this.paramCount}`);
       this.assignFlat(this.slotVars(k), slot);
@@ -108,6 +117,7 @@ export class TfjsBackend implements Backend {
   async trainStep(batch: Batch, opt: OptimizerSettings, dropoutSeed: number): Promise<StepResult> {
     const { tf } = this;
     let result: StepResult = { loss: NaN, gradNorm: NaN, clipped: false };
+    this.activate();
     tf.tidy(() => {
       const { value, grads } = this.lossAndGrads(batch, dropoutSeed);
       const sumSq = tf.addN(grads.map((g) => tf.sum(tf.square(g))));
@@ -130,6 +140,7 @@ export class TfjsBackend implements Backend {
   /** The loss and parameter gradients a training step with this dropout seed computes (flat, paramLayout order). */
   gradients(batch: Batch, dropoutSeed = 0): { loss: number; grads: Float32Array } {
     let out!: { loss: number; grads: Float32Array };
+    this.activate();
     // assigned, not returned: tidy walks what it returns element by element, a million floats included
     this.tf.tidy(() => {
       const { value, grads } = this.lossAndGrads(batch, dropoutSeed);
@@ -201,6 +212,7 @@ export class TfjsBackend implements Backend {
     const { tf, spec } = this;
     const data = timeMajor(spec, batch);
     let out!: EvalResult;
+    this.activate();
     tf.tidy(() => {
       const { logits } = forward(tf, spec, unpack(spec, this.vars), data, { sequence: this.sequence });
       const loss = tf.mean(rowLosses(tf, spec, logits, data));
@@ -218,6 +230,7 @@ export class TfjsBackend implements Backend {
     const data = timeMajor(spec, batch);
     const { B, T } = data, H = spec.hiddenSize, L = spec.layers, lstm = spec.cell === 'lstm';
     let out!: DiagnoseResult;
+    this.activate();
     tf.tidy(() => {
       // a zero probe added to every h_t (and c_t): ∂L/∂probe is the total gradient w.r.t. that state
       const probes = (): TF.Tensor[][] => Array.from({ length: L }, () => Array.from({ length: T }, () => tf.zeros([B, H]) as TF.Tensor));
@@ -285,6 +298,7 @@ export class TfjsBackend implements Backend {
         const data: TimeMajor = { B: 1, T: 1, x: Int32Array.of(token), y: new Int32Array(0) };
         if (!(token >= 0 && token < spec.inputSize)) throw new RangeError(`token ${token} is outside 0..${spec.inputSize - 1}`);
         const prev = state;
+        this.activate();
         const r = tf.tidy(() => {
           const f = forward(tf, spec, unpack(spec, this.vars), data, { h0: prev?.h, c0: prev?.c.length ? prev.c : undefined });
           return {

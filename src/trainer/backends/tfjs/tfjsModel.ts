@@ -98,7 +98,7 @@ export function forward(tf: Tf, spec: ModelSpec, net: NetParams, data: TimeMajor
   const { B, T } = data;
   const H = spec.hiddenSize;
   let input: Tensor;   // [T·B, in]
-  if (net.E) input = tf.matMul(tf.oneHot(tf.tensor1d(data.x as Int32Array, 'int32'), spec.inputSize), net.E);   // one-hot × E: no gather gradient (no UnsortedSegmentSum on wasm)
+  if (net.E) input = product(tf, tf.oneHot(tf.tensor1d(data.x as Int32Array, 'int32'), spec.inputSize), net.E);   // one-hot × E: no gather gradient (no UnsortedSegmentSum on wasm)
   else input = tf.tensor2d(data.x as Float32Array, [T * B, spec.inputSize]);
 
   const sequence = opts.sequence && !opts.probesH && !opts.probesC && !opts.keepGates && !opts.h0 && !opts.c0 ? opts.sequence : undefined;
@@ -120,7 +120,7 @@ export function forward(tf: Tf, spec: ModelSpec, net: NetParams, data: TimeMajor
     input = opts.masks?.[l] ? tf.mul(out, opts.masks[l]) : out;
   }
   const headIn = spec.head === 'every' ? input : tf.slice(out, (T - 1) * B, B);   // h_T of the top layer
-  const logits = tf.add(tf.matMul(headIn, net.Wy), net.by);
+  const logits = tf.add(product(tf, headIn, net.Wy), net.by);
   return { logits, hs, cs, gates };
 }
 
@@ -129,7 +129,7 @@ function unrolled(tf: Tf, spec: ModelSpec, p: LayerParams, input: Tensor, data: 
   const { B, T } = data;
   const H = spec.hiddenSize;
   const { Wx, Wh, b, bh } = p;
-  const xw = tf.split(tf.add(tf.matMul(input, Wx), b), T, 0);   // x_t·Wx + b for every t at once
+  const xw = tf.split(tf.add(product(tf, input, Wx), b), T, 0);   // x_t·Wx + b for every t at once
   let hPrev: Tensor = opts.h0?.[l] ?? tf.zeros([B, H]);
   let cPrev: Tensor = opts.c0?.[l] ?? tf.zeros([B, H]);
   const hl: Tensor[] = [], cl: Tensor[] = [], gl: Tensor[] = [];
@@ -168,6 +168,25 @@ function unrolled(tf: Tf, spec: ModelSpec, p: LayerParams, input: Tensor, data: 
     if (c) cPrev = c;
   }
   return { hs: hl, cs: cl, gates: gl };
+}
+
+/**
+ * a·b, [m, k]·[k, n]. On the wasm engine its gradient multiplies by explicit transposed copies, ∂a = ∂y·bᵀ and
+ * ∂b = aᵀ·∂y: tf.matMul's own gradient passes transpose flags, which tfjs-wasm runs as a plain loop instead of
+ * XNNPACK (the head's two took 38 and 30 ms of an LSTM step at the benchmark shape, 2–3 ms each this way).
+ * tfjs-node and the cpu engine handle the flags at full speed, and the extra transposes cost them a little.
+ */
+function product(tf: Tf, a: Tensor, b: Tensor): Tensor {
+  if (tf.getBackend() !== 'wasm') return tf.matMul(a, b);
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [a, b, save] = args as [Tensor, Tensor, (ts: Tensor[]) => void];
+    save([a, b]);
+    return {
+      value: tf.matMul(a, b),
+      gradFunc: (dy: Tensor, [a, b]: Tensor[]) => [tf.matMul(dy, tf.transpose(b)), tf.matMul(tf.transpose(a), dy)],
+    };
+  });
+  return op(a, b);
 }
 
 /** Per predicted row: −log softmax[target] (xent) or mean over outputs of (pred − y)² (mse); [rows]. */
