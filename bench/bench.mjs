@@ -7,19 +7,20 @@
 // --crossover adds a sweep over the hidden size (128 … 1024): our kernels on all cores against the fused
 // LSTM on tfjs-node and Keras, and the GRU against tfjs-node's hand BPTT — where backend 'auto' switches.
 // Options: --quick (fewer steps, one round), --no-tfjs (tf.layers), --no-tfjs-node, --no-tfjs-wasm, --no-tfjs-cpu, --no-soak, --crossover,
-// --crossover-only (the sweep alone), --sizes=256,512,1024,2048 (the sweep's hidden sizes).
+// --crossover-only (the sweep alone), --sizes=256,512,1024,2048 (the sweep's hidden sizes), --rounds=N.
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = new Set(process.argv.slice(2).filter((a) => !a.startsWith('--sizes=')));
+const args = new Set(process.argv.slice(2).filter((a) => !a.startsWith('--sizes=') && !a.startsWith('--rounds=')));
 const sizesArg = process.argv.find((a) => a.startsWith('--sizes='));
 const SIZES = sizesArg ? sizesArg.slice('--sizes='.length).split(',').map(Number) : [128, 256, 512, 1024];
 if (!SIZES.every((h) => Number.isInteger(h) && h > 0)) throw new Error(`--sizes wants hidden sizes, e.g. --sizes=256,512,1024,2048 (got ${sizesArg})`);
 const quick = args.has('--quick');
-const ROUNDS = quick ? 1 : 3;
+const roundsArg = process.argv.find((a) => a.startsWith('--rounds='));
+const ROUNDS = roundsArg ? Number(roundsArg.slice('--rounds='.length)) : quick ? 1 : 3;
 const STEPS = quick ? 15 : 40;
 const cores = os.availableParallelism();
 const cells = ['lstm', 'gru', 'rnn'];
