@@ -53,17 +53,28 @@ export function initParams(spec: ModelSpec, rng: Rng, opts: InitOptions): Float3
 export function orthogonal(n: number, rng: Rng): Float64Array {
   const a = new Float64Array(n * n);
   for (let i = 0; i < a.length; i++) a[i] = rng.normal();
-  // orthonormalise the columns
+  // Gram–Schmidt on the columns of a, done on the rows of its transpose: the same operations in the same
+  // order (so the same matrix, bit for bit), but walking memory contiguously. Column by column it took
+  // minutes at n = 2048, each access a stride of n doubles.
+  const t = transpose(a, n);
   for (let j = 0; j < n; j++) {
+    const cj = j * n;
     for (let k = 0; k < j; k++) {
+      const ck = k * n;
       let dot = 0;
-      for (let i = 0; i < n; i++) dot += a[i * n + j] * a[i * n + k];
-      for (let i = 0; i < n; i++) a[i * n + j] -= dot * a[i * n + k];
+      for (let i = 0; i < n; i++) dot += t[cj + i] * t[ck + i];
+      for (let i = 0; i < n; i++) t[cj + i] -= dot * t[ck + i];
     }
     let norm = 0;
-    for (let i = 0; i < n; i++) norm += a[i * n + j] ** 2;
+    for (let i = 0; i < n; i++) norm += t[cj + i] ** 2;
     norm = Math.sqrt(norm);
-    for (let i = 0; i < n; i++) a[i * n + j] /= norm;
+    for (let i = 0; i < n; i++) t[cj + i] /= norm;
   }
-  return a;
+  return transpose(t, n);
+}
+
+function transpose(m: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n * n);
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) out[c * n + r] = m[r * n + c];
+  return out;
 }

@@ -65,3 +65,23 @@ test('chrono init (Tallec & Ollivier 2018): forget biases log U(1, T - 1), input
   const off = initParams(spec, new Rng(3), { forgetBias: 1, recurrentSpectralRadius: 0, chronoInit: 0 });
   assert.notDeepEqual(off, p);
 });
+
+test('orthogonal gives, bit for bit, the column-by-column Gram–Schmidt it replaced (the same seed, the same init)', () => {
+  const columnwise = (n: number, rng: Rng): Float64Array => {
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < a.length; i++) a[i] = rng.normal();
+    for (let j = 0; j < n; j++) {
+      for (let k = 0; k < j; k++) {
+        let dot = 0;
+        for (let i = 0; i < n; i++) dot += a[i * n + j] * a[i * n + k];
+        for (let i = 0; i < n; i++) a[i * n + j] -= dot * a[i * n + k];
+      }
+      let norm = 0;
+      for (let i = 0; i < n; i++) norm += a[i * n + j] ** 2;
+      norm = Math.sqrt(norm);
+      for (let i = 0; i < n; i++) a[i * n + j] /= norm;
+    }
+    return a;
+  };
+  for (const n of [1, 5, 37]) assert.deepEqual(orthogonal(n, new Rng(11)), columnwise(n, new Rng(11)));
+});
