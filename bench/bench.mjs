@@ -37,6 +37,8 @@ const tfjsNode = (cell, path, steps, hidden = 128) => run(process.execPath, ['--
 const tfjsOwn = (engine) => (cell, path, steps) => run(process.execPath, ['--import', 'tsx', 'bench/tfjsStep.ts', cell, path, String(steps), '128', engine]);
 const tfjsWasm = tfjsOwn('wasm'), tfjsCpu = tfjsOwn('cpu');
 const median = (a) => a.slice().sort((p, q) => p - q)[a.length >> 1];
+const fmt = (v, d = 1) => (v === undefined ? '–' : v.toFixed(d));
+const r = (a, b) => (a && b ? a / b : undefined);
 
 const hasKeras = spawnSync('python3', ['-c', 'import tensorflow, keras'], { encoding: 'utf8' }).status === 0;
 if (!hasKeras) console.log('Keras: skipped (Python TensorFlow not importable; `pip install tensorflow-cpu` to compare against it)');
@@ -88,8 +90,6 @@ const ms = (k) => {
 const tfjs = {};
 if (!args.has('--no-tfjs')) for (const cell of cells) tfjs[cell] = run(process.execPath, ['--import', 'tsx', 'bench/tfjsLayers.ts', cell, quick ? '3' : '8']);
 
-const fmt = (v, d = 1) => (v === undefined ? '–' : v.toFixed(d));
-const r = (a, b) => (a && b ? a / b : undefined);
 console.log(`\nTraining step, vocab 65 · embedding 32 · 1 layer of 128 · sequence 64 · batch 32 · Adam (median ms, ${ROUNDS} interleaved round(s) of ${STEPS} steps, ${UNROLLED_STEPS} for the unrolled tfjs-node graph; ${cores} cores)`);
 console.log('| cell | ours 1 thread | ours all cores | GFLOP/s | Keras | tfjs-node fused | tfjs-node hand BPTT | tf.layers (tfjs-wasm) | all cores / Keras | 1 thread / Keras | fused / Keras | fused / ours | BPTT / ours | tf.layers / ours | peak RSS MB |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
