@@ -195,21 +195,7 @@ test('the tfjs wasm engine trains every cell by hand BPTT', async () => {
 const wasmEngineCases = bpttCases().filter(({ spec: s }) => (s.input === 'tokens' ? s.head === 'every' && s.loss === 'xent' : s.head === 'last' && s.loss === 'mse'));
 for (const c of wasmEngineCases) {
   test(`hand BPTT on tfjs wasm matches wasm: ${c.name}`, async () => {
-    const p = paramsFor(c.spec, 7);
-    const wasm = await WasmBackend.create({ spec: c.spec, batch: c.batch, steps: c.steps, threads: 1, relaxedSimd: false });
-    const tfjs = await tfjsWith(c, 'wasm', 'bptt', p);
-    try {
-      wasm.setParams(p);
-      assert.equal(tfjs.engine, 'wasm');
-      const batch = batchOf(c, 8);
-      compareGradients(c.spec, tfjs.gradients(batch), wasm.diagnose(batch), 'tfjs wasm vs wasm, loss and parameter gradients');
-      const e = tfjs.evaluate(batch), r = wasm.evaluate(batch);
-      within('evaluate outputs', relErr(e.outputs, r.outputs), TOL, 'tfjs wasm vs wasm, evaluate');
-      assert.equal(e.correct, r.correct);
-    } finally {
-      await wasm.dispose();
-      await tfjs.dispose();
-    }
+    await bpttMatchesWasm(c, 'wasm', 'tfjs wasm vs wasm', true);
   });
 }
 
@@ -237,21 +223,27 @@ test('on tfjs-node RNN and GRU train by hand BPTT, the LSTM on the fused kernels
 
 for (const c of bpttCases().filter((k) => k.spec.cell !== 'lstm')) {
   test(`hand BPTT on tfjs-node matches wasm: ${c.name}`, { skip: nodeSkip }, async () => {
-    const p = paramsFor(c.spec, 7);
-    const wasm = await WasmBackend.create({ spec: c.spec, batch: c.batch, steps: c.steps, threads: 1, relaxedSimd: false });
-    const tfjs = await tfjsWith(c, 'auto', 'bptt', p);
-    try {
-      wasm.setParams(p);
-      assert.equal(tfjs.engine, 'tensorflow');
-      const batch = batchOf(c, 8);
-      compareGradients(c.spec, tfjs.gradients(batch), wasm.diagnose(batch), 'tfjs-node vs wasm, loss and parameter gradients');
-      const e = tfjs.evaluate(batch), r = wasm.evaluate(batch);
-      within('evaluate outputs', relErr(e.outputs, r.outputs), TOL, 'tfjs-node vs wasm, evaluate');
-    } finally {
-      await wasm.dispose();
-      await tfjs.dispose();
-    }
+    await bpttMatchesWasm(c, 'auto', 'tfjs-node vs wasm', false);
   });
+}
+
+/** Loss, every parameter gradient and evaluate() of hand BPTT on a tfjs engine against the wasm kernels. */
+async function bpttMatchesWasm(c: Case, engine: 'wasm' | 'auto', label: string, sameArgmax: boolean): Promise<void> {
+  const p = paramsFor(c.spec, 7);
+  const wasm = await WasmBackend.create({ spec: c.spec, batch: c.batch, steps: c.steps, threads: 1, relaxedSimd: false });
+  const tfjs = await tfjsWith(c, engine, 'bptt', p);
+  try {
+    wasm.setParams(p);
+    assert.equal(tfjs.engine, engine === 'wasm' ? 'wasm' : 'tensorflow');
+    const batch = batchOf(c, 8);
+    compareGradients(c.spec, tfjs.gradients(batch), wasm.diagnose(batch), `${label}, loss and parameter gradients`);
+    const e = tfjs.evaluate(batch), r = wasm.evaluate(batch);
+    within('evaluate outputs', relErr(e.outputs, r.outputs), TOL, `${label}, evaluate`);
+    if (sameArgmax) assert.equal(e.correct, r.correct);
+  } finally {
+    await wasm.dispose();
+    await tfjs.dispose();
+  }
 }
 
 for (const cell of ['rnn', 'gru'] as CellKind[]) {
