@@ -89,10 +89,8 @@ export class Workbench {
         await this.quickInput.fill('>' + title);
         await row.waitFor({ state: 'visible', timeout: 3_000 });
         await row.click();
-        // `picker`: the command opens a quick pick of its own (e.g. Preferences: Color Theme) that stays open.
-        // A palette still open 10 s after the click did not take it (seen once on a loaded machine, where the
-        // wait without a limit used up the whole deadline): start again from Escape.
-        if (!picker) await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+        // `picker`: the command opens a quick pick of its own (e.g. Preferences: Color Theme) that stays open
+        if (!picker) await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
         return;
       } catch (e) {
         if (Date.now() > deadline) throw new Error(`command "${title}" not found in the palette: ${e.message}`);
