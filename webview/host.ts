@@ -50,21 +50,6 @@ export function h(tag: string, attrs: Attrs = {}, ...children: Array<Node | stri
   return el;
 }
 
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '–';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
-  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
-}
-
-export function formatNumber(v: number | undefined, digits = 4): string {
-  if (v === undefined || !Number.isFinite(v)) return '–';
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
-  return Number(v.toPrecision(digits)).toString();
-}
-
 export function download(format: 'csv' | 'png' | 'svg', fileName: string, data: string): void {
   post({ type: 'export', format, fileName, data });
 }

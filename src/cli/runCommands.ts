@@ -1,6 +1,7 @@
 // `seqlab runs`, `seqlab show`, `seqlab sample`: read-only views of the run store.
 
 import type { EvalRecord, SampleRecord, StepRecord } from '../shared/metrics';
+import { formatDuration } from '../shared/format';
 import { findRun, listRuns, readMetrics, readWeights, type RunSummary } from '../runs/runReader';
 import { createBackend } from '../trainer/backends/createBackend';
 import { TrainError } from '../trainer/errors';
@@ -18,7 +19,7 @@ export function printRuns(runsDir: string, json: boolean): void {
     process.stdout.write(`No runs in ${runsDir}. Start one with: seqlab train <config>\n`);
     return;
   }
-  const rows = runs.map((r) => [r.id, r.status.kind, r.meta.info.cell, `${r.status.step}/${r.meta.info.totalSteps}`, r.meta.bestValidationLoss?.toFixed(4) ?? '-', duration(r.meta.seconds)]);
+  const rows = runs.map((r) => [r.id, r.status.kind, r.meta.info.cell, `${r.status.step}/${r.meta.info.totalSteps}`, r.meta.bestValidationLoss?.toFixed(4) ?? '-', formatDuration(r.meta.seconds)]);
   const head = ['RUN', 'STATUS', 'CELL', 'STEPS', 'BEST VAL', 'TIME'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   for (const row of [head, ...rows]) process.stdout.write(row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n');
@@ -43,7 +44,7 @@ export function printRun(runsDir: string, idOrPath: string, json: boolean): void
     `model     ${i.cell.toUpperCase()}, ${i.paramCount.toLocaleString('en')} parameters, ${i.device}`,
     ...(i.backendReason ? [`backend   ${i.backendReason}`] : []),
     `data      ${i.dataSummary}`,
-    `time      ${duration(run.meta.seconds)}${run.meta.stepsPerSecond ? `, ${run.meta.stepsPerSecond.toFixed(1)} steps/s` : ''}`,
+    `time      ${formatDuration(run.meta.seconds)}${run.meta.stepsPerSecond ? `, ${run.meta.stepsPerSecond.toFixed(1)} steps/s` : ''}`,
     `loss      ${steps.at(-1)?.loss.toFixed(4) ?? '-'} (train, step ${steps.at(-1)?.step ?? 0})`,
   ];
   const e = evals.at(-1);
@@ -100,8 +101,3 @@ function statusText(r: RunSummary): string {
   }
 }
 
-function duration(seconds: number): string {
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
-}

@@ -14,7 +14,7 @@ import { dataFileOf, isInsideAny } from './configs/fileChecks';
 import { COMMANDS, SETTINGS } from './constants';
 import type { DashboardPanels } from './dashboard/dashboardPanels';
 import type { ModelExporter } from './export/modelExporter';
-import { cellLabel, timeAgo } from './format';
+import { cellLabel, timeAgo } from '../shared/format';
 import type { NativeBackend } from './nativeBackend/nativeBackend';
 import type { RunStore } from './runStore';
 import { newExperiment } from './templates/newExperiment';

@@ -7,7 +7,7 @@ import type { RunStatus } from '../../src/shared/protocol';
 import { configLenses, lastRunTitle } from '../../src/extension/codeLens/lensModel';
 import { dataFileOf, fileProblems, type FileIo, isInsideAny, parseHeader } from '../../src/extension/configs/fileChecks';
 import { COMMANDS } from '../../src/extension/constants';
-import { formatCount, formatDuration, timeAgo } from '../../src/extension/format';
+import { formatCount, formatDuration, timeAgo } from '../../src/shared/format';
 import { renderTemplate, TEMPLATES, type TemplateInput, uniqueFileName } from '../../src/extension/templates/templates';
 import { effectiveMaxConcurrent, type ActiveRun } from '../../src/extension/training/activeRun';
 import { resolveRunsDirectory, trainingGate } from '../../src/extension/training/trainingGate';

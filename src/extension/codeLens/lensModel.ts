@@ -4,7 +4,7 @@ import type { CellKind } from '../../shared/config';
 import { CELL_KINDS } from '../../shared/config';
 import type { RunSummary } from '../../runs/runReader';
 import { COMMANDS } from '../constants';
-import { cellLabel, formatCount, formatLoss, timeAgo } from '../format';
+import { cellLabel, formatCount, formatLoss, timeAgo } from '../../shared/format';
 import { activeRunId, type ActiveRun } from '../training/activeRun';
 
 export interface LensSpec {

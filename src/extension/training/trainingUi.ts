@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import { COMMANDS } from '../constants';
-import { cellLabel, formatCount, formatLoss } from '../format';
+import { cellLabel, formatCount, formatLoss } from '../../shared/format';
 import type { RunStore } from '../runStore';
 import { activeRunId, type ActiveRun } from './activeRun';
 import type { JobOutcome } from './runManager';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { RunStatus } from '../../shared/protocol';
 import type { RunSummary } from '../../runs/runReader';
 import { activeRunId, type ActiveRun } from '../training/activeRun';
-import { cellLabel, formatCount, formatDuration, formatLoss } from '../format';
+import { cellLabel, formatCount, formatDuration, formatLoss } from '../../shared/format';
 
 export interface ConfigEntry {
   /** Absolute path of the *.seqlab.json. */

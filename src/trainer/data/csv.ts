@@ -30,7 +30,8 @@ import type { CsvDataConfig } from '../../shared/config';
 import type { Normalization } from '../../runs/runFiles';
 import { readDataFile } from './dataFile';
 import { DataError } from './dataError';
-import { allocateBatch, checkIndex, checkValidationSplit, checkWholeNumber, formatCount, type Dataset, type Split } from './dataset';
+import { allocateBatch, checkIndex, checkValidationSplit, checkWholeNumber, type Dataset, type Split } from './dataset';
+import { formatCount } from '../../shared/format';
 
 export interface CsvDataset extends Dataset {
   kind: 'csv';

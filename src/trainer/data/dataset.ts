@@ -102,11 +102,6 @@ export function checkIndex(index: number, size: number, split: Split): void {
   }
 }
 
-/** `1115394` → `1 115 394`, the grouping of describe() lines. */
-export function formatCount(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-}
-
 export function checkValidationSplit(split: number): void {
   if (!(split >= 0 && split < 1)) {
     throw new DataError(`validationSplit is ${split}`, 'Set validationSplit to a fraction in [0, 1), for example 0.1', { field: 'validationSplit' });

@@ -20,7 +20,8 @@
 import type { SyntheticDataConfig, SyntheticTask } from '../../shared/config';
 import type { HeadKind, InputKind, LossKind } from '../model';
 import { DataError } from './dataError';
-import { allocateBatch, checkIndex, checkValidationSplit, checkWholeNumber, formatCount, type Baseline, type Dataset, type Split } from './dataset';
+import { allocateBatch, checkIndex, checkValidationSplit, checkWholeNumber, type Baseline, type Dataset, type Split } from './dataset';
+import { formatCount } from '../../shared/format';
 import { exampleRng, randInt, type Rng } from './random';
 
 export interface SyntheticDataset extends Dataset {

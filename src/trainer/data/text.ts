@@ -23,7 +23,8 @@ import { basename } from 'node:path';
 import type { TextDataConfig } from '../../shared/config';
 import { readDataFile } from './dataFile';
 import { DataError } from './dataError';
-import { allocateBatch, checkIndex, checkValidationSplit, checkWholeNumber, formatCount, type Dataset, type Split } from './dataset';
+import { allocateBatch, checkIndex, checkValidationSplit, checkWholeNumber, type Dataset, type Split } from './dataset';
+import { formatCount } from '../../shared/format';
 
 export const UNK = '<unk>';
 export const UNK_ID = 0;

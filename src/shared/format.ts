@@ -1,4 +1,5 @@
-// Short human-readable numbers and times for the tree, lenses and status bar. Pure.
+// Short human-readable numbers and times, one home for the tree, lenses, status bar, CLI, data summaries and
+// the dashboards (the webview bundles this pure module). Pure.
 
 /** `12 s ago`, `4 min ago`, `3 h ago`, `2 days ago`; `just now` under 5 s; future times read as `just now`. */
 export function timeAgo(then: Date | string, now: Date = new Date()): string {
@@ -29,6 +30,14 @@ export function formatDuration(seconds: number): string {
 /** Step counts with a space as thousands separator (`1 200`), as in the issue's mock-ups. */
 export function formatCount(n: number): string {
   return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+}
+
+/** Chart values to `digits` significant digits, very small or large ones in exponent form (`3.2e-4`). */
+export function formatNumber(v: number | undefined, digits = 4): string {
+  if (v === undefined || !Number.isFinite(v)) return '–';
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
+  return Number(v.toPrecision(digits)).toString();
 }
 
 /** Losses to 3 significant digits (`1.83`, `0.0412`). */
