@@ -35,7 +35,7 @@ async function serve(dir, page) {
 }
 
 for (const cell of ['gru', 'lstm']) {
-  test(`the exported ${cell.toUpperCase()} runs in a browser from the printed lines and predicts what the run predicts`, { skip: missing.length > 0 && `missing ${missing.join(', ')}`, timeout: 180_000 }, async () => {
+  test(`the exported ${cell.toUpperCase()} runs in a browser from the printed lines and predicts what the run predicts`, { skip: missing.length > 0 && `missing ${missing.join(', ')}`, timeout: 600_000 }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-export-page-'));
     fs.copyFileSync(path.join(repoRoot, 'test', 'fixtures', 'data', 'corpus.txt'), path.join(dir, 'corpus.txt'));
     fs.writeFileSync(path.join(dir, 'page.seqlab.json'), JSON.stringify({

@@ -12,20 +12,16 @@ import { defaultExtensionPath } from '../host/codeServer.mjs';
 const extensionPath = defaultExtensionPath();
 const isProbe = extensionPath.endsWith(path.join('test', 'host', 'probe'));
 
-test('Restricted Mode: Train explains why not and offers Manage Workspace Trust', { skip: isProbe && 'needs the real extension (npm run build)', timeout: 240_000 }, async () => {
+test('Restricted Mode: Train explains why not and offers Manage Workspace Trust', { skip: isProbe && 'needs the real extension (npm run build)', timeout: 600_000 }, async () => {
   await withWorkbench('restricted', { extensionPath, workspaceTrust: true }, async (wb) => {
     const page = wb.page;
     await wb.openFile('tiny.seqlab.json');
 
     // the lens shows once the extension is active and has indexed the configs
-    await wb.codeLens('▶ Train').waitFor({ timeout: 60_000 });
+    await wb.codeLens('▶ Train').waitFor();
 
     // the palette lists SeqLab's commands that work untrusted, not Train or Compare
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('F1');
-    await wb.quickInput.waitFor({ state: 'visible' });
-    await wb.quickInput.fill('>SeqLab: ');
-    await wb.quickPickRow('SeqLab: Validate Config').waitFor({ timeout: 30_000 });
+    await wb.openPalette('>SeqLab: ', wb.quickPickRow('SeqLab: Validate Config'));
     const offered = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').allInnerTexts();
     assert.ok(!offered.includes('SeqLab: Train'), `palette: ${offered.join(' | ')}`);
     assert.ok(!offered.some((t) => t.startsWith('SeqLab: Compare Cells')), `palette: ${offered.join(' | ')}`);
@@ -42,10 +38,10 @@ test('Restricted Mode: Train explains why not and offers Manage Workspace Trust'
     await wb.screenshot('restricted-01-train-explained');
 
     await button.click();
-    await page.locator('.tabs-container .tab.active', { hasText: 'Workspace Trust' }).waitFor({ timeout: 15_000 });
+    await page.locator('.tabs-container .tab.active', { hasText: 'Workspace Trust' }).waitFor();
     const editor = page.locator('.workspace-trust-editor');
     await editor.waitFor({ state: 'visible' });
-    await editor.locator('.monaco-button', { hasText: /^Trust$/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await editor.locator('.monaco-button', { hasText: /^Trust$/ }).first().waitFor({ state: 'visible' });
     assert.match(await editor.innerText(), /You are in Restricted Mode/);
     await wb.screenshot('restricted-02-workspace-trust-editor');
 

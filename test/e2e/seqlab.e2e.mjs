@@ -69,7 +69,7 @@ function cspListener() {
   return w.__seqlabCsp.slice();
 }
 
-test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: isProbe && 'needs the real extension (npm run build)', timeout: 300_000 }, async (t) => {
+test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: isProbe && 'needs the real extension (npm run build)', timeout: 900_000 }, async (t) => {
   // the fixture workspace plus a longer config for the live step
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-e2e-src-'));
   fs.cpSync(fixtureWorkspace, ws, { recursive: true });
@@ -101,9 +101,9 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
       /** Waits for a dashboard showing exactly `ids`, installs the CSP listener, returns the frame. */
       const dashboardOf = async (ids) => {
         const v = view();
-        await v.locator('#seqlab-dashboard[data-state="ready"]').waitFor({ timeout: 30_000 });
+        await v.locator('#seqlab-dashboard[data-state="ready"]').waitFor();
         await v.locator('body').evaluate(cspListener);
-        for (const id of ids) await v.locator(`#run-header .run-row[data-run-id="${id}"]`).waitFor({ timeout: 15_000 });
+        for (const id of ids) await v.locator(`#run-header .run-row[data-run-id="${id}"]`).waitFor();
         assert.equal(await v.locator('#run-header .run-row').count(), ids.length, 'one header row per run');
         return v;
       };
@@ -112,14 +112,11 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
         await v.locator(`vscode-tab-panel.${cls}-panel`).waitFor({ state: 'visible' });
       };
       const ink = (v, sel) => v.locator(sel).evaluate(plotInk);
-      const waitForInk = async (v, sel, min, ms = 15_000) => {
-        const deadline = Date.now() + ms;
-        for (;;) {
-          const r = await ink(v, sel);
-          if (r.ink >= min || Date.now() > deadline) return r;
-          await page.waitForTimeout(250);
-        }
-      };
+      /** Waits until the chart `sel` has at least `min` inked pixels in its plot area. */
+      const waitForInk = (v, sel, min) => wb.until(async () => {
+        const r = await ink(v, sel);
+        return r.ink >= min && r;
+      }, `${min} inked pixels in ${sel}`);
 
       /** A subtest that is skipped once an earlier one failed, with a screenshot when it fails. */
       let failed;
@@ -141,7 +138,7 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
       await step('1. train from the CodeLens: tree row turns finished, toast, palette command', async () => {
         await wb.openFile('tiny.seqlab.json');
         await wb.clickCodeLens('▶ Train');
-        const toast = await wb.waitForNotification(/SeqLab: \S+ finished/, { timeout: 60_000 });
+        const toast = await wb.waitForNotification(/SeqLab: \S+ finished/);
         runId = toast.match(/SeqLab: (\S+) finished/)[1];
         assert.match(runId, /tiny-lstm/);
         assert.match(toast, /best validation loss \d/);
@@ -151,20 +148,21 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
         if (!(await icon.locator('xpath=..').getAttribute('class')).includes('checked')) await icon.click();
         const rows = page.locator('.part.sidebar .monaco-list-row[role="treeitem"]');
         const configRow = rows.filter({ has: page.locator('.label-name', { hasText: /^tiny$/ }) }).first();
-        await configRow.waitFor({ timeout: 15_000 });
+        await configRow.waitFor();
         assert.match(await configRow.innerText(), /1 run/);
         if ((await configRow.getAttribute('aria-expanded')) !== 'true') await configRow.locator('.monaco-tl-twistie').click();
         const runRow = rows.filter({ has: page.locator('.codicon-pass') }).filter({ hasText: 'LSTM' }).first();
-        await runRow.waitFor({ timeout: 15_000 });
+        await runRow.waitFor();
         assert.match(await runRow.locator('.label-description').innerText(), /^LSTM · val \d/);
         // the lens of the config now offers the dashboard of the latest run
-        await wb.codeLens('Dashboard').waitFor({ timeout: 30_000 });
+        await wb.codeLens('Dashboard').waitFor();
         await shot('01-trained-tree-toast');
         await wb.clearNotifications();
 
-        await wb.runCommand('SeqLab: Open Dashboard');
+        // without a run argument the command asks which runs to show, in a picker that replaces the palette
+        await wb.runCommand('SeqLab: Open Dashboard', { picker: true });
         const pick = wb.quickPickRow(runId);
-        await pick.waitFor({ timeout: 10_000 });
+        await pick.waitFor();
         await pick.click(); // multi-select: tick it, then accept
         await page.keyboard.press('Enter');
         await dashboardOf([runId]);
@@ -182,7 +180,7 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
 
         await selectTab(v, 'tab-hidden');
         const canvas = v.locator('#heatmap-canvas');
-        await canvas.waitFor({ state: 'visible', timeout: 15_000 });
+        await canvas.waitFor({ state: 'visible' });
         const box = await canvas.boundingBox();
         // hover cells, read the value the tooltip gives, compare the pixel under the pointer with the scale
         let matched = 0;
@@ -227,11 +225,11 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
       await step('3. live run: the loss chart grows while training', async () => {
         await showFile('long.seqlab.json');
         await wb.clickCodeLens('▶ Train');
-        await wb.codeLens('■ Stop').waitFor({ timeout: 30_000 });
+        await wb.codeLens('■ Stop').waitFor();
         await wb.clickCodeLens('Dashboard');
         const v = view();
         const row = v.locator('#run-header .run-row.status-running');
-        await row.waitFor({ timeout: 30_000 });
+        await row.waitFor();
         const liveId = await row.getAttribute('data-run-id');
         assert.match(liveId, /long-lstm/);
         await dashboardOf([liveId]);
@@ -244,15 +242,18 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
         await waitForInk(v, '#loss-chart', 10);
         const a = await sample();
         await shot('05-live-first');
-        await page.waitForTimeout(3000);
-        const b = await sample();
+        // the next validation point (every 200 steps) extends the chart
+        const b = await wb.until(async () => {
+          const s = await sample();
+          return s.lastX > a.lastX && s.step > a.step && s;
+        }, `the live loss chart to grow past step ${a.lastX}`);
         await shot('06-live-later');
         assert.ok(b.lastX > a.lastX, `last step on the loss chart ${a.lastX} → ${b.lastX}`);
         assert.ok(b.step > a.step, `header step ${a.step} → ${b.step}`);
         assert.ok(a.ink > 0 && b.ink > 0, `loss ink ${a.ink} → ${b.ink}`);
         // stop it from the dashboard
         await row.locator('.action-stop').click();
-        await v.locator(`#run-header .run-row.status-cancelled[data-run-id="${liveId}"]`).waitFor({ timeout: 30_000 });
+        await v.locator(`#run-header .run-row.status-cancelled[data-run-id="${liveId}"]`).waitFor();
         assert.match(await v.locator('.run-row .status').innerText(), /^stopped at step \d+/);
         await collectCsp();
       });
@@ -260,12 +261,12 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
       await step('4. Compare Cells, one run at a time: the comparison opens at once, queued runs shown as queued', async () => {
         await showFile('long.seqlab.json');
         await wb.runCommand('SeqLab: Compare Cells (RNN · LSTM · GRU)');
-        await page.locator('.tabs-container .tab.active', { hasText: 'Compare 3 runs' }).waitFor({ timeout: 60_000 });
+        await page.locator('.tabs-container .tab.active', { hasText: 'Compare 3 runs' }).waitFor();
         const v = view();
-        await v.locator('#seqlab-dashboard[data-state="ready"]').waitFor({ timeout: 30_000 });
+        await v.locator('#seqlab-dashboard[data-state="ready"]').waitFor();
         await v.locator('body').evaluate(cspListener);
         // the first run joins while the other two wait (a long run each: they stay queued)
-        await v.locator('#run-header .run-row.status-running').waitFor({ timeout: 30_000 });
+        await v.locator('#run-header .run-row.status-running').waitFor();
         const pending = v.locator('#run-header .run-row.pending');
         assert.equal(await v.locator('#run-header .run-row').count(), 3);
         assert.deepEqual(await pending.locator('.status').allInnerTexts(), ['queued · #1 in queue', 'queued · #2 in queue']);
@@ -274,32 +275,32 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
         await shot('07-compare-queued');
         // out of the queue from the header, then stop the running one
         await pending.first().locator('.action-stop').click();
-        await v.locator('#run-header .run-row.pending >> nth=1').waitFor({ state: 'detached', timeout: 15_000 });
+        await v.locator('#run-header .run-row.pending >> nth=1').waitFor({ state: 'detached' });
         assert.deepEqual(await pending.locator('.status').allInnerTexts(), ['queued · #1 in queue']);
         await pending.first().locator('.action-stop').click();
-        await pending.first().waitFor({ state: 'detached', timeout: 15_000 });
+        await pending.first().waitFor({ state: 'detached' });
         await v.locator('#run-header .run-row.status-running .action-stop').click();
-        await v.locator('#run-header .run-row.status-cancelled').waitFor({ timeout: 30_000 });
+        await v.locator('#run-header .run-row.status-cancelled').waitFor();
         assert.equal(await v.locator('#run-header .run-row').count(), 1);
         await page.locator('.tabs-container .tab.active', { hasText: 'Compare 1 run' }).waitFor();
         await collectCsp();
         await wb.runCommand('View: Close Editor');
-        await page.locator('.tabs-container .tab', { hasText: 'Compare 1 run' }).waitFor({ state: 'detached', timeout: 15_000 });
+        await page.locator('.tabs-container .tab', { hasText: 'Compare 1 run' }).waitFor({ state: 'detached' });
       });
 
       await step('5. Compare Cells: a comparison dashboard with RNN, LSTM and GRU', async () => {
         await showFile('tiny.seqlab.json');
         await wb.runCommand('SeqLab: Compare Cells (RNN · LSTM · GRU)');
         const v = view();
-        await page.locator('.tabs-container .tab.active', { hasText: 'Compare 3 runs' }).waitFor({ timeout: 60_000 });
-        await v.locator('#seqlab-dashboard[data-state="ready"]').waitFor({ timeout: 30_000 });
+        await page.locator('.tabs-container .tab.active', { hasText: 'Compare 3 runs' }).waitFor();
+        await v.locator('#seqlab-dashboard[data-state="ready"]').waitFor();
         const legend = v.locator('#loss-legend .legend-entry');
-        await v.locator('#loss-legend .legend-entry >> nth=2').waitFor({ timeout: 30_000 });
+        await v.locator('#loss-legend .legend-entry >> nth=2').waitFor();
         assert.equal(await legend.count(), 3);
         const ids = await legend.evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')));
         assert.deepEqual(ids.map((id) => id.match(/tiny-(\w+)-/)?.[1]).sort(), ['gru', 'lstm', 'rnn']);
         await dashboardOf(ids);
-        await v.locator('#run-header .run-row.status-finished >> nth=2').waitFor({ timeout: 60_000 });
+        await v.locator('#run-header .run-row.status-finished >> nth=2').waitFor();
         const loss = await waitForInk(v, '#loss-chart', 60);
         assert.ok(loss.ink >= 60, `comparison loss plot: ${loss.ink} inked pixels`);
         assert.ok(loss.colors >= 3, `comparison loss plot: ${loss.colors} colours`);
@@ -327,18 +328,17 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
         assert.ok(lum(before) < 0.3, `dark plot background ${before}`);
         await wb.runCommand('Preferences: Color Theme', { picker: true });
         const row = wb.quickPickRow('Light Modern');
-        await row.waitFor({ timeout: 10_000 });
+        await row.waitFor();
         await row.click();
         await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-        await v.locator('body.vscode-light').waitFor({ timeout: 15_000 });
+        await v.locator('body.vscode-light').waitFor();
         await v.locator('#seqlab-dashboard[data-state="ready"]').waitFor();
         // the workbench took the theme (class `vs` = light) and the webview followed it
         assert.match(await page.locator('.monaco-workbench').getAttribute('class'), /\bvs\b.*light_modern/);
-        let after = before;
-        for (let i = 0; i < 20 && lum(after) < 0.7; i++) {
-          await page.waitForTimeout(250);
-          after = await chartBackground(v);
-        }
+        const after = await wb.until(async () => {
+          const bg = await chartBackground(v);
+          return lum(bg) > 0.7 && bg;
+        }, `a light plot background (was ${before})`);
         assert.ok(lum(after) > 0.7, `light plot background ${after} (was ${before})`);
         const afterInk = await waitForInk(v, '#loss-chart', 60);
         assert.ok(afterInk.ink >= 60, `loss plot redrawn after the theme change: ${afterInk.ink} (was ${beforeInk.ink})`);
@@ -350,13 +350,13 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
         const ids = compareIds;
         assert.ok(ids, 'step 5 ran');
         await wb.runCommand('Developer: Reload Window').catch(() => {}); // the page navigates away under it
-        await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-        await page.locator('.tabs-container .tab', { hasText: 'Compare 3 runs' }).waitFor({ timeout: 60_000 });
+        await page.locator('.monaco-workbench').waitFor();
+        await page.locator('.tabs-container .tab', { hasText: 'Compare 3 runs' }).waitFor();
         const v = await dashboardOf(ids);
         assert.deepEqual((await v.locator('#loss-legend .legend-entry').evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')))).sort(), [...ids].sort());
         const loss = await waitForInk(v, '#loss-chart', 60);
         assert.ok(loss.ink >= 60, `restored loss plot: ${loss.ink} inked pixels`);
-        await v.locator('body.vscode-light').waitFor({ timeout: 5_000 }); // the theme survived too
+        await v.locator('body.vscode-light').waitFor(); // the theme survived too
         await shot('10-after-reload');
         await collectCsp();
       });
@@ -368,10 +368,8 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
         // positive control: a forbidden inline <style> must be seen by both the listener and the console
         const v = view();
         await v.locator('body').evaluate(() => { const s = document.createElement('style'); s.textContent = 'body{}'; document.head.append(s); });
-        await page.waitForTimeout(500);
-        const seen = await v.locator('body').evaluate(cspListener);
-        assert.ok(seen.some((s) => s.startsWith('style-src')), `the listener saw the provoked violation: ${seen}`);
-        assert.ok(wb.consoleMessages.some((m) => CSP_TEXT.test(m.text)), 'the console saw the provoked violation');
+        await wb.until(async () => (await v.locator('body').evaluate(cspListener)).some((s) => s.startsWith('style-src')), 'the listener to see the provoked violation');
+        await wb.until(() => wb.consoleMessages.some((m) => CSP_TEXT.test(m.text)), 'the console to report the provoked violation');
       });
     });
   } finally {

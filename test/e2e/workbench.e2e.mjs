@@ -24,7 +24,7 @@ test('the extension loads and a command runs from the palette', async () => {
     const label = new RegExp(`^(${escapeRegExp(manifest.displayName)}|${manifest.publisher}\\.${manifest.name})$`);
     const running = wb.page.locator('.runtime-extensions-editor .monaco-list-row')
       .filter({ has: wb.page.locator('.name', { hasText: label }) });
-    await running.first().waitFor({ timeout: 30_000 });
+    await running.first().waitFor();
     await wb.screenshot('02-running-extensions');
 
     if (commandTitles.includes('SeqLab: Validate Config')) {
@@ -63,7 +63,7 @@ test('probe: CodeLens, tree view and webview', { skip: !isProbe && 'only for the
 
     await wb.runCommand('SeqLab Probe: Show Panel');
     const view = wb.webviewFrame();
-    await view.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
+    await view.locator('body[data-ready="true"]').waitFor();
     assert.equal(await view.locator('#status').innerText(), 'ready');
     await wb.screenshot('12-probe-webview');
   });

@@ -7,6 +7,9 @@ import {
   copyWorkspace, defaultExtensionPath, launchChromium, remoteUri, repoRoot, startCodeServer, workbenchUrl,
 } from './codeServer.mjs';
 
+/** How long any single wait may take before the step counts as hung (never a speed expectation). */
+export const HANG_GUARD_MS = 120_000;
+
 export const e2eOutDir = path.join(repoRoot, 'test-output/e2e');
 export const fixtureWorkspace = path.join(repoRoot, 'test/fixtures/workspace');
 
@@ -27,6 +30,8 @@ export async function openWorkbench(workspace = fixtureWorkspace, opts = {}) {
   const extensionPath = opts.vsix ? undefined : path.resolve(opts.extensionPath ?? defaultExtensionPath());
   const browser = await launchChromium(server.home);
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // Waits end when what they wait for happens; this bound only stops a hung step, on a loaded 2-core machine too.
+  page.setDefaultTimeout(HANG_GUARD_MS);
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   // console messages of the workbench and of every frame in it (webviews included), e.g. CSP violations
@@ -38,10 +43,10 @@ export async function openWorkbench(workspace = fixtureWorkspace, opts = {}) {
   const wb = new Workbench({ page, browser, server, folder, outDir, extensionPath, pageErrors, consoleMessages });
   try {
     await page.goto(workbenchUrl(server, folder, payload));
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor();
     // the explorer lists the workspace once the remote file system and the extension host are up
     const first = fs.readdirSync(folder).sort()[0];
-    if (first) await page.locator('.explorer-folders-view .monaco-list-row', { hasText: first }).first().waitFor({ timeout: 60_000 });
+    if (first) await page.locator('.explorer-folders-view .monaco-list-row', { hasText: first }).first().waitFor();
   } catch (e) {
     await wb.screenshot('open-failure.png').catch(() => {});
     await wb.close();
@@ -72,28 +77,65 @@ export class Workbench {
 
   /**
    * Runs a command through the palette by its full title ("SeqLab: Validate Config"). Commands appear
-   * only once the workbench and the extension host are ready, so it retries; it clicks the row rather than
-   * pressing Enter (Enter sometimes went to a different picker). With `picker: true` it returns while the
-   * command's own quick pick is open (pick a row with `quickPickRow`).
+   * only once the workbench and the extension host are ready, so finding the row is retried; it clicks the
+   * row rather than pressing Enter (Enter sometimes went to a different picker). The click itself is never
+   * repeated: after it, it waits until the palette has handed over, i.e. the quick input is hidden or shows
+   * something other than the typed command. A command may open a quick pick of its own at once (SeqLab: Open
+   * Dashboard without a run, Preferences: Color Theme), which replaces the palette without it ever being
+   * hidden; with `picker: true` it also waits for that pick's rows (pick one with `quickPickRow`).
    */
-  async runCommand(title, { timeout = 30_000, picker = false } = {}) {
+  async runCommand(title, { timeout = HANG_GUARD_MS, picker = false } = {}) {
+    const typed = '>' + title;
+    const row = this.quickPickRow(title);
+    await this.openPalette(typed, row, { timeout });
+    await row.click();
+    await this.page.waitForFunction((text) => {
+      const widget = document.querySelector('.quick-input-widget');
+      const input = widget?.querySelector('.quick-input-box input');
+      return !widget || !input || getComputedStyle(widget).display === 'none' || input.value !== text;
+    }, typed);
+    if (picker) {
+      await this.quickInput.waitFor({ state: 'visible' });
+      await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ state: 'visible' });
+    }
+  }
+
+  /**
+   * Polls `probe` (sync or async) until it returns a truthy value and returns that value. For conditions no
+   * DOM event announces (pixels on a canvas, a counter that grows). The timeout only keeps a hung step from
+   * hanging CI; it is no guess at how fast the machine is.
+   */
+  async until(probe, what = 'a condition', { timeout = HANG_GUARD_MS } = {}) {
+    const deadline = Date.now() + timeout;
+    let last;
+    for (;;) {
+      try {
+        last = await probe();
+        if (last) return last;
+      } catch (e) {
+        last = e;
+      }
+      if (Date.now() > deadline) throw new Error(`still waiting for ${what} after ${timeout / 1000} s (last: ${last})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /**
+   * Opens the palette, types `typed` and waits for `row` to show. F1 is sometimes swallowed while an editor or
+   * picker is still taking focus, and commands appear only once the extension host is ready: retried until then.
+   */
+  async openPalette(typed, row, { timeout = HANG_GUARD_MS } = {}) {
     const deadline = Date.now() + timeout;
     for (;;) {
-      await this.page.keyboard.press('Escape');
-      await this.page.keyboard.press('F1');
-      const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row')
-        .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) }).first();
       try {
-        // F1 is sometimes swallowed while an editor or picker is still taking focus: retry the whole step
-        await this.quickInput.waitFor({ state: 'visible', timeout: 3_000 });
-        await this.quickInput.fill('>' + title);
-        await row.waitFor({ state: 'visible', timeout: 3_000 });
-        await row.click();
-        // `picker`: the command opens a quick pick of its own (e.g. Preferences: Color Theme) that stays open
-        if (!picker) await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+        await this.page.keyboard.press('Escape');
+        await this.page.keyboard.press('F1');
+        await this.quickInput.waitFor({ state: 'visible', timeout: 5_000 });
+        await this.quickInput.fill(typed);
+        await row.waitFor({ state: 'visible', timeout: 5_000 });
         return;
       } catch (e) {
-        if (Date.now() > deadline) throw new Error(`command "${title}" not found in the palette: ${e.message}`);
+        if (Date.now() > deadline) throw new Error(`"${typed}" did not show ${row} in the palette: ${e.message}`);
       }
     }
   }
@@ -121,7 +163,7 @@ export class Workbench {
     return this.page.locator('.monaco-editor .codelens-decoration a', { hasText: text }).first();
   }
 
-  async clickCodeLens(text, { timeout = 30_000 } = {}) {
+  async clickCodeLens(text, { timeout = HANG_GUARD_MS } = {}) {
     const lens = this.codeLens(text);
     await lens.waitFor({ timeout });
     await lens.click();
@@ -172,7 +214,7 @@ export class Workbench {
   }
 
   /** Waits for a toast containing `text` (string or RegExp) and returns its full text. */
-  async waitForNotification(text, { timeout = 30_000 } = {}) {
+  async waitForNotification(text, { timeout = HANG_GUARD_MS } = {}) {
     const toast = this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
     await toast.waitFor({ state: 'visible', timeout });
     return toast.innerText();
@@ -181,13 +223,13 @@ export class Workbench {
   /** Waits until `locator` is inside the viewport and has stopped moving (toasts slide in), e.g. before a screenshot. */
   async settled(locator) {
     let last;
-    for (let i = 0; i < 40; i++) {
+    await this.until(async () => {
       const box = await locator.boundingBox();
       const view = this.page.viewportSize();
-      if (box && last && box.y === last.y && box.y + box.height <= view.height) return;
+      const still = box && last && box.y === last.y && box.y + box.height <= view.height;
       last = box;
-      await this.page.waitForTimeout(100);
-    }
+      return still;
+    }, 'a notification to stop moving');
   }
 
   async clearNotifications() {
