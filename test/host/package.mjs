@@ -9,7 +9,7 @@ import { repoRoot } from './codeServer.mjs';
 const ALLOWED = [
   /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/,
   /^extension\/package\.json$/, /^extension\/readme\.md$/i, /^extension\/license(\.txt)?$/i,
-  /^extension\/dist\/(?!.*\.map$).+/, /^extension\/media\/.+/, /^extension\/schemas\/.+/,
+  /^extension\/dist\/(?!.*\.map$).+/, /^extension\/media\/.+/, /^extension\/schemas\/.+/, /^extension\/docs\/([\w-]+\.md|images\/[\w-]+\.png)$/,
 ];
 
 function run(cmd, args) {
@@ -48,7 +48,9 @@ function main() {
   if (manifest.main && !fs.existsSync(path.join(repoRoot, manifest.main))) throw new Error(`main ${manifest.main} was not built`);
   fs.rmSync(out, { force: true });
   run(process.execPath, [path.join(repoRoot, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies',
-    '--ignoreFile', 'test/host/vscodeignore', '--out', out]);
+    // the README's screenshots ship in the .vsix (docs/images), so VS Code's extension page shows them from
+    // the installed folder: keep the links relative instead of rewriting them to a repository URL
+    '--no-rewrite-relative-links', '--ignoreFile', 'test/host/vscodeignore', '--out', out]);
   const entries = zipEntries(out);
   for (const e of entries) console.log(`${kb(e.size)} ${kb(e.compressed)}  ${e.name}`);
   const total = entries.reduce((s, e) => s + e.size, 0);
