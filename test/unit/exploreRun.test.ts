@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
-import type { ExplorerRequest, ExplorerResult, StatesResult } from '../../src/shared/explorerProtocol';
+import type { ExplorerRequest, ExplorerRequestKind, ExplorerRequests, StatesResult } from '../../src/shared/explorerProtocol';
 import { RUN_FILES } from '../../src/runs/runFiles';
 import { readDiagnosticsIndex, readDiagnosticsSnapshot, readWeights } from '../../src/runs/runReader';
 import { ExplorerError } from '../../src/trainer/explore/explorerError';
@@ -54,10 +54,10 @@ before(async () => {
   }, 'short.txt');
 });
 
-async function ask<K extends ExplorerRequest['kind']>(kind: K, request: Extract<ExplorerRequest, { kind: K }>['request']): Promise<Extract<ExplorerResult, { kind: K }>['result']> {
+async function ask<K extends ExplorerRequestKind>(kind: K, request: ExplorerRequests[K]['request']): Promise<ExplorerRequests[K]['result']> {
   const answer = await handleExplorerRequest({ kind, request } as ExplorerRequest);
   assert.equal(answer.kind, kind);
-  return answer.result as Extract<ExplorerResult, { kind: K }>['result'];
+  return answer.result as ExplorerRequests[K]['result'];
 }
 
 async function lastSnapshot(runDir: string) {

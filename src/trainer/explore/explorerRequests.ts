@@ -118,7 +118,8 @@ export class Explorer {
     if ('text' in input) {
       const { config, vocabulary, spec } = run.saved;
       if (config.data.kind !== 'text' || !vocabulary || spec.input !== 'tokens') {
-        throw new ExplorerError('unsupported', `Run ${run.meta.info.id} reads ${config.data.kind === 'csv' ? 'rows of a CSV file' : `the synthetic task ${config.data.kind === 'synthetic' ? config.data.task : ''}`}, not text: explore a slice of its validation data instead.`);
+        const reads = config.data.kind === 'csv' ? 'rows of a CSV file' : config.data.kind === 'synthetic' ? `the synthetic task ${config.data.task}` : 'no text';
+        throw new ExplorerError('unsupported', `Run ${run.meta.info.id} reads ${reads}, not text: explore a slice of its validation data instead.`);
       }
       if (input.text.length === 0) throw new ExplorerError('badInput', 'The text is empty: type some text to explore.');
       const encoded = encodeText(input.text, vocabulary, config.data.level, config.data.lowercase);

@@ -49,7 +49,7 @@ export async function computeStates(spec: ModelSpec, params: Float32Array, x: In
       throwIfAborted(opts.signal);
       const n = Math.min(steps, T - t0);
       xChunk.fill(0);
-      (xChunk as Float32Array).set(x.subarray(t0 * I, (t0 + n) * I));
+      xChunk.set(x.subarray(t0 * I, (t0 + n) * I));
       model.setBatch(xChunk, yChunk);
       model.forward();
       layers.forEach((out, l) => {
