@@ -53,7 +53,7 @@ test('z-scores use training rows only; batches hold the right rows; denormalize 
   assert.ok(Math.abs(ds.scaling.targetStd[0] - std(trainTemp)) < 1e-9);
   assert.notEqual(ds.scaling.targetMean[0].toFixed(6), mean(temp).toFixed(6), 'the mean of all rows differs');
 
-  const L = 5, F = 3, h = 2;
+  const L = 5, F = 3;
   const { x, y } = ds.batch('train', [7, 3]);
   assert.ok(x instanceof Float32Array && y instanceof Float32Array);
   assert.equal(x.length, 2 * L * F);

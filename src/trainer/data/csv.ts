@@ -30,18 +30,19 @@ import type { CsvDataConfig } from '../../shared/config';
 import type { Normalization } from '../../runs/runFiles';
 import { readDataFile } from './dataFile';
 import { DataError } from './dataError';
-import { allocateBatch, checkIndex, checkValidationSplit, checkWholeNumber, type Dataset, type Split } from './dataset';
+import { allocateBatch } from '../batch';
+import { type Baseline, checkIndex, checkValidationSplit, checkWholeNumber, type SequenceDataset, type Split } from './dataset';
 import { formatCount } from '../../shared/format';
 
-export interface CsvDataset extends Dataset {
+export interface CsvDataset extends SequenceDataset<'dense', 'mse'> {
   kind: 'csv';
   task: 'csv';
-  input: 'dense';
   head: 'last';
-  loss: 'mse';
   /** Input columns in x order; a parsed date column `d` contributes `d:sin` and `d:cos`. */
   featureNames: string[];
   targetNames: string[];
+  /** The target columns, as the names of the output units. */
+  outputNames: string[];
   /** Columns left out of an automatic feature selection because they hold text. */
   skippedColumns: string[];
   rows: { total: number; dropped: number; train: number; validation: number };
@@ -55,8 +56,10 @@ export interface CsvDataset extends Dataset {
    * the loss) and RMSE per target in the file's units.
    */
   persistence: { mse: number; rmse: number[] };
+  /** Persistence's MSE, in the units of the loss. */
+  baseline: Baseline;
+  /** Undo the target normalisation of output unit `targetIndex`, into a new array. */
   denormalize(values: Float32Array, targetIndex: number): Float32Array;
-  batch(split: Split, indices: ArrayLike<number>): { x: Float32Array; y: Float32Array };
 }
 
 export interface CsvOptions {
@@ -338,15 +341,14 @@ export function csvDataset(source: string, data: Omit<CsvDataConfig, 'kind' | 'p
     batch(which: Split, indices: ArrayLike<number>) {
       const size = which === 'train' ? trainSize : validationSize;
       const out = allocateBatch(shape, indices.length);
-      const x = out.x as Float32Array, y = out.y as Float32Array;
       for (let b = 0; b < indices.length; b++) {
         checkIndex(indices[b], size, which);
         const start = firstRow(which) + indices[b];
-        x.set(features.subarray(start * F, (start + L) * F), b * L * F);
+        out.x.set(features.subarray(start * F, (start + L) * F), b * L * F);
         const target = start + L - 1 + h;
-        y.set(targets.subarray(target * O, (target + 1) * O), b * O);
+        out.y.set(targets.subarray(target * O, (target + 1) * O), b * O);
       }
-      return { x, y };
+      return out;
     },
     denormalize(v: Float32Array, targetIndex: number) {
       if (!(targetIndex >= 0 && targetIndex < O)) throw new RangeError(`target index ${targetIndex} is outside [0, ${O})`);

@@ -23,26 +23,27 @@ import { basename } from 'node:path';
 import type { TextDataConfig } from '../../shared/config';
 import { readDataFile } from './dataFile';
 import { DataError } from './dataError';
-import { allocateBatch, checkIndex, checkValidationSplit, checkWholeNumber, type Dataset, type Split } from './dataset';
+import { allocateBatch } from '../batch';
+import { type Baseline, checkIndex, checkValidationSplit, checkWholeNumber, type Split, type TokenDataset } from './dataset';
 import { formatCount } from '../../shared/format';
 
 export const UNK = '<unk>';
 export const UNK_ID = 0;
 
-export interface TextDataset extends Dataset {
+export interface TextDataset extends TokenDataset {
   kind: 'text';
   task: 'text';
-  input: 'tokens';
+  head: 'every';
   level: 'char' | 'word';
-  vocabulary: string[];
   /** Tokens in the training part and in the validation tail. */
   trainTokens: number;
   validationTokens: number;
   /** Validation tokens that were not in the training vocabulary (mapped to `<unk>`). */
   unknownValidationTokens: number;
-  decode(ids: ArrayLike<number>): string;
+  /** A unigram model's cross-entropy. */
+  baseline: Baseline;
+  /** Prompt → token ids, unknown tokens → the `<unk>` id. */
   encode(text: string): Int32Array;
-  batch(split: Split, indices: ArrayLike<number>, epoch?: number): { x: Int32Array; y: Int32Array };
 }
 
 export interface TextOptions {
@@ -168,14 +169,13 @@ export function textDataset(
       const starts = which === 'train' ? trainWindows.starts : validationWindows.starts;
       const shift = which === 'train' ? windowShift(epoch, slack) : 0;
       const out = allocateBatch(shape, indices.length);
-      const x = out.x as Int32Array, y = out.y as Int32Array;
       for (let b = 0; b < indices.length; b++) {
         checkIndex(indices[b], size, which);
         const start = starts[indices[b]] + shift;
-        x.set(ids.subarray(start, start + T), b * T);
-        y.set(ids.subarray(start + 1, start + T + 1), b * T);
+        out.x.set(ids.subarray(start, start + T), b * T);
+        out.y.set(ids.subarray(start + 1, start + T + 1), b * T);
       }
-      return { x, y };
+      return out;
     },
     decode(tokenIds: ArrayLike<number>) {
       const parts = Array.from(tokenIds, (id) => (id === UNK_ID && level === 'char' ? '\uFFFD' : (vocabulary[id] ?? '\uFFFD')));
