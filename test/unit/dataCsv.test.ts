@@ -148,6 +148,8 @@ test('unknown columns list the available ones, with a did-you-mean when one is c
   assert.match(typo.message, /weather\.csv:1: data\.targets names column "tmp", which the header does not have\. Did you mean "temp"\? Available columns: "date", "temp", "humidity", "pressure", "station"\./);
   const feature = dataError(() => load({ features: ['Humidty'] }));
   assert.match(feature.message, /data\.features names column "Humidty".*Did you mean "humidity"\?/);
+  // two swapped letters are one typo (the config's did-you-mean rule)
+  assert.match(dataError(() => load({ targets: ['tmep'] })).message, /names column "tmep".*Did you mean "temp"\?/);
   const far = dataError(() => load({ targets: ['wind_speed'] }));
   assert.doesNotMatch(far.message, /Did you mean/);
   const semicolon = dataError(() => load({ path: 'semicolon.csv' }));
