@@ -8,10 +8,10 @@ import type { DiagnosticsSnapshot } from '../../shared/metrics';
 import type { Backend, Batch } from '../backends/backend';
 import type { DatasetBase, TokenDataset } from '../data';
 import { gatesOf, type ModelSpec, paramLayout } from '../model';
-import type { Probe, Task } from './task';
+import type { AnyTask, Probe } from './task';
 
 /** The snapshot of `task` at `step`, or undefined when it takes none. */
-export function takeSnapshot<B>(task: Task<B>, step: number): DiagnosticsSnapshot | undefined {
+export function takeSnapshot(task: AnyTask, step: number): DiagnosticsSnapshot | undefined {
   if (!task.diagnose) return undefined;
   const snap = task.diagnose(step);
   Object.assign(snap.arrays, task.evaluation.snapshotArrays());

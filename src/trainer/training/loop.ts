@@ -9,13 +9,13 @@ import { takeSnapshot } from './diagnostics';
 import { DivergenceGuard } from './divergence';
 import { type Cadence, epochOrder, type TrainingPlan } from './plan';
 import type { RunSession } from './session';
-import type { Task } from './task';
+import type { AnyTask } from './task';
 
 /** Steps per second is averaged over this many recent steps. */
 const SPEED_WINDOW = 50;
 
-export interface LoopInput<B> {
-  task: Task<B>;
+export interface LoopInput {
+  task: AnyTask;
   session: RunSession;
   training: TrainingConfig;
   plan: TrainingPlan;
@@ -24,7 +24,7 @@ export interface LoopInput<B> {
 }
 
 /** Trains from the session's position until the plan's last step or a stop request; returns the last finite loss. */
-export async function trainSteps<B>({ task, session, training: t, plan, cadence, shouldStop }: LoopInput<B>): Promise<number | undefined> {
+export async function trainSteps({ task, session, training: t, plan, cadence, shouldStop }: LoopInput): Promise<number | undefined> {
   const at = session.position;
   const { rng } = session;
   const { trainSize } = task.examples;
@@ -65,7 +65,7 @@ export async function trainSteps<B>({ task, session, training: t, plan, cadence,
   return guard.lastFiniteLoss;
 }
 
-function snapshot<B>(task: Task<B>, session: RunSession, step: number): void {
+function snapshot(task: AnyTask, session: RunSession, step: number): void {
   const snap = takeSnapshot(task, step);
   if (snap) session.snapshot(snap);
 }

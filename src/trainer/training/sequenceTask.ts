@@ -2,7 +2,7 @@
 // on whichever backend createBackend picks. Its shape comes from the data's; each data kind it trains
 // on brings a SequenceKind: its evaluation and its probe.
 
-import type { BackendKind, CellKind, ExperimentConfig, ProbeConfig } from '../../shared/config';
+import type { CellKind, ExperimentConfig, ProbeConfig } from '../../shared/config';
 import type { Backend, Batch } from '../backends/backend';
 import { createBackend } from '../backends/createBackend';
 import type { SequenceDataset } from '../data';
@@ -10,22 +10,13 @@ import { initParams } from '../init';
 import type { ModelSpec } from '../model';
 import { gateNames, layerSnapshot } from './diagnostics';
 import type { EvaluationContext } from './evaluation';
-import type { Evaluation, Probe, Task, TaskWeights } from './task';
+import type { Evaluation, Probe, Task, TaskSetup, TaskWeights } from './task';
 
 /** What a data kind brings to a single-stream model. */
 export interface SequenceKind<D extends SequenceDataset> {
   evaluation(data: D, model: Backend, ctx: EvaluationContext): Evaluation;
   /** The probe the diagnostics follow; undefined when the data has none to offer. */
   probe(data: D, probe: ProbeConfig): Probe<Batch> | undefined;
-}
-
-/** What building a task needs beyond the data: the effective config and the request's overrides. */
-export interface TaskSetup {
-  config: ExperimentConfig;
-  cell: CellKind;
-  backend: BackendKind;
-  threads: number;
-  batchSize: number;
 }
 
 export function modelSpecFor(config: ExperimentConfig, data: SequenceDataset, cell: CellKind): ModelSpec {

@@ -11,7 +11,7 @@ import { type LoadedCheckpoint, readLatestCheckpoint, readRun } from '../../runs
 import { newRunId, RunWriter } from '../../runs/runWriter';
 import { TrainError } from '../errors';
 import { Rng } from '../rng';
-import type { EvalMetrics, Task } from './task';
+import type { AnyTask, EvalMetrics } from './task';
 
 export interface TrainSink {
   started?(run: RunInfo, runDir: string): void;
@@ -57,7 +57,7 @@ export interface SessionStart {
   cell: CellKind;
   resume?: LoadedCheckpoint;
   totalSteps: number;
-  task: Pick<Task<unknown>, 'model' | 'initialParams' | 'info' | 'weights'>;
+  task: Pick<AnyTask, 'model' | 'initialParams' | 'info' | 'weights'>;
   sink: TrainSink;
 }
 

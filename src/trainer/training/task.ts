@@ -2,6 +2,7 @@
 // see a Task: examples to draw, a model to step, an evaluation to call, a probe to diagnose. Which
 // data kind and which model kind stand behind it is decided once, in tasks.ts; the loop never asks.
 
+import type { BackendKind, CellKind, ExperimentConfig } from '../../shared/config';
 import type { DiagnosticsSnapshot, EvalRecord, RunInfo, SampleRecord } from '../../shared/metrics';
 import type { SavedWeights } from '../../runs/runFiles';
 import type { TrainableModel } from '../backends/backend';
@@ -36,6 +37,15 @@ export interface TaskWeights {
   data: Pick<SavedWeights, 'steps' | 'vocabulary' | 'featureNames' | 'outputNames' | 'normalization'>;
 }
 
+/** What building a task needs beyond the data: the effective config and the request's overrides. */
+export interface TaskSetup {
+  config: ExperimentConfig;
+  cell: CellKind;
+  backend: BackendKind;
+  threads: number;
+  batchSize: number;
+}
+
 export interface Task<B> {
   /** Training examples by index: the loop draws a permutation of [0, trainSize) per epoch. */
   examples: { trainSize: number; batch(split: 'train', indices: ArrayLike<number>, epoch: number): B };
@@ -49,3 +59,7 @@ export interface Task<B> {
   info: TaskInfo;
   weights: TaskWeights;
 }
+
+/** A task of any model kind, as the loop, the session and the diagnostics see it: they pass each
+ *  batch from `examples` to `model` unopened, so the batch type does not matter to them. */
+export type AnyTask = Task<unknown>;

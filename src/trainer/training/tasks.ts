@@ -4,18 +4,15 @@
 // trains (docs/training.md).
 
 import { assertNever } from '../../shared/protocol';
-import type { Batch } from '../backends/backend';
 import type { Dataset } from '../data';
 import { csvKind } from './csvEvaluation';
-import { sequenceTask, type TaskSetup } from './sequenceTask';
+import { sequenceTask } from './sequenceTask';
 import { syntheticKind } from './syntheticEvaluation';
-import type { Task } from './task';
+import type { AnyTask, TaskSetup } from './task';
 import { textKind } from './textEvaluation';
 
-export type { TaskSetup } from './sequenceTask';
-
 /** The task that trains on `data`: its model built on a backend, its evaluation and its probe. */
-export function buildTask(data: Dataset, setup: TaskSetup): Promise<Task<Batch>> {
+export function buildTask(data: Dataset, setup: TaskSetup): Promise<AnyTask> {
   switch (data.kind) {
     case 'text': return sequenceTask(data, setup, textKind);
     case 'csv': return sequenceTask(data, setup, csvKind);
