@@ -6,19 +6,31 @@
 // docs/training.md says how to add a data kind or a model kind.
 
 import type { TrainRequest } from '../shared/protocol';
-import { cadenceOf } from './training/plan';
-import { prepareRun } from './training/runSetup';
-import { RunSession, type TrainOutcome, type TrainSink } from './training/session';
-import { buildTask } from './training/tasks';
 import { trainSteps } from './training/loop';
+import { cadenceOf } from './training/plan';
+import { prepareRun, type RunSetup } from './training/runSetup';
+import { RunSession, type TrainOutcome, type TrainSink } from './training/session';
+import type { AnyTask } from './training/task';
+import { buildTask } from './training/tasks';
 
 export { loadConfigFile } from './training/runSetup';
 export type { TrainOutcome, TrainSink } from './training/session';
 
 export async function train(request: TrainRequest, sink: TrainSink = {}, shouldStop: () => boolean = () => false): Promise<TrainOutcome> {
-  const { configPath, config, configText, cell, resume, data, plan } = prepareRun(request);
-  const t = config.training;
-  const task = await buildTask(data, { config, cell, backend: request.backend ?? t.backend, threads: request.threads ?? t.threads, batchSize: plan.batchSize });
+  const setup = prepareRun(request);
+  const t = setup.config.training;
+  const task = await buildTask(setup.data, { config: setup.config, cell: setup.cell, backend: request.backend ?? t.backend, threads: request.threads ?? t.threads, batchSize: setup.plan.batchSize });
+  return trainTask(task, setup, request, sink, shouldStop);
+}
+
+/** Trains a built task in its run folder until the plan's last step or a stop request; disposes its model. */
+export async function trainTask(
+  task: AnyTask,
+  { configPath, config, configText, cell, resume, plan }: Omit<RunSetup, 'data'>,
+  request: TrainRequest,
+  sink: TrainSink,
+  shouldStop: () => boolean,
+): Promise<TrainOutcome> {
   let session: RunSession;
   try {
     session = RunSession.open({ request, configPath, config, configText, cell, resume, totalSteps: plan.totalSteps, task, sink });
@@ -28,7 +40,7 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
     throw e;
   }
   try {
-    const lastLoss = await trainSteps({ task, session, training: t, plan, cadence: cadenceOf(config, plan.totalSteps), shouldStop });
+    const lastLoss = await trainSteps({ task, session, training: config.training, plan, cadence: cadenceOf(config, plan.totalSteps), shouldStop });
     return session.end(lastLoss);
   } catch (e) {
     throw session.fail(e);
