@@ -29,6 +29,8 @@ export type Split = 'train' | 'validation';
 
 /** What every data kind has, whatever its batches B hold. */
 export interface DatasetBase<B> {
+  /** `text`, `csv`, or the synthetic task's name (RunInfo.task). */
+  task: string;
   /** Number of training examples (text: windows; csv: window start positions). */
   trainSize: number;
   /** Number of validation examples; 0 when validationSplit is 0. */

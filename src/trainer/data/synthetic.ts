@@ -27,7 +27,6 @@ import { exampleRng, randInt, type Rng } from './random';
 
 interface SyntheticCommon {
   kind: 'synthetic';
-  task: SyntheticTask;
   /** Human name and the paper the task follows. */
   title: string;
   source: string;
@@ -36,11 +35,13 @@ interface SyntheticCommon {
 
 /** copy, temporal-order, reber: token sequences with class targets. */
 export interface SyntheticTokenDataset extends TokenDataset, SyntheticCommon {
+  task: SyntheticTask;
   baseline: Baseline;
 }
 
 /** adding, sine, mackey-glass: real-valued sequences, one predicted value. */
 export interface SyntheticDenseDataset extends SequenceDataset<'dense', 'mse'>, SyntheticCommon {
+  task: SyntheticTask;
   baseline: Baseline;
   /** The task's own criterion for one example, where the literature states one (adding: |error| < 0.04);
    *  the fraction of validation examples that meet it is the `solved` metric. */

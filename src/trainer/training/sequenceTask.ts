@@ -34,7 +34,7 @@ export function modelSpecFor(config: ExperimentConfig, data: SequenceDataset, ce
   };
 }
 
-export async function sequenceTask<D extends SequenceDataset & { task: string }>(data: D, setup: TaskSetup, kind: SequenceKind<D>): Promise<Task<Batch>> {
+export async function sequenceTask<D extends SequenceDataset>(data: D, setup: TaskSetup, kind: SequenceKind<D>): Promise<Task<Batch>> {
   const { config, cell } = setup;
   const spec = modelSpecFor(config, data, cell);
   const { backend, reason } = await createBackend(setup.backend, { spec, batch: setup.batchSize, steps: data.steps, threads: setup.threads });
