@@ -53,7 +53,7 @@ test('z-scores use training rows only; batches hold the right rows; denormalize 
   assert.ok(Math.abs(ds.scaling.targetStd[0] - std(trainTemp)) < 1e-9);
   assert.notEqual(ds.scaling.targetMean[0].toFixed(6), mean(temp).toFixed(6), 'the mean of all rows differs');
 
-  const L = 5, F = 3, h = 2;
+  const L = 5, F = 3;
   const { x, y } = ds.batch('train', [7, 3]);
   assert.ok(x instanceof Float32Array && y instanceof Float32Array);
   assert.equal(x.length, 2 * L * F);
@@ -148,6 +148,8 @@ test('unknown columns list the available ones, with a did-you-mean when one is c
   assert.match(typo.message, /weather\.csv:1: data\.targets names column "tmp", which the header does not have\. Did you mean "temp"\? Available columns: "date", "temp", "humidity", "pressure", "station"\./);
   const feature = dataError(() => load({ features: ['Humidty'] }));
   assert.match(feature.message, /data\.features names column "Humidty".*Did you mean "humidity"\?/);
+  // two swapped letters are one typo (the config's did-you-mean rule)
+  assert.match(dataError(() => load({ targets: ['tmep'] })).message, /names column "tmep".*Did you mean "temp"\?/);
   const far = dataError(() => load({ targets: ['wind_speed'] }));
   assert.doesNotMatch(far.message, /Did you mean/);
   const semicolon = dataError(() => load({ path: 'semicolon.csv' }));

@@ -2,10 +2,25 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SyntheticDataConfig, SyntheticTask } from '../../src/shared/config';
 import { DataError, loadDataset } from '../../src/trainer/data';
-import { COPY_DELIMITER, loadSyntheticDataset, solved, TEMPORAL_ORDER_VOCABULARY, type SyntheticDataset } from '../../src/trainer/data/synthetic';
+import {
+  COPY_DELIMITER, loadSyntheticDataset, solved, TEMPORAL_ORDER_VOCABULARY,
+  type SyntheticDataset, type SyntheticDenseDataset, type SyntheticTokenDataset,
+} from '../../src/trainer/data/synthetic';
 
 const make = (task: SyntheticTask, length: number, samples = 200, seed = 7, validationSplit = 0.1): SyntheticDataset =>
   loadSyntheticDataset({ kind: 'synthetic', task, length, samples, seed }, { validationSplit });
+/** A token task (copy, temporal order, Reber): its batches are Int32Array and it decodes. */
+const tokenTask = (...args: Parameters<typeof make>): SyntheticTokenDataset => {
+  const ds = make(...args);
+  if (ds.input !== 'tokens') throw new Error(`${args[0]} has ${ds.input} input`);
+  return ds;
+};
+/** A dense task (adding, sine, Mackey-Glass): its batches are Float32Array. */
+const denseTask = (...args: Parameters<typeof make>): SyntheticDenseDataset => {
+  const ds = make(...args);
+  if (ds.input !== 'dense') throw new Error(`${args[0]} has ${ds.input} input`);
+  return ds;
+};
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
 
 test('adding: two markers where the paper puts them, target 0.5 + (X1 + X2)/4', () => {
@@ -33,18 +48,21 @@ test('adding: two markers where the paper puts them, target 0.5 + (X1 + X2)/4', 
 });
 
 test('adding: predicting 0.5 scores MSE ≈ 1/24 over 20 000 examples, and solved() is |err| < 0.04', () => {
-  const ds = make('adding', 20, 20_000);
-  const y = ds.batch('train', range(20_000)).y as Float32Array;
+  const ds = denseTask('adding', 20, 20_000);
+  const y = ds.batch('train', range(20_000)).y;
   const mse = y.reduce((s, v) => s + (v - 0.5) ** 2, 0) / y.length;
   assert.ok(Math.abs(mse - 1 / 24) < 0.05 / 24, `MSE ${mse}`);
   assert.equal(ds.baseline.value, 1 / 24);
   assert.match(ds.baseline.label, /predict 0\.5 \(Hochreiter & Schmidhuber 1997\)/);
   assert.ok(solved(0.53, 0.5) && !solved(0.545, 0.5) && solved(0.47, 0.5));
+  // the criterion travels with the task, for the `solved` metric; tasks without one have none
+  assert.equal(ds.isSolved, solved);
+  assert.equal(denseTask('sine', 20).isSolved, undefined);
 });
 
 test('copy: 10 symbols, T − 1 blanks, a delimiter, 10 blanks; targets reproduce the symbols at the end', () => {
   const T = 30, L = T + 20;
-  const ds = make('copy', T, 300);
+  const ds = tokenTask('copy', T, 300);
   assert.deepEqual([ds.input, ds.inputSize, ds.outputSize, ds.head, ds.loss, ds.steps], ['tokens', 10, 10, 'every', 'xent', L]);
   const { x, y } = ds.batch('validation', range(ds.validationSize));
   assert.ok(x instanceof Int32Array && y instanceof Int32Array);
@@ -56,19 +74,19 @@ test('copy: 10 symbols, T − 1 blanks, a delimiter, 10 blanks; targets reproduc
     assert.deepEqual(ys, [...Array(T + 10).fill(0), ...symbols]);
   }
   assert.ok(Math.abs(ds.baseline.value - (10 * Math.log(8)) / (T + 20)) < 1e-12);
-  assert.equal(ds.decode!(x.subarray(0, 12)).length, 12);
+  assert.equal(ds.decode(x.subarray(0, 12)).length, 12);
 });
 
 test('temporal order: X/Y at the documented positions, label = class of the pair, classes balanced', () => {
   const T = 100;
-  const ds = make('temporal-order', T, 4000);
+  const ds = tokenTask('temporal-order', T, 4000);
   assert.deepEqual([ds.input, ds.inputSize, ds.outputSize, ds.head, ds.loss], ['tokens', 8, 4, 'last', 'xent']);
   assert.deepEqual(ds.outputNames, ['XX', 'XY', 'YX', 'YY']);
   const { x, y } = ds.batch('train', range(4000));
   assert.equal(y.length, 4000);
   const counts = [0, 0, 0, 0];
   for (let b = 0; b < 4000; b++) {
-    const s = ds.decode!(x.subarray(b * T, (b + 1) * T));
+    const s = ds.decode(x.subarray(b * T, (b + 1) * T));
     assert.equal(s[0], 'B');
     assert.equal(s[T - 1], 'E');
     const relevant = [...s].flatMap((c, t) => (c === 'X' || c === 'Y' ? [[c, t] as const] : []));
@@ -86,13 +104,13 @@ test('temporal order: X/Y at the documented positions, label = class of the pair
 
 test('temporal order, 3 symbols: X/Y in the three windows of experiment 6b, label = the pattern in binary, 8 classes balanced', () => {
   const T = 100;
-  const ds = make('temporal-order-3', T, 8000);
+  const ds = tokenTask('temporal-order-3', T, 8000);
   assert.deepEqual([ds.input, ds.inputSize, ds.outputSize, ds.head, ds.loss], ['tokens', 8, 8, 'last', 'xent']);
   assert.deepEqual(ds.outputNames, ['XXX', 'XXY', 'XYX', 'XYY', 'YXX', 'YXY', 'YYX', 'YYY']);
   const { x, y } = ds.batch('train', range(8000));
   const counts = new Array(8).fill(0);
   for (let b = 0; b < 8000; b++) {
-    const s = ds.decode!(x.subarray(b * T, (b + 1) * T));
+    const s = ds.decode(x.subarray(b * T, (b + 1) * T));
     assert.equal(s[0], 'B');
     assert.equal(s[T - 1], 'E');
     const relevant = [...s].flatMap((c, t) => (c === 'X' || c === 'Y' ? [[c, t] as const] : []));
@@ -139,14 +157,14 @@ function checkEmbeddedReber(s: string): number {
 
 test('reber: every example is a stream of grammatical embedded Reber strings; y is x shifted', () => {
   const T = 60;
-  const ds = make('reber', T, 300);
+  const ds = tokenTask('reber', T, 300);
   assert.deepEqual([ds.input, ds.inputSize, ds.outputSize, ds.head, ds.loss], ['tokens', 7, 7, 'every', 'xent']);
   const { x, y } = ds.batch('train', range(300));
   let complete = 0;
   for (let b = 0; b < 300; b++) {
     const xs = x.subarray(b * T, (b + 1) * T), ys = y.subarray(b * T, (b + 1) * T);
     assert.deepEqual(Array.from(xs.subarray(1)), Array.from(ys.subarray(0, T - 1)));
-    complete += checkEmbeddedReber(ds.decode!(xs) + ds.decode!(ys.subarray(T - 1)));
+    complete += checkEmbeddedReber(ds.decode(xs) + ds.decode(ys.subarray(T - 1)));
   }
   assert.ok(complete > 300, 'most examples hold more than one string');
   // A predictor that knows the grammar pays ln 2 at the branches only: well under ln 7, above 0.

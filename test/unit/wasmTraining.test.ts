@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ModelSpec } from '../../src/trainer/model';
 import { kernelsDir, WasmModel } from '../../src/trainer/backends/wasm/wasmModel';
+import { checkOptimizerState, OPTIMIZER_SLOTS } from '../../src/trainer/backends/optimizer';
 import { referenceLossAndGrads } from './referenceRnn';
 import { CELLS, fillParams, makeBatch, modelFor, relErr, rng, tinyCase, type Case } from './wasmCases';
 
@@ -137,6 +138,23 @@ test('optimizer state restored into a fresh model continues the same trajectory'
   b.lossAndGrads(); b.adam(0.01);
   assert.deepEqual(b.params(), a.params());
   assert.equal(b.optimizerState().step, 4);
+});
+
+test('each optimizer keeps the slots optimizer.ts counts; a state that fits no model is refused before any copy', () => {
+  const c = tinyCase('rnn 1L tokens+xent+every');
+  const steps = { adam: (m: WasmModel) => m.adam(0.01), rmsprop: (m: WasmModel) => m.rmsprop(0.01), sgd: (m: WasmModel) => m.sgd(0.01, 0.9) };
+  for (const [kind, step] of Object.entries(steps) as [keyof typeof steps, (m: WasmModel) => void][]) {
+    const m = modelFor(c);
+    assert.equal(m.optimizerState().slots.length, 0, `${kind}: no slots before the first update`);
+    m.lossAndGrads();
+    step(m);
+    assert.equal(m.optimizerState().slots.length, OPTIMIZER_SLOTS[kind], kind);
+  }
+  const m = modelFor(c);
+  const n = m.paramCount;
+  assert.throws(() => m.setOptimizerState({ step: 1, slots: [new Float32Array(n), new Float32Array(n), new Float32Array(n)] }), /at most 2 optimizer slots, got 3/);
+  assert.throws(() => m.setOptimizerState({ step: 1, slots: [new Float32Array(n - 1)] }), /slot 0 has \d+ values, expected \d+/);
+  assert.doesNotThrow(() => checkOptimizerState({ step: 0, slots: [] }, n));
 });
 
 test('gradient helpers: sum of squares, scaling, value clipping', () => {

@@ -1,19 +1,12 @@
-// The one interface every compute backend implements (wasm kernels now, TensorFlow.js next).
-// The training loop only talks to this: it never sees threads, wasm memory or tensors.
+// The interfaces every compute backend implements (our wasm kernels, TensorFlow.js). The training
+// loop only talks to these: it never sees threads, wasm memory or tensors.
 
+import type { Batch } from '../batch';
 import type { ModelSpec } from '../model';
+import type { OptimizerSettings, OptimizerState } from './optimizer';
 
-export type Batch = { x: Int32Array | Float32Array; y: Int32Array | Float32Array; size: number };
-
-export interface OptimizerSettings {
-  kind: 'adam' | 'rmsprop' | 'sgd';
-  learningRate: number;
-  momentum: number;
-  /** Global-norm clipping threshold; 0 = off. */
-  clipNorm: number;
-  /** Element-wise clipping threshold; 0 = off. */
-  clipValue: number;
-}
+export type { Batch } from '../batch';
+export type { OptimizerSettings, OptimizerState } from './optimizer';
 
 export interface StepResult {
   loss: number;
@@ -47,11 +40,6 @@ export interface DiagnoseResult {
   grads: Float32Array;
 }
 
-export interface OptimizerState {
-  step: number;
-  slots: Float32Array[];
-}
-
 /** Token-by-token forward with carried state, for sampling text. */
 export interface Stepper {
   reset(): void;
@@ -59,20 +47,29 @@ export interface Stepper {
   step(token: number): Float32Array;
 }
 
-export interface Backend {
+/**
+ * What the training loop and the run session need of any model kind: parameters, optimizer state and
+ * a step on a batch of type B. A model kind with other batches (an encoder–decoder on source/target
+ * pairs) extends this with its own evaluation methods, as `Backend` does for one stream.
+ */
+export interface TrainableModel<B> {
   readonly name: string;
   /** Human-readable engine detail, e.g. 'wasm relaxed-simd · 2 threads'. */
   readonly device: string;
-  readonly spec: ModelSpec;
   readonly paramCount: number;
   getParams(): Float32Array;
   setParams(p: Float32Array): void;
   getOptimizerState(): OptimizerState;
   setOptimizerState(s: OptimizerState): void;
-  /** One optimizer step on a batch of `batch.size` examples. */
-  trainStep(batch: Batch, opt: OptimizerSettings, dropoutSeed: number): Promise<StepResult>;
+  /** One optimizer step on a batch of examples. */
+  trainStep(batch: B, opt: OptimizerSettings, dropoutSeed: number): Promise<StepResult>;
+  dispose(): Promise<void>;
+}
+
+/** A single-stream sequence model (an RNN, LSTM or GRU stack with its head) on one engine. */
+export interface Backend extends TrainableModel<Batch> {
+  readonly spec: ModelSpec;
   evaluate(batch: Batch): EvalResult;
   diagnose(batch: Batch): DiagnoseResult;
   stepper(): Stepper;
-  dispose(): Promise<void>;
 }

@@ -25,23 +25,24 @@
 // the validation rows, so the first `lookback + horizon − 1` validation rows are context only.
 
 import { basename } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import type { CsvDataConfig } from '../../shared/config';
 import type { Normalization } from '../../runs/runFiles';
+import { allocateBatch } from '../batch';
+import { readCsvTable, type CsvTable } from './csvTable';
 import { readDataFile } from './dataFile';
 import { DataError } from './dataError';
-import { allocateBatch, checkIndex, checkValidationSplit, checkWholeNumber, type Dataset, type Split } from './dataset';
+import { type Baseline, checkIndex, checkValidationSplit, checkWholeNumber, type SequenceDataset, type Split } from './dataset';
 import { formatCount } from '../../shared/format';
 
-export interface CsvDataset extends Dataset {
+export interface CsvDataset extends SequenceDataset<'dense', 'mse'> {
   kind: 'csv';
   task: 'csv';
-  input: 'dense';
   head: 'last';
-  loss: 'mse';
   /** Input columns in x order; a parsed date column `d` contributes `d:sin` and `d:cos`. */
   featureNames: string[];
   targetNames: string[];
+  /** The target columns, as the names of the output units. */
+  outputNames: string[];
   /** Columns left out of an automatic feature selection because they hold text. */
   skippedColumns: string[];
   rows: { total: number; dropped: number; train: number; validation: number };
@@ -55,24 +56,15 @@ export interface CsvDataset extends Dataset {
    * the loss) and RMSE per target in the file's units.
    */
   persistence: { mse: number; rmse: number[] };
+  /** Persistence's MSE, in the units of the loss. */
+  baseline: Baseline;
+  /** Undo the target normalisation of output unit `targetIndex`, into a new array. */
   denormalize(values: Float32Array, targetIndex: number): Float32Array;
-  batch(split: Split, indices: ArrayLike<number>): { x: Float32Array; y: Float32Array };
 }
 
 export interface CsvOptions {
   configDir: string;
   validationSplit: number;
-}
-
-const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none']);
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-const DATE = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-
-const isMissing = (cell: string): boolean => MISSING.has(cell.toLowerCase());
-
-interface Row {
-  cells: string[];
-  line: number;
 }
 
 export function loadCsvDataset(data: CsvDataConfig, opts: CsvOptions): CsvDataset {
@@ -87,192 +79,83 @@ export function csvDataset(source: string, data: Omit<CsvDataConfig, 'kind' | 'p
   checkWholeNumber(data.lookback, 1, 'data.lookback');
   checkWholeNumber(data.horizon, 1, 'data.horizon');
   const L = data.lookback, h = data.horizon;
-  const at = (line?: number, column?: string) => ({ file, line, column });
-
-  // Parse. Line endings are unified first: csv-parse guesses the record delimiter from the first
-  // line and then miscounts lines in a file that mixes "\n" and "\r\n".
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(source.replace(/\r\n?/g, '\n'), {
-      delimiter: data.delimiter,
-      info: true,
-      skip_empty_lines: true,
-      trim: true,
-    }) as unknown as typeof records;
-  } catch (err) {
-    const e = err as Error & { lines?: number };
-    throw new DataError(
-      `the CSV cannot be parsed: ${e.message}`,
-      `Check the quoting on that line and that every row has as many fields as the header (delimiter ${JSON.stringify(data.delimiter)})`,
-      { file, line: e.lines, field: 'data.path' },
-    );
-  }
-  if (records.length === 0) {
-    throw new DataError('the file is empty', 'A CSV for SeqLab starts with a header row naming its columns', { file, field: 'data.path' });
-  }
-  const header = records[0].record;
-  const rows: Row[] = records.slice(1).map((r) => ({ cells: r.record, line: r.info.lines }));
-  const columnIndex = new Map<string, number>();
-  header.forEach((name, i) => {
-    if (columnIndex.has(name)) {
-      throw new DataError(`the header names column "${name}" twice`, 'Rename one of them so that every column has its own name', { ...at(records[0].info.lines, name), field: 'data.path' });
-    }
-    columnIndex.set(name, i);
-  });
-
-  // Columns.
-  if (data.targets.length === 0) {
-    throw new DataError('no target column', `Set data.targets to the column(s) to predict, for example ["${header[header.length - 1]}"]`, { field: 'data.targets' });
-  }
-  const checkNames = (names: string[], field: string) => {
-    for (const name of names) {
-      if (columnIndex.has(name)) continue;
-      const near = closest(name, header);
-      const delimiterHint = header.length === 1 && /[;\t|,]/.test(header[0])
-        ? ` The header was read as one column: is the delimiter ${JSON.stringify(data.delimiter)} right?`
-        : '';
-      throw new DataError(
-        `${field} names column "${name}", which the header does not have`,
-        `${near ? `Did you mean "${near}"? ` : ''}Available columns: ${header.map((c) => JSON.stringify(c)).join(', ')}.${delimiterHint}`,
-        { file, line: records[0].info.lines, column: name, field },
-      );
-    }
-  };
-  checkNames(data.targets, 'data.targets');
-  checkNames(data.features, 'data.features');
-  checkNames(data.dateColumns, 'data.dateColumns');
-  for (const d of data.dateColumns) {
-    if (data.targets.includes(d) || data.features.includes(d)) {
-      throw new DataError(
-        `column "${d}" is listed in data.dateColumns and in data.${data.targets.includes(d) ? 'targets' : 'features'}`,
-        'A date column is not a number: remove it from one of the lists (dateHandling "parse" already turns it into features)',
-        { file, column: d, field: 'data.dateColumns' },
-      );
-    }
-  }
-
-  const skippedColumns: string[] = [];
-  let featureColumns: string[];
-  if (data.features.length > 0) {
-    featureColumns = unique(data.features);
-  } else {
-    featureColumns = header.filter((name) => {
-      if (data.dateColumns.includes(name)) return false;
-      if (data.targets.includes(name)) return true; // checked as numbers below, like any target
-      const col = columnIndex.get(name)!;
-      let numbers = 0, texts = 0;
-      for (const row of rows) {
-        const cell = row.cells[col];
-        if (isMissing(cell)) continue;
-        if (NUMBER.test(cell)) numbers++;
-        else texts++;
-      }
-      const numeric = numbers > 0 && numbers > texts;
-      if (!numeric) skippedColumns.push(name);
-      return numeric;
-    });
-  }
-  const targetColumns = unique(data.targets);
-  const dateColumns = data.dateHandling === 'parse' ? unique(data.dateColumns) : [];
-
-  // Values, with NaN marking a missing cell until the missing-value policy has run.
-  const numericColumns = unique([...featureColumns, ...targetColumns]);
-  const values = new Map<string, Float64Array>();
-  for (const name of numericColumns) {
-    const col = columnIndex.get(name)!;
-    const v = new Float64Array(rows.length);
-    rows.forEach((row, r) => {
-      const cell = row.cells[col];
-      if (isMissing(cell)) {
-        v[r] = NaN;
-        return;
-      }
-      const x = NUMBER.test(cell) ? Number(cell) : NaN;
-      if (!Number.isFinite(x)) {
-        const role = targetColumns.includes(name) ? 'data.targets' : 'data.features';
-        throw new DataError(
-          `column "${name}" holds ${JSON.stringify(cell)}, which is not a number`,
-          `Fix the cell (numbers like 12.5 or -3e2, no thousands separators), or leave the column out of ${role}`,
-          at(row.line, name),
-        );
-      }
-      v[r] = x;
-    });
-    values.set(name, v);
-  }
-  const dateValues = new Map<string, { sin: Float64Array; cos: Float64Array }>();
-  for (const name of dateColumns) {
-    const col = columnIndex.get(name)!;
-    const sin = new Float64Array(rows.length), cos = new Float64Array(rows.length);
-    rows.forEach((row, r) => {
-      const cell = row.cells[col];
-      if (isMissing(cell)) {
-        sin[r] = cos[r] = NaN;
-        return;
-      }
-      const angle = yearAngle(cell);
-      if (angle === undefined) {
-        throw new DataError(
-          `date column "${name}" holds ${JSON.stringify(cell)}, which is not a date SeqLab reads`,
-          'Write dates as YYYY-MM-DD (a time may follow), or set dateHandling to "ignore"',
-          at(row.line, name),
-        );
-      }
-      sin[r] = Math.sin(angle);
-      cos[r] = Math.cos(angle);
-    });
-    dateValues.set(name, { sin, cos });
-  }
-
-  // Missing values.
-  const checked: [string, Float64Array][] = [...values, ...[...dateValues].map(([name, d]) => [name, d.sin] as [string, Float64Array])];
-  let keep: number[] = rows.map((_, r) => r);
-  if (data.missing === 'error') {
-    for (let r = 0; r < rows.length; r++) {
-      for (const [name, v] of checked) {
-        if (Number.isNaN(v[r])) {
-          throw new DataError(
-            `column "${name}" has a missing value (${JSON.stringify(rows[r].cells[columnIndex.get(name)!])})`,
-            'Fill it in, or set data.missing to "drop" (drop such rows) or "ffill" (repeat the previous value)',
-            at(rows[r].line, name),
-          );
-        }
-      }
-    }
-  } else if (data.missing === 'drop') {
-    keep = keep.filter((r) => checked.every(([, v]) => !Number.isNaN(v[r])));
-  } else {
-    const fill = (name: string, arrays: Float64Array[]) => {
-      for (let r = 0; r < rows.length; r++) {
-        if (!Number.isNaN(arrays[0][r])) continue;
-        if (r === 0) {
-          throw new DataError(
-            `column "${name}" has a missing value in the first data row, which ffill cannot fill`,
-            'Fill in the first value, or set data.missing to "drop"',
-            at(rows[0].line, name),
-          );
-        }
-        for (const a of arrays) a[r] = a[r - 1];
-      }
-    };
-    for (const [name, v] of values) fill(name, [v]);
-    for (const [name, d] of dateValues) fill(name, [d.sin, d.cos]);
-  }
+  const table = readCsvTable(source, data, file);
+  const { targetColumns, skippedColumns } = table;
 
   // Split and z-scores.
-  const n = keep.length;
+  const n = table.keep.length;
   const nTrain = Math.floor(n * (1 - split));
   const nValidation = n - nTrain;
   const need = L + h;
   if (nTrain < need || (split > 0 && nValidation < need)) {
     const minimum = minimumRows(need, split);
     throw new DataError(
-      `${formatCount(n)} usable data rows${rows.length !== n ? ` (of ${formatCount(rows.length)}; rows with missing values dropped)` : ''}; ` +
+      `${formatCount(n)} usable data rows${table.rowCount !== n ? ` (of ${formatCount(table.rowCount)}; rows with missing values dropped)` : ''}; ` +
         `lookback ${L} + horizon ${h} needs ${need} rows in the training part${split > 0 ? ' and in the validation part' : ''}, at least ${formatCount(minimum)} rows in all`,
       'Use a longer series, or lower data.lookback or data.horizon',
       { file, field: 'data.lookback' },
     );
   }
+  const { featureNames, features, targets, scaling } = zScores(table, nTrain);
+  const F = featureNames.length, O = targetColumns.length;
+  const { targetMean, targetStd } = scaling;
+
+  const trainSize = nTrain - need + 1;
+  const validationSize = split === 0 ? 0 : nValidation - need + 1;
+  const firstRow = (which: Split) => (which === 'train' ? 0 : nTrain);
+  const persistence = validationSize > 0
+    ? persistenceOf(targets, O, firstRow('validation'), validationSize, L, h, targetStd)
+    : persistenceOf(targets, O, firstRow('train'), trainSize, L, h, targetStd);
+  const rmseText = targetColumns.map((name, o) => `${name} ${formatValue(persistence.rmse[o])}`).join(', ');
+
+  const shape = { input: 'dense', inputSize: F, outputSize: O, head: 'last', loss: 'mse', steps: L } as const;
+  const name = file !== undefined ? basename(file) : 'csv';
+  return {
+    kind: 'csv',
+    task: 'csv',
+    ...shape,
+    trainSize,
+    validationSize,
+    featureNames,
+    targetNames: targetColumns,
+    outputNames: targetColumns,
+    skippedColumns,
+    rows: { total: table.rowCount, dropped: table.rowCount - n, train: nTrain, validation: nValidation },
+    scaling,
+    normalization: { featureMean: Array.from(scaling.featureMean), featureStd: Array.from(scaling.featureStd), targetMean: Array.from(targetMean), targetStd: Array.from(targetStd) },
+    persistence,
+    baseline: { value: persistence.mse, metric: 'mse', label: `persistence (repeat the last observed value; RMSE ${rmseText})` },
+    batch(which: Split, indices: ArrayLike<number>) {
+      const size = which === 'train' ? trainSize : validationSize;
+      const out = allocateBatch(shape, indices.length);
+      for (let b = 0; b < indices.length; b++) {
+        checkIndex(indices[b], size, which);
+        const start = firstRow(which) + indices[b];
+        out.x.set(features.subarray(start * F, (start + L) * F), b * L * F);
+        const target = start + L - 1 + h;
+        out.y.set(targets.subarray(target * O, (target + 1) * O), b * O);
+      }
+      return out;
+    },
+    denormalize(v: Float32Array, targetIndex: number) {
+      if (!(targetIndex >= 0 && targetIndex < O)) throw new RangeError(`target index ${targetIndex} is outside [0, ${O})`);
+      const mean = targetMean[targetIndex], std = targetStd[targetIndex];
+      return Float32Array.from(v, (z) => z * std + mean);
+    },
+    describe() {
+      const dropped = table.rowCount !== n ? ` (${formatCount(table.rowCount - n)} with missing values dropped)` : '';
+      const skipped = skippedColumns.length > 0 ? `; skipped text columns ${skippedColumns.join(', ')}` : '';
+      return `${name}: ${formatCount(n)} rows${dropped}, ${formatCount(nTrain)} train / ${formatCount(nValidation)} validation; ` +
+        `${F} features (${featureNames.join(', ')}) → ${targetColumns.join(', ')} at +${h}, lookback ${L}: ` +
+        `${formatCount(trainSize)} train / ${formatCount(validationSize)} validation windows${skipped}`;
+    },
+  };
+}
+
+/** The kept rows as z-scored features [n, F] and targets [n, O], with the training rows' statistics
+ *  (date features pass as they are: sin and cos are already in [−1, 1]). */
+function zScores({ featureColumns, dateColumns, targetColumns, values, dateValues, keep }: CsvTable, nTrain: number) {
+  const n = keep.length;
   const F = featureColumns.length + 2 * dateColumns.length, O = targetColumns.length;
   const featureNames = [...featureColumns, ...dateColumns.flatMap((d) => [`${d}:sin`, `${d}:cos`])];
   const featureMean = new Float64Array(F), featureStd = new Float64Array(F).fill(1);
@@ -299,67 +182,21 @@ export function csvDataset(source: string, data: Omit<CsvDataConfig, 'kind' | 'p
   if (!features.every(Number.isFinite) || !targets.every(Number.isFinite)) {
     throw new Error('csv: non-finite value after scaling (a bug in the loader)');
   }
+  return { featureNames, features, targets, scaling: { featureMean, featureStd, targetMean, targetStd } };
+}
 
-  const trainSize = nTrain - need + 1;
-  const validationSize = split === 0 ? 0 : nValidation - need + 1;
-  const firstRow = (which: Split) => (which === 'train' ? 0 : nTrain);
-
-  // Persistence: the target row t + h predicted by row t = i + L − 1.
-  const [pSplit, pSize]: [Split, number] = validationSize > 0 ? ['validation', validationSize] : ['train', trainSize];
+/** Persistence on `count` windows from row `first`: the target row t + h predicted by row t = i + L − 1;
+ *  MSE in z-score units (averaged over targets) and RMSE per target in the file's units. */
+function persistenceOf(targets: Float32Array, O: number, first: number, count: number, L: number, h: number, targetStd: Float64Array): CsvDataset['persistence'] {
   const sq = new Float64Array(O);
-  for (let i = 0; i < pSize; i++) {
-    const t = firstRow(pSplit) + i + L - 1;
+  for (let i = 0; i < count; i++) {
+    const t = first + i + L - 1;
     for (let o = 0; o < O; o++) sq[o] += (targets[(t + h) * O + o] - targets[t * O + o]) ** 2;
   }
-  const mseByTarget = Array.from(sq, (s) => s / pSize);
-  const persistence = {
+  const mseByTarget = Array.from(sq, (s) => s / count);
+  return {
     mse: mseByTarget.reduce((a, b) => a + b, 0) / O,
     rmse: mseByTarget.map((m, o) => Math.sqrt(m) * targetStd[o]),
-  };
-  const rmseText = targetColumns.map((name, o) => `${name} ${formatValue(persistence.rmse[o])}`).join(', ');
-
-  const shape = { input: 'dense', inputSize: F, outputSize: O, head: 'last', loss: 'mse', steps: L } as const;
-  const name = file !== undefined ? basename(file) : 'csv';
-  return {
-    kind: 'csv',
-    task: 'csv',
-    ...shape,
-    trainSize,
-    validationSize,
-    featureNames,
-    targetNames: targetColumns,
-    outputNames: targetColumns,
-    skippedColumns,
-    rows: { total: rows.length, dropped: rows.length - n, train: nTrain, validation: nValidation },
-    scaling: { featureMean, featureStd, targetMean, targetStd },
-    normalization: { featureMean: Array.from(featureMean), featureStd: Array.from(featureStd), targetMean: Array.from(targetMean), targetStd: Array.from(targetStd) },
-    persistence,
-    baseline: { value: persistence.mse, metric: 'mse', label: `persistence (repeat the last observed value; RMSE ${rmseText})` },
-    batch(which: Split, indices: ArrayLike<number>) {
-      const size = which === 'train' ? trainSize : validationSize;
-      const out = allocateBatch(shape, indices.length);
-      const x = out.x as Float32Array, y = out.y as Float32Array;
-      for (let b = 0; b < indices.length; b++) {
-        checkIndex(indices[b], size, which);
-        const start = firstRow(which) + indices[b];
-        x.set(features.subarray(start * F, (start + L) * F), b * L * F);
-        const target = start + L - 1 + h;
-        y.set(targets.subarray(target * O, (target + 1) * O), b * O);
-      }
-      return { x, y };
-    },
-    denormalize(v: Float32Array, targetIndex: number) {
-      if (!(targetIndex >= 0 && targetIndex < O)) throw new RangeError(`target index ${targetIndex} is outside [0, ${O})`);
-      const mean = targetMean[targetIndex], std = targetStd[targetIndex];
-      return Float32Array.from(v, (z) => z * std + mean);
-    },
-    describe() {
-      const dropped = rows.length !== n ? ` (${formatCount(rows.length - n)} with missing values dropped)` : '';
-      const skipped = skippedColumns.length > 0 ? `; skipped text columns ${skippedColumns.join(', ')}` : '';
-      return `${name}: ${formatCount(n)} rows${dropped}, ${formatCount(nTrain)} train / ${formatCount(nValidation)} validation; ` +
-        `${F} features (${featureNames.join(', ')}) → ${targetColumns.join(', ')} at +${h}, lookback ${L}: ` +
-        `${formatCount(trainSize)} train / ${formatCount(validationSize)} validation windows${skipped}`;
-    },
   };
 }
 
@@ -374,48 +211,11 @@ function trainStats(v: Float64Array, keep: number[], nTrain: number): [number, n
   return [mean, std > 0 ? std : 1];
 }
 
-/** 2π·(day of year − 1)/(days in year) of a date cell, or undefined when it is not a valid date. */
-function yearAngle(cell: string): number | undefined {
-  const m = DATE.exec(cell);
-  if (!m) return undefined;
-  const year = Number(m[1]), month = Number(m[3]), day = Number(m[4]);
-  const date = Date.UTC(year, month - 1, day);
-  const check = new Date(date);
-  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
-  const dayOfYear = (date - Date.UTC(year, 0, 1)) / 86_400_000;
-  const daysInYear = (Date.UTC(year + 1, 0, 1) - Date.UTC(year, 0, 1)) / 86_400_000;
-  return (2 * Math.PI * dayOfYear) / daysInYear;
-}
-
 function minimumRows(need: number, split: number): number {
   const fits = (n: number) => Math.floor(n * (1 - split)) >= need && (split === 0 || n - Math.floor(n * (1 - split)) >= need);
   let n = need;
   while (!fits(n)) n++;
   return n;
-}
-
-const unique = (names: string[]): string[] => [...new Set(names)];
-
-/** The header name closest to `name` (case-insensitive edit distance), if close enough to be a typo. */
-function closest(name: string, candidates: string[]): string | undefined {
-  let best: string | undefined, bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(name.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 const formatValue = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(3));

@@ -1,12 +1,15 @@
 // The data layer's entry point: `loadDataset` turns the `data` section of an experiment config into a
-// `Dataset` (the interface and batch layout are documented in dataset.ts). Every problem with the
-// user's file or data config is thrown as a DataError (dataError.ts).
+// `Dataset`, one of the data kinds (the contract is in dataset.ts, the batch layout in ../batch.ts).
+// Every problem with the user's file or data config is thrown as a DataError (dataError.ts).
+// A new data kind: its loader file, a member of `Dataset` and a case in `loadDataset` here, and its
+// evaluation in ../training/evaluations (docs/training.md).
 
 import type { DataConfig } from '../../shared/config';
-import { loadCsvDataset } from './csv';
-import { loadSyntheticDataset } from './synthetic';
-import { loadTextDataset } from './text';
-import type { Dataset } from './dataset';
+import { type CsvDataset, loadCsvDataset } from './csv';
+import { loadSyntheticDataset, type SyntheticDataset } from './synthetic';
+import { loadTextDataset, type TextDataset } from './text';
+
+export type Dataset = TextDataset | CsvDataset | SyntheticDataset;
 
 export interface LoadOptions {
   /** Folder of the config file; data paths are relative to it. */
@@ -32,7 +35,8 @@ export function loadDataset(data: DataConfig, opts: LoadOptions): Dataset {
 
 export { DataError, type DataErrorLocation } from './dataError';
 export { MAX_DATA_FILE_BYTES } from './dataFile';
-export type { Baseline, Batch, Dataset, Split } from './dataset';
+export type { Batch } from '../batch';
+export type { Baseline, DatasetBase, SequenceDataset, Split, TokenDataset } from './dataset';
 export { type TextDataset, UNK, UNK_ID, WORD_TOKEN } from './text';
 export type { CsvDataset } from './csv';
-export { ADDING_TOLERANCE, solved, type SyntheticDataset } from './synthetic';
+export { ADDING_TOLERANCE, solved, type SyntheticDataset, type SyntheticDenseDataset, type SyntheticTokenDataset } from './synthetic';

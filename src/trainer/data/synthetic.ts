@@ -18,21 +18,37 @@
 // every prediction has the same context and the persistence baseline is exact for the loss.
 
 import type { SyntheticDataConfig, SyntheticTask } from '../../shared/config';
-import type { HeadKind, InputKind, LossKind } from '../model';
+import { allocateBatch, type Batch, type ExampleShape, type InputArray, type TargetArray } from '../batch';
+import type { InputKind, LossKind } from '../model';
 import { DataError } from './dataError';
-import { allocateBatch, checkIndex, checkValidationSplit, checkWholeNumber, type Baseline, type Dataset, type Split } from './dataset';
+import { type Baseline, checkIndex, checkValidationSplit, checkWholeNumber, type SequenceDataset, type Split, type TokenDataset } from './dataset';
 import { formatCount } from '../../shared/format';
 import { exampleRng, randInt, type Rng } from './random';
 
-export interface SyntheticDataset extends Dataset {
+interface SyntheticCommon {
   kind: 'synthetic';
-  task: SyntheticTask;
   /** Human name and the paper the task follows. */
   title: string;
   source: string;
   seed: number;
+}
+
+/** copy, temporal-order, reber: token sequences with class targets. */
+export interface SyntheticTokenDataset extends TokenDataset, SyntheticCommon {
+  task: SyntheticTask;
   baseline: Baseline;
 }
+
+/** adding, sine, mackey-glass: real-valued sequences, one predicted value. */
+export interface SyntheticDenseDataset extends SequenceDataset<'dense', 'mse'>, SyntheticCommon {
+  task: SyntheticTask;
+  baseline: Baseline;
+  /** The task's own criterion for one example, where the literature states one (adding: |error| < 0.04);
+   *  the fraction of validation examples that meet it is the `solved` metric. */
+  isSolved?: (prediction: number, target: number) => boolean;
+}
+
+export type SyntheticDataset = SyntheticTokenDataset | SyntheticDenseDataset;
 
 export interface SyntheticOptions {
   validationSplit: number;
@@ -59,21 +75,17 @@ const BASELINE_EXAMPLES = 2000;
 
 const STREAM: Record<Split, number> = { train: 1, validation: 2 };
 
-interface Generator {
+interface GeneratorOf<I extends InputKind, L extends LossKind> extends ExampleShape<I, L> {
   title: string;
   source: string;
-  input: InputKind;
-  inputSize: number;
-  outputSize: number;
-  head: HeadKind;
-  loss: LossKind;
-  steps: number;
-  vocabulary?: string[];
   outputNames?: string[];
   baseline: Baseline;
   /** Writes example `index` of `split` at offsets xo / yo (in elements) of x and y. */
-  write(split: Split, index: number, x: Int32Array | Float32Array, xo: number, y: Int32Array | Float32Array, yo: number): void;
+  write(split: Split, index: number, x: InputArray<I>, xo: number, y: TargetArray<L>, yo: number): void;
 }
+type TokenGenerator = GeneratorOf<'tokens', 'xent'> & { vocabulary: string[] };
+type DenseGenerator = GeneratorOf<'dense', 'mse'> & { isSolved?: (prediction: number, target: number) => boolean };
+type Generator = TokenGenerator | DenseGenerator;
 
 interface Context {
   T: number;
@@ -99,39 +111,49 @@ export function loadSyntheticDataset(data: SyntheticDataConfig, opts: SyntheticO
     reference: size.validation > 0 ? 'validation' : 'train',
   };
   const g = generator(data.task, ctx);
-  const shape = { input: g.input, inputSize: g.inputSize, outputSize: g.outputSize, head: g.head, loss: g.loss, steps: g.steps };
-  const xPer = g.steps * (g.input === 'dense' ? g.inputSize : 1);
-  const yPer = (g.head === 'every' ? g.steps : 1) * (g.loss === 'mse' ? g.outputSize : 1);
-  const vocabulary = g.vocabulary;
-  return {
-    kind: 'synthetic',
+  const common = {
+    kind: 'synthetic' as const,
     task: data.task,
     title: g.title,
     source: g.source,
     seed: data.seed,
-    ...shape,
+    inputSize: g.inputSize,
+    outputSize: g.outputSize,
+    head: g.head,
+    steps: g.steps,
     trainSize: size.train,
     validationSize: size.validation,
     baseline: g.baseline,
-    ...(vocabulary && {
-      vocabulary,
-      decode: (ids: ArrayLike<number>) => Array.from(ids, (id) => vocabulary[id] ?? '?').join(''),
-    }),
     ...(g.outputNames && { outputNames: g.outputNames }),
-    batch(which: Split, indices: ArrayLike<number>) {
-      const out = allocateBatch(shape, indices.length);
-      for (let b = 0; b < indices.length; b++) {
-        checkIndex(indices[b], size[which], which);
-        g.write(which, indices[b], out.x, b * xPer, out.y, b * yPer);
-      }
-      return out;
-    },
     describe() {
       const b = g.baseline;
       return `${g.title} (${g.source}), T ${data.length}${g.steps !== data.length ? ` (${g.steps} steps)` : ''}, seed ${data.seed}: ` +
         `${formatCount(size.train)} train / ${formatCount(size.validation)} validation examples; ` +
         `baseline ${b.label}: ${b.metric} ${b.value.toPrecision(3)}`;
     },
+  };
+  if (g.input === 'tokens') {
+    const vocabulary = g.vocabulary;
+    return {
+      ...common, input: g.input, loss: g.loss, vocabulary,
+      decode: (ids: ArrayLike<number>) => Array.from(ids, (id) => vocabulary[id] ?? '?').join(''),
+      batch: batchesOf(g, size),
+    };
+  }
+  return { ...common, input: g.input, loss: g.loss, ...(g.isSolved && { isSolved: g.isSolved }), batch: batchesOf(g, size) };
+}
+
+/** Fills batches from a generator: example i of a split is written where batch row b starts. */
+function batchesOf<I extends InputKind, L extends LossKind>(g: GeneratorOf<I, L>, size: Record<Split, number>) {
+  const xPer = g.steps * (g.input === 'dense' ? g.inputSize : 1);
+  const yPer = (g.head === 'every' ? g.steps : 1) * (g.loss === 'mse' ? g.outputSize : 1);
+  return (which: Split, indices: ArrayLike<number>): Batch<InputArray<I>, TargetArray<L>> => {
+    const out = allocateBatch(g, indices.length);
+    for (let b = 0; b < indices.length; b++) {
+      checkIndex(indices[b], size[which], which);
+      g.write(which, indices[b], out.x, b * xPer, out.y, b * yPer);
+    }
+    return out;
   };
 }
 
@@ -156,7 +178,7 @@ function requireLength(T: number, min: number, task: string, why: string): void 
 }
 
 // Hochreiter & Schmidhuber 1997, "Long short-term memory", experiment 4 (the adding problem).
-function adding({ T, rngOf }: Context): Generator {
+function adding({ T, rngOf }: Context): DenseGenerator {
   requireLength(T, 6, 'the adding problem', 'the second marker is drawn from the first T/2 − 1 steps, distinct from the first');
   const firstRange = Math.min(10, T), secondRange = Math.floor(T / 2) - 1;
   return {
@@ -164,6 +186,7 @@ function adding({ T, rngOf }: Context): Generator {
     input: 'dense', inputSize: 2, outputSize: 1, head: 'last', loss: 'mse', steps: T,
     outputNames: ['sum'],
     baseline: { value: 1 / 24, metric: 'mse', label: 'predict 0.5 (Hochreiter & Schmidhuber 1997)' },
+    isSolved: solved,
     write(split, index, x, xo, y, yo) {
       const rng = rngOf(split, index);
       for (let t = 0; t < T; t++) {
@@ -186,7 +209,7 @@ function adding({ T, rngOf }: Context): Generator {
 }
 
 // Arjovsky, Shah & Bengio 2016, "Unitary evolution recurrent neural networks", the copying memory task.
-function copy({ T, rngOf }: Context): Generator {
+function copy({ T, rngOf }: Context): TokenGenerator {
   const steps = T + 2 * COPY_LENGTH;
   return {
     title: 'copy task', source: 'Arjovsky et al. 2016',
@@ -226,7 +249,7 @@ export function temporalOrderClasses(symbols: 2 | 3): string[] {
     Array.from({ length: symbols }, (_, k) => ((c >> (symbols - 1 - k)) & 1 ? 'Y' : 'X')).join(''));
 }
 
-function temporalOrder({ T, rngOf }: Context, symbols: 2 | 3): Generator {
+function temporalOrder({ T, rngOf }: Context, symbols: 2 | 3): TokenGenerator {
   requireLength(T, symbols === 2 ? 10 : 20, 'temporal order', `the ${symbols} relevant symbols need separate windows between B and E`);
   const windows = TEMPORAL_ORDER_WINDOWS[symbols].map(([lo, hi]) => [Math.round(lo * T), Math.round(hi * T)] as const);
   const X = 4, B = 6, E = 7;
@@ -293,7 +316,7 @@ export function reberStream(rng: Rng, count: number): { symbols: number[]; choic
   return { symbols, choice };
 }
 
-function reber({ T, rngOf, size, reference }: Context): Generator {
+function reber({ T, rngOf, size, reference }: Context): TokenGenerator {
   let branches = 0;
   const n = Math.min(size[reference], BASELINE_EXAMPLES);
   for (let i = 0; i < n; i++) {
@@ -319,7 +342,7 @@ function reber({ T, rngOf, size, reference }: Context): Generator {
 // Sum of sines, the common toy forecasting task (no single source paper): s(t) = Σ_k 0.5·sin(2π f_k t + φ_k), two components per example,
 // f_k ~ U[0.01, 0.1] cycles per step, φ_k ~ U[0, 2π). x = s(0..T−1), y = s(T).
 const SINE_COMPONENTS = 2;
-function sine({ T, rngOf, size, reference }: Context): Generator {
+function sine({ T, rngOf, size, reference }: Context): DenseGenerator {
   const signal = (rng: Rng, out: Float64Array) => {
     out.fill(0);
     for (let k = 0; k < SINE_COMPONENTS; k++) {
@@ -377,7 +400,7 @@ export function mackeyGlassSeries(rng: Rng, count: number): Float32Array {
   return out;
 }
 
-function mackeyGlass({ T, rngOf, size, reference }: Context): Generator {
+function mackeyGlass({ T, rngOf, size, reference }: Context): DenseGenerator {
   const series: Record<Split, Float32Array> = {
     train: mackeyGlassSeries(rngOf('train', 0), size.train + T),
     validation: mackeyGlassSeries(rngOf('validation', 0), size.validation + T),

@@ -23,26 +23,27 @@ import { basename } from 'node:path';
 import type { TextDataConfig } from '../../shared/config';
 import { readDataFile } from './dataFile';
 import { DataError } from './dataError';
-import { allocateBatch, checkIndex, checkValidationSplit, checkWholeNumber, type Dataset, type Split } from './dataset';
+import { allocateBatch } from '../batch';
+import { type Baseline, checkIndex, checkValidationSplit, checkWholeNumber, type Split, type TokenDataset } from './dataset';
 import { formatCount } from '../../shared/format';
 
 export const UNK = '<unk>';
 export const UNK_ID = 0;
 
-export interface TextDataset extends Dataset {
+export interface TextDataset extends TokenDataset {
   kind: 'text';
   task: 'text';
-  input: 'tokens';
+  head: 'every';
   level: 'char' | 'word';
-  vocabulary: string[];
   /** Tokens in the training part and in the validation tail. */
   trainTokens: number;
   validationTokens: number;
   /** Validation tokens that were not in the training vocabulary (mapped to `<unk>`). */
   unknownValidationTokens: number;
-  decode(ids: ArrayLike<number>): string;
+  /** A unigram model's cross-entropy. */
+  baseline: Baseline;
+  /** Prompt → token ids, unknown tokens → the `<unk>` id. */
   encode(text: string): Int32Array;
-  batch(split: Split, indices: ArrayLike<number>, epoch?: number): { x: Int32Array; y: Int32Array };
 }
 
 export interface TextOptions {
@@ -104,33 +105,7 @@ export function textDataset(
     );
   }
 
-  // Vocabulary of the training part, `<unk>` first.
-  const ids = new Int32Array(n);
-  let vocabulary: string[];
-  let unknown = 0;
-  if (level === 'char') {
-    const cps = raw as Int32Array;
-    const seen = new Set<number>();
-    for (const [a, b] of parts.train) for (let i = a; i < b; i++) seen.add(cps[i]);
-    const sorted = [...seen].sort((a, b) => a - b);
-    const idOf = new Map<number, number>(sorted.map((cp, k) => [cp, k + 1]));
-    vocabulary = [UNK, ...sorted.map((cp) => String.fromCodePoint(cp))];
-    for (let i = 0; i < n; i++) {
-      const id = idOf.get(cps[i]);
-      if (id === undefined) unknown++;
-      ids[i] = id ?? UNK_ID;
-    }
-  } else {
-    const words = raw as string[];
-    const sorted = [...new Set(parts.train.flatMap(([a, b]) => words.slice(a, b)))].sort();
-    const idOf = new Map<string, number>(sorted.map((w, k) => [w, k + 1]));
-    vocabulary = [UNK, ...sorted];
-    for (let i = 0; i < n; i++) {
-      const id = idOf.get(words[i]);
-      if (id === undefined) unknown++;
-      ids[i] = id ?? UNK_ID;
-    }
-  }
+  const { ids, vocabulary, unknown } = vocabularyOf(raw, level, parts.train);
   const V = vocabulary.length;
   const tokenId = new Map(vocabulary.map((token, id) => [token, id]));
 
@@ -138,16 +113,7 @@ export function textDataset(
   const validationSize = validationWindows.starts.length;
   const slack = trainWindows.slack;   // how far every training window can move and stay in its part
 
-  // Reference: a unigram model (token frequencies of the training part, add-one smoothed), no context,
-  // scored on the validation targets (the training targets without a validation split).
-  const counts = new Float64Array(V);
-  for (const [a, b] of parts.train) for (let i = a; i < b; i++) counts[ids[i]]++;
-  let unigram = 0, scored = 0;
-  for (const [a, b] of split === 0 ? parts.train : parts.validation) {
-    for (let i = a + 1; i < b; i++) unigram -= Math.log((counts[ids[i]] + 1) / (nTrain + V));
-    scored += b - a - 1;
-  }
-  unigram /= scored;
+  const unigram = unigramLoss(ids, V, parts, split === 0);
 
   const shape = { input: 'tokens', inputSize: V, outputSize: V, head: 'every', loss: 'xent', steps: T } as const;
   const name = file !== undefined ? basename(file) : 'text';
@@ -168,14 +134,13 @@ export function textDataset(
       const starts = which === 'train' ? trainWindows.starts : validationWindows.starts;
       const shift = which === 'train' ? windowShift(epoch, slack) : 0;
       const out = allocateBatch(shape, indices.length);
-      const x = out.x as Int32Array, y = out.y as Int32Array;
       for (let b = 0; b < indices.length; b++) {
         checkIndex(indices[b], size, which);
         const start = starts[indices[b]] + shift;
-        x.set(ids.subarray(start, start + T), b * T);
-        y.set(ids.subarray(start + 1, start + T + 1), b * T);
+        out.x.set(ids.subarray(start, start + T), b * T);
+        out.y.set(ids.subarray(start + 1, start + T + 1), b * T);
       }
-      return { x, y };
+      return out;
     },
     decode(tokenIds: ArrayLike<number>) {
       const parts = Array.from(tokenIds, (id) => (id === UNK_ID && level === 'char' ? '\uFFFD' : (vocabulary[id] ?? '\uFFFD')));
@@ -196,6 +161,56 @@ export function textDataset(
         (blocks ? `; validation from the tail of each of ${BLOCKS} blocks` : '');
     },
   };
+}
+
+/** Token ids of the corpus, with the vocabulary of the training ranges (`<unk>` first, then sorted by
+ *  code point or string) and the count of tokens outside it (mapped to `<unk>`). */
+function vocabularyOf(raw: Int32Array | string[], level: 'char' | 'word', train: [number, number][]): { ids: Int32Array; vocabulary: string[]; unknown: number } {
+  const n = raw.length;
+  const ids = new Int32Array(n);
+  let vocabulary: string[];
+  let unknown = 0;
+  if (level === 'char') {
+    const cps = raw as Int32Array;
+    const seen = new Set<number>();
+    for (const [a, b] of train) for (let i = a; i < b; i++) seen.add(cps[i]);
+    const sorted = [...seen].sort((a, b) => a - b);
+    const idOf = new Map<number, number>(sorted.map((cp, k) => [cp, k + 1]));
+    vocabulary = [UNK, ...sorted.map((cp) => String.fromCodePoint(cp))];
+    for (let i = 0; i < n; i++) {
+      const id = idOf.get(cps[i]);
+      if (id === undefined) unknown++;
+      ids[i] = id ?? UNK_ID;
+    }
+  } else {
+    const words = raw as string[];
+    const sorted = [...new Set(train.flatMap(([a, b]) => words.slice(a, b)))].sort();
+    const idOf = new Map<string, number>(sorted.map((w, k) => [w, k + 1]));
+    vocabulary = [UNK, ...sorted];
+    for (let i = 0; i < n; i++) {
+      const id = idOf.get(words[i]);
+      if (id === undefined) unknown++;
+      ids[i] = id ?? UNK_ID;
+    }
+  }
+  return { ids, vocabulary, unknown };
+}
+
+/** The reference: a unigram model (token frequencies of the training part, add-one smoothed), no
+ *  context, scored on the validation targets (the training targets without a validation split). */
+function unigramLoss(ids: Int32Array, V: number, parts: Parts, onTraining: boolean): number {
+  const counts = new Float64Array(V);
+  let nTrain = 0;
+  for (const [a, b] of parts.train) {
+    for (let i = a; i < b; i++) counts[ids[i]]++;
+    nTrain += b - a;
+  }
+  let unigram = 0, scored = 0;
+  for (const [a, b] of onTraining ? parts.train : parts.validation) {
+    for (let i = a + 1; i < b; i++) unigram -= Math.log((counts[ids[i]] + 1) / (nTrain + V));
+    scored += b - a - 1;
+  }
+  return unigram / scored;
 }
 
 /** char-rnn's loader splits the corpus into as many rows as its batch size, 50 by default. */

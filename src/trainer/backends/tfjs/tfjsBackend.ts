@@ -9,7 +9,8 @@
 // first makes this backend's engine tfjs's current one (the wasm and cpu engines share one tfjs).
 
 import { paramCount, paramLayout, type ModelSpec, type ParamTensor } from '../../model';
-import type { Backend, Batch, DiagnoseResult, EvalResult, LayerTrace, OptimizerSettings, OptimizerState, StepResult, Stepper } from '../backend';
+import type { Backend, Batch, DiagnoseResult, EvalResult, LayerTrace, StepResult, Stepper } from '../backend';
+import { checkOptimizerState, KERAS_ADAM, KERAS_RMSPROP, OPTIMIZER_SLOTS, type OptimizerSettings, type OptimizerState } from '../optimizer';
 import { BlockLstm } from './blockLstm';
 import { bpttSequence } from './bpttSequence';
 import { forward, losses, rowLosses, timeMajor, unpack, type LayerSequence, type TimeMajor } from './tfjsModel';
@@ -34,11 +35,6 @@ export type SequencePath = 'fused' | 'bptt' | 'unrolled';
 
 const PATH_LABEL: Record<SequencePath, string> = { fused: 'fused LSTM', bptt: 'hand BPTT', unrolled: 'unrolled autodiff' };
 
-type OptimizerKind = OptimizerSettings['kind'];
-const SLOTS: Record<OptimizerKind, number> = { adam: 2, rmsprop: 1, sgd: 1 };
-// Keras defaults, as WasmModel passes them to the kernels
-const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-7 };
-const RMSPROP = { rho: 0.9, eps: 1e-7 };
 
 export class TfjsBackend implements Backend {
   readonly name = 'tfjs';
@@ -104,10 +100,9 @@ export class TfjsBackend implements Backend {
   }
 
   setOptimizerState(s: OptimizerState): void {
-    if (s.slots.length > 2) throw new RangeError(`at most 2 optimizer slots, got ${s.slots.length}`);
+    checkOptimizerState(s, this.paramCount);
     this.activate();
     s.slots.forEach((slot, k) => {
-      if (slot.length !== this.paramCount) throw new RangeError(`slot ${k} has ${slot.length} values, expected ${this.paramCount}`);
       this.assignFlat(this.slotVars(k), slot);
     });
     this.optStep = s.step;
@@ -165,12 +160,12 @@ export class TfjsBackend implements Backend {
   /** Keras update rules, written as kernels/seqlab.ts writes them (same order of f32 operations). */
   private applyOptimizer(grads: TF.Tensor[], opt: OptimizerSettings): void {
     const { tf } = this;
-    this.slotCount = SLOTS[opt.kind];
+    this.slotCount = OPTIMIZER_SLOTS[opt.kind];
     this.optStep++;
     const lr = tf.scalar(opt.learningRate);
     switch (opt.kind) {
       case 'adam': {
-        const { beta1, beta2, eps } = ADAM;
+        const { beta1, beta2, epsilon: eps } = KERAS_ADAM;
         const t = this.optStep;
         const alpha = tf.scalar((opt.learningRate * Math.sqrt(1 - Math.pow(beta2, t))) / (1 - Math.pow(beta1, t)));
         const b1 = tf.scalar(beta1), b2 = tf.scalar(beta2), c1 = tf.scalar(1 - beta1), c2 = tf.scalar(1 - beta2), e = tf.scalar(eps);
@@ -185,7 +180,7 @@ export class TfjsBackend implements Backend {
         break;
       }
       case 'rmsprop': {
-        const { rho, eps } = RMSPROP;
+        const { rho, epsilon: eps } = KERAS_RMSPROP;
         const r = tf.scalar(rho), c = tf.scalar(1 - rho), e = tf.scalar(eps);
         const vs = this.slotVars(0);
         grads.forEach((g, i) => {

@@ -7,7 +7,7 @@
 // Rows are time-major (r = t·B + b) as in the kernels; parameters are paramLayout's tensors in order.
 
 import { paramLayout, type ModelSpec } from '../../model';
-import type { Batch } from '../backend';
+import type { Batch } from '../../batch';
 import type { Tf } from './tfjsRuntime';
 import type * as TF from '@tensorflow/tfjs';
 

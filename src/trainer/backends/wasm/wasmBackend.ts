@@ -6,7 +6,8 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ModelSpec } from '../../model';
-import type { Backend, Batch, DiagnoseResult, EvalResult, LayerTrace, OptimizerSettings, OptimizerState, StepResult, Stepper } from '../backend';
+import type { Backend, Batch, DiagnoseResult, EvalResult, LayerTrace, StepResult, Stepper } from '../backend';
+import type { OptimizerSettings, OptimizerState } from '../optimizer';
 import { rowSizes, sliceRows } from './batchSlice';
 import { COMMAND, CTL, createShared, type SharedLayout, splitRows, views } from './parallelPlan';
 import { relaxedSimdAvailable, WasmModel } from './wasmModel';

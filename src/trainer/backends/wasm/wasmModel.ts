@@ -1,7 +1,9 @@
 // Host side of the fused wasm kernels (kernels/seqlab.ts): one instance per model shape, typed views on
 // its memory, input validation, and the optimizer state for checkpoints. The contract is
 // docs/kernel-contract.md; the parameter layout is model.ts's paramLayout.
+import type { OptimizerKind } from '../../../shared/config';
 import { gatesOf, paramCount, type ModelSpec } from '../../model';
+import { checkOptimizerState, KERAS_ADAM, KERAS_RMSPROP, OPTIMIZER_SLOTS, type OptimizerState } from '../optimizer';
 import { instantiateKernels, relaxedSimdAvailable, type KernelVariant } from './kernelLoader';
 
 export { kernelsDir, relaxedSimdAvailable } from './kernelLoader';
@@ -14,12 +16,6 @@ export interface WasmModelOptions {
   carryState?: boolean;
   /** Default: use the relaxed-SIMD (FMA) build when this engine validates it. */
   relaxedSimd?: boolean;
-}
-
-export interface OptimizerState {
-  step: number;
-  /** Adam: [m, v]; RMSprop: [v]; SGD: [velocity]; [] before the first update. */
-  slots: Float32Array[];
 }
 
 /** The exports of kernels/seqlab.ts (pointers are byte offsets into memory). */
@@ -57,8 +53,6 @@ interface KernelExports {
 }
 
 const CELL_CODE = { rnn: 0, lstm: 1, gru: 2 } as const;
-type OptimizerKind = 'adam' | 'rmsprop' | 'sgd';
-const SLOTS: Record<OptimizerKind, number> = { adam: 2, rmsprop: 1, sgd: 1 };
 
 export class WasmModel {
   readonly paramCount: number;
@@ -167,11 +161,11 @@ export class WasmModel {
     this.k.clipGradsValue(c);
   }
 
-  adam(lr: number, beta1 = 0.9, beta2 = 0.999, eps = 1e-7): void {
+  adam(lr: number, beta1: number = KERAS_ADAM.beta1, beta2: number = KERAS_ADAM.beta2, eps: number = KERAS_ADAM.epsilon): void {
     this.useOptimizer('adam');
     this.k.adam(lr, beta1, beta2, eps);
   }
-  rmsprop(lr: number, rho = 0.9, eps = 1e-7): void {
+  rmsprop(lr: number, rho: number = KERAS_RMSPROP.rho, eps: number = KERAS_RMSPROP.epsilon): void {
     this.useOptimizer('rmsprop');
     this.k.rmsprop(lr, rho, eps);
   }
@@ -180,7 +174,7 @@ export class WasmModel {
     this.k.sgd(lr, momentum);
   }
   private useOptimizer(kind: OptimizerKind): void {
-    this.slotCount = SLOTS[kind];
+    this.slotCount = OPTIMIZER_SLOTS[kind];
   }
 
   /** Copies of the optimizer's slots (see OptimizerState) and its step count. */
@@ -190,9 +184,8 @@ export class WasmModel {
     return { step: this.k.optimizerStep(), slots };
   }
   setOptimizerState(s: OptimizerState): void {
-    if (s.slots.length > 2) throw new RangeError(`at most 2 optimizer slots, got ${s.slots.length}`);
+    checkOptimizerState(s, this.paramCount);
     s.slots.forEach((slot, i) => {
-      expectLength(`slot ${i}`, slot, this.paramCount);
       this.f32(this.k.optimizerSlotPtr(i), this.paramCount).set(slot);
     });
     this.k.setOptimizerStep(s.step);

@@ -1,0 +1,58 @@
+// Before a run trains: the config (the file, or the snapshot of the run a resume continues, with the
+// request's overrides), the data it names, and the plan of how long to train.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CellKind, ExperimentConfig } from '../../shared/config';
+import { formatProblem, parseConfig } from '../../shared/configValidation';
+import type { TrainRequest } from '../../shared/protocol';
+import type { LoadedCheckpoint } from '../../runs/runReader';
+import { type Dataset, loadDataset } from '../data';
+import { TrainError } from '../errors';
+import { type TrainingPlan, trainingPlan } from './plan';
+import { checkpointToResume } from './session';
+
+export function loadConfigFile(configPath: string): { config: ExperimentConfig; text: string } {
+  let text: string;
+  try {
+    text = fs.readFileSync(configPath, 'utf8');
+  } catch (e) {
+    throw new TrainError('config', `${configPath}: cannot read the config (${(e as NodeJS.ErrnoException).code ?? e}).`);
+  }
+  const { config, problems } = parseConfig(text, configPath);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (!config || errors.length > 0) {
+    throw new TrainError('config', errors.map((p) => formatProblem(configPath, p)).join('\n'));
+  }
+  return { config, text };
+}
+
+export interface RunSetup {
+  configPath: string;
+  config: ExperimentConfig;
+  /** The config as the run folder keeps it. */
+  configText: string;
+  cell: CellKind;
+  resume?: LoadedCheckpoint;
+  data: Dataset;
+  plan: TrainingPlan;
+}
+
+export function prepareRun(request: TrainRequest): RunSetup {
+  const configPath = path.resolve(request.configPath);
+  const resume = checkpointToResume(request);
+  const loaded = resume ? { config: resume.meta.config, text: JSON.stringify(resume.meta.config, null, 2) } : loadConfigFile(configPath);
+  const config = request.diagnosticsEvery && request.diagnosticsEvery > 0
+    ? { ...loaded.config, diagnostics: { ...loaded.config.diagnostics, every: Math.floor(request.diagnosticsEvery) } }
+    : loaded.config;
+  const t = config.training;
+  let data: Dataset;
+  try {
+    data = loadDataset(config.data, { configDir: path.dirname(configPath), validationSplit: config.validationSplit, sequenceLength: t.sequenceLength });
+  } catch (e) {
+    throw new TrainError('data', e instanceof Error ? e.message : String(e));
+  }
+  const plan = trainingPlan(t, data.trainSize, request.maxSteps);
+  if (plan.batchSize < 1) throw new TrainError('data', `${data.describe()}: no training examples. Use more data or a shorter sequence length.`);
+  return { configPath, config, configText: loaded.text, cell: request.cell ?? config.model.cell, ...(resume && { resume }), data, plan };
+}
