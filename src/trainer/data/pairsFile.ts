@@ -108,9 +108,18 @@ function parseRecords(text: string, format: 'tsv' | 'csv', file: string): Parsed
   // and then miscounts lines in a file that mixes "\n" and "\r\n" (as csv.ts does).
   const unified = text.replace(/\r\n?/g, '\n');
   try {
+    if (format === 'tsv') {
+      // Without quoting a record is one line, so record i is line i + 1: no per-record info object
+      // (a third of the time of a 100 000-line file). A blank line is one empty field, dropped here.
+      const records = parse(unified, { delimiter: '\t', quote: false, relax_column_count: true, trim: true }) as string[][];
+      const out: ParsedRecord[] = [];
+      records.forEach((record, i) => {
+        if (record.length > 1 || record[0] !== '') out.push({ record, info: { lines: i + 1 } });
+      });
+      return out;
+    }
     return parse(unified, {
-      delimiter: format === 'tsv' ? '\t' : ',',
-      quote: format === 'csv' ? '"' : false,
+      delimiter: ',',
       relax_column_count: true,
       skip_empty_lines: true,
       trim: true,
