@@ -10,10 +10,10 @@
 //   accuracy  the most frequent token at step t (the unigram's most frequent past the longest
 //             training target; ties to the lower id), as token accuracy over the scored steps.
 // Why per position rather than the plain unigram: it is the stronger of the two source-blind
-// references (never worse on the fitted targets) and the one an encoder–decoder reaches first. It
-// learns the output lengths, the leading "1" of 4-digit sums and that a sorted string starts with
-// early letters before it learns to read the source; a loss curve that stalls at this line means
-// the encoder contributes nothing yet.
+// references (unsmoothed, never worse than the unigram on the targets it is fitted on) and the one
+// an encoder–decoder reaches first: it learns the output lengths, the leading "1" of 4-digit sums
+// and that a sorted string starts with early letters before it learns to read the source. A loss
+// curve that stalls at this line means the encoder contributes nothing yet.
 
 import type { Baseline } from './dataset';
 import { EOS_ID } from './pairVocabulary';

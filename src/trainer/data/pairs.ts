@@ -81,42 +81,7 @@ interface Tokenized {
 export function pairsFromText(text: string, data: PairsDataConfig, validationSplit: number, file: string): PairsFileDataset {
   checkValidationSplit(validationSplit);
   const parsed = parsePairsFile(text, data, file);
-  const unit = (level: PairsDataConfig['sourceLevel'], n: number) => `${level === 'char' ? 'character' : 'word'}${n === 1 ? '' : 's'}`;
-
-  // Length limits.
-  let overSourceLength = 0, overTargetLength = 0, shortestSource = Infinity, shortestTarget = Infinity;
-  const fitting: Tokenized[] = [];
-  for (const pair of parsed.pairs) {
-    const t: Tokenized = {
-      pair,
-      source: tokenizePairText(pair.source, data.sourceLevel, data.lowercase),
-      target: tokenizePairText(pair.target, data.targetLevel, data.lowercase),
-    };
-    shortestSource = Math.min(shortestSource, t.source.length);
-    shortestTarget = Math.min(shortestTarget, t.target.length);
-    const overSource = data.maxSourceLength > 0 && t.source.length > data.maxSourceLength;
-    const overTarget = data.maxTargetLength > 0 && t.target.length > data.maxTargetLength;
-    if (overSource) overSourceLength++;
-    if (overTarget) overTargetLength++;
-    if (!overSource && !overTarget) fitting.push(t);
-  }
-  if (parsed.pairs.length === 0) {
-    throw new DataError(
-      `the file holds no well-formed pair: all ${formatCount(parsed.rows)} lines were skipped (${skippedText(parsed.skipped)})`,
-      `Check the format (${parsed.format === 'tsv' ? 'source<TAB>target' : 'CSV'}) and data.sourceColumn / data.targetColumn`,
-      { file, field: 'data.path' },
-    );
-  }
-  if (fitting.length === 0) {
-    const limits: string[] = [];
-    if (overSourceLength > 0) limits.push(`${formatCount(overSourceLength)} have more than maxSourceLength ${data.maxSourceLength} source ${unit(data.sourceLevel, 2)} (the shortest source has ${shortestSource})`);
-    if (overTargetLength > 0) limits.push(`${formatCount(overTargetLength)} more than maxTargetLength ${data.maxTargetLength} target ${unit(data.targetLevel, 2)} (the shortest target has ${shortestTarget})`);
-    throw new DataError(
-      `no pair is left after the length limits: of ${formatCount(parsed.pairs.length)} pairs, ${limits.join(', and ')}`,
-      'Raise data.maxSourceLength / data.maxTargetLength (0 = no limit)',
-      { file, field: overSourceLength >= overTargetLength ? 'data.maxSourceLength' : 'data.maxTargetLength' },
-    );
-  }
+  const { fitting, overSourceLength, overTargetLength } = lengthLimits(parsed, data, file);
   const used = data.maxPairs > 0 ? fitting.slice(0, data.maxPairs) : fitting;
 
   const split = splitBySource(used, validationSplit, data.seed, file);
@@ -170,8 +135,8 @@ export function pairsFromText(text: string, data: PairsDataConfig, validationSpl
         const unknown = counts.unknownSourceTokens + counts.unknownTargetTokens;
         return `${name}: ${formatCount(counts.pairs)} pairs of ${formatCount(counts.rows)} ${parsed.format.toUpperCase()} rows` +
           `${droppedText(counts, data)}, ${formatCount(counts.train)} train / ${formatCount(counts.validation)} validation (split by source, seed ${data.seed}); ` +
-          `source ${unit(data.sourceLevel, 2)} ≤ ${sourceSteps}, vocab ${formatCount(sourceVocabulary.size)}; ` +
-          `target ${unit(data.targetLevel, 2)} ≤ ${targetSteps - 1} + </s>, vocab ${formatCount(targetVocabulary.size)} (each incl. <pad> <s> </s> <unk>)` +
+          `source ${units(data.sourceLevel)} ≤ ${sourceSteps}, vocab ${formatCount(sourceVocabulary.size)}; ` +
+          `target ${units(data.targetLevel)} ≤ ${targetSteps - 1} + </s>, vocab ${formatCount(targetVocabulary.size)} (each incl. <pad> <s> </s> <unk>)` +
           `${unknown > 0 ? `; ${formatCount(unknown)} validation tokens unseen in training → <unk>` : ''}; ` +
           `baseline ${baselines.xent.label}: xent ${baselines.xent.value.toPrecision(3)}, token accuracy ${baselines.accuracy.value.toPrecision(3)}`;
       },
@@ -181,6 +146,46 @@ export function pairsFromText(text: string, data: PairsDataConfig, validationSpl
     counts,
   };
 }
+
+/** Tokens of every well-formed pair, and those within the length limits (the counts of the file header). */
+function lengthLimits(parsed: PairsFile, data: PairsDataConfig, file: string) {
+  let overSourceLength = 0, overTargetLength = 0, shortestSource = Infinity, shortestTarget = Infinity;
+  const fitting: Tokenized[] = [];
+  for (const pair of parsed.pairs) {
+    const t: Tokenized = {
+      pair,
+      source: tokenizePairText(pair.source, data.sourceLevel, data.lowercase),
+      target: tokenizePairText(pair.target, data.targetLevel, data.lowercase),
+    };
+    shortestSource = Math.min(shortestSource, t.source.length);
+    shortestTarget = Math.min(shortestTarget, t.target.length);
+    const overSource = data.maxSourceLength > 0 && t.source.length > data.maxSourceLength;
+    const overTarget = data.maxTargetLength > 0 && t.target.length > data.maxTargetLength;
+    if (overSource) overSourceLength++;
+    if (overTarget) overTargetLength++;
+    if (!overSource && !overTarget) fitting.push(t);
+  }
+  if (parsed.pairs.length === 0) {
+    throw new DataError(
+      `the file holds no well-formed pair: all ${formatCount(parsed.rows)} lines were skipped (${skippedText(parsed.skipped)})`,
+      `Check the format (${parsed.format === 'tsv' ? 'source<TAB>target' : 'CSV'}) and data.sourceColumn / data.targetColumn`,
+      { file, field: 'data.path' },
+    );
+  }
+  if (fitting.length === 0) {
+    const limits: string[] = [];
+    if (overSourceLength > 0) limits.push(`${formatCount(overSourceLength)} have more than maxSourceLength ${data.maxSourceLength} source ${units(data.sourceLevel)} (the shortest source has ${shortestSource})`);
+    if (overTargetLength > 0) limits.push(`${formatCount(overTargetLength)} more than maxTargetLength ${data.maxTargetLength} target ${units(data.targetLevel)} (the shortest target has ${shortestTarget})`);
+    throw new DataError(
+      `no pair is left after the length limits: of ${formatCount(parsed.pairs.length)} pairs, ${limits.join(', and ')}`,
+      'Raise data.maxSourceLength / data.maxTargetLength (0 = no limit)',
+      { file, field: overSourceLength >= overTargetLength ? 'data.maxSourceLength' : 'data.maxTargetLength' },
+    );
+  }
+  return { fitting, overSourceLength, overTargetLength };
+}
+
+const units = (level: PairsDataConfig['sourceLevel']): string => (level === 'char' ? 'characters' : 'words');
 
 /** The group shuffle of the file header: validation and training pairs, each in file order. */
 function splitBySource(pairs: Tokenized[], validationSplit: number, seed: number, file: string): { train: Tokenized[]; validation: Tokenized[] } {
