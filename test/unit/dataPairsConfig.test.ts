@@ -1,14 +1,15 @@
 // schemas/fragments/pairs.schema.json (the `data` schema of the pairs kinds) against ajv, against
 // src/shared/pairsConfig.ts, and merged into schemas/seqlab.schema.json the way its $comment says,
 // with examples/seq2seq validating and loading under the merge; and the cross-field checks.
+// Once seqlab.schema.json holds the pairs kinds, the same tests read them from there, and the
+// fragment file can go.
 
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import Ajv, { type ErrorObject } from 'ajv';
 import { parse as parseJsonc } from 'jsonc-parser';
-import fragmentJson from '../../schemas/fragments/pairs.schema.json';
 import seqlabJson from '../../schemas/seqlab.schema.json';
 import type { SchemaNode } from '../../src/shared/configValidation';
 import { PAIR_FILE_FORMATS, PAIR_LEVELS, PAIR_TASKS, type PairDataConfig, type PairsDataConfig, type SyntheticPairsDataConfig } from '../../src/shared/pairsConfig';
@@ -16,7 +17,12 @@ import { pairDataIssues } from '../../src/shared/pairsConfigChecks';
 import { loadPairsDataset } from '../../src/trainer/data/pairs';
 import { loadSyntheticPairsDataset } from '../../src/trainer/data/pairTasks';
 
-const fragment = fragmentJson as unknown as SchemaNode & { $schema: string; title: string; $comment: string };
+const PAIR_KINDS = ['pairs', 'synthetic-pairs'];
+const seqlabSchema = seqlabJson as unknown as SchemaNode;
+const isMerged = seqlabSchema.properties!.data.properties!.kind.enum!.includes('pairs');
+const fragmentFile = resolve(__dirname, '../../schemas/fragments/pairs.schema.json');
+/** The data schema of the pairs kinds: the fragment until it is merged, then seqlab.schema.json's own part. */
+const fragment: SchemaNode = isMerged || !existsSync(fragmentFile) ? pairsPartOf(seqlabSchema.properties!.data) : JSON.parse(readFileSync(fragmentFile, 'utf8'));
 const EDITOR_KEYWORDS = ['markdownDescription', 'enumDescriptions', 'defaultSnippets', 'allowComments', 'allowTrailingCommas'];
 const examplesDir = resolve(__dirname, '../../examples/seq2seq');
 
@@ -29,8 +35,20 @@ function compile(schema: object) {
 const validateData = compile(fragment);
 const errorsOf = (data: unknown): ErrorObject[] => (validateData(data) ? [] : validateData.errors!.filter((e) => e.keyword !== 'if'));
 
-/** The merge that the fragment's $comment describes, on a copy of seqlab.schema.json. */
+function pairsPartOf(data: SchemaNode): SchemaNode {
+  const kind = data.properties!.kind;
+  return {
+    type: 'object',
+    required: ['kind'],
+    properties: { kind: { ...kind, enum: PAIR_KINDS, enumDescriptions: PAIR_KINDS.map((k) => kind.enumDescriptions![kind.enum!.indexOf(k)]) } },
+    defaultSnippets: data.defaultSnippets!.filter((s) => PAIR_KINDS.includes((s.body as { kind: string }).kind)),
+    allOf: data.allOf!.filter((b) => PAIR_KINDS.includes(String(b.if.properties!.kind.const))),
+  };
+}
+
+/** The merge that the fragment's $comment describes, on a copy of seqlab.schema.json (itself once merged). */
 function mergedSchema(): SchemaNode {
+  if (isMerged) return seqlabSchema;
   const merged = structuredClone(seqlabJson) as unknown as SchemaNode;
   const data = merged.properties!.data;
   const kind = data.properties!.kind;
