@@ -117,7 +117,7 @@ test('batch layout: source padded with 0 and its lengths; <s> y… and y… </s>
   assert.throws(() => pairBatch(pairs, 4, 3), RangeError);
 });
 
-test('dataset batches: fixed shape from the longest pair, or the batch\'s own with padTo "batch"; indices checked', () => {
+test('dataset batches: one shape from the dataset\'s longest pair, or the batch\'s own longest; indices checked', () => {
   const ds = load({ sourceLevel: 'word', targetLevel: 'word' });
   const all = allExamples(ds);
   assert.equal(ds.sourceSteps, Math.max(...all.map((e) => tokenizePairText(e.source, 'word', false).length)));
@@ -132,10 +132,11 @@ test('dataset batches: fixed shape from the longest pair, or the batch\'s own wi
       assert.equal(b.target[k * b.targetSteps + t] !== PAD_ID, t < b.targetLengths[k], 'mask = t < targetLengths = target ≠ <pad>');
     }
   }
-  const tight = ds.batch('train', [1, 0], { padTo: 'batch' });
+  const tight = ds.batchToLongest('train', [1, 0]);
   assert.equal(tight.sourceSteps, Math.max(...tight.sourceLengths));
   assert.equal(tight.targetSteps, Math.max(...tight.targetLengths));
   assert.throws(() => ds.batch('validation', [ds.validationSize]), RangeError);
+  assert.throws(() => ds.batchToLongest('train', [0.5]), RangeError);
   assert.throws(() => ds.example('train', -1), RangeError);
   assert.throws(() => ds.ids('train', ds.trainSize), RangeError);
 });

@@ -9,9 +9,9 @@
 //   targetLengths  Int32Array [B]     m + 1, the steps that count in the loss and the metrics
 // so the loss mask of step t is t < targetLengths[b], which is also target[b, t] ≠ <pad>. Specials:
 // <pad> 0, <s> 1, </s> 2, <unk> 3 on both sides (pairVocabulary.ts).
-// S and T are the dataset's longest source and longest target + 1 (`padTo: 'dataset'`, the default:
-// one shape for every batch, so buffers are allocated once), or the longest of this batch
-// (`padTo: 'batch'`: less padding to step through when lengths vary a lot).
+// S and T are the dataset's longest source and longest target + 1 in `batch` (one shape for every
+// batch, so buffers are allocated once), or this batch's longest in `batchToLongest` (less padding to
+// step through when lengths vary a lot: most CMU dictionary words are 7 letters, the longest 28).
 //
 // Nothing here is random once loaded: a file's split is drawn at load time, a task's pair i of a
 // split is a pure function of (seed, split, i).
@@ -50,10 +50,6 @@ export interface PairBatch {
   targetLengths: Int32Array;
 }
 
-export interface PairBatchOptions {
-  padTo?: 'dataset' | 'batch';
-}
-
 export interface PairsDataset {
   kind: 'pairs';
   /** `pairs` for a file, or the generated task. */
@@ -71,8 +67,11 @@ export interface PairsDataset {
   /** The loss chart's reference (baselines.xent). */
   baseline: Baseline;
   baselines: PairBaselines;
-  /** Pairs `indices` of `split`, in that order (layout in the file header). */
-  batch(split: Split, indices: ArrayLike<number>, options?: PairBatchOptions): PairBatch;
+  /** Pairs `indices` of `split`, in that order, S = sourceSteps and T = targetSteps (layout in the
+   *  file header). The signature of DatasetBase<PairBatch>.batch; pairs do not change with the epoch. */
+  batch(split: Split, indices: ArrayLike<number>): PairBatch;
+  /** As `batch`, with S and T those of the longest pair among `indices`. */
+  batchToLongest(split: Split, indices: ArrayLike<number>): PairBatch;
   ids(split: Split, index: number): PairIds;
   example(split: Split, index: number): PairExample;
   /** One line for the CLI and the run log. */
@@ -80,7 +79,7 @@ export interface PairsDataset {
 }
 
 /** What a loader provides; `pairsDataset` adds the batches and checks every index it is given. */
-export type PairsDatasetParts = Omit<PairsDataset, 'kind' | 'batch'>;
+export type PairsDatasetParts = Omit<PairsDataset, 'kind' | 'batch' | 'batchToLongest'>;
 
 export function pairsDataset(parts: PairsDatasetParts): PairsDataset {
   const size = (split: Split) => (split === 'train' ? parts.trainSize : parts.validationSize);
@@ -96,11 +95,8 @@ export function pairsDataset(parts: PairsDatasetParts): PairsDataset {
       checkIndex(index, size(split), split);
       return parts.example(split, index);
     },
-    batch(split, indices, options = {}) {
-      const pairs = Array.from(indices, (index) => ids(split, index));
-      if (options.padTo === 'batch') return pairBatch(pairs);
-      return pairBatch(pairs, parts.sourceSteps, parts.targetSteps);
-    },
+    batch: (split, indices) => pairBatch(Array.from(indices, (index) => ids(split, index)), parts.sourceSteps, parts.targetSteps),
+    batchToLongest: (split, indices) => pairBatch(Array.from(indices, (index) => ids(split, index))),
   };
 }
 
