@@ -106,6 +106,12 @@ test('broken CSV quoting: the line of the open quote', () => {
   assert.match(e.message, /p\.csv:2: a quoted field opened on this line is never closed \(the file ends inside it\)\. Close the quote\. .*a quote inside it is doubled/);
 });
 
+test('any other CSV syntax error: csv-parse\'s words, its line, and how quoting works', () => {
+  const e = dataError(fromText('w,p\nok,fine\n"cat"x,K AE1 T\n', { sourceColumn: 'w', targetColumn: 'p' }, '/data/p.csv'));
+  assert.equal(e.line, 3);
+  assert.match(e.message, /^\/data\/p\.csv:3: the CSV cannot be parsed: Invalid Closing Quote.*Check the quoting on that line\. .*set "format": "tsv"\.$/);
+});
+
 test('the split needs pairs on both sides', () => {
   const few = dataError(fromText('a\tb\nc\td\n', {}, FILE, 0.1));
   assert.equal(few.field, 'validationSplit');
