@@ -268,7 +268,7 @@ export function tokenizeWords(text: string, lowercase: boolean): string[] {
 }
 
 /** Joins word tokens for display: a space between words, none before closing or after opening punctuation. */
-function joinWords(tokens: string[]): string {
+export function joinWords(tokens: string[]): string {
   let out = '';
   let glue = false;
   for (const t of tokens) {
