@@ -75,7 +75,7 @@ export function modelSpecFor(config: ExperimentConfig, data: Dataset, cell: Cell
 
 export async function train(request: TrainRequest, sink: TrainSink = {}, shouldStop: () => boolean = () => false): Promise<TrainOutcome> {
   const configPath = path.resolve(request.configPath);
-  const resume = request.resumeRunId ? readLatestCheckpoint(path.join(request.runsDir, request.resumeRunId)) : undefined;
+  const resume = request.resumeRunId ? await readLatestCheckpoint(path.join(request.runsDir, request.resumeRunId)) : undefined;
   if (request.resumeRunId && !resume) {
     throw new TrainError('config', `Run ${request.resumeRunId} has no readable checkpoint to resume from; start a new run instead.`);
   }
@@ -127,7 +127,7 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
   };
   if (data.baseline) info.baseline = data.baseline;
   if (probe) info.probeTokens = probe.tokens;
-  const writer = resume ? RunWriter.reopen(path.join(request.runsDir, runId)) : RunWriter.create(request.runsDir, info, loaded.text);
+  const writer = resume ? await RunWriter.reopen(path.join(request.runsDir, runId)) : RunWriter.create(request.runsDir, info, loaded.text);
   sink.started?.(info, writer.dir);
 
   const opt: OptimizerSettings = { kind: t.optimizer, learningRate: t.learningRate, momentum: t.momentum, clipNorm: t.clipping.globalNorm, clipValue: t.clipping.value };
@@ -143,7 +143,7 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
   const pending: MetricRecord[] = [];
   let lastFlush = Date.now();
   const t0 = Date.now();
-  const priorSeconds = resume ? readRun(writer.dir)?.meta.seconds ?? 0 : 0;
+  const priorSeconds = resume ? (await readRun(writer.dir))?.meta.seconds ?? 0 : 0;
   const stepTimes: number[] = [];
 
   const flush = () => {

@@ -5,7 +5,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DiagnosticsSnapshot, MetricRecord } from '../../shared/metrics';
 import type { RunView } from '../../shared/webviewProtocol';
-import { readDiagnosticsIndexAsync, readDiagnosticsSnapshotAsync, readMetricsAsync, type RunSummary } from '../../runs/runReader';
+import { readDiagnosticsIndex, readDiagnosticsSnapshot, readMetrics, type RunSummary } from '../../runs/runReader';
 import { RUN_FILES } from '../../runs/runFiles';
 
 /**
@@ -26,7 +26,7 @@ export async function clipNormOf(dir: string): Promise<number | undefined> {
 
 async function snapshotSteps(run: RunSummary): Promise<number[]> {
   try {
-    return (await readDiagnosticsIndexAsync(run.dir)).map((e) => e.step);
+    return (await readDiagnosticsIndex(run.dir)).map((e) => e.step);
   } catch {
     return [];
   }
@@ -68,21 +68,21 @@ export function newerThan(records: MetricRecord[], sent: SentSteps): MetricRecor
 
 export async function readRunMetrics(run: RunSummary): Promise<MetricRecord[]> {
   try {
-    return await readMetricsAsync(run.dir);
+    return await readMetrics(run.dir);
   } catch {
     return [];
   }
 }
 
 export async function readSnapshot(run: RunSummary, step?: number): Promise<DiagnosticsSnapshot | undefined> {
-  const index = await readDiagnosticsIndexAsync(run.dir);
+  const index = await readDiagnosticsIndex(run.dir);
   const entry = step === undefined ? index[index.length - 1] : index.find((e) => e.step === step);
-  return entry && readDiagnosticsSnapshotAsync(run.dir, entry);
+  return entry && readDiagnosticsSnapshot(run.dir, entry);
 }
 
 /** ‖∂L_T/∂h_t‖ of every snapshot: arrays `l{layer}.dhLast` flattened [S, T] with the snapshots' steps. */
 export async function readGradientHistory(run: RunSummary): Promise<{ steps: number[]; arrays: Record<string, { data: Float32Array; shape: number[] }> }> {
-  const index = await readDiagnosticsIndexAsync(run.dir);
+  const index = await readDiagnosticsIndex(run.dir);
   const steps: number[] = [];
   const rows: Record<string, Float32Array[]> = {};
   if (index.length === 0) return { steps, arrays: {} };
