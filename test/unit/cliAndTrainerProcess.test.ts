@@ -112,6 +112,30 @@ test('seqlab export writes a TensorFlow.js model once, replaces it with --force,
   assert.equal(run(['export', 'tiny', '--runs-dir', ws.runsDir, '--format', 'onnx'], ws.dir).status, 2);
 });
 
+test('show, export and train --resume take the same run references: part of the id, the folder, the config', async () => {
+  const ws = workspace(tiny(25));
+  assert.equal(run(['train', ws.configPath, '--runs-dir', ws.runsDir], ws.dir).status, 0);
+  const [{ id, dir }] = await listRuns(ws.runsDir);
+  const short = id.slice(-8); // `gru-1a2b`: cell and random suffix
+  for (const ref of [id, short, dir, 'tiny', 'tiny.seqlab.json']) {
+    const show = run(['show', ref, '--runs-dir', ws.runsDir, '--json'], ws.dir);
+    assert.equal(show.status, 0, `${ref}: ${show.stderr}`);
+    assert.equal(JSON.parse(show.stdout).id, id, ref);
+  }
+  const exported = run(['export', short, '--runs-dir', ws.runsDir, '--json'], ws.dir);
+  assert.equal(exported.status, 0, exported.stderr);
+  assert.equal(JSON.parse(exported.stdout).runId, id);
+  // the short id resumes the same run (it used to say "has no readable checkpoint")
+  const resumed = run(['train', ws.configPath, '--resume', short, '--max-steps', '50', '--runs-dir', ws.runsDir], ws.dir);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stdout, /Finished 50 steps/);
+  assert.deepEqual((await listRuns(ws.runsDir)).map((r) => r.id), [id]);
+  assert.equal((await readMetrics(dir)).filter((m) => m.kind === 'step').length, 50);
+  const unknown = run(['train', ws.configPath, '--resume', 'nope', '--runs-dir', ws.runsDir], ws.dir);
+  assert.equal(unknown.status, 4);
+  assert.match(unknown.stderr, /No run 'nope' in /);
+});
+
 /** Fork the trainer like the extension does and collect its messages. */
 function startTrainer(configPath: string, runsDir: string): { child: ChildProcess; messages: TrainerToHost[]; waitFor: (pred: (m: TrainerToHost) => boolean) => Promise<TrainerToHost>; exited: Promise<number | null> } {
   const child = fork(trainer, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
