@@ -10,8 +10,11 @@ import type { DiagnosticsIndexEntry, DiagnosticsSnapshot, MetricRecord, RunInfo 
 import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
 import { type Checkpoint, type CheckpointKind, checkpointBase, checkpointSteps, META_VERSION, RUN_FILES, type RunMeta, runIdSlug, type SavedWeights } from './runFiles';
 import { readRun } from './runReader';
+// package.json is the one place the version is written; esbuild keeps only this field of it in the bundles
+import { version } from '../../package.json';
 
-export const SEQLAB_VERSION = '0.1.0';
+/** SeqLab's version, as package.json gives it: recorded in every run's meta.json and reported by `seqlab --version`. */
+export const SEQLAB_VERSION: string = version;
 
 const KEEP_CHECKPOINTS = 2;
 

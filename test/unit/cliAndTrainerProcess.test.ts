@@ -54,6 +54,13 @@ test('seqlab train: a 50-step synthetic run produces a complete run folder', asy
   assert.equal(run(['show', 'nope', '--runs-dir', ws.runsDir], ws.dir).status, 4);
 });
 
+test('seqlab --version prints package.json\'s version, built into the bundle', () => {
+  const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+  const r = run(['--version'], root);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), version);
+});
+
 test('seqlab validate and train report config errors as file:line:col with exit code 2', async () => {
   const ws = workspace({ name: 'bad', data: { kind: 'synthetic', task: 'adding' }, model: { hiddenSise: 8 } });
   const v = run(['validate', ws.configPath], ws.dir);
