@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { enableRelaxedSimd } from '../trainer/backends/wasm/wasmFlags';
+import { BACKEND_KINDS, type BackendKind, CELL_KINDS, type CellKind } from '../shared/config';
 import { formatProblem, parseConfig } from '../shared/configValidation';
 import { SEQLAB_VERSION } from '../runs/runWriter';
 import { TrainError } from '../trainer/errors';
@@ -45,16 +46,14 @@ program
   .command('train')
   .description('train the experiment of a *.seqlab.json config')
   .argument('<config>', 'path of the experiment config')
-  .option('--backend <backend>', 'wasm | tfjs | auto (default: the config\'s)')
+  .addOption(new Option('--backend <backend>', 'the backend to train on (default: the config\'s)').choices(BACKEND_KINDS))
   .option('--max-steps <n>', 'stop after this many optimizer steps', positiveInt)
-  .option('--cell <cell>', 'override the config\'s cell: rnn | lstm | gru')
+  .addOption(new Option('--cell <cell>', 'override the config\'s cell').choices(CELL_KINDS))
   .option('--threads <n>', 'worker threads for the wasm backend (default: all cores)', positiveInt)
   .option('--resume <run>', `continue an interrupted run from its last checkpoint (${RUN_REFERENCE_HELP})`)
   .option(...runsDirOption)
   .option('--json', 'print one JSON line per event instead of a progress bar')
-  .action(async (config: string, o: { backend?: string; maxSteps?: number; cell?: string; threads?: number; resume?: string; runsDir: string; json?: boolean }) => {
-    if (o.backend && !['wasm', 'tfjs', 'auto'].includes(o.backend)) fail(EXIT.usage, `--backend must be wasm, tfjs or auto (got '${o.backend}')`);
-    if (o.cell && !['rnn', 'lstm', 'gru'].includes(o.cell)) fail(EXIT.usage, `--cell must be rnn, lstm or gru (got '${o.cell}')`);
+  .action(async (config: string, o: { backend?: BackendKind; maxSteps?: number; cell?: CellKind; threads?: number; resume?: string; runsDir: string; json?: boolean }) => {
     const resume = o.resume === undefined ? undefined : await resolveOrFail(path.resolve(o.runsDir), o.resume);
     let stop = false;
     let interrupts = 0;
@@ -72,9 +71,9 @@ program
           configPath: config,
           // a run given by its folder may live outside --runs-dir
           runsDir: resume ? path.dirname(resume.dir) : path.resolve(o.runsDir),
-          ...(o.backend && { backend: o.backend as 'wasm' | 'tfjs' | 'auto' }),
+          ...(o.backend && { backend: o.backend }),
           ...(o.maxSteps && { maxSteps: o.maxSteps }),
-          ...(o.cell && { cell: o.cell as 'rnn' | 'lstm' | 'gru' }),
+          ...(o.cell && { cell: o.cell }),
           ...(o.threads && { threads: o.threads }),
           ...(resume && { resumeRunId: resume.id }),
         },
