@@ -9,7 +9,8 @@ import {
   BACKEND_KINDS, CELL_KINDS, DATA_KINDS, DATE_HANDLINGS, LEARNING_RATE_SCHEDULES, MISSING_POLICIES, OPTIMIZER_KINDS, SYNTHETIC_TASKS, TEXT_LEVELS, TEXT_VALIDATION_FROM,
   type DataConfig, type DataKind, type ExperimentConfig,
 } from '../../src/shared/config';
-import { applyDefaults, seqlabSchema, type SchemaNode } from '../../src/shared/configValidation';
+import { seqlabSchema, type SchemaNode } from '../../src/shared/configSchema';
+import { applyDefaults } from '../../src/shared/configValidation';
 
 /** Every field present, optional ones included, so adding a field to ExperimentConfig breaks these literals in tsc. */
 type Complete<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]-?: Complete<T[K]> } : T;
