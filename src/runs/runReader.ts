@@ -117,6 +117,16 @@ export async function listRuns(runsDir: string, alive?: (pid: number) => boolean
   return (await listRunFolders(runsDir, alive)).flatMap((f) => (f.kind === 'run' ? [f.run] : []));
 }
 
+/** The config as it was when the run started (config.seqlab.json, JSONC as the user wrote it); undefined without one. */
+export async function readConfigSnapshot(dir: string): Promise<string | undefined> {
+  try {
+    return await fsp.readFile(path.join(dir, RUN_FILES.config), 'utf8');
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw e;
+  }
+}
+
 export function readMetrics(dir: string): Promise<MetricRecord[]> {
   return readJsonLines<MetricRecord>(path.join(dir, RUN_FILES.metrics));
 }
@@ -138,11 +148,13 @@ export async function readDiagnosticsIndex(dir: string): Promise<DiagnosticsInde
   return entries.filter((e) => Object.values(e.arrays).every((a) => a.offset + a.length * 4 <= size));
 }
 
-export async function readDiagnosticsSnapshot(dir: string, entry: DiagnosticsIndexEntry): Promise<DiagnosticsSnapshot> {
+/** The arrays of one snapshot; with `only`, just the arrays it picks by name (a chart needs few of them). */
+export async function readDiagnosticsSnapshot(dir: string, entry: DiagnosticsIndexEntry, only: (name: string) => boolean = () => true): Promise<DiagnosticsSnapshot> {
   const fh = await fsp.open(path.join(dir, RUN_FILES.diagnosticsBin), 'r');
   try {
     const arrays: DiagnosticsSnapshot['arrays'] = {};
     for (const [name, a] of Object.entries(entry.arrays)) {
+      if (!only(name)) continue;
       const data = new Float32Array(a.length);
       await fh.read(new Uint8Array(data.buffer), 0, a.length * 4, a.offset);
       arrays[name] = { data, shape: a.shape };

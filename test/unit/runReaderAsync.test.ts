@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import type { DiagnosticsIndexEntry, MetricRecord } from '../../src/shared/metrics';
 import { RUN_FILES } from '../../src/runs/runFiles';
 import { JsonLinesParser, parseJsonLines, readJsonLines } from '../../src/runs/jsonLines';
-import { readDiagnosticsIndex, readDiagnosticsSnapshot, readMetrics } from '../../src/runs/runReader';
+import { readConfigSnapshot, readDiagnosticsIndex, readDiagnosticsSnapshot, readMetrics } from '../../src/runs/runReader';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-async-'));
 
@@ -48,6 +48,9 @@ test('missing files read as empty', async () => {
   assert.deepEqual(await readDiagnosticsIndex(dir), []);
   assert.deepEqual(await readJsonLines(path.join(dir, 'nope.jsonl')), []);
   assert.deepEqual(await readMetrics(path.join(dir, 'no-such-run')), []);
+  assert.equal(await readConfigSnapshot(dir), undefined);
+  fs.writeFileSync(path.join(dir, RUN_FILES.config), '{ // as written\n "name": "x" }');
+  assert.equal(await readConfigSnapshot(dir), '{ // as written\n "name": "x" }');
 });
 
 /** The parser fed `text` in pieces of `size` characters, as a stream delivers it. */
@@ -105,4 +108,6 @@ test('diagnostics: the index keeps only entries whose arrays are on disk; snapsh
   const second = await readDiagnosticsSnapshot(dir, index[1]);
   assert.deepEqual(Array.from(second.arrays['l0.h'].data), [7, 8]);
   assert.equal(second.weightNorms, undefined);
+  // only the arrays asked for are read
+  assert.deepEqual((await readDiagnosticsSnapshot(dir, index[0], (name) => name.endsWith('.dhLast'))).arrays, {});
 });
