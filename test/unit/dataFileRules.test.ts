@@ -1,4 +1,4 @@
-// The editor's diagnostics and the trainer apply the same rules to a data file (src/trainer/data/dataFile.ts):
+// The editor's diagnostics and the trainer apply the same rules to a data file (src/shared/dataFileRules.ts):
 // for each kind of unusable file the editor shows the very message `seqlab train` prints.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { fileProblems, type FileIo, HEAD_BYTES, nodeIo } from '../../src/extension/configs/fileChecks';
 import { parseConfig } from '../../src/shared/configValidation';
-import { contentProblem, MAX_DATA_FILE_BYTES, readDataFile } from '../../src/trainer/data/dataFile';
+import { contentProblem, MAX_DATA_FILE_BYTES } from '../../src/shared/dataFileRules';
+import { readDataFile } from '../../src/trainer/data/dataFile';
 
 function workspace(files: Record<string, string | Uint8Array>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-datafile-'));
@@ -76,7 +77,7 @@ test('a character cut by the end of the head the editor reads is not an error; a
   assert.equal(await editorSays(dir, 'csv', 'cut.csv'), 'ok');
   assert.equal(trainerSays(dir, 'cut.csv'), 'ok');
   assert.equal(contentProblem('f', cut.subarray(0, HEAD_BYTES), true), undefined);
-  assert.match(contentProblem('f', cut.subarray(0, HEAD_BYTES), false)?.message ?? '', /not valid UTF-8: byte 0xc3 at byte offset 65535/);
+  assert.match(contentProblem('f', cut.subarray(0, HEAD_BYTES), false)?.problem ?? '', /not valid UTF-8: byte 0xc3 at byte offset 65535/);
   const early = Buffer.from('x,y\n\xff1,2\n', 'latin1');
-  assert.match(contentProblem('f', early, true)?.message ?? '', /byte 0xff at byte offset 4 \(line 2\)/);
+  assert.match(contentProblem('f', early, true)?.problem ?? '', /byte 0xff at byte offset 4 \(line 2\)/);
 });

@@ -1,5 +1,5 @@
 // What the schema cannot know about a config: is its data file usable (the trainer's own rules, from
-// src/trainer/data/dataFile.ts, so the editor and `train` agree), do its CSV columns exist.
+// src/shared/dataFileRules.ts, so the editor and `train` agree), do its CSV columns exist.
 // Node fs (async, small reads) behind an injectable interface so unit tests can fake it; no vscode.
 
 import * as fsp from 'node:fs/promises';
@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
 import type { ExperimentConfig } from '../../shared/config';
-import { contentProblem, type DataFileStat, statProblem } from '../../trainer/data/dataFile';
+import { contentProblem, type DataFileStat, formatDataError, statProblem } from '../../shared/dataFileRules';
 
 export interface FileProblem {
   message: string;
@@ -76,8 +76,8 @@ export async function fileProblems(text: string, configPath: string, config: Exp
   const file = path.resolve(configDir, data.path);
   const at = rangeOf(root, ['data', 'path']);
   const st = await io.stat(file);
-  const unusable = statProblem(data.path, configDir, st);
-  if (unusable) return [{ message: unusable.message, severity: 'error', ...at }];
+  const unusable = statProblem(file, data.path, configDir, st);
+  if (unusable) return [{ message: formatDataError(unusable.problem, unusable.hint, unusable.where), severity: 'error', ...at }];
   let head: Uint8Array;
   try {
     head = await io.head(file);
@@ -85,7 +85,7 @@ export async function fileProblems(text: string, configPath: string, config: Exp
     return [{ message: `Cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, severity: 'error', ...at }];
   }
   const bad = contentProblem(file, head, 'size' in st && st.size > head.length);
-  if (bad) return [{ message: bad.message, severity: 'error', ...at }];
+  if (bad) return [{ message: formatDataError(bad.problem, bad.hint, bad.where), severity: 'error', ...at }];
   if (data.kind === 'text') return [];
   let header: string[];
   try {
