@@ -150,7 +150,8 @@ export class RunStore implements RunSource, vscode.Disposable {
       do {
         this.refreshAgain = false;
         const dir = this.runsDir();
-        const runs = dir ? await listRuns(dir) : [];
+        // an unreadable runs folder shows no runs, rather than leaving this refresh rejected for every later caller
+        const runs = dir ? await listRuns(dir).catch(() => []) : [];
         this.runs = runs;
         this.byId.clear();
         for (const r of runs) this.byId.set(r.id, r);
