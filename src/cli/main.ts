@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { enableRelaxedSimd } from '../trainer/backends/wasm/wasmFlags';
+import { BACKEND_KINDS, type BackendKind, CELL_KINDS, type CellKind } from '../shared/config';
 import { formatProblem, parseConfig } from '../shared/configValidation';
 import { SEQLAB_VERSION } from '../runs/runWriter';
 import { TrainError } from '../trainer/errors';
@@ -16,6 +17,7 @@ import { EXPORT_FORMATS, EXPORT_WEIGHTS, type ExportFormat, type ExportWeights }
 import { ExportError, exportRun } from '../trainer/export/exportRun';
 import { printExport } from './exportView';
 import { printRun, printRuns, sampleFromRun } from './runCommands';
+import { resolveRun, RUN_REFERENCE_HELP, RunReferenceError } from '../runs/runReference';
 
 enableRelaxedSimd();
 
@@ -44,16 +46,15 @@ program
   .command('train')
   .description('train the experiment of a *.seqlab.json config')
   .argument('<config>', 'path of the experiment config')
-  .option('--backend <backend>', 'wasm | tfjs | auto (default: the config\'s)')
+  .addOption(new Option('--backend <backend>', 'the backend to train on (default: the config\'s)').choices(BACKEND_KINDS))
   .option('--max-steps <n>', 'stop after this many optimizer steps', positiveInt)
-  .option('--cell <cell>', 'override the config\'s cell: rnn | lstm | gru')
+  .addOption(new Option('--cell <cell>', 'override the config\'s cell').choices(CELL_KINDS))
   .option('--threads <n>', 'worker threads for the wasm backend (default: all cores)', positiveInt)
-  .option('--resume <run>', 'continue an interrupted run from its last checkpoint')
+  .option('--resume <run>', `continue an interrupted run from its last checkpoint (${RUN_REFERENCE_HELP})`)
   .option(...runsDirOption)
   .option('--json', 'print one JSON line per event instead of a progress bar')
-  .action(async (config: string, o: { backend?: string; maxSteps?: number; cell?: string; threads?: number; resume?: string; runsDir: string; json?: boolean }) => {
-    if (o.backend && !['wasm', 'tfjs', 'auto'].includes(o.backend)) fail(EXIT.usage, `--backend must be wasm, tfjs or auto (got '${o.backend}')`);
-    if (o.cell && !['rnn', 'lstm', 'gru'].includes(o.cell)) fail(EXIT.usage, `--cell must be rnn, lstm or gru (got '${o.cell}')`);
+  .action(async (config: string, o: { backend?: BackendKind; maxSteps?: number; cell?: CellKind; threads?: number; resume?: string; runsDir: string; json?: boolean }) => {
+    const resume = o.resume === undefined ? undefined : await resolveOrFail(path.resolve(o.runsDir), o.resume);
     let stop = false;
     let interrupts = 0;
     process.on('SIGINT', () => {
@@ -68,12 +69,13 @@ program
       const outcome = await train(
         {
           configPath: config,
-          runsDir: path.resolve(o.runsDir),
-          ...(o.backend && { backend: o.backend as 'wasm' | 'tfjs' | 'auto' }),
+          // a run given by its folder may live outside --runs-dir
+          runsDir: resume ? path.dirname(resume.dir) : path.resolve(o.runsDir),
+          ...(o.backend && { backend: o.backend }),
           ...(o.maxSteps && { maxSteps: o.maxSteps }),
-          ...(o.cell && { cell: o.cell as 'rnn' | 'lstm' | 'gru' }),
+          ...(o.cell && { cell: o.cell }),
           ...(o.threads && { threads: o.threads }),
-          ...(o.resume && { resumeRunId: path.basename(o.resume) }),
+          ...(resume && { resumeRunId: resume.id }),
         },
         view.sink(Boolean(o.json)),
         () => stop,
@@ -122,18 +124,20 @@ program
   .option('--json', 'print JSON')
   .action((o: { runsDir: string; json?: boolean }) => printRuns(path.resolve(o.runsDir), Boolean(o.json)));
 
+const runArgument = ['<run>', RUN_REFERENCE_HELP] as const;
+
 program
   .command('show')
   .description('show one run: status, timings, losses, samples')
-  .argument('<run>', 'run id (or a unique part of it) or run folder')
+  .argument(...runArgument)
   .option(...runsDirOption)
   .option('--json', 'print JSON')
-  .action((run: string, o: { runsDir: string; json?: boolean }) => guard(() => printRun(path.resolve(o.runsDir), run, Boolean(o.json))));
+  .action((run: string, o: { runsDir: string; json?: boolean }) => guardAsync(() => printRun(path.resolve(o.runsDir), run, Boolean(o.json))));
 
 program
   .command('sample')
   .description('generate text from a trained text model')
-  .argument('<run>', 'run id (or a unique part of it) or run folder')
+  .argument(...runArgument)
   .option('--prime <text>', 'text to start from', '\n')
   .option('--length <n>', 'tokens to generate', positiveInt, 300)
   .option('--temperature <t>', 'sampling temperature (0 = greedy)', nonNegativeNumber, 0.8)
@@ -146,7 +150,7 @@ program
 program
   .command('export')
   .description('write a run\'s trained network for another runtime: tfjs = a tf.LayersModel (model.json + weights) for TensorFlow.js')
-  .argument('<run>', 'run id (or a unique part of it) or run folder')
+  .argument(...runArgument)
   .addOption(new Option('--format <format>', 'what to write').choices(EXPORT_FORMATS).default('tfjs'))
   .option('--out <dir>', 'folder to write (default: <run folder>/export/<format>)')
   .addOption(new Option('--checkpoint <which>', 'last: the final weights (the latest checkpoint while unfinished); best: the lowest validation loss').choices(EXPORT_WEIGHTS).default('last'))
@@ -169,11 +173,12 @@ function fail(code: number, message: string): never {
   process.exit(code);
 }
 
-function guard(f: () => void): void {
+async function resolveOrFail(runsDir: string, ref: string) {
   try {
-    f();
+    return await resolveRun(runsDir, ref);
   } catch (e) {
-    fail(EXIT.notFound, e instanceof Error ? e.message : String(e));
+    if (e instanceof RunReferenceError) fail(EXIT.notFound, e.message);
+    throw e;
   }
 }
 

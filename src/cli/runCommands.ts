@@ -2,15 +2,16 @@
 
 import type { EvalRecord, SampleRecord, StepRecord } from '../shared/metrics';
 import { formatDuration } from '../shared/format';
-import { findRun, listRuns, readMetrics, readWeights, type RunSummary } from '../runs/runReader';
+import { listRuns, readMetrics, readWeights, type RunSummary } from '../runs/runReader';
+import { resolveRun } from '../runs/runReference';
 import { createBackend } from '../trainer/backends/createBackend';
 import { TrainError } from '../trainer/errors';
 import { Rng } from '../trainer/rng';
 import { sampleTokens } from '../trainer/sampling';
 import { UNK } from '../trainer/data';
 
-export function printRuns(runsDir: string, json: boolean): void {
-  const runs = listRuns(runsDir);
+export async function printRuns(runsDir: string, json: boolean): Promise<void> {
+  const runs = await listRuns(runsDir);
   if (json) {
     process.stdout.write(JSON.stringify(runs.map((r) => ({ id: r.id, status: r.status, info: r.meta.info, bestValidationLoss: r.meta.bestValidationLoss, seconds: r.meta.seconds })), null, 2) + '\n');
     return;
@@ -25,9 +26,9 @@ export function printRuns(runsDir: string, json: boolean): void {
   for (const row of [head, ...rows]) process.stdout.write(row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n');
 }
 
-export function printRun(runsDir: string, idOrPath: string, json: boolean): void {
-  const run = findRun(runsDir, idOrPath);
-  const metrics = readMetrics(run.dir);
+export async function printRun(runsDir: string, ref: string, json: boolean): Promise<void> {
+  const run = await resolveRun(runsDir, ref);
+  const metrics = await readMetrics(run.dir);
   const steps = metrics.filter((m): m is StepRecord => m.kind === 'step');
   const evals = metrics.filter((m): m is EvalRecord => m.kind === 'eval');
   const samples = metrics.filter((m): m is SampleRecord => m.kind === 'sample');
@@ -60,9 +61,9 @@ export function printRun(runsDir: string, idOrPath: string, json: boolean): void
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-export async function sampleFromRun(runsDir: string, idOrPath: string, o: { prime: string; length: number; temperature: number; seed?: number }): Promise<void> {
-  const run = findRun(runsDir, idOrPath);
-  const weights = readWeights(run.dir);
+export async function sampleFromRun(runsDir: string, ref: string, o: { prime: string; length: number; temperature: number; seed?: number }): Promise<void> {
+  const run = await resolveRun(runsDir, ref);
+  const weights = await readWeights(run.dir);
   if (!weights) throw new TrainError('failed' as never, `Run ${run.id} has no weights yet (no checkpoint was written).`);
   const vocab = weights.meta.vocabulary;
   if (!vocab || weights.meta.spec.input !== 'tokens' || weights.meta.spec.head !== 'every') {

@@ -7,8 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DiagnosticsSnapshot, MetricRecord, RunInfo } from '../shared/metrics';
 import type { TrainRequest } from '../shared/protocol';
-import type { RunSummary } from '../runs/runReader';
-import { listRunsAsync, readRunAsync } from '../runs/runStatus';
+import { listRuns, readRun, type RunSummary } from '../runs/runReader';
 import type { RunSource } from './dashboard/runSource';
 import type { ActiveRun } from './training/activeRun';
 import { type JobOutcome, RunManager } from './training/runManager';
@@ -151,7 +150,8 @@ export class RunStore implements RunSource, vscode.Disposable {
       do {
         this.refreshAgain = false;
         const dir = this.runsDir();
-        const runs = dir ? await listRunsAsync(dir) : [];
+        // an unreadable runs folder shows no runs, rather than leaving this refresh rejected for every later caller
+        const runs = dir ? await listRuns(dir).catch(() => []) : [];
         this.runs = runs;
         this.byId.clear();
         for (const r of runs) this.byId.set(r.id, r);
@@ -166,7 +166,7 @@ export class RunStore implements RunSource, vscode.Disposable {
   async reload(runId: string): Promise<RunSummary | undefined> {
     const dir = this.runsDir();
     if (!dir) return undefined;
-    const r = await readRunAsync(path.join(dir, runId));
+    const r = await readRun(path.join(dir, runId));
     if (r) this.byId.set(runId, r);
     return r;
   }

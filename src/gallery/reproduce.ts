@@ -130,7 +130,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ExperimentOutco
         log(`${key}: ${run.config} changed since run ${st.runId}; training again.`);
         st = undefined;
       }
-      if (st?.status === 'running' && !readLatestCheckpoint(path.join(runsDir, st.runId))) {
+      if (st?.status === 'running' && !(await readLatestCheckpoint(path.join(runsDir, st.runId)))) {
         log(`${key}: run ${st.runId} left no checkpoint; starting it again.`);
         st = undefined;
       }
@@ -172,7 +172,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ExperimentOutco
         log(`${key}: already ${st.status} (${st.runId}).`);
       }
       const done = state.runs[key];
-      if (done && done.status !== 'running') results.push(readResult(run, done, runsDir, configFile));
+      if (done && done.status !== 'running') results.push(await readResult(run, done, runsDir, configFile));
     }
     if (stopped) {
       outcomes.push({ kind: 'stopped', experiment: exp });
@@ -196,13 +196,13 @@ function hostLine(): string {
 }
 
 /** A finished or diverged run read back from its folder. */
-export function readResult(run: GalleryRun, st: Exclude<RunState, { status: 'running' }>, runsDir: string, configFile: string): RunResult {
+export async function readResult(run: GalleryRun, st: Exclude<RunState, { status: 'running' }>, runsDir: string, configFile: string): Promise<RunResult> {
   const { config } = loadConfigFile(configFile);
   const dir = path.join(runsDir, st.runId);
-  const summary = readRun(dir);
+  const summary = await readRun(dir);
   if (!summary) throw new Error(`${dir}: run folder is missing or unreadable; delete its entry in ${STATE_FILE} to train it again.`);
-  const metrics = readMetrics(dir);
-  const index = readDiagnosticsIndex(dir);
+  const metrics = await readMetrics(dir);
+  const index = await readDiagnosticsIndex(dir);
   const result: RunResult = {
     key: run.key,
     runId: st.runId,
@@ -215,8 +215,8 @@ export function readResult(run: GalleryRun, st: Exclude<RunState, { status: 'run
     samples: metrics.filter((m): m is SampleRecord => m.kind === 'sample'),
   };
   if (index.length > 0) {
-    result.firstSnapshot = readDiagnosticsSnapshot(dir, index[0]);
-    result.lastSnapshot = readDiagnosticsSnapshot(dir, index[index.length - 1]);
+    result.firstSnapshot = await readDiagnosticsSnapshot(dir, index[0]);
+    result.lastSnapshot = await readDiagnosticsSnapshot(dir, index[index.length - 1]);
   }
   if (config.data.kind === 'csv') {
     const ds = loadDataset(config.data, { configDir: path.dirname(configFile), validationSplit: config.validationSplit, sequenceLength: config.training.sequenceLength }) as CsvDataset;

@@ -16,7 +16,3 @@ export function writeFileAtomic(file: string, data: string | NodeJS.ArrayBufferV
 
 export const writeJsonAtomic = (file: string, value: unknown): void =>
   writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
-
-export function readJson<T>(file: string): T {
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-}

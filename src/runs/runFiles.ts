@@ -1,12 +1,14 @@
-// Layout of one run folder, `<runsDir>/<run-id>/`:
+// The run folder's layout, the one place that names its files. A run folder is `<runsDir>/<run-id>/`,
+// the id being `<yyyymmdd-hhmmss>-<slug of the config's name>-<cell>-<4 hex digits>` (runWriter's newRunId):
 //   config.seqlab.json   the config as it was when the run started (snapshot, never rewritten)
 //   meta.json            RunMeta, rewritten atomically on every status change
 //   metrics.jsonl        one MetricRecord per line, appended and flushed per batch of records
 //   diagnostics.bin      Float32 little-endian arrays of every diagnostics snapshot, appended
 //   diagnostics.jsonl    one DiagnosticsIndexEntry per snapshot (byte offsets into diagnostics.bin),
 //                        appended after its arrays are written, so an index line never points past the data
-//   checkpoints/         ckpt-<step>.bin (params, then optimizer slots) + ckpt-<step>.json (Checkpoint);
-//                        best-<step>.bin/.json: the parameters of the lowest validation loss so far (SavedWeights)
+//   checkpoints/         ckpt-<step>.bin (params, then optimizer slots) + ckpt-<step>.json (Checkpoint), the last two kept;
+//                        best-<step>.bin/.json: the parameters of the lowest validation loss so far (SavedWeights).
+//                        The .bin is written before its .json, so a step counts only once its .json is there.
 //   weights.bin/.json    final parameters (same format as a checkpoint without optimizer state)
 //   export/<format>/     what `seqlab export` writes by default (export/tfjs: model.json + weights)
 //   trainer.log          stderr of the trainer process when started by the extension
@@ -85,3 +87,24 @@ export interface Normalization {
 
 /** Where `seqlab export --format <format>` writes when no --out is given. */
 export const exportDirOf = (runDir: string, format: string): string => path.join(runDir, RUN_FILES.exports, format);
+
+/** The part of a run id that names its config: lower-case letters and digits, words joined by '-'. */
+export const runIdSlug = (name: string): string =>
+  name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'run';
+
+/** The two kinds of weight files in checkpoints/: `ckpt` to resume a run, `best` for the lowest validation loss. */
+export type CheckpointKind = 'ckpt' | 'best';
+
+/** A checkpoint's path without extension: `.bin` holds its floats, `.json` its Checkpoint or SavedWeights. */
+export const checkpointBase = (runDir: string, kind: CheckpointKind, step: number): string =>
+  path.join(runDir, RUN_FILES.checkpoints, `${kind}-${step}`);
+
+/** The steps of the `kind` checkpoints among the file names of checkpoints/, ascending. */
+export function checkpointSteps(fileNames: readonly string[], kind: CheckpointKind): number[] {
+  const name = new RegExp(`^${kind}-(\\d+)\\.json$`);
+  return fileNames
+    .map((f) => name.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+}

@@ -1,23 +1,33 @@
-// The trainer's side of the run store. Every write leaves the folder readable if the process dies
-// right after it: JSON atomically, JSONL appended whole lines at a time, binaries before their index.
+// The one writer of run folders (layout: runFiles.ts). The trainer writes through RunWriter; a status
+// change by someone else (runStatus.ts) goes through the same writeMeta. Every write leaves the folder
+// readable if the process dies right after it: JSON atomically, JSONL appended whole lines at a time,
+// binaries before their index. Synchronous: the trainer's loop waits for its writes anyway.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DiagnosticsIndexEntry, DiagnosticsSnapshot, MetricRecord, RunInfo } from '../shared/metrics';
-import type { RunStatus } from '../shared/protocol';
-import { readJson, writeFileAtomic, writeJsonAtomic } from './atomicFile';
-import { type Checkpoint, META_VERSION, RUN_FILES, type RunMeta, type SavedWeights } from './runFiles';
+import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
+import { type Checkpoint, type CheckpointKind, checkpointBase, checkpointSteps, META_VERSION, RUN_FILES, type RunMeta, runIdSlug, type SavedWeights } from './runFiles';
+import { readRun } from './runReader';
+// package.json is the one place the version is written; esbuild keeps only this field of it in the bundles
+import { version } from '../../package.json';
 
-export const SEQLAB_VERSION = '0.1.0';
+/** SeqLab's version, as package.json gives it: recorded in every run's meta.json and reported by `seqlab --version`. */
+export const SEQLAB_VERSION: string = version;
 
 const KEEP_CHECKPOINTS = 2;
 
 export function newRunId(name: string, cell: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'run';
+  const slug = runIdSlug(name);
   const rand = Math.floor(Math.random() * 0x10000).toString(16).padStart(4, '0');
   return `${stamp}-${slug}-${cell}-${rand}`;
+}
+
+/** Rewrites meta.json whole (write to a temp file, then rename), so a reader never sees half of it. */
+export function writeMeta(runDir: string, meta: RunMeta): void {
+  writeJsonAtomic(path.join(runDir, RUN_FILES.meta), meta);
 }
 
 export class RunWriter {
@@ -37,8 +47,7 @@ export class RunWriter {
 
   static create(runsDir: string, info: RunInfo, configText: string, pid = process.pid): RunWriter {
     const dir = path.join(runsDir, info.id);
-    fs.mkdirSync(path.join(dir, RUN_FILES.checkpoints), { recursive: true });
-    writeFileAtomic(path.join(dir, RUN_FILES.config), configText);
+    fs.mkdirSync(dir, { recursive: true });
     const now = new Date().toISOString();
     const meta: RunMeta = {
       version: META_VERSION,
@@ -50,15 +59,19 @@ export class RunWriter {
       seqlabVersion: SEQLAB_VERSION,
       seconds: 0,
     };
-    writeJsonAtomic(path.join(dir, RUN_FILES.meta), meta);
+    // meta.json first: a run folder without one is damaged (runReader's inspectRunFolder)
+    writeMeta(dir, meta);
+    fs.mkdirSync(path.join(dir, RUN_FILES.checkpoints), { recursive: true });
+    writeFileAtomic(path.join(dir, RUN_FILES.config), configText);
     return new RunWriter(dir, meta);
   }
 
   /** Reopen an existing run to continue it (resume); its status becomes running again. */
-  static reopen(dir: string, pid = process.pid): RunWriter {
-    const meta = readJson<RunMeta>(path.join(dir, RUN_FILES.meta));
-    const w = new RunWriter(dir, meta);
-    w.update({ status: { kind: 'running', pid, step: stepOf(meta.status) } });
+  static async reopen(dir: string, pid = process.pid): Promise<RunWriter> {
+    const run = await readRun(dir);
+    if (!run) throw new Error(`${dir}: no readable ${RUN_FILES.meta}, so the run cannot be continued.`);
+    const w = new RunWriter(dir, run.meta);
+    w.update({ status: { kind: 'running', pid, step: run.meta.status.step ?? 0 } });
     return w;
   }
 
@@ -68,7 +81,7 @@ export class RunWriter {
 
   update(patch: Partial<RunMeta>): void {
     this.meta = { ...this.meta, ...patch, updatedAt: new Date().toISOString() };
-    writeJsonAtomic(path.join(this.dir, RUN_FILES.meta), this.meta);
+    writeMeta(this.dir, this.meta);
   }
 
   appendMetrics(records: readonly MetricRecord[]): void {
@@ -90,14 +103,10 @@ export class RunWriter {
   }
 
   saveCheckpoint(ckpt: Checkpoint, params: Float32Array, slots: readonly Float32Array[]): string {
-    const dir = path.join(this.dir, RUN_FILES.checkpoints);
-    const base = path.join(dir, `ckpt-${ckpt.step}`);
+    const base = checkpointBase(this.dir, 'ckpt', ckpt.step);
     writeFileAtomic(base + '.bin', concatFloats([params, ...slots]));
     writeJsonAtomic(base + '.json', ckpt);
-    const old = listCheckpointSteps(this.dir).slice(0, -KEEP_CHECKPOINTS);
-    for (const step of old) {
-      for (const ext of ['.json', '.bin']) fs.rmSync(path.join(dir, `ckpt-${step}${ext}`), { force: true });
-    }
+    this.remove('ckpt', this.steps('ckpt').slice(0, -KEEP_CHECKPOINTS));
     return base + '.json';
   }
 
@@ -108,12 +117,20 @@ export class RunWriter {
 
   /** The parameters of a new lowest validation loss; named by step like checkpoints, so a reader never pairs one step's JSON with another's floats. */
   saveBestWeights(weights: SavedWeights, params: Float32Array): void {
-    const dir = path.join(this.dir, RUN_FILES.checkpoints);
-    const base = path.join(dir, `best-${weights.step}`);
+    const base = checkpointBase(this.dir, 'best', weights.step);
     writeFileAtomic(base + '.bin', concatFloats([params]));
     writeJsonAtomic(base + '.json', weights);
-    for (const step of listBestSteps(this.dir).filter((s) => s !== weights.step)) {
-      for (const ext of ['.json', '.bin']) fs.rmSync(path.join(dir, `best-${step}${ext}`), { force: true });
+    this.remove('best', this.steps('best').filter((s) => s !== weights.step));
+  }
+
+  private steps(kind: CheckpointKind): number[] {
+    return checkpointSteps(fs.readdirSync(path.join(this.dir, RUN_FILES.checkpoints)), kind);
+  }
+
+  /** JSON first, so a reader never finds a step's JSON without its floats. */
+  private remove(kind: CheckpointKind, steps: readonly number[]): void {
+    for (const step of steps) {
+      for (const ext of ['.json', '.bin']) fs.rmSync(checkpointBase(this.dir, kind, step) + ext, { force: true });
     }
   }
 
@@ -121,26 +138,6 @@ export class RunWriter {
     fs.closeSync(this.metricsFd);
     fs.closeSync(this.diagFd);
   }
-}
-
-export function stepOf(status: RunStatus): number {
-  return status.step ?? 0;
-}
-
-export const listCheckpointSteps = (runDir: string): number[] => stepsOf(runDir, /^ckpt-(\d+)\.json$/);
-
-/** Steps of the best-<step> files in checkpoints/ (one, unless a writer died between writing and pruning). */
-export const listBestSteps = (runDir: string): number[] => stepsOf(runDir, /^best-(\d+)\.json$/);
-
-function stepsOf(runDir: string, name: RegExp): number[] {
-  const dir = path.join(runDir, RUN_FILES.checkpoints);
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .map((f) => name.exec(f))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => Number(m[1]))
-    .sort((a, b) => a - b);
 }
 
 function concatFloats(parts: readonly Float32Array[]): Float32Array {

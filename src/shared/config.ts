@@ -1,26 +1,45 @@
 // The experiment config (`*.seqlab.json`) after validation and defaults.
 // schemas/seqlab.schema.json is the source of truth for what a user may write; this type mirrors it
 // and a unit test keeps the two in step (every property here exists in the schema and vice versa).
+// Each enum is written here once, as a const list its type derives from; the schema's `enum`s must
+// equal these lists (test/unit/configSchema.test.ts), and code that lists the choices imports them.
 
-export type CellKind = 'rnn' | 'lstm' | 'gru';
-export const CELL_KINDS: readonly CellKind[] = ['rnn', 'lstm', 'gru'];
+export const CELL_KINDS = ['rnn', 'lstm', 'gru'] as const;
+export type CellKind = (typeof CELL_KINDS)[number];
 
-export type BackendKind = 'wasm' | 'tfjs' | 'auto';
-export type OptimizerKind = 'adam' | 'rmsprop' | 'sgd';
+export const BACKEND_KINDS = ['wasm', 'tfjs', 'auto'] as const;
+export type BackendKind = (typeof BACKEND_KINDS)[number];
+
+export const OPTIMIZER_KINDS = ['adam', 'rmsprop', 'sgd'] as const;
+export type OptimizerKind = (typeof OPTIMIZER_KINDS)[number];
+
+export const LEARNING_RATE_SCHEDULES = ['constant', 'cosine'] as const;
+export type LearningRateSchedule = (typeof LEARNING_RATE_SCHEDULES)[number];
+
+export const DATA_KINDS = ['text', 'csv', 'synthetic'] as const;
+export type DataKind = (typeof DATA_KINDS)[number];
+
+export const TEXT_LEVELS = ['char', 'word'] as const;
+export const TEXT_VALIDATION_FROM = ['tail', 'blocks'] as const;
+export const DATE_HANDLINGS = ['ignore', 'parse'] as const;
+
+export const MISSING_POLICIES = ['error', 'drop', 'ffill'] as const;
+export type MissingPolicy = (typeof MISSING_POLICIES)[number];
+
+export const SYNTHETIC_TASKS = ['adding', 'copy', 'temporal-order', 'temporal-order-3', 'reber', 'sine', 'mackey-glass'] as const;
+export type SyntheticTask = (typeof SYNTHETIC_TASKS)[number];
 
 export interface TextDataConfig {
   kind: 'text';
   /** Path of the corpus, relative to the config file. */
   path: string;
   /** `char` (default) or `word` tokens. */
-  level: 'char' | 'word';
+  level: (typeof TEXT_LEVELS)[number];
   /** Only for word level: lower-case before splitting. */
   lowercase: boolean;
   /** Which text validates: the corpus's tail (default), or the tail of each of 50 equal blocks (char-rnn's loader). */
-  validationFrom: 'tail' | 'blocks';
+  validationFrom: (typeof TEXT_VALIDATION_FROM)[number];
 }
-
-export type MissingPolicy = 'error' | 'drop' | 'ffill';
 
 export interface CsvDataConfig {
   kind: 'csv';
@@ -31,7 +50,7 @@ export interface CsvDataConfig {
   targets: string[];
   /** Columns holding dates: ignored as features (`ignore`) or parsed to day-of-year sin/cos features (`parse`). */
   dateColumns: string[];
-  dateHandling: 'ignore' | 'parse';
+  dateHandling: (typeof DATE_HANDLINGS)[number];
   /** Timesteps of input per example. */
   lookback: number;
   /** Steps ahead of the window's last row that the target is taken from (1 = next row). */
@@ -39,9 +58,6 @@ export interface CsvDataConfig {
   missing: MissingPolicy;
   delimiter: string;
 }
-
-export type SyntheticTask = 'adding' | 'copy' | 'temporal-order' | 'temporal-order-3' | 'reber' | 'sine' | 'mackey-glass';
-export const SYNTHETIC_TASKS: readonly SyntheticTask[] = ['adding', 'copy', 'temporal-order', 'temporal-order-3', 'reber', 'sine', 'mackey-glass'];
 
 export interface SyntheticDataConfig {
   kind: 'synthetic';
@@ -90,7 +106,7 @@ export interface TrainingConfig {
   optimizer: OptimizerKind;
   learningRate: number;
   /** How the learning rate changes over the run: fixed, or cosine-annealed to minLearningRate at the last step. */
-  learningRateSchedule: 'constant' | 'cosine';
+  learningRateSchedule: LearningRateSchedule;
   /** Where the cosine schedule ends. */
   minLearningRate: number;
   /** SGD momentum (0 = plain SGD); ignored by Adam and RMSprop. */

@@ -73,7 +73,7 @@ export interface RunInfo {
   gateNames: string[];
 }
 
-/** Index entry of one diagnostics snapshot; the arrays live in diagnostics.bin (see runs/diagnosticsFile.ts). */
+/** Index entry of one diagnostics snapshot; the arrays live in diagnostics.bin (layout: src/runs/runFiles.ts). */
 export interface DiagnosticsIndexEntry {
   step: number;
   /** Byte offset and float count of each named array in diagnostics.bin. */

@@ -17,7 +17,7 @@ export { loadConfigFile } from './training/runSetup';
 export type { TrainOutcome, TrainSink } from './training/session';
 
 export async function train(request: TrainRequest, sink: TrainSink = {}, shouldStop: () => boolean = () => false): Promise<TrainOutcome> {
-  const setup = prepareRun(request);
+  const setup = await prepareRun(request);
   const t = setup.config.training;
   const task = await buildTask(setup.data, { config: setup.config, cell: setup.cell, backend: request.backend ?? t.backend, threads: request.threads ?? t.threads, batchSize: setup.plan.batchSize });
   return trainTask(task, setup, request, sink, shouldStop);
@@ -33,7 +33,7 @@ export async function trainTask(
 ): Promise<TrainOutcome> {
   let session: RunSession;
   try {
-    session = RunSession.open({ request, configPath, config, configText, cell, resume, totalSteps: plan.totalSteps, task, sink });
+    session = await RunSession.open({ request, configPath, config, configText, cell, resume, totalSteps: plan.totalSteps, task, sink });
   } catch (e) {
     // the backend's worker threads would keep the process alive
     await task.model.dispose();

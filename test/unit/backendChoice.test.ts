@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { findRun } from '../../src/runs/runReader';
+import { resolveRun } from '../../src/runs/runReference';
 import { chooseBackend, TRIAL_FROM_HIDDEN as X, trialWinner } from '../../src/trainer/backends/backendChoice';
 import { resolveTfjsNode } from '../../src/trainer/backends/tfjs/tfjsNodeLocation';
 import type { ModelSpec } from '../../src/trainer/model';
@@ -69,7 +69,7 @@ async function runWith(model: object, backend: string): Promise<{ backend: strin
     const runsDir = path.join(dir, 'runs');
     const out = await train({ configPath, runsDir });
     assert.equal(out.kind, 'finished');
-    return findRun(runsDir, out.runId).meta.info;
+    return (await resolveRun(runsDir, out.runId)).meta.info;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { TrainerToHost } from '../../src/shared/protocol';
 import { RUN_FILES } from '../../src/runs/runFiles';
-import { findRun, listRuns, readMetrics } from '../../src/runs/runReader';
+import { listRuns, readMetrics } from '../../src/runs/runReader';
+import { resolveRun } from '../../src/runs/runReference';
 
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -33,7 +34,7 @@ const tiny = (maxSteps: number) => ({
 
 const run = (args: string[], cwd: string) => spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
 
-test('seqlab train: a 50-step synthetic run produces a complete run folder', () => {
+test('seqlab train: a 50-step synthetic run produces a complete run folder', async () => {
   const ws = workspace(tiny(50));
   const r = run(['train', ws.configPath, '--runs-dir', ws.runsDir], ws.dir);
   assert.equal(r.status, 0, r.stderr);
@@ -42,7 +43,7 @@ test('seqlab train: a 50-step synthetic run produces a complete run folder', () 
   for (const f of [RUN_FILES.config, RUN_FILES.meta, RUN_FILES.metrics, RUN_FILES.diagnosticsBin, RUN_FILES.diagnosticsIndex, RUN_FILES.weightsBin]) {
     assert.ok(fs.existsSync(path.join(folder, f)), `missing ${f}`);
   }
-  assert.equal(readMetrics(folder).filter((m) => m.kind === 'step').length, 50);
+  assert.equal((await readMetrics(folder)).filter((m) => m.kind === 'step').length, 50);
 
   const list = run(['runs', '--runs-dir', ws.runsDir], ws.dir);
   assert.equal(list.status, 0);
@@ -53,7 +54,14 @@ test('seqlab train: a 50-step synthetic run produces a complete run folder', () 
   assert.equal(run(['show', 'nope', '--runs-dir', ws.runsDir], ws.dir).status, 4);
 });
 
-test('seqlab validate and train report config errors as file:line:col with exit code 2', () => {
+test('seqlab --version prints package.json\'s version, built into the bundle', () => {
+  const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+  const r = run(['--version'], root);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), version);
+});
+
+test('seqlab validate and train report config errors as file:line:col with exit code 2', async () => {
   const ws = workspace({ name: 'bad', data: { kind: 'synthetic', task: 'adding' }, model: { hiddenSise: 8 } });
   const v = run(['validate', ws.configPath], ws.dir);
   assert.equal(v.status, 2);
@@ -61,7 +69,7 @@ test('seqlab validate and train report config errors as file:line:col with exit 
   const t = run(['train', ws.configPath, '--runs-dir', ws.runsDir], ws.dir);
   assert.equal(t.status, 2);
   assert.match(t.stderr, /Did you mean "?hiddenSize/i);
-  assert.equal(listRuns(ws.runsDir).length, 0);
+  assert.equal((await listRuns(ws.runsDir)).length, 0);
 });
 
 test('seqlab train: a missing data file is a data error (exit 3) naming the file', () => {
@@ -86,12 +94,12 @@ test('seqlab sample generates text from a trained char model', () => {
   assert.ok(s.stdout.startsWith('ab'));
 });
 
-test('seqlab export writes a TensorFlow.js model once, replaces it with --force, and names what is missing', () => {
+test('seqlab export writes a TensorFlow.js model once, replaces it with --force, and names what is missing', async () => {
   const ws = workspace(tiny(20));
   assert.equal(run(['train', ws.configPath, '--runs-dir', ws.runsDir], ws.dir).status, 0);
   const e = run(['export', 'tiny', '--runs-dir', ws.runsDir], ws.dir);
   assert.equal(e.status, 0, e.stderr);
-  const folder = findRun(ws.runsDir, 'tiny').dir;
+  const folder = (await resolveRun(ws.runsDir, 'tiny')).dir;
   const out = path.join(folder, 'export', 'tfjs');
   assert.deepEqual(fs.readdirSync(out).sort(), ['model.json', 'model.weights.bin', 'seqlab-gru.js']);
   assert.match(e.stdout, /model\.json .*\n.*seqlab-gru\.js .*\n.*model\.weights\.bin /);
@@ -109,6 +117,30 @@ test('seqlab export writes a TensorFlow.js model once, replaces it with --force,
   assert.equal(JSON.parse(forced.stdout).modelJson, path.join(out, 'model.json'));
   assert.equal(run(['export', 'nope', '--runs-dir', ws.runsDir], ws.dir).status, 4);
   assert.equal(run(['export', 'tiny', '--runs-dir', ws.runsDir, '--format', 'onnx'], ws.dir).status, 2);
+});
+
+test('show, export and train --resume take the same run references: part of the id, the folder, the config', async () => {
+  const ws = workspace(tiny(25));
+  assert.equal(run(['train', ws.configPath, '--runs-dir', ws.runsDir], ws.dir).status, 0);
+  const [{ id, dir }] = await listRuns(ws.runsDir);
+  const short = id.slice(-8); // `gru-1a2b`: cell and random suffix
+  for (const ref of [id, short, dir, 'tiny', 'tiny.seqlab.json']) {
+    const show = run(['show', ref, '--runs-dir', ws.runsDir, '--json'], ws.dir);
+    assert.equal(show.status, 0, `${ref}: ${show.stderr}`);
+    assert.equal(JSON.parse(show.stdout).id, id, ref);
+  }
+  const exported = run(['export', short, '--runs-dir', ws.runsDir, '--json'], ws.dir);
+  assert.equal(exported.status, 0, exported.stderr);
+  assert.equal(JSON.parse(exported.stdout).runId, id);
+  // the short id resumes the same run (it used to say "has no readable checkpoint")
+  const resumed = run(['train', ws.configPath, '--resume', short, '--max-steps', '50', '--runs-dir', ws.runsDir], ws.dir);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stdout, /Finished 50 steps/);
+  assert.deepEqual((await listRuns(ws.runsDir)).map((r) => r.id), [id]);
+  assert.equal((await readMetrics(dir)).filter((m) => m.kind === 'step').length, 50);
+  const unknown = run(['train', ws.configPath, '--resume', 'nope', '--runs-dir', ws.runsDir], ws.dir);
+  assert.equal(unknown.status, 4);
+  assert.match(unknown.stderr, /No run 'nope' in /);
 });
 
 /** Fork the trainer like the extension does and collect its messages. */
@@ -144,9 +176,9 @@ test('the trainer process speaks the protocol and SIGTERM cancels within 2 s wit
   const cancelled = await t.waitFor((m) => m.type === 'cancelled');
   assert.equal(await t.exited, 0);
   assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`);
-  const summary = findRun(ws.runsDir, started.run.id);
+  const summary = await resolveRun(ws.runsDir, started.run.id);
   assert.equal(summary.status.kind, 'cancelled');
-  const steps = readMetrics(summary.dir).filter((m) => m.kind === 'step');
+  const steps = (await readMetrics(summary.dir)).filter((m) => m.kind === 'step');
   assert.ok(steps.length > 0 && steps.length <= (cancelled as { step: number }).step);
   assert.ok(steps.every((s) => s.kind === 'step' && Number.isFinite(s.loss)));
 });
@@ -159,9 +191,9 @@ test('a trainer killed with SIGKILL leaves a readable run that reads as interrup
   await new Promise((r) => setTimeout(r, 300));
   t.child.kill('SIGKILL');
   await t.exited;
-  const summary = findRun(ws.runsDir, started.run.id);
+  const summary = await resolveRun(ws.runsDir, started.run.id);
   assert.equal(summary.status.kind, 'interrupted');
-  assert.ok(readMetrics(summary.dir).length > 0);
+  assert.ok((await readMetrics(summary.dir)).length > 0);
 });
 
 test('the trainer exits when its parent disconnects', async () => {

@@ -5,8 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Ajv from 'ajv';
-import { CELL_KINDS, SYNTHETIC_TASKS, type ExperimentConfig } from '../../src/shared/config';
-import { applyDefaults, seqlabSchema, type SchemaNode } from '../../src/shared/configValidation';
+import {
+  BACKEND_KINDS, CELL_KINDS, DATA_KINDS, DATE_HANDLINGS, LEARNING_RATE_SCHEDULES, MISSING_POLICIES, OPTIMIZER_KINDS, SYNTHETIC_TASKS, TEXT_LEVELS, TEXT_VALIDATION_FROM,
+  type DataConfig, type DataKind, type ExperimentConfig,
+} from '../../src/shared/config';
+import { seqlabSchema, type SchemaNode } from '../../src/shared/configSchema';
+import { applyDefaults } from '../../src/shared/configValidation';
 
 /** Every field present, optional ones included, so adding a field to ExperimentConfig breaks these literals in tsc. */
 type Complete<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]-?: Complete<T[K]> } : T;
@@ -66,6 +70,16 @@ function allSchemaNodes(node: SchemaNode = seqlabSchema): SchemaNode[] {
     ...(node.items ? [node.items] : []),
   ];
   return [node, ...children.flatMap((c) => allSchemaNodes(c))];
+}
+
+/** The enum of every property (`compare[]`: the items of compare), by property path; data's branches fold into `data`. */
+function schemaEnums(): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const { path, schema } of schemaProperties()) {
+    if (schema.enum) out[path] = schema.enum;
+    if (schema.items?.enum) out[`${path}[]`] = schema.items.enum;
+  }
+  return out;
 }
 
 function valuePaths(value: unknown, prefix = ''): string[] {
@@ -133,12 +147,26 @@ describe('seqlab.schema.json', () => {
     assert.deepEqual(seqlabSchema.required, ['name', 'data']);
   });
 
-  test('enums match the constants in config.ts', () => {
-    const p = seqlabSchema.properties!;
-    assert.deepEqual(p.model.properties!.cell.enum, CELL_KINDS);
-    assert.deepEqual(p.compare.items!.enum, CELL_KINDS);
-    const synthetic = p.data.allOf!.find((b) => b.if.properties!.kind.const === 'synthetic')!;
-    assert.deepEqual(synthetic.then.properties!.task.enum, SYNTHETIC_TASKS);
+  test('every enum of the schema is the const list of config.ts that its type derives from', () => {
+    const expected: Record<string, readonly string[]> = {
+      'data.kind': DATA_KINDS,
+      'data.level': TEXT_LEVELS,
+      'data.validationFrom': TEXT_VALIDATION_FROM,
+      'data.dateHandling': DATE_HANDLINGS,
+      'data.missing': MISSING_POLICIES,
+      'data.task': SYNTHETIC_TASKS,
+      'model.cell': CELL_KINDS,
+      'training.optimizer': OPTIMIZER_KINDS,
+      'training.learningRateSchedule': LEARNING_RATE_SCHEDULES,
+      'training.backend': BACKEND_KINDS,
+      'compare[]': CELL_KINDS,
+    };
+    const found = schemaEnums();
+    assert.deepEqual(Object.keys(found).sort(), Object.keys(expected).sort(), 'an enum in the schema without its list in config.ts, or the reverse');
+    for (const [at, values] of Object.entries(found)) assert.deepEqual(values, expected[at], at);
+    // DataConfig's discriminants are DATA_KINDS, no more and no fewer (a type error otherwise)
+    const kinds: Record<DataConfig['kind'], true> & Record<DataKind, true> = { text: true, csv: true, synthetic: true };
+    assert.deepEqual(Object.keys(kinds), [...DATA_KINDS]);
   });
 
   test('the property paths of the schema are the fields of ExperimentConfig', () => {

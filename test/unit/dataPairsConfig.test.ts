@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import Ajv, { type ErrorObject } from 'ajv';
 import { parse as parseJsonc } from 'jsonc-parser';
 import seqlabJson from '../../schemas/seqlab.schema.json';
-import type { SchemaNode } from '../../src/shared/configValidation';
+import type { SchemaNode } from '../../src/shared/configSchema';
 import { PAIR_FILE_FORMATS, PAIR_LEVELS, PAIR_TASKS, type PairDataConfig, type PairsDataConfig, type SyntheticPairsDataConfig } from '../../src/shared/pairsConfig';
 import { pairDataIssues } from '../../src/shared/pairsConfigChecks';
 import { loadPairsDataset } from '../../src/trainer/data/pairs';

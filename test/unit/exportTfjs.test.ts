@@ -19,7 +19,8 @@ import type * as TF from '@tensorflow/tfjs';
 import type { CellKind } from '../../src/shared/config';
 import type { ExportResult } from '../../src/shared/modelExport';
 import { RUN_FILES } from '../../src/runs/runFiles';
-import { findRun, readBestWeights, readWeights } from '../../src/runs/runReader';
+import { readBestWeights, readWeights } from '../../src/runs/runReader';
+import { resolveRun } from '../../src/runs/runReference';
 import { createBackend } from '../../src/trainer/backends/createBackend';
 import { loadTfjs, type Tf } from '../../src/trainer/backends/tfjs/tfjsRuntime';
 import { type CsvDataset, type Dataset, loadDataset } from '../../src/trainer/data';
@@ -72,8 +73,8 @@ async function trainRun(kind: Kind, cell: CellKind, layers: number): Promise<Tra
   return { runsDir, runDir: out.runDir, runId: out.runId, configPath };
 }
 
-function datasetOf(run: TrainedRun): Dataset {
-  const c = readWeights(run.runDir)!.meta.config;
+async function datasetOf(run: TrainedRun): Promise<Dataset> {
+  const c = (await readWeights(run.runDir))!.meta.config;
   return loadDataset(c.data, { configDir: path.dirname(run.configPath), validationSplit: c.validationSplit, sequenceLength: c.training.sequenceLength });
 }
 
@@ -156,7 +157,7 @@ for (const [kind, cell, layers] of cases) {
     const names = fs.readdirSync(result.dir).sort();
     assert.deepEqual(names, [TFJS_FILES.model, TFJS_FILES.weights, ...(cell === 'gru' ? [TFJS_FILES.gruCell] : [])].sort());
 
-    const weights = readWeights(run.runDir)!;
+    const weights = (await readWeights(run.runDir))!;
     const spec = weights.meta.spec;
     const model = await loadAsPage(tf, result, cell);
     const tensorsBefore = tf.memory().numTensors;
@@ -166,7 +167,7 @@ for (const [kind, cell, layers] of cases) {
       assert.equal(meta.run.cell, cell);
       assert.equal(meta.run.step, 4);
 
-      const data = datasetOf(run);
+      const data = await datasetOf(run);
       const B = 4;
       const split = data.validationSize >= B ? 'validation' : 'train';
       const { x } = data.batch(split, [0, 1, 2, 3]);
@@ -220,9 +221,9 @@ test('the comparison catches the usual porting mistakes: hard-sigmoid LSTM gates
   const { tf } = await loadTfjs('cpu');
   for (const cell of ['lstm', 'gru'] as const) {
     const run = await trainRun('text', cell, 1);
-    const weights = readWeights(run.runDir)!;
+    const weights = (await readWeights(run.runDir))!;
     const spec = weights.meta.spec;
-    const { x } = datasetOf(run).batch('train', [0, 1]);
+    const { x } = (await datasetOf(run)).batch('train', [0, 1]);
     const want = await wasmForward(spec, weights.params, x, 2);
     let model: TF.LayersModel;
     if (cell === 'lstm') {
@@ -287,9 +288,9 @@ test('export errors say what is wrong, where, and what to do', async () => {
 
   // best weights: those of the lowest validation loss, at an evaluation step
   const best = await exportRun({ ...base, run: run.runId, weights: 'best', out: path.join(run.runsDir, 'best') });
-  const bestWeights = readBestWeights(run.runDir)!;
+  const bestWeights = (await readBestWeights(run.runDir))!;
   assert.equal(best.step, bestWeights.meta.step);
-  assert.equal(best.step, findRun(run.runsDir, run.runId).meta.bestValidationStep);
+  assert.equal(best.step, (await resolveRun(run.runsDir, run.runId)).meta.bestValidationStep);
 
   // a CSV run saved before SeqLab stored the normalisation
   const old = path.join(run.runsDir, 'old-run');

@@ -137,12 +137,12 @@ test('file checks: missing data file, CSV columns not in the header, with exact 
   const { config } = parseConfig(text, '/ws/f.seqlab.json');
   assert.ok(config);
   const io = (files: Record<string, string>): FileIo => ({
-    stat: async (f) => (f in files ? { isFile: true, size: files[f].length } : undefined),
-    firstLine: async (f) => files[f].split('\n')[0],
+    stat: async (f) => (f in files ? { isFile: true, size: files[f].length } : { code: 'ENOENT' }),
+    head: async (f) => new TextEncoder().encode(files[f]),
   });
   const missing = await fileProblems(text, '/ws/f.seqlab.json', config, io({}));
   assert.equal(missing.length, 1);
-  assert.match(missing[0].message, /Data file not found: \/ws\/v\.csv/);
+  assert.match(missing[0].message, /^\/ws\/v\.csv: file not found\. Check data\.path \("v\.csv"\)/);
   assert.equal(text.slice(missing[0].offset, missing[0].offset + missing[0].length), '"v.csv"');
   const cols = await fileProblems(text, '/ws/f.seqlab.json', config, io({ '/ws/v.csv': 'date,visitors,temperature\n1,2,3\n' }));
   assert.deepEqual(cols.map((p) => text.slice(p.offset, p.offset + p.length)), ['"vistors"', '"Temperature"']);

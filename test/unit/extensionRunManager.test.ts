@@ -42,7 +42,7 @@ test('a tiny run finishes and reports metrics', { skip }, async () => {
   assert.equal(outcome?.kind, 'finished');
   assert.ok(s.metrics() > 0);
   assert.deepEqual(s.events, ['started', 'ended:finished']);
-  assert.equal(listRuns(s.runsDir)[0].status.kind, 'finished');
+  assert.equal((await listRuns(s.runsDir))[0].status.kind, 'finished');
   assert.equal(s.manager.active().length, 0);
 });
 
@@ -52,7 +52,7 @@ test('stop cancels a running run', { skip }, async () => {
   const id = await s.manager.whenStarted(job.key);
   await new Promise((r) => setTimeout(r, 300));
   await s.manager.stop(id!);
-  const run = listRuns(s.runsDir)[0];
+  const run = (await listRuns(s.runsDir))[0];
   assert.equal(run.status.kind, 'cancelled');
 });
 
@@ -64,7 +64,7 @@ test('a trainer killed with SIGKILL gives a failed run, with its output in train
   assert.equal(s.manager.kill(id!, 'SIGKILL'), true);
   const outcome = await s.manager.whenDone(job.key);
   assert.equal(outcome?.kind, 'failed');
-  const run = listRuns(s.runsDir)[0];
+  const run = (await listRuns(s.runsDir))[0];
   assert.equal(run.status.kind, 'failed');
   assert.match(run.status.kind === 'failed' ? run.status.message : '', /killed \(SIGKILL\)/);
   assert.ok(fs.existsSync(path.join(run.dir, RUN_FILES.log)));
@@ -78,7 +78,7 @@ test('the queue holds runs beyond the maximum; shutdown marks started runs inter
   await s.manager.whenStarted(a.key);
   assert.equal(s.manager.find(b.key)?.state.kind, 'queued');
   await s.manager.shutdown();
-  const runs = listRuns(s.runsDir);
+  const runs = await listRuns(s.runsDir);
   assert.equal(runs.length, 1, 'the queued run never started');
   assert.equal(runs[0].status.kind, 'interrupted');
   assert.equal(s.manager.active().length, 0);

@@ -5,7 +5,12 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { RunInfo } from '../../src/shared/metrics';
 import { RUN_FILES } from '../../src/runs/runFiles';
-import { effectiveStatus, findRun, listRuns, parseJsonLines, readDiagnosticsIndex, readDiagnosticsSnapshot, readLatestCheckpoint, readMetrics } from '../../src/runs/runReader';
+import { parseJsonLines } from '../../src/runs/jsonLines';
+import {
+  effectiveStatus, listRunFolders, listRuns, readBestWeights, readDiagnosticsIndex, readDiagnosticsSnapshot, readLatestCheckpoint, readMetrics, readRun, readWeights,
+} from '../../src/runs/runReader';
+import { resolveRun } from '../../src/runs/runReference';
+import { markRunFailed, markRunInterrupted } from '../../src/runs/runStatus';
 import { newRunId, RunWriter } from '../../src/runs/runWriter';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-runs-'));
@@ -24,7 +29,7 @@ test('a torn last JSONL line is skipped, a torn middle line is an error', () => 
   assert.throws(() => parseJsonLines('{"a":1}\n{"a\n{"a":3}\n', 'm.jsonl'), /m\.jsonl:2/);
 });
 
-test('writer and reader round-trip metrics, diagnostics and checkpoints', () => {
+test('writer and reader round-trip metrics, diagnostics and checkpoints', async () => {
   const dir = tmp();
   const w = RunWriter.create(dir, info('r1'), '{"name":"x"}');
   w.appendMetrics([{ kind: 'step', step: 1, epoch: 0, time: 0.1, loss: 2, gradNorm: 1, clipped: false, learningRate: 0.1 }]);
@@ -37,15 +42,15 @@ test('writer and reader round-trip metrics, diagnostics and checkpoints', () => 
   w.update({ status: { kind: 'finished', step: 15 } });
   w.close();
 
-  const run = findRun(dir, 'r1');
+  const run = await resolveRun(dir, 'r1');
   assert.equal(run.status.kind, 'finished');
-  assert.equal(readMetrics(run.dir).length, 1);
-  const index = readDiagnosticsIndex(run.dir);
+  assert.equal((await readMetrics(run.dir)).length, 1);
+  const index = await readDiagnosticsIndex(run.dir);
   assert.deepEqual(index.map((e) => e.step), [1, 2]);
-  const snap = readDiagnosticsSnapshot(run.dir, index[1]);
+  const snap = await readDiagnosticsSnapshot(run.dir, index[1]);
   assert.deepEqual(Array.from(snap.arrays['l0.dh'].data), [7, 8]);
-  assert.deepEqual(Array.from(readDiagnosticsSnapshot(run.dir, index[0]).arrays['l0.h'].data), [1, 2, 3, 4]);
-  const ckpt = readLatestCheckpoint(run.dir)!;
+  assert.deepEqual(Array.from((await readDiagnosticsSnapshot(run.dir, index[0])).arrays['l0.h'].data), [1, 2, 3, 4]);
+  const ckpt = (await readLatestCheckpoint(run.dir))!;
   assert.equal(ckpt.meta.step, 15);
   assert.deepEqual(Array.from(ckpt.params), [3, 2, 1]);
   assert.deepEqual(Array.from(ckpt.slots[1]), [1, 1, 0]);
@@ -53,26 +58,26 @@ test('writer and reader round-trip metrics, diagnostics and checkpoints', () => 
   assert.deepEqual(fs.readdirSync(path.join(run.dir, RUN_FILES.checkpoints)).sort(), ['ckpt-10.bin', 'ckpt-10.json', 'ckpt-15.bin', 'ckpt-15.json']);
 });
 
-test('diagnostics whose arrays are not fully written are not listed', () => {
+test('diagnostics whose arrays are not fully written are not listed', async () => {
   const dir = tmp();
   const w = RunWriter.create(dir, info('r2'), '{}');
   w.appendDiagnostics({ step: 1, arrays: { a: { data: new Float32Array(8), shape: [8] } } });
   w.close();
   const runDir = path.join(dir, 'r2');
   fs.appendFileSync(path.join(runDir, RUN_FILES.diagnosticsIndex), JSON.stringify({ step: 2, arrays: { a: { offset: 32, length: 8, shape: [8] } } }) + '\n');
-  assert.deepEqual(readDiagnosticsIndex(runDir).map((e) => e.step), [1]);
+  assert.deepEqual((await readDiagnosticsIndex(runDir)).map((e) => e.step), [1]);
 });
 
-test('a running status whose process is gone reads as interrupted', () => {
+test('a running status whose process is gone reads as interrupted', async () => {
   assert.deepEqual(effectiveStatus({ kind: 'running', pid: 1, step: 7 }, () => false), { kind: 'interrupted', step: 7 });
   assert.equal(effectiveStatus({ kind: 'running', pid: 1, step: 7 }, () => true).kind, 'running');
   const dir = tmp();
   const w = RunWriter.create(dir, info('r3'), '{}', 2 ** 22 + 12345);
   w.close();
-  assert.equal(listRuns(dir)[0].status.kind, 'interrupted');
+  assert.equal((await listRuns(dir))[0].status.kind, 'interrupted');
 });
 
-test('a truncated checkpoint falls back to the previous one', () => {
+test('a truncated checkpoint falls back to the previous one', async () => {
   const dir = tmp();
   const w = RunWriter.create(dir, info('r4'), '{}');
   const base = { epoch: 0, cursor: 0, spec: {} as never, config: {} as never, paramCount: 2, optimizer: { kind: 'sgd', step: 1, slots: 1 }, rngState: [1] };
@@ -80,14 +85,71 @@ test('a truncated checkpoint falls back to the previous one', () => {
   w.saveCheckpoint({ step: 2, ...base }, Float32Array.of(2, 2), [Float32Array.of(0, 0)]);
   w.close();
   fs.truncateSync(path.join(dir, 'r4', RUN_FILES.checkpoints, 'ckpt-2.bin'), 6);
-  assert.equal(readLatestCheckpoint(path.join(dir, 'r4'))!.meta.step, 1);
+  assert.equal((await readLatestCheckpoint(path.join(dir, 'r4')))!.meta.step, 1);
+  // unfinished: the weights are the latest whole checkpoint's
+  assert.deepEqual(Array.from((await readWeights(path.join(dir, 'r4')))!.params), [1, 1]);
 });
 
-test('findRun accepts a unique part of the id and explains ambiguity', () => {
+test('resolveRun accepts a unique part of the id and explains ambiguity', async () => {
   const dir = tmp();
   RunWriter.create(dir, info('20260101-000000-a-lstm-0001'), '{}').close();
   RunWriter.create(dir, info('20260101-000000-a-gru-0002'), '{}').close();
-  assert.equal(findRun(dir, 'gru').id, '20260101-000000-a-gru-0002');
-  assert.throws(() => findRun(dir, '20260101'), /matches 2 runs/);
-  assert.throws(() => findRun(dir, 'nope'), /No run 'nope'/);
+  assert.equal((await resolveRun(dir, 'gru')).id, '20260101-000000-a-gru-0002');
+  await assert.rejects(resolveRun(dir, '20260101'), /matches 2 runs/);
+  await assert.rejects(resolveRun(dir, 'nope'), /No run 'nope'/);
+});
+
+test('status changes by the extension rewrite meta.json atomically and never overwrite a final status', async () => {
+  const dir = tmp();
+  const w = RunWriter.create(dir, info('r5'), '{}');
+  w.update({ status: { kind: 'running', pid: process.pid, step: 7 } });
+  w.close();
+  const runDir = path.join(dir, 'r5');
+  assert.deepEqual(await markRunFailed(runDir, 'the trainer exited with code 9'), { kind: 'failed', failure: 'internal', message: 'the trainer exited with code 9', step: 7 });
+  const run = (await readRun(runDir))!;
+  assert.equal(run.status.kind, 'failed');
+  assert.equal(run.meta.info.id, 'r5', 'the rest of meta.json is kept');
+  assert.equal((await markRunInterrupted(runDir))?.kind, 'failed', 'a final status stays');
+  assert.deepEqual(fs.readdirSync(runDir).filter((f) => f.endsWith('.tmp')), [], 'no temp file is left behind');
+  assert.equal(await markRunFailed(path.join(dir, 'nope'), 'x'), undefined);
+});
+
+test('a run folder with a missing, empty or garbage meta.json is listed as damaged, not dropped', async () => {
+  const dir = tmp();
+  for (const id of ['r-missing', 'r-empty', 'r-garbage', 'r-ok']) {
+    const w = RunWriter.create(dir, info(id), '{}');
+    w.saveWeights({ step: 1, epoch: 0, spec: {} as never, config: {} as never, paramCount: 2 }, Float32Array.of(1, 2));
+    w.close();
+  }
+  fs.rmSync(path.join(dir, 'r-missing', RUN_FILES.meta));
+  fs.writeFileSync(path.join(dir, 'r-empty', RUN_FILES.meta), '');
+  fs.writeFileSync(path.join(dir, 'r-garbage', RUN_FILES.meta), '{"info": ');
+  fs.mkdirSync(path.join(dir, 'not-a-run'));
+  const folders = await listRunFolders(dir);
+  assert.deepEqual(folders.map((f) => (f.kind === 'run' ? `${f.run.id}: run` : `${f.id}: ${f.problem.replace(/ \(.*/, '')}`)), [
+    'r-ok: run',
+    'r-missing: meta.json is missing',
+    'r-garbage: meta.json is not valid JSON',
+    'r-empty: meta.json is empty',
+  ]);
+  assert.deepEqual((await listRuns(dir)).map((r) => r.id), ['r-ok']);
+  assert.equal(await readRun(path.join(dir, 'r-garbage')), undefined);
+  await assert.rejects(resolveRun(dir, 'r-garbage'), /Run r-garbage is damaged: meta\.json is not valid JSON/);
+  // its weights are still there for a repair to find
+  assert.deepEqual(Array.from((await readWeights(path.join(dir, 'r-garbage')))!.params), [1, 2]);
+});
+
+test('missing files and folders read as nothing, not as errors', async () => {
+  const dir = tmp();
+  RunWriter.create(dir, info('r6'), '{}').close();
+  const runDir = path.join(dir, 'r6');
+  fs.rmSync(path.join(runDir, RUN_FILES.checkpoints), { recursive: true });
+  fs.rmSync(path.join(runDir, RUN_FILES.metrics));
+  assert.equal(await readLatestCheckpoint(runDir), undefined);
+  assert.equal(await readWeights(runDir), undefined);
+  assert.equal(await readBestWeights(runDir), undefined);
+  assert.deepEqual(await readMetrics(runDir), []);
+  assert.deepEqual(await readDiagnosticsIndex(runDir), []);
+  assert.deepEqual(await listRuns(path.join(dir, 'no-such-folder')), []);
+  assert.equal(await readRun(path.join(dir, 'no-such-run')), undefined);
 });

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { findRun } from '../../src/runs/runReader';
+import { resolveRun } from '../../src/runs/runReference';
 import type { Backend, Batch, DiagnoseResult, OptimizerSettings } from '../../src/trainer/backends/backend';
 import { TfjsBackend } from '../../src/trainer/backends/tfjs/tfjsBackend';
 import type { TfEngineRequest } from '../../src/trainer/backends/tfjs/tfjsRuntime';
@@ -250,7 +250,7 @@ test('train() with training.backend "tfjs" writes a run whose meta says tfjs', a
   const runsDir = path.join(dir, '.seqlab', 'runs');
   const out = await train({ configPath, runsDir });
   assert.equal(out.kind, 'finished');
-  const run = findRun(runsDir, out.runId);
+  const run = await resolveRun(runsDir, out.runId);
   assert.equal(run.meta.info.backend, 'tfjs');
   assert.match(run.meta.info.device, /^tfjs/);
 });

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { EvalRecord, StepRecord } from '../../src/shared/metrics';
 import { RUN_FILES } from '../../src/runs/runFiles';
-import { findRun, readDiagnosticsIndex, readDiagnosticsSnapshot, readMetrics } from '../../src/runs/runReader';
+import { readDiagnosticsIndex, readDiagnosticsSnapshot, readMetrics } from '../../src/runs/runReader';
+import { resolveRun } from '../../src/runs/runReference';
 import { WasmBackend } from '../../src/trainer/backends/wasm/wasmBackend';
 import { TrainError } from '../../src/trainer/errors';
 import { initParams } from '../../src/trainer/init';
@@ -32,28 +33,28 @@ const adding = (training: object = {}, model: object = {}) => ({
   diagnostics: { every: 10 },
 });
 
-const losses = (dir: string) => readMetrics(dir).filter((m): m is StepRecord => m.kind === 'step').map((m) => m.loss);
+const losses = async (dir: string) => (await readMetrics(dir)).filter((m): m is StepRecord => m.kind === 'step').map((m) => m.loss);
 
 test('a synthetic run produces a complete, readable run folder', async () => {
   const ws = workspace(adding());
   const out = await train({ configPath: ws.configPath, runsDir: ws.runsDir });
   assert.equal(out.kind, 'finished');
-  const run = findRun(ws.runsDir, out.runId);
+  const run = await resolveRun(ws.runsDir, out.runId);
   assert.equal(run.status.kind, 'finished');
   assert.equal(run.meta.info.task, 'adding');
   assert.ok(Math.abs(run.meta.info.baseline!.value - 1 / 24) < 1e-3);
   for (const f of [RUN_FILES.config, RUN_FILES.meta, RUN_FILES.metrics, RUN_FILES.diagnosticsBin, RUN_FILES.weightsBin, RUN_FILES.weightsJson]) {
     assert.ok(fs.existsSync(path.join(run.dir, f)), f);
   }
-  const metrics = readMetrics(run.dir);
+  const metrics = await readMetrics(run.dir);
   assert.equal(metrics.filter((m) => m.kind === 'step').length, 30);
   const evals = metrics.filter((m): m is EvalRecord => m.kind === 'eval');
   assert.deepEqual(evals.map((e) => e.step), [10, 20, 30]);
   assert.ok(evals.every((e) => Number.isFinite(e.loss) && e.solved !== undefined));
   // snapshots at 0, 10, 20, 30 with hidden states, gates and both gradient views
-  const index = readDiagnosticsIndex(run.dir);
+  const index = await readDiagnosticsIndex(run.dir);
   assert.deepEqual(index.map((e) => e.step), [0, 10, 20, 30]);
-  const snap = readDiagnosticsSnapshot(run.dir, index[3]);
+  const snap = await readDiagnosticsSnapshot(run.dir, index[3]);
   assert.deepEqual(snap.arrays['l0.h'].shape, [12, 16]);
   assert.deepEqual(snap.arrays['l0.gates'].shape, [12, 64]);
   assert.equal(snap.arrays['l0.dhLast'].data.length, 12);
@@ -66,9 +67,9 @@ test('the same seed gives the identical loss sequence; another seed does not', a
   const a = workspace(adding({ maxSteps: 15 }));
   const b = workspace(adding({ maxSteps: 15 }));
   const c = workspace(adding({ maxSteps: 15, seed: 99 }));
-  const la = losses((await train({ configPath: a.configPath, runsDir: a.runsDir })).runDir);
-  const lb = losses((await train({ configPath: b.configPath, runsDir: b.runsDir })).runDir);
-  const lc = losses((await train({ configPath: c.configPath, runsDir: c.runsDir })).runDir);
+  const la = await losses((await train({ configPath: a.configPath, runsDir: a.runsDir })).runDir);
+  const lb = await losses((await train({ configPath: b.configPath, runsDir: b.runsDir })).runDir);
+  const lc = await losses((await train({ configPath: c.configPath, runsDir: c.runsDir })).runDir);
   assert.deepEqual(la, lb);
   assert.notDeepEqual(la, lc);
 });
@@ -114,7 +115,7 @@ test('a diverging run stops with a clear error and keeps its last checkpoint', a
     assert.match(e.message, /lower learning rate/);
     return true;
   });
-  const run = findRun(ws.runsDir, 'adding');
+  const run = await resolveRun(ws.runsDir, 'adding');
   assert.equal(run.status.kind, 'failed');
   assert.ok(fs.readdirSync(path.join(run.dir, RUN_FILES.checkpoints)).length > 0);
 });
@@ -122,18 +123,18 @@ test('a diverging run stops with a clear error and keeps its last checkpoint', a
 test('a cancelled run resumes from its checkpoint and continues the same loss sequence', async () => {
   const cfg = adding({ maxSteps: 24, checkpointEvery: 0 }, { dropout: 0.3, layers: 2 });
   const straight = workspace(cfg);
-  const full = losses((await train({ configPath: straight.configPath, runsDir: straight.runsDir })).runDir);
+  const full = await losses((await train({ configPath: straight.configPath, runsDir: straight.runsDir })).runDir);
 
   const ws = workspace(cfg);
   let steps = 0;
   const first = await train({ configPath: ws.configPath, runsDir: ws.runsDir }, { progress: (p) => (steps = p.step) }, () => steps >= 11);
   assert.equal(first.kind, 'cancelled');
   assert.equal(first.step, 11);
-  assert.equal(findRun(ws.runsDir, first.runId).status.kind, 'cancelled');
+  assert.equal((await resolveRun(ws.runsDir, first.runId)).status.kind, 'cancelled');
   const second = await train({ configPath: ws.configPath, runsDir: ws.runsDir, resumeRunId: first.runId });
   assert.equal(second.kind, 'finished');
   assert.equal(second.runId, first.runId);
-  const resumed = losses(second.runDir);
+  const resumed = await losses(second.runDir);
   assert.equal(resumed.length, 24);
   for (let i = 0; i < 24; i++) assert.ok(Math.abs(resumed[i] - full[i]) <= 1e-6 * Math.abs(full[i]), `step ${i + 1}: ${resumed[i]} vs ${full[i]}`);
 });
@@ -151,12 +152,12 @@ test('a text run trains a char model and writes samples', async () => {
     { 'corpus.txt': corpus },
   );
   const out = await train({ configPath: ws.configPath, runsDir: ws.runsDir });
-  const metrics = readMetrics(out.runDir);
-  const l = losses(out.runDir);
+  const metrics = await readMetrics(out.runDir);
+  const l = await losses(out.runDir);
   assert.ok(l.at(-1)! < l[0] * 0.6, `loss ${l[0]} → ${l.at(-1)}`);
   const samples = metrics.filter((m) => m.kind === 'sample');
   assert.ok(samples.length >= 1);
-  const run = findRun(ws.runsDir, out.runId);
+  const run = await resolveRun(ws.runsDir, out.runId);
   assert.deepEqual(run.meta.info.probeTokens, Array.from('the quic'));
 });
 
@@ -174,10 +175,10 @@ test('a CSV forecast run records forecast against actual in the data\'s own unit
     { 'series.csv': rows.join('\n') + '\n' },
   );
   const out = await train({ configPath: ws.configPath, runsDir: ws.runsDir });
-  const evals = readMetrics(out.runDir).filter((m): m is EvalRecord => m.kind === 'eval');
+  const evals = (await readMetrics(out.runDir)).filter((m): m is EvalRecord => m.kind === 'eval');
   assert.ok(evals.at(-1)!.rmse! > 0);
-  const index = readDiagnosticsIndex(out.runDir);
-  const snap = readDiagnosticsSnapshot(out.runDir, index.at(-1)!);
+  const index = await readDiagnosticsIndex(out.runDir);
+  const snap = await readDiagnosticsSnapshot(out.runDir, index.at(-1)!);
   const actual = snap.arrays['forecast.actual'].data;
   assert.equal(actual.length, snap.arrays['forecast.pred'].data.length);
   // denormalised: the actual values are temperatures between 15 and 25, not z-scores
@@ -188,7 +189,7 @@ test('a cosine schedule anneals the learning rate each step records, and a resum
   const cfg = adding({ maxSteps: 20, checkpointEvery: 10, learningRate: 0.01, learningRateSchedule: 'cosine', minLearningRate: 0.001 });
   const ws = workspace(cfg);
   const out = await train({ configPath: ws.configPath, runsDir: ws.runsDir });
-  const lrs = readMetrics(out.runDir).filter((m): m is StepRecord => m.kind === 'step').map((m) => m.learningRate);
+  const lrs = (await readMetrics(out.runDir)).filter((m): m is StepRecord => m.kind === 'step').map((m) => m.learningRate);
   assert.equal(lrs.length, 20);
   assert.equal(lrs[0], 0.01);
   assert.ok(Math.abs(lrs[19] - 0.001) < 1e-12, String(lrs[19]));
@@ -199,6 +200,6 @@ test('a cosine schedule anneals the learning rate each step records, and a resum
   const first = await train({ configPath: again.configPath, runsDir: again.runsDir }, { progress: (p) => (steps = p.step) }, () => steps >= 10);
   assert.equal(first.kind, 'cancelled');
   const resumed = await train({ configPath: again.configPath, runsDir: again.runsDir, resumeRunId: path.basename(first.runDir) });
-  const lrs2 = readMetrics(resumed.runDir).filter((m): m is StepRecord => m.kind === 'step').map((m) => m.learningRate);
+  const lrs2 = (await readMetrics(resumed.runDir)).filter((m): m is StepRecord => m.kind === 'step').map((m) => m.learningRate);
   assert.deepEqual(lrs2.slice(-10), lrs.slice(-10));
 });

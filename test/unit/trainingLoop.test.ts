@@ -11,7 +11,8 @@ import { test } from 'node:test';
 import { applyDefaults } from '../../src/shared/configValidation';
 import type { DiagnosticsSnapshot, MetricRecord, StepRecord } from '../../src/shared/metrics';
 import { RUN_FILES } from '../../src/runs/runFiles';
-import { findRun, readDiagnosticsIndex, readDiagnosticsSnapshot, readMetrics, readWeights } from '../../src/runs/runReader';
+import { readDiagnosticsIndex, readDiagnosticsSnapshot, readMetrics, readWeights } from '../../src/runs/runReader';
+import { resolveRun } from '../../src/runs/runReference';
 import type { TrainableModel } from '../../src/trainer/backends/backend';
 import { TrainError } from '../../src/trainer/errors';
 import type { ModelSpec } from '../../src/trainer/model';
@@ -122,7 +123,7 @@ test('the loop trains any task: each epoch sees every example once, at the sched
   assert.deepEqual(log.epochs, [0, 0, 1, 1, 2, 2]);
   assert.deepEqual(log.rates, [0, 1, 2, 3, 4, 5].map((s) => learningRateAt(setup.config.training, s, 6)));
 
-  const metrics = readMetrics(out.runDir);
+  const metrics = await readMetrics(out.runDir);
   assert.deepEqual(metrics, heard.metrics, 'the sink hears every record the folder keeps');
   const steps = metrics.filter((m): m is StepRecord => m.kind === 'step');
   assert.deepEqual(steps.map((m) => [m.step, m.epoch, m.loss]), [1, 2, 3, 4, 5, 6].map((s) => [s, Math.floor((s - 1) / 2), 1 / s]));
@@ -131,9 +132,9 @@ test('the loop trains any task: each epoch sees every example once, at the sched
   assert.deepEqual(heard.progress, [1, 2, 3, 4, 5, 6]);
 
   // every snapshot holds the model's arrays and the kind's
-  const index = readDiagnosticsIndex(out.runDir);
+  const index = await readDiagnosticsIndex(out.runDir);
   assert.deepEqual(index.map((e) => e.step), [0, 3, 6]);
-  const last = readDiagnosticsSnapshot(out.runDir, index[2]);
+  const last = await readDiagnosticsSnapshot(out.runDir, index[2]);
   assert.deepEqual(Object.keys(last.arrays), ['model.state', 'kind.extra']);
   assert.deepEqual(Array.from(last.arrays['kind.extra'].data), [6]);
   assert.equal(heard.diagnostics.at(-1)!.step, 6, 'the last snapshot always reaches the sink');
@@ -144,13 +145,13 @@ test('the loop trains any task: each epoch sees every example once, at the sched
   assert.deepEqual(files, ['best-4.bin', 'best-4.json', 'ckpt-4.bin', 'ckpt-4.json', 'ckpt-6.bin', 'ckpt-6.json']);
   assert.equal(out.bestValidationLoss, 0.3);
 
-  const run = findRun(request.runsDir, out.runId);
+  const run = await resolveRun(request.runsDir, out.runId);
   assert.equal(heard.started, 1);
   assert.deepEqual(run.status, { kind: 'finished', step: 6 });
   assert.deepEqual([run.meta.bestValidationLoss, run.meta.bestValidationStep], [0.3, 4]);
   const info = run.meta.info;
   assert.deepEqual([info.backend, info.device, info.backendReason, info.task, info.dataSummary, info.totalSteps, info.paramCount], ['stub', 'stub device', 'stubbed', 'stub', 'ten numbered examples', 6, 3]);
-  const weights = readWeights(out.runDir)!;
+  const weights = (await readWeights(out.runDir))!;
   assert.deepEqual(weights.meta.spec, spec);
   assert.deepEqual([weights.meta.steps, weights.meta.outputNames, weights.meta.config.model.cell], [4, ['a', 'b', 'c', 'd', 'e'], 'gru']);
   assert.equal(log.initialised, 1);
@@ -167,21 +168,21 @@ test('a stopped run resumes from its checkpoint with the same weights, order, ra
   const stopped = await trainTask(first.task, setup, request, sink, () => heard.progress.length >= 3);
   assert.deepEqual([stopped.kind, stopped.step], ['cancelled', 3]);
   assert.deepEqual(heard.checkpoints, [3], 'a stop saves a checkpoint');
-  assert.equal(findRun(request.runsDir, stopped.runId).status.kind, 'cancelled');
+  assert.equal((await resolveRun(request.runsDir, stopped.runId)).status.kind, 'cancelled');
 
   const again = { ...request, resumeRunId: stopped.runId };
   const second = stubTask(() => 1);
-  const resumed = await trainTask(second.task, { ...setup, resume: checkpointToResume(again) }, again, {}, () => false);
+  const resumed = await trainTask(second.task, { ...setup, resume: await checkpointToResume(again) }, again, {}, () => false);
   assert.deepEqual([resumed.kind, resumed.step, resumed.runId], ['finished', 6, stopped.runId]);
   assert.equal(second.log.initialised, 0, 'the weights come from the checkpoint');
   assert.deepEqual(second.log.batches, full.log.batches.slice(3));
   assert.deepEqual(second.log.epochs, full.log.epochs.slice(3));
   assert.deepEqual(second.log.rates, full.log.rates.slice(3));
   assert.deepEqual(second.log.seeds, full.log.seeds.slice(3));
-  const steps = readMetrics(resumed.runDir).filter((m): m is StepRecord => m.kind === 'step');
+  const steps = (await readMetrics(resumed.runDir)).filter((m): m is StepRecord => m.kind === 'step');
   assert.deepEqual(steps.map((m) => m.step), [1, 2, 3, 4, 5, 6]);
   const fullRuns = fs.readdirSync(straight.request.runsDir);
-  assert.deepEqual(readWeights(resumed.runDir)!.params, readWeights(path.join(straight.request.runsDir, fullRuns[0]))!.params);
+  assert.deepEqual((await readWeights(resumed.runDir))!.params, (await readWeights(path.join(straight.request.runsDir, fullRuns[0])))!.params);
 });
 
 test('a diverging step fails the run with its step and the last finite loss', async () => {
@@ -196,16 +197,16 @@ test('a diverging step fails the run with its step and the last finite loss', as
   });
   assert.ok(log.disposed);
   const [runId] = fs.readdirSync(request.runsDir);
-  const run = findRun(request.runsDir, runId);
+  const run = await resolveRun(request.runsDir, runId);
   assert.equal(run.status.kind, 'failed');
   assert.equal(run.status.kind === 'failed' && run.status.step, 3);
-  assert.deepEqual(readMetrics(run.dir).filter((m) => m.kind === 'step').map((m) => m.step), [1, 2], 'the records before it are on disk');
+  assert.deepEqual((await readMetrics(run.dir)).filter((m) => m.kind === 'step').map((m) => m.step), [1, 2], 'the records before it are on disk');
 });
 
 test('without validation metrics the loop still evaluates at its cadence but keeps no best weights', async () => {
   const { request, setup } = setupFor({ validateEvery: 3 });
   const { task } = stubTask(() => undefined);
   const out = await trainTask(task, setup, request, {}, () => false);
-  assert.deepEqual(readMetrics(out.runDir).filter((m) => m.kind === 'eval').map((m) => m.step), [3, 6]);
+  assert.deepEqual((await readMetrics(out.runDir)).filter((m) => m.kind === 'eval').map((m) => m.step), [3, 6]);
   assert.ok(!fs.readdirSync(path.join(out.runDir, RUN_FILES.checkpoints)).some((f) => f.startsWith('best-')));
 });

@@ -1,4 +1,5 @@
-// What the schema cannot know about a config: does its data file exist, do its CSV columns exist.
+// What the schema cannot know about a config: is its data file usable (the trainer's own rules, from
+// src/shared/dataFileRules.ts, so the editor and `train` agree), do its CSV columns exist.
 // Node fs (async, small reads) behind an injectable interface so unit tests can fake it; no vscode.
 
 import * as fsp from 'node:fs/promises';
@@ -6,6 +7,7 @@ import * as path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
 import type { ExperimentConfig } from '../../shared/config';
+import { contentProblem, type DataFileStat, formatDataError, statProblem } from '../../shared/dataFileRules';
 
 export interface FileProblem {
   message: string;
@@ -15,34 +17,43 @@ export interface FileProblem {
 }
 
 export interface FileIo {
-  /** undefined when the path does not exist. */
-  stat(file: string): Promise<{ isFile: boolean; size: number } | undefined>;
-  /** The first line of the file (at most 64 KB are read). */
-  firstLine(file: string): Promise<string>;
+  stat(file: string): Promise<DataFileStat>;
+  /** The file's first HEAD_BYTES bytes (all of a smaller file). */
+  head(file: string): Promise<Uint8Array>;
 }
 
-const HEADER_BYTES = 64 * 1024;
+/** How much of a data file the editor reads: enough for a CSV header, and for the binary check. */
+export const HEAD_BYTES = 64 * 1024;
 
-export const nodeIo: FileIo = {
+/** The first line of `bytes`, decoded as UTF-8. */
+export const firstLineOf = (bytes: Uint8Array): string => {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const nl = text.search(/\r?\n/);
+  return nl < 0 ? text : text.slice(0, nl);
+};
+
+export const nodeIo: FileIo & { firstLine(file: string): Promise<string> } = {
   async stat(file) {
     try {
       const s = await fsp.stat(file);
       return { isFile: s.isFile(), size: s.size };
-    } catch {
-      return undefined;
+    } catch (e) {
+      return { code: (e as NodeJS.ErrnoException).code ?? String(e) };
     }
   },
-  async firstLine(file) {
+  async head(file) {
     const fh = await fsp.open(file, 'r');
     try {
-      const buf = Buffer.alloc(HEADER_BYTES);
-      const { bytesRead } = await fh.read(buf, 0, HEADER_BYTES, 0);
-      const text = buf.subarray(0, bytesRead).toString('utf8');
-      const nl = text.search(/\r?\n/);
-      return nl < 0 ? text : text.slice(0, nl);
+      const buf = Buffer.alloc(HEAD_BYTES);
+      const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+      return buf.subarray(0, bytesRead);
     } finally {
       await fh.close();
     }
+  },
+  /** The header line of a CSV (for the New Experiment wizard). */
+  async firstLine(file) {
+    return firstLineOf(await nodeIo.head(file));
   },
 };
 
@@ -51,8 +62,6 @@ export function parseHeader(line: string, delimiter = ','): string[] {
   const records = parseCsv(line, { delimiter, bom: true, relax_column_count: true, trim: true }) as string[][];
   return records[0] ?? [];
 }
-
-const MAX_TEXT_BYTES = 50 * 1024 * 1024;
 
 function rangeOf(root: Node | undefined, segments: (string | number)[], fallback: FileProblem['offset'] = 0): { offset: number; length: number } {
   const node = root && findNodeAtLocation(root, segments);
@@ -63,17 +72,24 @@ export async function fileProblems(text: string, configPath: string, config: Exp
   const data = config.data;
   if (data.kind === 'synthetic') return [];
   const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
-  const file = path.resolve(path.dirname(configPath), data.path);
+  const configDir = path.dirname(configPath);
+  const file = path.resolve(configDir, data.path);
   const at = rangeOf(root, ['data', 'path']);
   const st = await io.stat(file);
-  if (!st) return [{ message: `Data file not found: ${file}`, severity: 'error', ...at }];
-  if (!st.isFile) return [{ message: `${file} is a folder; data.path must name a file.`, severity: 'error', ...at }];
-  if (data.kind === 'text') {
-    return st.size > MAX_TEXT_BYTES ? [{ message: `The corpus is ${(st.size / 1e6).toFixed(0)} MB; files over 50 MB are refused.`, severity: 'error', ...at }] : [];
+  const unusable = statProblem(file, data.path, configDir, st);
+  if (unusable) return [{ message: formatDataError(unusable.problem, unusable.hint, unusable.where), severity: 'error', ...at }];
+  let head: Uint8Array;
+  try {
+    head = await io.head(file);
+  } catch (e) {
+    return [{ message: `Cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, severity: 'error', ...at }];
   }
+  const bad = contentProblem(file, head, 'size' in st && st.size > head.length);
+  if (bad) return [{ message: formatDataError(bad.problem, bad.hint, bad.where), severity: 'error', ...at }];
+  if (data.kind === 'text') return [];
   let header: string[];
   try {
-    header = parseHeader(await io.firstLine(file), data.delimiter);
+    header = parseHeader(firstLineOf(head), data.delimiter);
   } catch (e) {
     return [{ message: `Cannot read the CSV header of ${path.basename(file)}: ${e instanceof Error ? e.message : String(e)}`, severity: 'error', ...at }];
   }

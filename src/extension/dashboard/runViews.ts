@@ -1,12 +1,9 @@
 // Turns run folders into what a dashboard shows: RunViews, metric chunks, snapshots and the history of
-// ‖∂L_T/∂h_t‖ across snapshots. Node fs only (no vscode), so unit tests can call it on a fixture run.
-// Every read is asynchronous: this runs on the extension host, whose event loop serves the whole window.
-import * as fsp from 'node:fs/promises';
-import * as path from 'node:path';
+// ‖∂L_T/∂h_t‖ across snapshots, all read through src/runs/runReader.ts (asynchronous: this runs on the
+// extension host, whose event loop serves the whole window). No vscode, so unit tests can call it.
 import type { DiagnosticsSnapshot, MetricRecord } from '../../shared/metrics';
 import type { RunView } from '../../shared/webviewProtocol';
-import { readDiagnosticsIndexAsync, readDiagnosticsSnapshotAsync, readMetricsAsync, type RunSummary } from '../../runs/runReader';
-import { RUN_FILES } from '../../runs/runFiles';
+import { readConfigSnapshot, readDiagnosticsIndex, readDiagnosticsSnapshot, readMetrics, type RunSummary } from '../../runs/runReader';
 
 /**
  * Records per `metrics` message. postMessage serializes a message synchronously on the host, so a
@@ -16,7 +13,7 @@ export const METRICS_CHUNK = 500;
 
 export async function clipNormOf(dir: string): Promise<number | undefined> {
   try {
-    const config = JSON.parse(await fsp.readFile(path.join(dir, RUN_FILES.config), 'utf8')) as { training?: { clipping?: { globalNorm?: unknown } } };
+    const config = JSON.parse((await readConfigSnapshot(dir)) ?? '{}') as { training?: { clipping?: { globalNorm?: unknown } } };
     const g = config.training?.clipping?.globalNorm;
     return typeof g === 'number' && g > 0 ? g : undefined;
   } catch {
@@ -26,7 +23,7 @@ export async function clipNormOf(dir: string): Promise<number | undefined> {
 
 async function snapshotSteps(run: RunSummary): Promise<number[]> {
   try {
-    return (await readDiagnosticsIndexAsync(run.dir)).map((e) => e.step);
+    return (await readDiagnosticsIndex(run.dir)).map((e) => e.step);
   } catch {
     return [];
   }
@@ -68,37 +65,27 @@ export function newerThan(records: MetricRecord[], sent: SentSteps): MetricRecor
 
 export async function readRunMetrics(run: RunSummary): Promise<MetricRecord[]> {
   try {
-    return await readMetricsAsync(run.dir);
+    return await readMetrics(run.dir);
   } catch {
     return [];
   }
 }
 
 export async function readSnapshot(run: RunSummary, step?: number): Promise<DiagnosticsSnapshot | undefined> {
-  const index = await readDiagnosticsIndexAsync(run.dir);
+  const index = await readDiagnosticsIndex(run.dir);
   const entry = step === undefined ? index[index.length - 1] : index.find((e) => e.step === step);
-  return entry && readDiagnosticsSnapshotAsync(run.dir, entry);
+  return entry && readDiagnosticsSnapshot(run.dir, entry);
 }
 
 /** ‖∂L_T/∂h_t‖ of every snapshot: arrays `l{layer}.dhLast` flattened [S, T] with the snapshots' steps. */
 export async function readGradientHistory(run: RunSummary): Promise<{ steps: number[]; arrays: Record<string, { data: Float32Array; shape: number[] }> }> {
-  const index = await readDiagnosticsIndexAsync(run.dir);
+  const index = await readDiagnosticsIndex(run.dir);
   const steps: number[] = [];
   const rows: Record<string, Float32Array[]> = {};
-  if (index.length === 0) return { steps, arrays: {} };
-  const fh = await fsp.open(path.join(run.dir, RUN_FILES.diagnosticsBin), 'r');
-  try {
-    for (const e of index) {
-      steps.push(e.step);
-      for (const [name, a] of Object.entries(e.arrays)) {
-        if (!name.endsWith('.dhLast')) continue;
-        const data = new Float32Array(a.length);
-        await fh.read(new Uint8Array(data.buffer), 0, a.length * 4, a.offset);
-        (rows[name] ??= []).push(data);
-      }
-    }
-  } finally {
-    await fh.close();
+  for (const e of index) {
+    steps.push(e.step);
+    const snap = await readDiagnosticsSnapshot(run.dir, e, (name) => name.endsWith('.dhLast'));
+    for (const [name, a] of Object.entries(snap.arrays)) (rows[name] ??= []).push(a.data);
   }
   const arrays: Record<string, { data: Float32Array; shape: number[] }> = {};
   for (const [name, list] of Object.entries(rows)) {

@@ -4,18 +4,9 @@
 // location for callers that point at it (an editor diagnostic, a CodeLens).
 // Bugs in the caller (a batch index out of range) are RangeErrors, not DataErrors.
 
-export interface DataErrorLocation {
-  /** Absolute path of the offending file. */
-  file?: string;
-  /** 1-based line in `file` (for a CSV, the header is line 1). */
-  line?: number;
-  /** 0-based byte offset in `file` (encoding errors). */
-  offset?: number;
-  /** CSV column, by its header name. */
-  column?: string;
-  /** Config field, as a path from the experiment root: `data.targets`, `training.sequenceLength`. */
-  field?: string;
-}
+import { type DataErrorLocation, formatDataError } from '../../shared/dataFileRules';
+
+export type { DataErrorLocation };
 
 export class DataError extends Error {
   override readonly name = 'DataError';
@@ -39,16 +30,4 @@ export class DataError extends Error {
     this.column = where.column;
     this.field = where.field;
   }
-}
-
-function formatDataError(problem: string, hint: string, where: DataErrorLocation): string {
-  let at = '';
-  if (where.file !== undefined) {
-    at = where.line !== undefined ? `${where.file}:${where.line}` : where.file;
-    if (where.offset !== undefined) at += ` (byte ${where.offset})`;
-  } else if (where.field !== undefined) {
-    at = where.field;
-  }
-  const sentence = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);
-  return `${at ? `${at}: ` : ''}${sentence(problem)} ${sentence(hint)}`;
 }

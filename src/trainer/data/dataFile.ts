@@ -1,99 +1,34 @@
-// Reading a user's data file as UTF-8 text, with the failures a person can act on: missing file,
-// too large, binary, or not UTF-8 (with the byte offset and line of the first bad byte).
+// Reads a user's data file for the loaders (text.ts, csv.ts) as UTF-8 text, under the rules of
+// src/shared/dataFileRules.ts, which the editor's diagnostics apply too; a broken rule is a DataError.
 
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { binaryProblem, type DataFileProblem, type DataFileStat, encodingProblem, MAX_DATA_FILE_BYTES, statProblem } from '../../shared/dataFileRules';
 import { DataError } from './dataError';
 
-/**
- * Largest text or CSV file the loaders accept. Everything is held in memory as tokens or floats
- * (a 50 MiB corpus is ~200 MB of token ids during loading); checked with stat before reading.
- */
-export const MAX_DATA_FILE_BYTES = 50 * 1024 * 1024;
+export { BINARY_SNIFF_BYTES, firstInvalidUtf8, MAX_DATA_FILE_BYTES } from '../../shared/dataFileRules';
 
-/** How far into a file a NUL byte marks it as binary (the heuristic of git and grep). */
-export const BINARY_SNIFF_BYTES = 8 * 1024;
+const dataError = (p: DataFileProblem): DataError => new DataError(p.problem, p.hint, p.where);
 
 /** Resolves `path` against the config's folder and reads it as UTF-8 (a BOM is dropped). */
 export function readDataFile(path: string, configDir: string, maxBytes = MAX_DATA_FILE_BYTES): { file: string; text: string } {
   const file = resolve(configDir, path);
-  let size: number;
+  let stat: DataFileStat;
   try {
-    const stat = statSync(file);
-    if (!stat.isFile()) {
-      throw new DataError(`"${path}" is not a file`, 'Point data.path at a file', { file, field: 'data.path' });
-    }
-    size = stat.size;
+    const s = statSync(file);
+    stat = { isFile: s.isFile(), size: s.size };
   } catch (err) {
-    if (err instanceof DataError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new DataError(
-      code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(err)})`,
-      `Check data.path ("${path}"), which is relative to the folder of the config file (${configDir})`,
-      { file, field: 'data.path' },
-    );
+    stat = { code: (err as NodeJS.ErrnoException).code ?? String(err) };
   }
-  if (size > maxBytes) {
-    throw new DataError(
-      `the file is ${formatMiB(size)}, over the ${formatMiB(maxBytes)} limit of the data loaders`,
-      'Train on a part of it (for example `head -c 50M big.txt > part.txt`) and point data.path at that',
-      { file, field: 'data.path' },
-    );
-  }
+  const unusable = statProblem(file, path, configDir, stat, maxBytes);
+  if (unusable) throw dataError(unusable);
   const bytes = readFileSync(file);
-  const nul = bytes.subarray(0, BINARY_SNIFF_BYTES).indexOf(0);
-  if (nul >= 0) {
-    throw new DataError(
-      `the file looks binary: a NUL byte at byte offset ${nul}`,
-      'Point data.path at a plain-text file (UTF-8); a UTF-16 file must be re-saved as UTF-8',
-      { file, offset: nul, line: lineAt(bytes, nul), field: 'data.path' },
-    );
-  }
+  const binary = binaryProblem(file, bytes);
+  if (binary) throw dataError(binary);
   try {
     return { file, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
-    const bad = firstInvalidUtf8(bytes);
-    const offset = bad >= 0 ? bad : 0;
-    throw new DataError(
-      `the file is not valid UTF-8: byte 0x${bytes[offset].toString(16).padStart(2, '0')} at byte offset ${offset} (line ${lineAt(bytes, offset)}) starts no valid character`,
-      'Re-save the file as UTF-8 (for a Latin-1 file: `iconv -f latin1 -t utf-8 in.txt > out.txt`)',
-      { file, offset, line: lineAt(bytes, offset) },
-    );
+    // the native decoder refused: find and name the first bad byte
+    throw dataError(encodingProblem(file, bytes) ?? { problem: 'the file is not valid UTF-8', hint: 'Re-save the file as UTF-8', where: { file } });
   }
 }
-
-/** Byte offset of the first byte that does not begin a well-formed UTF-8 sequence, or -1 (RFC 3629). */
-export function firstInvalidUtf8(bytes: Uint8Array): number {
-  const n = bytes.length;
-  let i = 0;
-  while (i < n) {
-    const lead = bytes[i];
-    if (lead < 0x80) {
-      i++;
-      continue;
-    }
-    let trail: number, codePoint: number, min: number;
-    if (lead >= 0xc2 && lead <= 0xdf) [trail, codePoint, min] = [1, lead & 0x1f, 0x80];
-    else if (lead >= 0xe0 && lead <= 0xef) [trail, codePoint, min] = [2, lead & 0x0f, 0x800];
-    else if (lead >= 0xf0 && lead <= 0xf4) [trail, codePoint, min] = [3, lead & 0x07, 0x10000];
-    else return i;
-    if (i + trail >= n) return i;
-    for (let k = 1; k <= trail; k++) {
-      const b = bytes[i + k];
-      if ((b & 0xc0) !== 0x80) return i;
-      codePoint = (codePoint << 6) | (b & 0x3f);
-    }
-    if (codePoint < min || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return i;
-    i += trail + 1;
-  }
-  return -1;
-}
-
-/** 1-based line number of byte `offset`. */
-function lineAt(bytes: Uint8Array, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
-  return line;
-}
-
-const formatMiB = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;

@@ -5,12 +5,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExportFormat, ExportResult, ExportWeights } from '../../shared/modelExport';
 import { exportDirOf } from '../../runs/runFiles';
-import { findRun, type LoadedWeights, readBestWeights, readWeights, type RunSummary } from '../../runs/runReader';
+import { type LoadedWeights, readBestWeights, readWeights, type RunSummary } from '../../runs/runReader';
+import { resolveRun } from '../../runs/runReference';
 import { exportMetadata, TFJS_FILES, UnsupportedRunError, usageSnippet } from './tfjsFormat';
 
 export interface ExportOptions {
   runsDir: string;
-  /** Run id, a unique part of it, or a run folder. */
+  /** What a user typed to name the run (runReference.ts's resolveRun). */
   run: string;
   format: ExportFormat;
   /** Output folder; default <run folder>/export/<format>. */
@@ -35,11 +36,11 @@ export class ExportError extends Error {
 export async function exportRun(o: ExportOptions): Promise<ExportResult> {
   let run: RunSummary;
   try {
-    run = findRun(o.runsDir, o.run);
+    run = await resolveRun(o.runsDir, o.run);
   } catch (e) {
     throw new ExportError('notFound', (e as Error).message);
   }
-  const loaded = weightsOf(run, o.weights);
+  const loaded = await weightsOf(run, o.weights);
   let metadata;
   try {
     metadata = exportMetadata(run.id, loaded, o.weights);
@@ -54,9 +55,9 @@ export async function exportRun(o: ExportOptions): Promise<ExportResult> {
   return { runId: run.id, format: o.format, weights: o.weights, step: loaded.meta.step, dir, modelJson: path.join(dir, TFJS_FILES.model), files, usage: usageSnippet(metadata) };
 }
 
-function weightsOf(run: RunSummary, which: ExportWeights): LoadedWeights {
+async function weightsOf(run: RunSummary, which: ExportWeights): Promise<LoadedWeights> {
   if (which === 'best') {
-    const best = readBestWeights(run.dir);
+    const best = await readBestWeights(run.dir);
     if (best) return best;
     throw new ExportError(
       'noWeights',
@@ -64,7 +65,7 @@ function weightsOf(run: RunSummary, which: ExportWeights): LoadedWeights {
         'which needs a validation split (validationSplit > 0) and one evaluation (training.validateEvery steps). Export the last weights with --checkpoint last.',
     );
   }
-  const last = readWeights(run.dir);
+  const last = await readWeights(run.dir);
   if (last) return last;
   const state = run.status.kind === 'running' ? `It is running at step ${run.status.step}; its first checkpoint comes at training.checkpointEvery steps or at the end.` : `Its status is ${run.status.kind}.`;
   throw new ExportError('noWeights', `Run ${run.id} has no weights yet: no checkpoint in ${path.join(run.dir, 'checkpoints')} and no final weights. ${state}`);

@@ -38,9 +38,9 @@ export interface RunSetup {
   plan: TrainingPlan;
 }
 
-export function prepareRun(request: TrainRequest): RunSetup {
+export async function prepareRun(request: TrainRequest): Promise<RunSetup> {
   const configPath = path.resolve(request.configPath);
-  const resume = checkpointToResume(request);
+  const resume = await checkpointToResume(request);
   const loaded = resume ? { config: resume.meta.config, text: JSON.stringify(resume.meta.config, null, 2) } : loadConfigFile(configPath);
   const config = request.diagnosticsEvery && request.diagnosticsEvery > 0
     ? { ...loaded.config, diagnostics: { ...loaded.config.diagnostics, every: Math.floor(request.diagnosticsEvery) } }

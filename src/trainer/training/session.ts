@@ -39,9 +39,9 @@ export interface Position {
 }
 
 /** The latest readable checkpoint of the run the request resumes; undefined for a new run. */
-export function checkpointToResume(request: TrainRequest): LoadedCheckpoint | undefined {
+export async function checkpointToResume(request: TrainRequest): Promise<LoadedCheckpoint | undefined> {
   if (!request.resumeRunId) return undefined;
-  const resume = readLatestCheckpoint(path.join(request.runsDir, request.resumeRunId));
+  const resume = await readLatestCheckpoint(path.join(request.runsDir, request.resumeRunId));
   if (!resume) {
     throw new TrainError('config', `Run ${request.resumeRunId} has no readable checkpoint to resume from; start a new run instead.`);
   }
@@ -85,7 +85,7 @@ export class RunSession {
 
   /** Sets the model's weights (initial, or the checkpoint's with its optimizer state), opens the run
    *  folder (new, or the resumed run's) and tells the sink the run has started. */
-  static open(s: SessionStart): RunSession {
+  static async open(s: SessionStart): Promise<RunSession> {
     const { resume, config, task } = s;
     const rng = new Rng(resume ? resume.meta.rngState : config.training.seed);
     if (resume) {
@@ -96,9 +96,9 @@ export class RunSession {
     }
     const runId = s.request.resumeRunId ?? newRunId(config.name, s.cell);
     const info = runInfo(s, runId);
-    const writer = resume ? RunWriter.reopen(path.join(s.request.runsDir, runId)) : RunWriter.create(s.request.runsDir, info, s.configText);
+    const writer = resume ? await RunWriter.reopen(path.join(s.request.runsDir, runId)) : RunWriter.create(s.request.runsDir, info, s.configText);
     s.sink.started?.(info, writer.dir);
-    const priorSeconds = resume ? readRun(writer.dir)?.meta.seconds ?? 0 : 0;
+    const priorSeconds = resume ? (await readRun(writer.dir))?.meta.seconds ?? 0 : 0;
     const position = { step: resume?.meta.step ?? 0, epoch: resume?.meta.epoch ?? 0, cursor: resume?.meta.cursor ?? 0 };
     return new RunSession(s, runId, writer, priorSeconds, { position, rng, best: resume?.meta.bestValidationLoss });
   }
