@@ -200,7 +200,7 @@ test('live header: steps/s and best validation loss follow a running run\'s reco
   await page.waitForFunction(() => document.querySelector('#run-header .fact-best-val .fact-value').textContent === '0.123');
   assert.equal(await page.textContent('#run-header .fact-steps-per-second .fact-value'), '25');
   assert.equal(await page.textContent('#run-header .status'), 'running · step 3100');
-  assert.equal(await page.textContent('#run-header .fact-time .fact-value'), '1 min 4 s');
+  assert.equal(await page.textContent('#run-header .fact-time .fact-value'), '1 min 04 s');
   await page.screenshot({ path: path.join(outDir, 'header-live-dark.png'), clip: { x: 0, y: 0, width: 1100, height: 80 } });
   assert.deepEqual(await page.evaluate(() => (window as any).__violations), []);
   await page.close();
