@@ -67,16 +67,16 @@ const panels = tabNames.map(([id, label]) => {
 });
 const errorBar = h('div', { id: 'error-bar', class: 'error-bar', role: 'alert', hidden: true });
 root.append(header, errorBar, tabs);
-(tabs as unknown as { selectedIndex: number }).selectedIndex = ui.tab;
+tabs.selectedIndex = ui.tab;
 tabs.addEventListener('vsc-tabs-select', (e) => {
-  saveUi({ tab: (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex });
+  saveUi({ tab: e.detail.selectedIndex });
   scheduleAll();
 });
 
 function select(id: string, label: string, options: Array<[string, string]>, value: string, onChange: (v: string) => void): HTMLElement {
   const sel = h('vscode-single-select', { id, 'aria-label': label });
   for (const [v, text] of options) sel.append(h('vscode-option', { value: v, selected: v === value }, text));
-  sel.addEventListener('change', () => onChange((sel as unknown as { value: string }).value));
+  sel.addEventListener('change', () => onChange(sel.value));
   return h('label', { class: 'control' }, h('span', { class: 'control-label' }, label), sel);
 }
 
@@ -213,7 +213,7 @@ smoothing.addEventListener('input', () => {
   updateLoss();
 });
 logY.addEventListener('change', () => {
-  saveUi({ logY: (logY as unknown as { checked: boolean }).checked });
+  saveUi({ logY: logY.checked });
   lossChart.setOptions({ logY: ui.logY });
   updateLoss();
 });
@@ -556,7 +556,7 @@ genButton.addEventListener('click', () => {
   const r = hsRun();
   if (!r) return;
   generated.textContent = 'Generating…';
-  post({ type: 'generate', runId: r.id, prime: (prime as unknown as { value: string }).value, temperature: Number(temp.value) || 1, length: Math.max(1, Math.floor(Number(length.value) || 200)) });
+  post({ type: 'generate', runId: r.id, prime: prime.value, temperature: Number(temp.value) || 1, length: Math.max(1, Math.floor(Number(length.value) || 200)) });
 });
 
 function updateOutput(): void {
@@ -690,7 +690,7 @@ window.addEventListener('error', (e) => post({ type: 'log', level: 'error', mess
   lossChart,
   setLossRange: (lo: number, hi: number) => { lossChart.setXRange([lo, hi]); return lossChart.flush(); },
   redrawHeatmap: () => { updateHidden(); return lastHeatmapMs; },
-  selectTab: (i: number) => { (tabs as unknown as { selectedIndex: number }).selectedIndex = i; saveUi({ tab: i }); scheduleAll(); },
+  selectTab: (i: number) => { tabs.selectedIndex = i; saveUi({ tab: i }); scheduleAll(); },
 };
 
 post({ type: 'ready' });

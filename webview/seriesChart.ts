@@ -128,8 +128,8 @@ export class SeriesChart {
     const buckets = bucketsFor(width);
     const ds = this.series.map((s) => (s.show === false ? { x: new Float64Array(0), y: new Float64Array(0) } : minMaxDownsample(s, lo, hi, buckets)));
     const aligned = alignSeries(ds);
-    if (this.opts.logY) for (let i = 1; i < aligned.length; i++) aligned[i] = logSafe(aligned[i] as (number | null)[]);
-    return aligned as unknown as uPlot.AlignedData;
+    if (this.opts.logY) for (let i = 1; i < aligned.length; i++) aligned[i] = logSafe(aligned[i]);
+    return aligned;
   }
 
   private render(rebuild: boolean): void {
