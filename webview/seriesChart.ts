@@ -3,11 +3,10 @@
 // range to zoom into, double-click (or 0) resets, arrow keys pan, +/- zoom. Horizontal reference lines
 // (a baseline, a clipping threshold) are drawn dashed. Redraws are coalesced to one per animation frame.
 import uPlot from 'uplot';
+import { buildChartSvg, type SvgSeries } from '../src/shared/chart/svgChart';
+import { formatTick } from '../src/shared/chart/ticks';
 import { alignSeries, logSafe } from './model/align';
-import { buildChartSvg } from './model/chartSvg';
 import { minMaxDownsample } from './model/downsample';
-import type { SvgSeries } from './model/chartSvg';
-import { formatTick } from './model/ticks';
 import type { Theme } from './theme';
 
 /** A drawn series is what an SVG export writes, plus whether the legend has it switched on. */
