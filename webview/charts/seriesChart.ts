@@ -3,11 +3,11 @@
 // range to zoom into, double-click (or 0) resets, arrow keys pan, +/- zoom. Horizontal reference lines
 // (a baseline, a clipping threshold) are drawn dashed. Redraws are coalesced to one per animation frame.
 import uPlot from 'uplot';
-import { buildChartSvg, type SvgSeries } from '../src/shared/chart/svgChart';
-import { formatTick } from '../src/shared/chart/ticks';
-import { alignSeries, logSafe } from './model/align';
-import { minMaxDownsample } from './model/downsample';
-import type { Theme } from './theme';
+import { buildChartSvg, type SvgSeries } from '../../src/shared/chart/svgChart';
+import { formatTick } from '../../src/shared/chart/ticks';
+import { alignSeries, logSafe } from '../model/align';
+import { minMaxDownsample } from '../model/downsample';
+import type { Theme } from '../model/theme';
 
 /** A drawn series is what an SVG export writes, plus whether the legend has it switched on. */
 export interface ChartSeries extends SvgSeries {
