@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import type { WebviewToHost } from '../src/shared/webviewProtocol';
-import { type Effects, TAB_KEYS, type TabKey } from './state/messages';
+import { type Effects, TAB_KEYS, type TabKey } from './state/effects';
 import type { DashboardStore } from './state/store';
 import { GradientsTab } from './tabs/gradientsTab';
 import { HiddenStatesTab } from './tabs/hiddenStatesTab';

@@ -1,6 +1,6 @@
 // What every tab of the dashboard offers the dashboard, and what the dashboard offers every tab.
 import type { WebviewToHost } from '../../src/shared/webviewProtocol';
-import type { Effects, TabKey } from '../state/messages';
+import type { Effects, TabKey } from '../state/effects';
 import type { DashboardStore } from '../state/store';
 
 export interface TabContext {
