@@ -1,5 +1,7 @@
-// The webview's side of the postMessage boundary, and the little DOM helpers every view uses.
+// The webview's side of the postMessage boundary: messages to the extension host, and the UI state VS Code
+// keeps for the panel across hide/re-show and reloads. acquireVsCodeApi may be called once per page.
 import type { WebviewToHost } from '../src/shared/webviewProtocol';
+import { restoreUi, type UiState } from './state/uiState';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -14,42 +16,10 @@ export function post(msg: WebviewToHost): void {
   api.postMessage(msg);
 }
 
-/** UI state kept across hide/re-show and window reloads (small; the data itself comes from the host). */
-export interface UiState {
-  runIds: string[];
-  tab: number;
-  smoothing: number;
-  logY: boolean;
-  xAxis: 'step' | 'epoch' | 'time';
-  layer: number;
-  state: string;
-  sort: 'none' | 'variance' | 'activation';
-  sortT: number;
+export function loadUi(): UiState {
+  return restoreUi(api.getState());
 }
 
-const defaults: UiState = { runIds: [], tab: 0, smoothing: 0.6, logY: false, xAxis: 'step', layer: 0, state: 'h', sort: 'none', sortT: 0 };
-export const ui: UiState = { ...defaults, ...((api.getState() as Partial<UiState> | undefined) ?? {}) };
-
-export function saveUi(patch: Partial<UiState> = {}): void {
-  Object.assign(ui, patch);
+export function saveUi(ui: UiState): void {
   api.setState(ui);
-}
-
-type Attrs = Record<string, string | number | boolean | undefined>;
-
-/** Create an element: attributes (never `style`: the CSP blocks style attributes), then children. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs, ...children: Array<Node | string>): HTMLElementTagNameMap[K];
-export function h(tag: string, attrs?: Attrs, ...children: Array<Node | string>): HTMLElement;
-export function h(tag: string, attrs: Attrs = {}, ...children: Array<Node | string>): HTMLElement {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === false) continue;
-    el.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) el.append(c);
-  return el;
-}
-
-export function download(format: 'csv' | 'png' | 'svg', fileName: string, data: string): void {
-  post({ type: 'export', format, fileName, data });
 }

@@ -2,17 +2,7 @@
 // vscode-high-contrast) or of the html style means a new theme, and charts are recreated (uPlot fixes
 // colours at creation).
 import { THEME_CHART_VARS } from './model/palette';
-
-export interface Theme {
-  kind: 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
-  foreground: string;
-  muted: string;
-  background: string;
-  grid: string;
-  border: string;
-  charts: string[];
-  font: string;
-}
+import type { Theme } from './model/theme';
 
 const cssVar = (name: string, fallback: string): string => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 

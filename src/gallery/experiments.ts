@@ -5,7 +5,7 @@
 import type { CellKind } from '../shared/config';
 import type { DiagnosticsSnapshot, EvalRecord, RunInfo, SampleRecord, StepRecord } from '../shared/metrics';
 import { type DecayFit, firstStepReaching, fitGeometricDecay, gradientSpikes, tailMean } from './analysis';
-import type { LineChart, Series } from './svgChart';
+import type { LineChart, Series } from './lineChart';
 
 export interface GalleryRun {
   /** Key of the run within its experiment (also its legend label). */

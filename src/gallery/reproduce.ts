@@ -20,7 +20,7 @@ import { TrainError } from '../trainer/errors';
 import { loadConfigFile, train, type TrainSink } from '../trainer/training';
 import type { ConfigPatch, Experiment, ExperimentSummary, GalleryRun, RunResult } from './experiments';
 import { renderResults } from './resultsTable';
-import { renderLineChart } from './svgChart';
+import { renderLineChart } from './lineChart';
 
 export interface ReproduceOptions {
   outDir: string;

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { fitGeometricDecay, gradientSpikes } from '../../src/gallery/analysis';
 import { ADDING_BASELINE, decayOf, EXPERIMENTS, type Experiment, type RunResult } from '../../src/gallery/experiments';
 import { type ExperimentOutcome, reproduce, STATE_FILE } from '../../src/gallery/reproduce';
-import { formatTick, logTicks, renderLineChart } from '../../src/gallery/svgChart';
+import { figureRanges, renderLineChart } from '../../src/gallery/lineChart';
 
 const galleryDir = path.resolve(__dirname, '..', '..', 'examples', 'gallery');
 const dataDir = path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
@@ -37,22 +37,26 @@ test('fitGeometricDecay recovers the rate of a geometric curve and ignores the l
   assert.equal(gradientSpikes([1, 1, 1, 50, 1, NaN]), 2);
 });
 
-test('the SVG writer draws axes, log ticks, lines that break at gaps, references and a legend', () => {
-  const svg = renderLineChart({
+test('a gallery figure: axes, log ticks, lines that break at gaps, references and a legend, ranges that fit the data', () => {
+  const chart = {
     title: 'Loss <test>', xLabel: 'step', yLabel: 'MSE', yLog: true,
-    series: [{ label: 'lstm', points: [[0, 1], [1, 0.1], [2, NaN], [3, 0.001]] }, { label: 'rnn', points: [[0, 1], [3, 0.5]], dashed: true }],
+    series: [{ label: 'lstm', points: [[0, 1], [1, 0.1], [2, NaN], [3, 0.001]] as [number, number][] }, { label: 'rnn', points: [[0, 1], [3, 0.5]] as [number, number][], dashed: true }],
     references: [{ label: 'baseline', y: 0.04 }],
-  });
-  assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  };
+  const svg = renderLineChart(chart);
+  assert.match(svg, /<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.ok(svg.trimEnd().endsWith('</svg>'));
   assert.ok(svg.includes('Loss &lt;test&gt;'));
   for (const label of ['lstm', 'rnn', 'baseline', 'MSE (log scale)']) assert.ok(svg.includes(`>${label}<`), label);
-  const paths = [...svg.matchAll(/<path d="([^"]+)"/g)].map((m) => m[1]);
-  assert.equal(paths.length, 2);
-  assert.equal((paths[0].match(/M/g) ?? []).length, 2, 'the NaN point starts a new segment');
-  assert.deepEqual(logTicks(0.001, 1), [0.001, 0.01, 0.1, 1]);
-  assert.equal(formatTick(1e-4 * (1 - 1e-16)), '10⁻⁴');
-  assert.equal(formatTick(2500), '2.5k');
+  const paths = [...svg.matchAll(/<path class="series-line" data-label="([^"]+)" d="([^"]+)"[^>]*>/g)];
+  assert.deepEqual(paths.map((m) => m[1]), ['lstm', 'rnn']);
+  assert.equal((paths[0][2].match(/M/g) ?? []).length, 2, 'the NaN point starts a new segment');
+  assert.match(paths[1][0], /stroke-dasharray="6 3"/);
+  for (const tick of ['1e-3', '0.01', '0.1', '1']) assert.ok(svg.includes(`>${tick}</text>`), `log tick ${tick}`);
+  const { x, y } = figureRanges(chart);
+  assert.deepEqual(x, [0, 3]);
+  assert.ok(y[0] < 0.001 && y[0] > 0 && y[1] > 1, `log range padded around the data: ${y}`);
+  assert.deepEqual(figureRanges({ ...chart, yLog: false, series: [{ label: 'flat', points: [[1, 2], [1, 2]] }], references: [] }), { x: [1, 2], y: [1.9, 2.1] });
 });
 
 test('quick adding problem (T = 30): LSTM ends below the RNN and below the 1/24 baseline', async () => {

@@ -70,3 +70,10 @@ export function logNormalize(data: ArrayLike<number>): { values: Float64Array; l
   for (let i = 0; i < values.length; i++) values[i] = (values[i] - lo) / (hi - lo);
   return { values, lo, hi };
 }
+
+/** [S, T] values laid out as [T, S], so that unitsByTimeRgba draws rows = S, columns = T. */
+export function transpose(values: Float64Array, S: number, T: number): Float64Array {
+  const out = new Float64Array(S * T);
+  for (let s = 0; s < S; s++) for (let t = 0; t < T; t++) out[t * S + s] = values[s * T + t];
+  return out;
+}

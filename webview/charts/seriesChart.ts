@@ -3,12 +3,11 @@
 // range to zoom into, double-click (or 0) resets, arrow keys pan, +/- zoom. Horizontal reference lines
 // (a baseline, a clipping threshold) are drawn dashed. Redraws are coalesced to one per animation frame.
 import uPlot from 'uplot';
-import { alignSeries, logSafe } from './model/align';
-import { buildChartSvg } from './model/chartSvg';
-import { minMaxDownsample } from './model/downsample';
-import type { SvgSeries } from './model/chartSvg';
-import { formatTick } from './model/ticks';
-import type { Theme } from './theme';
+import { buildChartSvg, type SvgSeries } from '../../src/shared/chart/svgChart';
+import { formatTick } from '../../src/shared/chart/ticks';
+import { alignSeries, logSafe } from '../model/align';
+import { minMaxDownsample } from '../model/downsample';
+import type { Theme } from '../model/theme';
 
 /** A drawn series is what an SVG export writes, plus whether the legend has it switched on. */
 export interface ChartSeries extends SvgSeries {
@@ -128,8 +127,8 @@ export class SeriesChart {
     const buckets = bucketsFor(width);
     const ds = this.series.map((s) => (s.show === false ? { x: new Float64Array(0), y: new Float64Array(0) } : minMaxDownsample(s, lo, hi, buckets)));
     const aligned = alignSeries(ds);
-    if (this.opts.logY) for (let i = 1; i < aligned.length; i++) aligned[i] = logSafe(aligned[i] as (number | null)[]);
-    return aligned as unknown as uPlot.AlignedData;
+    if (this.opts.logY) for (let i = 1; i < aligned.length; i++) aligned[i] = logSafe(aligned[i]);
+    return aligned;
   }
 
   private render(rebuild: boolean): void {

@@ -1,6 +1,8 @@
-// A line chart as a standalone SVG document, for "Export SVG": the same series the canvas drew (already
-// downsampled to the visible range), the same scales, axes with ticks, a title and a legend. Pure: the
-// caller resolves theme colours to concrete values first (an exported file has no --vscode-* variables).
+// A line chart as a standalone SVG document: title, legend, axes with ticks, lines (optionally dashed and
+// with points), dashed reference lines with their labels. One writer for the dashboards' "Export SVG"
+// (series already downsampled to the visible range, the scales on screen) and the gallery's figures.
+// Pure, no DOM: the caller resolves colours to concrete values (a file has no --vscode-* variables) and
+// picks the ranges; a test reads the result as text.
 import { formatLinearTick, formatTick, linearTicks, logTicks } from './ticks';
 
 export interface SvgSeries {
@@ -34,6 +36,11 @@ export interface ChartSvgSpec {
   refs?: SvgRefLine[];
   colors: { background: string; foreground: string; muted: string; grid: string };
   font: string;
+  /**
+   * What a missing point (NaN, or ≤ 0 on a log axis) does to its line: `span` joins its neighbours, as
+   * the dashboards' canvas does; `break` starts a new segment (a figure shows where a run diverged).
+   */
+  gaps?: 'span' | 'break';
 }
 
 export function escapeXml(s: string): string {
@@ -62,46 +69,79 @@ const round = (v: number, digits = 1) => Number(v.toFixed(digits));
 /** Rough text width for layout (no DOM to measure with): ~0.6 em per character. */
 const textWidth = (s: string, px: number) => s.length * px * 0.6;
 
+interface PlotArea {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** The data → image mapping of the plot area. */
+interface Scales {
+  px(v: number): number;
+  py(v: number): number;
+  validY(v: number): boolean;
+}
+
 export function buildChartSvg(spec: ChartSvgSpec): string {
   const { width, height, colors } = spec;
-  const font = escapeXml(spec.font);
   const out: string[] = [];
   out.push(`<?xml version="1.0" encoding="UTF-8"?>`);
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${font}">`);
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${escapeXml(spec.font)}">`);
   out.push(`<title>${escapeXml(spec.title)}</title>`);
   out.push(`<rect class="background" x="0" y="0" width="${width}" height="${height}" ${paint('fill', colors.background)}/>`);
   out.push(`<text class="chart-title" x="12" y="22" font-size="14" font-weight="600" ${paint('fill', colors.foreground)}>${escapeXml(spec.title)}</text>`);
+  const legendBottom = writeLegend(out, spec);
+  const plot = { left: 64, top: (spec.legend.length ? legendBottom : 26) + 14, right: width - 16, bottom: height - 44 };
+  const scales = scalesOf(spec, plot);
+  writeAxes(out, spec, plot, scales);
+  writeSeries(out, spec, plot, scales);
+  writeRefs(out, spec, plot, scales);
+  out.push(`</svg>`);
+  return out.join('\n');
+}
 
-  // legend: swatch + name, wrapped onto as many rows as the width needs
+/** Swatch + name per entry, wrapped onto as many rows as the width needs; returns the last row's baseline. */
+function writeLegend(out: string[], spec: ChartSvgSpec): number {
   out.push(`<g class="legend" font-size="12">`);
   let lx = 12;
   let ly = 44;
   for (const item of spec.legend) {
     const w = 18 + textWidth(item.label, 12) + 16;
-    if (lx > 12 && lx + w > width - 12) {
+    if (lx > 12 && lx + w > spec.width - 12) {
       lx = 12;
       ly += 18;
     }
-    out.push(`<g class="legend-entry"><rect x="${lx}" y="${ly - 9}" width="10" height="10" rx="2" ${paint('fill', item.color)}/><text x="${lx + 16}" y="${ly}" ${paint('fill', colors.foreground)}>${escapeXml(item.label)}</text></g>`);
+    out.push(`<g class="legend-entry"><rect x="${lx}" y="${ly - 9}" width="10" height="10" rx="2" ${paint('fill', item.color)}/><text x="${lx + 16}" y="${ly}" ${paint('fill', spec.colors.foreground)}>${escapeXml(item.label)}</text></g>`);
     lx += w;
   }
   out.push(`</g>`);
+  return ly;
+}
 
-  const plot = { left: 64, top: (spec.legend.length ? ly : 26) + 14, right: width - 16, bottom: height - 44 };
+function scalesOf(spec: ChartSvgSpec, plot: PlotArea): Scales {
+  const [x0, x1] = spec.xRange;
+  const fy = spec.logY ? (v: number) => Math.log10(v) : (v: number) => v;
+  const ly0 = fy(spec.yRange[0]);
+  const ly1 = fy(spec.yRange[1]);
   const pw = Math.max(1, plot.right - plot.left);
   const ph = Math.max(1, plot.bottom - plot.top);
-  const [x0, x1] = spec.xRange;
-  const [y0, y1] = spec.yRange;
-  const fy = spec.logY ? (v: number) => Math.log10(v) : (v: number) => v;
-  const ly0 = fy(y0);
-  const ly1 = fy(y1);
-  const px = (v: number) => plot.left + ((v - x0) / (x1 - x0 || 1)) * pw;
-  const py = (v: number) => plot.bottom - ((fy(v) - ly0) / (ly1 - ly0 || 1)) * ph;
-  const validY = (v: number) => Number.isFinite(v) && (!spec.logY || v > 0);
+  return {
+    px: (v) => plot.left + ((v - x0) / (x1 - x0 || 1)) * pw,
+    py: (v) => plot.bottom - ((fy(v) - ly0) / (ly1 - ly0 || 1)) * ph,
+    validY: (v) => Number.isFinite(v) && (!spec.logY || v > 0),
+  };
+}
 
-  // grid, ticks and tick labels
-  const xTicks = linearTicks(x0, x1, Math.max(2, Math.round(pw / 100)));
-  const yTicks = (spec.logY ? logTicks(y0, y1, Math.max(2, Math.round(ph / 50))) : linearTicks(y0, y1, Math.max(2, Math.round(ph / 50)))).filter(validY);
+/** Grid, axis lines, ticks with their labels, axis titles. */
+function writeAxes(out: string[], spec: ChartSvgSpec, plot: PlotArea, { px, py, validY }: Scales): void {
+  const { colors } = spec;
+  const pw = Math.max(1, plot.right - plot.left);
+  const ph = Math.max(1, plot.bottom - plot.top);
+  const [y0, y1] = spec.yRange;
+  const xTicks = linearTicks(spec.xRange[0], spec.xRange[1], Math.max(2, Math.round(pw / 100)));
+  const yTarget = Math.max(2, Math.round(ph / 50));
+  const yTicks = (spec.logY ? logTicks(y0, y1, yTarget) : linearTicks(y0, y1, yTarget)).filter(validY);
   out.push(`<g class="grid" ${paint('stroke', colors.grid)} stroke-width="1">`);
   for (const t of xTicks) out.push(`<line x1="${round(px(t))}" y1="${plot.top}" x2="${round(px(t))}" y2="${plot.bottom}"/>`);
   for (const t of yTicks) out.push(`<line x1="${plot.left}" y1="${round(py(t))}" x2="${plot.right}" y2="${round(py(t))}"/>`);
@@ -110,27 +150,35 @@ export function buildChartSvg(spec: ChartSvgSpec): string {
   out.push(`<path class="axis-line" d="M${plot.left} ${plot.top}V${plot.bottom}H${plot.right}" fill="none" ${paint('stroke', colors.muted)} stroke-width="1"/>`);
   out.push(`<g class="x-axis" text-anchor="middle">`);
   for (const t of xTicks) out.push(`<line x1="${round(px(t))}" y1="${plot.bottom}" x2="${round(px(t))}" y2="${plot.bottom + 4}" ${paint('stroke', colors.muted)}/><text x="${round(px(t))}" y="${plot.bottom + 16}">${escapeXml(formatLinearTick(t))}</text>`);
-  out.push(`<text class="axis-label" x="${round(plot.left + pw / 2)}" y="${height - 8}" font-size="12">${escapeXml(spec.xLabel)}</text>`);
+  out.push(`<text class="axis-label" x="${round(plot.left + pw / 2)}" y="${spec.height - 8}" font-size="12">${escapeXml(spec.xLabel)}</text>`);
   out.push(`</g>`);
   out.push(`<g class="y-axis" text-anchor="end">`);
   for (const t of yTicks) out.push(`<line x1="${plot.left - 4}" y1="${round(py(t))}" x2="${plot.left}" y2="${round(py(t))}" ${paint('stroke', colors.muted)}/><text x="${plot.left - 6}" y="${round(py(t) + 4)}">${escapeXml(spec.logY ? formatTick(t) : formatLinearTick(t))}</text>`);
   out.push(`<text class="axis-label" transform="translate(16 ${round(plot.top + ph / 2)}) rotate(-90)" text-anchor="middle" font-size="12">${escapeXml(spec.yLabel)}</text>`);
   out.push(`</g>`);
   out.push(`</g>`);
+}
 
-  // series, clipped to the plot area; gaps (NaN, non-positive on a log axis) are spanned as on screen
-  out.push(`<defs><clipPath id="plot-area"><rect x="${plot.left}" y="${plot.top}" width="${pw}" height="${ph}"/></clipPath></defs>`);
+/** One path per series (empty ones included, so a reader finds every label), clipped to the plot area. */
+function writeSeries(out: string[], spec: ChartSvgSpec, plot: PlotArea, { px, py, validY }: Scales): void {
+  out.push(`<defs><clipPath id="plot-area"><rect x="${plot.left}" y="${plot.top}" width="${Math.max(1, plot.right - plot.left)}" height="${Math.max(1, plot.bottom - plot.top)}"/></clipPath></defs>`);
   out.push(`<g class="series" clip-path="url(#plot-area)" fill="none" stroke-linejoin="round" stroke-linecap="round">`);
+  const breakAtGaps = spec.gaps === 'break';
   for (const s of spec.series) {
     const d: string[] = [];
     const dots: string[] = [];
+    let pen = false;
     for (let i = 0; i < s.x.length; i++) {
       const x = s.x[i];
       const y = s.y[i];
-      if (!Number.isFinite(x) || !validY(y)) continue;
+      if (!Number.isFinite(x) || !validY(y)) {
+        if (breakAtGaps) pen = false;
+        continue;
+      }
       const X = round(px(x));
       const Y = round(py(y));
-      d.push(`${d.length ? 'L' : 'M'}${X} ${Y}`);
+      d.push(`${pen ? 'L' : 'M'}${X} ${Y}`);
+      pen = true;
       if (s.points) dots.push(`<circle cx="${X}" cy="${Y}" r="2.5"/>`);
     }
     const dash = s.dash?.length ? ` stroke-dasharray="${s.dash.join(' ')}"` : '';
@@ -138,15 +186,16 @@ export function buildChartSvg(spec: ChartSvgSpec): string {
     if (dots.length) out.push(`<g class="series-points" ${paint('fill', s.color)} stroke="none">${dots.join('')}</g>`);
   }
   out.push(`</g>`);
+}
 
-  // reference lines (baseline, clipping threshold): dashed, the label at the left end above the line
+/** Reference lines (a baseline, a clipping threshold): dashed, the label at the left end above the line. */
+function writeRefs(out: string[], spec: ChartSvgSpec, plot: PlotArea, { py, validY }: Scales): void {
+  const [y0, y1] = spec.yRange;
   for (const r of spec.refs ?? []) {
     if (!validY(r.value) || r.value < Math.min(y0, y1) || r.value > Math.max(y0, y1)) continue;
     const y = round(py(r.value));
     const ty = y - 14 < plot.top ? y + 14 : y - 5;
     out.push(`<g class="ref-line"><line x1="${plot.left}" y1="${y}" x2="${plot.right}" y2="${y}" ${paint('stroke', r.color)} stroke-width="1" stroke-dasharray="6 4"/>` +
-      `<text x="${plot.left + 6}" y="${ty}" font-size="11" ${paint('fill', r.color)} ${paint('stroke', colors.background)} stroke-width="3" paint-order="stroke">${escapeXml(r.label)}</text></g>`);
+      `<text x="${plot.left + 6}" y="${ty}" font-size="11" ${paint('fill', r.color)} ${paint('stroke', spec.colors.background)} stroke-width="3" paint-order="stroke">${escapeXml(r.label)}</text></g>`);
   }
-  out.push(`</svg>`);
-  return out.join('\n');
 }

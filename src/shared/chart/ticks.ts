@@ -1,5 +1,6 @@
-// Axis ticks for the charts' exports (uPlot picks its own on screen): "nice" linear steps of 1, 2 or 5
-// × 10^k, and decades (with 2 and 5 in between when the range spans little) on a log axis.
+// Axis ticks for the SVG charts (the dashboards' exports and the gallery's figures; uPlot picks its own on
+// screen and borrows formatTick for a log axis): "nice" linear steps of 1, 2 or 5 × 10^k, and decades on a
+// log axis (thinned when there are many, with 2 and 5, then every mantissa, between them when few). Pure.
 
 export function linearTicks(lo: number, hi: number, target = 6): number[] {
   if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return Number.isFinite(lo) ? [lo] : [];
@@ -7,19 +8,27 @@ export function linearTicks(lo: number, hi: number, target = 6): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
   return out;
 }
+
+/** Most decades a log axis labels; beyond it every 2nd (3rd, …) power of ten, aligned to exponents. */
+const MAX_DECADES = 8;
 
 export function logTicks(lo: number, hi: number, target = 6): number[] {
   if (!(lo > 0) || !(hi > lo)) return linearTicks(lo, hi, target);
   const e0 = Math.floor(Math.log10(lo));
   const e1 = Math.ceil(Math.log10(hi));
+  const within = (v: number) => v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9);
+  const stride = Math.max(1, Math.ceil((e1 - e0 + 1) / MAX_DECADES));
   for (const mantissas of [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
     const out: number[] = [];
-    for (let e = e0; e <= e1; e++) for (const m of mantissas) {
-      const v = Number((m * 10 ** e).toPrecision(12));
-      if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push(v);
+    for (let e = e0; e <= e1; e++) {
+      if (mantissas.length === 1 && e % stride !== 0) continue;
+      for (const m of mantissas) {
+        const v = Number((m * 10 ** e).toPrecision(12));
+        if (within(v)) out.push(v);
+      }
     }
     if (out.length >= 3 || mantissas.length === 9) return out.length >= 2 ? out : linearTicks(lo, hi, target);
   }

@@ -1,9 +1,10 @@
-// The SVG export of a chart (webview/model/chartSvg.ts) and its ticks: a well-formed document, one path
-// per series in the scales' coordinates, run names escaped, alpha colours split into *-opacity.
+// The SVG chart writer (src/shared/chart: the dashboards' SVG export and the gallery's figures) and its
+// ticks: a well-formed document, one path per series in the scales' coordinates, run names escaped, alpha
+// colours split into *-opacity, gaps spanned or broken.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildChartSvg, type ChartSvgSpec, escapeXml, paint } from '../../webview/model/chartSvg';
-import { formatLinearTick, formatTick, linearTicks, logTicks } from '../../webview/model/ticks';
+import { buildChartSvg, type ChartSvgSpec, escapeXml, paint } from '../../src/shared/chart/svgChart';
+import { formatLinearTick, formatTick, linearTicks, logTicks } from '../../src/shared/chart/ticks';
 
 function spec(over: Partial<ChartSvgSpec> = {}): ChartSvgSpec {
   return {
@@ -114,4 +115,17 @@ test('ticks: nice linear steps, decades on a log axis, compact labels', () => {
   assert.equal(formatTick(0), '0');
   assert.equal(formatLinearTick(1000), '1000');
   assert.equal(formatLinearTick(0.30000000000000004), '0.3');
+});
+
+test('gaps: spanned as on the dashboards\' canvas, or broken into segments for a figure', () => {
+  const series = [{ label: 's', color: '#fff', x: [0, 1, 2, 3], y: [1, NaN, 2, 3] }];
+  const d = (svg: string) => /data-label="s" d="([^"]*)"/.exec(svg)![1];
+  assert.equal((d(buildChartSvg(spec({ series, refs: [] }))).match(/M/g) ?? []).length, 1);
+  assert.equal((d(buildChartSvg(spec({ series, refs: [], gaps: 'break' }))).match(/M/g) ?? []).length, 2);
+});
+
+test('log ticks thin out many decades to every 2nd (3rd, …) power of ten', () => {
+  assert.deepEqual(logTicks(1e-8, 1e4), [1e-8, 1e-6, 1e-4, 0.01, 1, 100, 1e4]);
+  assert.deepEqual(logTicks(0.001, 1), [0.001, 0.01, 0.1, 1]);
+  assert.deepEqual(linearTicks(-0.3, 0.3, 6), [-0.3, -0.2, -0.1, 0, 0.1, 0.2, 0.3]);
 });

@@ -1,0 +1,37 @@
+// What each message from the host does: it changes the store and says which views are out of date. Pure
+// (no DOM), exhaustive over the shared HostToWebview union: a message type added to the protocol fails
+// the type check here until it is handled.
+import { assertNever } from '../../src/shared/protocol';
+import type { HostToWebview } from '../../src/shared/webviewProtocol';
+import { type Effects, TAB_KEYS } from './effects';
+import type { DashboardStore } from './store';
+
+export function applyHostMessage(store: DashboardStore, msg: HostToWebview): Effects {
+  switch (msg.type) {
+    case 'init':
+      store.init(msg.panelKind, msg.runs, msg.pending ?? []);
+      return { header: 'rows', controls: TAB_KEYS, redraw: TAB_KEYS };
+    case 'runs': {
+      const joined = store.updateRuns(msg.runs, msg.pending ?? []);
+      return joined ? { header: 'rows', controls: TAB_KEYS, redraw: TAB_KEYS } : { header: 'rows' };
+    }
+    case 'metrics':
+      store.addRecords(msg.runId, msg.records);
+      return { header: { liveRunId: msg.runId }, redraw: ['loss', 'gradients', 'output'] };
+    case 'diagnostics':
+      store.dataOf(msg.runId).addSnapshot(msg.snapshot);
+      store.addSnapshotStep(msg.runId, msg.snapshot.step);
+      return { controls: msg.runId === store.hiddenStatesRun()?.id ? ['hidden'] : [], redraw: ['hidden', 'gradients', 'output'] };
+    case 'gradientHistory':
+      store.dataOf(msg.runId).addGradientHistory(msg.steps, msg.arrays);
+      return { redraw: ['gradients'] };
+    case 'generated':
+      store.finishGeneration(msg.prime, msg.text);
+      return { controls: ['output'] };
+    case 'error':
+      store.fail(msg.message);
+      return { controls: ['output'] };
+    default:
+      return assertNever(msg, 'message from the host');
+  }
+}
