@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { ConfigIndex } from './configs/configIndex';
 import { INTERNAL_COMMANDS } from './constants';
 import type { DashboardPanels, PanelDescription } from './dashboard/dashboardPanels';
-import type { EngineClient } from './engine/engineClient';
+import type { EngineClient, EnginePurpose } from './engine/engineClient';
 import { hostWork } from './hostWork';
 import type { NativeBackend, NativeState } from './nativeBackend/nativeBackend';
 import type { RunsOnDisk } from './runs/runsOnDisk';
@@ -23,8 +23,8 @@ export interface ExtensionState {
   active: readonly ActiveRun[];
   tree: readonly TreeNode[];
   panels: PanelDescription[];
-  /** Engine children forked so far, and alive now. */
-  engine: { started: number; alive: number };
+  /** Engine children forked so far, and those alive now. */
+  engine: { started: number; children: { pid: number; purpose: EnginePurpose }[] };
   native: { state: NativeState; trainerEnv: NodeJS.ProcessEnv; logFile: string };
 }
 
@@ -61,7 +61,7 @@ export function registerTestHooks(d: TestHookDeps): vscode.Disposable[] {
       active: d.jobs.active(),
       tree: d.tree.nodes(),
       panels: d.panels.describe(),
-      engine: { started: d.engine.started, alive: d.engine.alive },
+      engine: { started: d.engine.started, children: d.engine.children() },
       native: { state: await d.native.state(), trainerEnv: d.native.trainerEnv(), logFile: d.native.logFile },
     };
   };

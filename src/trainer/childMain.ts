@@ -21,7 +21,8 @@ const STOP_DEADLINE_MS = 2000;
 enableRelaxedSimd();
 
 const send = (m: TrainerToHost): void => {
-  if (process.connected) process.send!(m);
+  // with a callback, a channel that closes meanwhile is an ignored error, not an uncaught one
+  if (process.connected) process.send!(m, undefined, {}, () => undefined);
 };
 
 let stopRequested = false;
@@ -58,7 +59,8 @@ async function run(message: HostToTrainer & { type: 'train' }): Promise<void> {
     send(failed);
     process.exitCode = 1;
   } finally {
-    process.disconnect?.();
+    // the parent may have gone first (that is what stopped us): disconnecting twice throws
+    if (process.connected) process.disconnect();
   }
 }
 

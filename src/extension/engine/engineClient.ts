@@ -12,6 +12,9 @@ const RETIRE_GRACE_MS = 5000;
 /** dispose(): a training child gets this long to stop after its current step before SIGKILL. */
 const DISPOSE_GRACE_MS = 2500;
 
+/** A training's child lives as long as its run; a request's until its answer. */
+export type EnginePurpose = 'training' | 'request';
+
 export interface EngineClientOptions {
   /** dist/trainer.js */
   trainerPath: string;
@@ -48,7 +51,7 @@ export type EngineOutcome<K extends EngineRequestKind> = RequestOutcome<EngineRe
 
 export class EngineClient {
   /** Each live child and what it is for. */
-  private readonly live = new Map<EngineProcess, 'training' | 'request'>();
+  private readonly live = new Map<EngineProcess, EnginePurpose>();
   private startedCount = 0;
   private disposed = false;
 
@@ -62,6 +65,11 @@ export class EngineClient {
   /** Children alive now. */
   get alive(): number {
     return this.live.size;
+  }
+
+  /** Each child alive now and what it is for (the state hook and the tests). */
+  children(): { pid: number; purpose: EnginePurpose }[] {
+    return [...this.live].map(([p, purpose]) => ({ pid: p.pid, purpose }));
   }
 
   train(request: TrainRequest, handlers: TrainingHandlers): TrainingProcess {
@@ -98,7 +106,7 @@ export class EngineClient {
       // the process checked that the reply's kind is the request's
       return { kind: 'done', result: outcome.result.result as EngineRequests[K]['result'] };
     }
-    if (timedOut) return { kind: 'failed', problem: 'timedOut', message: `The SeqLab engine did not answer the ${kind} request within ${Math.round(timeoutMs! / 1000)} s.` };
+    if (timedOut) return { kind: 'failed', problem: 'timedOut', message: `The SeqLab engine did not answer the ${kind} request within ${timeoutMs! / 1000} s.` };
     p.retire(RETIRE_GRACE_MS);
     return outcome;
   }
@@ -112,7 +120,7 @@ export class EngineClient {
     }
   }
 
-  private spawn(purpose: 'training' | 'request', events: EngineProcessEvents): EngineProcess {
+  private spawn(purpose: EnginePurpose, events: EngineProcessEvents): EngineProcess {
     if (this.disposed) throw new Error('The SeqLab engine client is shut down.');
     const doFork = this.options.fork ?? fork;
     const child = doFork(this.options.trainerPath, [], {
