@@ -9,9 +9,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { EngineClient } from '../../src/extension/engine/engineClient';
+import { sampleText } from '../../src/extension/engine/sampleText';
+import type { RunSummary } from '../../src/runs/runReader';
 import type { ExitInfo, TrainingMessage } from '../../src/extension/engine/engineProcess';
 import type { SampleRequest, TrainerToHost } from '../../src/shared/protocol';
 import { train } from '../../src/trainer/training';
+import { until } from './waitUntil';
 
 const root = path.resolve(__dirname, '../..');
 const trainerPath = path.join(root, 'dist/trainer.js');
@@ -94,6 +97,7 @@ test('a sample request gets its typed reply; a bad one gets the engine\'s proble
   assert.equal(unknownPrime.kind === 'failed' && unknownPrime.problem, 'badInput');
   assert.match((unknownPrime as { message: string }).message, /None of the prime's tokens is in the model's vocabulary/);
   assert.equal(engine.started, 3);
+  await until(() => engine.alive === 0, 'the answered children to exit');
 });
 
 test('cancelling a request kills its child', { skip }, async () => {
@@ -162,4 +166,23 @@ test('dispose ends every child: requests at once (cancelled), a training after i
   assert.equal(engine.alive, 0);
   assert.ok(pids.every(gone));
   assert.throws(() => engine.train({ configPath, runsDir: m.runsDir }, { message: () => undefined, line: () => undefined, exited: () => undefined }), /shut down/);
+});
+
+test('Generate: the text of a run by its id; a closed dashboard (its signal) ends the sample and its child', { skip }, async () => {
+  const m = await charModel();
+  const runId = path.basename(m.runDir);
+  // the two things sampleText reads of the runs on disk
+  const runs = { runsDir: () => m.runsDir, getRun: (id: string) => (id === runId ? ({ id, dir: m.runDir } as RunSummary) : undefined) };
+  const { engine, readyChildren } = watchedEngine();
+  const text = await sampleText(engine, runs, { runId, prime: 'abc', temperature: 0, length: 12.7 });
+  assert.equal(text?.length, 3 + 12, 'the prime and 12 characters (the length is floored)');
+  await assert.rejects(sampleText(engine, runs, { runId: 'gone', prime: 'a', temperature: 0, length: 5 }), /Run gone not found/);
+
+  const closed = new AbortController();
+  const pending = sampleText(engine, runs, { runId, prime: 'abc', temperature: 1, length: ENDLESS }, closed.signal);
+  const child = engine.children().at(-1)!;
+  await readyChildren(2);
+  closed.abort();
+  assert.equal(await pending, undefined);
+  assert.ok(gone(child.pid));
 });

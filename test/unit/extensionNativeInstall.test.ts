@@ -15,6 +15,7 @@ import {
   DEFAULT_NATIVE_SPEC, NATIVE_DIR_ENV, NATIVE_GPU_PACKAGE, NATIVE_PACKAGE, NATIVE_PACKAGE_VERSION, NATIVE_SPEC_ENV,
 } from '../../src/shared/nativeEngine';
 import { resolveTfjsNode } from '../../src/trainer/backends/tfjs/tfjsNodeLocation';
+import { until } from './waitUntil';
 
 const root = path.resolve(__dirname, '../..');
 const fixtures = path.join(root, 'test/fixtures/native-backend');
@@ -24,15 +25,6 @@ const skip = !npm && 'npm is not on PATH';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-native-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-/** Resolves when `done()` holds; a generous guard turns a hang into a failure that names what never came. */
-async function until(done: () => boolean, what: string, guardMs = 30_000): Promise<void> {
-  const deadline = Date.now() + guardMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`still waiting after ${guardMs / 1000} s for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Whether `pid` runs (a zombie does not: in a container nobody may reap an orphan). */
 function running(pid: number): boolean {

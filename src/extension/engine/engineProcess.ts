@@ -74,15 +74,30 @@ export class EngineProcess {
     child.stderr?.on('data', onData);
     child.on('message', (m: TrainerToHost) => this.onMessage(m));
     child.on('error', (e) => onData(Buffer.from(`could not start the SeqLab engine: ${e.message}`)));
-    this.exited = new Promise((resolve) =>
-      child.on('close', (code, signal) => {
+    // Ended once the process has exited and its output has been read to the end. Not 'close': Node never
+    // emits it for a child whose IPC channel the parent disconnected (retire()).
+    this.exited = new Promise((resolve) => {
+      let exit: ExitInfo | undefined;
+      let openStreams = [child.stdout, child.stderr].filter((s) => s !== null).length;
+      const ended = () => {
+        if (!exit || openStreams > 0 || this.exit) return;
         if (this.killTimer) clearTimeout(this.killTimer);
-        this.exit = { code, signal };
+        this.exit = exit;
         this.failPending();
-        this.events.exited(this.exit);
-        resolve(this.exit);
-      }),
-    );
+        this.events.exited(exit);
+        resolve(exit);
+      };
+      for (const stream of [child.stdout, child.stderr]) {
+        stream?.on('close', () => {
+          openStreams--;
+          ended();
+        });
+      }
+      child.on('exit', (code, signal) => {
+        exit = { code, signal };
+        ended();
+      });
+    });
   }
 
   get alive(): boolean {
