@@ -14,9 +14,12 @@ import { train } from '../trainer/training';
 import { ProgressView } from './progressView';
 import { registerReproduce } from './reproduceCommand';
 import { EXPORT_FORMATS, EXPORT_WEIGHTS, type ExportFormat, type ExportWeights } from '../shared/modelExport';
-import { ExportError, exportRun } from '../trainer/export/exportRun';
+import type { RequestProblem } from '../shared/protocol';
+import { exportRun } from '../trainer/export/exportRun';
+import { RequestError } from '../trainer/requestError';
+import { sampleRun } from '../trainer/sampleRun';
 import { printExport } from './exportView';
-import { printRun, printRuns, sampleFromRun } from './runCommands';
+import { printRun, printRuns } from './runCommands';
 import { resolveRun, RUN_REFERENCE_HELP, RunReferenceError } from '../runs/runReference';
 
 enableRelaxedSimd();
@@ -144,7 +147,8 @@ program
   .option('--seed <n>', 'random seed', positiveInt)
   .option(...runsDirOption)
   .action(async (run: string, o: { runsDir: string; prime: string; length: number; temperature: number; seed?: number }) => {
-    await guardAsync(() => sampleFromRun(path.resolve(o.runsDir), run, o));
+    const { text } = await answered(sampleRun({ runsDir: path.resolve(o.runsDir), run, prime: o.prime, length: o.length, temperature: o.temperature, ...(o.seed !== undefined && { seed: o.seed }) }));
+    process.stdout.write(text + '\n');
   });
 
 program
@@ -158,19 +162,23 @@ program
   .option(...runsDirOption)
   .option('--json', 'print the result as one JSON object')
   .action(async (run: string, o: { format: ExportFormat; out?: string; checkpoint: ExportWeights; force?: boolean; runsDir: string; json?: boolean }) => {
-    try {
-      const result = await exportRun({ runsDir: path.resolve(o.runsDir), run, format: o.format, ...(o.out && { out: o.out }), weights: o.checkpoint, force: Boolean(o.force) });
-      if (o.json) process.stdout.write(JSON.stringify(result) + '\n');
-      else printExport(result);
-    } catch (e) {
-      if (e instanceof ExportError) fail(e.problem === 'outExists' ? EXIT.usage : e.problem === 'unsupported' ? EXIT.failed : EXIT.notFound, e.message);
-      throw e;
-    }
+    const result = await answered(exportRun({ runsDir: path.resolve(o.runsDir), run, format: o.format, ...(o.out && { out: o.out }), weights: o.checkpoint, force: Boolean(o.force) }));
+    if (o.json) process.stdout.write(JSON.stringify(result) + '\n');
+    else printExport(result);
   });
 
 function fail(code: number, message: string): never {
   process.stderr.write(message.endsWith('\n') ? message : message + '\n');
   process.exit(code);
+}
+
+async function guardAsync(f: () => Promise<void>): Promise<void> {
+  try {
+    await f();
+  } catch (e) {
+    if (e instanceof TrainError) fail(e.kind === 'data' ? EXIT.data : EXIT.failed, e.message);
+    fail(EXIT.notFound, e instanceof Error ? e.message : String(e));
+  }
 }
 
 async function resolveOrFail(runsDir: string, ref: string) {
@@ -182,12 +190,22 @@ async function resolveOrFail(runsDir: string, ref: string) {
   }
 }
 
-async function guardAsync(f: () => Promise<void>): Promise<void> {
+const REQUEST_EXIT: Record<RequestProblem, number> = {
+  notFound: EXIT.notFound,
+  noWeights: EXIT.notFound,
+  outExists: EXIT.usage,
+  badInput: EXIT.usage,
+  unsupported: EXIT.failed,
+  internal: EXIT.failed,
+};
+
+/** The answer of an engine request (the same functions the extension's engine child calls), or its exit. */
+async function answered<T>(pending: Promise<T>): Promise<T> {
   try {
-    await f();
+    return await pending;
   } catch (e) {
-    if (e instanceof TrainError) fail(e.kind === 'data' ? EXIT.data : EXIT.failed, e.message);
-    fail(EXIT.notFound, e instanceof Error ? e.message : String(e));
+    if (e instanceof RequestError) fail(REQUEST_EXIT[e.problem], e.message);
+    throw e;
   }
 }
 

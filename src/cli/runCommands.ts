@@ -1,14 +1,9 @@
-// `seqlab runs`, `seqlab show`, `seqlab sample`: read-only views of the run store.
+// `seqlab runs`, `seqlab show`: read-only views of the run store.
 
 import type { EvalRecord, SampleRecord, StepRecord } from '../shared/metrics';
 import { formatDuration } from '../shared/format';
-import { listRuns, readMetrics, readWeights, type RunSummary } from '../runs/runReader';
+import { listRuns, readMetrics, type RunSummary } from '../runs/runReader';
 import { resolveRun } from '../runs/runReference';
-import { createBackend } from '../trainer/backends/createBackend';
-import { TrainError } from '../trainer/errors';
-import { Rng } from '../trainer/rng';
-import { sampleTokens } from '../trainer/sampling';
-import { UNK } from '../trainer/data';
 
 export async function printRuns(runsDir: string, json: boolean): Promise<void> {
   const runs = await listRuns(runsDir);
@@ -59,31 +54,6 @@ export async function printRun(runsDir: string, ref: string, json: boolean): Pro
   if (i.baseline) lines.push(`baseline  ${i.baseline.value.toFixed(4)} ${i.baseline.metric} (${i.baseline.label})`);
   for (const s of samples.slice(-3)) lines.push(`sample    τ=${s.temperature}: ${JSON.stringify(s.text.slice(0, 200))}`);
   process.stdout.write(lines.join('\n') + '\n');
-}
-
-export async function sampleFromRun(runsDir: string, ref: string, o: { prime: string; length: number; temperature: number; seed?: number }): Promise<void> {
-  const run = await resolveRun(runsDir, ref);
-  const weights = await readWeights(run.dir);
-  if (!weights) throw new TrainError('failed' as never, `Run ${run.id} has no weights yet (no checkpoint was written).`);
-  const vocab = weights.meta.vocabulary;
-  if (!vocab || weights.meta.spec.input !== 'tokens' || weights.meta.spec.head !== 'every') {
-    throw new Error(`Run ${run.id} is not a text model; sampling needs a character or word language model.`);
-  }
-  const index = new Map(vocab.map((t, i) => [t, i]));
-  const level = weights.meta.config.data.kind === 'text' ? weights.meta.config.data.level : 'char';
-  const primeTokens = level === 'word' ? o.prime.split(/\s+/).filter(Boolean) : Array.from(o.prime);
-  const unknown = primeTokens.filter((t) => !index.has(t));
-  if (unknown.length === primeTokens.length) throw new Error(`None of the prime's tokens is in the model's vocabulary (${vocab.length} tokens).`);
-  const ids = primeTokens.filter((t) => index.has(t)).map((t) => index.get(t)!);
-  const { backend } = await createBackend('wasm', { spec: weights.meta.spec, batch: 1, steps: 1, threads: 1 });
-  try {
-    backend.setParams(weights.params);
-    const out = sampleTokens(backend.stepper(), ids, o.length, o.temperature, new Rng(o.seed ?? Date.now() >>> 0), vocab.indexOf(UNK));
-    const sep = level === 'word' ? ' ' : '';
-    process.stdout.write(o.prime + sep + out.map((id) => vocab[id]).join(sep) + '\n');
-  } finally {
-    await backend.dispose();
-  }
 }
 
 function statusText(r: RunSummary): string {

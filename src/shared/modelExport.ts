@@ -1,6 +1,5 @@
-// The extension host <-> `seqlab export --json` boundary. The host runs dist/cli.js in a child process (it
-// never loads tensor code) and reads one ExportResult from its stdout; a failure is a non-zero exit code
-// with the message on stderr.
+// What an export is asked for and what it wrote: the `export` request of the engine protocol
+// (protocol.ts), and what `seqlab export --json` prints.
 
 export const EXPORT_FORMATS = ['tfjs'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -8,6 +7,18 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** `last`: the final weights (the latest checkpoint while a run is unfinished); `best`: the lowest validation loss. */
 export const EXPORT_WEIGHTS = ['last', 'best'] as const;
 export type ExportWeights = (typeof EXPORT_WEIGHTS)[number];
+
+export interface ExportRequest {
+  runsDir: string;
+  /** Run id, a unique part of it, or a run folder. */
+  run: string;
+  format: ExportFormat;
+  /** Output folder; default <run folder>/export/<format>. */
+  out?: string;
+  weights: ExportWeights;
+  /** Replace the exported files in a non-empty output folder (other files stay). */
+  force: boolean;
+}
 
 export interface ExportedFile {
   path: string;

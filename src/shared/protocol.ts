@@ -1,15 +1,18 @@
-// The extension host <-> trainer boundary: messages over the child process's IPC channel.
-// Both sides switch exhaustively over these unions (see `assertNever`).
+// The extension host <-> engine boundary: messages over the IPC channel of a forked dist/trainer.js.
+// A child either trains one run (`train`, then a stream of events) or answers requests (`request`, each
+// with an id and a typed reply). Both sides switch exhaustively over these unions (see `assertNever`).
 
+import type { BackendKind, CellKind } from './config';
 import type { DiagnosticsSnapshot, MetricRecord, RunInfo } from './metrics';
+import type { ExportRequest, ExportResult } from './modelExport';
 
 export interface TrainRequest {
   configPath: string;
   runsDir: string;
-  backend?: 'wasm' | 'tfjs' | 'auto';
+  backend?: BackendKind;
   maxSteps?: number;
   /** Override the config's cell (used by Compare Cells). */
-  cell?: 'rnn' | 'lstm' | 'gru';
+  cell?: CellKind;
   /** Continue an interrupted run from its last checkpoint. */
   resumeRunId?: string;
   threads?: number;
@@ -17,14 +20,49 @@ export interface TrainRequest {
   diagnosticsEvery?: number;
 }
 
-/** Host -> trainer. */
+export interface SampleRequest {
+  runsDir: string;
+  /** Run id, a unique part of it, or a run folder. */
+  run: string;
+  /** Text the model reads before it generates. */
+  prime: string;
+  /** Tokens to generate. */
+  length: number;
+  /** 0 = greedy. */
+  temperature: number;
+  seed?: number;
+}
+
+export interface SampleResult {
+  runId: string;
+  /** The prime followed by the generated tokens. */
+  text: string;
+}
+
+/**
+ * What the engine answers besides training: each kind's request and result. A new kind (the explorer's
+ * states for a text, translate) is one more entry here and one more case in childMain's switch.
+ */
+export interface EngineRequests {
+  sample: { request: SampleRequest; result: SampleResult };
+  export: { request: ExportRequest; result: ExportResult };
+}
+export type EngineRequestKind = keyof EngineRequests;
+export type EngineRequest = { [K in EngineRequestKind]: { kind: K; request: EngineRequests[K]['request'] } }[EngineRequestKind];
+export type EngineResult = { [K in EngineRequestKind]: { kind: K; result: EngineRequests[K]['result'] } }[EngineRequestKind];
+
+/** Why a request failed: the host words its message, the CLI picks its exit code. */
+export type RequestProblem = 'notFound' | 'noWeights' | 'outExists' | 'unsupported' | 'badInput' | 'internal';
+
+/** Host -> engine. */
 export type HostToTrainer =
   | { type: 'train'; request: TrainRequest }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  | { type: 'request'; id: number; body: EngineRequest };
 
 export type FailureKind = 'config' | 'data' | 'diverged' | 'backend' | 'internal';
 
-/** Trainer -> host. */
+/** Engine -> host. */
 export type TrainerToHost =
   | { type: 'ready'; pid: number; version: string }
   | { type: 'started'; run: RunInfo; runDir: string }
@@ -33,7 +71,9 @@ export type TrainerToHost =
   | { type: 'checkpoint'; step: number; path: string }
   | { type: 'finished'; step: number; bestValidationLoss?: number; seconds: number }
   | { type: 'failed'; kind: FailureKind; message: string; step?: number }
-  | { type: 'cancelled'; step: number };
+  | { type: 'cancelled'; step: number }
+  | { type: 'reply'; id: number; body: EngineResult }
+  | { type: 'requestFailed'; id: number; problem: RequestProblem; message: string };
 
 export function assertNever(x: never, what = 'message'): never {
   throw new Error(`Unexpected ${what}: ${JSON.stringify(x)}`);

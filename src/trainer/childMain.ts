@@ -1,11 +1,17 @@
-// Entry of dist/trainer.js when the extension forks it: speaks the typed protocol over IPC.
-// The host sends `train`; we answer `ready`, `started`, throttled `metrics`, `diagnostics`,
-// `checkpoint`, and one of `finished` / `failed` / `cancelled`. A `stop` message or SIGTERM stops
-// after the current step; if the parent goes away we stop too (no orphans).
+// Entry of dist/trainer.js when the extension forks it: the engine, speaking the typed protocol over IPC.
+// We say `ready`; then
+// - `train`: we answer `started`, throttled `metrics`, `diagnostics`, `checkpoint`, and one of
+//   `finished` / `failed` / `cancelled`. A `stop` message or SIGTERM stops after the current step.
+// - `request` (sample, export, …): we answer `reply` or `requestFailed` with the request's id, by calling
+//   the same trainer functions as the CLI.
+// If the parent goes away we stop too (no orphans).
 
-import { assertNever, type HostToTrainer, type TrainerToHost } from '../shared/protocol';
+import { assertNever, type EngineRequest, type EngineResult, type HostToTrainer, type TrainerToHost } from '../shared/protocol';
 import { SEQLAB_VERSION } from '../runs/runWriter';
 import { TrainError } from './errors';
+import { exportRun } from './export/exportRun';
+import { RequestError } from './requestError';
+import { sampleRun } from './sampleRun';
 import { train } from './training';
 import { enableRelaxedSimd } from './backends/wasm/wasmFlags';
 
@@ -15,7 +21,8 @@ const STOP_DEADLINE_MS = 2000;
 enableRelaxedSimd();
 
 const send = (m: TrainerToHost): void => {
-  if (process.connected) process.send!(m);
+  // with a callback, a channel that closes meanwhile is an ignored error, not an uncaught one
+  if (process.connected) process.send!(m, undefined, {}, () => undefined);
 };
 
 let stopRequested = false;
@@ -52,7 +59,32 @@ async function run(message: HostToTrainer & { type: 'train' }): Promise<void> {
     send(failed);
     process.exitCode = 1;
   } finally {
-    process.disconnect?.();
+    // the parent may have gone first (that is what stopped us): disconnecting twice throws
+    if (process.connected) process.disconnect();
+  }
+}
+
+async function answer(body: EngineRequest): Promise<EngineResult> {
+  switch (body.kind) {
+    case 'sample':
+      return { kind: 'sample', result: await sampleRun(body.request) };
+    case 'export':
+      return { kind: 'export', result: await exportRun(body.request) };
+    default:
+      return assertNever(body, 'request');
+  }
+}
+
+async function request(id: number, body: EngineRequest): Promise<void> {
+  try {
+    send({ type: 'reply', id, body: await answer(body) });
+  } catch (e) {
+    if (e instanceof RequestError) send({ type: 'requestFailed', id, problem: e.problem, message: e.message });
+    else {
+      const message = e instanceof Error ? e.stack ?? e.message : String(e);
+      process.stderr.write(message + '\n');
+      send({ type: 'requestFailed', id, problem: 'internal', message });
+    }
   }
 }
 
@@ -71,6 +103,9 @@ process.on('message', (m: HostToTrainer) => {
       break;
     case 'stop':
       requestStop();
+      break;
+    case 'request':
+      void request(m.id, m.body);
       break;
     default:
       assertNever(m);

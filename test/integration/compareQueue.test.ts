@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
-import { activateExtension, extensionState, waitFor, workspaceFile } from './helpers';
+import { activateExtension, configRow, extensionState, waitFor, workspaceFile } from './helpers';
 
 const panels = async () => (await extensionState()).panels;
 
@@ -24,7 +24,7 @@ suite('Compare Cells, one run at a time', function () {
       const waiting = first.slots.filter((s) => s.kind === 'job');
       assert.ok(waiting.length >= 2, `opened with runs still queued: ${JSON.stringify(first.slots)}`);
       const tree = (await extensionState()).tree;
-      const tiny = tree.find((n) => n.kind === 'config' && n.label === 'tiny');
+      const tiny = configRow(tree, 'tiny');
       assert.ok((tiny?.children ?? []).filter((c) => c.kind === 'queued').length >= 2, JSON.stringify(tiny?.children));
 
       const ids = await started;

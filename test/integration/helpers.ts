@@ -2,6 +2,9 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ExtensionState, HostStats } from '../../src/extension/testHooks';
+import type { ActiveRun } from '../../src/extension/training/activeRun';
+import type { ConfigNode, TreeNode } from '../../src/extension/tree/treeModel';
 
 export const EXTENSION_ID = 'seqlab.seqlab';
 
@@ -48,19 +51,23 @@ export function extensionPath(): string {
   return path.resolve(ext.extensionPath);
 }
 
-/** What the hidden `seqlab.internal.state` command reports: the extension's view of configs, runs and tree. */
-export interface ExtensionState {
-  runsDir: string;
-  configs: { path: string }[];
-  runs: { id: string; status: { kind: string; message?: string }; configPath: string; cell: string }[];
-  active: unknown[];
-  tree: { kind: string; label: string; children?: { kind: string; runId?: string; icon?: { id: string } }[] }[];
-  /** Open dashboards: each slot a run id, or a job key while that run waits in the queue. */
-  panels: { title: string; slots: { id: string; kind: 'run' | 'job'; colorIndex: number }[] }[];
-  native: { state: { kind: string; dir: string; version?: string }; trainerEnv: Record<string, string>; logFile: string };
-}
+export type { ExtensionState, HostStats };
 
 export const extensionState = (refresh = false) => vscode.commands.executeCommand<ExtensionState>('seqlab.internal.state', refresh);
+export const hostStats = () => vscode.commands.executeCommand<HostStats>('seqlab.internal.stats');
+
+/** The tree's row of the config named `label`. */
+export const configRow = (tree: readonly TreeNode[], label: string): ConfigNode | undefined =>
+  tree.find((n): n is ConfigNode => n.kind === 'config' && n.label === label);
+
+/** The job of `runId` once its trainer has reported a training step. */
+export async function runningWithSteps(runId: string, timeoutMs = 60_000): Promise<ActiveRun> {
+  return waitFor(
+    `run ${runId} to report a training step`,
+    async () => (await extensionState()).active.find((j) => j.state.kind === 'running' && j.state.runId === runId && j.state.step > 0),
+    timeoutMs,
+  );
+}
 
 /** The fixture configs appear in the tree (the same in a trusted and an untrusted window). */
 export async function assertConfigsInTree(): Promise<void> {

@@ -69,7 +69,7 @@ suite('Install Native Backend', function () {
       const r = s.runs.find((x) => x.id === runId);
       return r && r.status.kind !== 'running' && !s.active.length ? r : undefined;
     }, 120_000);
-    const log = fs.readFileSync(path.join((await native()).runsDir, runId, 'trainer.log'), 'utf8');
+    const log = fs.readFileSync(path.join((await native()).runsDir ?? '', runId, 'trainer.log'), 'utf8');
     const entry = path.join(fs.realpathSync(installedDir), 'node_modules', '@tensorflow', 'tfjs-node', 'index.js');
     assert.ok(log.includes(`tfjs-node at ${entry} failed to load`), log);
     assert.match(log, /SeqLab test stand-in for @tensorflow\/tfjs-node/);
@@ -85,7 +85,7 @@ suite('Install Native Backend', function () {
     assert.equal(r.failure, 'libtensorflowDownload');
     assert.match(r.message ?? '', /npm run setup:tfjs-node/);
     const s = (await native()).native;
-    assert.equal(s.state.version, '4.22.0-seqlab-fixture');
+    assert.equal(s.state.kind === 'installed' && s.state.version, '4.22.0-seqlab-fixture');
     assert.deepEqual(s.trainerEnv, { SEQLAB_TFJS_NODE_DIR: installedDir });
     assert.match(fs.readFileSync(s.logFile, 'utf8'), /\* Downloading libtensorflow/);
   });

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
-import { activateExtension, assertConfigsInTree, extensionPath, extensionState, openWorkspaceFile, waitFor, workspaceFile } from './helpers';
+import { activateExtension, assertConfigsInTree, configRow, extensionPath, extensionState, hostStats, openWorkspaceFile, runningWithSteps, waitFor, workspaceFile } from './helpers';
 
 const state = extensionState;
 
@@ -26,7 +26,7 @@ suite('SeqLab extension', function () {
   });
 
   test('activation is cheap', async () => {
-    const stats = await vscode.commands.executeCommand<{ activationMs: number }>('seqlab.internal.stats');
+    const stats = await hostStats();
     console.log(`    activate() took ${stats.activationMs.toFixed(1)} ms`);
     assert.ok(stats.activationMs < 100, `activate() took ${stats.activationMs} ms`);
   });
@@ -88,9 +88,8 @@ suite('SeqLab extension', function () {
     const lag = await vscode.commands.executeCommand<number>('seqlab.internal.eventLoopLag');
     console.log(`    event-loop lag during the run: max ${lag.toFixed(1)} ms`);
     assert.equal(finished.runs.find((r) => r.id === runId)?.status.kind, 'finished');
-    const tiny = finished.tree.find((n) => n.kind === 'config' && n.label === 'tiny');
-    const node = tiny?.children?.find((c) => c.runId === runId);
-    assert.equal(node?.icon?.id, 'pass');
+    const node = configRow(finished.tree, 'tiny')?.children.find((c) => c.kind === 'run' && c.runId === runId);
+    assert.equal(node?.icon.id, 'pass');
   });
 
   test('Stop cancels a running run', async () => {
@@ -99,7 +98,7 @@ suite('SeqLab extension', function () {
     fs.writeFileSync(config.fsPath, text);
     const runId = await vscode.commands.executeCommand<string>('seqlab.train', config.fsPath);
     assert.ok(runId);
-    await new Promise((r) => setTimeout(r, 500));
+    await runningWithSteps(runId);
     await vscode.commands.executeCommand('seqlab.stopRun', runId);
     const run = await waitFor('the run to stop', async () => (await state(true)).runs.find((r) => r.id === runId && r.status.kind !== 'running'));
     assert.equal(run.status.kind, 'cancelled');
@@ -109,7 +108,7 @@ suite('SeqLab extension', function () {
     const config = workspaceFile('long.seqlab.json');
     const runId = await vscode.commands.executeCommand<string>('seqlab.train', config.fsPath);
     assert.ok(runId);
-    await new Promise((r) => setTimeout(r, 500));
+    await runningWithSteps(runId);
     assert.equal(await vscode.commands.executeCommand('seqlab.internal.killTrainer', runId, 'SIGKILL'), true);
     const run = await waitFor('the run to fail', async () => (await state(true)).runs.find((r) => r.id === runId && r.status.kind !== 'running'));
     assert.equal(run.status.kind, 'failed');

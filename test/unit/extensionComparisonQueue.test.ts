@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { jobSlots, pendingView, resolveStarted, runSlots, type Slot, slotEnded, slotRunIds, slotStarted, startedView } from '../../src/extension/dashboard/panelSlots';
 import type { ActiveRun } from '../../src/extension/training/activeRun';
+import { EngineClient } from '../../src/extension/engine/engineClient';
 import { RunManager } from '../../src/extension/training/runManager';
 import { buildTree, type ConfigNode } from '../../src/extension/tree/treeModel';
 import type { RunInfo } from '../../src/shared/metrics';
@@ -77,14 +78,17 @@ test('Compare Cells with one run at a time: the comparison exists from the start
     /** What the panel showed each time a run joined: its runs and its pending rows. */
     const seen: { runs: string[]; pending: PendingRunView[] }[] = [];
     const envs: (NodeJS.ProcessEnv | undefined)[] = [];
-    const manager: RunManager = new RunManager({
+    const engine = new EngineClient({
       trainerPath,
-      maxConcurrent: () => 1,
       env: () => ({ SEQLAB_TFJS_NODE_DIR: '/nowhere/native' }),
       fork: ((modulePath: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv }) => {
         envs.push(options.env);
         return fork(modulePath, args, options);
       }) as typeof fork,
+    });
+    const manager: RunManager = new RunManager({
+      engine,
+      maxConcurrent: () => 1,
       listener: {
         started: (job, runInfo) => {
           slots = slotStarted(slots, job.key, runInfo.id) ?? slots;

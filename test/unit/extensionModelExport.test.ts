@@ -1,17 +1,18 @@
-// Export Model's engine in the extension host: `seqlab export --json` (dist/cli.js) in a child process,
-// its result parsed, a failure's message passed on, a cancelled export's process killed.
-// Needs `npm run build` first.
+// Export Model's engine in the extension host: an `export` request answered by a dist/trainer.js child
+// (the host never loads tensor code), its typed result, a failure's problem and message passed on, a
+// cancelled export's process killed. Needs `npm run build` first.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { ModelExporter } from '../../src/extension/export/modelExporter';
+import { EngineClient } from '../../src/extension/engine/engineClient';
+import type { ExportRequest } from '../../src/shared/modelExport';
 import { train } from '../../src/trainer/training';
 
 const root = path.resolve(__dirname, '../..');
-const cli = path.join(root, 'dist/cli.js');
-const skip = !fs.existsSync(path.join(root, 'dist/tfjs.js')) && 'dist/cli.js and dist/tfjs.js are not built';
+const trainerPath = path.join(root, 'dist/trainer.js');
+const skip = !fs.existsSync(path.join(root, 'dist/tfjs.js')) && 'dist/trainer.js and dist/tfjs.js are not built';
 
 async function trainedRun(): Promise<{ runsDir: string; runDir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-exporter-'));
@@ -28,30 +29,33 @@ async function trainedRun(): Promise<{ runsDir: string; runDir: string }> {
   return { runsDir, runDir: out.runDir };
 }
 
-test('an export reports its files; a second one without force fails with the message of the CLI', { skip }, async () => {
+test('an export reports its files; a second one without force fails with the engine\'s problem and message', { skip }, async () => {
   const { runsDir, runDir } = await trainedRun();
-  const exporter = new ModelExporter(cli);
-  const job = { runDir, runsDir, format: 'tfjs' as const, weights: 'last' as const, force: false };
-  const first = await exporter.export(job);
-  assert.equal(first.kind, 'exported', JSON.stringify(first));
-  if (first.kind !== 'exported') return;
+  const engine = new EngineClient({ trainerPath });
+  const job: ExportRequest = { run: runDir, runsDir, format: 'tfjs', weights: 'last', force: false };
+  const first = await engine.request('export', job);
+  assert.equal(first.kind, 'done', JSON.stringify(first));
+  if (first.kind !== 'done') return;
   assert.equal(first.result.step, 3);
   assert.equal(first.result.modelJson, path.join(runDir, 'export', 'tfjs', 'model.json'));
   assert.ok(first.result.files.every((f) => fs.statSync(f.path).size === f.bytes));
-  const second = await exporter.export(job);
-  assert.deepEqual(second.kind, 'failed');
+  const second = await engine.request('export', job);
+  assert.equal(second.kind === 'failed' && second.problem, 'outExists');
   assert.match((second as { message: string }).message, /already holds .* Pass --force/);
-  assert.equal((await exporter.export({ ...job, force: true })).kind, 'exported');
-  assert.equal((await exporter.export({ ...job, weights: 'best', force: true })).kind, 'exported');
+  assert.equal((await engine.request('export', { ...job, force: true })).kind, 'done');
+  assert.equal((await engine.request('export', { ...job, weights: 'best', force: true })).kind, 'done');
+  assert.equal(engine.started, 4, 'one engine child per request');
 });
 
-test('a cancelled export kills its process and reports cancelled', { skip }, async () => {
+test('a cancelled export kills its process and reports cancelled; a missing engine is a failure that says why', { skip }, async () => {
   const { runsDir, runDir } = await trainedRun();
-  const exporter = new ModelExporter(cli);
+  const engine = new EngineClient({ trainerPath });
   const abort = new AbortController();
-  const pending = exporter.export({ runDir, runsDir, format: 'tfjs', weights: 'last', force: false }, abort.signal);
+  const pending = engine.request('export', { run: runDir, runsDir, format: 'tfjs', weights: 'last', force: false }, { signal: abort.signal });
   abort.abort();
   assert.deepEqual(await pending, { kind: 'cancelled' });
-  const missing = await new ModelExporter(path.join(root, 'no-such-cli.js')).export({ runDir, runsDir, format: 'tfjs', weights: 'last', force: false });
-  assert.equal(missing.kind, 'failed');
+  assert.equal(engine.alive, 0);
+  const missing = await new EngineClient({ trainerPath: path.join(root, 'no-such-trainer.js') }).request('export', { run: runDir, runsDir, format: 'tfjs', weights: 'last', force: false });
+  assert.equal(missing.kind === 'failed' && missing.problem, 'crashed');
+  assert.match((missing as { message: string }).message, /exited with code 1 before it answered the export request\. Last output: .*Cannot find module/);
 });

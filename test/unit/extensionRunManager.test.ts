@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { listRuns } from '../../src/runs/runReader';
 import { RUN_FILES } from '../../src/runs/runFiles';
+import { EngineClient } from '../../src/extension/engine/engineClient';
 import { RunManager } from '../../src/extension/training/runManager';
 
 const root = path.resolve(__dirname, '../..');
@@ -25,12 +26,24 @@ function setup(maxSteps: number, max = 2) {
   }));
   const events: string[] = [];
   let metrics = 0;
+  /** Resolvers waiting for a run's first step record. */
+  const stepWaiters = new Map<string, () => void>();
+  const engine = new EngineClient({ trainerPath });
   const manager = new RunManager({
-    trainerPath,
+    engine,
     maxConcurrent: () => max,
-    listener: { started: () => events.push('started'), metrics: () => metrics++, ended: (_j, o) => events.push(`ended:${o.kind}`) },
+    listener: {
+      started: () => events.push('started'),
+      metrics: (runId, records) => {
+        metrics++;
+        if (records.some((r) => r.kind === 'step' && r.step > 0)) stepWaiters.get(runId)?.();
+      },
+      ended: (_j, o) => events.push(`ended:${o.kind}`),
+    },
   });
-  return { runsDir: path.join(dir, 'runs'), configPath, manager, events, metrics: () => metrics };
+  /** The run's trainer has reported a training step. */
+  const stepped = (runId: string) => new Promise<void>((resolve) => stepWaiters.set(runId, resolve));
+  return { runsDir: path.join(dir, 'runs'), configPath, manager, engine, events, metrics: () => metrics, stepped };
 }
 
 test('a tiny run finishes and reports metrics', { skip }, async () => {
@@ -50,7 +63,7 @@ test('stop cancels a running run', { skip }, async () => {
   const s = setup(1_000_000);
   const job = s.manager.enqueue({ configPath: s.configPath, runsDir: s.runsDir });
   const id = await s.manager.whenStarted(job.key);
-  await new Promise((r) => setTimeout(r, 300));
+  await s.stepped(id!);
   await s.manager.stop(id!);
   const run = (await listRuns(s.runsDir))[0];
   assert.equal(run.status.kind, 'cancelled');
@@ -60,7 +73,7 @@ test('a trainer killed with SIGKILL gives a failed run, with its output in train
   const s = setup(1_000_000);
   const job = s.manager.enqueue({ configPath: s.configPath, runsDir: s.runsDir });
   const id = await s.manager.whenStarted(job.key);
-  await new Promise((r) => setTimeout(r, 300));
+  await s.stepped(id!);
   assert.equal(s.manager.kill(id!, 'SIGKILL'), true);
   const outcome = await s.manager.whenDone(job.key);
   assert.equal(outcome?.kind, 'failed');
@@ -82,4 +95,5 @@ test('the queue holds runs beyond the maximum; shutdown marks started runs inter
   assert.equal(runs.length, 1, 'the queued run never started');
   assert.equal(runs[0].status.kind, 'interrupted');
   assert.equal(s.manager.active().length, 0);
+  assert.equal(s.engine.alive, 0, 'no trainer outlives the shutdown');
 });

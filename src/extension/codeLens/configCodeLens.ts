@@ -4,7 +4,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConfigDiagnostics } from '../configs/configDiagnostics';
-import type { RunStore } from '../runStore';
+import type { RunCatalog } from '../runs/runsOnDisk';
+import type { JobList } from '../training/trainingJobs';
 import { configLenses } from './lensModel';
 
 const SETTLE_MS = 500;
@@ -15,7 +16,8 @@ export class ConfigCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
   readonly onDidChangeCodeLenses = this.emitter.event;
 
   constructor(
-    private readonly store: RunStore,
+    private readonly runs: RunCatalog,
+    private readonly jobs: JobList,
     private readonly diagnostics: ConfigDiagnostics,
   ) {
     // Fire now, and once more when the events have settled: an event that lands while the editor's lens
@@ -28,7 +30,7 @@ export class ConfigCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
         this.emitter.fire();
       }, SETTLE_MS);
     };
-    this.disposables = [this.emitter, store.onDidChangeRuns(fire), store.onDidChangeLive(fire), diagnostics.onDidValidate(fire)];
+    this.disposables = [this.emitter, runs.onDidChange(fire), jobs.onDidChange(fire), jobs.onDidChangeLive(fire), diagnostics.onDidValidate(fire)];
   }
 
   private settle: NodeJS.Timeout | undefined;
@@ -42,8 +44,8 @@ export class ConfigCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
       configPath,
       errors: result.errors,
       ...(result.compare && { compare: result.compare }),
-      active: this.store.active().filter((j) => same(j.request.configPath)),
-      lastRun: this.store.list().find((r) => same(r.meta.info.configPath)),
+      active: this.jobs.active().filter((j) => same(j.request.configPath)),
+      lastRun: this.runs.list().find((r) => same(r.meta.info.configPath)),
       now: new Date(),
     });
     const range = new vscode.Range(0, 0, 0, 0);

@@ -19,6 +19,15 @@ import { jobSlots, pendingView, resolveStarted, runSlots, type Slot, slotEnded, 
 import type { RunSource } from './runSource';
 import { chunkRecords, lastSteps, newerThan, readGradientHistory, readRunMetrics, readSnapshot, type SentSteps, toRunView } from './runViews';
 
+/** An open dashboard, as the integration tests' state hook reports it. */
+export interface PanelDescription {
+  title: string;
+  /** Each a run id, or a job key while that run waits in the queue. */
+  slots: Slot[];
+  /** Everything from disk was sent and live records follow. */
+  loaded: boolean;
+}
+
 /** What the webview keeps in setState and the serializer reads back. */
 interface PersistedState {
   runIds?: unknown;
@@ -74,8 +83,8 @@ export class DashboardPanels implements vscode.Disposable {
   }
 
   /** What each open panel shows (the integration tests' state hook). */
-  describe(): { title: string; slots: Slot[] }[] {
-    return [...this.panels].map((p) => ({ title: p.panel.title, slots: p.currentSlots() }));
+  describe(): PanelDescription[] {
+    return [...this.panels].map((p) => ({ title: p.panel.title, slots: p.currentSlots(), loaded: p.loaded }));
   }
 
   private find(key: string): DashboardPanel | undefined {
@@ -100,7 +109,7 @@ export class DashboardPanels implements vscode.Disposable {
   private titleFor(slots: Slot[], comparison = slots.length > 1): string {
     if (comparison) return `Compare ${slots.length} run${slots.length === 1 ? '' : 's'}`;
     const id = slots[0].id;
-    const run = this.source.getRun(id);
+    const run = this.source.runs.getRun(id);
     return run ? `SeqLab: ${run.meta.info.name} (${run.meta.info.cell})` : `SeqLab: ${id}`;
   }
 
@@ -132,6 +141,8 @@ class DashboardPanel implements vscode.Disposable {
   private sent = new Map<string, SentSteps>();
   private readonly disposables: vscode.Disposable[] = [];
   private generation = 0;
+  /** Samples in flight, cancelled when the panel closes. */
+  private readonly sampling = new Set<AbortController>();
   private slots: Slot[];
   /** Slots changed while a load from disk was in flight: the webview gets the new runs after it. */
   private slotsChangedWhileLoading = false;
@@ -143,7 +154,7 @@ class DashboardPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly titleOf: (slots: Slot[]) => string,
   ) {
-    this.slots = resolveStarted(slots, (key) => source.job(key));
+    this.slots = resolveStarted(slots, (key) => source.jobs.job(key));
     const webview = panel.webview;
     const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
     webview.html = dashboardHtml({ cspSource: webview.cspSource, scriptUri: uri('dist', 'webview.js'), styleUri: uri('dist', 'webview.css'), title: panel.title });
@@ -156,14 +167,22 @@ class DashboardPanel implements vscode.Disposable {
         // A hidden webview is destroyed; it says `ready` again when shown, and gets everything then.
         if (!panel.visible) this.phase = { kind: 'waiting' };
       }),
-      source.onMetrics((e) => this.onMetrics(e.runId, e.records)),
-      source.onDiagnostics((e) => this.onDiagnostics(e.runId, e.snapshot)),
-      source.onDidChangeRuns(() => {
-        if (this.phase.kind === 'live') void this.postRuns().catch((e) => this.fail(e));
-      }),
-      source.onDidStart(({ job, info }) => this.setSlots(slotStarted(this.slots, job.key, info.id))),
-      source.onDidEnd(({ job }) => this.setSlots(slotEnded(this.slots, job.key))),
+      source.jobs.onMetrics((e) => this.onMetrics(e.runId, e.records)),
+      source.jobs.onDiagnostics((e) => this.onDiagnostics(e.runId, e.snapshot)),
+      source.runs.onDidChange(() => this.runsChanged()),
+      source.jobs.onDidChange(() => this.runsChanged()),
+      source.jobs.onDidStart(({ job, info }) => this.setSlots(slotStarted(this.slots, job.key, info.id))),
+      source.jobs.onDidEnd(({ job }) => this.setSlots(slotEnded(this.slots, job.key))),
     );
+  }
+
+  private runsChanged(): void {
+    if (this.phase.kind === 'live') void this.postRuns().catch((e) => this.fail(e));
+  }
+
+  /** Whether the webview has everything from disk and follows the runs live (the tests' state hook). */
+  get loaded(): boolean {
+    return this.phase.kind === 'live';
   }
 
   /** Run ids among the slots (queued jobs have none yet). */
@@ -184,12 +203,12 @@ class DashboardPanel implements vscode.Disposable {
   }
 
   private async views(): Promise<{ runs: RunView[]; pending: PendingRunView[] }> {
-    const queue = this.source.active();
+    const queue = this.source.jobs.active();
     const views = await Promise.all(
       this.slots.map(async (s): Promise<RunView | PendingRunView | undefined> => {
-        const job = this.source.job(s.id);
+        const job = this.source.jobs.job(s.id);
         if (s.kind === 'job') return job && pendingView(job, s.colorIndex, queue);
-        const run = this.source.getRun(s.id);
+        const run = this.source.runs.getRun(s.id);
         return run ? toRunView(run, s.colorIndex) : job && startedView(job, s.colorIndex);
       }),
     );
@@ -245,7 +264,7 @@ class DashboardPanel implements vscode.Disposable {
     if (generation !== this.generation) return;
     await this.post({ type: 'init', panelKind: this.slots.length > 1 ? 'comparison' : 'run', runs, pending });
     for (const id of runs.map((r) => r.id)) {
-      const run = this.source.getRun(id);
+      const run = this.source.runs.getRun(id);
       if (!run) continue;
       const records = await readRunMetrics(run);
       if (generation !== this.generation) return;
@@ -275,7 +294,7 @@ class DashboardPanel implements vscode.Disposable {
       case 'stop':
         // only this panel's runs and queued jobs
         if (!this.slots.some((s) => s.id === msg.runId)) return;
-        return this.source.stop(msg.runId).catch((e) => this.fail(e));
+        return this.source.jobs.stop(msg.runId).catch((e) => this.fail(e));
       case 'openConfig': {
         const run = this.knownRun(msg.runId);
         if (!run) return;
@@ -295,16 +314,8 @@ class DashboardPanel implements vscode.Disposable {
         if (snapshot) await this.post({ type: 'diagnostics', runId: msg.runId, snapshot });
         return;
       }
-      case 'generate': {
-        if (!this.knownRun(msg.runId)) return;
-        try {
-          const text = await this.source.generate(msg.runId, msg.prime, msg.temperature, msg.length);
-          await this.post({ type: 'generated', runId: msg.runId, prime: msg.prime, temperature: msg.temperature, text });
-        } catch (e) {
-          this.fail(e);
-        }
-        return;
-      }
+      case 'generate':
+        return this.generate(msg);
       case 'export':
         return this.export(msg.format, msg.fileName, msg.data).catch((e) => this.fail(e));
       case 'log':
@@ -318,11 +329,26 @@ class DashboardPanel implements vscode.Disposable {
   }
 
   private knownRun(runId: string) {
-    return this.runIds.includes(runId) ? this.source.getRun(runId) : undefined;
+    return this.runIds.includes(runId) ? this.source.runs.getRun(runId) : undefined;
+  }
+
+  /** Text from the run's weights; closing the panel cancels it (and ends its engine child). */
+  private async generate(msg: Extract<WebviewToHost, { type: 'generate' }>): Promise<void> {
+    if (!this.knownRun(msg.runId)) return;
+    const abort = new AbortController();
+    this.sampling.add(abort);
+    try {
+      const text = await this.source.sample({ runId: msg.runId, prime: msg.prime, temperature: msg.temperature, length: msg.length }, abort.signal);
+      if (text !== undefined) await this.post({ type: 'generated', runId: msg.runId, prime: msg.prime, temperature: msg.temperature, text });
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      this.sampling.delete(abort);
+    }
   }
 
   private async export(format: 'csv' | 'png' | 'svg', fileName: string, data: string): Promise<void> {
-    const first = this.source.getRun(this.runIds[0]);
+    const first = this.source.runs.getRun(this.runIds[0]);
     const base = first ? vscode.Uri.file(path.join(first.dir, fileName)) : undefined;
     const filters: Record<string, string[]> = { csv: { CSV: ['csv'] }, png: { PNG: ['png'] }, svg: { SVG: ['svg'] } }[format];
     const target = await vscode.window.showSaveDialog({ defaultUri: base, filters, saveLabel: 'Export' });
@@ -338,6 +364,7 @@ class DashboardPanel implements vscode.Disposable {
 
   dispose(): void {
     this.generation++;
+    for (const a of this.sampling) a.abort();
     for (const d of this.disposables) d.dispose();
   }
 }

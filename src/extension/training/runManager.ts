@@ -1,19 +1,19 @@
-// Owns the trainer processes: one forked `dist/trainer.js` per run, a queue that honours the maximum
-// number of concurrent runs, stop (message, SIGTERM, SIGKILL after 5 s), and what happens when a
+// The training jobs: one engine child per run (started by the EngineClient), a queue that honours the
+// maximum number of concurrent runs, stop (message, SIGTERM, SIGKILL after 5 s), and what happens when a
 // trainer dies without an outcome (the run is marked failed). No vscode: the extension wraps the
 // callbacks in vscode events, and the unit tests can drive it with a real trainer.
 
-import { type ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DiagnosticsSnapshot, MetricRecord, RunInfo } from '../../shared/metrics';
-import { assertNever, type FailureKind, type HostToTrainer, type TrainerToHost, type TrainRequest } from '../../shared/protocol';
+import { assertNever, type FailureKind, type TrainRequest } from '../../shared/protocol';
 import { RUN_FILES } from '../../runs/runFiles';
 import { markRunCancelled, markRunFailed, markRunInterrupted } from '../../runs/runStatus';
+import type { EngineClient, TrainingProcess } from '../engine/engineClient';
+import { telltaleLine, type TrainingMessage } from '../engine/engineProcess';
 import { activeRunId, type ActiveRun } from './activeRun';
 
 export const STOP_GRACE_MS = 5000;
-const STDERR_TAIL = 40;
 
 export type JobOutcome =
   | { kind: 'finished'; runId: string; runDir: string; step: number; bestValidationLoss?: number; seconds: number }
@@ -35,24 +35,18 @@ export interface RunManagerListener {
 }
 
 export interface RunManagerOptions {
-  trainerPath: string;
+  engine: Pick<EngineClient, 'train'>;
   maxConcurrent: () => number;
   listener: RunManagerListener;
-  /** Added to the trainer's environment at each start (the native engine's folder, when installed). */
-  env?: () => NodeJS.ProcessEnv;
-  /** Default: child_process.fork. */
-  fork?: typeof fork;
 }
 
 type StopReason = 'user' | 'shutdown';
 
 interface Job {
   run: ActiveRun;
-  child?: ChildProcess;
+  process?: TrainingProcess;
   stopReason?: StopReason;
   outcome?: JobOutcome;
-  killTimer?: NodeJS.Timeout;
-  stderrTail: string[];
   logFile?: fs.WriteStream;
   pendingLog: string[];
   done: Promise<JobOutcome>;
@@ -82,7 +76,6 @@ export class RunManager {
     const done = new Promise<JobOutcome>((r) => (resolveDone = r));
     const job: Job = {
       run: { key: `job-${++this.seq}`, request, state: { kind: 'queued' }, queuedAt: new Date().toISOString() },
-      stderrTail: [],
       pendingLog: [],
       done,
       resolveDone,
@@ -117,8 +110,7 @@ export class RunManager {
 
   /** Test hook: kill the trainer as a crash would (no stop request). */
   kill(keyOrRunId: string, signal: NodeJS.Signals = 'SIGKILL'): boolean {
-    const job = this.job(keyOrRunId);
-    return job?.child ? job.child.kill(signal) : false;
+    return this.job(keyOrRunId)?.process?.kill(signal) ?? false;
   }
 
   /** Deactivation: stop everything, mark started runs interrupted so they can be resumed. */
@@ -148,12 +140,7 @@ export class RunManager {
       s.kind === 'running'
         ? { kind: 'stopping', pid: s.pid, runId: s.runId, runDir: s.runDir, info: s.info, step: s.step, ...(s.loss !== undefined && { loss: s.loss }) }
         : { kind: 'stopping', pid: s.pid, step: 0 };
-    const child = job.child;
-    if (child) {
-      this.send(child, { type: 'stop' });
-      child.kill('SIGTERM');
-      job.killTimer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    }
+    job.process?.stop(graceMs);
     this.options.listener.changed?.();
   }
 
@@ -170,46 +157,30 @@ export class RunManager {
     }
   }
 
-  private send(child: ChildProcess, m: HostToTrainer): void {
-    if (child.connected) child.send(m);
-  }
-
   private start(job: Job): void {
-    const doFork = this.options.fork ?? fork;
-    const child = doFork(this.options.trainerPath, [], {
-      execArgv: [],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      // structured clone: a diagnostics snapshot's Float32Arrays cross as bytes, not as JSON objects
-      // with one key per float that the host would parse on its event loop (and the webview could not use)
-      serialization: 'advanced',
-      // inside Electron (desktop VS Code) process.execPath is the app; this makes it a plain Node
-      env: { ...process.env, ...this.options.env?.(), ELECTRON_RUN_AS_NODE: '1' },
-    });
-    job.child = child;
-    job.run.state = { kind: 'starting', pid: child.pid ?? 0 };
-    const onData = (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split(/\r?\n/)) {
-        if (line.trim() === '') continue;
-        job.stderrTail.push(line);
-        if (job.stderrTail.length > STDERR_TAIL) job.stderrTail.shift();
-        this.options.listener.log?.(job.run, line);
-        if (job.logFile) job.logFile.write(line + '\n');
-        else job.pendingLog.push(line);
-      }
+    const onLine = (line: string) => {
+      this.options.listener.log?.(job.run, line);
+      if (job.logFile) job.logFile.write(line + '\n');
+      else job.pendingLog.push(line);
     };
-    child.stderr?.on('data', onData);
-    child.stdout?.on('data', onData);
-    child.on('message', (m: TrainerToHost) => this.onMessage(job, m));
-    child.on('error', (e) => onData(Buffer.from(`could not start the trainer: ${e.message}`)));
-    child.on('close', (code, signal) => void this.onClose(job, code, signal));
+    let trainer: TrainingProcess;
+    try {
+      trainer = this.options.engine.train(job.run.request, {
+        message: (m) => this.onMessage(job, m),
+        line: onLine,
+        exited: ({ code, signal }) => void this.onClose(job, code, signal),
+      });
+    } catch (e) {
+      this.finish(job, { kind: 'failed', failure: 'crashed', message: `The trainer could not start: ${e instanceof Error ? e.message : String(e)}`, stderrTail: [] });
+      return;
+    }
+    job.process = trainer;
+    job.run.state = { kind: 'starting', pid: trainer.pid };
   }
 
-  private onMessage(job: Job, m: TrainerToHost): void {
+  private onMessage(job: Job, m: TrainingMessage): void {
     const s = job.run.state;
     switch (m.type) {
-      case 'ready':
-        this.send(job.child!, { type: 'train', request: job.run.request });
-        break;
       case 'started': {
         const pid = s.kind === 'queued' ? 0 : s.pid;
         if (s.kind === 'stopping') job.run.state = { ...s, runId: m.run.id, runDir: m.runDir, info: m.run };
@@ -277,8 +248,8 @@ export class RunManager {
   }
 
   private async onClose(job: Job, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
-    if (job.killTimer) clearTimeout(job.killTimer);
     const { runId, runDir } = this.ids(job);
+    const outputTail = [...(job.process?.outputTail ?? [])];
     let outcome = job.outcome;
     if (job.stopReason === 'shutdown') {
       if (runDir) await markRunInterrupted(runDir).catch(() => undefined);
@@ -289,12 +260,13 @@ export class RunManager {
         outcome = { kind: 'cancelled', step: 0, ...this.ids(job) };
       } else {
         const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
-        const message = `The trainer ${how} before the run ended.${job.stderrTail.length > 0 ? ` Last output: ${job.stderrTail.at(-1)}` : ''}`;
+        const last = telltaleLine(outputTail);
+        const message = `The trainer ${how} before the run ended.${last ? ` Last output: ${last}` : ''}`;
         if (runDir) await markRunFailed(runDir, message).catch(() => undefined);
-        outcome = { kind: 'failed', failure: 'crashed', message, stderrTail: [...job.stderrTail], ...(runId && { runId }), ...(runDir && { runDir }) };
+        outcome = { kind: 'failed', failure: 'crashed', message, stderrTail: outputTail, ...(runId && { runId }), ...(runDir && { runDir }) };
       }
     } else if (outcome.kind === 'failed') {
-      outcome = { ...outcome, stderrTail: [...job.stderrTail] };
+      outcome = { ...outcome, stderrTail: outputTail };
     }
     if (job.logFile) {
       const f = job.logFile;

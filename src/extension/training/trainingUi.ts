@@ -4,9 +4,12 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../constants';
 import { cellLabel, formatCount, formatLoss } from '../../shared/format';
-import type { RunStore } from '../runStore';
 import { activeRunId, type ActiveRun } from './activeRun';
 import type { JobOutcome } from './runManager';
+import type { TrainingJobs } from './trainingJobs';
+
+/** What the UI follows of the jobs, and Cancel. */
+type FollowedJobs = Pick<TrainingJobs, 'active' | 'stop' | 'whenDone' | 'onDidChange' | 'onDidChangeLive' | 'onDidStart' | 'onDidEnd' | 'onLog'>;
 
 export function progressText(job: ActiveRun): string {
   const s = job.state;
@@ -27,26 +30,26 @@ export class TrainingUi implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[];
 
   constructor(
-    private readonly store: RunStore,
+    private readonly jobs: FollowedJobs,
     readonly output: vscode.OutputChannel,
   ) {
     this.disposables = [
-      store.onLog(({ job, line }) => output.appendLine(`[${activeRunId(job) ?? job.key}] ${line}`)),
-      store.onDidStart(({ job, info, runDir }) => {
+      jobs.onLog(({ job, line }) => output.appendLine(`[${activeRunId(job) ?? job.key}] ${line}`)),
+      jobs.onDidStart(({ job, info, runDir }) => {
         output.appendLine(`[${info.id}] started: ${info.name}, ${cellLabel(info.cell)}, ${info.device} → ${runDir}`);
         if (info.backendReason) output.appendLine(`[${info.id}] backend: ${info.backendReason}`);
         this.statusItem(job);
       }),
-      store.onDidChangeLive(() => this.updateItems()),
-      store.onDidChangeRuns(() => this.updateItems()),
-      store.onDidEnd(({ job, outcome }) => this.ended(job, outcome)),
+      jobs.onDidChangeLive(() => this.updateItems()),
+      jobs.onDidChange(() => this.updateItems()),
+      jobs.onDidEnd(({ job, outcome }) => this.ended(job, outcome)),
     ];
   }
 
   /** A notification that follows the job until it ends; Cancel stops it. */
   track(job: ActiveRun, title: string): void {
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const done = this.store.manager.whenDone(job.key);
+      const done = this.jobs.whenDone(job.key);
       if (!done) return;
       let reported = 0;
       const update = () => {
@@ -60,7 +63,7 @@ export class TrainingUi implements vscode.Disposable {
         progress.report({ message: progressText(job), ...(increment && { increment }) });
       };
       update();
-      const subs = [this.store.onDidChangeLive(update), this.store.onDidChangeRuns(update), token.onCancellationRequested(() => void this.store.stop(activeRunId(job) ?? job.key))];
+      const subs = [this.jobs.onDidChangeLive(update), this.jobs.onDidChange(update), token.onCancellationRequested(() => void this.jobs.stop(activeRunId(job) ?? job.key))];
       try {
         await done;
       } finally {
@@ -88,7 +91,7 @@ export class TrainingUi implements vscode.Disposable {
   }
 
   private updateItems(): void {
-    for (const job of this.store.active()) {
+    for (const job of this.jobs.active()) {
       const item = this.items.get(job.key);
       if (item) this.updateItem(job, item);
     }

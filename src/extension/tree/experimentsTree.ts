@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { ConfigIndex } from '../configs/configIndex';
 import { COMMANDS } from '../constants';
-import type { RunStore } from '../runStore';
+import type { RunCatalog } from '../runs/runsOnDisk';
+import type { JobList } from '../training/trainingJobs';
 import { buildTree, type TreeNode } from './treeModel';
 
 export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -15,10 +16,11 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
 
   constructor(
     private readonly configs: ConfigIndex,
-    private readonly store: RunStore,
+    private readonly runs: RunCatalog,
+    private readonly jobs: JobList,
   ) {
     const fire = () => this.rebuild();
-    this.disposables = [this.emitter, configs.onDidChange(fire), store.onDidChangeRuns(fire), store.onDidChangeLive(fire)];
+    this.disposables = [this.emitter, configs.onDidChange(fire), runs.onDidChange(fire), jobs.onDidChange(fire), jobs.onDidChangeLive(fire)];
     this.rebuild();
   }
 
@@ -28,7 +30,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   }
 
   private rebuild(): void {
-    this.roots = buildTree(this.configs.list(), this.store.list(), this.store.active());
+    this.roots = buildTree(this.configs.list(), this.runs.list(), this.jobs.active());
     this.parents.clear();
     const walk = (n: TreeNode) => {
       if (n.kind === 'folder' || n.kind === 'config') for (const c of n.children) (this.parents.set(c.id, n), walk(c));

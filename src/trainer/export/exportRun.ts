@@ -3,42 +3,33 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ExportFormat, ExportResult, ExportWeights } from '../../shared/modelExport';
+import type { ExportRequest, ExportResult, ExportWeights } from '../../shared/modelExport';
+import type { RequestProblem } from '../../shared/protocol';
 import { exportDirOf } from '../../runs/runFiles';
 import { type LoadedWeights, readBestWeights, readWeights, type RunSummary } from '../../runs/runReader';
-import { resolveRun } from '../../runs/runReference';
+import { resolveRun, RunReferenceError } from '../../runs/runReference';
+import { RequestError } from '../requestError';
 import { exportMetadata, TFJS_FILES, UnsupportedRunError, usageSnippet } from './tfjsFormat';
 
-export interface ExportOptions {
-  runsDir: string;
-  /** What a user typed to name the run (runReference.ts's resolveRun). */
-  run: string;
-  format: ExportFormat;
-  /** Output folder; default <run folder>/export/<format>. */
-  out?: string;
-  weights: ExportWeights;
-  /** Replace the exported files in a non-empty output folder (other files stay). */
-  force: boolean;
-}
+export type ExportProblem = Extract<RequestProblem, 'notFound' | 'noWeights' | 'outExists' | 'unsupported'>;
 
-export type ExportProblem = 'notFound' | 'noWeights' | 'outExists' | 'unsupported';
-
-export class ExportError extends Error {
+export class ExportError extends RequestError {
   constructor(
-    readonly problem: ExportProblem,
+    override readonly problem: ExportProblem,
     message: string,
   ) {
-    super(message);
+    super(problem, message);
     this.name = 'ExportError';
   }
 }
 
-export async function exportRun(o: ExportOptions): Promise<ExportResult> {
+export async function exportRun(o: ExportRequest): Promise<ExportResult> {
   let run: RunSummary;
   try {
     run = await resolveRun(o.runsDir, o.run);
   } catch (e) {
-    throw new ExportError('notFound', (e as Error).message);
+    if (e instanceof RunReferenceError) throw new ExportError('notFound', e.message);
+    throw e;
   }
   const loaded = await weightsOf(run, o.weights);
   let metadata;

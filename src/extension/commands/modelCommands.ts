@@ -1,0 +1,83 @@
+// The commands that ask the engine about a trained model: Generate Sample and Export Model. Both are
+// allowed in Restricted Mode: the engine reads the run folder only (weights, config snapshot) and writes
+// inside it; nothing the workspace's configs point to is read or run.
+
+import * as fsp from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { exportDirOf } from '../../runs/runFiles';
+import type { ExportResult } from '../../shared/modelExport';
+import { COMMANDS } from '../constants';
+import { sampleText } from '../engine/sampleText';
+import { isTextRun, temperatureProblem } from './commandArgs';
+import { reveal, runIdOf } from './commandPrompts';
+import type { CommandDeps } from './registerCommands';
+
+const SAMPLE_LENGTH = 300;
+
+/** A cancellable notification whose Cancel aborts `work`'s signal. */
+function withCancellableProgress<T>(title: string, work: (signal: AbortSignal) => Promise<T>): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    return work(abort.signal);
+  });
+}
+
+async function offerExported(r: ExportResult): Promise<void> {
+  const open = 'Open model.json', show = 'Reveal in Explorer';
+  const picked = await vscode.window.showInformationMessage(`SeqLab: exported ${r.runId} (step ${r.step}) as a TensorFlow.js model to ${r.dir}`, open, show);
+  if (picked === open) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(r.modelJson)), { preview: true });
+  else if (picked === show) await reveal(r.modelJson, 'Exported model');
+}
+
+export function modelCommands(d: CommandDeps): vscode.Disposable[] {
+  const { runs, engine } = d;
+  return [
+    vscode.commands.registerCommand(COMMANDS.generateSample, async (arg?: unknown) => {
+      const id = await runIdOf(arg, runs, 'Text model to sample from', isTextRun);
+      if (!id) return undefined;
+      const prime = await vscode.window.showInputBox({ prompt: 'Text to start from', value: 'The ' });
+      if (prime === undefined) return undefined;
+      const t = await vscode.window.showInputBox({ prompt: 'Temperature (0 = greedy, 1 = as learnt)', value: '0.8', validateInput: temperatureProblem });
+      if (t === undefined) return undefined;
+      try {
+        const ask = { runId: id, prime, temperature: Number(t), length: SAMPLE_LENGTH };
+        const text = await withCancellableProgress(`SeqLab: sampling from ${id}`, (signal) => sampleText(engine, runs, ask, signal));
+        if (text === undefined) return undefined;
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' }));
+        return text;
+      } catch (e) {
+        void vscode.window.showErrorMessage(`SeqLab: sampling failed — ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      }
+    }),
+
+    vscode.commands.registerCommand(COMMANDS.exportModel, async (arg?: unknown): Promise<ExportResult | undefined> => {
+      const id = await runIdOf(arg, runs, 'Run to export as a TensorFlow.js model');
+      const run = id ? runs.getRun(id) ?? (await runs.reload(id)) : undefined;
+      const runsDir = runs.runsDir();
+      if (!run || !runsDir) return undefined;
+      const dir = exportDirOf(run.dir, 'tfjs');
+      const earlier = await fsp.readdir(dir).catch(() => [] as string[]);
+      let force = false;
+      if (earlier.length > 0) {
+        const replace = await vscode.window.showWarningMessage(`${run.id} was exported before.`, { modal: true, detail: `Replace the TensorFlow.js model in ${dir}?` }, 'Replace');
+        if (replace !== 'Replace') return undefined;
+        force = true;
+      }
+      const outcome = await withCancellableProgress(`SeqLab: exporting ${run.id} to TensorFlow.js`, (signal) =>
+        engine.request('export', { runsDir, run: run.dir, format: 'tfjs', weights: 'last', force }, { signal }),
+      );
+      switch (outcome.kind) {
+        case 'done':
+          void offerExported(outcome.result);
+          return outcome.result;
+        case 'failed':
+          void vscode.window.showErrorMessage(`SeqLab: export failed — ${outcome.message}`);
+          return undefined;
+        case 'cancelled':
+          return undefined;
+      }
+    }),
+  ];
+}

@@ -1,0 +1,115 @@
+// Train, Compare Cells, Stop, Resume, and the native backend's install: the commands that start or end
+// trainer processes (through the training jobs) or change what they run on.
+
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CELL_KINDS, type CellKind } from '../../shared/config';
+import { dataFileOf, isInsideAny } from '../configs/fileChecks';
+import { COMMANDS, SETTINGS } from '../constants';
+import { activeRunId } from '../training/activeRun';
+import { trainingGate } from '../training/trainingGate';
+import { hasRunArg, isResumable, planTraining } from './commandArgs';
+import { configPathOf, runIdOf, showProblems } from './commandPrompts';
+import type { CommandDeps } from './registerCommands';
+
+export function trainingCommands(d: CommandDeps): vscode.Disposable[] {
+  const { runs, jobs, configs, diagnostics, panels, ui, native } = d;
+
+  function gateOk(): boolean {
+    const gate = trainingGate({ trusted: vscode.workspace.isTrusted, runsDir: runs.runsDir() });
+    switch (gate.kind) {
+      case 'allowed':
+        return true;
+      case 'untrusted':
+        void vscode.window.showWarningMessage(gate.message, gate.action).then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+        return false;
+      case 'noWorkspace':
+        void vscode.window.showWarningMessage(gate.message);
+        return false;
+    }
+  }
+
+  /** A valid config whose data the user accepts (a file outside the workspace asks first). */
+  async function readyToTrain(configPath: string): Promise<boolean> {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(configPath));
+    if (doc.isDirty) await doc.save();
+    const result = await diagnostics.validate(doc);
+    if (result.errors > 0 || !result.config) {
+      showProblems(`${path.basename(configPath)} has ${result.errors} problem${result.errors === 1 ? '' : 's'}; fix them to train.`, 'error');
+      return false;
+    }
+    const dataFile = dataFileOf(result.config, configPath);
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    if (!dataFile || isInsideAny(dataFile, folders)) return true;
+    const ok = await vscode.window.showWarningMessage(
+      `${path.basename(configPath)} trains on a file outside the workspace:\n${dataFile}`,
+      { modal: true, detail: 'SeqLab will read this file. Train only if you expect the config to point there.' },
+      'Train Anyway',
+    );
+    return ok === 'Train Anyway';
+  }
+
+  /** Validate, confirm data outside the workspace, enqueue. Returns job keys. */
+  async function startTraining(configPath: string, cells: (CellKind | undefined)[], resumeRunId?: string): Promise<string[]> {
+    if (!gateOk()) return [];
+    if (!resumeRunId && !(await readyToTrain(configPath))) return [];
+    const settings = vscode.workspace.getConfiguration();
+    const planned = planTraining(configPath, cells, { defaultBackend: settings.get<string>(SETTINGS.defaultBackend, 'config'), diagnosticsInterval: settings.get<number>(SETTINGS.diagnosticsInterval, 0) }, resumeRunId);
+    return planned.map(({ request, title }) => {
+      const job = jobs.enqueue(request);
+      ui.track(job, title);
+      return job.key;
+    });
+  }
+
+  return [
+    vscode.commands.registerCommand(COMMANDS.train, async (arg?: unknown) => {
+      const configPath = await configPathOf(arg, configs);
+      if (!configPath) return undefined;
+      const [key] = await startTraining(configPath, [undefined]);
+      return key ? jobs.whenStarted(key) : undefined;
+    }),
+
+    vscode.commands.registerCommand(COMMANDS.compareCells, async (arg?: unknown) => {
+      const configPath = await configPathOf(arg, configs);
+      if (!configPath) return [];
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(configPath));
+      const compare = (await diagnostics.validate(doc)).compare;
+      const cells = compare && compare.length > 0 ? compare : [...CELL_KINDS];
+      const keys = await startTraining(configPath, cells);
+      if (keys.length === 0) return [];
+      // the comparison opens now; runs queued behind seqlab.maxConcurrentRuns show as queued and join as they start
+      if (keys.length > 1) panels.openJobs(keys);
+      return (await Promise.all(keys.map((k) => jobs.whenStarted(k)))).filter((x): x is string => x !== undefined);
+    }),
+
+    vscode.commands.registerCommand(COMMANDS.stopRun, async (arg?: unknown) => {
+      let id = hasRunArg(arg) ? await runIdOf(arg, runs, '') : undefined;
+      if (!id) {
+        const active = jobs.active();
+        if (active.length === 0) {
+          void vscode.window.showInformationMessage('No SeqLab run is active.');
+          return;
+        }
+        const picked =
+          active.length === 1
+            ? active[0]
+            : (await vscode.window.showQuickPick(active.map((j) => ({ label: activeRunId(j) ?? `${path.basename(j.request.configPath)} (${j.state.kind})`, j })), { placeHolder: 'Run to stop' }))?.j;
+        id = picked && (activeRunId(picked) ?? picked.key);
+      }
+      if (!id) return;
+      await jobs.stop(id);
+      await runs.refresh();
+    }),
+
+    vscode.commands.registerCommand(COMMANDS.resumeRun, async (arg?: unknown) => {
+      const id = await runIdOf(arg, runs, 'Run to resume', isResumable);
+      const run = id ? runs.getRun(id) : undefined;
+      if (!run) return undefined;
+      const [key] = await startTraining(run.meta.info.configPath, [run.meta.info.cell], run.id);
+      return key ? jobs.whenStarted(key) : undefined;
+    }),
+
+    vscode.commands.registerCommand(COMMANDS.installNativeBackend, (action?: unknown) => native.command(action === 'install' || action === 'remove' || action === 'status' ? action : undefined)),
+  ];
+}
