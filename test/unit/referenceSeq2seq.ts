@@ -7,7 +7,7 @@
 import type { CellKind } from '../../src/shared/config';
 import { gatesOf } from '../../src/shared/modelSpec';
 import {
-  decoderInputWidth, directionsOf, encoderPrefixes, feedsInput, handsOverCell, isBridged, memoryWidth, seq2seqLayout, type Seq2seqSpec,
+  directionsOf, encoderPrefixes, feedsInput, handsOverCell, isBridged, memoryWidth, seq2seqLayout, type Seq2seqSpec,
 } from '../../src/shared/seq2seqSpec';
 
 export interface Seq2seqReferenceInput {
