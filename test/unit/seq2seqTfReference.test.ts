@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ATTENTION_KINDS } from '../../src/shared/seq2seqSpec';
 import { referenceSeq2seq } from './referenceSeq2seq';
+import { Seq2seqModel } from '../../src/trainer/seq2seq/seq2seqModel';
 import { compareWithFixture, loadSeq2seqTfFixtures, seq2seqFixtureParams } from './seq2seqTfReference';
 import { CELLS, worstErrors } from './wasmCases';
 
@@ -27,5 +28,16 @@ for (const f of fixtures) {
       params: seq2seqFixtureParams(f), source: Int32Array.from(f.source), target: Int32Array.from(f.target),
     });
     compareWithFixture(f, ref, (what, err, group) => check(what, err, 1e-5, group));
+  });
+}
+
+const checkKernels = worstErrors('seq2seq kernels vs TensorFlow');
+for (const f of fixtures) {
+  test(`seq2seq kernels match TensorFlow: ${f.case}`, () => {
+    const m = Seq2seqModel.create({ spec: f.spec, batch: f.batch, sourceLength: f.sourceLength, targetLength: f.targetLength, relaxedSimd: false });
+    m.params().set(seq2seqFixtureParams(f));
+    m.setBatch(Int32Array.from(f.source), Int32Array.from(f.target));
+    compareWithFixture(f, m.diagnose(), (what, err, group) => checkKernels(what, err, 1e-4, group));
+    m.dispose();
   });
 }
