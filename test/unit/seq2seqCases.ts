@@ -2,6 +2,7 @@
 // input feeding, and seeded parameters and padded batches.
 import type { CellKind } from '../../src/shared/config';
 import { ATTENTION_KINDS, type AttentionKind, type Seq2seqSpec } from '../../src/shared/seq2seqSpec';
+import { Seq2seqModel } from '../../src/trainer/seq2seq/seq2seqModel';
 import { CELLS, rng } from './wasmCases';
 
 export { CELLS, rng };
@@ -88,4 +89,13 @@ export function makeSeq2seqBatch(c: Seq2seqCase, seed: number): { source: Int32A
     target[b * T + nt - 1] = spec.eosId;
   }
   return { source, target };
+}
+
+/** A plain-SIMD kernel instance of the case with seeded parameters and its padded batch set. */
+export function kernelFor(c: Seq2seqCase, seed: number, relaxedSimd = false): { m: Seq2seqModel; source: Int32Array; target: Int32Array } {
+  const m = Seq2seqModel.create({ spec: c.spec, batch: c.batch, sourceLength: c.sourceLength, targetLength: c.targetLength, relaxedSimd });
+  fillSeq2seqParams(m.params(), seed);
+  const { source, target } = makeSeq2seqBatch(c, seed + 1);
+  m.setBatch(source, target);
+  return { m, source, target };
 }

@@ -4,19 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seq2seqLayout } from '../../src/shared/seq2seqSpec';
-import { Seq2seqModel } from '../../src/trainer/seq2seq/seq2seqModel';
 import { referenceSeq2seq } from './referenceSeq2seq';
-import { extraCases, fillSeq2seqParams, gridCases, makeSeq2seqBatch, tinySeq2seqCase, type Seq2seqCase } from './seq2seqCases';
+import { extraCases, gridCases, kernelFor, tinySeq2seqCase, type Seq2seqCase } from './seq2seqCases';
 import { compareWithFixture, scaledError, type Seq2seqTfFixture } from './seq2seqTfReference';
 import { worstErrors } from './wasmCases';
-
-export function kernelFor(c: Seq2seqCase, seed: number, relaxedSimd = false): { m: Seq2seqModel; source: Int32Array; target: Int32Array } {
-  const m = Seq2seqModel.create({ spec: c.spec, batch: c.batch, sourceLength: c.sourceLength, targetLength: c.targetLength, relaxedSimd });
-  fillSeq2seqParams(m.params(), seed);
-  const { source, target } = makeSeq2seqBatch(c, seed + 1);
-  m.setBatch(source, target);
-  return { m, source, target };
-}
 
 const check = worstErrors('seq2seq kernels vs float64 reference');
 // f32 against f64: 2e-5 of each tensor's scale, except the additive query weights. ∂Wq = Σ_t h_tᵀ·Σ_s ∂e_ts v ⊙ (1 − u_ts²)
