@@ -1,6 +1,7 @@
 // The optimizer half of a kernel instance's host side (kernels/optimizers.ts through the entry's exports):
 // Adam, RMSprop and SGD steps with Keras defaults, and the optimizer state for checkpoints. Written against the
 // exports both seqlab.wasm and seq2seq.wasm have, so either host class can hold one.
+import type { OptimizerSettings } from '../backends/backend';
 import type { OptimizerState } from '../backends/wasm/wasmModel';
 
 export interface OptimizerExports {
@@ -59,4 +60,22 @@ export class KernelOptimizer {
     this.k().setOptimizerStep(s.step);
     this.slotCount = s.slots.length;
   }
+}
+
+/** The optimizer part of a training step (Backend.trainStep's semantics): global-norm and value clipping, then the update. */
+export function applyOptimizer(o: KernelOptimizer, s: OptimizerSettings): { gradNorm: number; clipped: boolean } {
+  const gradNorm = Math.sqrt(o.gradSumSquares());
+  if (!Number.isFinite(gradNorm)) return { gradNorm, clipped: false };
+  let clipped = false;
+  if (s.clipNorm > 0 && gradNorm > s.clipNorm) {
+    o.scaleGrads(s.clipNorm / gradNorm);
+    clipped = true;
+  }
+  if (s.clipValue > 0) o.clipGradsValue(s.clipValue);
+  switch (s.kind) {
+    case 'adam': o.adam(s.learningRate); break;
+    case 'rmsprop': o.rmsprop(s.learningRate); break;
+    case 'sgd': o.sgd(s.learningRate, s.momentum); break;
+  }
+  return { gradNorm, clipped };
 }
