@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seq2seqLayout } from '../../src/shared/seq2seqSpec';
 import { referenceSeq2seq } from './referenceSeq2seq';
+import { Seq2seqModel } from '../../src/trainer/seq2seq/seq2seqModel';
 import { extraCases, gridCases, kernelFor, tinySeq2seqCase, type Seq2seqCase } from './seq2seqCases';
 import { compareWithFixture, scaledError, type Seq2seqTfFixture } from './seq2seqTfReference';
 import { worstErrors } from './wasmCases';
@@ -63,4 +64,20 @@ test('seq2seq kernels match the reference at a shape past the GEMM blocks (S·B,
     check(`${cell} encoder ‖∂L/∂h‖`, scaledError(m.encoderDhNorm(0, 1), ref.encDhNorm[0][1]), 2e-5, 'encoder ‖∂L/∂h_t‖ (medium shape)');
     m.dispose();
   }
+});
+
+test('bad shapes and inputs get errors that say what is wrong', () => {
+  const c = tinySeq2seqCase({ attention: 'dot', bidirectional: true });
+  assert.throws(() => Seq2seqModel.create({ spec: { ...c.spec, decoder: { ...c.spec.decoder, hiddenSize: 5 } }, batch: 2, sourceLength: 4, targetLength: 4 }),
+    /attention 'dot' scores h_t·m_s, so the memory width \(6 = 2×encoder\.hiddenSize\) must equal decoder\.hiddenSize \(5\)/);
+  assert.throws(() => Seq2seqModel.create({ spec: c.spec, batch: 0, sourceLength: 4, targetLength: 4 }), /batch must be a positive integer, got 0/);
+  const { m, source, target } = kernelFor(c, 1);
+  assert.throws(() => m.setBatch(source.subarray(0, 7), target), /source has 7 ids, expected 8/);
+  const bad = target.slice(); bad[3] = c.spec.targetVocab;
+  assert.throws(() => m.setBatch(source, bad), /target\[3\] = 7 is outside 0\.\.6/);
+  const empty = source.slice(); empty.fill(0, 4, 8);
+  assert.throws(() => m.setBatch(empty, target), /source row 1 is all <pad>/);
+  assert.throws(() => m.encoderHidden(0, 2), /direction 2: the encoder has 2/);
+  m.dispose();
+  assert.throws(() => m.forward(), /used after dispose/);
 });

@@ -31,13 +31,16 @@ for (const f of fixtures) {
   });
 }
 
-const checkKernels = worstErrors('seq2seq kernels vs TensorFlow');
-for (const f of fixtures) {
-  test(`seq2seq kernels match TensorFlow: ${f.case}`, () => {
-    const m = Seq2seqModel.create({ spec: f.spec, batch: f.batch, sourceLength: f.sourceLength, targetLength: f.targetLength, relaxedSimd: false });
-    m.params().set(seq2seqFixtureParams(f));
-    m.setBatch(Int32Array.from(f.source), Int32Array.from(f.target));
-    compareWithFixture(f, m.diagnose(), (what, err, group) => checkKernels(what, err, 1e-4, group));
-    m.dispose();
-  });
+// both builds: plain SIMD, and relaxed SIMD (fused multiply-add) as the trainer runs them where the engine allows
+for (const relaxedSimd of [false, true]) {
+  const checkKernels = worstErrors(`seq2seq kernels (${relaxedSimd ? 'relaxed SIMD' : 'SIMD'}) vs TensorFlow`);
+  for (const f of fixtures) {
+    test(`seq2seq kernels (${relaxedSimd ? 'relaxed SIMD' : 'SIMD'}) match TensorFlow: ${f.case}`, () => {
+      const m = Seq2seqModel.create({ spec: f.spec, batch: f.batch, sourceLength: f.sourceLength, targetLength: f.targetLength, relaxedSimd });
+      m.params().set(seq2seqFixtureParams(f));
+      m.setBatch(Int32Array.from(f.source), Int32Array.from(f.target));
+      compareWithFixture(f, m.diagnose(), (what, err, group) => checkKernels(what, err, 1e-4, group));
+      m.dispose();
+    });
+  }
 }
