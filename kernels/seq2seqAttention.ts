@@ -35,6 +35,7 @@ export const NONE = 0, ADDITIVE = 1, DOT = 2, GENERAL = 3;
   da: usize;                    // [T·B, Hd]
   dcat: usize;                  // [B, Dm + Hd]
   dq: usize;                    // additive [T·B, A]
+  dAlpha: usize;                // [S]: ∂α_ts of the current row
 }
 
 export function newAttention(kind: i32, B: i32, S: i32, T: i32, Dm: i32, Hd: i32, A: i32, live: usize): Attention {
@@ -50,7 +51,7 @@ export function newAttention(kind: i32, B: i32, S: i32, T: i32, Dm: i32, Hd: i32
   if (kind == ADDITIVE || kind == GENERAL) { a.WkP = allocF32(packedSize(Dm, K)); a.WkTP = allocF32(packedSize(K, Dm)); }
   a.WcP = allocF32(packedSize(C, Hd)); a.WcTP = allocF32(packedSize(Hd, C));
   a.alpha = allocF32(T * B * S); a.cat = allocF32(T * B * C); a.htilde = allocF32((T + 1) * B * Hd);
-  a.da = allocF32(T * B * Hd); a.dcat = allocF32(B * C);
+  a.da = allocF32(T * B * Hd); a.dcat = allocF32(B * C); a.dAlpha = allocF32(S);
   return a;
 }
 
@@ -160,14 +161,17 @@ export function attendBackward(a: Attention, t: i32, h: usize, dht: usize, dh: u
     let mean: f64 = 0;   // Σ_s α ∂α in f64: ∂e = α(∂α − mean) cancels, and its f32 round-off would reach ∂Wq
     for (let s = 0; s < S; s++) {
       const w = load<f32>(at(alpha, s));
-      if (w != 0) mean += <f64>w * <f64>dotN(dctx, at(a.memory, (b * S + s) * Dm), Dm);
+      if (w == 0) continue;
+      const dAlpha = dotN(dctx, at(a.memory, (b * S + s) * Dm), Dm);
+      store<f32>(at(a.dAlpha, s), dAlpha);
+      mean += <f64>w * <f64>dAlpha;
     }
     for (let s = 0; s < S; s++) {
       const w = load<f32>(at(alpha, s));
-      if (!isLive(a, s, b)) continue;
-      const m = at(a.memory, (b * S + s) * Dm), dk = at(a.dKeys, (b * S + s) * K);
+      if (w == 0) continue;   // padding (and an underflowed weight): no gradient reaches its score or memory
+      const dk = at(a.dKeys, (b * S + s) * K);
       axpyN(at(a.dMem, (b * S + s) * Dm), w, dctx, Dm);
-      const de = <f32>(<f64>w * (<f64>dotN(dctx, m, Dm) - mean));
+      const de = <f32>(<f64>w * (<f64>load<f32>(at(a.dAlpha, s)) - mean));
       if (a.kind == ADDITIVE) additiveScoreBackward(a, at(a.u, ((t * B + b) * S + s) * K), de, at(dq, b * K), dk);
       else { axpyN(dhb, de, at(a.keys, (b * S + s) * K), K); axpyN(dk, de, hb, K); }
     }

@@ -67,7 +67,7 @@ function softmaxRow(row: usize, bias: usize, V: i32, logs: bool): f64 {
     mx = max(mx, x);
   }
   let arg = 0;
-  while (load<f32>(at(row, arg)) != mx) arg++;
+  while (arg < V - 1 && load<f32>(at(row, arg)) != mx) arg++;   // bounded: NaN logits (a diverged run) match nothing
   rowArg = arg; rowMax = mx;
   let sum4 = splat(0);
   const m4 = splat(mx);
@@ -86,6 +86,7 @@ function softmaxRow(row: usize, bias: usize, V: i32, logs: bool): f64 {
   }
   return logSum;
 }
+
 /** Logits of every step, softmax, loss (mean over real tokens), argmax and correct count. */
 export function outputForward(n: Net): f64 {
   const rows = n.T * n.B, V = n.Vt;

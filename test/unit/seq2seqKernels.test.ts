@@ -81,3 +81,12 @@ test('bad shapes and inputs get errors that say what is wrong', () => {
   m.dispose();
   assert.throws(() => m.forward(), /used after dispose/);
 });
+
+test('a diverged model (NaN weights) gives a NaN loss and returns: the kernels never search past a row', () => {
+  const c = tinySeq2seqCase({ attention: 'additive' });
+  const { m } = kernelFor(c, 2);
+  m.params().fill(Number.NaN);
+  assert.ok(Number.isNaN(m.lossAndGrads()));
+  assert.ok(Number.isNaN(m.gradSumSquares()));
+  m.dispose();
+});
