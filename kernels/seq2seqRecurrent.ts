@@ -27,7 +27,8 @@ export const RNN = 0, LSTM = 1, GRU = 2;
   dhs: usize;     // [steps·B, H]: ∂L/∂h arriving from outside the recurrence (attention, head, layer above)
   dhNext: usize; dcNext: usize; dhDirect: usize;   // [B, H]: ∂L/∂h_prev, ∂L/∂c_prev carried backwards
   passH: usize; passC: usize;               // [B, H]: what masked rows carry through the step
-  dhNorm: usize; dcNorm: usize;             // [steps]: ‖∂L/∂h_s‖, ‖∂L/∂c_s‖ over the batch, by position
+  dhNorm: usize;  // [steps]: ‖∂L/∂h_s‖ over the batch, by position (masked rows included: their dh is the total)
+  dcNorm: usize;  // [steps]: what lstmBackward writes; not exposed: on a masked row it adds a term of the discarded cell
 }
 
 const SIZE = offsetof<Recurrent>();
