@@ -126,7 +126,9 @@ export function outputsPtr(): usize { return net.yHat; }
 export function attentionPtr(): usize { return hasAttention() ? net.att.alpha : 0; }
 export function encHiddenPtr(l: i32, d: i32): usize { return outputs(enc(net, l, d)); }
 export function encDhNormPtr(l: i32, d: i32): usize { return enc(net, l, d).dhNorm; }
+export function encDcNormPtr(l: i32, d: i32): usize { return enc(net, l, d).dcNorm; }
 export function decHiddenPtr(l: i32): usize { return outputs(dec(net, l)); }
+export function decDcNormPtr(l: i32): usize { return dec(net, l).dcNorm; }
 export function decDhNormPtr(l: i32): usize { return dec(net, l).dhNorm; }
 export function stepTokensPtr(): usize { return net.decIn; }
 export function stateHPtr(l: i32): usize { return initialH(dec(net, l)); }

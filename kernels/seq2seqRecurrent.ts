@@ -5,10 +5,11 @@
 // backward, block steps is the initial state and block s the state after s (so h_prev of s is block s+1).
 // Masking (padded source positions, `live` = 0): the state is carried through unchanged,
 //   forward:  h_s = h_prev, c_s = c_prev              (the cell's result for that row is discarded)
-//   backward: ∂L/∂h_prev += ∂L/∂h_s (total), ∂L/∂c_prev = ∂L/∂c_s, and the row's dz is 0 (no weight gradient)
+//   backward: ∂L/∂h_prev = ∂L/∂h_s (total), ∂L/∂c_prev = ∂L/∂c_s = ∂L/∂c through step s+1 only (h_s does not read
+//             c_s), and the row's dz is 0 (no weight gradient)
 import { alloc, allocF32, packedSize, packB, packBT, gemmPacked, gemmTN } from './gemm';
 import { rnnForward, rnnBackward, lstmForward, lstmBackward, gruForward, gruBackward } from './cells';
-import { at, addN, columnSums } from './vecmath';
+import { at, addN, columnSums, dotN } from './vecmath';
 
 export const RNN = 0, LSTM = 1, GRU = 2;
 
@@ -27,8 +28,7 @@ export const RNN = 0, LSTM = 1, GRU = 2;
   dhs: usize;     // [steps·B, H]: ∂L/∂h arriving from outside the recurrence (attention, head, layer above)
   dhNext: usize; dcNext: usize; dhDirect: usize;   // [B, H]: ∂L/∂h_prev, ∂L/∂c_prev carried backwards
   passH: usize; passC: usize;               // [B, H]: what masked rows carry through the step
-  dhNorm: usize;  // [steps]: ‖∂L/∂h_s‖ over the batch, by position (masked rows included: their dh is the total)
-  dcNorm: usize;  // [steps]: what lstmBackward writes; not exposed: on a masked row it adds a term of the discarded cell
+  dhNorm: usize; dcNorm: usize;             // [steps]: ‖∂L/∂h_s‖, LSTM ‖∂L/∂c_s‖ over the batch, by position
 }
 
 const SIZE = offsetof<Recurrent>();
@@ -118,14 +118,19 @@ export function stepForward(ly: Recurrent, s: i32, live: usize): void {
 export function stepBackward(ly: Recurrent, s: i32, live: usize): void {
   const B = ly.B, H = ly.H, GH = ly.GH, bytes = <usize>H << 2;
   const z = at(ly.z, s * B * GH), dz = at(ly.dz, s * B * GH), dhAbove = at(ly.dhs, s * B * H);
-  let masked = false;
+  // a masked row keeps its total dh in passH and enters the cell with dh = 0, so the cell's dc for it is
+  // dcNext alone (its ‖∂L/∂c‖ is right) and its dh is added to ‖∂L/∂h‖ below
+  let masked = false, maskedSq: f64 = 0;
   if (live != 0)
     for (let b = 0; b < B; b++) {
       if (load<i32>(live + (<usize>b << 2)) != 0) continue;
       masked = true;
-      memory.copy(at(ly.passH, b * H), at(dhAbove, b * H), bytes);
-      addN(at(ly.passH, b * H), at(ly.dhNext, b * H), H);
+      const ph = at(ly.passH, b * H);
+      memory.copy(ph, at(dhAbove, b * H), bytes);
+      addN(ph, at(ly.dhNext, b * H), H);
+      maskedSq += <f64>dotN(ph, ph, H);
       memory.copy(at(ly.passC, b * H), at(ly.dcNext, b * H), bytes);
+      memory.fill(at(dhAbove, b * H), 0, bytes); memory.fill(at(ly.dhNext, b * H), 0, bytes);
     }
   const dhNorm = at(ly.dhNorm, s);
   if (ly.cell == LSTM) {
@@ -135,12 +140,15 @@ export function stepBackward(ly: Recurrent, s: i32, live: usize): void {
   } else {
     rnnBackward(B, H, z, dz, dhAbove, ly.dhNext, dhNorm);
   }
-  if (masked)
+  if (masked) {
+    const n = <f64>load<f32>(dhNorm);
+    store<f32>(dhNorm, <f32>Math.sqrt(n * n + maskedSq));
     for (let b = 0; b < B; b++) {
       if (load<i32>(live + (<usize>b << 2)) != 0) continue;
-      memory.fill(at(dz, b * GH), 0, <usize>GH << 2);
+      memory.fill(at(dz, b * GH), 0, <usize>GH << 2);   // LSTM: dc = dcNext ≠ 0 would still reach the gates
       if (ly.cell == GRU) memory.fill(at(ly.dzh, (s * B + b) * GH), 0, <usize>GH << 2);
     }
+  }
   if (ly.cell == GRU) {
     memory.copy(ly.dhNext, ly.dhDirect, <usize>(B * H) << 2);
     gemmPacked(B, H, GH, at(ly.dzh, s * B * GH), GH, 1, ly.WhTP, ly.dhNext, H, true);   // dh_prev = dh⊙z + dzh·Whᵀ

@@ -9,7 +9,7 @@ Two computations in float64 on the same weights, which must agree before a fixtu
   1. An unrolled GradientTape reference written like the equations in kernels/seq2seq.ts. It gives what
      the fixture stores: loss, every parameter gradient, ||dL/dh|| for every encoder position (each
      direction) and decoder step (tape gradients with respect to the states themselves, which a fused
-     Keras layer cannot give), the attention weights and the hidden states.
+     Keras layer cannot give; LSTM ||dL/dc|| likewise), the attention weights and the hidden states.
   2. A Keras functional model built from Keras layers: Embedding(mask_zero=True); LSTM / GRU / SimpleRNN
      with return_state (inside Bidirectional when bidirectional); Dense(tanh) bridges; the decoder RNN
      with initial_state; Dense(no bias) query/key projections with AdditiveAttention(use_scale=True)
@@ -168,21 +168,24 @@ def decoder_inputs(s, tgt):
 
 
 # ---------------------------------------------------------------- (1) the unrolled reference
-def cell_step(cell, p, prefix, x, h, c):
+def cell_step(cell, p, prefix, x, h, c, m=None):
+    """One step; with a mask m [B,1] a padded row (m = 0) carries h and c through. An LSTM's c is masked before
+    h reads it, so the tape's gradient with respect to c is its total: through h_t and through step t+1."""
+    keep = (lambda new, old: new) if m is None else (lambda new, old: m * new + (1.0 - m) * old)
     Wx, Wh, b = p[f"{prefix}.Wx"], p[f"{prefix}.Wh"], p[f"{prefix}.b"]
     H = Wh.shape[0]
     if cell == "rnn":
-        return tf.tanh(x @ Wx + h @ Wh + b), c
+        return keep(tf.tanh(x @ Wx + h @ Wh + b), h), c
     if cell == "lstm":
         z = x @ Wx + h @ Wh + b
         i, f, g, o = tf.sigmoid(z[:, :H]), tf.sigmoid(z[:, H:2 * H]), tf.tanh(z[:, 2 * H:3 * H]), tf.sigmoid(z[:, 3 * H:])
-        c = f * c + i * g
-        return o * tf.tanh(c), c
+        c = keep(f * c + i * g, c)
+        return keep(o * tf.tanh(c), h), c
     zx, zh = x @ Wx + b, h @ Wh + p[f"{prefix}.bh"]
     zg = tf.sigmoid(zx[:, :H] + zh[:, :H])
     r = tf.sigmoid(zx[:, H:2 * H] + zh[:, H:2 * H])
     n = tf.tanh(zx[:, 2 * H:] + r * zh[:, 2 * H:])
-    return zg * h + (1.0 - zg) * n, c
+    return keep(zg * h + (1.0 - zg) * n, h), c
 
 
 def encode(s, p, src_read):
@@ -190,29 +193,28 @@ def encode(s, p, src_read):
     He = e["hiddenSize"]
     live = tf.constant((src_read != 0).astype(np.float64))  # [B,S]
     xs = [tf.gather(p["src.embedding"], src_read[:, k]) for k in range(S)]
-    hs, finals, finals_c = [], [], []
+    hs, cs, finals, finals_c = [], [], [], []
     for l in range(e["layers"]):
-        per_dir, ends_h, ends_c = [], [], []
+        per_dir, per_dir_c, ends_h, ends_c = [], [], [], []
         for d, prefix in enumerate(enc_prefixes(s, l)):
             h = tf.zeros((B, He), f64)
             c = tf.zeros((B, He), f64)
-            steps = [None] * S
+            steps, steps_c = [None] * S, [None] * S
             for k in range(S):
                 k_ = k if d == 0 else S - 1 - k
-                m = live[:, k_:k_ + 1]
-                hn, cn = cell_step(e["cell"], p, prefix, xs[k_], h, c)
-                h = m * hn + (1.0 - m) * h       # a padded position carries the state through
-                c = m * cn + (1.0 - m) * c
-                steps[k_] = h
+                h, c = cell_step(e["cell"], p, prefix, xs[k_], h, c, live[:, k_:k_ + 1])
+                steps[k_], steps_c[k_] = h, c
             per_dir.append(steps)
+            per_dir_c.append(steps_c)
             ends_h.append(h)
             ends_c.append(c)
         hs.append(per_dir)
+        cs.append(per_dir_c)
         finals.append(tf.concat(ends_h, axis=1))
         finals_c.append(tf.concat(ends_c, axis=1))
         xs = [tf.concat([per_dir[d][k] for d in range(len(per_dir))], axis=1) for k in range(S)]
     memory = tf.stack(xs, axis=1)  # [B,S,Dm]
-    return hs, finals, finals_c, memory, live
+    return hs, cs, finals, finals_c, memory, live
 
 
 def bridge(s, p, finals, finals_c):
@@ -242,11 +244,12 @@ def attend(s, p, h, memory, keys, live):
 def forward(s, p, src_read, dec_in, tgt):
     """Loss and every intermediate the fixture needs, for params p (tensors or variables)."""
     d = s["decoder"]
-    hs, finals, finals_c, memory, live = encode(s, p, src_read)
+    hs, cs, finals, finals_c, memory, live = encode(s, p, src_read)
     keys = {"additive": lambda: memory @ p["att.Wk"], "general": lambda: memory @ p["att.Wk"], "dot": lambda: memory}.get(s["attention"], lambda: None)()
     h, c = bridge(s, p, finals, finals_c)
     feed = tf.zeros((B, d["hiddenSize"]), f64)
     dec_h = [[None] * T for _ in range(d["layers"])]
+    dec_c = [[None] * T for _ in range(d["layers"])]
     alphas, logits = [], []
     for t in range(T):
         x = tf.gather(p["tgt.embedding"], dec_in[:, t])
@@ -254,7 +257,7 @@ def forward(s, p, src_read, dec_in, tgt):
             x = tf.concat([x, feed], axis=1)
         for l in range(d["layers"]):
             h[l], c[l] = cell_step(d["cell"], p, f"dec.l{l}", x, h[l], c[l])
-            dec_h[l][t] = h[l]
+            dec_h[l][t], dec_c[l][t] = h[l], c[l]
             x = h[l]
         if s["attention"] != "none":
             alpha, x = attend(s, p, x, memory, keys, live)
@@ -265,7 +268,7 @@ def forward(s, p, src_read, dec_in, tgt):
     weight = tf.constant((tgt != 0).astype(np.float64))
     nll = -tf.gather(tf.nn.log_softmax(logits, axis=-1), tgt, axis=2, batch_dims=2)
     loss = tf.reduce_sum(weight * nll) / tf.reduce_sum(weight)
-    return loss, {"enc_h": hs, "dec_h": dec_h, "alpha": tf.stack(alphas, axis=1) if alphas else None, "logits": logits}
+    return loss, {"enc_h": hs, "enc_c": cs, "dec_h": dec_h, "dec_c": dec_c, "alpha": tf.stack(alphas, axis=1) if alphas else None, "logits": logits}
 
 
 def run_reference(s, p_used, src, tgt):
@@ -284,11 +287,14 @@ def run_reference(s, p_used, src, tgt):
     to_pos = (lambda a: a[..., ::-1]) if s["reverseSource"] else (lambda a: a)
     enc_norm = [[list(to_pos(np.array(norms(steps)))) for steps in per_dir] for per_dir in rec["enc_h"]]
     dec_norm = [norms(steps) for steps in rec["dec_h"]]
+    enc_c_norm = [[list(to_pos(np.array(norms(steps)))) for steps in per_dir] for per_dir in rec["enc_c"]] if s["encoder"]["cell"] == "lstm" else None
+    dec_c_norm = [norms(steps) for steps in rec["dec_c"]] if s["decoder"]["cell"] == "lstm" else None
     del tape
     by_position = (lambda a: a[:, ::-1, :]) if s["reverseSource"] else (lambda a: a)   # [B,S,H]
     enc_hidden = [[by_position(np.stack([h.numpy() for h in steps], axis=1)) for steps in per_dir] for per_dir in rec["enc_h"]]
     return {
         "loss": float(loss.numpy()), "grads": grads, "encDhNorm": enc_norm, "decDhNorm": dec_norm,
+        "encDcNorm": enc_c_norm, "decDcNorm": dec_c_norm,
         "attention": None if rec["alpha"] is None else to_pos(rec["alpha"].numpy()),
         "alpha_read": None if rec["alpha"] is None else rec["alpha"].numpy(),
         "encHidden": enc_hidden,
@@ -536,6 +542,8 @@ def main():
             "grads": {n: flat(ref["grads"][n]) for n, _ in layout(s)},
             "encDhNorm": [[flat(v) for v in per_dir] for per_dir in ref["encDhNorm"]],
             "decDhNorm": [flat(v) for v in ref["decDhNorm"]],
+            **({"encDcNorm": [[flat(v) for v in per_dir] for per_dir in ref["encDcNorm"]]} if ref["encDcNorm"] else {}),
+            **({"decDcNorm": [flat(v) for v in ref["decDcNorm"]]} if ref["decDcNorm"] else {}),
             "attention": [] if ref["attention"] is None else flat(ref["attention"]),
             "encHidden": [[flat(h) for h in per_dir] for per_dir in ref["encHidden"]],
             "decHidden": [flat(h) for h in ref["decHidden"]],

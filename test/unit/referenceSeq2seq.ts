@@ -20,8 +20,9 @@ export interface Seq2seqReferenceInput {
   source: Int32Array;
   /** [B, T] targets y_1 … y_n </s>, 0 = <pad>; the decoder reads <s> y_1 … y_n. */
   target: Int32Array;
-  /** Adds delta to one element of an encoder h (at a source position) or decoder h_t right after it is computed. */
-  perturb?: { side: 'enc' | 'dec'; layer: number; dir: number; t: number; b: number; j: number; delta: number };
+  /** Adds delta to one element of an encoder state (at a source position) or decoder state right after it is
+   *  computed (LSTM c before h reads it), for finite differences on ‖∂L/∂h‖ and ‖∂L/∂c‖. */
+  perturb?: { side: 'enc' | 'dec'; state?: 'h' | 'c'; layer: number; dir: number; t: number; b: number; j: number; delta: number };
 }
 
 export interface Seq2seqReferenceResult {
@@ -31,6 +32,9 @@ export interface Seq2seqReferenceResult {
   encDhNorm: number[][][];
   /** [layer][t] ‖∂L/∂h_t‖ over the batch. */
   decDhNorm: number[][];
+  /** LSTM only (else []): ‖∂L/∂c‖ by [layer][dir][source position] and [layer][t], c's total gradient. */
+  encDcNorm: number[][][];
+  decDcNorm: number[][];
   /** [B, T, S] attention weights α_ts (empty without attention). */
   attention: Float64Array;
   /** [layer][dir] [B, S, He] and [layer] [B, T, Hd]. */
@@ -70,11 +74,11 @@ function addTo(acc: Vec, v: Vec, offset = 0): void { for (let i = 0; i < v.lengt
 // ---------------------------------------------------------------- one recurrent step, forward and backward
 interface Step { x: Vec; hPrev: Vec; cPrev: Vec; h: Vec; c: Vec; gates: Vec; hn: Vec; live: boolean }
 
-/** A live step runs the cell; a padded one carries h and c through unchanged. */
-function cellForward(cell: CellKind, P: Params, prefix: string, H: number, x: Vec, hPrev: Vec, cPrev: Vec, live: boolean): Step {
+/** A live step runs the cell; a padded one carries h and c through unchanged. onC sees an LSTM's c before h reads it. */
+function cellForward(cell: CellKind, P: Params, prefix: string, H: number, x: Vec, hPrev: Vec, cPrev: Vec, live: boolean, onC: (c: Vec) => void): Step {
   const GH = gatesOf(cell) * H;
   const s: Step = { x, hPrev, cPrev, h: Float64Array.from(hPrev), c: Float64Array.from(cPrev), gates: zeros(GH), hn: zeros(H), live };
-  if (!live) return s;
+  if (!live) { onC(s.c); return s; }
   const Wx = P[`${prefix}.Wx`], Wh = P[`${prefix}.Wh`], b = P[`${prefix}.b`];
   if (cell === 'gru') {
     const ax = affine(x, Wx, GH, b), ah = affine(hPrev, Wh, GH, P[`${prefix}.bh`]);
@@ -92,22 +96,25 @@ function cellForward(cell: CellKind, P: Params, prefix: string, H: number, x: Ve
     const i = sigmoid(a[j]), f = sigmoid(a[H + j]), g = Math.tanh(a[2 * H + j]), o = sigmoid(a[3 * H + j]);
     s.gates[j] = i; s.gates[H + j] = f; s.gates[2 * H + j] = g; s.gates[3 * H + j] = o;
     s.c[j] = f * cPrev[j] + i * g;
-    s.h[j] = o * Math.tanh(s.c[j]);
+  }
+  if (cell === 'lstm') {
+    onC(s.c);
+    for (let j = 0; j < H; j++) s.h[j] = s.gates[3 * H + j] * Math.tanh(s.c[j]);
   }
   return s;
 }
 
-/** dh: total ∂L/∂h_t; dcNext: ∂L/∂c_t through step t+1. Returns ∂L/∂x_t, ∂L/∂h_{t−1}, ∂L/∂c_{t−1}. */
-function cellBackward(cell: CellKind, P: Params, D: Params, prefix: string, H: number, s: Step, dh: Vec, dcNext: Vec): { dx: Vec; dhPrev: Vec; dcPrev: Vec } {
-  if (!s.live) return { dx: zeros(s.x.length), dhPrev: Float64Array.from(dh), dcPrev: Float64Array.from(dcNext) };
+/** dh: total ∂L/∂h_t; dcNext: ∂L/∂c_t through step t+1. Returns ∂L/∂x_t, ∂L/∂h_{t−1}, ∂L/∂c_{t−1} and (LSTM) the total ∂L/∂c_t. */
+function cellBackward(cell: CellKind, P: Params, D: Params, prefix: string, H: number, s: Step, dh: Vec, dcNext: Vec): { dx: Vec; dhPrev: Vec; dcPrev: Vec; dc: Vec } {
+  if (!s.live) return { dx: zeros(s.x.length), dhPrev: Float64Array.from(dh), dcPrev: Float64Array.from(dcNext), dc: dcNext };
   const GH = gatesOf(cell) * H;
-  const da = zeros(GH), dah = zeros(GH), dhPrev = zeros(H), dcPrev = zeros(H);
+  const da = zeros(GH), dah = zeros(GH), dhPrev = zeros(H), dcPrev = zeros(H), dcTotal = zeros(H);
   for (let j = 0; j < H; j++) {
     if (cell === 'rnn') {
       da[j] = dah[j] = dh[j] * (1 - s.h[j] ** 2);
     } else if (cell === 'lstm') {
       const i = s.gates[j], f = s.gates[H + j], g = s.gates[2 * H + j], o = s.gates[3 * H + j], tc = Math.tanh(s.c[j]);
-      const dc = dcNext[j] + dh[j] * o * (1 - tc * tc);
+      const dc = dcTotal[j] = dcNext[j] + dh[j] * o * (1 - tc * tc);
       da[j] = dc * g * i * (1 - i); da[H + j] = dc * s.cPrev[j] * f * (1 - f);
       da[2 * H + j] = dc * i * (1 - g * g); da[3 * H + j] = dh[j] * tc * o * (1 - o);
       for (let k = 0; k < 4; k++) dah[k * H + j] = da[k * H + j];
@@ -124,7 +131,7 @@ function cellBackward(cell: CellKind, P: Params, D: Params, prefix: string, H: n
   addTo(D[`${prefix}.b`], da);
   if (cell === 'gru') addTo(D[`${prefix}.bh`], dah);
   addTo(dhPrev, backAffine(P[`${prefix}.Wh`], dah, H));
-  return { dx: backAffine(P[`${prefix}.Wx`], da, s.x.length), dhPrev, dcPrev };
+  return { dx: backAffine(P[`${prefix}.Wx`], da, s.x.length), dhPrev, dcPrev, dc: dcTotal };
 }
 
 // ---------------------------------------------------------------- one batch row
@@ -141,9 +148,9 @@ interface Row {
   inputs: number[]; dLogits: Vec[]; argmax: number[];
 }
 
-function perturbed(c: Ctx, side: 'enc' | 'dec', layer: number, dir: number, t: number, b: number, h: Vec): void {
+function perturbed(c: Ctx, side: 'enc' | 'dec', state: 'h' | 'c', layer: number, dir: number, t: number, b: number, v: Vec): void {
   const p = c.inp.perturb;
-  if (p && p.side === side && p.layer === layer && p.dir === dir && p.t === t && p.b === b) h[p.j] += p.delta;
+  if (p && p.side === side && (p.state ?? 'h') === state && p.layer === layer && p.dir === dir && p.t === t && p.b === b) v[p.j] += p.delta;
 }
 
 function encoderForward(c: Ctx, b: number, row: Row): void {
@@ -156,8 +163,9 @@ function encoderForward(c: Ctx, b: number, row: Row): void {
       let h: Vec = zeros(He), cs: Vec = zeros(He);
       for (let k = 0; k < S; k++) {
         const s = d === 0 ? k : S - 1 - k;
-        const st = cellForward(spec.encoder.cell, P, prefix, He, inputs[s], h, cs, row.live[s]);
-        perturbed(c, 'enc', l, d, sourcePosition(c, s), b, st.h);
+        const p = sourcePosition(c, s);
+        const st = cellForward(spec.encoder.cell, P, prefix, He, inputs[s], h, cs, row.live[s], (cv) => perturbed(c, 'enc', 'c', l, d, p, b, cv));
+        perturbed(c, 'enc', 'h', l, d, p, b, st.h);
         steps[s] = st; h = st.h; cs = st.c;
       }
       layer.push(steps);
@@ -213,8 +221,8 @@ function decoderForward(c: Ctx, b: number, row: Row): number {
     if (feedsInput(spec)) x = concat(x, feed);
     const nh: Vec[] = [], nc: Vec[] = [];
     for (let l = 0; l < spec.decoder.layers; l++) {
-      const st = cellForward(spec.decoder.cell, P, `dec.l${l}`, Hd, x, h[l], cs[l], true);
-      perturbed(c, 'dec', l, 0, t, b, st.h);
+      const st = cellForward(spec.decoder.cell, P, `dec.l${l}`, Hd, x, h[l], cs[l], true, (cv) => perturbed(c, 'dec', 'c', l, 0, t, b, cv));
+      perturbed(c, 'dec', 'h', l, 0, t, b, st.h);
       row.dec[l].push(st); nh.push(st.h); nc.push(st.c); x = st.h;
     }
     h = nh; cs = nc;
@@ -237,7 +245,7 @@ function decoderForward(c: Ctx, b: number, row: Row): number {
 }
 
 // ---------------------------------------------------------------- backward of one row
-interface Norms { enc: Vec[][]; dec: Vec[] }
+interface Norms { enc: Vec[][]; dec: Vec[]; encC: Vec[][]; decC: Vec[] }
 
 /** dht: ∂L/∂h̃_t. Accumulates ∂L/∂keys and ∂L/∂memory; returns the attention's part of ∂L/∂h_t. */
 function attendBackward(c: Ctx, row: Row, a: Attend, h: Vec, dht: Vec, dMem: Vec[], dKeys: Vec[]): Vec {
@@ -284,6 +292,7 @@ function decoderBackward(c: Ctx, row: Row, norms: Norms): { ds0: Vec[]; dc0: Vec
       const dh = dAbove.map((g, j) => g + dhNext[l][j]);
       norms.dec[l][t] += sq(dh);
       const r = cellBackward(spec.decoder.cell, P, D, `dec.l${l}`, Hd, row.dec[l][t], dh, dcNext[l]);
+      if (spec.decoder.cell === 'lstm') norms.decC[l][t] += sq(r.dc);
       dhNext[l] = r.dhPrev; dcNext[l] = r.dcPrev; dAbove = r.dx;
     }
     addTo(D['tgt.embedding'], dAbove.slice(0, Dt), row.inputs[t] * Dt);   // layer 0's input is [u_t; h̃_{t−1}]
@@ -328,6 +337,7 @@ function encoderBackward(c: Ctx, row: Row, dMem: Vec[], dFinal: Vec[], dFinalC: 
         const dh = dAbove[s].slice(d * He, (d + 1) * He).map((g, j) => g + dhNext[j]);
         norms.enc[l][d][sourcePosition(c, s)] += sq(dh);
         const r = cellBackward(spec.encoder.cell, P, D, prefix, He, row.enc[l][d][s], dh, dcNext);
+        if (spec.encoder.cell === 'lstm') norms.encC[l][d][sourcePosition(c, s)] += sq(r.dc);
         addTo(dIn[s], r.dx);
         dhNext = r.dhPrev; dcNext = r.dcPrev;
       }
@@ -352,9 +362,10 @@ export function referenceSeq2seq(inp: Seq2seqReferenceInput): Seq2seqReferenceRe
   const c: Ctx = { inp, spec, P, D, S, T, N };
   const He = spec.encoder.hiddenSize, Hd = spec.decoder.hiddenSize, dirs = directionsOf(spec);
   const L = spec.encoder.layers;
-  const norms: Norms = { enc: [...Array(L)].map(() => [...Array(dirs)].map(() => zeros(S))), dec: [...Array(L)].map(() => zeros(T)) };
+  const perLayerDir = () => [...Array(L)].map(() => [...Array(dirs)].map(() => zeros(S))), perLayer = () => [...Array(L)].map(() => zeros(T));
+  const norms: Norms = { enc: perLayerDir(), dec: perLayer(), encC: perLayerDir(), decC: perLayer() };
   const res: Seq2seqReferenceResult = {
-    loss: 0, grads: zeros(0), encDhNorm: [], decDhNorm: [],
+    loss: 0, grads: zeros(0), encDhNorm: [], decDhNorm: [], encDcNorm: [], decDcNorm: [],
     attention: zeros(spec.attention === 'none' ? 0 : B * T * S),
     encHidden: [...Array(L)].map(() => [...Array(dirs)].map(() => zeros(B * S * He))),
     decHidden: [...Array(L)].map(() => zeros(B * T * Hd)),
@@ -388,5 +399,7 @@ export function referenceSeq2seq(inp: Seq2seqReferenceInput): Seq2seqReferenceRe
   for (const p of layout) res.grads.set(D[p.name], p.offset);
   res.encDhNorm = norms.enc.map((perDir) => perDir.map((v) => Array.from(v, Math.sqrt)));
   res.decDhNorm = norms.dec.map((v) => Array.from(v, Math.sqrt));
+  if (spec.encoder.cell === 'lstm') res.encDcNorm = norms.encC.map((perDir) => perDir.map((v) => Array.from(v, Math.sqrt)));
+  if (spec.decoder.cell === 'lstm') res.decDcNorm = norms.decC.map((v) => Array.from(v, Math.sqrt));
   return res;
 }

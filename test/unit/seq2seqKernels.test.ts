@@ -22,7 +22,9 @@ for (const c of [...gridCases(), ...extraCases()]) {
     const d = m.diagnose();
     // the reference in the fixture's shape: the comparison helper treats it as the truth
     const truth = { case: c.name, spec: c.spec, batch: c.batch, sourceLength: c.sourceLength, targetLength: c.targetLength, params: {}, source: [], target: [],
-      loss: ref.loss, grads: namedGrads(c, ref.grads), encDhNorm: ref.encDhNorm, decDhNorm: ref.decDhNorm, attention: Array.from(ref.attention),
+      loss: ref.loss, grads: namedGrads(c, ref.grads), encDhNorm: ref.encDhNorm, decDhNorm: ref.decDhNorm,
+      encDcNorm: c.spec.encoder.cell === 'lstm' ? ref.encDcNorm : undefined, decDcNorm: c.spec.decoder.cell === 'lstm' ? ref.decDcNorm : undefined,
+      attention: Array.from(ref.attention),
       encHidden: ref.encHidden.map((dirs) => dirs.map((h) => Array.from(h))), decHidden: ref.decHidden.map((h) => Array.from(h)) } as Seq2seqTfFixture;
     compareWithFixture(truth, d, (what, err, group) => check(what, err, what === 'gradient of att.Wq' ? 1e-4 : 2e-5, group));
     assert.equal(m.tokens(), ref.tokens);

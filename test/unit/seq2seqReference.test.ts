@@ -31,11 +31,11 @@ function checkParams(input: Seq2seqReferenceInput, grads: Float64Array, seed: nu
   }
 }
 
-function fdNorm(input: Seq2seqReferenceInput, side: 'enc' | 'dec', layer: number, dir: number, t: number, H: number): number {
+function fdNorm(input: Seq2seqReferenceInput, side: 'enc' | 'dec', state: 'h' | 'c', layer: number, dir: number, t: number, H: number): number {
   let sq = 0;
   for (let b = 0; b < input.batch; b++)
     for (let j = 0; j < H; j++) {
-      const at = (delta: number) => referenceSeq2seq({ ...input, perturb: { side, layer, dir, t, b, j, delta } }).loss;
+      const at = (delta: number) => referenceSeq2seq({ ...input, perturb: { side, state, layer, dir, t, b, j, delta } }).loss;
       sq += ((at(EPS) - at(-EPS)) / (2 * EPS)) ** 2;
     }
   return Math.sqrt(sq);
@@ -45,10 +45,20 @@ function checkStateNorms(c: Seq2seqCase, input: Seq2seqReferenceInput): void {
   const ref = referenceSeq2seq(input), s = c.spec;
   const close = (fd: number, analytic: number, what: string) =>
     assert.ok(Math.abs(fd - analytic) <= 1e-6 * Math.max(analytic, 1e-3), `${what}: finite difference ${fd} vs ${analytic}`);
+  const encStates = s.encoder.cell === 'lstm' ? (['h', 'c'] as const) : (['h'] as const);
+  const decStates = s.decoder.cell === 'lstm' ? (['h', 'c'] as const) : (['h'] as const);
   for (const l of new Set([0, s.encoder.layers - 1])) {
-    for (let d = 0; d < (s.encoder.bidirectional ? 2 : 1); d++)
-      for (let p = 0; p < c.sourceLength; p++) close(fdNorm(input, 'enc', l, d, p, s.encoder.hiddenSize), ref.encDhNorm[l][d][p], `encoder layer ${l} dir ${d} position ${p}`);
-    for (let t = 0; t < c.targetLength; t++) close(fdNorm(input, 'dec', l, 0, t, s.decoder.hiddenSize), ref.decDhNorm[l][t], `decoder layer ${l} step ${t}`);
+    for (const state of encStates)
+      for (let d = 0; d < (s.encoder.bidirectional ? 2 : 1); d++)
+        for (let p = 0; p < c.sourceLength; p++) {
+          const analytic = state === 'h' ? ref.encDhNorm[l][d][p] : ref.encDcNorm[l][d][p];
+          close(fdNorm(input, 'enc', state, l, d, p, s.encoder.hiddenSize), analytic, `encoder ‖∂L/∂${state}‖ layer ${l} dir ${d} position ${p}`);
+        }
+    for (const state of decStates)
+      for (let t = 0; t < c.targetLength; t++) {
+        const analytic = state === 'h' ? ref.decDhNorm[l][t] : ref.decDcNorm[l][t];
+        close(fdNorm(input, 'dec', state, l, 0, t, s.decoder.hiddenSize), analytic, `decoder ‖∂L/∂${state}‖ layer ${l} step ${t}`);
+      }
   }
 }
 

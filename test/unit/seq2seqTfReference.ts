@@ -23,6 +23,9 @@ export interface Seq2seqTfFixture {
   encDhNorm: number[][][];
   /** [layer][t] */
   decDhNorm: number[][];
+  /** LSTM encoder / decoder only: ‖∂L/∂c‖ as encDhNorm / decDhNorm. */
+  encDcNorm?: number[][][];
+  decDcNorm?: number[][];
   /** [B, T, S]; empty without attention. */
   attention: number[];
   /** [layer][dir] [B, S, He]; [layer] [B, T, Hd]. */
@@ -54,6 +57,10 @@ function checkShapes(f: Seq2seqTfFixture, file: string): void {
   const L = spec.encoder.layers, dirs = directionsOf(spec);
   if (f.encDhNorm.length !== L || f.encDhNorm.some((d) => d.length !== dirs || d.some((v) => v.length !== S))) fail('encDhNorm is not [layer][dir][S]');
   if (f.decDhNorm.length !== L || f.decDhNorm.some((v) => v.length !== T)) fail('decDhNorm is not [layer][T]');
+  if ((spec.encoder.cell === 'lstm') !== (f.encDcNorm !== undefined)) fail('encDcNorm is there exactly when the encoder is an LSTM');
+  if ((spec.decoder.cell === 'lstm') !== (f.decDcNorm !== undefined)) fail('decDcNorm is there exactly when the decoder is an LSTM');
+  if (f.encDcNorm && (f.encDcNorm.length !== L || f.encDcNorm.some((d) => d.length !== dirs || d.some((v) => v.length !== S)))) fail('encDcNorm is not [layer][dir][S]');
+  if (f.decDcNorm && (f.decDcNorm.length !== L || f.decDcNorm.some((v) => v.length !== T))) fail('decDcNorm is not [layer][T]');
   if (f.attention.length !== (spec.attention === 'none' ? 0 : B * T * S)) fail(`attention has ${f.attention.length} values`);
   if (f.encHidden.some((d) => d.some((h) => h.length !== B * S * spec.encoder.hiddenSize))) fail('encHidden is not [layer][dir][B·S·He]');
   if (f.decHidden.some((h) => h.length !== B * T * spec.decoder.hiddenSize)) fail('decHidden is not [layer][B·T·Hd]');
@@ -89,6 +96,9 @@ export interface Seq2seqOutcome {
   grads: ArrayLike<number>;
   encDhNorm: ArrayLike<number>[][];
   decDhNorm: ArrayLike<number>[];
+  /** LSTM only (absent or empty otherwise). */
+  encDcNorm?: ArrayLike<number>[][] | null;
+  decDcNorm?: ArrayLike<number>[] | null;
   attention: ArrayLike<number>;
   encHidden: ArrayLike<number>[][];
   decHidden: ArrayLike<number>[];
@@ -116,6 +126,10 @@ export function compareWithFixture(f: Seq2seqTfFixture, got: Seq2seqOutcome, che
   }
   f.encDhNorm.forEach((perDir, l) => perDir.forEach((v, d) => check(`encoder ‖∂L/∂h‖ layer ${l} dir ${d}`, scaledError(got.encDhNorm[l][d], v), `encoder ‖∂L/∂h_t‖ (${cell})`)));
   f.decDhNorm.forEach((v, l) => check(`decoder ‖∂L/∂h_t‖ layer ${l}`, scaledError(got.decDhNorm[l], v), `decoder ‖∂L/∂h_t‖ (${cell})`));
+  const missing = (what: string): never => { throw new Error(`${f.case}: the fixture has ${what} and the computation does not`); };
+  f.encDcNorm?.forEach((perDir, l) => perDir.forEach((v, d) =>
+    check(`encoder ‖∂L/∂c‖ layer ${l} dir ${d}`, scaledError((got.encDcNorm?.[l] ?? missing('encDcNorm'))[d], v), 'encoder ‖∂L/∂c_t‖ (lstm)')));
+  f.decDcNorm?.forEach((v, l) => check(`decoder ‖∂L/∂c_t‖ layer ${l}`, scaledError(got.decDcNorm?.[l] ?? missing('decDcNorm'), v), 'decoder ‖∂L/∂c_t‖ (lstm)'));
   if (f.spec.attention !== 'none') check('attention weights', scaledError(got.attention, f.attention), `attention (${f.spec.attention})`);
   f.encHidden.forEach((perDir, l) => perDir.forEach((h, d) => check(`encoder h layer ${l} dir ${d}`, scaledError(got.encHidden[l][d], h), `hidden states (${cell})`)));
   f.decHidden.forEach((h, l) => check(`decoder h layer ${l}`, scaledError(got.decHidden[l], h), `hidden states (${cell})`));

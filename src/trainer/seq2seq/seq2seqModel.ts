@@ -30,7 +30,9 @@ export interface Seq2seqExports extends OptimizerExports {
   attentionPtr(): number;
   encHiddenPtr(layer: number, dir: number): number;
   encDhNormPtr(layer: number, dir: number): number;
+  encDcNormPtr(layer: number, dir: number): number;
   decHiddenPtr(layer: number): number;
+  decDcNormPtr(layer: number): number;
   decDhNormPtr(layer: number): number;
   stepTokensPtr(): number;
   stateHPtr(layer: number): number;
@@ -67,6 +69,9 @@ export interface Seq2seqDiagnosis {
   encDhNorm: Float32Array[][];
   /** [layer][T] ‖∂L/∂h_t‖ over the batch at each decoder step. */
   decDhNorm: Float32Array[];
+  /** LSTM encoder / decoder (else null): ‖∂L/∂c‖, the cell state's total gradient, as encDhNorm / decDhNorm. */
+  encDcNorm: Float32Array[][] | null;
+  decDcNorm: Float32Array[] | null;
   /** [B, T, S] attention weights; empty without attention. */
   attention: Float32Array;
   /** [layer][dir] [B, S, He] and [layer] [B, T, Hd]. */
@@ -164,6 +169,20 @@ export class Seq2seqModel {
     this.checkLayer(layer, 0);
     return this.f32(this.k.decDhNormPtr(layer), this.shape.targetLength).slice();
   }
+  /** LSTM encoder: [S] ‖∂L/∂c‖ at each source position, after lossAndGrads. */
+  encoderDcNorm(layer: number, dir: number): Float32Array {
+    this.checkLayer(layer, dir);
+    if (this.spec.encoder.cell !== 'lstm') throw new Error(`encoderDcNorm: a ${this.spec.encoder.cell} encoder has no cell state`);
+    const S = this.shape.sourceLength, v = this.f32(this.k.encDcNormPtr(layer, dir), S), out = new Float32Array(S);
+    for (let s = 0; s < S; s++) out[this.position(s)] = v[s];
+    return out;
+  }
+  /** LSTM decoder: [T] ‖∂L/∂c_t‖ at each decoder step, after lossAndGrads. */
+  decoderDcNorm(layer: number): Float32Array {
+    this.checkLayer(layer, 0);
+    if (this.spec.decoder.cell !== 'lstm') throw new Error(`decoderDcNorm: a ${this.spec.decoder.cell} decoder has no cell state`);
+    return this.f32(this.k.decDcNormPtr(layer), this.shape.targetLength).slice();
+  }
 
   /** Loss, gradients and every per-position trace of the current batch (a probe pair for the charts). */
   diagnose(): Seq2seqDiagnosis {
@@ -173,6 +192,8 @@ export class Seq2seqModel {
       loss,
       encDhNorm: layers.map((l) => directions.map((d) => this.encoderDhNorm(l, d))),
       decDhNorm: layers.map((l) => this.decoderDhNorm(l)),
+      encDcNorm: this.spec.encoder.cell === 'lstm' ? layers.map((l) => directions.map((d) => this.encoderDcNorm(l, d))) : null,
+      decDcNorm: this.spec.decoder.cell === 'lstm' ? layers.map((l) => this.decoderDcNorm(l)) : null,
       attention: this.attention(),
       encHidden: layers.map((l) => directions.map((d) => this.encoderHidden(l, d))),
       decHidden: layers.map((l) => this.decoderHidden(l)),
