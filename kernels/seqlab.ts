@@ -5,7 +5,8 @@
 // The contract the host relies on (inputs, loss normalisation, norms) is docs/kernel-contract.md.
 import { alloc, allocF32, packedSize, packB, packBT, gemmPacked, gemmTN, reserveGemmScratch } from './gemm';
 import { rnnForward, rnnBackward, lstmForward, lstmBackward, gruForward, gruBackward } from './cells';
-import { at, splat, ldn, stn, hsum, hmax, exp4 } from './vecmath';
+import { at, splat, ldn, stn, hsum, hmax, exp4, columnSums } from './vecmath';
+import { sumSquares, scaleAll, clipAll, adamUpdate, rmspropUpdate, sgdUpdate } from './optimizers';
 
 const RNN = 0, LSTM = 1, GRU = 2;
 
@@ -271,17 +272,6 @@ function forwardPass(training: bool): void {
 }
 
 // ---------------------------------------------------------------- backward
-// dst[j] = Σ_r src[r·cols + j]  (bias gradients)
-function columnSums(src: usize, rows: i32, cols: i32, dst: usize): void {
-  memory.fill(dst, 0, <usize>cols << 2);
-  for (let r = 0; r < rows; r++) {
-    const s = at(src, r * cols);
-    let j = 0;
-    for (; j + 4 <= cols; j += 4) v128.store(at(dst, j), f32x4.add(v128.load(at(dst, j)), v128.load(at(s, j))));
-    for (; j < cols; j++) store<f32>(at(dst, j), load<f32>(at(dst, j)) + load<f32>(at(s, j)));
-  }
-}
-
 // ∂L/∂logits for the predicted rows, then Wy, by and ∂L/∂h of the top layer.
 // lastStepOnly keeps the final timestep's rows (L_T, normalised by its B positions).
 function headBackward(lastStepOnly: bool): void {
@@ -392,62 +382,21 @@ export function resetState(): void {
   }
 }
 
-// ---------------------------------------------------------------- gradient helpers
-export function gradSumSquares(): f64 {
-  let acc = f64x2.splat(0);
-  for (let i = 0; i < NPpad; i += 4) {
-    const g = v128.load(at(grads, i));
-    const lo = f64x2.promote_low_f32x4(g), hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(g, g, 2, 3, 0, 1));
-    acc = f64x2.add(acc, f64x2.add(f64x2.mul(lo, lo), f64x2.mul(hi, hi)));
-  }
-  return f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-}
-export function scaleGrads(s: f32): void {
-  const s4 = splat(s);
-  for (let i = 0; i < NPpad; i += 4) v128.store(at(grads, i), f32x4.mul(v128.load(at(grads, i)), s4));
-}
-export function clipGradsValue(c: f32): void {
-  const hi = splat(c), lo = splat(-c);
-  for (let i = 0; i < NPpad; i += 4) v128.store(at(grads, i), f32x4.pmin(f32x4.pmax(v128.load(at(grads, i)), lo), hi));
-}
-
-// ---------------------------------------------------------------- optimizers (Keras semantics)
-// Adam: m = β1·m + (1−β1)·g,  v = β2·v + (1−β2)·g²,  p −= α·m / (√v + ε),  α = lr·√(1−β2^t) / (1−β1^t)
+// ---------------------------------------------------------------- gradient helpers and optimizers (optimizers.ts)
+export function gradSumSquares(): f64 { return sumSquares(grads, NPpad); }
+export function scaleGrads(s: f32): void { scaleAll(grads, NPpad, s); }
+export function clipGradsValue(c: f32): void { clipAll(grads, NPpad, c); }
 export function adam(lr: f32, beta1: f32, beta2: f32, eps: f32): void {
   optStep++;
-  const t = <f64>optStep;
-  const alpha = splat(<f32>(<f64>lr * Math.sqrt(1 - Math.pow(<f64>beta2, t)) / (1 - Math.pow(<f64>beta1, t))));
-  const b1 = splat(beta1), b2 = splat(beta2), c1 = splat(1 - beta1), c2 = splat(1 - beta2), e = splat(eps);
-  for (let i = 0; i < NPpad; i += 4) {
-    const g = v128.load(at(grads, i));
-    const m = f32x4.add(f32x4.mul(b1, v128.load(at(slot0, i))), f32x4.mul(c1, g));
-    const v = f32x4.add(f32x4.mul(b2, v128.load(at(slot1, i))), f32x4.mul(c2, f32x4.mul(g, g)));
-    v128.store(at(slot0, i), m); v128.store(at(slot1, i), v);
-    const step = f32x4.div(f32x4.mul(alpha, m), f32x4.add(f32x4.sqrt(v), e));
-    v128.store(at(params, i), f32x4.sub(v128.load(at(params, i)), step));
-  }
+  adamUpdate(params, grads, slot0, slot1, NPpad, optStep, lr, beta1, beta2, eps);
 }
-// RMSprop: v = ρ·v + (1−ρ)·g²,  p −= lr·g / √(v + ε)   (ε inside the root, as Keras 3 and tf.keras ≥ 2.11 do)
 export function rmsprop(lr: f32, rho: f32, eps: f32): void {
   optStep++;
-  const l4 = splat(lr), r4 = splat(rho), c4 = splat(1 - rho), e = splat(eps);
-  for (let i = 0; i < NPpad; i += 4) {
-    const g = v128.load(at(grads, i));
-    const v = f32x4.add(f32x4.mul(r4, v128.load(at(slot0, i))), f32x4.mul(c4, f32x4.mul(g, g)));
-    v128.store(at(slot0, i), v);
-    const step = f32x4.div(f32x4.mul(l4, g), f32x4.sqrt(f32x4.add(v, e)));
-    v128.store(at(params, i), f32x4.sub(v128.load(at(params, i)), step));
-  }
+  rmspropUpdate(params, grads, slot0, NPpad, lr, rho, eps);
 }
-// SGD with momentum: velocity = momentum·velocity − lr·g,  p += velocity
 export function sgd(lr: f32, momentum: f32): void {
   optStep++;
-  const l4 = splat(lr), m4 = splat(momentum);
-  for (let i = 0; i < NPpad; i += 4) {
-    const vel = f32x4.sub(f32x4.mul(m4, v128.load(at(slot0, i))), f32x4.mul(l4, v128.load(at(grads, i))));
-    v128.store(at(slot0, i), vel);
-    v128.store(at(params, i), f32x4.add(v128.load(at(params, i)), vel));
-  }
+  sgdUpdate(params, grads, slot0, NPpad, lr, momentum);
 }
 export function optimizerStep(): i32 { return optStep; }
 export function setOptimizerStep(step: i32): void { optStep = step; }

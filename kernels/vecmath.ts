@@ -70,3 +70,57 @@
 @inline export function tanh4(x: v128): v128 {
   return f32x4.sub(f32x4.div(splat(2), f32x4.add(splat(1), exp4(f32x4.mul(x, splat(-2))))), splat(1));
 }
+
+// ---------------------------------------------------------------- buffer helpers (bias sums, activations, short dot products)
+// dst[j] = Σ_r src[r·cols + j]  (bias gradients)
+export function columnSums(src: usize, rows: i32, cols: i32, dst: usize): void {
+  memory.fill(dst, 0, <usize>cols << 2);
+  for (let r = 0; r < rows; r++) {
+    const s = at(src, r * cols);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) v128.store(at(dst, j), f32x4.add(v128.load(at(dst, j)), v128.load(at(s, j))));
+    for (; j < cols; j++) store<f32>(at(dst, j), load<f32>(at(dst, j)) + load<f32>(at(s, j)));
+  }
+}
+// p[r, j] ← tanh(p[r, j] + bias[j]) for rows × cols (bias 0: none)
+export function biasTanh(p: usize, bias: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const row = at(p, r * cols);
+    for (let j = 0; j < cols; j += 4) {
+      const n = min(cols - j, 4);
+      const x = bias != 0 ? f32x4.add(ldn(at(row, j), n), ldn(at(bias, j), n)) : ldn(at(row, j), n);
+      stn(at(row, j), tanh4(x), n);
+    }
+  }
+}
+// d[i] ← g[i]·(1 − y[i]²) for n floats: the gradient through y = tanh(x), written through y
+export function tanhBackward(g: usize, y: usize, d: usize, n: i32): void {
+  for (let i = 0; i < n; i += 4) {
+    const k = min(n - i, 4), yv = ldn(at(y, i), k);
+    stn(at(d, i), f32x4.mul(ldn(at(g, i), k), f32x4.sub(splat(1), f32x4.mul(yv, yv))), k);
+  }
+}
+// Σ_i a[i]·b[i] over n floats
+export function dotN(a: usize, b: usize, n: i32): f32 {
+  let acc = splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const k = min(n - i, 4);
+    acc = madd(ldn(at(a, i), k), ldn(at(b, i), k), acc);
+  }
+  return hsum(acc);
+}
+// y[i] += s·x[i] over n floats
+export function axpyN(y: usize, s: f32, x: usize, n: i32): void {
+  const s4 = splat(s);
+  for (let i = 0; i < n; i += 4) {
+    const k = min(n - i, 4);
+    stn(at(y, i), madd(s4, ldn(at(x, i), k), ldn(at(y, i), k)), k);
+  }
+}
+// y[i] += x[i] over n floats
+export function addN(y: usize, x: usize, n: i32): void {
+  for (let i = 0; i < n; i += 4) {
+    const k = min(n - i, 4);
+    stn(at(y, i), f32x4.add(ldn(at(y, i), k), ldn(at(x, i), k)), k);
+  }
+}

@@ -1,32 +1,34 @@
-// Compiles kernels/*.ts (AssemblyScript) into dist/kernels/seqlab.wasm (plain SIMD) and
-// dist/kernels/seqlab-relaxed.wasm (same source; relaxed-SIMD FMA where vecmath.ts's madd is used).
+// Compiles the AssemblyScript kernels, each entry into a plain-SIMD and a relaxed-SIMD build (same source;
+// relaxed-SIMD FMA where vecmath.ts's madd is used): kernels/seqlab.ts → dist/kernels/seqlab{,-relaxed}.wasm
+// (single-stream models) and kernels/seq2seq.ts → dist/kernels/seq2seq{,-relaxed}.wasm (encoder–decoder).
 // scripts/build.mjs calls buildKernels(); `node scripts/build-kernels.mjs` runs it alone.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const entry = path.join(root, 'kernels', 'seqlab.ts');
+export const ENTRIES = ['seqlab', 'seq2seq'];
 const outDir = path.join(root, 'dist', 'kernels');
 
 // --runtime stub: a bump allocator, no GC (every buffer lives as long as the instance).
 // --noAssert: no bounds checks in the hot loops; the host validates inputs (wasmModel.ts).
 const common = ['-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd', '--initialMemory', '1'];
 export const VARIANTS = [
-  { file: 'seqlab.wasm', flags: [] },
-  { file: 'seqlab-relaxed.wasm', flags: ['--enable', 'relaxed-simd'] },
+  { suffix: '', flags: [] },
+  { suffix: '-relaxed', flags: ['--enable', 'relaxed-simd'] },
 ];
 
 export async function buildKernels({ quiet = false } = {}) {
   const asc = (await import('assemblyscript/asc')).default;
   await mkdir(outDir, { recursive: true });
-  for (const v of VARIANTS) {
-    const outFile = path.join(outDir, v.file);
-    const args = [entry, '--outFile', outFile, ...common, ...v.flags];
-    const { error, stderr } = await asc.main(args, { stdout: process.stdout, stderr: quiet ? undefined : process.stderr });
-    if (error) throw new Error(`asc failed for ${v.file}: ${error.message}\n${stderr}`);
-    if (!quiet) console.log(`kernels: ${path.relative(root, outFile)}`);
-  }
+  for (const name of ENTRIES)
+    for (const v of VARIANTS) {
+      const file = `${name}${v.suffix}.wasm`, outFile = path.join(outDir, file);
+      const args = [path.join(root, 'kernels', `${name}.ts`), '--outFile', outFile, ...common, ...v.flags];
+      const { error, stderr } = await asc.main(args, { stdout: process.stdout, stderr: quiet ? undefined : process.stderr });
+      if (error) throw new Error(`asc failed for ${file}: ${error.message}\n${stderr}`);
+      if (!quiet) console.log(`kernels: ${path.relative(root, outFile)}`);
+    }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

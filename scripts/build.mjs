@@ -56,7 +56,7 @@ async function main() {
     },
   };
   const builds = [
-    { ...node, entryPoints: { cli: 'src/cli/main.ts', trainer: 'src/trainer/childMain.ts', wasmWorker: 'src/trainer/backends/wasm/worker.ts' }, outdir: dist, banner: { js: '#!/usr/bin/env node' }, plugins: [tfjsApart] },
+    { ...node, entryPoints: { cli: 'src/cli/main.ts', trainer: 'src/trainer/childMain.ts', wasmWorker: 'src/trainer/backends/wasm/worker.ts', seq2seqWorker: 'src/trainer/seq2seq/seq2seqWorker.ts' }, outdir: dist, banner: { js: '#!/usr/bin/env node' }, plugins: [tfjsApart] },
     { ...node, entryPoints: { tfjs: 'src/trainer/tfjsBundle.ts' }, outdir: dist },
   ];
   if (exists('src/extension/extension.ts')) {

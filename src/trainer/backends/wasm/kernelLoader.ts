@@ -4,7 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export type KernelVariant = 'simd' | 'relaxed-simd';
+/** seqlab: the single-stream models (kernels/seqlab.ts); seq2seq: the encoder–decoder (kernels/seq2seq.ts). */
+export type KernelName = 'seqlab' | 'seq2seq';
 const FILES: Record<KernelVariant, string> = { simd: 'seqlab.wasm', 'relaxed-simd': 'seqlab-relaxed.wasm' };
+const fileOf = (variant: KernelVariant, name: KernelName): string => (name === 'seqlab' ? FILES[variant] : `${name}${variant === 'simd' ? '' : '-relaxed'}.wasm`);
 
 // The root tsconfig's libs (ES2022 + @types/node 20) do not declare WebAssembly; this is the part we use.
 interface WasmModule { readonly __brand: 'WebAssembly.Module' }
@@ -35,8 +38,8 @@ export function kernelsDir(): string {
 const bytesCache = new Map<string, Buffer>();
 const moduleCache = new Map<string, WasmModule>();
 
-function kernelBytes(variant: KernelVariant): Buffer {
-  const file = path.join(kernelsDir(), FILES[variant]);
+function kernelBytes(variant: KernelVariant, name: KernelName = 'seqlab'): Buffer {
+  const file = path.join(kernelsDir(), fileOf(variant, name));
   let bytes = bytesCache.get(file);
   if (!bytes) {
     bytes = readFileSync(file);
@@ -58,18 +61,18 @@ export function relaxedSimdAvailable(): boolean {
   return relaxed;
 }
 
-function kernelModule(variant: KernelVariant): WasmModule {
-  const file = path.join(kernelsDir(), FILES[variant]);
+function kernelModule(variant: KernelVariant, name: KernelName): WasmModule {
+  const file = path.join(kernelsDir(), fileOf(variant, name));
   let mod = moduleCache.get(file);
   if (!mod) {
-    mod = new wasm.Module(kernelBytes(variant));
+    mod = new wasm.Module(kernelBytes(variant, name));
     moduleCache.set(file, mod);
   }
   return mod;
 }
 
 /** A fresh instance of the kernels (one per model shape); `abort` fires only on a kernel trap path. */
-export function instantiateKernels(variant: KernelVariant): Record<string, unknown> {
+export function instantiateKernels(variant: KernelVariant, name: KernelName = 'seqlab'): Record<string, unknown> {
   const imports = {
     env: {
       abort(): never {
@@ -77,5 +80,5 @@ export function instantiateKernels(variant: KernelVariant): Record<string, unkno
       },
     },
   };
-  return new wasm.Instance(kernelModule(variant), imports).exports;
+  return new wasm.Instance(kernelModule(variant, name), imports).exports;
 }

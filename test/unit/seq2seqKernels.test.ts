@@ -1,0 +1,94 @@
+// The encoder–decoder wasm kernels (kernels/seq2seq.ts through Seq2seqModel) against the float64 reference
+// on every cell × attention × bidirectional × input feeding and the mixed cases: loss, every parameter
+// gradient, ‖∂L/∂h‖ at every encoder position and decoder step, attention weights, hidden states.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { seq2seqLayout } from '../../src/shared/seq2seqSpec';
+import { referenceSeq2seq } from './referenceSeq2seq';
+import { Seq2seqModel } from '../../src/trainer/seq2seq/seq2seqModel';
+import { extraCases, gridCases, kernelFor, tinySeq2seqCase, type Seq2seqCase } from './seq2seqCases';
+import { compareWithFixture, scaledError, type Seq2seqTfFixture } from './seq2seqTfReference';
+import { worstErrors } from './wasmCases';
+
+const check = worstErrors('seq2seq kernels vs float64 reference');
+// f32 against f64: 2e-5 of each tensor's scale, except the additive query weights. ∂Wq = Σ_t h_tᵀ·Σ_s ∂e_ts v ⊙ (1 − u_ts²)
+// sums terms whose weights ∂e_ts add up to 0 over s, so it is small beside them and keeps their f32 round-off
+// (up to ~7e-5 of its scale on these tiny random cases; still within 1e-4 of TensorFlow, seq2seqTfReference.test.ts).
+
+for (const c of [...gridCases(), ...extraCases()]) {
+  test(`seq2seq kernels match the reference: ${c.name}`, () => {
+    const { m, source, target } = kernelFor(c, 21);
+    const ref = referenceSeq2seq({ spec: c.spec, batch: c.batch, sourceLength: c.sourceLength, targetLength: c.targetLength, params: m.params(), source, target });
+    const d = m.diagnose();
+    // the reference in the fixture's shape: the comparison helper treats it as the truth
+    const truth = { case: c.name, spec: c.spec, batch: c.batch, sourceLength: c.sourceLength, targetLength: c.targetLength, params: {}, source: [], target: [],
+      loss: ref.loss, grads: namedGrads(c, ref.grads), encDhNorm: ref.encDhNorm, decDhNorm: ref.decDhNorm,
+      encDcNorm: c.spec.encoder.cell === 'lstm' ? ref.encDcNorm : undefined, decDcNorm: c.spec.decoder.cell === 'lstm' ? ref.decDcNorm : undefined,
+      attention: Array.from(ref.attention),
+      encHidden: ref.encHidden.map((dirs) => dirs.map((h) => Array.from(h))), decHidden: ref.decHidden.map((h) => Array.from(h)) } as Seq2seqTfFixture;
+    compareWithFixture(truth, d, (what, err, group) => check(what, err, what === 'gradient of att.Wq' ? 1e-4 : 2e-5, group));
+    assert.equal(m.tokens(), ref.tokens);
+    assert.equal(m.correct(), ref.correct);
+    assert.deepEqual(Array.from(m.argmax()), Array.from(ref.argmax));
+    m.dispose();
+  });
+}
+
+function namedGrads(c: Seq2seqCase, g: Float64Array): Record<string, number[]> {
+  return Object.fromEntries(seq2seqLayout(c.spec).map((p) => [p.name, Array.from(g.subarray(p.offset, p.offset + p.size))]));
+}
+
+test('the relaxed-SIMD build agrees with the plain one', () => {
+  const c = tinySeq2seqCase({ encoderCell: 'lstm', attention: 'additive', bidirectional: true, inputFeeding: true });
+  const plain = kernelFor(c, 4, false), fma = kernelFor(c, 4, true);
+  assert.equal(fma.m.variant, 'relaxed-simd');
+  const a = plain.m.lossAndGrads(), b = fma.m.lossAndGrads();
+  assert.ok(Math.abs(a - b) < 1e-5 * a);
+  const ga = plain.m.grads(), gb = fma.m.grads();
+  let worst = 0, scale = 0;
+  for (let i = 0; i < ga.length; i++) { worst = Math.max(worst, Math.abs(ga[i] - gb[i])); scale = Math.max(scale, Math.abs(ga[i])); }
+  assert.ok(worst / scale < 1e-5, `gradients differ by ${worst / scale}`);
+});
+
+test('seq2seq kernels match the reference at a shape past the GEMM blocks (S·B, T·B > 128; widths past 16)', () => {
+  for (const [cell, attention] of [['lstm', 'additive'], ['gru', 'general']] as const) {
+    const base = tinySeq2seqCase({ encoderCell: cell, attention, bidirectional: true, inputFeeding: true, reverseSource: true, encoderHidden: 10, decoderHidden: 19 });
+    const c: Seq2seqCase = { ...base, spec: { ...base.spec, sourceVocab: 23, targetVocab: 37, sourceEmbed: 9, targetEmbed: 7, attentionSize: 17 }, batch: 12, sourceLength: 11, targetLength: 13 };
+    const { m, source, target } = kernelFor(c, 8);
+    const ref = referenceSeq2seq({ spec: c.spec, batch: c.batch, sourceLength: c.sourceLength, targetLength: c.targetLength, params: m.params(), source, target });
+    const loss = m.lossAndGrads();
+    assert.ok(Math.abs(loss - ref.loss) < 1e-5 * ref.loss, `loss ${loss} vs ${ref.loss}`);
+    for (const p of seq2seqLayout(c.spec)) {
+      const e = scaledError(m.grads().subarray(p.offset, p.offset + p.size), ref.grads.subarray(p.offset, p.offset + p.size));
+      check(`${cell} ${p.name}`, e, p.name === 'att.Wq' ? 1e-4 : 2e-5, 'gradients (medium shape)');
+    }
+    check(`${cell} attention`, scaledError(m.attention(), ref.attention), 2e-5, 'attention (medium shape)');
+    check(`${cell} encoder ‖∂L/∂h‖`, scaledError(m.encoderDhNorm(0, 1), ref.encDhNorm[0][1]), 2e-5, 'encoder ‖∂L/∂h_t‖ (medium shape)');
+    m.dispose();
+  }
+});
+
+test('bad shapes and inputs get errors that say what is wrong', () => {
+  const c = tinySeq2seqCase({ attention: 'dot', bidirectional: true });
+  assert.throws(() => Seq2seqModel.create({ spec: { ...c.spec, decoder: { ...c.spec.decoder, hiddenSize: 5 } }, batch: 2, sourceLength: 4, targetLength: 4 }),
+    /attention 'dot' scores h_t·m_s, so the memory width \(6 = 2×encoder\.hiddenSize\) must equal decoder\.hiddenSize \(5\)/);
+  assert.throws(() => Seq2seqModel.create({ spec: c.spec, batch: 0, sourceLength: 4, targetLength: 4 }), /batch must be a positive integer, got 0/);
+  const { m, source, target } = kernelFor(c, 1);
+  assert.throws(() => m.setBatch(source.subarray(0, 7), target), /source has 7 ids, expected 8/);
+  const bad = target.slice(); bad[3] = c.spec.targetVocab;
+  assert.throws(() => m.setBatch(source, bad), /target\[3\] = 7 is outside 0\.\.6/);
+  const empty = source.slice(); empty.fill(0, 4, 8);
+  assert.throws(() => m.setBatch(empty, target), /source row 1 is all <pad>/);
+  assert.throws(() => m.encoderHidden(0, 2), /direction 2: the encoder has 2/);
+  m.dispose();
+  assert.throws(() => m.forward(), /used after dispose/);
+});
+
+test('a diverged model (NaN weights) gives a NaN loss and returns: the kernels never search past a row', () => {
+  const c = tinySeq2seqCase({ attention: 'additive' });
+  const { m } = kernelFor(c, 2);
+  m.params().fill(Number.NaN);
+  assert.ok(Number.isNaN(m.lossAndGrads()));
+  assert.ok(Number.isNaN(m.gradSumSquares()));
+  m.dispose();
+});
