@@ -1,8 +1,7 @@
 // The optimizer half of a kernel instance's host side (kernels/optimizers.ts through the entry's exports):
 // Adam, RMSprop and SGD steps with Keras defaults, and the optimizer state for checkpoints. Written against the
 // exports both seqlab.wasm and seq2seq.wasm have, so either host class can hold one.
-import type { OptimizerSettings } from '../backends/backend';
-import type { OptimizerState } from '../backends/wasm/wasmModel';
+import { checkOptimizerState, KERAS_ADAM, KERAS_RMSPROP, OPTIMIZER_SLOTS, type OptimizerSettings, type OptimizerState } from '../backends/optimizer';
 
 export interface OptimizerExports {
   memory: { readonly buffer: ArrayBuffer };
@@ -17,9 +16,6 @@ export interface OptimizerExports {
   optimizerSlotPtr(i: number): number;
 }
 
-type OptimizerKind = 'adam' | 'rmsprop' | 'sgd';
-const SLOTS: Record<OptimizerKind, number> = { adam: 2, rmsprop: 1, sgd: 1 };
-
 export class KernelOptimizer {
   private slotCount = 0;
   constructor(private readonly k: () => OptimizerExports, private readonly paramCount: number) {}
@@ -28,16 +24,16 @@ export class KernelOptimizer {
   scaleGrads(s: number): void { this.k().scaleGrads(s); }
   clipGradsValue(c: number): void { this.k().clipGradsValue(c); }
 
-  adam(lr: number, beta1 = 0.9, beta2 = 0.999, eps = 1e-7): void {
-    this.slotCount = SLOTS.adam;
+  adam(lr: number, beta1: number = KERAS_ADAM.beta1, beta2: number = KERAS_ADAM.beta2, eps: number = KERAS_ADAM.epsilon): void {
+    this.slotCount = OPTIMIZER_SLOTS.adam;
     this.k().adam(lr, beta1, beta2, eps);
   }
-  rmsprop(lr: number, rho = 0.9, eps = 1e-7): void {
-    this.slotCount = SLOTS.rmsprop;
+  rmsprop(lr: number, rho: number = KERAS_RMSPROP.rho, eps: number = KERAS_RMSPROP.epsilon): void {
+    this.slotCount = OPTIMIZER_SLOTS.rmsprop;
     this.k().rmsprop(lr, rho, eps);
   }
   sgd(lr: number, momentum: number): void {
-    this.slotCount = SLOTS.sgd;
+    this.slotCount = OPTIMIZER_SLOTS.sgd;
     this.k().sgd(lr, momentum);
   }
 
@@ -52,11 +48,8 @@ export class KernelOptimizer {
     return { step: this.k().optimizerStep(), slots };
   }
   setState(s: OptimizerState): void {
-    if (s.slots.length > 2) throw new RangeError(`at most 2 optimizer slots, got ${s.slots.length}`);
-    s.slots.forEach((v, i) => {
-      if (v.length !== this.paramCount) throw new RangeError(`optimizer slot ${i} has ${v.length} values, expected ${this.paramCount}`);
-      this.slot(i).set(v);
-    });
+    checkOptimizerState(s, this.paramCount);
+    s.slots.forEach((v, i) => this.slot(i).set(v));
     this.k().setOptimizerStep(s.step);
     this.slotCount = s.slots.length;
   }

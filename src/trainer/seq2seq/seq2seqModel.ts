@@ -6,7 +6,7 @@
 import { type CellKind } from '../../shared/config';
 import { assertSeq2seqSpec, directionsOf, seq2seqParamCount, type AttentionKind, type Seq2seqSpec } from '../../shared/seq2seqSpec';
 import { instantiateKernels, relaxedSimdAvailable, type KernelVariant } from '../backends/wasm/kernelLoader';
-import type { OptimizerState } from '../backends/wasm/wasmModel';
+import type { OptimizerState } from '../backends/optimizer';
 import { KernelOptimizer, type OptimizerExports } from './kernelOptimizer';
 
 /** The exports of kernels/seq2seq.ts (pointers are byte offsets into memory). */
