@@ -45,7 +45,7 @@ describe('examples', () => {
       assert.deepEqual(problems.map((p) => formatProblem(file, p)), []);
       assert.ok(config);
       assert.equal(parseJsonc(text).$schema, '../schemas/seqlab.schema.json');
-      if (config.data.kind !== 'synthetic') {
+      if ('path' in config.data) {
         const dataPath = join(dirname(path), config.data.path);
         assert.ok(existsSync(dataPath), `${dataPath} does not exist`);
         assert.ok(readFileSync(dataPath).length < 8 * 1024, `${dataPath} is too big to commit as an example`);
@@ -224,7 +224,7 @@ describe('the data union', () => {
       problems.map((p) => p.message).join('\n'),
     );
     assert.match(problems[1].message, /setting of text data only/);
-    assert.match(problems[2].message, /setting of synthetic data only/);
+    assert.match(problems[2].message, /setting of synthetic and synthetic-pairs data only/);
     assert.ok(!problems.some((p) => /must match|oneOf|"then"/.test(p.message)), 'no schema-machinery wording');
   });
 
@@ -237,7 +237,7 @@ describe('the data union', () => {
   test('an unknown kind gives one message listing the kinds', () => {
     const p = only(parseConfig('{ "name": "x", "data": { "kind": "json", "path": "a.json" } }', 'a.seqlab.json').problems);
     assert.equal(p.path, 'data.kind');
-    assert.match(p.message, /"text", "csv", "synthetic" \(got "json"\)/);
+    assert.match(p.message, /"text", "csv", "synthetic", "pairs", "synthetic-pairs" \(got "json"\)/);
   });
 });
 
@@ -300,6 +300,20 @@ describe('checks across fields', () => {
     const p = only(problems);
     assert.equal(p.path, 'data.length');
     assert.match(p.message, />= 10 for the temporal-order task \(got 8\)/);
+  });
+
+  test('pairs data: its own cross-field checks, at their fields; a column is an index or a name', () => {
+    const config = (data: object) => JSON.stringify({ name: 'p', data });
+    const named = parseConfig(config({ kind: 'pairs', path: 'g2p.csv', header: false, sourceColumn: 'word' }), 'p.seqlab.json').problems;
+    assert.deepEqual(named.map((p) => [p.path, p.severity]), [['data.sourceColumn', 'error']]);
+    const fraction = only(parseConfig(config({ kind: 'pairs', path: 'g2p.csv', targetColumn: 1.5 }), 'p.seqlab.json').problems);
+    assert.equal(fraction.message, 'data.targetColumn must be a whole number or a string in double quotes (got 1.5).');
+    const ignored = parseConfig(config({ kind: 'synthetic-pairs', task: 'addition', maxLength: 9 }), 'p.seqlab.json');
+    assert.ok(ignored.config);
+    assert.deepEqual(ignored.problems.map((p) => [p.path, p.severity]), [['data.maxLength', 'warning']]);
+    const embedding = parseConfig(JSON.stringify({ name: 'p', data: { kind: 'synthetic-pairs', task: 'sort' }, model: { embeddingSize: 8 }, training: { sequenceLength: 9 } }), 'p.seqlab.json');
+    assert.deepEqual(embedding.problems.map((p) => p.path), ['training.sequenceLength'], 'pairs are tokens: an embedding size applies');
+    assert.match(embedding.problems[0].message, /pairs have their own lengths \(data\.maxSourceLength, data\.maxTargetLength\)/);
   });
 
   test('a file name that VS Code will not recognise is a warning', () => {

@@ -70,7 +70,7 @@ function rangeOf(root: Node | undefined, segments: (string | number)[], fallback
 
 export async function fileProblems(text: string, configPath: string, config: ExperimentConfig, io: FileIo = nodeIo): Promise<FileProblem[]> {
   const data = config.data;
-  if (data.kind === 'synthetic') return [];
+  if (!('path' in data)) return [];
   const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
   const configDir = path.dirname(configPath);
   const file = path.resolve(configDir, data.path);
@@ -86,7 +86,7 @@ export async function fileProblems(text: string, configPath: string, config: Exp
   }
   const bad = contentProblem(file, head, 'size' in st && st.size > head.length);
   if (bad) return [{ message: formatDataError(bad.problem, bad.hint, bad.where), severity: 'error', ...at }];
-  if (data.kind === 'text') return [];
+  if (data.kind !== 'csv') return [];
   let header: string[];
   try {
     header = parseHeader(firstLineOf(head), data.delimiter);
@@ -119,7 +119,7 @@ export function isInsideAny(file: string, folders: readonly string[]): boolean {
   });
 }
 
-/** The data file a config reads, absolute; undefined for synthetic data. */
+/** The data file a config reads, absolute; undefined for generated data. */
 export function dataFileOf(config: ExperimentConfig, configPath: string): string | undefined {
-  return config.data.kind === 'synthetic' ? undefined : path.resolve(path.dirname(configPath), config.data.path);
+  return 'path' in config.data ? path.resolve(path.dirname(configPath), config.data.path) : undefined;
 }
