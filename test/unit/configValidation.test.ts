@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { ConfigError, applyDefaults, formatProblem, parseConfig, type ConfigProblem } from '../../src/shared/configValidation';
+import { MAX_CONFIG_DEPTH } from '../../src/shared/configSource';
 import { closestMatch, editDistance } from '../../src/shared/didYouMean';
 
 const here = typeof __dirname !== 'undefined' ? __dirname : dirname(fileURLToPath(import.meta.url));
@@ -97,6 +98,25 @@ describe('defaults', () => {
       () => applyDefaults({ name: 'x', data: { kind: 'csv', path: 'a.csv' } }),
       (e: unknown) => e instanceof ConfigError && /data\.targets/.test(e.message) && e.problems.length === 1,
     );
+  });
+});
+
+describe('nesting', () => {
+  const nested = (depth: number, inner = '1') => `{ "name": "n", "data": { "kind": "synthetic", "task": "sine" }, "x": ${'['.repeat(depth - 1)}${inner}${']'.repeat(depth - 1)} }`;
+
+  test('past MAX_CONFIG_DEPTH one error at the first bracket too deep, before anything recurses', () => {
+    const text = nested(5000);
+    const p = only(parseConfig(text, 'n.seqlab.json').problems);
+    assert.equal(p.path, '');
+    assert.equal(p.offset, text.indexOf('[') + MAX_CONFIG_DEPTH - 1);
+    assert.match(p.message, /nests objects and lists 5000 levels deep, past the 64 that SeqLab reads/);
+  });
+
+  test('up to the limit the config is read as usual (here: an unknown key); brackets in strings and comments do not count', () => {
+    assert.match(only(parseConfig(nested(MAX_CONFIG_DEPTH), 'n.seqlab.json').problems).message, /Unknown setting "x"/);
+    assert.match(only(parseConfig(nested(MAX_CONFIG_DEPTH + 1), 'n.seqlab.json').problems).message, /65 levels deep/);
+    const quoted = nested(2, `"${'['.repeat(500)}" /* ${'{'.repeat(500)} */`);
+    assert.match(only(parseConfig(quoted, 'n.seqlab.json').problems).message, /Unknown setting "x"/);
   });
 });
 
