@@ -7,8 +7,6 @@
 import { getNodeValue, type Node, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { ExperimentConfig } from './config';
 import { type Issue, pathLabel } from './configIssue';
-
-export type { Issue } from './configIssue';
 import { fillDefaults, seqlabSchema } from './configSchema';
 import { duplicateKeys, excessiveNesting, lineColumn, lineStarts, locate, MAX_CONFIG_DEPTH, syntaxMessage } from './configSource';
 import { crossFieldIssues } from './crossFieldChecks';
