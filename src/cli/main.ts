@@ -2,17 +2,16 @@
 // Exit codes: 0 success · 1 training failed (diverged, internal error) · 2 bad usage or invalid config ·
 // 3 data error · 4 run (or its weights) not found · 130 cancelled with Ctrl-C.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { enableRelaxedSimd } from '../trainer/backends/wasm/wasmFlags';
 import { BACKEND_KINDS, type BackendKind, CELL_KINDS, type CellKind } from '../shared/config';
-import { formatProblem, parseConfig } from '../shared/configValidation';
 import { SEQLAB_VERSION } from '../runs/runWriter';
 import { TrainError } from '../trainer/errors';
 import { train } from '../trainer/training';
 import { ProgressView } from './progressView';
 import { registerReproduce } from './reproduceCommand';
+import { registerValidate, warnAboutDataPath } from './validateCommand';
 import { EXPORT_FORMATS, EXPORT_WEIGHTS, type ExportFormat, type ExportWeights } from '../shared/modelExport';
 import type { RequestProblem } from '../shared/protocol';
 import { exportRun } from '../trainer/export/exportRun';
@@ -58,6 +57,7 @@ program
   .option('--json', 'print one JSON line per event instead of a progress bar')
   .action(async (config: string, o: { backend?: BackendKind; maxSteps?: number; cell?: CellKind; threads?: number; resume?: string; runsDir: string; json?: boolean }) => {
     const resume = o.resume === undefined ? undefined : await resolveOrFail(path.resolve(o.runsDir), o.resume);
+    if (!resume) warnAboutDataPath(config);
     let stop = false;
     let interrupts = 0;
     process.on('SIGINT', () => {
@@ -97,28 +97,7 @@ program
     }
   });
 
-program
-  .command('validate')
-  .description('check a config against the schema and print its problems as file:line:col: message')
-  .argument('<config...>', 'config files')
-  .action((configs: string[]) => {
-    let bad = 0;
-    for (const file of configs) {
-      let text: string;
-      try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch (e) {
-        process.stderr.write(`${file}: cannot read (${(e as NodeJS.ErrnoException).code})\n`);
-        bad++;
-        continue;
-      }
-      const { problems } = parseConfig(text, file);
-      for (const p of problems) process.stderr.write(formatProblem(file, p) + '\n');
-      if (problems.some((p) => p.severity === 'error')) bad++;
-      else process.stdout.write(`${file}: ok\n`);
-    }
-    process.exit(bad > 0 ? EXIT.usage : EXIT.ok);
-  });
+registerValidate(program);
 
 program
   .command('runs')

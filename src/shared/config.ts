@@ -3,6 +3,9 @@
 // and a unit test keeps the two in step (every property here exists in the schema and vice versa).
 // Each enum is written here once, as a const list its type derives from; the schema's `enum`s must
 // equal these lists (test/unit/configSchema.test.ts), and code that lists the choices imports them.
+// The data sections of the encoder–decoder kinds (pairs, synthetic-pairs) are in pairsConfig.ts.
+
+import type { PairDataConfig } from './pairsConfig';
 
 export const CELL_KINDS = ['rnn', 'lstm', 'gru'] as const;
 export type CellKind = (typeof CELL_KINDS)[number];
@@ -16,7 +19,7 @@ export type OptimizerKind = (typeof OPTIMIZER_KINDS)[number];
 export const LEARNING_RATE_SCHEDULES = ['constant', 'cosine'] as const;
 export type LearningRateSchedule = (typeof LEARNING_RATE_SCHEDULES)[number];
 
-export const DATA_KINDS = ['text', 'csv', 'synthetic'] as const;
+export const DATA_KINDS = ['text', 'csv', 'synthetic', 'pairs', 'synthetic-pairs'] as const;
 export type DataKind = (typeof DATA_KINDS)[number];
 
 export const TEXT_LEVELS = ['char', 'word'] as const;
@@ -70,7 +73,7 @@ export interface SyntheticDataConfig {
   seed: number;
 }
 
-export type DataConfig = TextDataConfig | CsvDataConfig | SyntheticDataConfig;
+export type DataConfig = TextDataConfig | CsvDataConfig | SyntheticDataConfig | PairDataConfig;
 
 export interface ModelConfig {
   cell: CellKind;

@@ -21,6 +21,15 @@ export function pathLabel(segments: Segment[]): string {
   return segments.reduce<string>((label, s) => (typeof s === 'number' ? `${label}[${s}]` : label ? `${label}.${s}` : s), '');
 }
 
+/** 'training.clipping.value' -> ['training', 'clipping', 'value']; 'compare[1]' -> ['compare', 1]: pathLabel's inverse. */
+export function segmentsOf(label: string): Segment[] {
+  if (label === '') return [];
+  return label.split('.').flatMap((part) => {
+    const [key, ...indexes] = part.split('[');
+    return [...(key ? [key] : []), ...indexes.map((i) => Number(i.slice(0, -1)))];
+  });
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -7,7 +7,8 @@ import { isPlainObject } from './configIssue';
 
 /** The subset of JSON Schema (plus VS Code's annotations) that seqlab.schema.json uses. */
 export interface SchemaNode {
-  type?: string;
+  /** A list where a setting takes either type (data.sourceColumn: an index or a header name). */
+  type?: string | string[];
   description?: string;
   markdownDescription?: string;
   default?: unknown;
@@ -41,7 +42,8 @@ const EDITOR_KEYWORDS = ['markdownDescription', 'enumDescriptions', 'defaultSnip
 let compiled: ValidateFunction | undefined;
 export function schemaValidator(): ValidateFunction {
   if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
+    // allowUnionTypes: strict mode otherwise refuses `type` lists (data.sourceColumn is an integer or a string).
+    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, allowUnionTypes: true });
     ajv.addVocabulary(EDITOR_KEYWORDS);
     compiled = ajv.compile(schemaJson);
   }

@@ -1,7 +1,7 @@
 // The config's JSONC text: where an issue lies in it (offsets, lines, columns), the repeated keys that
-// JSON.parse would silently merge, and syntax errors in words. Pure.
+// JSON.parse would silently merge, nesting too deep to parse, and syntax errors in words. Pure.
 
-import { findNodeAtLocation, type Node, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import { createScanner, findNodeAtLocation, type Node, type ParseError, printParseErrorCode, SyntaxKind } from 'jsonc-parser';
 import { type Issue, pathLabel, type Segment } from './configIssue';
 
 export function locate(root: Node, issue: Issue): { offset: number; length: number } {
@@ -16,6 +16,33 @@ export function locate(root: Node, issue: Issue): { offset: number; length: numb
   }
   if (issue.anchor === 'object') return { offset: node.offset, length: 1 };
   return { offset: node.offset, length: node.length };
+}
+
+/**
+ * How deep objects and lists may nest. The deepest setting is 3 levels down (diagnostics.probe.text);
+ * the limit only has to stop text that would overflow the stack of the recursive parsers (jsonc-parser,
+ * ajv, the walks here), which a few thousand levels do.
+ */
+export const MAX_CONFIG_DEPTH = 64;
+
+/**
+ * Where `text` first nests deeper than MAX_CONFIG_DEPTH, and how deep it goes, or undefined. Counts with
+ * jsonc-parser's scanner, which does not recurse, so that strings and comments holding brackets do not count.
+ */
+export function excessiveNesting(text: string): { offset: number; depth: number } | undefined {
+  const scanner = createScanner(text, true);
+  let depth = 0, deepest = 0;
+  let offset: number | undefined;
+  for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
+    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
+      depth++;
+      if (depth > MAX_CONFIG_DEPTH && offset === undefined) offset = scanner.getTokenOffset();
+      deepest = Math.max(deepest, depth);
+    } else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return offset === undefined ? undefined : { offset, depth: deepest };
 }
 
 export function duplicateKeys(root: Node): Issue[] {

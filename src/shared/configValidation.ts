@@ -4,11 +4,11 @@
 // issues of those steps (configSchema, schemaMessages, crossFieldChecks, configSource) in the text.
 // Pure: no fs, no vscode, no DOM. The caller reads the file and prints the problems.
 
-import { getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { getNodeValue, type Node, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { ExperimentConfig } from './config';
 import { type Issue, pathLabel } from './configIssue';
 import { fillDefaults, seqlabSchema } from './configSchema';
-import { duplicateKeys, lineColumn, lineStarts, locate, syntaxMessage } from './configSource';
+import { duplicateKeys, excessiveNesting, lineColumn, lineStarts, locate, MAX_CONFIG_DEPTH, syntaxMessage } from './configSource';
 import { crossFieldIssues } from './crossFieldChecks';
 import { schemaIssues } from './schemaMessages';
 
@@ -27,6 +27,16 @@ export interface ConfigProblem {
   suggestion?: string;
 }
 
+/**
+ * What `seqlab validate --json` prints for one config, one JSON line each: its problems, each with the
+ * check that found it: the schema and cross-field checks (`config`), the data checks that load the data
+ * as `train` would (`data`, src/trainer/data/dataChecks.ts), or where the data path points (`path`).
+ */
+export interface ValidationReport {
+  file: string;
+  problems: (ConfigProblem & { check: 'config' | 'data' | 'path' })[];
+}
+
 /** Thrown by `applyDefaults` when its input does not validate. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly { path: string; message: string }[]) {
@@ -41,6 +51,16 @@ export function parseConfig(text: string, fileName: string): { config?: Experime
 
   // Editors on Windows may save a byte-order mark; a space in its place keeps every offset the same.
   const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  const nested = excessiveNesting(source);
+  if (nested) {
+    return {
+      problems: [{
+        message: `The config nests objects and lists ${nested.depth} levels deep, past the ${MAX_CONFIG_DEPTH} that SeqLab reads (its deepest setting, diagnostics.probe.text, is 3 levels down). ` +
+          'Remove the extra { } or [ ] from here on.',
+        path: '', severity: 'error', ...at(nested.offset, 1),
+      }],
+    };
+  }
   const parseErrors: ParseError[] = [];
   const root = parseTree(source, parseErrors, { allowTrailingComma: true, disallowComments: false });
   if (!root && parseErrors.every((e) => printParseErrorCode(e.error) === 'ValueExpected')) {
@@ -68,14 +88,30 @@ export function parseConfig(text: string, fileName: string): { config?: Experime
     });
   }
 
+  const problems = placeIssues(root, lines, issues);
+  return problems.some((p) => p.severity === 'error') ? { problems } : { config, problems };
+}
+
+/**
+ * Problems found outside this module (the data checks of src/trainer/data/dataChecks.ts) placed in the
+ * config's `text`, as parseConfig places its own: the value, key or object their path names.
+ */
+export function issuesInText(text: string, issues: Issue[]): ConfigProblem[] {
+  if (issues.length === 0) return [];
+  const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  const root = excessiveNesting(source) ? undefined : parseTree(source, [], { allowTrailingComma: true, disallowComments: false });
+  if (!root) throw new Error('issuesInText: the config text does not parse; place issues in a config that parseConfig accepted');
+  return placeIssues(root, lineStarts(text), issues);
+}
+
+function placeIssues(root: Node, lines: number[], issues: Issue[]): ConfigProblem[] {
   const problems = dedupe(issues).map((issue): ConfigProblem => {
     const range = locate(root, issue);
-    const problem: ConfigProblem = { message: issue.message, path: pathLabel(issue.segments), severity: issue.severity, ...at(range.offset, range.length) };
+    const problem: ConfigProblem = { message: issue.message, path: pathLabel(issue.segments), severity: issue.severity, offset: range.offset, length: range.length, ...lineColumn(lines, range.offset) };
     if (issue.suggestion !== undefined) problem.suggestion = issue.suggestion;
     return problem;
   });
-  problems.sort((a, b) => a.offset - b.offset || (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
-  return problems.some((p) => p.severity === 'error') ? { problems } : { config, problems };
+  return problems.sort((a, b) => a.offset - b.offset || (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
 }
 
 /** `path/x.seqlab.json:12:5: error: message`, the shape compilers use so terminals and editors link it. */

@@ -3,6 +3,7 @@
 
 import type { CellKind, ExperimentConfig } from './config';
 import { type Issue, isPlainObject, type Segment } from './configIssue';
+import { pairDataIssues } from './pairsConfigChecks';
 
 /** `raw` is the config as written, to tell a setting given from a default. */
 export function crossFieldIssues(config: ExperimentConfig, raw: unknown): Issue[] {
@@ -12,8 +13,9 @@ export function crossFieldIssues(config: ExperimentConfig, raw: unknown): Issue[
   const given = (...path: string[]) => hasPath(raw, path);
   const { data, model, training, diagnostics } = config;
   const cells: CellKind[] = config.compare ?? [model.cell];
-  // As src/trainer/data/synthetic.ts generates them: copy, temporal-order and reber are token sequences.
-  const tokenInput = data.kind === 'text' || (data.kind === 'synthetic' && ['copy', 'temporal-order', 'temporal-order-3', 'reber'].includes(data.task));
+  // As src/trainer/data/synthetic.ts generates them: copy, temporal-order and reber are token sequences; pairs are tokens on both sides.
+  const tokenInput = data.kind === 'text' || data.kind === 'pairs' || data.kind === 'synthetic-pairs' ||
+    (data.kind === 'synthetic' && ['copy', 'temporal-order', 'temporal-order-3', 'reber'].includes(data.task));
 
   if (given('training', 'minLearningRate') && training.learningRateSchedule === 'constant') {
     warn(['training', 'minLearningRate'], 'training.minLearningRate is ignored by the constant schedule. Set "learningRateSchedule": "cosine", or remove it.');
@@ -58,8 +60,10 @@ export function crossFieldIssues(config: ExperimentConfig, raw: unknown): Issue[
       if (given('diagnostics', key)) warn(['diagnostics', key], `diagnostics.${key} is ignored: samples are only generated for text data. Remove it.`);
     }
     if (given('training', 'sequenceLength')) {
-      const own = data.kind === 'csv' ? 'data.lookback' : 'data.length';
-      warn(['training', 'sequenceLength'], `training.sequenceLength only applies to text data; the sequence length here is ${own}. Remove it.`);
+      const own = data.kind === 'csv' ? 'the sequence length here is data.lookback'
+        : data.kind === 'synthetic' ? 'the sequence length here is data.length'
+        : 'pairs have their own lengths (data.maxSourceLength, data.maxTargetLength)';
+      warn(['training', 'sequenceLength'], `training.sequenceLength only applies to text data; ${own}. Remove it.`);
     }
   }
   if (data.kind === 'csv') {
@@ -77,6 +81,11 @@ export function crossFieldIssues(config: ExperimentConfig, raw: unknown): Issue[
     const min = minLength[data.task];
     if (min !== undefined && data.length < min) {
       fail(['data', 'length'], `data.length must be >= ${min} for the ${data.task} task (got ${data.length}). Set a length such as 50.`);
+    }
+  }
+  if (data.kind === 'pairs' || data.kind === 'synthetic-pairs') {
+    for (const issue of pairDataIssues(data, (key) => given('data', key))) {
+      (issue.severity === 'error' ? fail : warn)(['data', issue.field], issue.message);
     }
   }
   if (data.kind === 'synthetic' && diagnostics.probe.validationIndex !== undefined) {

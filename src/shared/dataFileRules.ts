@@ -2,7 +2,9 @@
 // whole file) and the editor's diagnostics (src/extension/configs/fileChecks.ts, which reads its head as the
 // config is typed): it exists, is a file, is within the size limit, is not binary and is UTF-8 text. Pure
 // functions of what stat said and of the bytes, and the one shape of a data problem's message, so the
-// editor shows what `seqlab train` prints.
+// editor shows what `seqlab train` prints; and whether a file lies inside given folders.
+
+import * as path from 'node:path';
 
 /**
  * Largest text or CSV file the loaders accept. Everything is held in memory as tokens or floats
@@ -47,8 +49,8 @@ export function formatDataError(problem: string, hint: string, where: DataErrorL
   return `${at ? `${at}: ` : ''}${sentence(problem)} ${sentence(hint)}`;
 }
 
-/** What stat said about a data file: its kind and size, or the error code it failed with (ENOENT: not there). */
-export type DataFileStat = { isFile: boolean; size: number } | { code: string };
+/** What stat said about a data file: its kind and size (and when it changed, where known), or the error code it failed with (ENOENT: not there). */
+export type DataFileStat = { isFile: boolean; size: number; mtimeMs?: number } | { code: string };
 
 /**
  * The problem with data file `file` before it is read: missing, not a file, too large. `dataPath` is the
@@ -140,3 +142,12 @@ function lineAt(bytes: Uint8Array, offset: number): number {
 }
 
 const formatMiB = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+
+/** True when `file` is one of `folders` or below one (absolute paths compared as written: links are not followed). */
+export function isInsideAny(file: string, folders: readonly string[]): boolean {
+  const f = path.resolve(file);
+  return folders.some((dir) => {
+    const rel = path.relative(path.resolve(dir), f);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  });
+}

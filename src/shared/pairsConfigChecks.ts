@@ -1,6 +1,6 @@
 // Checks across the fields of a pairs or synthetic-pairs `data` section that its JSON schema
-// (schemas/fragments/pairs.schema.json) cannot express. Pure, like configValidation.ts, whose
-// cross-field pass calls it once the kinds are merged: each issue names a key of `data`.
+// (those kinds' branches in schemas/seqlab.schema.json) cannot express. Pure; crossFieldChecks.ts
+// calls it and places each issue at its key of `data`.
 
 import type { PairDataConfig } from './pairsConfig';
 

@@ -89,7 +89,8 @@ function describeError(error: ErrorObject, raw: unknown): Issue {
 }
 
 function typeIssue(label: string, expected: string, data: unknown, s: SchemaNode, issue: (m: string, e?: Partial<Issue>) => Issue): Issue {
-  const message = `${label} must be ${typeWords(expected)} (got ${describeValue(data)}).`;
+  // A union type (data.sourceColumn: ["integer", "string"]) comes as "integer,string".
+  const message = `${label} must be ${expected.split(',').map(typeWords).join(' or ')} (got ${describeValue(data)}).`;
   if ((expected === 'number' || expected === 'integer') && typeof data === 'string' && data.trim() !== '' && Number.isFinite(Number(data))) {
     return issue(`${message} Remove the quotes: ${Number(data)}.`, { suggestion: String(Number(data)) });
   }

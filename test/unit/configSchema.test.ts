@@ -9,6 +9,7 @@ import {
   BACKEND_KINDS, CELL_KINDS, DATA_KINDS, DATE_HANDLINGS, LEARNING_RATE_SCHEDULES, MISSING_POLICIES, OPTIMIZER_KINDS, SYNTHETIC_TASKS, TEXT_LEVELS, TEXT_VALIDATION_FROM,
   type DataConfig, type DataKind, type ExperimentConfig,
 } from '../../src/shared/config';
+import { PAIR_FILE_FORMATS, PAIR_LEVELS, PAIR_TASKS } from '../../src/shared/pairsConfig';
 import { seqlabSchema, type SchemaNode } from '../../src/shared/configSchema';
 import { applyDefaults } from '../../src/shared/configValidation';
 
@@ -40,11 +41,24 @@ const maximal: Complete<ExperimentConfig>[] = [
     ...common,
   },
   { name: 'max-synthetic', data: { kind: 'synthetic', task: 'mackey-glass', length: 30, samples: 200, seed: 3 }, ...common },
+  {
+    name: 'max-pairs',
+    data: {
+      kind: 'pairs', path: 'p.tsv', format: 'csv', sourceColumn: 'en', targetColumn: 2, header: true, sourceLevel: 'word', targetLevel: 'char',
+      lowercase: true, maxSourceLength: 20, maxTargetLength: 30, maxPairs: 1000, skipMalformed: true, seed: 9,
+    },
+    ...common,
+  },
+  {
+    name: 'max-synthetic-pairs',
+    data: { kind: 'synthetic-pairs', task: 'sort', digits: 4, reverseSource: true, minLength: 2, maxLength: 7, alphabetSize: 12, samples: 500, seed: 3 },
+    ...common,
+  },
 ];
 
 /** Properties that have no default on purpose: the user must give them, or leaving them out means something. */
 const NO_DEFAULT = new Set([
-  '$schema', 'name', 'data', 'data.kind', 'data.path', 'data.targets', 'data.task',
+  '$schema', 'name', 'data', 'data.kind', 'data.path', 'data.targets', 'data.task', 'data.header',
   'diagnostics.probe.text', 'diagnostics.probe.validationIndex', 'compare',
 ]);
 
@@ -72,12 +86,14 @@ function allSchemaNodes(node: SchemaNode = seqlabSchema): SchemaNode[] {
   return [node, ...children.flatMap((c) => allSchemaNodes(c))];
 }
 
-/** The enum of every property (`compare[]`: the items of compare), by property path; data's branches fold into `data`. */
-function schemaEnums(): Record<string, unknown[]> {
-  const out: Record<string, unknown[]> = {};
+/** The enum of every property (`compare[]`: the items of compare), by property path; data's branches fold into
+ *  `data`, so a key that two kinds declare (synthetic's and synthetic-pairs' `task`) has one enum per kind. */
+function schemaEnums(): Record<string, unknown[][]> {
+  const out: Record<string, unknown[][]> = {};
+  const add = (at: string, values: unknown[]) => (out[at] ??= []).push(values);
   for (const { path, schema } of schemaProperties()) {
-    if (schema.enum) out[path] = schema.enum;
-    if (schema.items?.enum) out[`${path}[]`] = schema.items.enum;
+    if (schema.enum) add(path, schema.enum);
+    if (schema.items?.enum) add(`${path}[]`, schema.items.enum);
   }
   return out;
 }
@@ -92,7 +108,7 @@ function valuePaths(value: unknown, prefix = ''): string[] {
 
 describe('seqlab.schema.json', () => {
   test('is a valid draft-07 schema that ajv compiles in strict mode', () => {
-    const ajv = new Ajv({ strict: true });
+    const ajv = new Ajv({ strict: true, allowUnionTypes: true });
     ajv.addVocabulary(['markdownDescription', 'enumDescriptions', 'defaultSnippets', 'allowComments', 'allowTrailingCommas']);
     assert.equal(ajv.validateSchema(seqlabSchema), true, ajv.errorsText());
     assert.doesNotThrow(() => ajv.compile(seqlabSchema));
@@ -143,29 +159,32 @@ describe('seqlab.schema.json', () => {
     const data = seqlabSchema.properties!.data;
     assert.deepEqual(data.allOf!.map((b) => b.if.properties!.kind.const), data.properties!.kind.enum);
     const required = Object.fromEntries(data.allOf!.map((b) => [String(b.then.properties!.kind.const), b.then.required]));
-    assert.deepEqual(required, { text: ['kind', 'path'], csv: ['kind', 'path', 'targets'], synthetic: ['kind', 'task'] });
+    assert.deepEqual(required, { text: ['kind', 'path'], csv: ['kind', 'path', 'targets'], synthetic: ['kind', 'task'], pairs: ['kind', 'path'], 'synthetic-pairs': ['kind', 'task'] });
     assert.deepEqual(seqlabSchema.required, ['name', 'data']);
   });
 
   test('every enum of the schema is the const list of config.ts that its type derives from', () => {
-    const expected: Record<string, readonly string[]> = {
-      'data.kind': DATA_KINDS,
-      'data.level': TEXT_LEVELS,
-      'data.validationFrom': TEXT_VALIDATION_FROM,
-      'data.dateHandling': DATE_HANDLINGS,
-      'data.missing': MISSING_POLICIES,
-      'data.task': SYNTHETIC_TASKS,
-      'model.cell': CELL_KINDS,
-      'training.optimizer': OPTIMIZER_KINDS,
-      'training.learningRateSchedule': LEARNING_RATE_SCHEDULES,
-      'training.backend': BACKEND_KINDS,
-      'compare[]': CELL_KINDS,
+    const expected: Record<string, (readonly string[])[]> = {
+      'data.kind': [DATA_KINDS],
+      'data.level': [TEXT_LEVELS],
+      'data.validationFrom': [TEXT_VALIDATION_FROM],
+      'data.dateHandling': [DATE_HANDLINGS],
+      'data.missing': [MISSING_POLICIES],
+      'data.task': [SYNTHETIC_TASKS, PAIR_TASKS],
+      'data.format': [PAIR_FILE_FORMATS],
+      'data.sourceLevel': [PAIR_LEVELS],
+      'data.targetLevel': [PAIR_LEVELS],
+      'model.cell': [CELL_KINDS],
+      'training.optimizer': [OPTIMIZER_KINDS],
+      'training.learningRateSchedule': [LEARNING_RATE_SCHEDULES],
+      'training.backend': [BACKEND_KINDS],
+      'compare[]': [CELL_KINDS],
     };
     const found = schemaEnums();
     assert.deepEqual(Object.keys(found).sort(), Object.keys(expected).sort(), 'an enum in the schema without its list in config.ts, or the reverse');
     for (const [at, values] of Object.entries(found)) assert.deepEqual(values, expected[at], at);
     // DataConfig's discriminants are DATA_KINDS, no more and no fewer (a type error otherwise)
-    const kinds: Record<DataConfig['kind'], true> & Record<DataKind, true> = { text: true, csv: true, synthetic: true };
+    const kinds: Record<DataConfig['kind'], true> & Record<DataKind, true> = { text: true, csv: true, synthetic: true, pairs: true, 'synthetic-pairs': true };
     assert.deepEqual(Object.keys(kinds), [...DATA_KINDS]);
   });
 
@@ -185,6 +204,8 @@ describe('seqlab.schema.json', () => {
       { name: 'm', data: { kind: 'text', path: 'c.txt' } },
       { name: 'm', data: { kind: 'csv', path: 's.csv', targets: ['y'] } },
       { name: 'm', data: { kind: 'synthetic', task: 'adding' } },
+      { name: 'm', data: { kind: 'pairs', path: 'p.tsv' } },
+      { name: 'm', data: { kind: 'synthetic-pairs', task: 'reverse' } },
     ];
     for (const raw of minimal) {
       const filled = applyDefaults(raw);

@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { ConfigError, applyDefaults, formatProblem, parseConfig, type ConfigProblem } from '../../src/shared/configValidation';
+import { MAX_CONFIG_DEPTH } from '../../src/shared/configSource';
 import { closestMatch, editDistance } from '../../src/shared/didYouMean';
 
 const here = typeof __dirname !== 'undefined' ? __dirname : dirname(fileURLToPath(import.meta.url));
@@ -45,7 +46,7 @@ describe('examples', () => {
       assert.deepEqual(problems.map((p) => formatProblem(file, p)), []);
       assert.ok(config);
       assert.equal(parseJsonc(text).$schema, '../schemas/seqlab.schema.json');
-      if (config.data.kind !== 'synthetic') {
+      if ('path' in config.data) {
         const dataPath = join(dirname(path), config.data.path);
         assert.ok(existsSync(dataPath), `${dataPath} does not exist`);
         assert.ok(readFileSync(dataPath).length < 8 * 1024, `${dataPath} is too big to commit as an example`);
@@ -97,6 +98,25 @@ describe('defaults', () => {
       () => applyDefaults({ name: 'x', data: { kind: 'csv', path: 'a.csv' } }),
       (e: unknown) => e instanceof ConfigError && /data\.targets/.test(e.message) && e.problems.length === 1,
     );
+  });
+});
+
+describe('nesting', () => {
+  const nested = (depth: number, inner = '1') => `{ "name": "n", "data": { "kind": "synthetic", "task": "sine" }, "x": ${'['.repeat(depth - 1)}${inner}${']'.repeat(depth - 1)} }`;
+
+  test('past MAX_CONFIG_DEPTH one error at the first bracket too deep, before anything recurses', () => {
+    const text = nested(5000);
+    const p = only(parseConfig(text, 'n.seqlab.json').problems);
+    assert.equal(p.path, '');
+    assert.equal(p.offset, text.indexOf('[') + MAX_CONFIG_DEPTH - 1);
+    assert.match(p.message, /nests objects and lists 5000 levels deep, past the 64 that SeqLab reads/);
+  });
+
+  test('up to the limit the config is read as usual (here: an unknown key); brackets in strings and comments do not count', () => {
+    assert.match(only(parseConfig(nested(MAX_CONFIG_DEPTH), 'n.seqlab.json').problems).message, /Unknown setting "x"/);
+    assert.match(only(parseConfig(nested(MAX_CONFIG_DEPTH + 1), 'n.seqlab.json').problems).message, /65 levels deep/);
+    const quoted = nested(2, `"${'['.repeat(500)}" /* ${'{'.repeat(500)} */`);
+    assert.match(only(parseConfig(quoted, 'n.seqlab.json').problems).message, /Unknown setting "x"/);
   });
 });
 
@@ -224,7 +244,7 @@ describe('the data union', () => {
       problems.map((p) => p.message).join('\n'),
     );
     assert.match(problems[1].message, /setting of text data only/);
-    assert.match(problems[2].message, /setting of synthetic data only/);
+    assert.match(problems[2].message, /setting of synthetic and synthetic-pairs data only/);
     assert.ok(!problems.some((p) => /must match|oneOf|"then"/.test(p.message)), 'no schema-machinery wording');
   });
 
@@ -237,7 +257,7 @@ describe('the data union', () => {
   test('an unknown kind gives one message listing the kinds', () => {
     const p = only(parseConfig('{ "name": "x", "data": { "kind": "json", "path": "a.json" } }', 'a.seqlab.json').problems);
     assert.equal(p.path, 'data.kind');
-    assert.match(p.message, /"text", "csv", "synthetic" \(got "json"\)/);
+    assert.match(p.message, /"text", "csv", "synthetic", "pairs", "synthetic-pairs" \(got "json"\)/);
   });
 });
 
@@ -300,6 +320,20 @@ describe('checks across fields', () => {
     const p = only(problems);
     assert.equal(p.path, 'data.length');
     assert.match(p.message, />= 10 for the temporal-order task \(got 8\)/);
+  });
+
+  test('pairs data: its own cross-field checks, at their fields; a column is an index or a name', () => {
+    const config = (data: object) => JSON.stringify({ name: 'p', data });
+    const named = parseConfig(config({ kind: 'pairs', path: 'g2p.csv', header: false, sourceColumn: 'word' }), 'p.seqlab.json').problems;
+    assert.deepEqual(named.map((p) => [p.path, p.severity]), [['data.sourceColumn', 'error']]);
+    const fraction = only(parseConfig(config({ kind: 'pairs', path: 'g2p.csv', targetColumn: 1.5 }), 'p.seqlab.json').problems);
+    assert.equal(fraction.message, 'data.targetColumn must be a whole number or a string in double quotes (got 1.5).');
+    const ignored = parseConfig(config({ kind: 'synthetic-pairs', task: 'addition', maxLength: 9 }), 'p.seqlab.json');
+    assert.ok(ignored.config);
+    assert.deepEqual(ignored.problems.map((p) => [p.path, p.severity]), [['data.maxLength', 'warning']]);
+    const embedding = parseConfig(JSON.stringify({ name: 'p', data: { kind: 'synthetic-pairs', task: 'sort' }, model: { embeddingSize: 8 }, training: { sequenceLength: 9 } }), 'p.seqlab.json');
+    assert.deepEqual(embedding.problems.map((p) => p.path), ['training.sequenceLength'], 'pairs are tokens: an embedding size applies');
+    assert.match(embedding.problems[0].message, /pairs have their own lengths \(data\.maxSourceLength, data\.maxTargetLength\)/);
   });
 
   test('a file name that VS Code will not recognise is a warning', () => {

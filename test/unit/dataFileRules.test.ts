@@ -24,7 +24,7 @@ async function editorSays(dir: string, kind: 'text' | 'csv', dataPath: string, i
   const text = JSON.stringify({ name: 'e', data }, null, 2);
   const { config } = parseConfig(text, configPath);
   assert.ok(config);
-  const problems = await fileProblems(text, configPath, config, io);
+  const { problems } = await fileProblems(text, configPath, config, io);
   return problems[0]?.message ?? 'ok';
 }
 

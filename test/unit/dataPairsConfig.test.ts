@@ -1,32 +1,25 @@
-// schemas/fragments/pairs.schema.json (the `data` schema of the pairs kinds) against ajv, against
-// src/shared/pairsConfig.ts, and merged into schemas/seqlab.schema.json the way its $comment says,
-// with examples/seq2seq validating and loading under the merge; and the cross-field checks.
-// Once seqlab.schema.json holds the pairs kinds, the same tests read them from there, and the
-// fragment file can go.
+// The pairs and synthetic-pairs branches of schemas/seqlab.schema.json against ajv and against
+// src/shared/pairsConfig.ts, with examples/seq2seq validating and loading; and their cross-field checks.
 
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import Ajv, { type ErrorObject } from 'ajv';
 import { parse as parseJsonc } from 'jsonc-parser';
-import seqlabJson from '../../schemas/seqlab.schema.json';
-import type { SchemaNode } from '../../src/shared/configSchema';
+import { seqlabSchema, type SchemaNode, schemaValidator } from '../../src/shared/configSchema';
 import { PAIR_FILE_FORMATS, PAIR_LEVELS, PAIR_TASKS, type PairDataConfig, type PairsDataConfig, type SyntheticPairsDataConfig } from '../../src/shared/pairsConfig';
 import { pairDataIssues } from '../../src/shared/pairsConfigChecks';
 import { loadPairsDataset } from '../../src/trainer/data/pairs';
 import { loadSyntheticPairsDataset } from '../../src/trainer/data/pairTasks';
 
 const PAIR_KINDS = ['pairs', 'synthetic-pairs'];
-const seqlabSchema = seqlabJson as unknown as SchemaNode;
-const isMerged = seqlabSchema.properties!.data.properties!.kind.enum!.includes('pairs');
-const fragmentFile = resolve(__dirname, '../../schemas/fragments/pairs.schema.json');
-/** The data schema of the pairs kinds: the fragment until it is merged, then seqlab.schema.json's own part. */
-const fragment: SchemaNode = isMerged || !existsSync(fragmentFile) ? pairsPartOf(seqlabSchema.properties!.data) : JSON.parse(readFileSync(fragmentFile, 'utf8'));
+/** The data schema of the pairs kinds alone: seqlab.schema.json's `data` with only their branches. */
+const fragment: SchemaNode = pairsPartOf(seqlabSchema.properties!.data);
 const EDITOR_KEYWORDS = ['markdownDescription', 'enumDescriptions', 'defaultSnippets', 'allowComments', 'allowTrailingCommas'];
 const examplesDir = resolve(__dirname, '../../examples/seq2seq');
 
-/** ajv as src/shared/configValidation.ts sets it up, plus allowUnionTypes for the column fields. */
+/** ajv as src/shared/configSchema.ts sets it up (allowUnionTypes for the column fields). */
 function compile(schema: object) {
   const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, allowUnionTypes: true });
   ajv.addVocabulary(EDITOR_KEYWORDS);
@@ -46,23 +39,9 @@ function pairsPartOf(data: SchemaNode): SchemaNode {
   };
 }
 
-/** The merge that the fragment's $comment describes, on a copy of seqlab.schema.json (itself once merged). */
-function mergedSchema(): SchemaNode {
-  if (isMerged) return seqlabSchema;
-  const merged = structuredClone(seqlabJson) as unknown as SchemaNode;
-  const data = merged.properties!.data;
-  const kind = data.properties!.kind;
-  const own = fragment.properties!.kind;
-  kind.enum = [...kind.enum!, ...own.enum!];
-  kind.enumDescriptions = [...kind.enumDescriptions!, ...own.enumDescriptions!];
-  data.defaultSnippets = [...data.defaultSnippets!, ...fragment.defaultSnippets!];
-  data.allOf = [...data.allOf!, ...fragment.allOf!];
-  return merged;
-}
-
 const branch = (kind: string) => fragment.allOf!.find((b) => b.if.properties!.kind.const === kind)!.then;
 
-/** Defaults of the kind's branch for every key left out, as configValidation.ts's fillDefaults does. */
+/** Defaults of the kind's branch for every key left out, as configSchema.ts's fillDefaults does. */
 function withDefaults<T extends PairDataConfig = PairDataConfig>(data: { kind: PairDataConfig['kind'] } & Partial<Omit<T, 'kind'>>): T {
   const out: Record<string, unknown> = { ...data };
   for (const [key, s] of Object.entries(branch(data.kind).properties!)) if (!(key in out) && s.default !== undefined) out[key] = s.default;
@@ -78,7 +57,7 @@ const maximalTask: Complete<SyntheticPairsDataConfig> = {
   kind: 'synthetic-pairs', task: 'sort', digits: 4, reverseSource: true, minLength: 2, maxLength: 7, alphabetSize: 12, samples: 500, seed: 3,
 };
 
-describe('pairs.schema.json', () => {
+describe('the pairs branches of seqlab.schema.json', () => {
   test('compiles in ajv\'s strict mode with allowUnionTypes, and only with it (sourceColumn is an integer or a name)', () => {
     assert.equal(typeof validateData, 'function');
     const strictOnly = new Ajv({ strict: true });
@@ -152,8 +131,8 @@ describe('pairs.schema.json', () => {
   });
 });
 
-describe('merged into seqlab.schema.json', () => {
-  const validate = compile(mergedSchema());
+describe('with the rest of seqlab.schema.json', () => {
+  const validate = schemaValidator();
 
   test('examples/seq2seq validate, and so do the examples of the other kinds', () => {
     const ownExamples = readdirSync(examplesDir).filter((f) => f.endsWith('.seqlab.json'));

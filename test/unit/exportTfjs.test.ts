@@ -23,7 +23,7 @@ import { readBestWeights, readWeights } from '../../src/runs/runReader';
 import { resolveRun } from '../../src/runs/runReference';
 import { createBackend } from '../../src/trainer/backends/createBackend';
 import { loadTfjs, type Tf } from '../../src/trainer/backends/tfjs/tfjsRuntime';
-import { type CsvDataset, type Dataset, loadDataset } from '../../src/trainer/data';
+import { type CsvDataset, loadDataset, type SingleStreamDataset } from '../../src/trainer/data';
 import { ExportError, exportRun } from '../../src/trainer/export/exportRun';
 import { GRU_CELL_CLASS } from '../../src/trainer/export/gruCellScript';
 import { type ExportMetadata, TFJS_FILES } from '../../src/trainer/export/tfjsFormat';
@@ -73,9 +73,11 @@ async function trainRun(kind: Kind, cell: CellKind, layers: number): Promise<Tra
   return { runsDir, runDir: out.runDir, runId: out.runId, configPath };
 }
 
-async function datasetOf(run: TrainedRun): Promise<Dataset> {
+async function datasetOf(run: TrainedRun): Promise<SingleStreamDataset> {
   const c = (await readWeights(run.runDir))!.meta.config;
-  return loadDataset(c.data, { configDir: path.dirname(run.configPath), validationSplit: c.validationSplit, sequenceLength: c.training.sequenceLength });
+  const data = loadDataset(c.data, { configDir: path.dirname(run.configPath), validationSplit: c.validationSplit, sequenceLength: c.training.sequenceLength });
+  if (data.kind === 'pairs') throw new Error('the export tests train single-stream models only');
+  return data;
 }
 
 /** The export folder over http, as a page's server would serve it. */

@@ -1,10 +1,14 @@
-// Problems of *.seqlab.json files as editor diagnostics: the schema and cross-field checks of
-// parseConfig, plus the file checks the host does itself (data file missing, CSV column not in the
-// header). Validation runs debounced on edits, never during activation.
+// Problems of *.seqlab.json files as editor diagnostics, the same as `seqlab validate` prints: the
+// schema and cross-field checks of parseConfig and the data file's stat and head (fileChecks.ts) at
+// once, then the data checks that load the data as `train` would (dataChecks.ts, in a child process;
+// not in Restricted Mode, where SeqLab reads no data). Validation runs debounced on edits, never
+// during activation.
 
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CellKind, ExperimentConfig } from '../../shared/config';
-import { parseConfig } from '../../shared/configValidation';
+import { type ConfigProblem, parseConfig } from '../../shared/configValidation';
+import { cliDataChecker, type DataChecker, dataCheckKey, DataChecks } from './dataChecks';
 import { fileProblems } from './fileChecks';
 
 export interface ValidationResult {
@@ -26,9 +30,12 @@ export class ConfigDiagnostics implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly dataChecks: DataChecks;
   readonly onDidValidate = this.emitter.event;
 
-  constructor() {
+  /** `checker` runs the data checks; by default the CLI bundled beside this one (dist/cli.js next to dist/extension.js). */
+  constructor(checker: DataChecker = cliDataChecker(path.join(__dirname, 'cli.js'))) {
+    this.dataChecks = new DataChecks(checker);
     this.disposables.push(
       this.collection,
       this.emitter,
@@ -61,14 +68,22 @@ export class ConfigDiagnostics implements vscode.Disposable {
     );
   }
 
+  /** Publishes the problems of `doc` as they are found; resolves once the data checks are in too. */
   async validate(doc: vscode.TextDocument): Promise<ValidationResult> {
     const text = doc.getText();
     const version = doc.version;
     const { config, problems } = parseConfig(text, doc.uri.fsPath);
+    const file = config ? await fileProblems(text, doc.uri.fsPath, config) : { problems: [] };
+    let result = this.publish(doc, version, config, [...problems, ...file.problems]);
+    if (!config || result.errors > 0 || !vscode.workspace.isTrusted) return result;
+    const data = await this.dataChecks.problems(doc.uri.toString(), text, doc.uri.fsPath, dataCheckKey(doc.uri.fsPath, config, file.stat));
+    if (data && data.length > 0) result = this.publish(doc, version, config, [...problems, ...data]);
+    return result;
+  }
+
+  /** Shows `problems` for `doc` at `version`, unless a newer edit has come since (its result wins). */
+  private publish(doc: vscode.TextDocument, version: number, config: ExperimentConfig | undefined, problems: ConfigProblem[]): ValidationResult {
     const diagnostics = problems.map((p) => this.diagnostic(doc, p.offset, p.length, p.message, p.severity));
-    if (config) {
-      for (const p of await fileProblems(text, doc.uri.fsPath, config)) diagnostics.push(this.diagnostic(doc, p.offset, p.length, p.message, p.severity));
-    }
     const errors = diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length;
     const result: ValidationResult = {
       uri: doc.uri,
@@ -78,7 +93,6 @@ export class ConfigDiagnostics implements vscode.Disposable {
       ...(config && errors === 0 && { config }),
       ...(config?.compare && { compare: config.compare }),
     };
-    // a newer edit is already scheduled or done; its result wins
     if (doc.version !== version && !doc.isClosed) return result;
     this.results.set(doc.uri.toString(), result);
     this.collection.set(doc.uri, diagnostics);
@@ -94,11 +108,13 @@ export class ConfigDiagnostics implements vscode.Disposable {
   }
 
   private forget(uri: vscode.Uri): void {
+    this.dataChecks.forget(uri.toString());
     this.results.delete(uri.toString());
     this.collection.delete(uri);
   }
 
   dispose(): void {
+    this.dataChecks.dispose();
     for (const t of this.timers.values()) clearTimeout(t);
     for (const d of this.disposables) d.dispose();
   }

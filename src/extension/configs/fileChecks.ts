@@ -1,20 +1,15 @@
-// What the schema cannot know about a config: is its data file usable (the trainer's own rules, from
-// src/shared/dataFileRules.ts, so the editor and `train` agree), do its CSV columns exist.
+// What the editor can tell at once about a config's data file: is it there, a file, within the size
+// limit, text and UTF-8 in its head (the trainer's own rules, from src/shared/dataFileRules.ts, so the
+// editor and `train` agree word for word). The checks that need the whole file run in dataChecks.ts.
 // Node fs (async, small reads) behind an injectable interface so unit tests can fake it; no vscode.
+// Also the CSV header reading of the New Experiment wizard, and where a config's data file is.
 
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
 import type { ExperimentConfig } from '../../shared/config';
-import { contentProblem, type DataFileStat, formatDataError, statProblem } from '../../shared/dataFileRules';
-
-export interface FileProblem {
-  message: string;
-  offset: number;
-  length: number;
-  severity: 'error' | 'warning';
-}
+import { type ConfigProblem, issuesInText } from '../../shared/configValidation';
+import { contentProblem, type DataFileProblem, type DataFileStat, formatDataError, statProblem } from '../../shared/dataFileRules';
 
 export interface FileIo {
   stat(file: string): Promise<DataFileStat>;
@@ -36,7 +31,7 @@ export const nodeIo: FileIo & { firstLine(file: string): Promise<string> } = {
   async stat(file) {
     try {
       const s = await fsp.stat(file);
-      return { isFile: s.isFile(), size: s.size };
+      return { isFile: s.isFile(), size: s.size, mtimeMs: s.mtimeMs };
     } catch (e) {
       return { code: (e as NodeJS.ErrnoException).code ?? String(e) };
     }
@@ -63,63 +58,44 @@ export function parseHeader(line: string, delimiter = ','): string[] {
   return records[0] ?? [];
 }
 
-function rangeOf(root: Node | undefined, segments: (string | number)[], fallback: FileProblem['offset'] = 0): { offset: number; length: number } {
-  const node = root && findNodeAtLocation(root, segments);
-  return node ? { offset: node.offset, length: node.length } : { offset: fallback, length: 0 };
+/** What the editor finds at once about a config's data file, and what stat said (undefined for generated data). */
+export interface FileCheck {
+  problems: ConfigProblem[];
+  stat?: DataFileStat;
 }
 
-export async function fileProblems(text: string, configPath: string, config: ExperimentConfig, io: FileIo = nodeIo): Promise<FileProblem[]> {
+/**
+ * The data file's problems that stat and its head show (the trainer's rules, in its words), placed at
+ * data.path in `text`. What needs the whole file (CSV columns, lengths, splits) is for dataChecks.ts.
+ */
+export async function fileProblems(text: string, configPath: string, config: ExperimentConfig, io: FileIo = nodeIo): Promise<FileCheck> {
   const data = config.data;
-  if (data.kind === 'synthetic') return [];
-  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  if (!('path' in data)) return { problems: [] };
   const configDir = path.dirname(configPath);
   const file = path.resolve(configDir, data.path);
-  const at = rangeOf(root, ['data', 'path']);
-  const st = await io.stat(file);
-  const unusable = statProblem(file, data.path, configDir, st);
-  if (unusable) return [{ message: formatDataError(unusable.problem, unusable.hint, unusable.where), severity: 'error', ...at }];
+  const stat = await io.stat(file);
+  const atPath = (problem: DataFileProblem | string): FileCheck => ({
+    stat,
+    problems: issuesInText(text, [{
+      segments: ['data', 'path'], anchor: 'value', severity: 'error',
+      message: typeof problem === 'string' ? problem : formatDataError(problem.problem, problem.hint, problem.where),
+    }]),
+  });
+  const unusable = statProblem(file, data.path, configDir, stat);
+  if (unusable) return atPath(unusable);
   let head: Uint8Array;
   try {
     head = await io.head(file);
   } catch (e) {
-    return [{ message: `Cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, severity: 'error', ...at }];
+    return atPath(`Cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const bad = contentProblem(file, head, 'size' in st && st.size > head.length);
-  if (bad) return [{ message: formatDataError(bad.problem, bad.hint, bad.where), severity: 'error', ...at }];
-  if (data.kind === 'text') return [];
-  let header: string[];
-  try {
-    header = parseHeader(firstLineOf(head), data.delimiter);
-  } catch (e) {
-    return [{ message: `Cannot read the CSV header of ${path.basename(file)}: ${e instanceof Error ? e.message : String(e)}`, severity: 'error', ...at }];
-  }
-  if (header.length === 0) return [{ message: `${path.basename(file)} has no header line.`, severity: 'error', ...at }];
-  const problems: FileProblem[] = [];
-  const lists = [['targets', data.targets], ['features', data.features], ['dateColumns', data.dateColumns]] as const;
-  for (const [key, names] of lists) {
-    names.forEach((name, i) => {
-      if (header.includes(name)) return;
-      const near = header.find((h) => h.toLowerCase() === name.toLowerCase());
-      problems.push({
-        message: `Column "${name}" is not in the header of ${path.basename(file)} (${header.map((h) => `"${h}"`).join(', ')}).${near ? ` Did you mean "${near}"?` : ''}`,
-        severity: 'error',
-        ...rangeOf(root, ['data', key, i], at.offset),
-      });
-    });
-  }
-  return problems;
+  const bad = contentProblem(file, head, 'size' in stat && stat.size > head.length);
+  return bad ? atPath(bad) : { stat, problems: [] };
 }
 
-/** True when `file` is inside one of `folders` (absolute paths). */
-export function isInsideAny(file: string, folders: readonly string[]): boolean {
-  const f = path.resolve(file);
-  return folders.some((dir) => {
-    const rel = path.relative(path.resolve(dir), f);
-    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-  });
-}
+export { isInsideAny } from '../../shared/dataFileRules';
 
-/** The data file a config reads, absolute; undefined for synthetic data. */
+/** The data file a config reads, absolute; undefined for generated data. */
 export function dataFileOf(config: ExperimentConfig, configPath: string): string | undefined {
-  return config.data.kind === 'synthetic' ? undefined : path.resolve(path.dirname(configPath), config.data.path);
+  return 'path' in config.data ? path.resolve(path.dirname(configPath), config.data.path) : undefined;
 }

@@ -87,12 +87,16 @@ export function csvDataset(source: string, data: Omit<CsvDataConfig, 'kind' | 'p
   const nTrain = Math.floor(n * (1 - split));
   const nValidation = n - nTrain;
   const need = L + h;
-  if (nTrain < need || (split > 0 && nValidation < need)) {
+  const validationShort = split > 0 && nValidation < need;
+  if (nTrain < need || validationShort) {
     const minimum = minimumRows(need, split);
+    // Name the part that is too short, with its size: the validation part is often the one.
+    const has = [...(nTrain < need ? [`the training part has ${formatCount(nTrain)}`] : []), ...(validationShort ? [`the validation part has ${formatCount(nValidation)}`] : [])];
     throw new DataError(
       `${formatCount(n)} usable data rows${table.rowCount !== n ? ` (of ${formatCount(table.rowCount)}; rows with missing values dropped)` : ''}; ` +
-        `lookback ${L} + horizon ${h} needs ${need} rows in the training part${split > 0 ? ' and in the validation part' : ''}, at least ${formatCount(minimum)} rows in all`,
-      'Use a longer series, or lower data.lookback or data.horizon',
+        `lookback ${L} + horizon ${h} needs ${need} rows in the training part${split > 0 ? ' and in the validation part' : ''}, at least ${formatCount(minimum)} rows in all ` +
+        `(${has.join(' and ')}, with validationSplit ${split})`,
+      `Use a longer series, or lower data.lookback or data.horizon${validationShort ? ', or raise validationSplit' : ''}`,
       { file, field: 'data.lookback' },
     );
   }

@@ -6,16 +6,23 @@
 
 import type { DataConfig } from '../../shared/config';
 import { type CsvDataset, loadCsvDataset } from './csv';
+import { loadPairsDataset, type PairsFileDataset } from './pairs';
+import { loadSyntheticPairsDataset, type SyntheticPairsDataset } from './pairTasks';
 import { loadSyntheticDataset, type SyntheticDataset } from './synthetic';
 import { loadTextDataset, type TextDataset } from './text';
 
-export type Dataset = TextDataset | CsvDataset | SyntheticDataset;
+/** The kinds whose examples are one sequence each, for the single-stream models. */
+export type SingleStreamDataset = TextDataset | CsvDataset | SyntheticDataset;
+
+/** Every kind: the single-stream ones and the encoder–decoder ones (source/target pairs, pairDataset.ts;
+ *  both have `kind: 'pairs'`, with the file or the generated task in `task`). */
+export type Dataset = SingleStreamDataset | PairsFileDataset | SyntheticPairsDataset;
 
 export interface LoadOptions {
   /** Folder of the config file; data paths are relative to it. */
   configDir: string;
   validationSplit: number;
-  /** training.sequenceLength: the window of text data (CSV uses data.lookback, synthetic data.length). */
+  /** training.sequenceLength: the window of text data (CSV uses data.lookback, synthetic data.length; pairs their own lengths). */
   sequenceLength: number;
   /** The training seed. Unused: loading is deterministic and synthetic data has its own data.seed. */
   seed?: number;
@@ -26,6 +33,8 @@ export function loadDataset(data: DataConfig, opts: LoadOptions): Dataset {
     case 'text': return loadTextDataset(data, opts);
     case 'csv': return loadCsvDataset(data, opts);
     case 'synthetic': return loadSyntheticDataset(data, opts);
+    case 'pairs': return loadPairsDataset(data, opts);
+    case 'synthetic-pairs': return loadSyntheticPairsDataset(data, opts);
     default: {
       const unknown: never = data;
       throw new Error(`unknown data kind ${(unknown as { kind: string }).kind}`);
@@ -40,3 +49,6 @@ export type { Baseline, DatasetBase, SequenceDataset, Split, TokenDataset } from
 export { type TextDataset, UNK, UNK_ID, WORD_TOKEN } from './text';
 export type { CsvDataset } from './csv';
 export { ADDING_TOLERANCE, solved, type SyntheticDataset, type SyntheticDenseDataset, type SyntheticTokenDataset } from './synthetic';
+export type { PairBatch, PairsDataset } from './pairDataset';
+export type { PairsFileDataset } from './pairs';
+export type { SyntheticPairsDataset } from './pairTasks';

@@ -87,10 +87,18 @@ export function textDataset(
   }
   if (!blocks && !fits(n)) {
     const needed = minimumTokens(T, split, fits);
-    const short = nTrain < T + 1 ? 'training part' : 'validation tail';
+    // Name every part that is too short, with its size: the validation tail is often the one.
+    const short = [
+      ...(nTrain < T + 1 ? [{ part: 'the training part', size: nTrain }] : []),
+      ...(split > 0 && nValidation < T + 1 ? [{ part: 'the validation tail', size: nValidation }] : []),
+    ];
+    const which = short.length === 1
+      ? `${short[0].part} must hold one window of ${T + 1} and has ${formatCount(short[0].size)}`
+      : `the training part and the validation tail must each hold one window of ${T + 1}; they have ${formatCount(nTrain)} and ${formatCount(nValidation)}`;
+    const longest = Math.min(nTrain, split > 0 ? nValidation : Infinity) - 1;
     throw new DataError(
-      `the corpus has ${formatCount(n)} ${unit}; with sequenceLength ${T} and validationSplit ${split} it needs at least ${formatCount(needed)} (the ${short} must hold one window of ${T + 1})`,
-      `Use a longer text or lower training.sequenceLength${short === 'validation tail' ? ', or raise validationSplit' : ''}`,
+      `the corpus has ${formatCount(n)} ${unit}; with sequenceLength ${T} and validationSplit ${split} it needs at least ${formatCount(needed)} (${which})`,
+      `Use a longer text or lower training.sequenceLength${longest >= 1 ? ` to ${formatCount(longest)} or less` : ''}${short.some((s) => s.part === 'the validation tail') ? ', or raise validationSplit' : ''}`,
       { file, field: 'training.sequenceLength' },
     );
   }

@@ -12,7 +12,7 @@
 import * as path from 'node:path';
 import type { CsvDataConfig } from '../../shared/config';
 import type { InputTokens } from '../../shared/explorerProtocol';
-import { DataError, loadDataset, UNK, UNK_ID } from '../data';
+import { type CsvDataset, DataError, loadDataset, type TextDataset, UNK, UNK_ID } from '../data';
 import { csvFeatures, type Feature } from './features';
 import { ExplorerError } from './explorerError';
 import type { RunWeights } from './runWeights';
@@ -55,7 +55,7 @@ function changed(run: RunWeights, what: string): ExplorerError {
     'so its validation data would not reach the model as it did in training. Explore a text you type, or restore the file.');
 }
 
-function textStream(run: RunWeights, data: Loaded): ValidationStream {
+function textStream(run: RunWeights, data: TextDataset): ValidationStream {
   const vocabulary = run.saved.vocabulary ?? [];
   if (!sameList(data.vocabulary ?? [], vocabulary)) throw changed(run, 'vocabulary');
   const T = data.steps;
@@ -77,7 +77,7 @@ function textStream(run: RunWeights, data: Loaded): ValidationStream {
   };
 }
 
-function csvStream(run: RunWeights, data: Loaded, config: CsvDataConfig): ValidationStream {
+function csvStream(run: RunWeights, data: CsvDataset, config: CsvDataConfig): ValidationStream {
   if (!sameList(data.featureNames ?? [], run.saved.featureNames ?? [])) throw changed(run, 'list of input features');
   const saved = run.saved.normalization, now = data.normalization;
   if (saved && now && !(['featureMean', 'featureStd', 'targetMean', 'targetStd'] as const).every((k) => sameNumbers(saved[k], now[k]))) {
