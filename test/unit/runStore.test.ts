@@ -72,7 +72,7 @@ test('a running status whose process is gone reads as interrupted', async () => 
   assert.deepEqual(effectiveStatus({ kind: 'running', pid: 1, step: 7 }, () => false), { kind: 'interrupted', step: 7 });
   assert.equal(effectiveStatus({ kind: 'running', pid: 1, step: 7 }, () => true).kind, 'running');
   const dir = tmp();
-  const w = RunWriter.create(dir, info('r3'), '{}', 2 ** 22 + 12345);
+  const w = RunWriter.create(dir, info('r3'), '{}', {}, 2 ** 22 + 12345);
   w.close();
   assert.equal((await listRuns(dir))[0].status.kind, 'interrupted');
 });
