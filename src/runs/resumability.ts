@@ -47,7 +47,7 @@ export function resumability({ status, checkpoints, checkpointEvery }: ResumeFac
           return notResumable('diverged', `it diverged${at}; resuming repeats the same steps with the same settings, so it would diverge again`,
             `Start a new run with a lower learning rate or gradient clipping (training.clipping.globalNorm). The checkpoint at step ${whole.step} is kept; export it or sample from it.`, 'newRun');
         }
-        return noCheckpoint(`it diverged${at}`, status.step, ckpts, checkpointEvery, 'Start a new run with a lower learning rate or gradient clipping (training.clipping.globalNorm).');
+        return noCheckpoint('it diverged', status.step, ckpts, checkpointEvery, 'Start a new run with a lower learning rate or gradient clipping (training.clipping.globalNorm).');
       }
       break;
     case 'interrupted':
