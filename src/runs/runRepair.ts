@@ -64,7 +64,8 @@ export function applyRepair(plan: Extract<RepairPlan, { kind: 'rebuild' }>): str
 
 /** The config the run started from: the one the user names, else one whose content equals the snapshot. */
 async function findStartingConfig(contents: RunContents, runDir: string, o: RepairOptions): Promise<{ path: string; how: string; detail?: string } | undefined> {
-  const snapshot = contents.snapshot.kind === 'ok' ? contents.snapshot.config : undefined;
+  // without a snapshot, the config the weights carry (the same, unless the cell or diagnostics were overridden)
+  const snapshot = contents.snapshot.kind === 'ok' ? contents.snapshot.config : contents.saved?.config;
   if (o.config !== undefined) {
     const file = path.resolve(o.config);
     const given = await readConfig(file);

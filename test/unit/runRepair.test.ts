@@ -144,9 +144,13 @@ test('a missing config snapshot is restored from the newest checkpoint, and noth
   fs.rmSync(path.join(f.dir, RUN_FILES.config));
   const plan = rebuild(await checkRepair(await damagedFolder(f.dir)));
   assert.equal(plan.restoreSnapshot?.from, path.join('checkpoints', 'ckpt-25.json'));
-  // without the snapshot nothing to compare configs by content: the config file it started from stays unknown
-  assert.equal(plan.meta.info.configPath, path.join(f.dir, RUN_FILES.config));
-  assert.ok(plan.unknown.some((u) => /config file it started from/.test(u)));
+  // the config the checkpoint carries finds the file it started from by content
+  assert.equal(plan.meta.info.configPath, f.configPath);
+  // when that file is gone too, it stays unknown and the snapshot in the run folder stands in
+  fs.rmSync(f.configPath);
+  const alone = rebuild(await checkRepair(await damagedFolder(f.dir)));
+  assert.equal(alone.meta.info.configPath, path.join(f.dir, RUN_FILES.config));
+  assert.ok(alone.unknown.some((u) => /config file it started from/.test(u)));
   assert.deepEqual(applyRepair(plan), ['restored config.seqlab.json from checkpoints/ckpt-25.json', 'wrote meta.json']);
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(f.dir, RUN_FILES.config), 'utf8')), CONFIG);
 });
