@@ -1,13 +1,14 @@
-// `seqlab runs`, `seqlab show`, `seqlab sample`: read-only views of the run store, damaged runs included.
+// `seqlab runs`, `seqlab show`, `seqlab sample`: read-only views of the run store.
 
 import type { EvalRecord, SampleRecord, StepRecord } from '../shared/metrics';
 import { formatDuration } from '../shared/format';
 import type { RunStatus } from '../shared/protocol';
 import { listRunFolders, type ListedRunFolder, readMetrics, readWeights, type RunSummary } from '../runs/runReader';
 import { resolveRun, resolveRunFolder } from '../runs/runReference';
-import { explainNoWeights, readResumability, readRunContents } from '../runs/runContents';
+import { readResumability, readRunContents } from '../runs/runContents';
 import { checkRepair } from '../runs/runRepair';
 import { createBackend } from '../trainer/backends/createBackend';
+import { TrainError } from '../trainer/errors';
 import { Rng } from '../trainer/rng';
 import { sampleTokens } from '../trainer/sampling';
 import { UNK } from '../trainer/data';
@@ -109,7 +110,7 @@ function repairedLines(run: RunSummary): string[] {
 export async function sampleFromRun(runsDir: string, ref: string, o: { prime: string; length: number; temperature: number; seed?: number }): Promise<void> {
   const run = await resolveRun(runsDir, ref);
   const weights = await readWeights(run.dir);
-  if (!weights) throw new Error(await explainNoWeights(run));
+  if (!weights) throw new TrainError('failed' as never, `Run ${run.id} has no weights yet (no checkpoint was written).`);
   const vocab = weights.meta.vocabulary;
   if (!vocab || weights.meta.spec.input !== 'tokens' || weights.meta.spec.head !== 'every') {
     throw new Error(`Run ${run.id} is not a text model; sampling needs a character or word language model.`);
