@@ -78,7 +78,7 @@ async function snapshotState(dir: string): Promise<SnapshotState> {
   return { kind: 'invalid', problem: first ? `line ${first.line}: ${first.message}` : 'not a config' };
 }
 
-export async function summariseMetrics(dir: string): Promise<MetricsSummary | { problem: string }> {
+async function summariseMetrics(dir: string): Promise<MetricsSummary | { problem: string }> {
   let read: { records: MetricRecord[]; badLines: number[] };
   try {
     read = await readJsonLinesLeniently<MetricRecord>(path.join(dir, RUN_FILES.metrics));
