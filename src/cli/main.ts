@@ -1,6 +1,4 @@
-// `seqlab`: the command line on the same engine the extension uses.
-// Exit codes: 0 success · 1 training failed (diverged, internal error) · 2 bad usage or invalid config ·
-// 3 data error · 4 run (or its weights) not found · 130 cancelled with Ctrl-C.
+// `seqlab`: the command line on the same engine the extension uses. Exit codes: exitCodes.ts.
 
 import * as path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -19,11 +17,13 @@ import { RequestError } from '../trainer/requestError';
 import { sampleRun } from '../trainer/sampleRun';
 import { printExport } from './exportView';
 import { printRun, printRuns } from './runCommands';
-import { resolveRun, RUN_REFERENCE_HELP, RunReferenceError } from '../runs/runReference';
+import { RUN_REFERENCE_HELP } from '../runs/runReference';
+import { prepareResume } from './resumeSetup';
+import { EXIT, fail } from './exitCodes';
+import { registerRepair } from './repairCommand';
 
 enableRelaxedSimd();
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, data: 3, notFound: 4, cancelled: 130 } as const;
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -46,18 +46,20 @@ const runsDirOption = ['--runs-dir <dir>', 'where runs are stored', path.join('.
 
 program
   .command('train')
-  .description('train the experiment of a *.seqlab.json config')
-  .argument('<config>', 'path of the experiment config')
+  .description('train the experiment of a *.seqlab.json config, or continue a run (--resume)')
+  .argument('[config]', "path of the experiment config (with --resume: optional, the run's own config is used)")
   .addOption(new Option('--backend <backend>', 'the backend to train on (default: the config\'s)').choices(BACKEND_KINDS))
   .option('--max-steps <n>', 'stop after this many optimizer steps', positiveInt)
   .addOption(new Option('--cell <cell>', 'override the config\'s cell').choices(CELL_KINDS))
   .option('--threads <n>', 'worker threads for the wasm backend (default: all cores)', positiveInt)
-  .option('--resume <run>', `continue an interrupted run from its last checkpoint (${RUN_REFERENCE_HELP})`)
+  .option('--resume <run>', `continue a run from its last checkpoint with its own config and data (${RUN_REFERENCE_HELP})`)
   .option(...runsDirOption)
   .option('--json', 'print one JSON line per event instead of a progress bar')
-  .action(async (config: string, o: { backend?: BackendKind; maxSteps?: number; cell?: CellKind; threads?: number; resume?: string; runsDir: string; json?: boolean }) => {
-    const resume = o.resume === undefined ? undefined : await resolveOrFail(path.resolve(o.runsDir), o.resume);
-    if (!resume) warnAboutDataPath(config);
+  .action(async (config: string | undefined, o: { backend?: BackendKind; maxSteps?: number; cell?: CellKind; threads?: number; resume?: string; runsDir: string; json?: boolean }) => {
+    const resume = o.resume === undefined ? undefined : await resumeOrFail(path.resolve(o.runsDir), o.resume, config);
+    const configPath = resume?.configPath ?? config;
+    if (configPath === undefined) fail(EXIT.usage, 'seqlab train needs a config (seqlab train <config>), or a run to continue (seqlab train --resume <run>).');
+    if (!resume) warnAboutDataPath(configPath);
     let stop = false;
     let interrupts = 0;
     process.on('SIGINT', () => {
@@ -71,14 +73,14 @@ program
     try {
       const outcome = await train(
         {
-          configPath: config,
+          configPath,
           // a run given by its folder may live outside --runs-dir
-          runsDir: resume ? path.dirname(resume.dir) : path.resolve(o.runsDir),
+          runsDir: resume ? path.dirname(resume.run.dir) : path.resolve(o.runsDir),
           ...(o.backend && { backend: o.backend }),
           ...(o.maxSteps && { maxSteps: o.maxSteps }),
           ...(o.cell && { cell: o.cell }),
           ...(o.threads && { threads: o.threads }),
-          ...(resume && { resumeRunId: resume.id }),
+          ...(resume && { resumeRunId: resume.run.id }),
         },
         view.sink(Boolean(o.json)),
         () => stop,
@@ -101,7 +103,7 @@ registerValidate(program);
 
 program
   .command('runs')
-  .description('list runs, newest first')
+  .description('list runs, newest first, then damaged run folders; say how to resume runs that did not finish')
   .option(...runsDirOption)
   .option('--json', 'print JSON')
   .action((o: { runsDir: string; json?: boolean }) => printRuns(path.resolve(o.runsDir), Boolean(o.json)));
@@ -110,7 +112,7 @@ const runArgument = ['<run>', RUN_REFERENCE_HELP] as const;
 
 program
   .command('show')
-  .description('show one run: status, timings, losses, samples')
+  .description('show one run: status, timings, losses, samples, how to resume it; of a damaged run, what it still holds')
   .argument(...runArgument)
   .option(...runsDirOption)
   .option('--json', 'print JSON')
@@ -146,9 +148,11 @@ program
     else printExport(result);
   });
 
-function fail(code: number, message: string): never {
-  process.stderr.write(message.endsWith('\n') ? message : message + '\n');
-  process.exit(code);
+async function resumeOrFail(runsDir: string, ref: string, config: string | undefined) {
+  const setup = await prepareResume(runsDir, ref, config);
+  if (setup.kind === 'refused') fail(EXIT[setup.exit], setup.message);
+  for (const w of setup.warnings) process.stderr.write(`warning: ${w}\n`);
+  return setup;
 }
 
 async function guardAsync(f: () => Promise<void>): Promise<void> {
@@ -157,15 +161,6 @@ async function guardAsync(f: () => Promise<void>): Promise<void> {
   } catch (e) {
     if (e instanceof TrainError) fail(e.kind === 'data' ? EXIT.data : EXIT.failed, e.message);
     fail(EXIT.notFound, e instanceof Error ? e.message : String(e));
-  }
-}
-
-async function resolveOrFail(runsDir: string, ref: string) {
-  try {
-    return await resolveRun(runsDir, ref);
-  } catch (e) {
-    if (e instanceof RunReferenceError) fail(EXIT.notFound, e.message);
-    throw e;
   }
 }
 
@@ -189,6 +184,7 @@ async function answered<T>(pending: Promise<T>): Promise<T> {
 }
 
 registerReproduce(program);
+registerRepair(program, runsDirOption);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`seqlab: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);

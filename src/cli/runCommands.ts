@@ -2,33 +2,60 @@
 
 import type { EvalRecord, SampleRecord, StepRecord } from '../shared/metrics';
 import { formatDuration } from '../shared/format';
-import { listRuns, readMetrics, type RunSummary } from '../runs/runReader';
-import { resolveRun } from '../runs/runReference';
+import type { RunStatus } from '../shared/protocol';
+import { listRunFolders, type ListedRunFolder, readMetrics, type RunSummary } from '../runs/runReader';
+import { resolveRun, resolveRunFolder } from '../runs/runReference';
+import { readResumability, readRunContents } from '../runs/runContents';
+import { checkRepair } from '../runs/runRepair';
+import { damagedRunLines, resumeLines, resumeNote } from './runFolderView';
 
 export async function printRuns(runsDir: string, json: boolean): Promise<void> {
-  const runs = await listRuns(runsDir);
+  const folders = await listRunFolders(runsDir);
+  const resumes = new Map(
+    await Promise.all(folders.flatMap((f) => (f.kind === 'run' && UNFINISHED.has(f.run.status.kind) ? [f.run] : [])).map(async (r) => [r.id, await readResumability(r.dir)] as const)),
+  );
   if (json) {
-    process.stdout.write(JSON.stringify(runs.map((r) => ({ id: r.id, status: r.status, info: r.meta.info, bestValidationLoss: r.meta.bestValidationLoss, seconds: r.meta.seconds })), null, 2) + '\n');
+    const entries = folders.map((f) =>
+      f.kind === 'damaged'
+        ? { id: f.id, dir: f.dir, status: { kind: 'damaged', problem: f.problem } }
+        : { id: f.run.id, status: f.run.status, info: f.run.meta.info, bestValidationLoss: f.run.meta.bestValidationLoss, seconds: f.run.meta.seconds, ...(resumes.has(f.run.id) && { resume: resumes.get(f.run.id) }) },
+    );
+    process.stdout.write(JSON.stringify(entries, null, 2) + '\n');
     return;
   }
-  if (runs.length === 0) {
+  if (folders.length === 0) {
     process.stdout.write(`No runs in ${runsDir}. Start one with: seqlab train <config>\n`);
     return;
   }
-  const rows = runs.map((r) => [r.id, r.status.kind, r.meta.info.cell, `${r.status.step}/${r.meta.info.totalSteps}`, r.meta.bestValidationLoss?.toFixed(4) ?? '-', formatDuration(r.meta.seconds)]);
+  const rows = folders.map((f) => {
+    if (f.kind === 'damaged') return [f.id, 'damaged', '-', '-', '-', '-'];
+    const r = f.run;
+    return [r.id, r.status.kind, r.meta.info.cell, `${r.status.step}/${r.meta.info.totalSteps}`, r.meta.bestValidationLoss?.toFixed(4) ?? '-', formatDuration(r.meta.seconds)];
+  });
   const head = ['RUN', 'STATUS', 'CELL', 'STEPS', 'BEST VAL', 'TIME'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   for (const row of [head, ...rows]) process.stdout.write(row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n');
+  const notes = [
+    ...[...resumes].map(([id, r]) => resumeNote(id, r)).filter((n): n is string => n !== undefined),
+    ...folders.flatMap((f) => (f.kind === 'damaged' ? [`${f.id}: damaged: ${f.problem}. See what it holds: seqlab show ${f.id}; rebuild it: seqlab repair ${f.id}`] : [])),
+  ];
+  if (notes.length > 0) process.stdout.write(['', ...notes].join('\n') + '\n');
 }
 
+/** Statuses of runs that ended without finishing: `runs` says how to resume each, or why it cannot be. */
+const UNFINISHED = new Set<RunStatus['kind']>(['interrupted', 'cancelled', 'failed']);
+
 export async function printRun(runsDir: string, ref: string, json: boolean): Promise<void> {
-  const run = await resolveRun(runsDir, ref);
+  const folder = await resolveRunFolder(runsDir, ref);
+  if (folder.kind === 'damaged') return printDamagedRun(folder, json);
+  const { run } = folder;
+  const resume = await readResumability(run.dir);
   const metrics = await readMetrics(run.dir);
   const steps = metrics.filter((m): m is StepRecord => m.kind === 'step');
   const evals = metrics.filter((m): m is EvalRecord => m.kind === 'eval');
   const samples = metrics.filter((m): m is SampleRecord => m.kind === 'sample');
   if (json) {
-    process.stdout.write(JSON.stringify({ id: run.id, dir: run.dir, status: run.status, meta: run.meta, lastStep: steps.at(-1), lastEval: evals.at(-1), samples: samples.slice(-3) }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ id: run.id, dir: run.dir, status: run.status, meta: run.meta, lastStep: steps.at(-1), lastEval: evals.at(-1), samples: samples.slice(-3), resume }, null, 2) + '\n');
     return;
   }
   const i = run.meta.info;
@@ -53,7 +80,26 @@ export async function printRun(runsDir: string, ref: string, json: boolean): Pro
   }
   if (i.baseline) lines.push(`baseline  ${i.baseline.value.toFixed(4)} ${i.baseline.metric} (${i.baseline.label})`);
   for (const s of samples.slice(-3)) lines.push(`sample    τ=${s.temperature}: ${JSON.stringify(s.text.slice(0, 200))}`);
+  lines.push(...resumeLines(run.id, resume, i.configPath), ...repairedLines(run));
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** `show` of a damaged run: what is there, and what `seqlab repair` would rebuild from it. */
+async function printDamagedRun(folder: Extract<ListedRunFolder, { kind: 'damaged' }>, json: boolean): Promise<void> {
+  const [contents, plan] = await Promise.all([readRunContents(folder.dir), checkRepair(folder, { searchIn: [process.cwd()] })]);
+  if (json) {
+    process.stdout.write(JSON.stringify({ id: folder.id, dir: folder.dir, status: { kind: 'damaged', problem: folder.problem }, contents, repair: plan }, null, 2) + '\n');
+    return;
+  }
+  if (plan.kind === 'notNeeded') throw new Error(`Run ${folder.id} was repaired while it was read; show it again.`);
+  process.stdout.write(damagedRunLines(folder.id, folder.dir, folder.problem, contents, plan).join('\n') + '\n');
+}
+
+/** A meta.json that `seqlab repair` rebuilt says so, with what it could not know. */
+function repairedLines(run: RunSummary): string[] {
+  const r = run.meta.repaired;
+  if (!r) return [];
+  return [`repaired  ${r.at}: meta.json rebuilt from ${r.rebuiltFrom.join(', ')}${r.damagedCopy ? `; the damaged one is kept as ${r.damagedCopy}` : ''}`, ...(r.unknown.length > 0 ? [`          not recorded: ${r.unknown.join('; ')}`] : [])];
 }
 
 function statusText(r: RunSummary): string {
@@ -68,7 +114,7 @@ function statusText(r: RunSummary): string {
     case 'cancelled':
       return `cancelled at step ${s.step}`;
     case 'interrupted':
-      return `interrupted at step ${s.step} (the trainer stopped without finishing; resume with: seqlab train --resume ${r.id} <config>)`;
+      return `interrupted at step ${s.step} (the trainer stopped without finishing)`;
   }
 }
 

@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import type { ExperimentConfig } from '../shared/config';
 import { type ConfigProblem, formatProblem, issuesInText, parseConfig, type ValidationReport } from '../shared/configValidation';
 import { dataIssues, outsideDataIssue } from '../trainer/data/dataChecks';
+import { EXIT } from './exitCodes';
 
 interface ValidateOptions {
   /** False with --no-data: the schema and cross-field checks alone. */
@@ -20,7 +21,6 @@ interface ValidateOptions {
 }
 
 /** Exit codes of `validate`, the same as `train`'s for the same problems (main.ts's EXIT). */
-const EXIT = { ok: 0, usage: 2, data: 3 } as const;
 
 export function registerValidate(program: Command): void {
   program

@@ -2,6 +2,7 @@
 // the id being `<yyyymmdd-hhmmss>-<slug of the config's name>-<cell>-<4 hex digits>` (runWriter's newRunId):
 //   config.seqlab.json   the config as it was when the run started (snapshot, never rewritten)
 //   meta.json            RunMeta, rewritten atomically on every status change
+//   meta.json.damaged-<yyyymmdd-hhmmss>   an unusable meta.json, kept by `seqlab repair` before it wrote a new one
 //   metrics.jsonl        one MetricRecord per line, appended and flushed per batch of records
 //   diagnostics.bin      Float32 little-endian arrays of every diagnostics snapshot, appended
 //   diagnostics.jsonl    one DiagnosticsIndexEntry per snapshot (byte offsets into diagnostics.bin),
@@ -48,6 +49,18 @@ export interface RunMeta {
   lastLoss?: number;
   bestValidationLoss?: number;
   bestValidationStep?: number;
+  /** The data file as it was when the run started, so a resume can tell whether it changed (absent: synthetic data, older runs). */
+  dataFile?: DataFileRecord;
+  /** Set when `seqlab repair` rebuilt this meta.json from the run's other files. */
+  repaired?: { at: string; damagedCopy?: string; rebuiltFrom: string[]; unknown: string[] };
+}
+
+/** A data file's identity: where it was, its size and modification time, and a hash of its bytes. */
+export interface DataFileRecord {
+  path: string;
+  bytes: number;
+  mtimeMs: number;
+  sha256: string;
 }
 
 /** What a checkpoint's JSON side holds; the floats live in the .bin next to it. */

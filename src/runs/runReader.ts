@@ -28,6 +28,9 @@ export type RunFolder =
   | { kind: 'damaged'; id: string; dir: string; problem: string }
   | { kind: 'none'; dir: string };
 
+/** A run or a damaged run: what the runs folder lists and a run reference can name. */
+export type ListedRunFolder = Exclude<RunFolder, { kind: 'none' }>;
+
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -55,7 +58,7 @@ function parseMeta(text: string): RunMeta | string {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return `meta.json is not valid JSON (${(e as Error).message})`;
+    return `meta.json is not valid JSON (${(e as Error).message.replace(/\s+/g, ' ')})`;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'meta.json does not hold a JSON object';
   const meta = value as Partial<RunMeta>;
@@ -98,7 +101,7 @@ export async function readRun(dir: string, alive?: (pid: number) => boolean): Pr
 }
 
 /** Runs and damaged runs under runsDir: runs newest first, then damaged ones by id, newest first. */
-export async function listRunFolders(runsDir: string, alive?: (pid: number) => boolean): Promise<Exclude<RunFolder, { kind: 'none' }>[]> {
+export async function listRunFolders(runsDir: string, alive?: (pid: number) => boolean): Promise<ListedRunFolder[]> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = await fsp.readdir(runsDir, { withFileTypes: true });
@@ -199,23 +202,79 @@ async function checkpointStepsOf(dir: string, kind: CheckpointKind): Promise<num
   }
 }
 
-/** The newest `kind` checkpoint whose JSON parses and whose floats are complete (`floatsPerParam` per parameter). */
-async function readNewest<M extends { paramCount: number }>(dir: string, kind: CheckpointKind, floatsPerParam: (meta: M) => number): Promise<{ meta: M; all: Float32Array } | undefined> {
+/** Floats per parameter in a checkpoint's .bin: the parameters, then (`ckpt`) each optimizer slot. */
+const FLOATS_PER_PARAM: Record<CheckpointKind, (meta: Checkpoint | SavedWeights) => number> = {
+  ckpt: (m) => 1 + (m as Checkpoint).optimizer.slots,
+  best: () => 1,
+};
+
+/** A checkpoint's JSON side, or why it cannot be used (its JSON unreadable, its floats missing or cut short). */
+async function checkCheckpoint<M extends Checkpoint | SavedWeights>(dir: string, kind: CheckpointKind, step: number): Promise<{ meta: M; floats: number } | { problem: string }> {
+  const base = checkpointBase(dir, kind, step);
+  let meta: M;
+  try {
+    meta = await readJson<M>(base + '.json');
+  } catch (e) {
+    return { problem: isMissing(e) ? 'its .json is gone' : `its .json cannot be read (${e instanceof SyntaxError ? 'not valid JSON' : errorCode(e) ?? String(e)})` };
+  }
+  let floats: number;
+  try {
+    floats = meta.paramCount * FLOATS_PER_PARAM[kind](meta);
+  } catch {
+    floats = NaN;
+  }
+  if (!Number.isInteger(floats)) return { problem: 'its .json does not say how many floats it holds' };
+  let bytes: number;
+  try {
+    bytes = (await fsp.stat(base + '.bin')).size;
+  } catch (e) {
+    return { problem: isMissing(e) ? 'its .bin is missing' : `its .bin cannot be read (${errorCode(e) ?? String(e)})` };
+  }
+  if (Math.floor(bytes / 4) !== floats) return { problem: `its .bin holds ${Math.floor(bytes / 4).toLocaleString('en')} of ${floats.toLocaleString('en')} floats` };
+  return { meta, floats };
+}
+
+/** One checkpoint in checkpoints/: `ckpt-<step>` (to resume) or `best-<step>` (lowest validation loss). */
+export interface CheckpointFile {
+  kind: CheckpointKind;
+  step: number;
+  /** Why it cannot be used; absent when it is whole. */
+  problem?: string;
+}
+
+/** Every checkpoint in the run folder, whole or not, by kind and then step. */
+export async function listCheckpointFiles(dir: string): Promise<CheckpointFile[]> {
+  const kinds: CheckpointKind[] = ['ckpt', 'best'];
+  const files = await Promise.all(
+    kinds.map(async (kind) =>
+      Promise.all(
+        (await checkpointStepsOf(dir, kind)).map(async (step): Promise<CheckpointFile> => {
+          const c = await checkCheckpoint(dir, kind, step);
+          return 'problem' in c ? { kind, step, problem: c.problem } : { kind, step };
+        }),
+      ),
+    ),
+  );
+  return files.flat();
+}
+
+/** The newest `kind` checkpoint whose JSON parses and whose floats are complete. */
+async function readNewest<M extends Checkpoint | SavedWeights>(dir: string, kind: CheckpointKind): Promise<{ meta: M; all: Float32Array } | undefined> {
   for (const step of (await checkpointStepsOf(dir, kind)).reverse()) {
-    const base = checkpointBase(dir, kind, step);
+    const c = await checkCheckpoint<M>(dir, kind, step);
+    if ('problem' in c) continue;
     try {
-      const meta = await readJson<M>(base + '.json');
-      const all = await readFloats(base + '.bin');
-      if (all.length === meta.paramCount * floatsPerParam(meta)) return { meta, all };
+      const all = await readFloats(checkpointBase(dir, kind, step) + '.bin');
+      if (all.length === c.floats) return { meta: c.meta, all };
     } catch {
-      // unreadable: an older checkpoint may still be whole
+      // removed since it was checked (a running trainer keeps two): an older checkpoint may still be whole
     }
   }
   return undefined;
 }
 
 export async function readLatestCheckpoint(dir: string): Promise<LoadedCheckpoint | undefined> {
-  const found = await readNewest<Checkpoint>(dir, 'ckpt', (m) => 1 + m.optimizer.slots);
+  const found = await readNewest<Checkpoint>(dir, 'ckpt');
   if (!found) return undefined;
   const { meta, all } = found;
   const n = meta.paramCount;
@@ -236,8 +295,25 @@ export async function readWeights(dir: string): Promise<LoadedWeights | undefine
   return ckpt && { meta: ckpt.meta, params: ckpt.params };
 }
 
+/** The final weights' JSON side, or why they cannot be used; undefined when the run wrote none (it did not finish). */
+export async function checkFinalWeights(dir: string): Promise<{ meta: SavedWeights } | { problem: string } | undefined> {
+  const [json, bin] = [path.join(dir, RUN_FILES.weightsJson), path.join(dir, RUN_FILES.weightsBin)];
+  const [hasJson, hasBin] = await Promise.all([exists(json), exists(bin)]);
+  if (!hasJson && !hasBin) return undefined;
+  if (!hasJson) return { problem: `${RUN_FILES.weightsJson} is missing` };
+  let meta: SavedWeights;
+  try {
+    meta = await readJson<SavedWeights>(json);
+  } catch {
+    return { problem: `${RUN_FILES.weightsJson} is not valid JSON` };
+  }
+  if (!hasBin) return { problem: `${RUN_FILES.weightsBin} is missing` };
+  const floats = Math.floor(await sizeOf(bin) / 4);
+  return floats === meta.paramCount ? { meta } : { problem: `${RUN_FILES.weightsBin} holds ${floats.toLocaleString('en')} of ${Number(meta.paramCount).toLocaleString('en')} floats` };
+}
+
 /** The weights of the lowest validation loss, when the run recorded any (it needs a validation split). */
 export async function readBestWeights(dir: string): Promise<LoadedWeights | undefined> {
-  const found = await readNewest<SavedWeights>(dir, 'best', () => 1);
+  const found = await readNewest<SavedWeights>(dir, 'best');
   return found && { meta: found.meta, params: found.all };
 }

@@ -5,7 +5,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { closestMatch } from '../shared/didYouMean';
 import { RUN_FILES, runIdSlug } from './runFiles';
-import { inspectRunFolder, listRunFolders, type RunFolder, type RunSummary } from './runReader';
+import { inspectRunFolder, listRunFolders, type ListedRunFolder, type RunSummary } from './runReader';
 
 export type RunReferenceProblem = 'unknown' | 'ambiguous' | 'damaged';
 
@@ -24,7 +24,7 @@ export class RunReferenceError extends Error {
 /** What `resolveRun` accepts, for help texts. */
 export const RUN_REFERENCE_HELP = "run id, a unique part of one, a run folder, or a config (file or name) for its latest run";
 
-type Folder = Exclude<RunFolder, { kind: 'none' }>;
+type Folder = ListedRunFolder;
 
 const idOf = (f: Folder): string => (f.kind === 'run' ? f.run.id : f.id);
 
@@ -42,31 +42,44 @@ const CONFIG_SUFFIX = /\.seqlab\.json$/i;
  * and when the run found is damaged (its meta.json missing or unusable).
  */
 export async function resolveRun(runsDir: string, ref: string, cwd = process.cwd()): Promise<RunSummary> {
+  return usable(await resolveRunFolder(runsDir, ref, cwd));
+}
+
+/**
+ * The run or damaged run `ref` names, as resolveRun finds it, for what works on damaged runs too
+ * (`seqlab show`, `seqlab repair`). A damaged run has no name or config on record: only its id or folder name it.
+ */
+export async function resolveRunFolder(runsDir: string, ref: string, cwd = process.cwd()): Promise<ListedRunFolder> {
   const asPath = path.resolve(cwd, ref);
   const folder = await inspectRunFolder(asPath);
-  if (folder.kind === 'run' || (folder.kind === 'damaged' && (await damagedRunAt(asPath, runsDir)))) return usable(folder);
+  if (folder.kind === 'run' || (folder.kind === 'damaged' && (await damagedRunAt(asPath, runsDir)))) return folder;
 
   const folders = await listRunFolders(runsDir);
   const exact = folders.find((f) => idOf(f) === ref);
-  if (exact) return usable(exact);
+  if (exact) return exact;
 
-  if (CONFIG_SUFFIX.test(ref) || (await isFile(asPath))) return latestOfConfigFile(folders, asPath, ref, runsDir);
+  if (CONFIG_SUFFIX.test(ref) || (await isFile(asPath))) return { kind: 'run', run: latestOfConfigFile(folders, asPath, ref, runsDir) };
 
   const prefixed = folders.filter((f) => idOf(f).startsWith(ref));
-  if (prefixed.length === 1) return usable(prefixed[0]);
+  if (prefixed.length === 1) return prefixed[0];
 
   const ofConfig = latestOfConfigName(folders, ref);
-  if (ofConfig) return ofConfig;
+  if (ofConfig) return { kind: 'run', run: ofConfig };
 
   const containing = folders.filter((f) => idOf(f).includes(ref));
-  if (containing.length === 1) return usable(containing[0]);
+  if (containing.length === 1) return containing[0];
   if (containing.length > 1) throw ambiguous(ref, containing.map(idOf), 'runs', 'Give more of the id, or the run folder.');
   throw unknown(folders, ref, runsDir);
 }
 
 function usable(folder: Folder): RunSummary {
   if (folder.kind === 'run') return folder.run;
-  throw new RunReferenceError('damaged', `Run ${folder.id} is damaged: ${folder.problem}. Its folder ${folder.dir} is left as it is.`, [folder.id]);
+  throw new RunReferenceError(
+    'damaged',
+    `Run ${folder.id} is damaged: ${folder.problem}. Its folder ${folder.dir} is left as it is. ` +
+      `See what it still holds with: seqlab show ${folder.id}; rebuild its meta.json with: seqlab repair ${folder.id}`,
+    [folder.id],
+  );
 }
 
 /**

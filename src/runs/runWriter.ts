@@ -45,7 +45,7 @@ export class RunWriter {
     this.diagOffset = fs.fstatSync(this.diagFd).size;
   }
 
-  static create(runsDir: string, info: RunInfo, configText: string, pid = process.pid): RunWriter {
+  static create(runsDir: string, info: RunInfo, configText: string, extra: Pick<RunMeta, 'dataFile'> = {}, pid = process.pid): RunWriter {
     const dir = path.join(runsDir, info.id);
     fs.mkdirSync(dir, { recursive: true });
     const now = new Date().toISOString();
@@ -58,6 +58,7 @@ export class RunWriter {
       host: { hostname: os.hostname(), platform: process.platform, arch: process.arch, cpus: os.availableParallelism(), node: process.version },
       seqlabVersion: SEQLAB_VERSION,
       seconds: 0,
+      ...(extra.dataFile && { dataFile: extra.dataFile }),
     };
     // meta.json first: a run folder without one is damaged (runReader's inspectRunFolder)
     writeMeta(dir, meta);
@@ -66,12 +67,17 @@ export class RunWriter {
     return new RunWriter(dir, meta);
   }
 
-  /** Reopen an existing run to continue it (resume); its status becomes running again. */
-  static async reopen(dir: string, pid = process.pid): Promise<RunWriter> {
+  /**
+   * Reopen an existing run to continue it (resume); its status becomes running again, and `info` takes what
+   * this session changes (its step limit). A line a killed writer tore is ended first, so the lines appended
+   * after it do not turn it into damage in the middle of the file.
+   */
+  static async reopen(dir: string, info: Partial<Pick<RunInfo, 'totalSteps'>> = {}, pid = process.pid): Promise<RunWriter> {
     const run = await readRun(dir);
     if (!run) throw new Error(`${dir}: no readable ${RUN_FILES.meta}, so the run cannot be continued.`);
+    for (const file of [RUN_FILES.metrics, RUN_FILES.diagnosticsIndex]) endTornLine(path.join(dir, file));
     const w = new RunWriter(dir, run.meta);
-    w.update({ status: { kind: 'running', pid, step: run.meta.status.step ?? 0 } });
+    w.update({ info: { ...run.meta.info, ...info }, status: { kind: 'running', pid, step: run.meta.status.step ?? 0 } });
     return w;
   }
 
@@ -139,6 +145,44 @@ export class RunWriter {
     fs.closeSync(this.diagFd);
   }
 }
+
+/**
+ * A JSON-lines file whose last line has no newline was cut short by a killed writer: a whole record gets its
+ * newline; a fragment, which readers skip and no reader can use, is cut off.
+ */
+function endTornLine(file: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r+');
+  } catch {
+    return;
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    // the last line, read backwards a chunk at a time: metrics files run to megabytes, their lines do not
+    let tail = Buffer.alloc(0);
+    let from = size;
+    while (from > 0 && tail.lastIndexOf(0x0a) < 0) {
+      const n = Math.min(TAIL_CHUNK, from);
+      from -= n;
+      const chunk = Buffer.alloc(n);
+      fs.readSync(fd, chunk, 0, n, from);
+      tail = Buffer.concat([chunk, tail]);
+    }
+    if (tail.length === 0 || tail[tail.length - 1] === 0x0a) return;
+    const start = tail.lastIndexOf(0x0a) + 1;
+    try {
+      JSON.parse(tail.subarray(start).toString('utf8'));
+      fs.writeSync(fd, '\n', size);
+    } catch {
+      fs.ftruncateSync(fd, from + start);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+const TAIL_CHUNK = 64 * 1024;
 
 function concatFloats(parts: readonly Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));

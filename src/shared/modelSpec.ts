@@ -31,6 +31,9 @@ export interface ModelSpec {
 
 export const gatesOf = (cell: CellKind): number => (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1);
 
+/** Names of the LSTM/GRU gates in the order the kernels and the diagnostics snapshots store them (a run's info.gateNames). */
+export const gateNames = (cell: CellKind): string[] => (cell === 'lstm' ? ['i', 'f', 'g', 'o'] : cell === 'gru' ? ['z', 'r', 'n'] : []);
+
 export interface ParamTensor {
   name: string; // 'embedding', 'l0.Wx', 'l0.Wh', 'l0.b', 'l0.bh', 'head.Wy', 'head.by'
   shape: number[];

@@ -5,6 +5,7 @@
 import type { SampleRequest, SampleResult } from '../shared/protocol';
 import { readWeights, type RunSummary } from '../runs/runReader';
 import { resolveRun, RunReferenceError } from '../runs/runReference';
+import { explainNoWeights } from '../runs/runContents';
 import { createBackend } from './backends/createBackend';
 import { UNK } from './data';
 import { RequestError } from './requestError';
@@ -20,7 +21,7 @@ export async function sampleRun(request: SampleRequest): Promise<SampleResult> {
     throw e;
   }
   const weights = await readWeights(run.dir);
-  if (!weights) throw new RequestError('noWeights', `Run ${run.id} has no weights yet (no checkpoint was written).`);
+  if (!weights) throw new RequestError('noWeights', await explainNoWeights(run));
   const vocab = weights.meta.vocabulary;
   if (!vocab || weights.meta.spec.input !== 'tokens' || weights.meta.spec.head !== 'every') {
     throw new RequestError('unsupported', `Run ${run.id} is not a text model; sampling needs a character or word language model.`);

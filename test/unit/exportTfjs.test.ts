@@ -275,7 +275,7 @@ test('export errors say what is wrong, where, and what to do', async () => {
   const fresh = path.join(run.runsDir, 'fresh-run');
   fs.mkdirSync(path.join(fresh, RUN_FILES.checkpoints), { recursive: true });
   fs.copyFileSync(path.join(run.runDir, RUN_FILES.meta), path.join(fresh, RUN_FILES.meta));
-  await assert.rejects(exportRun({ ...base, run: fresh }), problem('noWeights', /fresh-run has no weights yet: no checkpoint in .*checkpoints/));
+  await assert.rejects(exportRun({ ...base, run: fresh }), problem('noWeights', /fresh-run has no weights: no final weights .* and no checkpoint in .*checkpoints\. Its status is finished/));
   await assert.rejects(exportRun({ ...base, run: fresh, weights: 'best' }), problem('noWeights', /no best weights.*--checkpoint last/));
 
   // the default folder already holds an export: refused without --force; with it, replaced and other files kept

@@ -72,7 +72,7 @@ test('a running status whose process is gone reads as interrupted', async () => 
   assert.deepEqual(effectiveStatus({ kind: 'running', pid: 1, step: 7 }, () => false), { kind: 'interrupted', step: 7 });
   assert.equal(effectiveStatus({ kind: 'running', pid: 1, step: 7 }, () => true).kind, 'running');
   const dir = tmp();
-  const w = RunWriter.create(dir, info('r3'), '{}', 2 ** 22 + 12345);
+  const w = RunWriter.create(dir, info('r3'), '{}', {}, 2 ** 22 + 12345);
   w.close();
   assert.equal((await listRuns(dir))[0].status.kind, 'interrupted');
 });
@@ -152,4 +152,28 @@ test('missing files and folders read as nothing, not as errors', async () => {
   assert.deepEqual(await readDiagnosticsIndex(runDir), []);
   assert.deepEqual(await listRuns(path.join(dir, 'no-such-folder')), []);
   assert.equal(await readRun(path.join(dir, 'no-such-run')), undefined);
+});
+
+test('reopening a run (resume) ends a line a killed writer tore, so the lines appended after it stay readable', async () => {
+  const dir = tmp();
+  const step = (n: number) => ({ kind: 'step' as const, step: n, epoch: 0, time: n, loss: 1, gradNorm: 1, clipped: false, learningRate: 0.1 });
+  const w = RunWriter.create(dir, info('r7'), '{}');
+  w.appendMetrics([step(1), step(2)]);
+  w.close();
+  const runDir = path.join(dir, 'r7');
+  const metrics = path.join(runDir, RUN_FILES.metrics);
+  const whole = fs.readFileSync(metrics, 'utf8');
+  // a fragment: cut off; a whole record without its newline: ended
+  fs.appendFileSync(metrics, '{"kind":"step","st');
+  fs.appendFileSync(path.join(runDir, RUN_FILES.diagnosticsIndex), JSON.stringify({ step: 1, arrays: {} }));
+  const again = await RunWriter.reopen(runDir, { totalSteps: 99 });
+  again.appendMetrics([step(3)]);
+  again.close();
+  assert.equal(fs.readFileSync(metrics, 'utf8'), whole + JSON.stringify(step(3)) + '\n');
+  assert.deepEqual((await readMetrics(runDir)).map((r) => r.step), [1, 2, 3]);
+  assert.deepEqual((await readDiagnosticsIndex(runDir)).map((e) => e.step), [1]);
+  assert.equal(fs.readFileSync(path.join(runDir, RUN_FILES.diagnosticsIndex), 'utf8').endsWith('}\n'), true);
+  const run = (await readRun(runDir))!;
+  assert.equal(run.meta.info.totalSteps, 99, 'the resumed session sets the step limit');
+  assert.equal(run.status.kind, 'running');
 });

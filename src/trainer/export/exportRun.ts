@@ -8,6 +8,7 @@ import type { RequestProblem } from '../../shared/protocol';
 import { exportDirOf } from '../../runs/runFiles';
 import { type LoadedWeights, readBestWeights, readWeights, type RunSummary } from '../../runs/runReader';
 import { resolveRun, RunReferenceError } from '../../runs/runReference';
+import { explainNoWeights } from '../../runs/runContents';
 import { RequestError } from '../requestError';
 import { exportMetadata, TFJS_FILES, UnsupportedRunError, usageSnippet } from './tfjsFormat';
 
@@ -58,8 +59,7 @@ async function weightsOf(run: RunSummary, which: ExportWeights): Promise<LoadedW
   }
   const last = await readWeights(run.dir);
   if (last) return last;
-  const state = run.status.kind === 'running' ? `It is running at step ${run.status.step}; its first checkpoint comes at training.checkpointEvery steps or at the end.` : `Its status is ${run.status.kind}.`;
-  throw new ExportError('noWeights', `Run ${run.id} has no weights yet: no checkpoint in ${path.join(run.dir, 'checkpoints')} and no final weights. ${state}`);
+  throw new ExportError('noWeights', await explainNoWeights(run));
 }
 
 /** The export's own file names in an existing folder are replaced with `force`; anything else in it stays. */

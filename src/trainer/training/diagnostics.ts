@@ -3,7 +3,7 @@
 // the data kind adds (a forecast against the actual values); this file assembles both and holds the
 // probe helpers the kinds share.
 
-import type { CellKind, DiagnosticsConfig } from '../../shared/config';
+import type { DiagnosticsConfig } from '../../shared/config';
 import type { DiagnosticsSnapshot } from '../../shared/metrics';
 import type { Backend, Batch } from '../backends/backend';
 import type { DatasetBase, TokenDataset } from '../data';
@@ -18,10 +18,7 @@ export function takeSnapshot(task: AnyTask, step: number): DiagnosticsSnapshot |
   return snap;
 }
 
-/** Names of the LSTM/GRU gates in the order the snapshots store them (the kernels' order). */
-export function gateNames(cell: CellKind): string[] {
-  return cell === 'lstm' ? ['i', 'f', 'g', 'o'] : cell === 'gru' ? ['z', 'r', 'n'] : [];
-}
+export { gateNames } from '../../shared/modelSpec';
 
 /** A single-stream model's snapshot of a one-example probe: per layer `l{k}.h`, `.c`, `.gates`, `.dh`,
  *  `.dhLast`, `.dc` as the diagnostics config asks, and per-parameter weight and gradient norms. */

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { CellKind, ExperimentConfig } from '../../shared/config';
 import { formatProblem, parseConfig } from '../../shared/configValidation';
 import type { TrainRequest } from '../../shared/protocol';
-import type { LoadedCheckpoint } from '../../runs/runReader';
+import { type LoadedCheckpoint, readRun } from '../../runs/runReader';
 import { type Dataset, loadDataset } from '../data';
 import { TrainError } from '../errors';
 import { type TrainingPlan, trainingPlan } from './plan';
@@ -39,8 +39,9 @@ export interface RunSetup {
 }
 
 export async function prepareRun(request: TrainRequest): Promise<RunSetup> {
-  const configPath = path.resolve(request.configPath);
   const resume = await checkpointToResume(request);
+  // a resume trains the run's own config, so its data paths resolve against the folder of the config it started from
+  const configPath = path.resolve((resume && (await startingConfigPath(request))) || request.configPath);
   const loaded = resume ? { config: resume.meta.config, text: JSON.stringify(resume.meta.config, null, 2) } : loadConfigFile(configPath);
   const config = request.diagnosticsEvery && request.diagnosticsEvery > 0
     ? { ...loaded.config, diagnostics: { ...loaded.config.diagnostics, every: Math.floor(request.diagnosticsEvery) } }
@@ -55,4 +56,9 @@ export async function prepareRun(request: TrainRequest): Promise<RunSetup> {
   const plan = trainingPlan(t, data.trainSize, request.maxSteps);
   if (plan.batchSize < 1) throw new TrainError('data', `${data.describe()}: no training examples. Use more data or a shorter sequence length.`);
   return { configPath, config, configText: loaded.text, cell: request.cell ?? config.model.cell, ...(resume && { resume }), data, plan };
+}
+
+/** The config file the resumed run started from, as its meta.json records it. */
+async function startingConfigPath(request: TrainRequest): Promise<string | undefined> {
+  return request.resumeRunId === undefined ? undefined : (await readRun(path.join(request.runsDir, request.resumeRunId)))?.meta.info.configPath;
 }

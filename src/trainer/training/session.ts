@@ -9,6 +9,9 @@ import type { TrainRequest } from '../../shared/protocol';
 import type { Checkpoint, RunMeta, SavedWeights } from '../../runs/runFiles';
 import { type LoadedCheckpoint, readLatestCheckpoint, readRun } from '../../runs/runReader';
 import { newRunId, RunWriter } from '../../runs/runWriter';
+import { dataFileOf, recordDataFile } from '../../runs/dataFile';
+import { readResumability } from '../../runs/runContents';
+import { resumeRefusal } from '../../runs/resumability';
 import { TrainError } from '../errors';
 import { Rng } from '../rng';
 import type { AnyTask, EvalMetrics } from './task';
@@ -41,9 +44,11 @@ export interface Position {
 /** The latest readable checkpoint of the run the request resumes; undefined for a new run. */
 export async function checkpointToResume(request: TrainRequest): Promise<LoadedCheckpoint | undefined> {
   if (!request.resumeRunId) return undefined;
-  const resume = await readLatestCheckpoint(path.join(request.runsDir, request.resumeRunId));
+  const dir = path.join(request.runsDir, request.resumeRunId);
+  const resume = await readLatestCheckpoint(dir);
   if (!resume) {
-    throw new TrainError('config', `Run ${request.resumeRunId} has no readable checkpoint to resume from; start a new run instead.`);
+    const r = await readResumability(dir);
+    throw new TrainError('config', r.kind === 'notResumable' ? resumeRefusal(request.resumeRunId, r) : `Run ${request.resumeRunId} has no readable checkpoint to resume from; start a new run instead.`);
   }
   return resume;
 }
@@ -96,7 +101,9 @@ export class RunSession {
     }
     const runId = s.request.resumeRunId ?? newRunId(config.name, s.cell);
     const info = runInfo(s, runId);
-    const writer = resume ? await RunWriter.reopen(path.join(s.request.runsDir, runId)) : RunWriter.create(s.request.runsDir, info, s.configText);
+    const writer = resume
+      ? await RunWriter.reopen(path.join(s.request.runsDir, runId), { totalSteps: s.totalSteps })
+      : RunWriter.create(s.request.runsDir, info, s.configText, { dataFile: recordDataFile(dataFileOf(config, s.configPath)) });
     s.sink.started?.(info, writer.dir);
     const priorSeconds = resume ? (await readRun(writer.dir))?.meta.seconds ?? 0 : 0;
     const position = { step: resume?.meta.step ?? 0, epoch: resume?.meta.epoch ?? 0, cursor: resume?.meta.cursor ?? 0 };

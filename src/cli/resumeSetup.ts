@@ -1,0 +1,33 @@
+// Before `seqlab train --resume <run>` starts the trainer: the run the reference names, refused with the
+// reason when it cannot be resumed, and warnings when the config given beside it differs from the run's
+// own or its data file changed since it started. The resume itself trains the run's config snapshot.
+
+import { type ResumeCheck, checkResume } from '../runs/resumeCheck';
+import { resumeRefusal } from '../runs/resumability';
+import { readResumability } from '../runs/runContents';
+import type { RunSummary } from '../runs/runReader';
+import { resolveRun, RunReferenceError } from '../runs/runReference';
+import { nextCommand } from './runFolderView';
+
+export type ResumeSetup =
+  | ({ kind: 'ok'; run: RunSummary } & ResumeCheck)
+  /** `notFound`: no such run, or no weights to resume from; `usage`: it is running, or resumes would repeat a divergence. */
+  | { kind: 'refused'; exit: 'notFound' | 'usage'; message: string };
+
+export async function prepareResume(runsDir: string, ref: string, config: string | undefined): Promise<ResumeSetup> {
+  let run: RunSummary;
+  try {
+    run = await resolveRun(runsDir, ref);
+  } catch (e) {
+    if (e instanceof RunReferenceError) return { kind: 'refused', exit: 'notFound', message: e.message };
+    throw e;
+  }
+  const r = await readResumability(run.dir);
+  // a finished run resumes to train further with a higher --max-steps
+  if (r.kind === 'notResumable' && r.reason !== 'finished') {
+    const command = nextCommand(run.id, r, run.meta.info.configPath);
+    const exit = r.reason === 'running' || r.reason === 'diverged' ? 'usage' : 'notFound';
+    return { kind: 'refused', exit, message: `${resumeRefusal(run.id, r)}${command ? ` (${command})` : ''}` };
+  }
+  return { kind: 'ok', run, ...(await checkResume(run, config)) };
+}
