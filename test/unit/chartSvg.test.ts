@@ -138,11 +138,11 @@ test('log axes: decades labelled with the mantissas between them as minor ticks;
 });
 
 test('tick labels: one format per axis, never 0.1 next to 1e-3', () => {
-  const fmt = (ticks: number[], scale: 'linear' | 'log' = 'linear') => ticks.map(tickFormatter(ticks, scale));
+  const fmt = (ticks: number[], style: 'aligned' | 'compact' = 'aligned') => ticks.map(tickFormatter(ticks, style));
   assert.deepEqual(fmt([0.5, 1, 1.5, 2]), ['0.5', '1.0', '1.5', '2.0'], 'the same decimals on a linear axis');
-  assert.deepEqual(fmt([0.001, 0.01, 0.1, 1], 'log'), ['0.001', '0.01', '0.1', '1'], 'fixed notation within 1e-3…1e5');
-  assert.deepEqual(fmt([1e-4, 1e-3, 0.01, 0.1, 1], 'log'), ['1e-4', '1e-3', '1e-2', '1e-1', '1'], 'exponent notation for every tick once one needs it');
-  assert.deepEqual(fmt([2e-4, 2.5e-4, 3e-4], 'log'), ['2e-4', '2.5e-4', '3e-4']);
+  assert.deepEqual(fmt([0.001, 0.01, 0.1, 1], 'compact'), ['0.001', '0.01', '0.1', '1'], 'fixed notation within 1e-3…1e5');
+  assert.deepEqual(fmt([1e-4, 1e-3, 0.01, 0.1, 1], 'compact'), ['1e-4', '1e-3', '1e-2', '1e-1', '1'], 'exponent notation for every tick once one needs it');
+  assert.deepEqual(fmt([2e-4, 2.5e-4, 3e-4], 'compact'), ['2e-4', '2.5e-4', '3e-4']);
   assert.deepEqual(fmt([0, 5000, 10000, 15000]), ['0', '5 000', '10 000', '15 000'], 'counts grouped from 10 000');
   assert.deepEqual(fmt([0, 200, 400]), ['0', '200', '400']);
   assert.deepEqual(fmt([-0.2, 0, 0.2]), ['-0.2', '0.0', '0.2']);

@@ -14,12 +14,16 @@ export interface SvgSeries {
   width?: number;
   dash?: number[];
   points?: boolean;
+  /** false: points only, no line between them (independent examples, not a series over time). */
+  line?: boolean;
 }
 
+/** A dashed reference line: across the plot at y = value (a baseline), or up it at x = value (a marked position). */
 export interface SvgRefLine {
   value: number;
   label: string;
   color: string;
+  axis?: 'x' | 'y';
 }
 
 export interface ChartSvgSpec {
@@ -155,7 +159,7 @@ function writeAxes(out: string[], spec: ChartSvgSpec, plot: PlotArea, { px, py, 
   const yAxis = spec.logY ? logAxisTicks(y0, y1, yTarget) : { major: linearTicks(y0, y1, yTarget), minor: [] };
   const yTicks = yAxis.major.filter(validY);
   const xText = tickFormatter(xTicks);
-  const yText = tickFormatter(yTicks, spec.logY ? 'log' : 'linear');
+  const yText = tickFormatter(yTicks, spec.logY ? 'compact' : 'aligned');
   out.push(`<g class="grid" ${paint('stroke', colors.grid)} stroke-width="1">`);
   for (const t of xTicks) out.push(`<line x1="${round(px(t))}" y1="${plot.top}" x2="${round(px(t))}" y2="${plot.bottom}"/>`);
   for (const t of yTicks) out.push(`<line x1="${plot.left}" y1="${round(py(t))}" x2="${plot.right}" y2="${round(py(t))}"/>`);
@@ -211,20 +215,29 @@ function writeSeries(out: string[], spec: ChartSvgSpec, plot: PlotArea, { px, py
       if (s.points) dots.push(`<circle cx="${X}" cy="${Y}" r="2.5"/>`);
     }
     const dash = s.dash?.length ? ` stroke-dasharray="${s.dash.join(' ')}"` : '';
-    out.push(`<path class="series-line" data-label="${escapeXml(s.label)}" d="${d.join('')}" ${paint('stroke', s.color)} stroke-width="${s.width ?? 1.5}"${dash}/>`);
+    out.push(`<path class="series-line" data-label="${escapeXml(s.label)}" d="${s.line === false ? '' : d.join('')}" ${paint('stroke', s.color)} stroke-width="${s.width ?? 1.5}"${dash}/>`);
     if (dots.length) out.push(`<g class="series-points" ${paint('fill', s.color)} stroke="none">${dots.join('')}</g>`);
   }
   out.push(`</g>`);
 }
 
-/** Reference lines (a baseline, a clipping threshold): dashed, the label at the left end above the line. */
-function writeRefs(out: string[], spec: ChartSvgSpec, plot: PlotArea, { py, validY }: Scales): void {
+/** Reference lines (a baseline, a clipping threshold, a marked position): dashed, labelled at one end. */
+function writeRefs(out: string[], spec: ChartSvgSpec, plot: PlotArea, { px, py, validY }: Scales): void {
   const [y0, y1] = spec.yRange;
+  const [x0, x1] = spec.xRange;
+  const dashed = (color: string) => `${paint('stroke', color)} stroke-width="1" stroke-dasharray="6 4"`;
+  const text = (r: SvgRefLine, x: number, y: number) =>
+    `<text x="${x}" y="${y}" font-size="11" ${paint('fill', r.color)} ${paint('stroke', spec.colors.background)} stroke-width="3" paint-order="stroke">${escapeXml(r.label)}</text>`;
   for (const r of spec.refs ?? []) {
+    if (r.axis === 'x') {
+      if (!Number.isFinite(r.value) || r.value < Math.min(x0, x1) || r.value > Math.max(x0, x1)) continue;
+      const x = round(px(r.value));
+      out.push(`<g class="ref-line"><line x1="${x}" y1="${plot.top}" x2="${x}" y2="${plot.bottom}" ${dashed(r.color)}/>${text(r, x + 4, plot.top + 12)}</g>`);
+      continue;
+    }
     if (!validY(r.value) || r.value < Math.min(y0, y1) || r.value > Math.max(y0, y1)) continue;
     const y = round(py(r.value));
     const ty = y - 14 < plot.top ? y + 14 : y - 5;
-    out.push(`<g class="ref-line"><line x1="${plot.left}" y1="${y}" x2="${plot.right}" y2="${y}" ${paint('stroke', r.color)} stroke-width="1" stroke-dasharray="6 4"/>` +
-      `<text x="${plot.left + 6}" y="${ty}" font-size="11" ${paint('fill', r.color)} ${paint('stroke', spec.colors.background)} stroke-width="3" paint-order="stroke">${escapeXml(r.label)}</text></g>`);
+    out.push(`<g class="ref-line"><line x1="${plot.left}" y1="${y}" x2="${plot.right}" y2="${y}" ${dashed(r.color)}/>${text(r, plot.left + 6, ty)}</g>`);
   }
 }

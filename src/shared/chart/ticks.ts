@@ -16,10 +16,15 @@ function niceTicks(lo: number, hi: number, target: number, minStep: number): num
   if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return Number.isFinite(lo) ? [minStep ? Math.round(lo) : lo] : [];
   const raw = (hi - lo) / Math.max(1, target);
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = Math.max(minStep, [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag);
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
-  return out;
+  const steps = [0.5, 1, 2, 5, 10].map((m) => m * mag);
+  // the first nice step at least as wide as asked; a narrower one when that leaves fewer than two ticks
+  for (let k = Math.max(1, steps.findIndex((s) => s >= raw)); k >= 0; k--) {
+    const step = Math.max(minStep, steps[k]);
+    const out: number[] = [];
+    for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
+    if (out.length >= 2 || k === 0 || step === minStep) return out;
+  }
+  return [];
 }
 
 /** Most decades a log axis labels; beyond it every 2nd (3rd, …) power of ten, aligned to exponents. */
@@ -71,11 +76,13 @@ export function logAxisTicks(lo: number, hi: number, target = 6): { major: numbe
 
 /**
  * One label format for all the ticks of an axis. Fixed notation while every tick is between 1e-3 and
- * 1e5 (a linear axis with the same number of decimals on every tick: 0.5, 1.0, 1.5), else exponent
- * notation for every tick (1e-4, 2e-4, …; a mantissa times 10^0 is written plainly: 1e-4 … 1). Counts
- * from 10 000 up are grouped with a space, as everywhere in SeqLab.
+ * 1e5, else exponent notation for every tick (1e-4, 2e-4, …; a mantissa times 10^0 is written plainly:
+ * 1e-4 … 1). `aligned` gives every tick the same decimals (a linear axis: 0.5, 1.0, 1.5); `compact` gives
+ * each its own (a log axis: 0.001, 0.01, 0.1, 1; a colour legend's ends and ticks). Counts from 10 000 up
+ * are grouped with a space, as everywhere in SeqLab.
  */
-export function tickFormatter(ticks: readonly number[], scale: 'linear' | 'log' = 'linear'): (v: number) => string {
+export function tickFormatter(ticks: readonly number[], style: 'aligned' | 'compact' = 'aligned'): (v: number) => string {
+  const compact = style === 'compact';
   const finite = ticks.filter((v) => Number.isFinite(v));
   const nonZero = finite.map(Math.abs).filter((a) => a > 0);
   const exponent = nonZero.some((a) => a < 1e-3 || a >= 1e5);
@@ -83,14 +90,14 @@ export function tickFormatter(ticks: readonly number[], scale: 'linear' | 'log' 
     const digits = Math.max(0, ...finite.map((v) => mantissaDecimals(v)));
     return (v) => {
       if (v === 0) return '0';
-      const [m, e] = v.toExponential(scale === 'log' ? mantissaDecimals(v) : digits).split('e');
+      const [m, e] = v.toExponential(compact ? mantissaDecimals(v) : digits).split('e');
       return Number(e) === 0 ? m : `${m}e${Number(e)}`;
     };
   }
   const group = nonZero.some((a) => a >= 1e4);
   const decimals = Math.max(0, ...finite.map((v) => fixedDecimals(v)));
   return (v) => {
-    const s = v.toFixed(scale === 'log' ? fixedDecimals(v) : decimals);
+    const s = v.toFixed(compact ? fixedDecimals(v) : decimals);
     const out = group ? s.replace(/^(-?\d+)/, (d) => d.replace(/\B(?=(\d{3})+(?!\d))/g, ' ')) : s;
     return out === '-0' || /^-0\.0*$/.test(out) ? out.slice(1) : out;
   };
