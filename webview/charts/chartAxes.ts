@@ -56,9 +56,26 @@ export function chartAxes(s: AxisSetup, shown: AxisLabels): uPlot.Axis[] {
   ];
 }
 
-/** The y scale: log or linear, ranged over the data in view (uPlot passes the visible min and max). */
-export function yScale(logY: boolean): uPlot.Scale {
-  return { distr: logY ? 3 : 1, auto: true, range: (_u, min, max) => paddedRange(min, max, logY) };
+/**
+ * The y scale: log or linear, ranged over the data in view (uPlot passes the visible min and max) and the
+ * values `also` returns (the reference lines while the whole run is shown: a baseline above every curve
+ * stays in sight; a zoom refits to the curves alone).
+ */
+export function yScale(logY: boolean, also: () => readonly number[]): uPlot.Scale {
+  return {
+    distr: logY ? 3 : 1,
+    auto: true,
+    range: (_u, min, max) => {
+      let lo = min;
+      let hi = max;
+      for (const v of also()) {
+        if (!Number.isFinite(v) || (logY && v <= 0)) continue;
+        lo = lo === null ? v : Math.min(lo, v);
+        hi = hi === null ? v : Math.max(hi, v);
+      }
+      return paddedRange(lo, hi, logY);
+    },
+  };
 }
 
 /** drawAxes hook: the axis titles with subscripts, and the minor ticks of a log y axis. */

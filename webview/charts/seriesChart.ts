@@ -185,7 +185,7 @@ export class SeriesChart {
       height,
       legend: { show: false },
       cursor: { drag: { x: true, y: false, setScale: false }, bind: { dblclick: () => () => { this.setXRange(undefined); return null; } } },
-      scales: { x: { time: false, auto: false }, y: yScale(this.opts.logY) },
+      scales: { x: { time: false, auto: false }, y: yScale(this.opts.logY, () => (this.view ? [] : this.refs.filter((r) => r.axis !== 'x').map((r) => r.value))) },
       axes: chartAxes(axes, this.axisLabels),
       series: [
         { label: this.opts.xLabel },
