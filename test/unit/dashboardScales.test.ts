@@ -144,3 +144,14 @@ test('sort by activation at t: an out-of-range t is an error, not a silent clamp
   assert.equal(parseTimestep('2.5', 60).ok, false);
   assert.equal(parseTimestep('', 60).ok, false);
 });
+
+test('percentile by selection agrees with sorting on random data, ties and all', () => {
+  let seed = 3;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let trial = 0; trial < 30; trial++) {
+    const n = 1 + Math.floor(rnd() * 3000);
+    const v = Float32Array.from({ length: n }, () => (rnd() < 0.1 ? 0.5 : (rnd() - 0.5) * 10));
+    const sorted = Float32Array.from(v, Math.abs).sort();
+    for (const p of [1, 50, 99, 99.9, 100]) assert.equal(absPercentile(v, p), sorted[Math.min(n, Math.max(1, Math.ceil((p / 100) * n))) - 1], `n ${n}, p ${p}`);
+  }
+});

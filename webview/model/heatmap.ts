@@ -7,11 +7,19 @@ export function unitsByTimeRgba(data: ArrayLike<number>, T: number, H: number, o
   const rows = order.length;
   const table = scaleTable(scale);
   const px = out && out.length === rows * T * 4 ? out : new Uint8ClampedArray(rows * T * 4);
+  // a linear scale inlined (scaleIndex's very formula, so pixels and legend agree to the bit); log through scaleIndex
+  const linear = scale.kind !== 'log' && scale.hi > scale.lo;
+  const { lo } = scale;
+  const span = scale.hi - scale.lo;
   for (let r = 0; r < rows; r++) {
     const u = order[r];
     let o = r * T * 4;
     for (let t = 0; t < T; t++, o += 4) {
-      const k = scaleIndex(scale, data[t * H + u]);
+      const v = data[t * H + u];
+      let k: number;
+      if (!linear) k = scaleIndex(scale, v);
+      else if (!Number.isFinite(v)) k = -1;
+      else k = Math.max(0, Math.min(255, Math.round(((v - lo) / span) * 255)));
       if (k < 0) {
         px.set(NO_VALUE, o);
       } else {

@@ -52,6 +52,8 @@ export class HiddenStatesTab implements TabView {
   private unitChart: SeriesChart | undefined;
   private theme: Theme | undefined;
   private shown: Shown | undefined;
+  /** The scale, legend caption and clipping note of the values last drawn (a slider drag redraws the same values). */
+  private scaleOf: { values: Float32Array; key: string; scale: ColorScale; caption: string; clip: string | undefined } | undefined;
   /** Milliseconds the last heatmap draw took (benchmark hook). */
   lastDrawMs = 0;
 
@@ -119,7 +121,7 @@ export class HiddenStatesTab implements TabView {
     this.stepLabel.textContent = `step ${snap.step}${store.pinnedStep === undefined ? ' (latest)' : ''}`;
     const m = stateMatrix(r, snap, store.ui.layer, store.ui.state);
     if (!m) return;
-    const { scale, caption } = stateScale(store.ui.state, r.info.gateNames, m.values, store.ui.rangePercentile);
+    const { scale, caption, clip } = this.scaleFor(m, r.info.gateNames);
     const shown: Shown = { m, order: this.order(m), scale, axis: timeAxisOf(r.info), tokens: r.info.probeTokens ?? [], marked: flaggedPositions(r.info, snap) };
     this.shown = shown;
     const rgba = unitsByTimeRgba(m.values, m.T, m.H, shown.order, scale);
@@ -133,7 +135,7 @@ export class HiddenStatesTab implements TabView {
       highlightRow: this.highlightRow(), markedCols: shown.marked,
       ...(shown.axis.kind !== 'tokens' && { colTicks: integerTicks(base, m.T - 1 + base, Math.max(2, Math.round(width / 50))).map((v) => v - base) }),
     }, width, height);
-    this.legend.update(scale, caption, clipNote(clippedShare(m.values, scale), scale), height);
+    this.legend.update(scale, caption, clip, height);
     this.renderUnit();
   }
 
@@ -143,6 +145,17 @@ export class HiddenStatesTab implements TabView {
     this.unitChart?.destroy();
     this.unitChart = undefined;
     this.shown = undefined;
+    this.scaleOf = undefined;
+  }
+
+  private scaleFor(m: StateMatrix, gateNames: readonly string[]): { scale: ColorScale; caption: string; clip: string | undefined } {
+    const { state, rangePercentile } = this.ctx.store.ui;
+    const key = `${state}|${rangePercentile}`;
+    const c = this.scaleOf;
+    if (c && c.values === m.values && c.key === key) return c;
+    const { scale, caption } = stateScale(state, gateNames, m.values, rangePercentile);
+    this.scaleOf = { values: m.values, key, scale, caption, clip: clipNote(clippedShare(m.values, scale), scale) };
+    return this.scaleOf;
   }
 
   /** The units' order; "by activation at t" with a t outside the probe says so and keeps index order. */
