@@ -117,17 +117,3 @@ function mantissaDecimals(v: number): number {
   const m = Number(v.toExponential(6).split('e')[0]);
   return Math.min(3, fixedDecimals(m));
 }
-
-/** A linear axis' tick on its own: as written, exponent form only for very small or large magnitudes. */
-export function formatLinearTick(v: number): string {
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-4 || a >= 1e6) ? v.toExponential(1) : String(Number(v.toPrecision(6)));
-}
-
-/** A log axis' tick on its own: powers of ten from 1e3 up (or 1e-3 down) as 1eN. */
-export function formatTick(v: number): string {
-  if (v === 0) return '0';
-  const e = Math.log10(Math.abs(v));
-  if (Number.isInteger(Math.round(e * 1e6) / 1e6) && Math.abs(e) >= 3) return `1e${Math.round(e)}`;
-  return Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4 ? v.toExponential(0) : String(Number(v.toPrecision(3)));
-}
