@@ -133,6 +133,8 @@ test('log axes: decades labelled with the mantissas between them as minor ticks;
   assert.ok(narrow.major.length >= 3, `${narrow.major}`);
   assert.ok(narrow.major.every((v) => v >= 0.8 && v <= 1.5));
   assert.deepEqual(narrow.major, [0.8, 1, 1.2, 1.4]);
+  assert.equal(narrow.linear, true, 'labelled as a linear axis');
+  assert.equal(wide.linear, false);
   assert.deepEqual(narrow.minor, [0.9]);
   assert.deepEqual(logAxisTicks(1e-12, 1e4, 6).minor.every((v) => Number.isInteger(Math.round(Math.log10(v) * 1e6) / 1e6)), true, 'many decades: no 2…9 haze');
 });

@@ -130,7 +130,7 @@ test('loss chart: zoom refits the y axis (log too, with labels inside the range)
   const logY = await ticks(page, '#loss-chart', 'y');
   assert.ok(logY.length >= 3, `log ticks inside a zoomed range: ${logY}`);
   assert.ok(logY.map(Number).every((v) => v >= 1.4 && v <= 2.1), `not snapped to whole decades: ${logY}`);
-  assert.ok(logY.every((t) => !t.includes('e')) || logY.every((t) => t.includes('e') || t === '1'), `one notation: ${logY}`);
+  assert.ok(logY.every((t) => !t.includes('e')) && new Set(logY.map(decimals)).size === 1, `one format inside one decade: ${logY}`);
   await page.screenshot({ path: path.join(outDir, 'loss-zoomed-log-light.png') });
 
   await page.click('#reset-zoom');

@@ -25,7 +25,7 @@ export interface AxisLabels {
 
 /** CSS pixels per labelled tick, about. */
 const X_SPACING = 90;
-const Y_SPACING = 32;
+const Y_SPACING = 40;
 const LABEL_PX = 12;
 
 export function chartAxes(s: AxisSetup, shown: AxisLabels): uPlot.Axis[] {
@@ -51,7 +51,8 @@ export function chartAxes(s: AxisSetup, shown: AxisLabels): uPlot.Axis[] {
         const target = Math.max(2, Math.round(dim(u, false) / Y_SPACING));
         return s.logY ? logAxisTicks(min, max, target).major : linearTicks(min, max, target);
       },
-      values: (_u, splits) => (shown.y = splits.map(tickFormatter(splits, s.logY ? 'compact' : 'aligned'))),
+      // a log axis' decades read 0.001, 0.01, 0.1; its linear labels inside one decade 1.90, 1.95, 2.00
+      values: (_u, splits) => (shown.y = splits.map(tickFormatter(splits, s.logY && !evenlySpaced(splits) ? 'compact' : 'aligned'))),
     },
   ];
 }
@@ -112,4 +113,11 @@ export function drawAxisExtras(u: uPlot, s: AxisSetup): void {
   }
   ctx.stroke();
   ctx.restore();
+}
+
+/** Whether ticks step evenly (linear labels), as opposed to decades or 1-2-5 on a log axis. */
+function evenlySpaced(ticks: readonly number[]): boolean {
+  if (ticks.length < 3) return true;
+  const step = ticks[1] - ticks[0];
+  return ticks.every((v, i) => i === 0 || Math.abs(v - ticks[i - 1] - step) <= Math.abs(step) * 1e-6);
 }

@@ -156,10 +156,10 @@ function writeAxes(out: string[], spec: ChartSvgSpec, plot: PlotArea, { px, py, 
   const xTarget = Math.max(2, Math.round(pw / 100));
   const xTicks = (spec.xInteger ? integerTicks : linearTicks)(spec.xRange[0], spec.xRange[1], xTarget);
   const yTarget = Math.max(2, Math.round(ph / 50));
-  const yAxis = spec.logY ? logAxisTicks(y0, y1, yTarget) : { major: linearTicks(y0, y1, yTarget), minor: [] };
+  const yAxis = spec.logY ? logAxisTicks(y0, y1, yTarget) : { major: linearTicks(y0, y1, yTarget), minor: [], linear: true };
   const yTicks = yAxis.major.filter(validY);
   const xText = tickFormatter(xTicks);
-  const yText = tickFormatter(yTicks, spec.logY ? 'compact' : 'aligned');
+  const yText = tickFormatter(yTicks, yAxis.linear ? 'aligned' : 'compact');
   out.push(`<g class="grid" ${paint('stroke', colors.grid)} stroke-width="1">`);
   for (const t of xTicks) out.push(`<line x1="${round(px(t))}" y1="${plot.top}" x2="${round(px(t))}" y2="${plot.bottom}"/>`);
   for (const t of yTicks) out.push(`<line x1="${plot.left}" y1="${round(py(t))}" x2="${plot.right}" y2="${round(py(t))}"/>`);

@@ -53,12 +53,14 @@ export function logTicks(lo: number, hi: number, target = 6): number[] {
 /**
  * A log axis' labelled (major) and unlabelled (minor) ticks. A range that spans decades gets decades (or
  * 1-2-5) as majors and every other mantissa between them as minors; a range inside one decade (a loss
- * zoomed to 0.8…1.5) gets linear majors there rather than one lonely label, and the mantissas as minors.
+ * zoomed to 0.8…1.5) gets linear majors there rather than one lonely label (`linear`: label them as a
+ * linear axis, with aligned decimals), and the mantissas as minors.
  */
-export function logAxisTicks(lo: number, hi: number, target = 6): { major: number[]; minor: number[] } {
-  if (!(lo > 0) || !(hi > lo)) return { major: linearTicks(lo, hi, target), minor: [] };
+export function logAxisTicks(lo: number, hi: number, target = 6): { major: number[]; minor: number[]; linear: boolean } {
+  if (!(lo > 0) || !(hi > lo)) return { major: linearTicks(lo, hi, target), minor: [], linear: true };
   let major = hi / lo < 10 ? [] : logTicks(lo, hi, target);
-  if (major.length < 3) major = linearTicks(lo, hi, target).filter((v) => v > 0);
+  const linear = major.length < 3;
+  if (linear) major = linearTicks(lo, hi, target).filter((v) => v > 0);
   const e0 = Math.floor(Math.log10(lo));
   const e1 = Math.ceil(Math.log10(hi));
   const minor: number[] = [];
@@ -71,7 +73,7 @@ export function logAxisTicks(lo: number, hi: number, target = 6): { major: numbe
       if (v >= lo && v <= hi && !isMajor.has(v.toPrecision(6))) minor.push(v);
     }
   }
-  return { major, minor };
+  return { major, minor, linear };
 }
 
 /**
