@@ -341,6 +341,7 @@ test('the adding problem: positions 1…50 with the flagged pair marked; indepen
   const box = (await page.locator('#heatmap-canvas').boundingBox())!;
   await page.mouse.move(box.x + plot.left + ((3 + 0.5) * plot.width) / 50, box.y + plot.top + 4);
   assert.match((await page.textContent('#heatmap-tooltip'))!, /^unit 0 · position 4 \(marked\) · /);
+  assert.equal(await page.textContent('#marked-hint'), '▲ positions 4 and 18: the inputs the probe marks (the target is the sum of the numbers there).');
   await page.screenshot({ path: path.join(outDir, 'adding-hidden-dark.png') });
 
   await clearTexts(page);

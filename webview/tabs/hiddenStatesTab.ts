@@ -44,6 +44,7 @@ export class HiddenStatesTab implements TabView {
   private readonly heatWrap = h('div', { class: 'heatmap-main' });
   private readonly legend = new ScaleLegend('hs-legend');
   private readonly frame = h('div', { class: 'heatmap-frame' }, this.heatWrap, this.legend.el);
+  private readonly markedHint = h('p', { id: 'marked-hint', class: 'hint', hidden: true });
   private readonly tooltip = h('div', { id: 'heatmap-tooltip', class: 'tooltip', hidden: true, role: 'status' });
   private readonly unitText = h('div', { id: 'unit-text', class: 'unit-text', 'aria-live': 'polite' });
   private readonly unitChartEl = h('div', { id: 'unit-chart', class: 'chart unit-chart', hidden: true });
@@ -64,7 +65,7 @@ export class HiddenStatesTab implements TabView {
     this.sortT.value = String(this.ctx.store.ui.sortT);
     panel.append(this.controls, this.sortTError,
       h('div', { class: 'toolbar' }, h('label', { class: 'control grow' }, h('span', { class: 'control-label' }, 'Snapshot'), this.stepSlider, this.stepLabel)),
-      this.empty, this.frame, this.tooltip, this.unitText, this.unitChartEl);
+      this.empty, this.frame, this.markedHint, this.tooltip, this.unitText, this.unitChartEl);
     const theme = (this.theme = this.ctx.store.theme);
     this.heatmap = new HeatmapView(this.heatWrap, 'heatmap-canvas', theme.foreground, true);
     this.heatmap.onHover = (cell, ev) => this.hover(cell, ev);
@@ -136,6 +137,8 @@ export class HiddenStatesTab implements TabView {
       ...(shown.axis.kind !== 'tokens' && { colTicks: integerTicks(base, m.T - 1 + base, Math.max(2, Math.round(width / 50))).map((v) => v - base) }),
     }, width, height);
     this.legend.update(scale, caption, clip, height);
+    this.markedHint.hidden = shown.marked.length === 0;
+    this.markedHint.textContent = `▲ ${shown.axis.unit}s ${shown.marked.map((t) => t + base).join(' and ')}: the inputs the probe marks (the target is the sum of the numbers there).`;
     this.renderUnit();
   }
 
