@@ -91,6 +91,9 @@ export async function inkPixels(page: Page, selector: string): Promise<number> {
 /** The readout of a line chart as rows of cell texts (swatch column left out), after pointing at (fx, fy) of its plot. */
 export async function readoutAt(page: Page, chart: string, fx: number, fy = 0.5): Promise<string[][]> {
   const box = (await page.locator(`${chart} .u-over`).boundingBox())!;
+  // from outside the chart, so that the pointer moves in even when it was there before
+  await page.mouse.move(0, 0);
+  await page.waitForSelector(`${chart} .readout[hidden]`, { state: 'attached' });
   await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
   await page.waitForSelector(`${chart} .readout:not([hidden])`);
   return page.locator(`${chart} .readout tr`).evaluateAll((rows: any[]) => rows.map((r) => [...r.children].slice(1).map((c: any) => c.textContent)));

@@ -66,12 +66,17 @@ const legendScale = async (page: Page, sel: string): Promise<ColorScale> => {
 const ticks = (page: Page, chart: string, axis: 'x' | 'y'): Promise<string[]> =>
   page.evaluate(({ c, a }: { c: string; a: string }) => (document.querySelector(c).dataset[a === 'x' ? 'xTicks' : 'yTicks'] ?? '').split('|'), { c: chart, a: axis });
 const decimals = (label: string) => (label.split('.')[1] ?? '').length;
+/** Until the loss chart shows steps up to `last` (the records arrived) and drew them. */
+async function lossDrawn(page: Page, last: number): Promise<void> {
+  await page.waitForFunction((n: number) => window.seqlabDashboard.lossChart.xRange[1] === n && document.querySelector('#loss-chart').dataset.xTicks, last);
+  await nextFrames(page);
+}
 
 test('loss chart: the readout gives each run\'s step, raw and smoothed value and wall time; validation has its own shade and entry', { skip }, async () => {
   const page = await session.blank('dark');
   await page.evaluate(postInit, { kind: 'run', runs: [{ id: 'char', task: 'text', name: 'char', dataSummary: 'tiny.txt: 2 000 chars, vocab 40', baseline: { value: 3.2, metric: 'xent', label: 'unigram (token frequencies, no context)' } }] });
   await page.evaluate(postLinearLoss, { runId: 'char', steps: 300 });
-  await page.waitForFunction(() => document.querySelector('#loss-chart').dataset.xTicks);
+  await lossDrawn(page, 300);
   const rows = await readoutAt(page, '#loss-chart', 0.4);
   assert.deepEqual(rows[0], ['Run', 'Smoothed', 'Value', 'Step', 'Relative']);
   const [label, smoothed, value, step, relative] = rows[1];
@@ -111,7 +116,7 @@ test('loss chart: zoom refits the y axis (log too, with labels inside the range)
   const page = await session.blank('light', { width: 1100, height: 860 });
   await page.evaluate(postInit, { kind: 'run', runs: [{ id: 'char', task: 'text', name: 'char' }] });
   await page.evaluate(postLinearLoss, { runId: 'char', steps: 300 });
-  await page.waitForFunction(() => document.querySelector('#loss-chart').dataset.xTicks);
+  await lossDrawn(page, 300);
   const chartBox = async () => (await page.locator('#loss-chart canvas').boundingBox())!;
   const full = await chartBox();
   assert.ok(full.height > 400, `the chart takes the window's height: ${full.height} px`);
@@ -147,10 +152,17 @@ test('a short run: whole-number steps on the x axis, never 2.5', { skip }, async
   const page = await session.blank('dark');
   await page.evaluate(postInit, { kind: 'run', runs: [{ id: 'tiny', task: 'adding', baseline: { value: 1 / 24, metric: 'mse', label: 'predict 0.5 (Hochreiter & Schmidhuber 1997)' } }] });
   await page.evaluate(postLinearLoss, { runId: 'tiny', steps: 7 });
-  await page.waitForFunction(() => document.querySelector('#loss-chart').dataset.xTicks);
+  await lossDrawn(page, 7);
   const x = await ticks(page, '#loss-chart', 'x');
   assert.ok(x.length >= 3 && x.every((t) => /^\d+$/.test(t)), `integer step ticks: ${x}`);
   assert.ok((await drawnTexts(page)).includes('loss (MSE)'), 'a synthetic regression\'s loss is an MSE');
+  // a log axis inside one decade: every linear label drawn (uPlot's own log filter would blank them and break)
+  await page.click('#log-y');
+  await page.evaluate(() => window.seqlabDashboard.setLossRange(2, 6));
+  await page.waitForFunction(() => (document.querySelector('#loss-chart').dataset.yTicks ?? '').split('|').length >= 3);
+  const logY = await ticks(page, '#loss-chart', 'y');
+  assert.ok(logY.every((t) => /^\d\.\d\d$/.test(t) && Number(t) > 2.9 && Number(t) < 3.1), `linear labels around the zoomed loss: ${logY}`);
+  assert.deepEqual(await page.evaluate(() => window.__posted.filter((m: any) => m.type === 'log')), [], 'no error in the page');
   await page.close();
 });
 
@@ -285,7 +297,7 @@ test('hidden states with 128 units: the token axis stays in view, a clicked unit
   await page.waitForSelector('#unit-chart canvas');
   assert.ok((await drawnTexts(page)).includes('▸ 5'), 'the clicked row is marked');
   assert.equal(await page.textContent('#unit-text .unit-title'), 'Unit 5 (h, layer 0)');
-  await page.waitForFunction(() => document.querySelector('#unit-chart').dataset.xTicks);
+  await page.waitForFunction(() => (document.querySelector('#unit-chart').dataset.xTicks ?? '').split('|').length >= 3);
   assert.ok((await inkPixels(page, '#unit-chart canvas')) > 500, 'the unit over time');
   assert.ok((await ticks(page, '#unit-chart', 'x')).every((t) => /^\d+$/.test(t)));
   await page.screenshot({ path: path.join(outDir, 'hidden-128-units-dark.png') });
@@ -356,7 +368,7 @@ test('the adding problem: positions 1…50 with the flagged pair marked; indepen
   const legend = await page.locator('#forecast-legend .legend-key').allTextContents();
   const rmse = (p: number[]) => Math.sqrt(p.reduce((s, v, i) => s + (Math.fround(v) - Math.fround(actual[i])) ** 2, 0) / n);
   assert.deepEqual(legend, ['perfect: predicted = actual', `predicted RMSE ${formatNumber(rmse(pred), 3)}`, `baseline: predict 0.5 RMSE ${formatNumber(rmse(actual.map(() => 0.5)), 3)}`]);
-  await page.waitForFunction(() => document.querySelector('#forecast-chart').dataset.xTicks);
+  await page.waitForFunction(() => (document.querySelector('#forecast-chart').dataset.xTicks ?? '').split('|').length >= 3);
   assert.ok((await drawnTexts(page)).includes('actual value (data units)'));
   const rows = await readoutAt(page, '#forecast-chart', 0.5);
   assert.deepEqual(rows.map((r) => r[0]), [rows[0][0], 'actual', 'predicted', 'baseline: predict 0.5']);
@@ -370,20 +382,21 @@ test('a CSV forecast: windows of one series in time order, in the data\'s units;
   const page = await session.blank('light');
   await page.evaluate(postInit, { kind: 'run', runs: [{ id: 'csv', task: 'csv', baseline: { value: 0.4, metric: 'mse', label: 'persistence (repeat the last observed value; RMSE visitors 12.3)' } }] });
   await page.evaluate(postLinearLoss, { runId: 'csv', steps: 300 });
+  await lossDrawn(page, 300);
   const n = 200;
   const actual = Array.from({ length: n }, (_, i) => 100 + 30 * Math.sin(i / 9));
   await page.evaluate(postSnapshot, { runId: 'csv', step: 300, arrays: {
     'forecast.actual': { data: actual, shape: [n] }, 'forecast.pred': { data: actual.map((a, i) => a + 4 * Math.sin(i)), shape: [n] },
     'forecast.baseline': { data: actual.map((_, i) => actual[Math.max(0, i - 1)]), shape: [n] },
   } });
-  await page.waitForFunction(() => document.querySelector('#loss-chart').dataset.xTicks);
+  await lossDrawn(page, 300);
   const texts = await drawnTexts(page);
   assert.ok(texts.includes('loss (MSE (z-scores))'));
   assert.ok(texts.includes('baseline: persistence (0.4)'), 'the loss axis\' baseline in the loss\' units, not "RMSE visitors"');
   await tab(page, 3);
   assert.match((await page.textContent('#forecast-title'))!, /time order, in the data’s units/);
   assert.deepEqual((await page.locator('#forecast-legend .legend-key').allTextContents()).map((t) => t.replace(/ RMSE .*/, '')), ['actual', 'predicted', 'baseline: persistence']);
-  await page.waitForFunction(() => document.querySelector('#forecast-chart').dataset.xTicks);
+  await page.waitForFunction(() => (document.querySelector('#forecast-chart').dataset.xTicks ?? '').split('|').length >= 3);
   assert.ok((await ticks(page, '#forecast-chart', 'x')).every((t) => /^\d+$/.test(t)), 'windows are counted');
   await page.screenshot({ path: path.join(outDir, 'csv-output-light.png'), fullPage: true });
   await page.close();

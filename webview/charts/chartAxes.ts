@@ -37,6 +37,8 @@ export function chartAxes(s: AxisSetup, shown: AxisLabels): uPlot.Axis[] {
     font: `11px ${t.font}`,
     grid: { stroke: t.grid, width: 1 },
     ticks: { stroke: t.grid, width: 1 },
+    // every split is labelled: uPlot's own filter on a log axis would blank all but its 1-2-5 choice
+    filter: (_u, splits) => splits,
   });
   const dim = (u: uPlot, horizontal: boolean) => (horizontal ? u.bbox.width : u.bbox.height) / (devicePixelRatio || 1);
   return [

@@ -165,6 +165,8 @@ export class SeriesChart {
     const height = this.height();
     if (!this.plot || rebuild) {
       this.plot?.destroy();
+      // the readout belonged to the old plot's series
+      this.readout.hide();
       this.plot = new uPlot(this.plotOptions(width, height), this.data(width), this.root);
     } else {
       if (this.plot.width !== width || this.plot.height !== height) this.plot.setSize({ width, height });
