@@ -110,7 +110,8 @@ test('ticks: nice linear steps, decades on a log axis, compact labels', () => {
   assert.deepEqual(linearTicks(0.13, 0.52, 4), [0.2, 0.3, 0.4, 0.5]);
   assert.deepEqual(logTicks(0.01, 10), [0.01, 0.1, 1, 10]);
   assert.deepEqual(logTicks(1.5, 9), [2, 3, 4, 5, 6, 7, 8, 9]);
-  assert.deepEqual(logTicks(0.3, 3), [0.5, 1, 2]);
+  assert.deepEqual(logTicks(0.3, 3), [0.3, 1, 3]);
+  assert.deepEqual(logTicks(0.0017, 0.37, 4), [0.003, 0.01, 0.03, 0.1, 0.3], 'two decades: 1-3-10, not seven 1-2-5 labels');
 });
 
 test('integer axes: whole-number ticks only, however few steps the range holds', () => {

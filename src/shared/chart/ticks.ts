@@ -1,7 +1,7 @@
 // Axis ticks, one home for the dashboards' canvas charts (uPlot is handed these splits) and the SVG
 // writer (exports, the gallery's figures): "nice" linear steps of 1, 2 or 5 × 10^k, whole numbers only on
-// an integer axis (steps, timesteps), decades on a log axis with the mantissas between them as minor
-// ticks, and one label format per axis (never 0.1 next to 1e-3). Pure.
+// an integer axis (steps, timesteps), decades on a log axis (1-3-10 or 1-2-5 where few decades show) with
+// the mantissas between them as minor ticks, and one label format per axis (never 0.1 next to 1e-3). Pure.
 
 export function linearTicks(lo: number, hi: number, target = 6): number[] {
   return niceTicks(lo, hi, target, 0);
@@ -36,7 +36,7 @@ export function logTicks(lo: number, hi: number, target = 6): number[] {
   const e1 = Math.ceil(Math.log10(hi));
   const within = (v: number) => v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9);
   const stride = Math.max(1, Math.ceil((e1 - e0 + 1) / MAX_DECADES));
-  for (const mantissas of [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+  for (const mantissas of [[1], [1, 3], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
     const out: number[] = [];
     for (let e = e0; e <= e1; e++) {
       if (mantissas.length === 1 && e % stride !== 0) continue;
