@@ -5,14 +5,20 @@
 //   #run-header .run-row.pending[data-job-key]     a comparison's run that is queued or starting; .status, .action-stop
 //   #tabs  vscode-tab-header.tab-loss .tab-hidden .tab-gradients .tab-output (vscode-tabs rewrites ids;
 //          panels: vscode-tab-panel.tab-loss-panel …)
+//   Line charts (.series-chart): [data-x-ticks] [data-y-ticks] the tick labels drawn ('|'-separated);
+//              .readout .readout-table: the values under the cursor (a row per run and series)
 //   Loss:      #loss-chart (uPlot canvas inside), #loss-legend .legend-entry[data-run-id][aria-pressed],
+//              .legend-validation[data-run-id][aria-pressed], #reset-zoom,
 //              #smoothing (input range 0..0.999), #log-y, #x-axis, #export-csv, #export-png, #export-svg
-//   Hidden:    #hs-run #hs-layer #hs-state #hs-sort #hs-sort-t #snapshot-step (input range) #snapshot-label
-//              #heatmap-canvas #heatmap-tooltip #unit-text
-//   Gradients: #grad-time-chart #grad-run (comparisons only: the run of the heatmap and table) #grad-heatmap
+//   Hidden:    #hs-run #hs-layer #hs-state #hs-range #hs-sort #hs-sort-t (+ #hs-sort-t-error) #snapshot-step
+//              (input range) #snapshot-label #heatmap-canvas[data-plot=left,top,width,height] #heatmap-canvas-axis
+//              #hs-legend[data-kind][data-lo][data-hi] .scale-tick .scale-clip, #heatmap-tooltip .tip-value,
+//              #unit-text, #unit-chart
+//   Gradients: #grad-time-chart #grad-run #grad-scale (comparisons only) #grad-heatmap #grad-legend
 //              #grad-norm-chart #norms-table
-//   Output:    #samples .sample, #generate-prime #generate-temperature #generate-length #generate-button
-//              #generated-text, #forecast-chart (only when the snapshot has forecast.pred/forecast.actual)
+//   Output:    #samples .run-samples[data-run-id] .sample, #generate-run (comparisons) #generate-prime
+//              #generate-temperature #generate-length #generate-button #generated-text, #forecast-chart
+//              #forecast-legend (only when a snapshot has forecast.pred/forecast.actual)
 //   window.seqlabDashboard: test/bench hooks (loss chart range, heatmap draw time)
 // The state lives in one store (state/store.ts); the host's messages change it (state/messages.ts); each
 // tab is a module of tabs/ that draws from it (dashboard.ts mounts them and schedules their redraws).

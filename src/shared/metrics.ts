@@ -67,6 +67,8 @@ export interface RunInfo {
   dataSummary: string;
   task: string;
   baseline?: Baseline;
+  /** What the loss is measured in, for the loss axis: `nats/char`, `nats/word`, `nats/token`, `MSE (z-scores)`, `MSE` (absent in older runs). */
+  lossUnit?: string;
   /** Probe tokens (for heatmap axes), when diagnostics are on. */
   probeTokens?: string[];
   /** Names of the LSTM/GRU gates in the order diagnostics store them. */

@@ -182,7 +182,12 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
         const canvas = v.locator('#heatmap-canvas');
         await canvas.waitFor({ state: 'visible' });
         const box = await canvas.boundingBox();
-        // hover cells, read the value the tooltip gives, compare the pixel under the pointer with the scale
+        // hover cells, read the value the tooltip gives, compare the pixel under the pointer with the colour
+        // the legend's scale gives that value (h: diverging around 0 over a range from the data)
+        const scale = await v.locator('#hs-legend').evaluate((el) => ({ kind: el.dataset.kind, lo: Number(el.dataset.lo), hi: Number(el.dataset.hi) }));
+        assert.equal(scale.kind, 'diverging', `h on a diverging scale: ${JSON.stringify(scale)}`);
+        assert.ok(scale.hi > 0 && scale.lo === -scale.hi, `centred on 0: ${JSON.stringify(scale)}`);
+        assert.ok((await v.locator('#hs-legend .scale-tick').count()) >= 3, 'a numeric legend');
         let matched = 0;
         const mismatches = [];
         const values = [];
@@ -193,19 +198,19 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
             await canvas.hover({ position: { x, y } });
             const tip = v.locator('#heatmap-tooltip');
             if (!(await tip.isVisible())) continue;
-            const value = Number((await tip.innerText()).split(' · ').pop());
+            const value = Number(await tip.locator('.tip-value').innerText());
             if (!Number.isFinite(value)) continue;
             const px = await canvas.evaluate((c, [cx, cy]) => {
               const r = c.getBoundingClientRect();
               return Array.from(c.getContext('2d').getImageData(Math.floor(cx * c.width / r.width), Math.floor(cy * c.height / r.height), 1, 1).data);
             }, [x, y]);
-            const want = scales.diverging(value);
+            const want = scales.scaleColor(scale, value);
             values.push(value);
             if (want.every((c, i) => Math.abs(c - px[i]) <= 8)) matched++;
             else mismatches.push(`v=${value} want ${want} got ${px.slice(0, 3)}`);
           }
         }
-        assert.ok(matched >= 4, `heatmap pixels matching the diverging scale: ${matched}; ${mismatches.join('; ')}`);
+        assert.ok(matched >= 4, `heatmap pixels matching the legend's scale: ${matched}; ${mismatches.join('; ')}`);
         assert.deepEqual(mismatches, []);
         assert.ok(new Set(values).size >= 3, `heatmap values under the pointer: ${values}`);
         const heat = await canvas.evaluate(plotInk);

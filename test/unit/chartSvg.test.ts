@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildChartSvg, type ChartSvgSpec, escapeXml, paint } from '../../src/shared/chart/svgChart';
-import { formatLinearTick, formatTick, linearTicks, logTicks } from '../../src/shared/chart/ticks';
+import { labelPieces, plainLabel } from '../../src/shared/chart/richLabel';
+import { integerTicks, linearTicks, logAxisTicks, logTicks, tickFormatter } from '../../src/shared/chart/ticks';
 
 function spec(over: Partial<ChartSvgSpec> = {}): ChartSvgSpec {
   return {
@@ -109,12 +110,69 @@ test('ticks: nice linear steps, decades on a log axis, compact labels', () => {
   assert.deepEqual(linearTicks(0.13, 0.52, 4), [0.2, 0.3, 0.4, 0.5]);
   assert.deepEqual(logTicks(0.01, 10), [0.01, 0.1, 1, 10]);
   assert.deepEqual(logTicks(1.5, 9), [2, 3, 4, 5, 6, 7, 8, 9]);
-  assert.deepEqual(logTicks(0.3, 3), [0.5, 1, 2]);
-  assert.equal(formatTick(1000), '1e3');
-  assert.equal(formatTick(0.25), '0.25');
-  assert.equal(formatTick(0), '0');
-  assert.equal(formatLinearTick(1000), '1000');
-  assert.equal(formatLinearTick(0.30000000000000004), '0.3');
+  assert.deepEqual(logTicks(0.3, 3), [0.3, 1, 3]);
+  assert.deepEqual(logTicks(0.0017, 0.37, 4), [0.003, 0.01, 0.03, 0.1, 0.3], 'two decades: 1-3-10, not seven 1-2-5 labels');
+});
+
+test('integer axes: whole-number ticks only, however few steps the range holds', () => {
+  assert.deepEqual(integerTicks(0, 4, 8), [0, 1, 2, 3, 4], 'no 0.5 steps on a short axis');
+  assert.deepEqual(integerTicks(0, 59, 12), [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55]);
+  assert.deepEqual(integerTicks(1.2, 3.7, 10), [2, 3]);
+  for (const [lo, hi, target] of [[0, 9, 20], [1, 50, 7], [0, 12000, 9], [3, 7, 30]]) {
+    for (const t of integerTicks(lo, hi, target)) assert.ok(Number.isInteger(t), `${t} of integerTicks(${lo}, ${hi}, ${target})`);
+  }
+  assert.deepEqual(linearTicks(0, 4, 8), [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4], 'a linear axis may have halves');
+});
+
+test('log axes: decades labelled with the mantissas between them as minor ticks; inside one decade, linear labels', () => {
+  const wide = logAxisTicks(0.001, 1, 6);
+  assert.deepEqual(wide.major, [0.001, 0.01, 0.1, 1]);
+  assert.ok(wide.minor.includes(0.002) && wide.minor.includes(0.5) && wide.minor.includes(0.09), 'minor ticks at 2…9 × 10^k');
+  assert.ok(!wide.minor.some((v) => wide.major.includes(v)), 'minor ticks are not majors');
+  // a loss zoomed to 0.8…1.5: labels inside the range, not a snap to whole decades
+  const narrow = logAxisTicks(0.8, 1.5, 6);
+  assert.ok(narrow.major.length >= 3, `${narrow.major}`);
+  assert.ok(narrow.major.every((v) => v >= 0.8 && v <= 1.5));
+  assert.deepEqual(narrow.major, [0.8, 1, 1.2, 1.4]);
+  assert.equal(narrow.linear, true, 'labelled as a linear axis');
+  assert.equal(wide.linear, false);
+  assert.deepEqual(narrow.minor, [0.9]);
+  assert.deepEqual(logAxisTicks(1e-12, 1e4, 6).minor.every((v) => Number.isInteger(Math.round(Math.log10(v) * 1e6) / 1e6)), true, 'many decades: no 2…9 haze');
+});
+
+test('tick labels: one format per axis, never 0.1 next to 1e-3', () => {
+  const fmt = (ticks: number[], style: 'aligned' | 'compact' = 'aligned') => ticks.map(tickFormatter(ticks, style));
+  assert.deepEqual(fmt([0.5, 1, 1.5, 2]), ['0.5', '1.0', '1.5', '2.0'], 'the same decimals on a linear axis');
+  assert.deepEqual(fmt([0.001, 0.01, 0.1, 1], 'compact'), ['0.001', '0.01', '0.1', '1'], 'fixed notation within 1e-3…1e5');
+  assert.deepEqual(fmt([1e-4, 1e-3, 0.01, 0.1, 1], 'compact'), ['1e-4', '1e-3', '1e-2', '1e-1', '1'], 'exponent notation for every tick once one needs it');
+  assert.deepEqual(fmt([2e-4, 2.5e-4, 3e-4], 'compact'), ['2e-4', '2.5e-4', '3e-4']);
+  assert.deepEqual(fmt([0, 5000, 10000, 15000]), ['0', '5 000', '10 000', '15 000'], 'counts grouped from 10 000');
+  assert.deepEqual(fmt([0, 200, 400]), ['0', '200', '400']);
+  assert.deepEqual(fmt([-0.2, 0, 0.2]), ['-0.2', '0.0', '0.2']);
+  assert.deepEqual(fmt([1e6, 2e6]), ['1e6', '2e6']);
+});
+
+test('axis titles: subscripts as TeX writes them, no raw underscore left', () => {
+  assert.deepEqual(labelPieces('‖∂L_T/∂h_t‖'), [{ text: '‖∂L', sub: false }, { text: 'T', sub: true }, { text: '/∂h', sub: false }, { text: 't', sub: true }, { text: '‖', sub: false }]);
+  assert.deepEqual(labelPieces('x_{t-1} + 1'), [{ text: 'x', sub: false }, { text: 't-1', sub: true }, { text: ' + 1', sub: false }]);
+  assert.deepEqual(labelPieces('loss (nats/char)'), [{ text: 'loss (nats/char)', sub: false }]);
+  assert.equal(plainLabel('‖∂L_T/∂h_t‖'), '‖∂LT/∂ht‖');
+  const svg = buildChartSvg(spec({ yLabel: '‖∂L_T/∂h_t‖', xLabel: 'timestep t' }));
+  const y = /<g class="y-axis"[\s\S]*?<text class="axis-label"[^>]*>([\s\S]*?)<\/text>/.exec(svg)![1];
+  assert.ok(!y.includes('_'), y);
+  assert.equal((y.match(/class="sub"/g) ?? []).length, 2, y);
+  assert.equal(checkXml(svg)[0], 'svg');
+});
+
+test('SVG axes: integer x ticks when asked, minor ticks on a log y axis, one label format', () => {
+  const svg = buildChartSvg(spec({ xRange: [0, 7], xInteger: true, logY: true, yRange: [1e-4, 1], series: [], refs: [] }));
+  const xLabels = [...svg.matchAll(/<text x="[\d.]+" y="[\d.]+">([^<]*)<\/text>/g)].map((m) => m[1]);
+  assert.ok(xLabels.length >= 3);
+  const yLabels = [.../<g class="y-axis"[\s\S]*?<\/g>/.exec(svg)![0].matchAll(/<text x="[\d.]+" y="[\d.]+">([^<]*)<\/text>/g)].map((m) => m[1]);
+  assert.deepEqual(yLabels, ['1e-4', '1e-3', '1e-2', '1e-1', '1']);
+  const xOnly = xLabels.filter((l) => !yLabels.includes(l));
+  assert.ok(xOnly.every((l) => /^\d+$/.test(l)), `integer x labels: ${xOnly}`);
+  assert.ok((svg.match(/class="minor-tick"/g) ?? []).length >= 20, 'minor ticks between the decades');
 });
 
 test('gaps: spanned as on the dashboards\' canvas, or broken into segments for a figure', () => {

@@ -3,66 +3,29 @@
 // pixels carry the expected colours, and that the CSP saw no violation. Screenshots of every tab in the
 // dark and light theme go to test-output/dashboard/.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-// @ts-expect-error plain .mjs helper shared with the benchmark
-import { CHROMIUM, feedInPage, launchChromium, startHarness } from '../../bench/dashboardHarness.mjs';
-import { diverging } from '../../webview/model/colorScales';
+import { type ColorScale, scaleColor } from '../../webview/model/colorScales';
+import { H, heatmapPlot, inkPixels, nextFrames, outDir, type Page, type Session, skip, startSession, T, tab } from './dashboardPage';
 
 // these run inside the page (page.evaluate); the root tsconfig has no DOM lib
 declare const window: any;
 declare const document: any;
 
-const root = path.resolve(__dirname, '../..');
-const outDir = path.join(root, 'test-output/dashboard');
-const skip = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install -y chromium)`;
-
-type Page = import('playwright-core').Page;
-let harness: { url(theme?: string): string; close(): Promise<void> };
-let browser: import('playwright-core').Browser;
-
+let session: Session;
 before(async () => {
-  if (skip) return;
-  if (!fs.existsSync(path.join(root, 'dist/webview.js')) || process.env.SEQLAB_REBUILD) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
-  fs.mkdirSync(outDir, { recursive: true });
-  harness = await startHarness();
-  browser = await launchChromium();
+  if (!skip) session = await startSession();
 });
 after(async () => {
-  await browser?.close();
-  await harness?.close();
+  await session?.close();
 });
 
-const T = 60;
-const H = 24;
-
-async function open(theme: 'dark' | 'light', nRuns: number): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 860 } });
-  await page.goto(harness.url(theme));
-  await page.waitForFunction(() => (window as any).__posted.some((m: any) => m.type === 'ready'));
-  await page.evaluate(feedInPage, { nRuns, steps: 3000, T, H, cell: 'lstm' });
-  await page.waitForSelector('#loss-chart canvas');
-  await page.waitForTimeout(300);
-  return page;
-}
-
-async function tab(page: Page, i: number): Promise<void> {
-  await page.click(['.tab-loss', '.tab-hidden', '.tab-gradients', '.tab-output'][i]);
-  await page.waitForTimeout(250);
-}
-
-/** Pixels of a canvas that differ from the most common colour (the background). */
-async function inkPixels(page: Page, selector: string): Promise<number> {
-  return page.evaluate((sel) => {
-    const c = document.querySelector(sel);
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0) ink++;
-    return ink;
-  }, selector);
-}
+const open = (theme: 'dark' | 'light', nRuns: number) => session.open(theme, nRuns);
+const legendScale = async (page: Page, sel: string): Promise<ColorScale> => {
+  const d = await page.evaluate((s: string) => ({ ...document.querySelector(s).dataset }), sel);
+  return { kind: d.kind, lo: Number(d.lo), hi: Number(d.hi) };
+};
 
 test('comparison dashboard draws every chart and heatmap under the CSP', { skip }, async () => {
   for (const theme of ['dark', 'light'] as const) {
@@ -79,31 +42,34 @@ test('comparison dashboard draws every chart and heatmap under the CSP', { skip 
     await checkExports(page, theme);
 
     await tab(page, 1);
-    const probe = await page.evaluate(({ H }) => {
+    // known cells (harness): unit 0 is −1 at every t, unit 1 is +1, unit 2 is 0; colours on the legend's scale
+    const scale = await legendScale(page, '#hs-legend');
+    assert.equal(scale.kind, 'diverging');
+    assert.equal(scale.lo, -scale.hi, 'centred on 0');
+    const plot = await heatmapPlot(page, '#heatmap-canvas');
+    const probe = await page.evaluate(({ H, plot }) => {
       const c = document.querySelector('#heatmap-canvas');
       const ctx = c.getContext('2d')!;
       const dpr = window.devicePixelRatio;
-      const m = { left: 44, top: 6, right: 6, bottom: 34 };
-      const w = c.width / dpr - m.left - m.right;
-      const h = c.height / dpr - m.top - m.bottom;
-      const at = (row: number) => [...ctx.getImageData(Math.round((m.left + w / 2) * dpr), Math.round((m.top + ((row + 0.5) * h) / H) * dpr), 1, 1).data.slice(0, 3)];
+      const at = (row: number) => [...ctx.getImageData(Math.round((plot.left + plot.width / 2) * dpr), Math.round((plot.top + ((row + 0.5) * plot.height) / H) * dpr), 1, 1).data.slice(0, 3)];
       return [at(0), at(1), at(2)];
-    }, { H });
-    assert.deepEqual(probe[0], diverging(-1), 'unit 0 is −1: dark blue');
-    assert.deepEqual(probe[1], diverging(1), 'unit 1 is +1: dark red');
-    assert.deepEqual(probe[2], diverging(0), 'unit 2 is 0: near white');
+    }, { H, plot });
+    assert.deepEqual(probe[0], scaleColor(scale, -1), 'unit 0 is −1');
+    assert.deepEqual(probe[1], scaleColor(scale, 1), 'unit 1 is +1');
+    assert.deepEqual(probe[2], scaleColor(scale, 0), 'unit 2 is 0: near white');
     const box = (await page.locator('#heatmap-canvas').boundingBox())!;
-    await page.mouse.move(box.x + 44 + 30, box.y + 6 + 3);
+    await page.mouse.move(box.x + plot.left + 30, box.y + plot.top + 3);
     assert.match((await page.textContent('#heatmap-tooltip')) ?? '', /unit 0 · t \d+ · “.*” · -1/);
-    await page.mouse.click(box.x + 44 + 30, box.y + 6 + 3);
+    await page.mouse.click(box.x + plot.left + 30, box.y + plot.top + 3);
     assert.equal(await page.locator('#unit-text .tok').count(), T);
     await page.screenshot({ path: path.join(outDir, `hidden-${theme}.png`), fullPage: true });
 
     // near the right and bottom edges of what is visible the tooltip flips to the other side of the pointer
-    await page.setViewportSize({ width: 1100, height: Math.floor(box.y + box.height - 25) });
-    await page.waitForTimeout(200);
+    const view0 = { width: 1100, height: Math.floor(box.y + box.height - 25) };
+    await page.setViewportSize(view0);
+    await nextFrames(page);
     const box2 = (await page.locator('#heatmap-canvas').boundingBox())!;
-    const pointer = { x: box2.x + box2.width - 6 - 3, y: box2.y + box2.height - 34 - 3 };
+    const pointer = { x: box2.x + plot.left + plot.width - 3, y: Math.min(box2.y + plot.top + plot.height, view0.height) - 3 };
     await page.mouse.move(pointer.x, pointer.y);
     const tip = (await page.locator('#heatmap-tooltip').boundingBox())!;
     const view = page.viewportSize()!;
@@ -129,12 +95,13 @@ test('comparison dashboard draws every chart and heatmap under the CSP', { skip 
       sel.value = 'run-1';
       sel.dispatchEvent(new Event('change'));
     });
-    await page.waitForTimeout(100);
+    await nextFrames(page);
     assert.notEqual(await heatPixels(), before, 'gradient heatmap shows the other run');
     assert.equal(await page.evaluate(() => document.querySelector('#hs-run').value), 'run-0', 'the Hidden states run is left alone');
 
     await tab(page, 3);
-    assert.equal(await page.locator('#samples .sample').count(), 1);
+    assert.equal(await page.locator('#samples .sample').count(), 2, 'a sample of each run');
+    assert.deepEqual(await page.locator('#samples .run-samples .run-label').allTextContents(), ['char-lstm · lstm', 'char-gru · gru'], 'each run labelled');
     await page.click('#generate-button');
     const posted = await page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'generate'));
     assert.equal(posted.length, 1);
@@ -175,11 +142,11 @@ async function checkExports(page: Page, theme: string): Promise<void> {
   }, svg.data);
   assert.equal(parsed.error, '');
   assert.equal(parsed.paths.length, 6, 'raw, train and validation of two runs');
-  assert.deepEqual(parsed.legend, ['char-lstm · lstm', 'char-gru · gru']);
+  assert.deepEqual(parsed.legend, ['char-lstm · lstm', 'char-lstm · lstm validation', 'char-gru · gru', 'char-gru · gru validation']);
   assert.equal(parsed.vars, false, 'theme colours resolved');
   const raw = parsed.paths.find((p: any) => p.label.endsWith('raw'))!;
   assert.ok(raw.points > 100 && raw.points < 3000, `raw series downsampled as drawn: ${raw.points} points of 3000`);
-  const view = await browser.newPage({ viewport: { width: 1100, height: 500 } });
+  const view = await session.browser.newPage({ viewport: { width: 1100, height: 500 } });
   await view.goto('file://' + path.join(outDir, `export-loss-${theme}.svg`));
   await view.screenshot({ path: path.join(outDir, `export-loss-${theme}.svg.png`) });
   await view.close();
@@ -221,9 +188,7 @@ test('single-run dashboard: header actions post validated messages', { skip }, a
 });
 
 test('comparison with queued runs: queued rows from the start, each run joins in its slot and colour', { skip }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
-  await page.goto(harness.url('dark'));
-  await page.waitForFunction(() => (window as any).__posted.some((m: any) => m.type === 'ready'));
+  const page = await session.blank('dark', { width: 1100, height: 700 });
   await page.evaluate(() => {
     const view = (k: number, cell: string, status: unknown) => ({ id: `tiny-${cell}`, colorIndex: k, seconds: 1, snapshotSteps: [], status,
       info: { id: `tiny-${cell}`, name: 'tiny', configPath: '/ws/tiny.seqlab.json', cell, backend: 'wasm', device: 'wasm', seed: 1, paramCount: 10, totalSteps: 20, dataSummary: '', task: 'adding', gateNames: [] } });

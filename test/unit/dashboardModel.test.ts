@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { alignSeries, logSafe, positiveRange } from '../../webview/model/align';
-import { diverging, luminance, sequential } from '../../webview/model/colorScales';
+import { type ColorScale, luminance, scaleColor } from '../../webview/model/colorScales';
 import { minMaxDownsample } from '../../webview/model/downsample';
 import { orderByActivation, orderByVariance, unitsByTimeRgba } from '../../webview/model/heatmap';
 import { runColor } from '../../webview/model/palette';
@@ -79,6 +79,10 @@ test('EMA passes NaN and Infinity through without touching the average; constant
   assert.equal(emaSmooth([], 0.6).length, 0);
 });
 
+const unit: ColorScale = { kind: 'diverging', lo: -1, hi: 1 };
+const diverging = (v: number) => scaleColor(unit, v);
+const sequential = (t: number) => scaleColor({ kind: 'sequential', lo: 0, hi: 1 }, t);
+
 test('diverging scale: blue at −1, near-white at 0, red at +1, luminance monotonic on each side', () => {
   const [r0, , b0] = diverging(-1);
   assert.ok(b0 > r0, 'negative is blue');
@@ -141,7 +145,7 @@ test('heatmap pixels: units as rows, timesteps as columns, through the diverging
   const T = 3;
   const H = 2;
   const data = new Float32Array([-1, 1, 0, 1, 1, -1]); // [T, H]
-  const px = unitsByTimeRgba(data, T, H, [0, 1]);
+  const px = unitsByTimeRgba(data, T, H, [0, 1], unit);
   const at = (r: number, c: number) => [...px.subarray((r * T + c) * 4, (r * T + c) * 4 + 3)];
   assert.deepEqual(at(0, 0), diverging(-1));
   assert.deepEqual(at(0, 1), diverging(0));
@@ -149,6 +153,7 @@ test('heatmap pixels: units as rows, timesteps as columns, through the diverging
   assert.deepEqual(at(1, 0), diverging(1));
   assert.deepEqual(orderByVariance(data, T, H), [1, 0]);
   assert.deepEqual(orderByActivation(data, T, H, 2), [0, 1]);
+  assert.throws(() => orderByActivation(data, T, H, 3), /timestep 3 is outside 0…2/, 'no silent clamp');
 });
 
 test('run data drops replayed records and computes fractional epochs', () => {

@@ -197,3 +197,22 @@ test('hidden states: states of the cell, layers of the snapshot, a gate\'s slice
   assert.deepEqual(unitOrder(h, 'none', 0), [0, 1]);
   assert.deepEqual(unitOrder(h, 'variance', 0), [1, 0]);
 });
+
+test('validation curves: their own switch in the legend, off with their run', () => {
+  const { store, send } = setup();
+  send({ type: 'init', panelKind: 'comparison', runs: [run('a', 0), run('b', 1)], pending: [] });
+  assert.equal(store.isValidationShown('a'), true);
+  store.toggleValidation('a');
+  assert.equal(store.isValidationShown('a'), false);
+  assert.equal(store.isShown('a'), true, 'the run\'s training curve stays');
+  store.toggleValidation('a');
+  store.toggleShown('b');
+  assert.equal(store.isValidationShown('b'), false, 'a hidden run hides its validation too');
+});
+
+test('UI state of an older build gains the colour-range choices at their defaults', () => {
+  const ui = restoreUi({ runIds: ['a'], tab: 2, smoothing: 0.9, logY: true, xAxis: 'step', layer: 0, state: 'c', sort: 'none', sortT: 3 });
+  assert.equal(ui.rangePercentile, 99);
+  assert.equal(ui.gradScale, 'run');
+  assert.equal(ui.state, 'c');
+});

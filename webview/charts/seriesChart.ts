@@ -1,39 +1,42 @@
 // A uPlot line chart over many, possibly huge series: each series is min/max-downsampled to the visible
 // x range (about two points per pixel) and re-sampled after every zoom, pan or resize; drag selects a
-// range to zoom into, double-click (or 0) resets, arrow keys pan, +/- zoom. Horizontal reference lines
-// (a baseline, a clipping threshold) are drawn dashed. Redraws are coalesced to one per animation frame.
+// range to zoom into, double-click (or 0) resets, arrow keys pan, +/- zoom. The y axis refits to what is
+// in view. A readout table follows the cursor with the values its owner reads off the full data.
+// Reference lines (a baseline, a clipping threshold; a marked position upright) are drawn dashed.
+// Redraws are coalesced to one per animation frame.
 import uPlot from 'uplot';
-import { buildChartSvg, type SvgSeries } from '../../src/shared/chart/svgChart';
-import { formatTick } from '../../src/shared/chart/ticks';
+import type { SvgRefLine, SvgSeries } from '../../src/shared/chart/svgChart';
 import { alignSeries, logSafe } from '../model/align';
 import { minMaxDownsample } from '../model/downsample';
+import type { Readout } from '../model/readout';
 import type { Theme } from '../model/theme';
+import { type AxisLabels, chartAxes, drawAxisExtras, yScale } from './chartAxes';
+import { chartPng, chartSvg, type ExportDecor } from './chartExport';
+import { ChartReadout } from './chartReadout';
+import { drawRefs } from './refLines';
+
+export type { ExportDecor } from './chartExport';
 
 /** A drawn series is what an SVG export writes, plus whether the legend has it switched on. */
 export interface ChartSeries extends SvgSeries {
   show?: boolean;
 }
 
-export interface RefLine {
-  value: number;
-  label: string;
-  color: string;
-}
-
-/** What an export adds around the plot: a title and the legend (the legend on screen is HTML). */
-export interface ExportDecor {
-  title: string;
-  legend: Array<{ label: string; color: string }>;
-}
+export type RefLine = SvgRefLine;
 
 export interface ChartOptions {
+  /** Axis titles; `_x` is a subscript. */
   xLabel: string;
   yLabel: string;
   logY: boolean;
-  /** x values are seconds since the start (wall time axis). */
-  timeX?: boolean;
-  logX?: boolean;
+  /** The x axis counts (steps, timesteps, positions): whole-number ticks only. */
+  xInteger?: boolean;
+  /** Height in CSS pixels; with `fill`, the least height. */
   height: number;
+  /** Grow to the bottom of the window, leaving `below` CSS pixels under the chart. */
+  fill?: { below: number };
+  /** What the readout shows for the x under the cursor; no readout without it. */
+  readout?: (x: number) => Readout | undefined;
 }
 
 export class SeriesChart {
@@ -42,7 +45,14 @@ export class SeriesChart {
   private refs: RefLine[] = [];
   private view: [number, number] | undefined;
   private frame = 0;
+  private rebuildPending = false;
   private readonly resizeObs: ResizeObserver;
+  private readonly onWindowResize = () => this.schedule(false);
+  private readonly readout: ChartReadout;
+  /** Tick labels last drawn on each axis. */
+  readonly axisLabels: AxisLabels = { x: [], y: [] };
+  /** Called when the x range changes: whether the chart is zoomed in now. */
+  onZoom?: (zoomed: boolean) => void;
   /** Milliseconds the last data rebuild + draw took (for the bench). */
   lastFrameMs = 0;
 
@@ -54,12 +64,14 @@ export class SeriesChart {
     root.classList.add('series-chart');
     root.tabIndex = 0;
     root.addEventListener('keydown', (e) => this.onKey(e));
+    this.readout = new ChartReadout(root);
     this.resizeObs = new ResizeObserver(() => this.schedule(true));
     this.resizeObs.observe(root);
+    if (opts.fill) window.addEventListener('resize', this.onWindowResize);
   }
 
   setSeries(series: ChartSeries[], refs: RefLine[] = []): void {
-    const shape = (s: ChartSeries[]) => s.map((x) => `${x.label}|${x.color}|${x.show !== false}|${(x.dash ?? []).join()}`).join(';');
+    const shape = (s: ChartSeries[]) => s.map((x) => `${x.label}|${x.color}|${x.show !== false}|${x.line !== false}|${x.points === true}|${x.width}|${(x.dash ?? []).join()}`).join(';');
     const rebuild = shape(series) !== shape(this.series);
     this.series = series;
     this.refs = refs;
@@ -79,11 +91,20 @@ export class SeriesChart {
   /** Visible x range; undefined shows everything. */
   setXRange(range: [number, number] | undefined): void {
     this.view = range;
+    this.onZoom?.(range !== undefined);
     this.schedule(false);
   }
 
   get xRange(): [number, number] {
     return this.view ?? this.extent();
+  }
+
+  get options(): Readonly<ChartOptions> {
+    return this.opts;
+  }
+
+  get zoomed(): boolean {
+    return this.view !== undefined;
   }
 
   private extent(): [number, number] {
@@ -99,7 +120,6 @@ export class SeriesChart {
     return [lo, hi];
   }
 
-  private rebuildPending = false;
   private schedule(rebuild: boolean): void {
     this.rebuildPending ||= rebuild;
     if (this.frame) return;
@@ -131,51 +151,55 @@ export class SeriesChart {
     return aligned;
   }
 
+  /** The chart's height now: fixed, or down to the window's bottom edge (scrolled to the top). */
+  private height(): number {
+    const fill = this.opts.fill;
+    if (!fill) return this.opts.height;
+    const box = this.root.getBoundingClientRect();
+    if (box.width === 0) return this.opts.height;
+    return Math.max(this.opts.height, Math.round(window.innerHeight - (box.top + window.scrollY) - fill.below));
+  }
+
   private render(rebuild: boolean): void {
     const width = Math.max(200, this.root.clientWidth);
-    const height = this.opts.height;
+    const height = this.height();
     if (!this.plot || rebuild) {
       this.plot?.destroy();
-      this.plot = new uPlot(this.options(width, height), this.data(width), this.root);
+      // the readout belonged to the old plot's series
+      this.readout.hide();
+      this.plot = new uPlot(this.plotOptions(width, height), this.data(width), this.root);
     } else {
-      if (this.plot.width !== width) this.plot.setSize({ width, height });
+      if (this.plot.width !== width || this.plot.height !== height) this.plot.setSize({ width, height });
       this.plot.setData(this.data(width), false);
     }
     const [lo, hi] = this.xRange;
     this.plot.setScale('x', { min: lo, max: hi });
   }
 
-  private options(width: number, height: number): uPlot.Options {
-    const t = this.theme;
-    const axis = (label: string, log: boolean): uPlot.Axis => ({
-      label,
-      stroke: t.muted,
-      labelFont: `12px ${t.font}`,
-      font: `11px ${t.font}`,
-      grid: { stroke: t.grid, width: 1 },
-      ticks: { stroke: t.grid, width: 1 },
-      ...(log ? { values: (_u: uPlot, vals: number[]) => vals.map((v) => (v == null ? '' : formatTick(v))) } : {}),
-    });
+  private axisSetup() {
+    return { xLabel: this.opts.xLabel, yLabel: this.opts.yLabel, xInteger: this.opts.xInteger === true, logY: this.opts.logY, theme: this.theme };
+  }
+
+  private plotOptions(width: number, height: number): uPlot.Options {
+    const axes = this.axisSetup();
     return {
       width,
       height,
       legend: { show: false },
       cursor: { drag: { x: true, y: false, setScale: false }, bind: { dblclick: () => () => { this.setXRange(undefined); return null; } } },
-      scales: {
-        x: { time: false, auto: false, distr: this.opts.logX ? 3 : 1 },
-        y: { distr: this.opts.logY ? 3 : 1, auto: true },
-      },
-      axes: [axis(this.opts.xLabel, false), axis(this.opts.yLabel, this.opts.logY)],
+      scales: { x: { time: false, auto: false }, y: yScale(this.opts.logY, () => (this.view ? [] : this.refs.filter((r) => r.axis !== 'x').map((r) => r.value))) },
+      axes: chartAxes(axes, this.axisLabels),
       series: [
         { label: this.opts.xLabel },
-        ...this.series.map((s) => ({
+        ...this.series.map((s): uPlot.Series => ({
           label: s.label,
           stroke: s.color,
           width: s.width ?? 1.5,
           dash: s.dash,
           spanGaps: true,
           show: s.show !== false,
-          points: { show: s.points === true, size: 5, fill: s.color, stroke: s.color },
+          ...(s.line === false && { paths: () => null }),
+          points: { show: s.points === true, size: s.line === false ? 6 : 5, fill: s.color, stroke: s.color },
         })),
       ],
       hooks: {
@@ -188,39 +212,25 @@ export class SeriesChart {
             this.setXRange([Math.min(a, b), Math.max(a, b)]);
           },
         ],
-        draw: [(u) => this.drawRefs(u)],
+        setCursor: [(u) => this.showReadout(u)],
+        drawAxes: [(u) => drawAxisExtras(u, axes)],
+        draw: [(u) => {
+          drawRefs(u, this.refs, this.opts.logY, this.theme);
+          // what the axes read, for tests in the page and through code-server alike
+          this.root.dataset.xTicks = this.axisLabels.x.join('|');
+          this.root.dataset.yTicks = this.axisLabels.y.join('|');
+        }],
       },
     };
   }
 
-  private drawRefs(u: uPlot): void {
-    const ctx = u.ctx;
-    for (const r of this.refs) {
-      if (this.opts.logY && r.value <= 0) continue;
-      const y = u.valToPos(r.value, 'y', true);
-      if (!Number.isFinite(y) || y < u.bbox.top || y > u.bbox.top + u.bbox.height) continue;
-      ctx.save();
-      ctx.strokeStyle = r.color;
-      const dpr = devicePixelRatio;
-      ctx.lineWidth = Math.max(1, dpr);
-      ctx.setLineDash([6 * dpr, 4 * dpr]);
-      ctx.beginPath();
-      ctx.moveTo(u.bbox.left, y);
-      ctx.lineTo(u.bbox.left + u.bbox.width, y);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      ctx.font = `${11 * dpr}px ${this.theme.font}`;
-      const at = labelSpot(ctx, u.bbox, y, ctx.measureText(r.label).width, dpr);
-      // a halo in the background colour keeps the label readable where a curve still crosses it
-      ctx.textAlign = 'left';
-      ctx.lineJoin = 'round';
-      ctx.lineWidth = 3 * dpr;
-      ctx.strokeStyle = this.theme.background;
-      ctx.strokeText(r.label, at.x, at.y);
-      ctx.fillStyle = r.color;
-      ctx.fillText(r.label, at.x, at.y);
-      ctx.restore();
-    }
+  private showReadout(u: uPlot): void {
+    const { left, top } = u.cursor;
+    const make = this.opts.readout;
+    const r = make && left != null && top != null && left >= 0 ? make(u.posToVal(left, 'x')) : undefined;
+    if (!r || r.rows.length === 0 || left == null || top == null) return this.readout.hide();
+    const over = u.over.getBoundingClientRect();
+    this.readout.show(r, over.left + left, over.top + top);
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -253,82 +263,20 @@ export class SeriesChart {
 
   /** The chart as a PNG data URL: the plot's canvas (axes and their labels included) under a title and legend. */
   toPng(decor: ExportDecor): string {
-    if (!this.plot) return '';
-    const src = this.plot.ctx.canvas;
-    const dpr = src.width / Math.max(1, this.plot.width);
-    const t = this.theme;
-    const measure = document.createElement('canvas').getContext('2d')!;
-    measure.font = `12px ${t.font}`;
-    // lay the legend out in CSS pixels first, to know the header's height
-    const cssW = this.plot.width;
-    const items: Array<{ x: number; y: number; label: string; color: string }> = [];
-    let x = 12;
-    let y = 44;
-    for (const it of decor.legend) {
-      const w = 16 + measure.measureText(it.label).width + 16;
-      if (x > 12 && x + w > cssW - 12) {
-        x = 12;
-        y += 18;
-      }
-      items.push({ x, y, ...it });
-      x += w;
-    }
-    const headerH = (items.length ? y : 26) + 12;
-    const out = document.createElement('canvas');
-    out.width = src.width;
-    out.height = src.height + Math.round(headerH * dpr);
-    const ctx = out.getContext('2d')!;
-    ctx.fillStyle = t.background;
-    ctx.fillRect(0, 0, out.width, out.height);
-    ctx.scale(dpr, dpr);
-    ctx.textBaseline = 'alphabetic';
-    ctx.fillStyle = t.foreground;
-    ctx.font = `600 14px ${t.font}`;
-    ctx.fillText(decor.title, 12, 22);
-    ctx.font = `12px ${t.font}`;
-    for (const it of items) {
-      ctx.fillStyle = it.color;
-      ctx.fillRect(it.x, it.y - 9, 10, 10);
-      ctx.fillStyle = t.foreground;
-      ctx.fillText(it.label, it.x + 16, it.y);
-    }
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(src, 0, Math.round(headerH * dpr));
-    return out.toDataURL('image/png');
+    return this.plot ? chartPng(this.plot, this.theme, decor) : '';
   }
 
-  /** The chart as an SVG document built from its data and scales, colours resolved to concrete values. */
+  /** The chart as an SVG document built from its data and scales. */
   toSvg(decor: ExportDecor): string {
     const d = this.drawn();
-    const t = this.theme;
-    const probe = document.createElement('canvas').getContext('2d')!;
-    // the canvas normalises any CSS colour (named, hsl(), a theme's value) to #rrggbb or rgba()
-    const resolve = (c: string) => {
-      probe.fillStyle = '#000000';
-      probe.fillStyle = c;
-      return String(probe.fillStyle);
-    };
+    const { xLabel, yLabel, logY } = this.opts;
     const width = Math.max(320, this.plot?.width ?? this.root.clientWidth);
-    const headerRows = Math.max(1, Math.ceil(decor.legend.reduce((w, it) => w + 34 + it.label.length * 7.2, 0) / Math.max(1, width - 24)));
-    return buildChartSvg({
-      width,
-      height: this.opts.height + 26 + headerRows * 18,
-      title: decor.title,
-      legend: decor.legend.map((it) => ({ label: it.label, color: resolve(it.color) })),
-      xLabel: this.opts.xLabel,
-      yLabel: this.opts.yLabel,
-      xRange: d.xRange,
-      yRange: d.yRange,
-      logY: this.opts.logY,
-      series: d.series.map((s) => ({ label: s.label, color: resolve(s.color), x: s.x, y: s.y, width: s.width ?? 1.5, dash: s.dash, points: s.points })),
-      refs: d.refs.map((r) => ({ ...r, color: resolve(r.color) })),
-      colors: { background: resolve(t.background), foreground: resolve(t.foreground), muted: resolve(t.muted), grid: resolve(t.grid) },
-      font: t.font,
-    });
+    return chartSvg({ width, plotHeight: this.plot?.height ?? this.opts.height, xLabel, yLabel, xInteger: this.opts.xInteger === true, logY, ...d }, this.theme, decor);
   }
 
   destroy(): void {
     this.resizeObs.disconnect();
+    window.removeEventListener('resize', this.onWindowResize);
     if (this.frame) cancelAnimationFrame(this.frame);
     this.plot?.destroy();
     this.plot = undefined;
@@ -337,34 +285,3 @@ export class SeriesChart {
 
 /** About two points per pixel of chart width. */
 const bucketsFor = (width: number) => Math.max(16, Math.round(width / 2));
-
-/**
- * Where a reference line's label goes: above the line at its left end, unless the curves already drawn
- * there cover more of it than at the other candidates (left below, right above, right below); the
- * curves' ink is read back from the canvas under each candidate's box. Canvas pixels throughout.
- */
-function labelSpot(ctx: CanvasRenderingContext2D, bbox: { left: number; top: number; width: number; height: number }, y: number, textWidth: number, dpr: number): { x: number; y: number } {
-  const left = bbox.left + 6 * dpr;
-  const right = bbox.left + bbox.width - 6 * dpr - textWidth;
-  const above = y - 5 * dpr;
-  const below = y + 14 * dpr;
-  const h = 12 * dpr;
-  const candidates = [{ x: left, y: above }, { x: left, y: below }, { x: right, y: above }, { x: right, y: below }]
-    .filter((c) => c.y - h >= bbox.top && c.y + 2 * dpr <= bbox.top + bbox.height);
-  let best = candidates[0] ?? { x: left, y: above };
-  let bestInk = Infinity;
-  for (const c of candidates) {
-    let ink = 0;
-    try {
-      const d = ctx.getImageData(Math.round(c.x), Math.round(c.y - h + 2 * dpr), Math.max(1, Math.round(textWidth)), Math.round(h)).data;
-      for (let i = 3; i < d.length; i += 4) if (d[i] > 96) ink++;
-    } catch {
-      return best;
-    }
-    if (ink < bestInk * 0.8) {
-      best = c;
-      bestInk = ink;
-    }
-  }
-  return best;
-}

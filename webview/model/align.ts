@@ -49,3 +49,19 @@ export function positiveRange(ys: ArrayLike<number | null>): [number, number] | 
   }
   return lo <= hi ? [lo, hi] : undefined;
 }
+
+/**
+ * The y range of what is on screen, padded so no curve touches the frame: 5 % of the span on a linear
+ * axis, 5 % of the decades on a log one (at least ×1.02) — not widened to whole decades, so a zoom
+ * refits the axis to the curves it shows. null (no data) gives a unit range.
+ */
+export function paddedRange(lo: number | null, hi: number | null, log: boolean): [number, number] {
+  if (log) {
+    if (lo === null || hi === null || !(lo > 0) || !(hi > 0)) return [0.1, 1];
+    const f = Math.max(1.02, (hi / lo) ** 0.05);
+    return [lo / f, hi * f];
+  }
+  if (lo === null || hi === null || !Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
+  const pad = (hi - lo || Math.abs(hi) || 1) * 0.05;
+  return [lo - pad, hi + pad];
+}

@@ -1,18 +1,27 @@
-// Heatmap pixels without the DOM: rows × columns of values to RGBA through a colour lookup table,
-// and the unit orders the hidden-state view offers.
-import { DIVERGING_LUT, lutIndex } from './colorScales';
+// Heatmap pixels without the DOM: rows × columns of values to RGBA through a colour scale, and the unit
+// orders the hidden-state view offers.
+import { type ColorScale, NO_VALUE, scaleIndex, scaleTable } from './colorScales';
 
 /** Values [T, H] (row-major, timestep-major as the snapshots store them) drawn with units as rows and timesteps as columns. */
-export function unitsByTimeRgba(data: ArrayLike<number>, T: number, H: number, order: ArrayLike<number>, lo = -1, hi = 1, table: Uint8Array = DIVERGING_LUT, out?: Uint8ClampedArray): Uint8ClampedArray {
+export function unitsByTimeRgba(data: ArrayLike<number>, T: number, H: number, order: ArrayLike<number>, scale: ColorScale, out?: Uint8ClampedArray): Uint8ClampedArray {
   const rows = order.length;
+  const table = scaleTable(scale);
   const px = out && out.length === rows * T * 4 ? out : new Uint8ClampedArray(rows * T * 4);
+  // a linear scale inlined (scaleIndex's very formula, so pixels and legend agree to the bit); log through scaleIndex
+  const linear = scale.kind !== 'log' && scale.hi > scale.lo;
+  const { lo } = scale;
+  const span = scale.hi - scale.lo;
   for (let r = 0; r < rows; r++) {
     const u = order[r];
     let o = r * T * 4;
     for (let t = 0; t < T; t++, o += 4) {
-      const k = lutIndex(data[t * H + u], lo, hi);
+      const v = data[t * H + u];
+      let k: number;
+      if (!linear) k = scaleIndex(scale, v);
+      else if (!Number.isFinite(v)) k = -1;
+      else k = Math.max(0, Math.min(255, Math.round(((v - lo) / span) * 255)));
       if (k < 0) {
-        px[o] = px[o + 1] = px[o + 2] = 128;
+        px.set(NO_VALUE, o);
       } else {
         px[o] = table[k * 3];
         px[o + 1] = table[k * 3 + 1];
@@ -41,10 +50,10 @@ export function orderByVariance(data: ArrayLike<number>, T: number, H: number): 
   return Array.from({ length: H }, (_, u) => u).sort((a, b) => v[b] - v[a] || a - b);
 }
 
-/** Unit indices sorted by activation at timestep t, largest first. */
+/** Unit indices sorted by activation at timestep t (0 ≤ t < T, checked by the caller), largest first. */
 export function orderByActivation(data: ArrayLike<number>, T: number, H: number, t: number): number[] {
-  const tt = Math.max(0, Math.min(T - 1, t));
-  return Array.from({ length: H }, (_, u) => u).sort((a, b) => data[tt * H + b] - data[tt * H + a] || a - b);
+  if (!(Number.isInteger(t) && t >= 0 && t < T)) throw new RangeError(`timestep ${t} is outside 0…${T - 1}`);
+  return Array.from({ length: H }, (_, u) => u).sort((a, b) => data[t * H + b] - data[t * H + a] || a - b);
 }
 
 /** Columns [off, off+H) of a [T, G*H] gates array as a [T, H] array (gate g of G). */
@@ -54,25 +63,8 @@ export function gateSlice(data: Float32Array, T: number, H: number, G: number, g
   return out;
 }
 
-/** log10 of a [S, T] array scaled to [0, 1] over its positive range (zeros and negatives become NaN). */
-export function logNormalize(data: ArrayLike<number>): { values: Float64Array; lo: number; hi: number } {
-  let lo = Infinity;
-  let hi = -Infinity;
-  const values = new Float64Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    values[i] = v > 0 && Number.isFinite(v) ? Math.log10(v) : NaN;
-    if (values[i] < lo) lo = values[i];
-    if (values[i] > hi) hi = values[i];
-  }
-  if (!(lo <= hi)) return { values, lo: 0, hi: 1 };
-  if (hi === lo) hi = lo + 1;
-  for (let i = 0; i < values.length; i++) values[i] = (values[i] - lo) / (hi - lo);
-  return { values, lo, hi };
-}
-
 /** [S, T] values laid out as [T, S], so that unitsByTimeRgba draws rows = S, columns = T. */
-export function transpose(values: Float64Array, S: number, T: number): Float64Array {
+export function transpose(values: ArrayLike<number>, S: number, T: number): Float64Array {
   const out = new Float64Array(S * T);
   for (let s = 0; s < S; s++) for (let t = 0; t < T; t++) out[t * S + s] = values[s * T + t];
   return out;

@@ -51,3 +51,14 @@ export function unitOrder(m: StateMatrix, sort: 'none' | 'variance' | 'activatio
 
 /** A probe token as a heatmap label: newline and space made visible. */
 export const tokenLabel = (t: string): string => (t === '\n' ? '⏎' : t === ' ' ? '␣' : t);
+
+/** The "sort by activation at t" field read against the probe's T timesteps: a whole t in 0…T−1, or why not. */
+export type TimestepChoice = { ok: true; t: number } | { ok: false; message: string };
+
+export function parseTimestep(text: string, T: number): TimestepChoice {
+  const v = text.trim() === '' ? NaN : Number(text);
+  const range = `0…${T - 1} (the probe has ${T} timesteps)`;
+  if (!Number.isInteger(v)) return { ok: false, message: `t must be a whole number in ${range}` };
+  if (v < 0 || v >= T) return { ok: false, message: `t = ${v} is outside ${range}` };
+  return { ok: true, t: v };
+}

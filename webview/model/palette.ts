@@ -25,3 +25,40 @@ export function withAlpha(color: string, alpha: number): string {
   if (m) return `${m[1]}a(${m[2]}, ${alpha})`;
   return color;
 }
+
+/** `#rrggbb`, `rgb(…)`/`rgba(…)` or `hsl(…)` as [r, g, b] (0…255); undefined for anything else. */
+export function parseColor(color: string): [number, number, number] | undefined {
+  const c = color.trim();
+  const hex = /^#([0-9a-f]{6})$/i.exec(c);
+  if (hex) {
+    const n = parseInt(hex[1], 16);
+    return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  }
+  const rgb = /^rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)/i.exec(c);
+  if (rgb) return [Number(rgb[1]), Number(rgb[2]), Number(rgb[3])];
+  const hsl = /^hsla?\(\s*([\d.]+)(?:deg)?[,\s]+([\d.]+)%[,\s]+([\d.]+)%/i.exec(c);
+  if (hsl) {
+    const [h, s, l] = [Number(hsl[1]) / 360, Number(hsl[2]) / 100, Number(hsl[3]) / 100];
+    const q = l < 0.5 ? l * (1 + s) : l + s - l * s;
+    const p = 2 * l - q;
+    const ch = (t: number) => {
+      const u = t < 0 ? t + 1 : t > 1 ? t - 1 : t;
+      const v = u < 1 / 6 ? p + (q - p) * 6 * u : u < 1 / 2 ? q : u < 2 / 3 ? p + (q - p) * (2 / 3 - u) * 6 : p;
+      return Math.round(v * 255);
+    };
+    return [ch(h + 1 / 3), ch(h), ch(h - 1 / 3)];
+  }
+  return undefined;
+}
+
+/**
+ * A run's second shade, for its validation curve: mixed towards white on a dark background and towards
+ * black on a light one, so it stands apart from the training curve and stays readable on that background.
+ */
+export function validationShade(color: string, background: 'dark' | 'light', amount = 0.45): string {
+  const rgb = parseColor(color);
+  if (!rgb) return color;
+  const target = background === 'dark' ? 255 : 0;
+  const mix = rgb.map((c) => Math.round(c + (target - c) * amount));
+  return `#${mix.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+}

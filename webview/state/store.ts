@@ -21,6 +21,8 @@ export class DashboardStore {
   private readonly data = new Map<string, RunData>();
   /** Runs switched off in the loss legend (loss and gradient charts). */
   private readonly hiddenRuns = new Set<string>();
+  /** Runs whose validation curve is switched off in the loss legend. */
+  private readonly hiddenValidation = new Set<string>();
   private _hiddenStatesRunId = '';
   private _gradientsRunId: string | undefined;
   private _pinnedStep: number | undefined;
@@ -73,8 +75,14 @@ export class DashboardStore {
   isShown(id: string): boolean { return !this.hiddenRuns.has(id); }
 
   toggleShown(id: string): void {
-    if (this.hiddenRuns.has(id)) this.hiddenRuns.delete(id);
-    else this.hiddenRuns.add(id);
+    toggle(this.hiddenRuns, id);
+  }
+
+  /** Whether the run's validation curve is drawn (its run shown, and its own legend entry on). */
+  isValidationShown(id: string): boolean { return this.isShown(id) && !this.hiddenValidation.has(id); }
+
+  toggleValidation(id: string): void {
+    toggle(this.hiddenValidation, id);
   }
 
   /** Run of the Hidden states and Output tabs: the chosen one, else the first. */
@@ -160,4 +168,9 @@ export class DashboardStore {
     this._error = message;
     if (this._generation.kind === 'generating') this._generation = { kind: 'idle' };
   }
+}
+
+function toggle(set: Set<string>, id: string): void {
+  if (set.has(id)) set.delete(id);
+  else set.add(id);
 }

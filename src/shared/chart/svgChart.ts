@@ -3,7 +3,8 @@
 // (series already downsampled to the visible range, the scales on screen) and the gallery's figures.
 // Pure, no DOM: the caller resolves colours to concrete values (a file has no --vscode-* variables) and
 // picks the ranges; a test reads the result as text.
-import { formatLinearTick, formatTick, linearTicks, logTicks } from './ticks';
+import { labelPieces } from './richLabel';
+import { integerTicks, linearTicks, logAxisTicks, tickFormatter } from './ticks';
 
 export interface SvgSeries {
   label: string;
@@ -13,12 +14,16 @@ export interface SvgSeries {
   width?: number;
   dash?: number[];
   points?: boolean;
+  /** false: points only, no line between them (independent examples, not a series over time). */
+  line?: boolean;
 }
 
+/** A dashed reference line: across the plot at y = value (a baseline), or up it at x = value (a marked position). */
 export interface SvgRefLine {
   value: number;
   label: string;
   color: string;
+  axis?: 'x' | 'y';
 }
 
 export interface ChartSvgSpec {
@@ -26,9 +31,13 @@ export interface ChartSvgSpec {
   width: number;
   height: number;
   title: string;
-  legend: Array<{ label: string; color: string }>;
+  /** Legend entries: a square swatch, or a line of the series' dash (and a dot) where `dash`/`points` say so. */
+  legend: Array<{ label: string; color: string; dash?: number[]; points?: boolean }>;
+  /** Axis titles; `_x` and `_{…}` are subscripts (richLabel.ts). */
   xLabel: string;
   yLabel: string;
+  /** The x axis counts (steps, timesteps): whole-number ticks only. */
+  xInteger?: boolean;
   xRange: [number, number];
   yRange: [number, number];
   logY: boolean;
@@ -112,7 +121,12 @@ function writeLegend(out: string[], spec: ChartSvgSpec): number {
       lx = 12;
       ly += 18;
     }
-    out.push(`<g class="legend-entry"><rect x="${lx}" y="${ly - 9}" width="10" height="10" rx="2" ${paint('fill', item.color)}/><text x="${lx + 16}" y="${ly}" ${paint('fill', spec.colors.foreground)}>${escapeXml(item.label)}</text></g>`);
+    const line = item.dash !== undefined || item.points;
+    const swatch = line
+      ? `<line x1="${lx - 2}" y1="${ly - 4}" x2="${lx + 12}" y2="${ly - 4}" ${paint('stroke', item.color)} stroke-width="2"${item.dash?.length ? ` stroke-dasharray="${item.dash.join(' ')}"` : ''}/>` +
+        (item.points ? `<circle cx="${lx + 5}" cy="${ly - 4}" r="2.5" ${paint('fill', item.color)}/>` : '')
+      : `<rect x="${lx}" y="${ly - 9}" width="10" height="10" rx="2" ${paint('fill', item.color)}/>`;
+    out.push(`<g class="legend-entry">${swatch}<text x="${lx + 16}" y="${ly}" ${paint('fill', spec.colors.foreground)}>${escapeXml(item.label)}</text></g>`);
     lx += w;
   }
   out.push(`</g>`);
@@ -133,15 +147,19 @@ function scalesOf(spec: ChartSvgSpec, plot: PlotArea): Scales {
   };
 }
 
-/** Grid, axis lines, ticks with their labels, axis titles. */
+/** Grid, axis lines, ticks with their labels (one format per axis), minor ticks of a log axis, axis titles. */
 function writeAxes(out: string[], spec: ChartSvgSpec, plot: PlotArea, { px, py, validY }: Scales): void {
   const { colors } = spec;
   const pw = Math.max(1, plot.right - plot.left);
   const ph = Math.max(1, plot.bottom - plot.top);
   const [y0, y1] = spec.yRange;
-  const xTicks = linearTicks(spec.xRange[0], spec.xRange[1], Math.max(2, Math.round(pw / 100)));
+  const xTarget = Math.max(2, Math.round(pw / 100));
+  const xTicks = (spec.xInteger ? integerTicks : linearTicks)(spec.xRange[0], spec.xRange[1], xTarget);
   const yTarget = Math.max(2, Math.round(ph / 50));
-  const yTicks = (spec.logY ? logTicks(y0, y1, yTarget) : linearTicks(y0, y1, yTarget)).filter(validY);
+  const yAxis = spec.logY ? logAxisTicks(y0, y1, yTarget) : { major: linearTicks(y0, y1, yTarget), minor: [], linear: true };
+  const yTicks = yAxis.major.filter(validY);
+  const xText = tickFormatter(xTicks);
+  const yText = tickFormatter(yTicks, yAxis.linear ? 'aligned' : 'compact');
   out.push(`<g class="grid" ${paint('stroke', colors.grid)} stroke-width="1">`);
   for (const t of xTicks) out.push(`<line x1="${round(px(t))}" y1="${plot.top}" x2="${round(px(t))}" y2="${plot.bottom}"/>`);
   for (const t of yTicks) out.push(`<line x1="${plot.left}" y1="${round(py(t))}" x2="${plot.right}" y2="${round(py(t))}"/>`);
@@ -149,14 +167,29 @@ function writeAxes(out: string[], spec: ChartSvgSpec, plot: PlotArea, { px, py, 
   out.push(`<g class="axes" font-size="11" ${paint('fill', colors.muted)}>`);
   out.push(`<path class="axis-line" d="M${plot.left} ${plot.top}V${plot.bottom}H${plot.right}" fill="none" ${paint('stroke', colors.muted)} stroke-width="1"/>`);
   out.push(`<g class="x-axis" text-anchor="middle">`);
-  for (const t of xTicks) out.push(`<line x1="${round(px(t))}" y1="${plot.bottom}" x2="${round(px(t))}" y2="${plot.bottom + 4}" ${paint('stroke', colors.muted)}/><text x="${round(px(t))}" y="${plot.bottom + 16}">${escapeXml(formatLinearTick(t))}</text>`);
-  out.push(`<text class="axis-label" x="${round(plot.left + pw / 2)}" y="${spec.height - 8}" font-size="12">${escapeXml(spec.xLabel)}</text>`);
+  for (const t of xTicks) out.push(`<line x1="${round(px(t))}" y1="${plot.bottom}" x2="${round(px(t))}" y2="${plot.bottom + 4}" ${paint('stroke', colors.muted)}/><text x="${round(px(t))}" y="${plot.bottom + 16}">${escapeXml(xText(t))}</text>`);
+  out.push(`<text class="axis-label" x="${round(plot.left + pw / 2)}" y="${spec.height - 8}" font-size="12">${richText(spec.xLabel, 12)}</text>`);
   out.push(`</g>`);
   out.push(`<g class="y-axis" text-anchor="end">`);
-  for (const t of yTicks) out.push(`<line x1="${plot.left - 4}" y1="${round(py(t))}" x2="${plot.left}" y2="${round(py(t))}" ${paint('stroke', colors.muted)}/><text x="${plot.left - 6}" y="${round(py(t) + 4)}">${escapeXml(spec.logY ? formatTick(t) : formatLinearTick(t))}</text>`);
-  out.push(`<text class="axis-label" transform="translate(16 ${round(plot.top + ph / 2)}) rotate(-90)" text-anchor="middle" font-size="12">${escapeXml(spec.yLabel)}</text>`);
+  for (const t of yTicks) out.push(`<line x1="${plot.left - 4}" y1="${round(py(t))}" x2="${plot.left}" y2="${round(py(t))}" ${paint('stroke', colors.muted)}/><text x="${plot.left - 6}" y="${round(py(t) + 4)}">${escapeXml(yText(t))}</text>`);
+  for (const t of yAxis.minor.filter(validY)) out.push(`<line class="minor-tick" x1="${plot.left - 2}" y1="${round(py(t))}" x2="${plot.left}" y2="${round(py(t))}" ${paint('stroke', colors.muted)}/>`);
+  out.push(`<text class="axis-label" transform="translate(16 ${round(plot.top + ph / 2)}) rotate(-90)" text-anchor="middle" font-size="12">${richText(spec.yLabel, 12)}</text>`);
   out.push(`</g>`);
   out.push(`</g>`);
+}
+
+/** An axis title's text content: subscripts as lowered, smaller <tspan>s (dy works in every SVG reader). */
+function richText(label: string, px: number): string {
+  const shift = Math.round(px * 0.3);
+  const pieces = labelPieces(label);
+  if (pieces.every((p) => !p.sub)) return escapeXml(label);
+  let lowered = false;
+  return pieces.map((p) => {
+    const text = escapeXml(p.text);
+    if (p.sub === lowered) return `<tspan>${text}</tspan>`;
+    lowered = p.sub;
+    return p.sub ? `<tspan class="sub" dy="${shift}" font-size="${Math.round(px * 0.75)}">${text}</tspan>` : `<tspan dy="-${shift}">${text}</tspan>`;
+  }).join('');
 }
 
 /** One path per series (empty ones included, so a reader finds every label), clipped to the plot area. */
@@ -182,20 +215,29 @@ function writeSeries(out: string[], spec: ChartSvgSpec, plot: PlotArea, { px, py
       if (s.points) dots.push(`<circle cx="${X}" cy="${Y}" r="2.5"/>`);
     }
     const dash = s.dash?.length ? ` stroke-dasharray="${s.dash.join(' ')}"` : '';
-    out.push(`<path class="series-line" data-label="${escapeXml(s.label)}" d="${d.join('')}" ${paint('stroke', s.color)} stroke-width="${s.width ?? 1.5}"${dash}/>`);
+    out.push(`<path class="series-line" data-label="${escapeXml(s.label)}" d="${s.line === false ? '' : d.join('')}" ${paint('stroke', s.color)} stroke-width="${s.width ?? 1.5}"${dash}/>`);
     if (dots.length) out.push(`<g class="series-points" ${paint('fill', s.color)} stroke="none">${dots.join('')}</g>`);
   }
   out.push(`</g>`);
 }
 
-/** Reference lines (a baseline, a clipping threshold): dashed, the label at the left end above the line. */
-function writeRefs(out: string[], spec: ChartSvgSpec, plot: PlotArea, { py, validY }: Scales): void {
+/** Reference lines (a baseline, a clipping threshold, a marked position): dashed, labelled at one end. */
+function writeRefs(out: string[], spec: ChartSvgSpec, plot: PlotArea, { px, py, validY }: Scales): void {
   const [y0, y1] = spec.yRange;
+  const [x0, x1] = spec.xRange;
+  const dashed = (color: string) => `${paint('stroke', color)} stroke-width="1" stroke-dasharray="6 4"`;
+  const text = (r: SvgRefLine, x: number, y: number) =>
+    `<text x="${x}" y="${y}" font-size="11" ${paint('fill', r.color)} ${paint('stroke', spec.colors.background)} stroke-width="3" paint-order="stroke">${escapeXml(r.label)}</text>`;
   for (const r of spec.refs ?? []) {
+    if (r.axis === 'x') {
+      if (!Number.isFinite(r.value) || r.value < Math.min(x0, x1) || r.value > Math.max(x0, x1)) continue;
+      const x = round(px(r.value));
+      out.push(`<g class="ref-line"><line x1="${x}" y1="${plot.top}" x2="${x}" y2="${plot.bottom}" ${dashed(r.color)}/>${text(r, x + 4, plot.top + 12)}</g>`);
+      continue;
+    }
     if (!validY(r.value) || r.value < Math.min(y0, y1) || r.value > Math.max(y0, y1)) continue;
     const y = round(py(r.value));
     const ty = y - 14 < plot.top ? y + 14 : y - 5;
-    out.push(`<g class="ref-line"><line x1="${plot.left}" y1="${y}" x2="${plot.right}" y2="${y}" ${paint('stroke', r.color)} stroke-width="1" stroke-dasharray="6 4"/>` +
-      `<text x="${plot.left + 6}" y="${ty}" font-size="11" ${paint('fill', r.color)} ${paint('stroke', spec.colors.background)} stroke-width="3" paint-order="stroke">${escapeXml(r.label)}</text></g>`);
+    out.push(`<g class="ref-line"><line x1="${plot.left}" y1="${y}" x2="${plot.right}" y2="${y}" ${dashed(r.color)}/>${text(r, plot.left + 6, ty)}</g>`);
   }
 }
