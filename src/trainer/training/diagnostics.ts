@@ -38,6 +38,8 @@ export function layerSnapshot(backend: Backend, spec: ModelSpec, probe: Batch, s
       if (layer.dc) arrays[`l${l}.dc`] = { data: layer.dc, shape: [T] };
     }
   });
+  // a dense probe's input (the adding problem's value and marker columns), so the views can mark what it flags
+  if (spec.input === 'dense') arrays['probe.input'] = { data: Float32Array.from(probe.x), shape: [T, spec.inputSize] };
   const snap: DiagnosticsSnapshot = { step, arrays };
   if (o.weightNorms) {
     const params = backend.getParams();

@@ -50,12 +50,20 @@ export async function sequenceTask<D extends SequenceDataset>(data: D, setup: Ta
       backendReason: reason,
       dataSummary: data.describe(),
       task: data.task,
+      lossUnit: lossUnitOf(data),
       gateNames: gateNames(cell),
       ...(data.baseline && { baseline: data.baseline }),
       ...(probe && { probeTokens: probe.tokens }),
     },
     weights: { spec, data: dataFields(data) },
   };
+}
+
+/** What the loss is measured in, for the loss chart's axis: nats per token of the text's level, or the MSE's scale. */
+function lossUnitOf(data: SequenceDataset): string {
+  if (data.loss === 'mse') return data.task === 'csv' ? 'MSE (z-scores)' : 'MSE';
+  if (data.task === 'text') return 'level' in data && data.level === 'word' ? 'nats/word' : 'nats/char';
+  return 'nats/token';
 }
 
 /** Beside the parameters, what it takes to use the network outside SeqLab (seqlab export): the data's
