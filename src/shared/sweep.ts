@@ -1,10 +1,8 @@
 // A config's `sweep`: the settings it varies (a list of values, or a range to draw from) and how the runs
 // are chosen (every combination, or N seeded random draws). This module expands a sweep into its points,
-// names each point by its values ("lr 0.003 · hidden 128"), and writes the config of one point: the
-// config's own text with the values set and the sweep removed, comments kept. Pure; the checks of a
-// sweep live in sweepChecks.ts, the setting lookup in sweepSettings.ts.
-
-import { applyEdits, type JSONPath, modify } from 'jsonc-parser';
+// names each point by its values ("lr 0.003 · hidden 128"). Pure, and free of the JSONC parser, as the
+// runs table's webview bundles it; the config text of one point is sweepPointConfig.ts, the checks of a
+// sweep sweepChecks.ts, the setting lookup sweepSettings.ts.
 
 export const SWEEP_METHODS = ['grid', 'random'] as const;
 export type SweepMethod = (typeof SWEEP_METHODS)[number];
@@ -153,15 +151,3 @@ export function sweepRuns(id: string, points: readonly SweepPoint[]): SweepRunIn
 
 /** `training.learningRate` → ['training', 'learningRate']: setting paths have no list indexes. */
 export const settingSegments = (path: string): string[] => path.split('.');
-
-/**
- * The config of one point: `text` (the JSONC of the config that declares the sweep) with each swept setting
- * set and the `sweep` section removed, so the run folder's config.seqlab.json trains that run alone.
- */
-export function sweepPointText(text: string, point: SweepPoint): string {
-  const formattingOptions = { insertSpaces: true, tabSize: 2, eol: text.includes('\r\n') ? '\r\n' : '\n' };
-  const set = (t: string, path: JSONPath, value: unknown) => applyEdits(t, modify(t, path, value, { formattingOptions }));
-  let out = set(text, ['sweep'], undefined);
-  for (const [path, value] of Object.entries(point)) out = set(out, settingSegments(path), value);
-  return out;
-}

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseConfig } from '../../src/shared/configValidation';
-import { expandSweep, newSweepId, sweepLabel, sweepPointText, sweepRuns, type SweepConfig } from '../../src/shared/sweep';
+import { expandSweep, newSweepId, sweepLabel, sweepRuns, type SweepConfig } from '../../src/shared/sweep';
+import { sweepPointText } from '../../src/shared/sweepPointConfig';
 import { lookupSetting, sweepableSettings, sweepPointsOf } from '../../src/shared/sweepSettings';
 
 const grid: SweepConfig = { method: 'grid', seed: 0, parameters: { 'training.learningRate': [0.001, 0.003, 0.01], 'model.hiddenSize': [64, 128] } };
