@@ -2,7 +2,7 @@
 // each run a line through its values, each axis scaled to what the runs hold (log when positive values
 // span a decade or more, categories evenly spaced), the brushes that filter lines, and which line is under
 // the pointer. Positions are fractions: t = 0 at an axis' bottom, 1 at its top. Pure; sweepView.ts draws.
-import { formatTick, linearTicks, logTicks } from '../../src/shared/chart/ticks';
+import { linearTicks, logTicks } from '../../src/shared/chart/ticks';
 import { columnOf, formatCell, type CellValue, type RunRow } from '../../src/shared/runsTable';
 import { formatSweepValue, shortSettingName } from '../../src/shared/sweep';
 
@@ -80,7 +80,7 @@ export function axisTicks(scale: AxisScale): { t: number; label: string }[] {
   if (scale.kind === 'category') return scale.values.map((v) => ({ t: position(scale, v)!, label: v }));
   if (scale.hi === scale.lo) return [{ t: 0.5, label: formatSweepValue(scale.lo) }];
   const values = scale.kind === 'log' ? logTicks(scale.lo, scale.hi, 5) : linearTicks(scale.lo, scale.hi, 5);
-  return values.map((v) => ({ t: position(scale, v)!, label: scale.kind === 'log' ? formatTick(v) : formatSweepValue(v) }));
+  return values.map((v) => ({ t: position(scale, v)!, label: formatSweepValue(v) }));
 }
 
 /** The sweep ids among `rows`, newest sweep first, with their runs' count and config. */

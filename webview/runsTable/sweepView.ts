@@ -1,8 +1,9 @@
 // The sweep tab: the parallel coordinates of one sweep's runs (parallelCoordinates.ts) on a canvas, one
-// axis per swept setting and one for the chosen result, lines coloured by the result with a numeric colour
-// legend. Drag along an axis to brush a range (lines outside it turn grey; a click on the axis clears it);
+// axis per swept setting and one for the chosen result, lines coloured by the result (viridis, the better
+// end bright) with a numeric colour legend. Drag along an axis to brush a range (lines outside it turn grey; a click on the axis clears it);
 // the line or axis value under the pointer is read out in a tooltip.
 import { cssRgb, sequential } from '../model/colorScales';
+import { tooltipPlacement } from '../model/tooltipPlacement';
 import { readTheme } from '../theme';
 import { columnOf, primaryMetric, type RunRow } from '../../src/shared/runsTable';
 import { h, select } from '../views/dom';
@@ -125,9 +126,14 @@ export class SweepTab {
   }
 
   private colorOf(l: PcLine, none: string): string {
-    const scale = this.model.metricScale;
-    const t = scale && l.metric !== undefined ? position(scale, l.metric) : undefined;
-    return t === undefined ? none : cssRgb(sequential(t));
+    const t = this.model.metricScale && l.metric !== undefined ? position(this.model.metricScale, l.metric) : undefined;
+    return t === undefined ? none : cssRgb(sequential(this.brightness(t)));
+  }
+
+  /** Where on the colour scale a position of the result axis falls: the better end is the bright one. */
+  private brightness(t: number): number {
+    const metric = this.model.axes[this.model.axes.length - 1]?.key;
+    return metric && columnOf(metric).better === 'lower' ? 1 - t : t;
   }
 
   private line(ctx: CanvasRenderingContext2D, l: PcLine, color: string, width: number): void {
@@ -182,13 +188,13 @@ export class SweepTab {
     });
   }
 
-  /** The colour bar of the result: its scale's colours bottom (low) to top (high), with the axis' ticks. */
+  /** The colour bar of the result beside its axis, with the axis' ticks: each value in the colour of its lines. */
   private legend(ctx: CanvasRenderingContext2D, width: number, fg: string, font: string): void {
     const scale = this.model.metricScale;
     if (!scale || scale.kind === 'category') return;
     const x = width - MARGIN.right + 50;
     for (let y = 0; y < this.plot.height; y++) {
-      ctx.fillStyle = cssRgb(sequential(1 - y / Math.max(1, this.plot.height - 1)));
+      ctx.fillStyle = cssRgb(sequential(this.brightness(1 - y / Math.max(1, this.plot.height - 1))));
       ctx.fillRect(x, this.plot.top + y, 14, 1);
     }
     ctx.fillStyle = fg;
@@ -196,8 +202,8 @@ export class SweepTab {
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
     for (const tick of axisTicks(scale)) ctx.fillText(tick.label, x + 18, yOf(this.plot, tick.t));
-    ctx.textBaseline = 'bottom';
-    ctx.fillText('colour', x - 4, this.plot.top - 14);
+    ctx.textBaseline = 'top';
+    ctx.fillText('colour', x - 4, this.plot.top + this.plot.height + 6);
   }
 
   private summaryText(inside: PcLine[]): HTMLElement {
@@ -250,13 +256,15 @@ export class SweepTab {
       this.hovered = line;
       this.draw();
     }
-    const text = line ? `${line.label}\n${lineReadout(this.model, line)}` : axis >= 0 ? `${this.model.axes[axis].label} ${valueAt(this.model.axes[axis].scale, tOf(this.plot, y))}` : '';
+    const text = line ? lineReadout(this.model, line) : axis >= 0 ? `${this.model.axes[axis].label} ${valueAt(this.model.axes[axis].scale, tOf(this.plot, y))}` : '';
     this.tooltip.hidden = text === '';
-    if (text) {
-      this.tooltip.textContent = text;
-      this.tooltip.style.left = `${Math.min(x + 14, this.plot.left + this.plot.width)}px`;
-      this.tooltip.style.top = `${y + 14}px`;
-    }
+    if (!text) return;
+    this.tooltip.textContent = text;
+    const box = this.canvas.getBoundingClientRect();
+    const bounds = { left: Math.max(0, box.left), top: Math.max(0, box.top), right: Math.min(document.documentElement.clientWidth, box.right), bottom: Math.min(document.documentElement.clientHeight, box.bottom) };
+    const at = tooltipPlacement({ x: e.clientX, y: e.clientY }, { width: this.tooltip.offsetWidth, height: this.tooltip.offsetHeight }, bounds);
+    this.tooltip.style.setProperty('left', `${at.left - box.left}px`);
+    this.tooltip.style.setProperty('top', `${at.top - box.top}px`);
   }
 
   private pointerUp(e: PointerEvent): void {

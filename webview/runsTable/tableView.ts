@@ -128,7 +128,8 @@ export class TableTab {
     const check = h('input', { type: 'checkbox', class: 'select-group', 'aria-label': `Select the runs of ${value || '(none)'}`, checked: ids.every((id) => this.ui.selected.includes(id)) });
     check.addEventListener('change', () => this.actions.change({ selected: check.checked ? [...new Set([...this.ui.selected, ...ids])] : this.ui.selected.filter((id) => !ids.includes(id)) }));
     const metric = this.view.metric;
-    const bestText = best && metric ? `best ${columnOf(metric).label} ${formatCell(metric, best.value)} · ${best.row.label}` : '';
+    const column = metric ? columnOf(metric) : undefined;
+    const bestText = best && column ? `${column.better === 'higher' ? 'highest' : 'lowest'} ${column.label} ${formatCell(column.key, best.value)}: ${best.row.label}` : '';
     return h('tr', { class: 'group-row', 'data-group': value },
       h('td', { class: 'select' }, check),
       h('td', { colspan: this.view.columns.length },
