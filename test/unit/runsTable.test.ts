@@ -122,6 +122,10 @@ describe('runs table rows on the host', () => {
     assert.equal(b.label, 'tiny · GRU');
     assert.deepEqual(b.settings, { 'model.cell': 'gru' }, 'a run without a usable snapshot still has its cell');
     assert.equal(configLabelIn(['/elsewhere'])('/ws/exp/tiny.seqlab.json'), 'tiny.seqlab.json');
+    // a hand-edited meta.json whose sweep lacks its values: the row has no sweep rather than a broken one
+    const broken = toRunRow(summary('r3', 'lstm', { id: 'sweep-1', label: 'x' } as RunRow['sweep']), config, { seconds: 1, finalScores: {} }, label);
+    assert.equal(broken.sweep, undefined);
+    assert.equal(broken.label, 'tiny · LSTM');
   });
 
   test('the config diff of two runs lists the settings that differ, with the cells each trained', () => {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { ExperimentConfig } from '../../shared/config';
 import { parseConfig } from '../../shared/configValidation';
 import type { RunInfo } from '../../shared/metrics';
+import type { SweepRunInfo } from '../../shared/sweep';
 import type { RunRow, CellValue } from '../../shared/runsTable';
 import type { ConfigDiffLine } from '../../shared/runsTableProtocol';
 import { configDifferences } from '../../runs/configDifferences';
@@ -35,12 +36,20 @@ export function settingsOf(config: ExperimentConfig | undefined, cell: string): 
   return out;
 }
 
+/** meta.json's info.sweep when it has the shape the trainer writes (a hand-edited meta.json may not). */
+function sweepOf(info: RunInfo): SweepRunInfo | undefined {
+  const s = info.sweep as Partial<SweepRunInfo> | undefined;
+  const ok = s && typeof s.id === 'string' && typeof s.label === 'string' && typeof s.values === 'object' && s.values !== null && !Array.isArray(s.values);
+  return ok ? (s as SweepRunInfo) : undefined;
+}
+
 /** What the table calls a run: its sweep values, else its experiment and cell. */
-export const runLabel = (info: RunInfo): string => info.sweep?.label ?? `${info.name} · ${info.cell.toUpperCase()}`;
+export const runLabel = (info: RunInfo): string => sweepOf(info)?.label ?? `${info.name} · ${String(info.cell).toUpperCase()}`;
 
 /** The run's row: `config` its parsed snapshot (undefined when missing or unusable: the row has no settings but the cell). */
 export function toRunRow(run: RunSummary, config: ExperimentConfig | undefined, results: RunResults, configLabel: (configPath: string) => string): RunRow {
   const info = run.meta.info;
+  const sweep = sweepOf(info);
   const metrics: Record<string, number> = { ...results.finalScores, seconds: results.seconds };
   if (results.bestValidationLoss !== undefined) metrics.bestValidationLoss = results.bestValidationLoss;
   if (results.bestValidationStep !== undefined) metrics.bestValidationStep = results.bestValidationStep;
@@ -54,7 +63,7 @@ export function toRunRow(run: RunSummary, config: ExperimentConfig | undefined, 
     step: 'step' in run.status && run.status.step !== undefined ? run.status.step : 0,
     totalSteps: info.totalSteps,
     createdAt: run.meta.createdAt,
-    ...(info.sweep && { sweep: info.sweep }),
+    ...(sweep && { sweep }),
     settings: settingsOf(config, info.cell),
     metrics,
   };
