@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 // @ts-expect-error plain .mjs helper shared with the dashboard's browser test
 import { CHROMIUM, launchChromium } from '../../bench/dashboardHarness.mjs';
 import type { RunRow } from '../../src/shared/runsTable';
-import { sequential } from '../../webview/model/colorScales';
+import { lookup, SEQUENTIAL_LUT } from '../../webview/model/colorScales';
 
 // these run inside the page (page.evaluate); the root tsconfig has no DOM lib
 declare const window: any;
@@ -68,6 +68,8 @@ after(async () => {
 });
 
 const LOSSES = [0.4, 0.3, 0.2, 0.1];
+/** Viridis at t ∈ [0, 1], from the dashboards' table. */
+const sequential = (t: number) => lookup(SEQUENTIAL_LUT, Math.round(t * 255));
 const GRID = [[0.001, 64], [0.001, 128], [0.01, 64], [0.01, 128]] as const;
 
 function fakeRows(): RunRow[] {

@@ -2,7 +2,7 @@
 // axis per swept setting and one for the chosen result, lines coloured by the result (viridis, the better
 // end bright) with a numeric colour legend. Drag along an axis to brush a range (lines outside it turn grey; a click on the axis clears it);
 // the line or axis value under the pointer is read out in a tooltip.
-import { cssRgb, sequential } from '../model/colorScales';
+import { cssRgb, lookup, type RGB, SEQUENTIAL_LUT } from '../model/colorScales';
 import { tooltipPlacement } from '../model/tooltipPlacement';
 import { readTheme } from '../theme';
 import { columnOf, primaryMetric, type RunRow } from '../../src/shared/runsTable';
@@ -15,6 +15,9 @@ const MARGIN = { left: 70, right: 130, top: 40, bottom: 24 };
 /** How near an axis (px) a press starts a brush, and a line counts as under the pointer. */
 const AXIS_GRAB = 12;
 const LINE_HOVER = 6;
+
+/** Viridis at t ∈ [0, 1] (the dashboards' sequential table). */
+const viridis = (t: number): RGB => lookup(SEQUENTIAL_LUT, Math.max(0, Math.min(255, Math.round(t * 255))));
 
 export interface SweepActions {
   change(patch: Partial<RunsUi>): void;
@@ -127,7 +130,7 @@ export class SweepTab {
 
   private colorOf(l: PcLine, none: string): string {
     const t = this.model.metricScale && l.metric !== undefined ? position(this.model.metricScale, l.metric) : undefined;
-    return t === undefined ? none : cssRgb(sequential(this.brightness(t)));
+    return t === undefined ? none : cssRgb(viridis(this.brightness(t)));
   }
 
   /** Where on the colour scale a position of the result axis falls: the better end is the bright one. */
@@ -194,7 +197,7 @@ export class SweepTab {
     if (!scale || scale.kind === 'category') return;
     const x = width - MARGIN.right + 50;
     for (let y = 0; y < this.plot.height; y++) {
-      ctx.fillStyle = cssRgb(sequential(this.brightness(1 - y / Math.max(1, this.plot.height - 1))));
+      ctx.fillStyle = cssRgb(viridis(this.brightness(1 - y / Math.max(1, this.plot.height - 1))));
       ctx.fillRect(x, this.plot.top + y, 14, 1);
     }
     ctx.fillStyle = fg;
