@@ -235,6 +235,8 @@ test('sweep view: parallel coordinates cross each axis where the values say, col
   await p.mouse.down();
   await p.mouse.move(box.x + xLoss, box.y + y(0.5), { steps: 5 });
   await p.mouse.up();
+  // the brush is stored, and the chart redrawn with it, on the next animation frame
+  await p.waitForFunction(() => window.seqlabRunsTable.parcoords().inside.length === 2 && document.querySelector('#sweep-summary .count')?.textContent.includes('inside'));
   assert.equal(await p.textContent('#sweep-summary .count'), '2 of 4 runs inside the brushes');
   assert.deepEqual((await p.evaluate(() => window.seqlabRunsTable.parcoords())).inside.sort(), ['run-s2', 'run-s3']);
   assert.ok(near(await pixel(probe(0)), [128, 128, 128], 12), 'the worst run is grey');
@@ -244,7 +246,7 @@ test('sweep view: parallel coordinates cross each axis where the values say, col
   assert.deepEqual((await p.evaluate(() => window.__state)).selected.sort(), ['run-s2', 'run-s3']);
   // a click on the axis clears its brush
   await p.mouse.click(box.x + xLoss, box.y + y(0.8));
-  assert.equal((await p.evaluate(() => window.seqlabRunsTable.parcoords())).inside.length, 4);
+  await p.waitForFunction(() => window.seqlabRunsTable.parcoords().inside.length === 4 && document.querySelector('#sweep-summary .count')?.textContent.startsWith('4 runs'));
   assert.deepEqual(await p.evaluate(() => window.__violations), []);
   await p.close();
 });
