@@ -20,13 +20,6 @@ export interface RunsTableDeps {
   folders(): string[];
 }
 
-/** What the open table shows, for the integration tests' state hook. */
-export interface RunsTableDescription {
-  visible: boolean;
-  ready: boolean;
-  rows: number;
-}
-
 export class RunsTablePanel implements vscode.Disposable {
   static readonly viewType = 'seqlab.runsTable';
   private panel: vscode.WebviewPanel | undefined;
@@ -37,7 +30,6 @@ export class RunsTablePanel implements vscode.Disposable {
   /** A config to focus on once the webview is ready (the table was opened from a config). */
   private pendingFocus: string | undefined;
   private postSeq = 0;
-  private rowCount = 0;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -61,10 +53,6 @@ export class RunsTablePanel implements vscode.Disposable {
       return;
     }
     this.adopt(vscode.window.createWebviewPanel(RunsTablePanel.viewType, 'SeqLab: Runs', vscode.ViewColumn.Active, this.options()));
-  }
-
-  describe(): RunsTableDescription | undefined {
-    return this.panel && { visible: this.panel.visible, ready: this.ready, rows: this.rowCount };
   }
 
   private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -150,7 +138,6 @@ export class RunsTablePanel implements vscode.Disposable {
     const seq = ++this.postSeq;
     const rows = await this.rows.rows(this.deps.runs.list());
     if (seq !== this.postSeq || !this.ready) return;
-    this.rowCount = rows.length;
     await this.post({ type: 'rows', rows });
   }
 
