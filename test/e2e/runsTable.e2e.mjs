@@ -73,7 +73,7 @@ test('runs table: a sweep trained from the editor, sorted, grouped, two runs ove
       const table = () => view();
       const rowIds = () => table().locator('#runs-table tr.run-row').evaluateAll((trs) => trs.map((tr) => tr.dataset.runId));
 
-      await step('1. Train a sweep config: its runs queue, one progress, one message naming the best run', async () => {
+      await step('1. Train a sweep config: its runs queue; one message at the end names the best run, none per run', async () => {
         await wb.openFile('tiny.seqlab.json');
         await wb.clickCodeLens('▶ Train');
         const tinyToast = await wb.waitForNotification(/SeqLab: \S+ finished/);
