@@ -63,7 +63,9 @@ async function main() {
     builds.push({ ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: dist, external: [...node.external, 'vscode'] });
   }
   if (exists('webview/main.ts')) {
-    builds.push({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, sourcemap: !production, logLevel: 'warning', entryPoints: { webview: 'webview/main.ts' }, outdir: dist, loader: { '.css': 'css' } });
+    // one bundle per webview panel: the dashboard, and the runs table (each with its .css beside it)
+    const entryPoints = { webview: 'webview/main.ts', ...(exists('webview/runsTable/main.ts') && { runsTable: 'webview/runsTable/main.ts' }) };
+    builds.push({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, sourcemap: !production, logLevel: 'warning', entryPoints, outdir: dist, loader: { '.css': 'css' } });
   }
   for (const b of builds) b.absWorkingDir = root;
   if (watch) {

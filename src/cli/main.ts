@@ -6,7 +6,7 @@ import { enableRelaxedSimd } from '../trainer/backends/wasm/wasmFlags';
 import { BACKEND_KINDS, type BackendKind, CELL_KINDS, type CellKind } from '../shared/config';
 import { SEQLAB_VERSION } from '../runs/runWriter';
 import { TrainError } from '../trainer/errors';
-import { train } from '../trainer/training';
+import { loadConfigFile, train } from '../trainer/training';
 import { ProgressView } from './progressView';
 import { registerReproduce } from './reproduceCommand';
 import { registerValidate, warnAboutDataPath } from './validateCommand';
@@ -21,6 +21,7 @@ import { RUN_REFERENCE_HELP } from '../runs/runReference';
 import { prepareResume } from './resumeSetup';
 import { EXIT, fail } from './exitCodes';
 import { registerRepair } from './repairCommand';
+import { trainSweep } from './sweepCommand';
 
 enableRelaxedSimd();
 
@@ -55,7 +56,8 @@ program
   .option('--resume <run>', `continue a run from its last checkpoint with its own config and data (${RUN_REFERENCE_HELP})`)
   .option(...runsDirOption)
   .option('--json', 'print one JSON line per event instead of a progress bar')
-  .action(async (config: string | undefined, o: { backend?: BackendKind; maxSteps?: number; cell?: CellKind; threads?: number; resume?: string; runsDir: string; json?: boolean }) => {
+  .option('--no-sweep', 'train the config alone, without the runs of its sweep')
+  .action(async (config: string | undefined, o: { backend?: BackendKind; maxSteps?: number; cell?: CellKind; threads?: number; resume?: string; runsDir: string; json?: boolean; sweep: boolean }) => {
     const resume = o.resume === undefined ? undefined : await resumeOrFail(path.resolve(o.runsDir), o.resume, config);
     const configPath = resume?.configPath ?? config;
     if (configPath === undefined) fail(EXIT.usage, 'seqlab train needs a config (seqlab train <config>), or a run to continue (seqlab train --resume <run>).');
@@ -70,21 +72,18 @@ program
     });
     process.on('SIGTERM', () => (stop = true));
     const view = new ProgressView(Boolean(o.json) || !process.stderr.isTTY);
+    const request = {
+      // a run given by its folder may live outside --runs-dir
+      runsDir: resume ? path.dirname(resume.run.dir) : path.resolve(o.runsDir),
+      ...(o.backend && { backend: o.backend }),
+      ...(o.maxSteps && { maxSteps: o.maxSteps }),
+      ...(o.cell && { cell: o.cell }),
+      ...(o.threads && { threads: o.threads }),
+    };
     try {
-      const outcome = await train(
-        {
-          configPath,
-          // a run given by its folder may live outside --runs-dir
-          runsDir: resume ? path.dirname(resume.run.dir) : path.resolve(o.runsDir),
-          ...(o.backend && { backend: o.backend }),
-          ...(o.maxSteps && { maxSteps: o.maxSteps }),
-          ...(o.cell && { cell: o.cell }),
-          ...(o.threads && { threads: o.threads }),
-          ...(resume && { resumeRunId: resume.run.id }),
-        },
-        view.sink(Boolean(o.json)),
-        () => stop,
-      );
+      const swept = !resume && o.sweep ? loadConfigFile(configPath).config : undefined;
+      if (swept?.sweep) process.exit(await trainSweep(configPath, swept, { request, json: Boolean(o.json), shouldStop: () => stop }));
+      const outcome = await train({ ...request, configPath, ...(resume && { resumeRunId: resume.run.id }) }, view.sink(Boolean(o.json)), () => stop);
       view.stop();
       if (outcome.kind === 'cancelled') {
         process.stdout.write(`Cancelled at step ${outcome.step}. Run folder: ${outcome.runDir}\n`);

@@ -16,6 +16,7 @@ export const COMMANDS = {
   exportModel: 'seqlab.exportModel',
   installNativeBackend: 'seqlab.installNativeBackend',
   refresh: 'seqlab.refresh',
+  openRunsTable: 'seqlab.openRunsTable',
 } as const;
 
 /** Registered but not contributed: hooks for the integration tests and diagnostics. */

@@ -9,12 +9,13 @@ import { ConfigCodeLens } from './codeLens/configCodeLens';
 import { registerCommands } from './commands/registerCommands';
 import { ConfigDiagnostics } from './configs/configDiagnostics';
 import { ConfigIndex } from './configs/configIndex';
-import { CONTEXT_KEYS, OUTPUT_CHANNEL, SETTINGS, VIEWS } from './constants';
+import { COMMANDS, CONTEXT_KEYS, OUTPUT_CHANNEL, SETTINGS, VIEWS } from './constants';
 import { DashboardPanels } from './dashboard/dashboardPanels';
 import { EngineClient } from './engine/engineClient';
 import { sampleText } from './engine/sampleText';
 import { NativeBackend } from './nativeBackend/nativeBackend';
 import { RunsOnDisk } from './runs/runsOnDisk';
+import { RunsTablePanel } from './runsTable/runsTablePanel';
 import { registerTestHooks } from './testHooks';
 import { effectiveMaxConcurrent } from './training/activeRun';
 import { resolveRunsDirectory } from './training/trainingGate';
@@ -40,6 +41,11 @@ export function activate(context: vscode.ExtensionContext) {
   const diagnostics = new ConfigDiagnostics();
   const panels = new DashboardPanels(context, { runs, jobs, sample: (ask, signal) => sampleText(engine, runs, ask, signal) });
   const ui = new TrainingUi(jobs, output);
+  const runsTable = new RunsTablePanel(context.extensionUri, {
+    runs,
+    openDashboard: (ids) => void vscode.commands.executeCommand(COMMANDS.openDashboard, ids),
+    folders: () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+  });
   const tree = new ExperimentsTree(configs, runs, jobs);
   const lenses = new ConfigCodeLens(runs, jobs, diagnostics);
 
@@ -59,11 +65,12 @@ export function activate(context: vscode.ExtensionContext) {
     diagnostics,
     panels,
     ui,
+    runsTable,
     tree,
     lenses,
     vscode.window.createTreeView(VIEWS.experiments, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true }),
     vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: '**/*.seqlab.json' }, lenses),
-    ...registerCommands({ runs, jobs, engine, configs, diagnostics, panels, ui, native }),
+    ...registerCommands({ runs, jobs, engine, configs, diagnostics, panels, ui, native, runsTable }),
     ...registerTestHooks({ runs, jobs, engine, configs, tree, panels, native, activationMs: () => activationMs }),
     // a job's trainer writes its run folder: show it at once rather than after the watcher's debounce
     jobs.onDidStart(() => runs.scheduleRefresh(0)),

@@ -3,9 +3,11 @@
 // and a unit test keeps the two in step (every property here exists in the schema and vice versa).
 // Each enum is written here once, as a const list its type derives from; the schema's `enum`s must
 // equal these lists (test/unit/configSchema.test.ts), and code that lists the choices imports them.
-// The data sections of the encoder–decoder kinds (pairs, synthetic-pairs) are in pairsConfig.ts.
+// The data sections of the encoder–decoder kinds (pairs, synthetic-pairs) are in pairsConfig.ts, the sweep
+// section in sweep.ts.
 
 import type { PairDataConfig } from './pairsConfig';
+import type { SweepConfig } from './sweep';
 
 export const CELL_KINDS = ['rnn', 'lstm', 'gru'] as const;
 export type CellKind = (typeof CELL_KINDS)[number];
@@ -156,4 +158,6 @@ export interface ExperimentConfig {
   diagnostics: DiagnosticsConfig;
   /** Train the same experiment once per cell listed. */
   compare?: CellKind[];
+  /** Train it once per combination (grid) or random draw of the settings listed (sweep.ts). */
+  sweep?: SweepConfig;
 }

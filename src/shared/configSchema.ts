@@ -18,7 +18,8 @@ export interface SchemaNode {
   const?: unknown;
   properties?: Record<string, SchemaNode>;
   required?: string[];
-  additionalProperties?: boolean;
+  /** false, or the schema of every property not in `properties` (sweep.parameters: keys are setting paths). */
+  additionalProperties?: boolean | SchemaNode;
   allOf?: { if: SchemaNode; then: SchemaNode }[];
   items?: SchemaNode;
   defaultSnippets?: { label?: string; description?: string; body: unknown }[];
@@ -60,11 +61,13 @@ export function fillDefaults(schema: SchemaNode, value: unknown, isRoot = false)
     if (key in value) out[key] = fillDefaults(propSchema, value[key]);
     else if (propSchema.default !== undefined) out[key] = fillDefaults(propSchema, propSchema.default);
   }
+  const extra = schema.additionalProperties;
+  if (typeof extra === 'object') for (const key of Object.keys(value)) if (!(key in props)) out[key] = fillDefaults(extra, value[key]);
   return out;
 }
 
 /** The properties that apply to `value`: the schema's own plus those of each if/then branch whose `if` holds. */
-function effectiveProperties(schema: SchemaNode, value: Record<string, unknown>): Record<string, SchemaNode> {
+export function effectiveProperties(schema: SchemaNode, value: Record<string, unknown>): Record<string, SchemaNode> {
   let props: Record<string, SchemaNode> = { ...schema.properties };
   for (const branch of schema.allOf ?? []) {
     if (branchApplies(branch.if, value)) props = { ...props, ...branch.then.properties };

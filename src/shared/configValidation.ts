@@ -11,6 +11,7 @@ import { fillDefaults, seqlabSchema } from './configSchema';
 import { duplicateKeys, excessiveNesting, lineColumn, lineStarts, locate, MAX_CONFIG_DEPTH, syntaxMessage } from './configSource';
 import { crossFieldIssues } from './crossFieldChecks';
 import { schemaIssues } from './schemaMessages';
+import { sweepIssues } from './sweepChecks';
 
 export interface ConfigProblem {
   message: string;
@@ -79,7 +80,7 @@ export function parseConfig(text: string, fileName: string): { config?: Experime
   let config: ExperimentConfig | undefined;
   if (!issues.some((i) => i.severity === 'error')) {
     config = fillDefaults(seqlabSchema, raw, true) as ExperimentConfig;
-    issues.push(...crossFieldIssues(config, raw));
+    issues.push(...crossFieldIssues(config, raw), ...sweepIssues(config, raw));
   }
   if (!/\.seqlab\.json$/i.test(fileName)) {
     issues.push({

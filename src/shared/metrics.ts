@@ -2,6 +2,7 @@
 // `metrics` messages. The same types feed the CLI, the tree and the dashboards.
 
 import type { CellKind } from './config';
+import type { SweepRunInfo } from './sweep';
 
 /** Every optimizer step. */
 export interface StepRecord {
@@ -73,6 +74,8 @@ export interface RunInfo {
   probeTokens?: string[];
   /** Names of the LSTM/GRU gates in the order diagnostics store them. */
   gateNames: string[];
+  /** The sweep this run is one point of, and its values (absent: not part of a sweep). */
+  sweep?: SweepRunInfo;
 }
 
 /** Index entry of one diagnostics snapshot; the arrays live in diagnostics.bin (layout: src/runs/runFiles.ts). */

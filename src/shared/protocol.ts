@@ -5,6 +5,7 @@
 import type { BackendKind, CellKind } from './config';
 import type { DiagnosticsSnapshot, MetricRecord, RunInfo } from './metrics';
 import type { ExportRequest, ExportResult } from './modelExport';
+import type { SweepRunInfo } from './sweep';
 
 export interface TrainRequest {
   configPath: string;
@@ -18,6 +19,8 @@ export interface TrainRequest {
   threads?: number;
   /** Override the config's `diagnostics.every` (the extension's seqlab.diagnosticsInterval setting). */
   diagnosticsEvery?: number;
+  /** Train this point of the config's sweep (its values set, the sweep removed); recorded in RunInfo. */
+  sweep?: SweepRunInfo;
 }
 
 export interface SampleRequest {

@@ -12,6 +12,7 @@ import {
 import { PAIR_FILE_FORMATS, PAIR_LEVELS, PAIR_TASKS } from '../../src/shared/pairsConfig';
 import { seqlabSchema, type SchemaNode } from '../../src/shared/configSchema';
 import { applyDefaults } from '../../src/shared/configValidation';
+import { SWEEP_METHODS, SWEEP_SCALES } from '../../src/shared/sweep';
 
 /** Every field present, optional ones included, so adding a field to ExperimentConfig breaks these literals in tsc. */
 type Complete<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]-?: Complete<T[K]> } : T;
@@ -28,6 +29,7 @@ const common = {
     gradients: false, weightNorms: false, sampleTemperatures: [0.7], sampleLength: 20,
   },
   compare: ['rnn', 'gru'],
+  sweep: { method: 'random', parameters: { 'training.learningRate': { min: 1e-4, max: 1e-2, scale: 'log' }, 'model.hiddenSize': [32, 64] }, count: 4, seed: 2 },
 } satisfies Omit<Complete<ExperimentConfig>, 'name' | 'data'>;
 
 const maximal: Complete<ExperimentConfig>[] = [
@@ -60,6 +62,7 @@ const maximal: Complete<ExperimentConfig>[] = [
 const NO_DEFAULT = new Set([
   '$schema', 'name', 'data', 'data.kind', 'data.path', 'data.targets', 'data.task', 'data.header',
   'diagnostics.probe.text', 'diagnostics.probe.validationIndex', 'compare',
+  'sweep', 'sweep.parameters', 'sweep.count',
 ]);
 
 interface PropertyEntry { path: string; schema: SchemaNode; parent: SchemaNode }
@@ -102,6 +105,8 @@ function valuePaths(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
   return Object.entries(value).flatMap(([key, child]) => {
     const path = prefix ? `${prefix}.${key}` : key;
+    // its keys are setting paths, not fields of the config
+    if (path === 'sweep.parameters') return [path];
     return [path, ...valuePaths(child, path)];
   });
 }
@@ -179,6 +184,7 @@ describe('seqlab.schema.json', () => {
       'training.learningRateSchedule': [LEARNING_RATE_SCHEDULES],
       'training.backend': [BACKEND_KINDS],
       'compare[]': [CELL_KINDS],
+      'sweep.method': [SWEEP_METHODS],
     };
     const found = schemaEnums();
     assert.deepEqual(Object.keys(found).sort(), Object.keys(expected).sort(), 'an enum in the schema without its list in config.ts, or the reverse');
@@ -213,9 +219,18 @@ describe('seqlab.schema.json', () => {
       const expected = schemaProperties()
         .filter((e) => e.schema.default !== undefined)
         .map((e) => e.path)
-        .filter((p) => !p.startsWith('data.') || valuePaths(filled).includes(p));
+        // data's settings are those of its kind; the sweep section is optional
+        .filter((p) => !(p.startsWith('data.') || p.startsWith('sweep.')) || valuePaths(filled).includes(p));
       for (const path of expected) assert.ok(valuePaths(filled).includes(path), `${path} was not filled for ${raw.data.kind}`);
     }
+  });
+
+  test('sweep.parameters takes any setting path: a list, or a range whose scale enum is SWEEP_SCALES and defaults to linear', () => {
+    const value = seqlabSchema.properties!.sweep.properties!.parameters.additionalProperties as SchemaNode;
+    assert.deepEqual(value.properties!.scale.enum, [...SWEEP_SCALES]);
+    assert.equal(value.properties!.scale.enumDescriptions!.length, SWEEP_SCALES.length);
+    const c = applyDefaults({ name: 'm', data: { kind: 'synthetic', task: 'adding' }, sweep: { method: 'random', count: 2, parameters: { 'training.learningRate': { min: 0.001, max: 0.1 }, 'model.cell': ['rnn', 'gru'] } } });
+    assert.deepEqual(c.sweep, { method: 'random', count: 2, seed: 0, parameters: { 'training.learningRate': { min: 0.001, max: 0.1, scale: 'linear' }, 'model.cell': ['rnn', 'gru'] } });
   });
 
   test('sensible first-run defaults', () => {

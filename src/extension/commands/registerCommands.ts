@@ -8,11 +8,13 @@ import type { DashboardPanels } from '../dashboard/dashboardPanels';
 import type { EngineClient } from '../engine/engineClient';
 import type { NativeBackend } from '../nativeBackend/nativeBackend';
 import type { RunsOnDisk } from '../runs/runsOnDisk';
+import type { RunsTablePanel } from '../runsTable/runsTablePanel';
 import type { TrainingJobs } from '../training/trainingJobs';
 import type { TrainingUi } from '../training/trainingUi';
 import { configCommands } from './configCommands';
 import { modelCommands } from './modelCommands';
 import { runsCommands } from './runsCommands';
+import { runsTableCommands } from './runsTableCommands';
 import { trainingCommands } from './trainingCommands';
 
 export interface CommandDeps {
@@ -24,8 +26,9 @@ export interface CommandDeps {
   panels: DashboardPanels;
   ui: TrainingUi;
   native: NativeBackend;
+  runsTable: RunsTablePanel;
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
-  return [...configCommands(d), ...trainingCommands(d), ...runsCommands(d), ...modelCommands(d)];
+  return [...configCommands(d), ...trainingCommands(d), ...runsCommands(d), ...modelCommands(d), ...runsTableCommands(d)];
 }

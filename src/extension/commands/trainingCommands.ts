@@ -3,13 +3,15 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CELL_KINDS, type CellKind } from '../../shared/config';
+import { CELL_KINDS, type CellKind, type ExperimentConfig } from '../../shared/config';
 import { dataFileOf, isInsideAny } from '../configs/fileChecks';
 import { COMMANDS, SETTINGS } from '../constants';
 import { activeRunId } from '../training/activeRun';
+import { trackSweep } from '../training/sweepProgress';
 import { trainingGate } from '../training/trainingGate';
 import { hasRunArg, isResumable, planTraining } from './commandArgs';
 import { configPathOf, runIdOf, showProblems } from './commandPrompts';
+import { planSweep } from './sweepPlan';
 import type { CommandDeps } from './registerCommands';
 
 export function trainingCommands(d: CommandDeps): vscode.Disposable[] {
@@ -29,32 +31,39 @@ export function trainingCommands(d: CommandDeps): vscode.Disposable[] {
     }
   }
 
-  /** A valid config whose data the user accepts (a file outside the workspace asks first). */
-  async function readyToTrain(configPath: string): Promise<boolean> {
+  /** A valid config whose data the user accepts (a file outside the workspace asks first); undefined otherwise. */
+  async function readyToTrain(configPath: string): Promise<ExperimentConfig | undefined> {
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(configPath));
     if (doc.isDirty) await doc.save();
     const result = await diagnostics.validate(doc);
     if (result.errors > 0 || !result.config) {
       showProblems(`${path.basename(configPath)} has ${result.errors} problem${result.errors === 1 ? '' : 's'}; fix them to train.`, 'error');
-      return false;
+      return undefined;
     }
     const dataFile = dataFileOf(result.config, configPath);
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    if (!dataFile || isInsideAny(dataFile, folders)) return true;
+    if (!dataFile || isInsideAny(dataFile, folders)) return result.config;
     const ok = await vscode.window.showWarningMessage(
       `${path.basename(configPath)} trains on a file outside the workspace:\n${dataFile}`,
       { modal: true, detail: 'SeqLab will read this file. Train only if you expect the config to point there.' },
       'Train Anyway',
     );
-    return ok === 'Train Anyway';
+    return ok === 'Train Anyway' ? result.config : undefined;
   }
 
-  /** Validate, confirm data outside the workspace, enqueue. Returns job keys. */
+  /** Validate, confirm data outside the workspace, enqueue. Returns job keys. Train of a config with a sweep queues the sweep's runs. */
   async function startTraining(configPath: string, cells: (CellKind | undefined)[], resumeRunId?: string): Promise<string[]> {
     if (!gateOk()) return [];
-    if (!resumeRunId && !(await readyToTrain(configPath))) return [];
+    const config = resumeRunId ? undefined : await readyToTrain(configPath);
+    if (!resumeRunId && !config) return [];
     const settings = vscode.workspace.getConfiguration();
-    const planned = planTraining(configPath, cells, { defaultBackend: settings.get<string>(SETTINGS.defaultBackend, 'config'), diagnosticsInterval: settings.get<number>(SETTINGS.diagnosticsInterval, 0) }, resumeRunId);
+    const trainSettings = { defaultBackend: settings.get<string>(SETTINGS.defaultBackend, 'config'), diagnosticsInterval: settings.get<number>(SETTINGS.diagnosticsInterval, 0) };
+    if (config?.sweep && cells.length === 1 && cells[0] === undefined) {
+      const sweepJobs = planSweep(configPath, config, trainSettings).map(({ request }) => jobs.enqueue(request));
+      trackSweep(jobs, sweepJobs, `SeqLab: sweep of ${path.basename(configPath)} (${sweepJobs.length} runs)`, configPath);
+      return sweepJobs.map((j) => j.key);
+    }
+    const planned = planTraining(configPath, cells, trainSettings, resumeRunId);
     return planned.map(({ request, title }) => {
       const job = jobs.enqueue(request);
       ui.track(job, title);
@@ -66,8 +75,10 @@ export function trainingCommands(d: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(COMMANDS.train, async (arg?: unknown) => {
       const configPath = await configPathOf(arg, configs);
       if (!configPath) return undefined;
-      const [key] = await startTraining(configPath, [undefined]);
-      return key ? jobs.whenStarted(key) : undefined;
+      const keys = await startTraining(configPath, [undefined]);
+      // a sweep: the ids of its runs as they start; one run: its id
+      if (keys.length > 1) return Promise.all(keys.map((k) => jobs.whenStarted(k)));
+      return keys[0] ? jobs.whenStarted(keys[0]) : undefined;
     }),
 
     vscode.commands.registerCommand(COMMANDS.compareCells, async (arg?: unknown) => {

@@ -104,6 +104,8 @@ export class TrainingUi implements vscode.Disposable {
     switch (outcome.kind) {
       case 'finished': {
         this.output.appendLine(`[${id}] finished at step ${outcome.step} in ${outcome.seconds.toFixed(1)} s`);
+        // a sweep's runs end in one message of the sweep's (sweepProgress.ts)
+        if (job.request.sweep) break;
         const val = outcome.bestValidationLoss !== undefined ? `, best validation loss ${formatLoss(outcome.bestValidationLoss)}` : '';
         void vscode.window.showInformationMessage(`SeqLab: ${id} finished${val}.`, 'Open Dashboard').then((a) => a && vscode.commands.executeCommand(COMMANDS.openDashboard, id));
         break;

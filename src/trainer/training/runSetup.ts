@@ -6,19 +6,23 @@ import * as path from 'node:path';
 import type { CellKind, ExperimentConfig } from '../../shared/config';
 import { formatProblem, parseConfig } from '../../shared/configValidation';
 import type { TrainRequest } from '../../shared/protocol';
+import type { SweepRunInfo } from '../../shared/sweep';
+import { sweepPointText } from '../../shared/sweepPointConfig';
 import { type LoadedCheckpoint, readRun } from '../../runs/runReader';
 import { type Dataset, loadDataset } from '../data';
 import { TrainError } from '../errors';
 import { type TrainingPlan, trainingPlan } from './plan';
 import { checkpointToResume } from './session';
 
-export function loadConfigFile(configPath: string): { config: ExperimentConfig; text: string } {
+/** The config file, or with `sweep` the config of that point of its sweep (the run's config.seqlab.json). */
+export function loadConfigFile(configPath: string, sweep?: SweepRunInfo): { config: ExperimentConfig; text: string } {
   let text: string;
   try {
     text = fs.readFileSync(configPath, 'utf8');
   } catch (e) {
     throw new TrainError('config', `${configPath}: cannot read the config (${(e as NodeJS.ErrnoException).code ?? e}).`);
   }
+  if (sweep) text = sweepPointText(text, sweep.values);
   const { config, problems } = parseConfig(text, configPath);
   const errors = problems.filter((p) => p.severity === 'error');
   if (!config || errors.length > 0) {
@@ -42,7 +46,7 @@ export async function prepareRun(request: TrainRequest): Promise<RunSetup> {
   const resume = await checkpointToResume(request);
   // a resume trains the run's own config, so its data paths resolve against the folder of the config it started from
   const configPath = path.resolve((resume && (await startingConfigPath(request))) || request.configPath);
-  const loaded = resume ? { config: resume.meta.config, text: JSON.stringify(resume.meta.config, null, 2) } : loadConfigFile(configPath);
+  const loaded = resume ? { config: resume.meta.config, text: JSON.stringify(resume.meta.config, null, 2) } : loadConfigFile(configPath, request.sweep);
   const config = request.diagnosticsEvery && request.diagnosticsEvery > 0
     ? { ...loaded.config, diagnostics: { ...loaded.config.diagnostics, every: Math.floor(request.diagnosticsEvery) } }
     : loaded.config;

@@ -237,5 +237,6 @@ function runInfo(s: SessionStart, id: string): RunInfo {
     gateNames: i.gateNames,
     ...(i.baseline && { baseline: i.baseline }),
     ...(i.probeTokens && { probeTokens: i.probeTokens }),
+    ...(s.request.sweep && { sweep: s.request.sweep }),
   };
 }
