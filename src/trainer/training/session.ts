@@ -237,5 +237,7 @@ function runInfo(s: SessionStart, id: string): RunInfo {
     gateNames: i.gateNames,
     ...(i.baseline && { baseline: i.baseline }),
     ...(i.probeTokens && { probeTokens: i.probeTokens }),
+    ...(i.probeTargetTokens && { probeTargetTokens: i.probeTargetTokens }),
+    ...(i.errorRateName && { errorRateName: i.errorRateName }),
   };
 }
