@@ -28,6 +28,9 @@ export interface Hypothesis {
   attention: Float32Array[];
 }
 
+/** decoding.maxLength, or when 0 twice the decoder steps of the longest training target (`targetSteps`, </s> included). */
+export const decodingMaxLength = (maxLength: number, targetSteps: number): number => (maxLength > 0 ? maxLength : 2 * targetSteps);
+
 export class Seq2seqDecoder {
   private kernel: Seq2seqExports | null;
   readonly paramCount: number;
@@ -82,7 +85,8 @@ export class Seq2seqDecoder {
 
   /**
    * Greedy decoding of `rows` sources at once: each row takes its most probable token until </s> or maxLength.
-   * Returns one hypothesis per row.
+   * Returns one hypothesis per row. The candidates are those of beam search (every id but <pad>), so greedy
+   * decoding is beam search of width 1.
    */
   greedy(source: Int32Array, maxLength: number): Hypothesis[] {
     this.encode(source);
@@ -91,15 +95,17 @@ export class Seq2seqDecoder {
     const tokens = new Int32Array(R).fill(this.spec.bosId);
     for (let t = 0; t < maxLength && out.some((h) => !h.finished); t++) {
       this.advance(tokens);
-      const lp = this.logProbs(), arg = this.i32(this.k.argmaxPtr(), R), att = this.attentionRow();
+      const lp = this.logProbs(), att = this.attentionRow();
       for (let r = 0; r < R; r++) {
         const h = out[r];
         if (h.finished) continue;
-        h.logProb += lp[r * V + arg[r]];
+        let best = 1;
+        for (let v = 2; v < V; v++) if (lp[r * V + v] > lp[r * V + best]) best = v;
+        h.logProb += lp[r * V + best];
         if (att.length > 0) h.attention.push(att.slice(r * this.sourceLength, (r + 1) * this.sourceLength));
-        if (arg[r] === this.spec.eosId) h.finished = true;
-        else h.tokens.push(arg[r]);
-        tokens[r] = arg[r];
+        if (best === this.spec.eosId) h.finished = true;
+        else h.tokens.push(best);
+        tokens[r] = best;
       }
     }
     for (const h of out) h.score = h.logProb;
