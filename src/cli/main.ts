@@ -21,6 +21,7 @@ import { RUN_REFERENCE_HELP } from '../runs/runReference';
 import { prepareResume } from './resumeSetup';
 import { EXIT, fail } from './exitCodes';
 import { registerRepair } from './repairCommand';
+import { registerTranslate } from './translateCommand';
 
 enableRelaxedSimd();
 
@@ -183,6 +184,7 @@ async function answered<T>(pending: Promise<T>): Promise<T> {
   }
 }
 
+registerTranslate(program, runsDirOption, answered);
 registerReproduce(program);
 registerRepair(program, runsDirOption);
 

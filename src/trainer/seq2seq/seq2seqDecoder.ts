@@ -3,7 +3,12 @@
 // log-probabilities, the new state and the attention row. Greedy decoding over a batch of sources and beam
 // search over one source are built on it. Rows are independent: a beam of K over one source encodes K copies.
 import type { Seq2seqSpec } from '../../shared/seq2seqSpec';
+import type { Rng } from '../rng';
+import { drawToken } from '../sampling';
 import { checkIds, checkSourceRows, instantiateSeq2seq, type Seq2seqExports } from './seq2seqModel';
+
+/** Target id 0 (pairVocabulary.ts): never a decoder's output. */
+const PAD_ID = 0;
 
 /** The decoder's state for each row: h (and LSTM c) per layer [rows, Hd], and h̃ of the last step (input feeding). */
 export interface DecoderState { h: Float32Array[]; c: Float32Array[] | null; feed: Float32Array | null }
@@ -146,6 +151,36 @@ export class Seq2seqDecoder {
       state = this.selectRows(next, parents.concat(Array(K - parents.length).fill(0)));
     }
     return [...done, ...live].sort((a, b) => b.score - a.score).slice(0, K);
+  }
+
+  /**
+   * `rows` outputs for one source row [S], each drawn token by token from softmax(logits / temperature)
+   * (sampling.ts's drawToken; <pad> never drawn) until </s> or maxLength; most probable first.
+   */
+  sample(source: Int32Array, opts: { maxLength: number; temperature: number; rng: Rng }): Hypothesis[] {
+    const R = this.rows, V = this.spec.targetVocab, S = this.sourceLength;
+    const copies = new Int32Array(R * S);
+    for (let r = 0; r < R; r++) copies.set(source, r * S);
+    let state = this.encode(copies);
+    const out: Hypothesis[] = Array.from({ length: R }, () => ({ tokens: [], logProb: 0, score: 0, finished: false, attention: [] }));
+    const tokens = new Int32Array(R).fill(this.spec.bosId);
+    for (let t = 0; t < opts.maxLength && out.some((h) => !h.finished); t++) {
+      const step = this.step(tokens, state);
+      state = step.state;
+      for (let r = 0; r < R; r++) {
+        const h = out[r];
+        if (h.finished) continue;
+        const lp = step.logProbs.subarray(r * V, (r + 1) * V);
+        const token = drawToken(lp.map(Math.exp), opts.temperature, opts.rng, PAD_ID);
+        h.logProb += lp[token];
+        if (step.attention.length > 0) h.attention.push(step.attention.slice(r * S, (r + 1) * S));
+        if (token === this.spec.eosId) h.finished = true;
+        else h.tokens.push(token);
+        tokens[r] = token;
+      }
+    }
+    for (const h of out) h.score = h.logProb;
+    return out.sort((a, b) => b.logProb - a.logProb);
   }
 
   dispose(): void { this.kernel = null; }
