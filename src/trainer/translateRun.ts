@@ -5,7 +5,8 @@
 // request with it.
 
 import type { TranslateRequest, TranslateResult, Translation } from '../shared/translation';
-import { type DecodingConfig } from '../shared/config';
+import type { DecodingConfig } from '../shared/config';
+import { fillDefaults, seqlabSchema } from '../shared/configSchema';
 import { isSeq2seqSpec, type Seq2seqSpec } from '../shared/seq2seqSpec';
 import type { PairSide, PairVocabularies } from '../runs/runFiles';
 import { type LoadedWeights, readBestWeights, readWeights, type RunSummary } from '../runs/runReader';
@@ -16,8 +17,8 @@ import { RequestError } from './requestError';
 import { Rng } from './rng';
 import { decodingMaxLength, Seq2seqDecoder, type Hypothesis } from './seq2seq/seq2seqDecoder';
 
-/** The schema's decoding defaults, for weights saved without a decoding section. */
-const DEFAULT_DECODING: DecodingConfig = { beamWidth: 5, lengthPenalty: 0.6, maxLength: 0, beamPairs: 200 };
+/** The schema's decoding defaults, for weights whose config has no decoding section. */
+const defaultDecoding = (): DecodingConfig => fillDefaults(seqlabSchema.properties!.decoding, {}) as DecodingConfig;
 /** The most hypotheses one request may ask for (the schema's largest beam). */
 const MAX_BEAM = 64;
 
@@ -80,7 +81,7 @@ async function seq2seqWeights(run: RunSummary, which: 'last' | 'best'): Promise<
   if (!isSeq2seqSpec(spec) || !pairs) {
     throw new RequestError('unsupported', `Run ${run.id} is not an encoder–decoder (model.kind "seq2seq"); translate needs one. A text model writes text with: seqlab sample ${run.id}`);
   }
-  return { spec, pairs, params: loaded.params, step, decoding: config.decoding ?? DEFAULT_DECODING };
+  return { spec, pairs, params: loaded.params, step, decoding: config.decoding ?? defaultDecoding() };
 }
 
 interface DecodingPlan {
