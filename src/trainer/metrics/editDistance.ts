@@ -1,6 +1,8 @@
 // Levenshtein distance between two token sequences: the fewest insertions, deletions and substitutions
 // that turn one into the other. The token error rate of an encoder–decoder (CER over characters, PER
 // over phonemes or words) is Σ distance(hypothesis, reference) / Σ |reference| over a corpus.
+// Plain Levenshtein, as CER/WER/PER are defined: not src/shared/didYouMean.ts's distance for typos, which
+// counts a swap of neighbours as one edit.
 
 /** Edit distance between `a` and `b` (tokens compared with ===), in O(|a|·|b|) time and O(|b|) memory. */
 export function editDistance<T>(a: readonly T[], b: readonly T[]): number {
