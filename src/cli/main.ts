@@ -22,6 +22,7 @@ import { prepareResume } from './resumeSetup';
 import { EXIT, fail } from './exitCodes';
 import { registerRepair } from './repairCommand';
 import { trainSweep } from './sweepCommand';
+import { registerTranslate } from './translateCommand';
 
 enableRelaxedSimd();
 
@@ -182,6 +183,7 @@ async function answered<T>(pending: Promise<T>): Promise<T> {
   }
 }
 
+registerTranslate(program, runsDirOption, answered);
 registerReproduce(program);
 registerRepair(program, runsDirOption);
 

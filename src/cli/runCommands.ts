@@ -1,10 +1,10 @@
 // `seqlab runs`, `seqlab show`: read-only views of the run store.
 
-import type { EvalRecord, SampleRecord, StepRecord } from '../shared/metrics';
+import type { DecodingScores, EvalRecord, RunInfo, SampleRecord, StepRecord } from '../shared/metrics';
 import { formatDuration } from '../shared/format';
 import type { RunStatus } from '../shared/protocol';
 import { listRunFolders, type ListedRunFolder, readMetrics, type RunSummary } from '../runs/runReader';
-import { resolveRun, resolveRunFolder } from '../runs/runReference';
+import { resolveRunFolder } from '../runs/runReference';
 import { readResumability, readRunContents } from '../runs/runContents';
 import { checkRepair } from '../runs/runRepair';
 import { damagedRunLines, resumeLines, resumeNote } from './runFolderView';
@@ -77,9 +77,14 @@ export async function printRun(runsDir: string, ref: string, json: boolean): Pro
     if (e.solved !== undefined) v += `, solved ${(100 * e.solved).toFixed(1)}%`;
     if (e.rmse !== undefined) v += `, RMSE ${e.rmse.toPrecision(4)}`;
     lines.push(`eval      ${v}; best ${run.meta.bestValidationLoss?.toFixed(4) ?? '-'}`);
+    if (e.greedy) lines.push(`greedy    ${decodingLine(e.greedy, i)}`);
+    if (e.beam) lines.push(`${`beam ${e.beam.beamWidth}`.padEnd(10)}${decodingLine(e.beam, i)}`);
   }
   if (i.baseline) lines.push(`baseline  ${i.baseline.value.toFixed(4)} ${i.baseline.metric} (${i.baseline.label})`);
-  for (const s of samples.slice(-3)) lines.push(`sample    τ=${s.temperature}: ${JSON.stringify(s.text.slice(0, 200))}`);
+  const lastStep = samples.at(-1)?.step;
+  const pairSamples = samples.filter((s) => s.reference !== undefined && s.step === lastStep);
+  if (pairSamples.length > 0) lines.push(...pairSamples.map(pairSampleLine));
+  else for (const s of samples.slice(-3)) lines.push(`sample    τ=${s.temperature}: ${JSON.stringify(s.text.slice(0, 200))}`);
   lines.push(...resumeLines(run.id, resume, i.configPath), ...repairedLines(run));
   process.stdout.write(lines.join('\n') + '\n');
 }
@@ -93,6 +98,20 @@ async function printDamagedRun(folder: Extract<ListedRunFolder, { kind: 'damaged
   }
   if (plan.kind === 'notNeeded') throw new Error(`Run ${folder.id} was repaired while it was read; show it again.`);
   process.stdout.write(damagedRunLines(folder.id, folder.dir, folder.problem, contents, plan).join('\n') + '\n');
+}
+
+/** An encoder–decoder's decoding scores: `exact 93.1%, CER 1.20%, BLEU 45.1, chrF 60.2 (1984 pairs)`. */
+function decodingLine(d: DecodingScores, info: RunInfo): string {
+  const parts = [`exact ${(100 * d.exactMatch).toFixed(1)}%`, `${info.errorRateName ?? 'token error rate'} ${(100 * d.tokenErrorRate).toFixed(2)}%`];
+  if (d.bleu !== undefined) parts.push(`BLEU ${d.bleu.toFixed(1)}`);
+  if (d.chrF !== undefined) parts.push(`chrF ${d.chrF.toFixed(1)}`);
+  return `${parts.join(', ')} (${d.pairs} validation pairs)`;
+}
+
+/** `example   "gbfad" → "dafbg" (reference "dafbg"; beam "dafbg")` */
+function pairSampleLine(s: SampleRecord): string {
+  const clip = (t: string) => JSON.stringify(t.slice(0, 120));
+  return `example   ${clip(s.prime)} → ${clip(s.text)} (reference ${clip(s.reference ?? '')}${s.beam !== undefined ? `; beam ${clip(s.beam)}` : ''})`;
 }
 
 /** A meta.json that `seqlab repair` rebuilt says so, with what it could not know. */

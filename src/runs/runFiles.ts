@@ -19,6 +19,8 @@ import type { ExperimentConfig } from '../shared/config';
 import type { RunInfo } from '../shared/metrics';
 import type { RunStatus } from '../shared/protocol';
 import type { ModelSpec } from '../shared/modelSpec';
+import type { PairLevel } from '../shared/pairsConfig';
+import type { Seq2seqSpec } from '../shared/seq2seqSpec';
 
 export const RUN_FILES = {
   config: 'config.seqlab.json',
@@ -69,7 +71,8 @@ export interface Checkpoint {
   epoch: number;
   /** Examples consumed in the current epoch (the data cursor). */
   cursor: number;
-  spec: ModelSpec;
+  /** The network's shape: a single-stream model's, or an encoder–decoder's (isSeq2seqSpec tells them apart). */
+  spec: ModelSpec | Seq2seqSpec;
   config: ExperimentConfig;
   paramCount: number;
   optimizer: { kind: string; step: number; slots: number };
@@ -85,6 +88,26 @@ export interface Checkpoint {
   outputNames?: string[];
   /** z-scores of CSV data, needed to feed the model raw rows and read its forecasts in the data's own units. */
   normalization?: Normalization;
+  /** Encoder–decoder: both vocabularies and how text becomes their tokens (`seqlab translate`). */
+  pairs?: PairVocabularies;
+}
+
+/** What turns a source text into an encoder–decoder's ids, and its target ids into text (src/trainer/data/pairVocabulary.ts). */
+export interface PairVocabularies {
+  source: PairSide;
+  target: PairSide;
+  /** The data wrote each source back to front before cutting it into tokens (synthetic addition with data.reverseSource). */
+  reverseSourceText: boolean;
+  /** S and T of the training batches: the longest source, the longest target + 1 (</s>). */
+  sourceSteps: number;
+  targetSteps: number;
+}
+
+export interface PairSide {
+  /** Token strings, index = id; <pad>, <s>, </s>, <unk> first. */
+  tokens: string[];
+  level: PairLevel;
+  lowercase: boolean;
 }
 
 /** The parameters without optimizer state: weights.json, checkpoints/best-<step>.json. */

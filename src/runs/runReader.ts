@@ -8,6 +8,8 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DiagnosticsIndexEntry, DiagnosticsSnapshot, MetricRecord } from '../shared/metrics';
 import type { RunStatus } from '../shared/protocol';
+import type { ModelSpec } from '../shared/modelSpec';
+import { isSeq2seqSpec } from '../shared/seq2seqSpec';
 import { readJsonLines } from './jsonLines';
 import { type Checkpoint, type CheckpointKind, checkpointBase, checkpointSteps, RUN_FILES, type RunMeta, type SavedWeights } from './runFiles';
 
@@ -181,6 +183,10 @@ export interface LoadedWeights {
   meta: SavedWeights;
   params: Float32Array;
 }
+
+/** Weights of a single-stream model, which is what sampling, the explorer and the tfjs export read. */
+export type SequenceLoadedWeights = LoadedWeights & { meta: { spec: ModelSpec } };
+export const isSequenceWeights = (w: LoadedWeights): w is SequenceLoadedWeights => !isSeq2seqSpec(w.meta.spec);
 
 async function readFloats(file: string): Promise<Float32Array> {
   const buf = await fsp.readFile(file);

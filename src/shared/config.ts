@@ -4,7 +4,8 @@
 // Each enum is written here once, as a const list its type derives from; the schema's `enum`s must
 // equal these lists (test/unit/configSchema.test.ts), and code that lists the choices imports them.
 // The data sections of the encoder–decoder kinds (pairs, synthetic-pairs) are in pairsConfig.ts, the sweep
-// section in sweep.ts.
+// section in sweep.ts. `model` is a union by `kind`: the single-stream `sequence` models, and the `seq2seq`
+// encoder–decoder that pairs data trains (its checks across fields: seq2seqConfigChecks.ts).
 
 import type { PairDataConfig } from './pairsConfig';
 import type { SweepConfig } from './sweep';
@@ -77,7 +78,17 @@ export interface SyntheticDataConfig {
 
 export type DataConfig = TextDataConfig | CsvDataConfig | SyntheticDataConfig | PairDataConfig;
 
-export interface ModelConfig {
+export const MODEL_KINDS = ['sequence', 'seq2seq'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+
+/** Luong et al. 2015's names: none, Bahdanau's additive score, Luong's dot and general scores. */
+export const ATTENTION_KINDS = ['none', 'additive', 'dot', 'general'] as const;
+export type AttentionKind = (typeof ATTENTION_KINDS)[number];
+
+/** The single-stream model: an RNN, LSTM or GRU stack with an output head. */
+export interface SequenceModelConfig {
+  /** Absent in the configs of runs written before model kinds existed; they are sequence models. */
+  kind?: 'sequence';
   cell: CellKind;
   hiddenSize: number;
   layers: number;
@@ -91,6 +102,55 @@ export interface ModelConfig {
   chronoInit: number;
   /** Scale the recurrent matrix of each layer to this spectral radius at init (0 = plain orthogonal). */
   recurrentSpectralRadius: number;
+}
+
+/** One side of an encoder–decoder; a setting left out takes the model's own (model.cell, model.hiddenSize, …). */
+export interface Seq2seqSideConfig {
+  cell?: CellKind;
+  layers?: number;
+  hiddenSize?: number;
+  /** Size of this side's token embedding. */
+  embeddingSize?: number;
+}
+
+/** An encoder–decoder (Sutskever et al. 2014, Cho et al. 2014), with optional attention (Bahdanau et al. 2014, Luong et al. 2015). */
+export interface Seq2seqModelConfig {
+  kind: 'seq2seq';
+  /** Both sides' cell, hidden size, layers and embedding size, unless `encoder` or `decoder` sets its own. */
+  cell: CellKind;
+  hiddenSize: number;
+  layers: number;
+  embeddingSize: number;
+  encoder: Seq2seqSideConfig & {
+    /** Read the source both ways; the decoder starts from a dense tanh bridge of both final states. */
+    bidirectional: boolean;
+  };
+  decoder: Seq2seqSideConfig;
+  attention: AttentionKind;
+  /** Width of the additive score's hidden layer; 0 = the decoder's hidden size. */
+  attentionSize: number;
+  /** Luong's input feeding: the last attentional state h̃_{t−1} joins the decoder's input (attention only). */
+  inputFeeding: boolean;
+  /** Sutskever et al.'s trick: the encoder reads each source back to front. */
+  reverseSource: boolean;
+  /** Fraction of decoder steps fed the reference token; only 1 (teacher forcing) is implemented. */
+  teacherForcing: number;
+  /** LSTM forget-gate bias at initialisation, both sides. */
+  forgetBias: number;
+}
+
+export type ModelConfig = SequenceModelConfig | Seq2seqModelConfig;
+
+/** How an encoder–decoder writes its output at evaluation and in `seqlab translate`. */
+export interface DecodingConfig {
+  /** Hypotheses kept by beam search. */
+  beamWidth: number;
+  /** α of the length penalty ((5 + length) / 6)^α that beam scores are divided by (Wu et al. 2016); 0 = plain log-probability. */
+  lengthPenalty: number;
+  /** Most decoder steps (tokens, </s> included); 0 = twice the longest training target. */
+  maxLength: number;
+  /** Validation pairs (the first this many) decoded by beam search at each evaluation; 0 = greedy only. */
+  beamPairs: number;
 }
 
 export interface ClippingConfig {
@@ -155,6 +215,8 @@ export interface ExperimentConfig {
   validationSplit: number;
   model: ModelConfig;
   training: TrainingConfig;
+  /** Encoder–decoder models only. */
+  decoding: DecodingConfig;
   diagnostics: DiagnosticsConfig;
   /** Train the same experiment once per cell listed. */
   compare?: CellKind[];

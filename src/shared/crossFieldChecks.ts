@@ -4,6 +4,7 @@
 import type { CellKind, ExperimentConfig } from './config';
 import { type Issue, isPlainObject, type Segment } from './configIssue';
 import { pairDataIssues } from './pairsConfigChecks';
+import { seq2seqModelIssues } from './seq2seqConfig';
 
 /** `raw` is the config as written, to tell a setting given from a default. */
 export function crossFieldIssues(config: ExperimentConfig, raw: unknown): Issue[] {
@@ -25,19 +26,29 @@ export function crossFieldIssues(config: ExperimentConfig, raw: unknown): Issue[
   if (given('training', 'momentum') && training.optimizer !== 'sgd') {
     warn(['training', 'momentum'], `training.momentum is ignored by ${training.optimizer}; it only applies to "optimizer": "sgd". Remove it, or switch to sgd.`);
   }
-  if (model.dropout > 0 && model.layers === 1) {
-    warn(['model', 'dropout'], 'model.dropout acts between stacked layers, so it does nothing with one layer. Set model.layers to 2 or more, or remove dropout.');
-  }
-  if (given('model', 'chronoInit') && !cells.includes('lstm')) {
-    warn(['model', 'chronoInit'], `model.chronoInit only applies to LSTM cells; this experiment trains ${cells.join(', ')}. Remove it.`);
-  } else if (model.chronoInit > 0 && given('model', 'forgetBias')) {
-    warn(['model', 'forgetBias'], 'model.forgetBias is ignored: model.chronoInit sets the forget-gate biases. Remove one of them.');
-  }
-  if (model.chronoInit > 0 && model.chronoInit < 3) {
-    fail(['model', 'chronoInit'], `model.chronoInit must be 0 (off) or at least 3, the smallest range log U(1, T - 1) is defined on (got ${model.chronoInit}).`);
-  }
-  if (given('model', 'forgetBias') && !cells.includes('lstm')) {
-    warn(['model', 'forgetBias'], `model.forgetBias only applies to LSTM cells; this experiment trains ${cells.join(', ')}. Remove it.`);
+  if (model.kind === 'seq2seq') {
+    for (const issue of seq2seqModelIssues({ ...config, model }, given)) (issue.severity === 'error' ? fail : warn)(issue.segments, issue.message);
+  } else {
+    if (data.kind === 'pairs' || data.kind === 'synthetic-pairs') {
+      fail(['model', 'kind'], `data.kind "${data.kind}" holds source/target pairs, which train an encoder–decoder: set "model": { "kind": "seq2seq" } (the other model settings stay as they are).`);
+    }
+    if (given('decoding')) {
+      warn(['decoding'], 'decoding only applies to encoder–decoder models ("model": { "kind": "seq2seq" }); this sequence model ignores it. Remove it.');
+    }
+    if (model.dropout > 0 && model.layers === 1) {
+      warn(['model', 'dropout'], 'model.dropout acts between stacked layers, so it does nothing with one layer. Set model.layers to 2 or more, or remove dropout.');
+    }
+    if (given('model', 'chronoInit') && !cells.includes('lstm')) {
+      warn(['model', 'chronoInit'], `model.chronoInit only applies to LSTM cells; this experiment trains ${cells.join(', ')}. Remove it.`);
+    } else if (model.chronoInit > 0 && given('model', 'forgetBias')) {
+      warn(['model', 'forgetBias'], 'model.forgetBias is ignored: model.chronoInit sets the forget-gate biases. Remove one of them.');
+    }
+    if (model.chronoInit > 0 && model.chronoInit < 3) {
+      fail(['model', 'chronoInit'], `model.chronoInit must be 0 (off) or at least 3, the smallest range log U(1, T - 1) is defined on (got ${model.chronoInit}).`);
+    }
+    if (given('model', 'forgetBias') && !cells.includes('lstm')) {
+      warn(['model', 'forgetBias'], `model.forgetBias only applies to LSTM cells; this experiment trains ${cells.join(', ')}. Remove it.`);
+    }
   }
   if (given('model', 'embeddingSize') && !tokenInput) {
     warn(['model', 'embeddingSize'], 'model.embeddingSize is ignored: these inputs are numbers, not tokens (embeddings apply to text, copy, temporal-order and reber). Remove it.');

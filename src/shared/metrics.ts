@@ -31,15 +31,40 @@ export interface EvalRecord {
   solved?: number;
   /** Root mean squared error in the data's own units (series). */
   rmse?: number;
+  /** Encoder–decoder: scores of greedy decoding of the validation pairs (`accuracy` is then teacher-forced token accuracy). */
+  greedy?: DecodingScores;
+  /** Encoder–decoder: scores of beam search on the first validation pairs (decoding.beamPairs). */
+  beam?: DecodingScores & { beamWidth: number };
 }
 
-/** Text samples at an evaluation. */
+/** How well an encoder–decoder's decoded outputs match the references of the pairs it decoded. */
+export interface DecodingScores {
+  /** Pairs decoded. */
+  pairs: number;
+  /** Fraction whose output is the reference, token for token. */
+  exactMatch: number;
+  /** Σ edit distance / Σ reference length in target tokens: CER for characters, PER for phonemes or words (RunInfo.errorRateName). */
+  tokenErrorRate: number;
+  /** Word-level targets: corpus BLEU-4 (0–100, sacrebleu's exp smoothing) over the target tokens. */
+  bleu?: number;
+  /** Word-level targets: corpus chrF (0–100, β = 2, character 6-grams). */
+  chrF?: number;
+}
+
+/** Text samples at an evaluation; of an encoder–decoder, a validation pair with what the model writes for it. */
 export interface SampleRecord {
   kind: 'sample';
   step: number;
+  /** 0 for greedy decoding. */
   temperature: number;
+  /** The text the model reads first (encoder–decoder: the source). */
   prime: string;
+  /** What it wrote (encoder–decoder: by greedy decoding). */
   text: string;
+  /** Encoder–decoder: the target the pair holds. */
+  reference?: string;
+  /** Encoder–decoder: the best hypothesis of beam search (decoding.beamWidth), for the pairs beam search decodes. */
+  beam?: string;
 }
 
 export type MetricRecord = StepRecord | EvalRecord | SampleRecord;
@@ -70,8 +95,12 @@ export interface RunInfo {
   baseline?: Baseline;
   /** What the loss is measured in, for the loss axis: `nats/char`, `nats/word`, `nats/token`, `MSE (z-scores)`, `MSE` (absent in older runs). */
   lossUnit?: string;
-  /** Probe tokens (for heatmap axes), when diagnostics are on. */
+  /** Probe tokens (for heatmap axes), when diagnostics are on; of an encoder–decoder, the probe pair's source tokens. */
   probeTokens?: string[];
+  /** Encoder–decoder: the probe pair's target tokens, one per decoder step (</s> last). */
+  probeTargetTokens?: string[];
+  /** Encoder–decoder: the name of DecodingScores.tokenErrorRate for these targets: CER (characters) or PER (phonemes, words). */
+  errorRateName?: 'CER' | 'PER';
   /** Names of the LSTM/GRU gates in the order diagnostics store them. */
   gateNames: string[];
   /** The sweep this run is one point of, and its values (absent: not part of a sweep). */
@@ -89,7 +118,10 @@ export interface DiagnosticsIndexEntry {
 }
 
 /** Arrays of one snapshot, in memory. Names: `l{layer}.h` [T,H], `l{layer}.c`, `l{layer}.gates` [T,G*H],
- *  `l{layer}.dh` [T] (‖∂L/∂h_t‖), `l{layer}.dhLast` [T] (‖∂L_T/∂h_t‖), `l{layer}.dc` [T]. */
+ *  `l{layer}.dh` [T] (‖∂L/∂h_t‖), `l{layer}.dhLast` [T] (‖∂L_T/∂h_t‖), `l{layer}.dc` [T].
+ *  An encoder–decoder's (S source positions, T decoder steps): `att` [T,S], `enc.l{layer}.h` [S,He] (bidirectional:
+ *  `enc.l{layer}.fwd.h`, `enc.l{layer}.bwd.h`), `….dh` [S], `….dc` [S] (LSTM), `dec.l{layer}.h` [T,Hd], `.dh` [T], `.dc` [T];
+ *  docs/run-folder.md. */
 export interface DiagnosticsSnapshot {
   step: number;
   arrays: Record<string, { data: Float32Array; shape: number[] }>;

@@ -6,6 +6,7 @@ import type { BackendKind, CellKind } from './config';
 import type { DiagnosticsSnapshot, MetricRecord, RunInfo } from './metrics';
 import type { ExportRequest, ExportResult } from './modelExport';
 import type { SweepRunInfo } from './sweep';
+import type { TranslateRequest, TranslateResult } from './translation';
 
 export interface TrainRequest {
   configPath: string;
@@ -49,6 +50,7 @@ export interface SampleResult {
 export interface EngineRequests {
   sample: { request: SampleRequest; result: SampleResult };
   export: { request: ExportRequest; result: ExportResult };
+  translate: { request: TranslateRequest; result: TranslateResult };
 }
 export type EngineRequestKind = keyof EngineRequests;
 export type EngineRequest = { [K in EngineRequestKind]: { kind: K; request: EngineRequests[K]['request'] } }[EngineRequestKind];

@@ -138,7 +138,8 @@ function itemHint(s: SchemaNode): string {
 
 /** For an unknown key: the other place in the schema where it is a setting ("It belongs in training."). */
 function whereElse(key: string, at: Segment[]): string | undefined {
-  const atData = at.length === 1 && at[0] === 'data';
+  // data and model are unions by kind: a key of another kind's branch is named with its kinds
+  const union = at.length === 1 && (at[0] === 'data' || at[0] === 'model') ? at[0] : undefined;
   const dataKinds: string[] = [];
   const parents: string[] = [];
   const visit = (s: SchemaNode, path: string[]) => {
@@ -148,23 +149,24 @@ function whereElse(key: string, at: Segment[]): string | undefined {
     }
     for (const branch of s.allOf ?? []) {
       const kind = branch.if.properties?.kind?.const;
-      if (kind !== undefined && Object.keys(branch.then.properties ?? {}).some((k) => k.toLowerCase() === key.toLowerCase())) dataKinds.push(String(kind));
+      if (kind !== undefined && path.join('.') === union && Object.keys(branch.then.properties ?? {}).some((k) => k.toLowerCase() === key.toLowerCase())) dataKinds.push(String(kind));
       visit(branch.then, path);
     }
   };
   visit(seqlabSchema, []);
-  if (atData && dataKinds.length > 0) return `It is a setting of ${dataKinds.join(' and ')} data only.`;
+  if (union && dataKinds.length > 0) return `It is a setting of ${dataKinds.join(' and ')} ${union === 'data' ? 'data' : 'models'} only.`;
   const here = at.join('.');
   const other = parents.filter((p) => p !== here);
   if (other.length === 0) return undefined;
   return other[0] === '' ? 'It belongs at the top level of the config.' : `It belongs in ${other[0]}.`;
 }
 
-/** 'csv data' for a path inside data when its kind is known, so messages name the branch being checked. */
+/** 'data (kind "csv")' for a path inside data (or model) when its kind is known, so messages name the branch being checked. */
 function dataKindLabel(segments: Segment[], raw: unknown): string | undefined {
-  if (segments.length !== 1 || segments[0] !== 'data' || !isPlainObject(raw) || !isPlainObject(raw.data)) return undefined;
-  const kind = raw.data.kind;
-  return typeof kind === 'string' ? `data (kind "${kind}")` : undefined;
+  const union = segments[0];
+  if (segments.length !== 1 || (union !== 'data' && union !== 'model') || !isPlainObject(raw) || !isPlainObject(raw[union])) return undefined;
+  const kind = raw[union].kind;
+  return typeof kind === 'string' ? `${union} (kind "${kind}")` : undefined;
 }
 
 /** '/training/learningRate' -> ['training', 'learningRate'], with list indexes as numbers. */

@@ -23,11 +23,10 @@
 // Token id 0 is <pad> on both sides: padded source positions change no state and get no attention,
 // padded target positions do not count in the loss.
 
-import type { CellKind } from './config';
-import { gatesOf, type ParamTensor } from './modelSpec';
+import { ATTENTION_KINDS, type AttentionKind, type CellKind } from './config';
+import { gatesOf, type ModelSpec, type ParamTensor } from './modelSpec';
 
-export type AttentionKind = 'none' | 'additive' | 'dot' | 'general';
-export const ATTENTION_KINDS: readonly AttentionKind[] = ['none', 'additive', 'dot', 'general'];
+export { ATTENTION_KINDS, type AttentionKind } from './config';
 
 export interface Seq2seqSpec {
   /** Source vocabulary (id 0 = <pad>) and embedding size. */
@@ -50,6 +49,9 @@ export interface Seq2seqSpec {
   bosId: number;
   eosId: number;
 }
+
+/** Saved weights hold either spec (runFiles.ts's Checkpoint); only an encoder–decoder's has an encoder. */
+export const isSeq2seqSpec = (spec: ModelSpec | Seq2seqSpec): spec is Seq2seqSpec => 'encoder' in spec;
 
 export const directionsOf = (s: Seq2seqSpec): number => (s.encoder.bidirectional ? 2 : 1);
 /** Width of the memory the attention reads and of each encoder layer's output: dirs·He. */

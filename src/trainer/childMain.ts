@@ -2,7 +2,7 @@
 // We say `ready`; then
 // - `train`: we answer `started`, throttled `metrics`, `diagnostics`, `checkpoint`, and one of
 //   `finished` / `failed` / `cancelled`. A `stop` message or SIGTERM stops after the current step.
-// - `request` (sample, export, …): we answer `reply` or `requestFailed` with the request's id, by calling
+// - `request` (sample, export, translate, …): we answer `reply` or `requestFailed` with the request's id, by calling
 //   the same trainer functions as the CLI.
 // If the parent goes away we stop too (no orphans).
 
@@ -13,6 +13,7 @@ import { exportRun } from './export/exportRun';
 import { RequestError } from './requestError';
 import { sampleRun } from './sampleRun';
 import { train } from './training';
+import { translateRun } from './translateRun';
 import { enableRelaxedSimd } from './backends/wasm/wasmFlags';
 
 /** After a stop request, exit at the latest this long after, even if a step is still running. */
@@ -70,6 +71,8 @@ async function answer(body: EngineRequest): Promise<EngineResult> {
       return { kind: 'sample', result: await sampleRun(body.request) };
     case 'export':
       return { kind: 'export', result: await exportRun(body.request) };
+    case 'translate':
+      return { kind: 'translate', result: await translateRun(body.request) };
     default:
       return assertNever(body, 'request');
   }

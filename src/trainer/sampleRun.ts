@@ -3,7 +3,7 @@
 // result; the engine child answers the extension's `sample` request with it.
 
 import type { SampleRequest, SampleResult } from '../shared/protocol';
-import { readWeights, type RunSummary } from '../runs/runReader';
+import { isSequenceWeights, readWeights, type RunSummary } from '../runs/runReader';
 import { resolveRun, RunReferenceError } from '../runs/runReference';
 import { explainNoWeights } from '../runs/runContents';
 import { createBackend } from './backends/createBackend';
@@ -22,6 +22,7 @@ export async function sampleRun(request: SampleRequest): Promise<SampleResult> {
   }
   const weights = await readWeights(run.dir);
   if (!weights) throw new RequestError('noWeights', await explainNoWeights(run));
+  if (!isSequenceWeights(weights)) throw new RequestError('unsupported', `Run ${run.id} is an encoder–decoder; it writes a target for a source: seqlab translate ${run.id} "<source text>".`);
   const vocab = weights.meta.vocabulary;
   if (!vocab || weights.meta.spec.input !== 'tokens' || weights.meta.spec.head !== 'every') {
     throw new RequestError('unsupported', `Run ${run.id} is not a text model; sampling needs a character or word language model.`);

@@ -108,22 +108,22 @@ describe('validate, the editor and train report the same data problem', { skip: 
   });
 
   test('pairs: a line without the separator, with its line', async () => {
-    const ws = workspace({ name: 'e', data: { kind: 'pairs', path: 'p.tsv' } }, { 'p.tsv': 'Go.\tVa !\nHi. Salut !\nRun!\tCours !\n' });
+    const ws = workspace({ name: 'e', data: { kind: 'pairs', path: 'p.tsv' }, model: { kind: 'seq2seq' } }, { 'p.tsv': 'Go.\tVa !\nHi. Salut !\nRun!\tCours !\n' });
     await sameEverywhere(ws, /p\.tsv:2: the line has no tab: "Hi\. Salut !"\. Separate source and target with a tab, or set "skipMalformed": true/, '"p.tsv"');
   });
 
   test('pairs: a column that the header lacks, with did-you-mean, at data.targetColumn', async () => {
-    const ws = workspace({ name: 'e', data: { kind: 'pairs', path: 'g.csv', sourceColumn: 'word', targetColumn: 'phonems' } }, { 'g.csv': 'word,phonemes\nhello,HH AH L OW\ncat,K AE T\n' });
+    const ws = workspace({ name: 'e', data: { kind: 'pairs', path: 'g.csv', sourceColumn: 'word', targetColumn: 'phonems' }, model: { kind: 'seq2seq' } }, { 'g.csv': 'word,phonemes\nhello,HH AH L OW\ncat,K AE T\n' });
     await sameEverywhere(ws, /g\.csv:1: data\.targetColumn names column "phonems", which the header does not have\. Did you mean "phonemes"\?/, '"phonems"');
   });
 
   test('pairs: nothing left after the length filter, at the limit that dropped most', async () => {
-    const ws = workspace({ name: 'e', data: { kind: 'pairs', path: 'p.tsv', maxSourceLength: 2 } }, { 'p.tsv': 'Go.\tVa !\nHi.\tSalut !\nRun!\tCours !\n' });
+    const ws = workspace({ name: 'e', data: { kind: 'pairs', path: 'p.tsv', maxSourceLength: 2 }, model: { kind: 'seq2seq' } }, { 'p.tsv': 'Go.\tVa !\nHi.\tSalut !\nRun!\tCours !\n' });
     await sameEverywhere(ws, /no pair is left after the length limits: of 3 pairs, 3 have more than maxSourceLength 2 source characters \(the shortest source has 3\)/, '2');
   });
 
   test('pairs: too few pairs for the validation split', async () => {
-    const ws = workspace({ name: 'e', data: { kind: 'pairs', path: 'p.tsv' }, validationSplit: 0.1 }, { 'p.tsv': 'Go.\tVa !\nHi.\tSalut !\nRun!\tCours !\n' });
+    const ws = workspace({ name: 'e', data: { kind: 'pairs', path: 'p.tsv' }, model: { kind: 'seq2seq' }, validationSplit: 0.1 }, { 'p.tsv': 'Go.\tVa !\nHi.\tSalut !\nRun!\tCours !\n' });
     await sameEverywhere(ws, /3 pairs are too few to hold validationSplit 0\.1 of them out \(that rounds to none\)/, '0.1');
   });
 });
@@ -155,11 +155,11 @@ describe('dataIssues', () => {
     assert.deepEqual(dataIssues(ok, ws.configPath), []);
     // two sources ("a", "b") that seed 3 both puts into training: no validation pair can be drawn
     const data = { kind: 'synthetic-pairs', task: 'reverse', alphabetSize: 2, minLength: 1, maxLength: 1, samples: 10, seed: 3 };
-    const tiny = parseConfig(JSON.stringify({ name: 'e', data, validationSplit: 0.1 }), ws.configPath).config!;
+    const tiny = parseConfig(JSON.stringify({ name: 'e', data, model: { kind: 'seq2seq' }, validationSplit: 0.1 }), ws.configPath).config!;
     const [issue, ...more] = dataIssues(tiny, ws.configPath);
     assert.deepEqual(more, []);
     assert.deepEqual([issue.segments, issue.severity], [['data', 'task'], 'error']);
     assert.match(issue.message, /too few distinct sources to keep validation sources out of training/);
-    assert.deepEqual(dataIssues(parseConfig(JSON.stringify({ name: 'e', data: { ...data, seed: 1 }, validationSplit: 0.1 }), ws.configPath).config!, ws.configPath), []);
+    assert.deepEqual(dataIssues(parseConfig(JSON.stringify({ name: 'e', data: { ...data, seed: 1 }, model: { kind: 'seq2seq' }, validationSplit: 0.1 }), ws.configPath).config!, ws.configPath), []);
   });
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Ajv from 'ajv';
 import {
-  BACKEND_KINDS, CELL_KINDS, DATA_KINDS, DATE_HANDLINGS, LEARNING_RATE_SCHEDULES, MISSING_POLICIES, OPTIMIZER_KINDS, SYNTHETIC_TASKS, TEXT_LEVELS, TEXT_VALIDATION_FROM,
+  ATTENTION_KINDS, BACKEND_KINDS, CELL_KINDS, MODEL_KINDS, DATA_KINDS, DATE_HANDLINGS, LEARNING_RATE_SCHEDULES, MISSING_POLICIES, OPTIMIZER_KINDS, SYNTHETIC_TASKS, TEXT_LEVELS, TEXT_VALIDATION_FROM,
   type DataConfig, type DataKind, type ExperimentConfig,
 } from '../../src/shared/config';
 import { PAIR_FILE_FORMATS, PAIR_LEVELS, PAIR_TASKS } from '../../src/shared/pairsConfig';
@@ -17,9 +17,11 @@ import { SWEEP_METHODS, SWEEP_SCALES } from '../../src/shared/sweep';
 /** Every field present, optional ones included, so adding a field to ExperimentConfig breaks these literals in tsc. */
 type Complete<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]-?: Complete<T[K]> } : T;
 
+const decoding = { beamWidth: 3, lengthPenalty: 1, maxLength: 40, beamPairs: 50 };
+
 const common = {
   validationSplit: 0.2,
-  model: { cell: 'gru', hiddenSize: 48, layers: 2, embeddingSize: 8, dropout: 0.1, forgetBias: 0.5, chronoInit: 0, recurrentSpectralRadius: 0.9 },
+  model: { kind: 'sequence', cell: 'gru', hiddenSize: 48, layers: 2, embeddingSize: 8, dropout: 0.1, forgetBias: 0.5, chronoInit: 0, recurrentSpectralRadius: 0.9 },
   training: {
     epochs: 3, maxSteps: 100, batchSize: 8, sequenceLength: 16, optimizer: 'sgd', learningRate: 0.1, learningRateSchedule: 'cosine', minLearningRate: 0.01, momentum: 0.5,
     clipping: { globalNorm: 1, value: 2 }, seed: 7, validateEvery: 10, checkpointEvery: 50, backend: 'wasm', threads: 2,
@@ -30,7 +32,16 @@ const common = {
   },
   compare: ['rnn', 'gru'],
   sweep: { method: 'random', parameters: { 'training.learningRate': { min: 1e-4, max: 1e-2, scale: 'log' }, 'model.hiddenSize': [32, 64] }, count: 4, seed: 2 },
+  decoding,
 } satisfies Omit<Complete<ExperimentConfig>, 'name' | 'data'>;
+
+/** Every field of a seq2seq model section (a Complete<> of the union's other member). */
+const seq2seqModel = {
+  kind: 'seq2seq', cell: 'gru', hiddenSize: 48, layers: 2, embeddingSize: 8, forgetBias: 0.5,
+  encoder: { cell: 'lstm', layers: 2, hiddenSize: 24, embeddingSize: 6, bidirectional: true },
+  decoder: { cell: 'lstm', layers: 2, hiddenSize: 48, embeddingSize: 10 },
+  attention: 'general', attentionSize: 16, inputFeeding: true, reverseSource: true, teacherForcing: 1,
+} satisfies Complete<Extract<ExperimentConfig['model'], { kind: 'seq2seq' }>>;
 
 const maximal: Complete<ExperimentConfig>[] = [
   { name: 'max-text', data: { kind: 'text', path: 'c.txt', level: 'word', lowercase: true, validationFrom: 'blocks' }, ...common },
@@ -55,6 +66,7 @@ const maximal: Complete<ExperimentConfig>[] = [
     name: 'max-synthetic-pairs',
     data: { kind: 'synthetic-pairs', task: 'sort', digits: 4, reverseSource: true, minLength: 2, maxLength: 7, alphabetSize: 12, samples: 500, seed: 3 },
     ...common,
+    model: seq2seqModel,
   },
 ];
 
@@ -63,11 +75,13 @@ const NO_DEFAULT = new Set([
   '$schema', 'name', 'data', 'data.kind', 'data.path', 'data.targets', 'data.task', 'data.header',
   'diagnostics.probe.text', 'diagnostics.probe.validationIndex', 'compare',
   'sweep', 'sweep.parameters', 'sweep.count',
+  // a side's setting left out takes the model's own
+  ...['encoder', 'decoder'].flatMap((side) => ['cell', 'layers', 'hiddenSize', 'embeddingSize'].map((key) => `model.${side}.${key}`)),
 ]);
 
 interface PropertyEntry { path: string; schema: SchemaNode; parent: SchemaNode }
 
-/** Every property the schema declares, with data's if/then branches folded into `data`. */
+/** Every property the schema declares, with the if/then branches of data and model folded into `data` and `model`. */
 function schemaProperties(node: SchemaNode = seqlabSchema, prefix = ''): PropertyEntry[] {
   const out: PropertyEntry[] = [];
   for (const [key, child] of Object.entries(node.properties ?? {})) {
@@ -123,11 +137,12 @@ describe('seqlab.schema.json', () => {
     for (const { path, schema, parent } of schemaProperties()) {
       assert.ok(schema.description, `${path} has no description`);
       const key = path.split('.').pop()!;
-      if (NO_DEFAULT.has(path)) {
+      if (parent.required?.includes(key)) {
+        assert.equal(schema.default, undefined, `${path} is required and has a default`);
+      } else if (NO_DEFAULT.has(path)) {
         assert.equal(schema.default, undefined, `${path} is listed as having no default but has one`);
       } else {
         assert.notEqual(schema.default, undefined, `${path} has no default`);
-        assert.ok(!parent.required?.includes(key), `${path} is required and has a default`);
       }
     }
   });
@@ -147,12 +162,12 @@ describe('seqlab.schema.json', () => {
     }
   });
 
-  test('objects reject unknown properties; data does so in each of its branches', () => {
-    const data = seqlabSchema.properties!.data;
-    const branchConditions = new Set(data.allOf!.map((b) => b.if));
+  test('objects reject unknown properties; data and model do so in each of their branches', () => {
+    const unions = [seqlabSchema.properties!.data, seqlabSchema.properties!.model];
+    const branchConditions = new Set(unions.flatMap((u) => u.allOf!.map((b) => b.if)));
     for (const node of allSchemaNodes()) {
       if (!node.properties || branchConditions.has(node)) continue;
-      if (node === data) {
+      if (unions.includes(node)) {
         assert.ok(node.allOf!.every((b) => b.then.additionalProperties === false));
       } else {
         assert.equal(node.additionalProperties, false, `properties ${Object.keys(node.properties).join(', ')}`);
@@ -168,6 +183,13 @@ describe('seqlab.schema.json', () => {
     assert.deepEqual(seqlabSchema.required, ['name', 'data']);
   });
 
+  test('one model branch per kind; only seq2seq needs kind written, as a model without one is a sequence model', () => {
+    const model = seqlabSchema.properties!.model;
+    assert.deepEqual(model.allOf!.map((b) => b.if.properties!.kind.const), model.properties!.kind.enum);
+    assert.deepEqual(model.allOf!.map((b) => b.if.required), [undefined, ['kind']]);
+    assert.equal(model.properties!.kind.default, 'sequence');
+  });
+
   test('every enum of the schema is the const list of config.ts that its type derives from', () => {
     const expected: Record<string, (readonly string[])[]> = {
       'data.kind': [DATA_KINDS],
@@ -179,7 +201,11 @@ describe('seqlab.schema.json', () => {
       'data.format': [PAIR_FILE_FORMATS],
       'data.sourceLevel': [PAIR_LEVELS],
       'data.targetLevel': [PAIR_LEVELS],
-      'model.cell': [CELL_KINDS],
+      'model.kind': [MODEL_KINDS],
+      'model.cell': [CELL_KINDS, CELL_KINDS],
+      'model.encoder.cell': [CELL_KINDS],
+      'model.decoder.cell': [CELL_KINDS],
+      'model.attention': [ATTENTION_KINDS],
       'training.optimizer': [OPTIMIZER_KINDS],
       'training.learningRateSchedule': [LEARNING_RATE_SCHEDULES],
       'training.backend': [BACKEND_KINDS],
@@ -206,6 +232,7 @@ describe('seqlab.schema.json', () => {
   });
 
   test('defaults alone give a valid config with every defaulted field, for each data kind', () => {
+    const seq2seqOnly = new Set(valuePaths({ model: seq2seqModel }).filter((p) => !valuePaths({ model: common.model }).includes(p)));
     const minimal = [
       { name: 'm', data: { kind: 'text', path: 'c.txt' } },
       { name: 'm', data: { kind: 'csv', path: 's.csv', targets: ['y'] } },
@@ -219,8 +246,10 @@ describe('seqlab.schema.json', () => {
       const expected = schemaProperties()
         .filter((e) => e.schema.default !== undefined)
         .map((e) => e.path)
-        // data's settings are those of its kind; the sweep section is optional
-        .filter((p) => !(p.startsWith('data.') || p.startsWith('sweep.')) || valuePaths(filled).includes(p));
+        // data's settings are those of its kind; the sweep section is optional; a branch's defaults only where
+        // that branch applies (the sequence model for these minimal configs)
+        .filter((p) => !(p.startsWith('data.') || p.startsWith('sweep.')) || valuePaths(filled).includes(p))
+        .filter((p) => !seq2seqOnly.has(p));
       for (const path of expected) assert.ok(valuePaths(filled).includes(path), `${path} was not filled for ${raw.data.kind}`);
     }
   });

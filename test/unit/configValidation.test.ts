@@ -141,7 +141,7 @@ describe('problems point at the right place', () => {
 
   test('an unknown key with no near match lists what is allowed, or says where it belongs', () => {
     const far = only(parseConfig('{ "name": "x", "data": { "kind": "synthetic", "task": "sine" }, "model": { "colour": 1 } }', 'a.seqlab.json').problems);
-    assert.match(far.message, /Allowed here: cell, hiddenSize, layers/);
+    assert.match(far.message, /Allowed here: kind, cell, hiddenSize, layers/);
     const misplaced = only(parseConfig('{ "name": "x", "data": { "kind": "synthetic", "task": "sine" }, "learningRate": 0.1 }', 'a.seqlab.json').problems);
     assert.match(misplaced.message, /belongs in training/);
   });
@@ -323,7 +323,7 @@ describe('checks across fields', () => {
   });
 
   test('pairs data: its own cross-field checks, at their fields; a column is an index or a name', () => {
-    const config = (data: object) => JSON.stringify({ name: 'p', data });
+    const config = (data: object) => JSON.stringify({ name: 'p', data, model: { kind: 'seq2seq' } });
     const named = parseConfig(config({ kind: 'pairs', path: 'g2p.csv', header: false, sourceColumn: 'word' }), 'p.seqlab.json').problems;
     assert.deepEqual(named.map((p) => [p.path, p.severity]), [['data.sourceColumn', 'error']]);
     const fraction = only(parseConfig(config({ kind: 'pairs', path: 'g2p.csv', targetColumn: 1.5 }), 'p.seqlab.json').problems);
@@ -331,7 +331,7 @@ describe('checks across fields', () => {
     const ignored = parseConfig(config({ kind: 'synthetic-pairs', task: 'addition', maxLength: 9 }), 'p.seqlab.json');
     assert.ok(ignored.config);
     assert.deepEqual(ignored.problems.map((p) => [p.path, p.severity]), [['data.maxLength', 'warning']]);
-    const embedding = parseConfig(JSON.stringify({ name: 'p', data: { kind: 'synthetic-pairs', task: 'sort' }, model: { embeddingSize: 8 }, training: { sequenceLength: 9 } }), 'p.seqlab.json');
+    const embedding = parseConfig(JSON.stringify({ name: 'p', data: { kind: 'synthetic-pairs', task: 'sort' }, model: { kind: 'seq2seq', embeddingSize: 8 }, training: { sequenceLength: 9 } }), 'p.seqlab.json');
     assert.deepEqual(embedding.problems.map((p) => p.path), ['training.sequenceLength'], 'pairs are tokens: an embedding size applies');
     assert.match(embedding.problems[0].message, /pairs have their own lengths \(data\.maxSourceLength, data\.maxTargetLength\)/);
   });

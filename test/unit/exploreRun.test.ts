@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { before, test } from 'node:test';
 import type { ExplorerRequest, ExplorerRequestKind, ExplorerRequests, StatesResult } from '../../src/shared/explorerProtocol';
 import { RUN_FILES } from '../../src/runs/runFiles';
-import { readDiagnosticsIndex, readDiagnosticsSnapshot, readWeights } from '../../src/runs/runReader';
+import { isSequenceWeights, readDiagnosticsIndex, readDiagnosticsSnapshot, readWeights } from '../../src/runs/runReader';
 import { ExplorerError } from '../../src/trainer/explore/explorerError';
 import { handleExplorerRequest } from '../../src/trainer/explore/explorerRequests';
 import { computeStates } from '../../src/trainer/explore/states';
@@ -103,7 +103,9 @@ test('states of a text equal what the diagnostics snapshot recorded for the same
 });
 
 test('a long input computed in short carried-state chunks equals one forward', async () => {
-  const { meta, params } = (await readWeights(charRun))!;
+  const weights = (await readWeights(charRun))!;
+  assert.ok(isSequenceWeights(weights));
+  const { meta, params } = weights;
   const x = Int32Array.from({ length: 53 }, (_, i) => (i * 7) % meta.spec.inputSize);
   const whole = await computeStates(meta.spec, params, x, { gates: true });
   const chunked = await computeStates(meta.spec, params, x, { gates: true, chunk: 8 });

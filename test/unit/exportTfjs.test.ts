@@ -19,7 +19,7 @@ import type * as TF from '@tensorflow/tfjs';
 import type { CellKind } from '../../src/shared/config';
 import type { ExportResult } from '../../src/shared/modelExport';
 import { RUN_FILES } from '../../src/runs/runFiles';
-import { readBestWeights, readWeights } from '../../src/runs/runReader';
+import { isSequenceWeights, readBestWeights, readWeights } from '../../src/runs/runReader';
 import { resolveRun } from '../../src/runs/runReference';
 import { createBackend } from '../../src/trainer/backends/createBackend';
 import { loadTfjs, type Tf } from '../../src/trainer/backends/tfjs/tfjsRuntime';
@@ -160,6 +160,7 @@ for (const [kind, cell, layers] of cases) {
     assert.deepEqual(names, [TFJS_FILES.model, TFJS_FILES.weights, ...(cell === 'gru' ? [TFJS_FILES.gruCell] : [])].sort());
 
     const weights = (await readWeights(run.runDir))!;
+    assert.ok(isSequenceWeights(weights));
     const spec = weights.meta.spec;
     const model = await loadAsPage(tf, result, cell);
     const tensorsBefore = tf.memory().numTensors;
@@ -224,6 +225,7 @@ test('the comparison catches the usual porting mistakes: hard-sigmoid LSTM gates
   for (const cell of ['lstm', 'gru'] as const) {
     const run = await trainRun('text', cell, 1);
     const weights = (await readWeights(run.runDir))!;
+    assert.ok(isSequenceWeights(weights));
     const spec = weights.meta.spec;
     const { x } = (await datasetOf(run)).batch('train', [0, 1]);
     const want = await wasmForward(spec, weights.params, x, 2);

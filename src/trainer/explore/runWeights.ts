@@ -6,13 +6,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { WeightsChoice, WeightsUsed } from '../../shared/explorerProtocol';
 import { RUN_FILES, type RunMeta, type SavedWeights } from '../../runs/runFiles';
-import { readBestWeights, readRun, readWeights } from '../../runs/runReader';
+import { isSequenceWeights, readBestWeights, readRun, readWeights, type SequenceLoadedWeights } from '../../runs/runReader';
 import { ExplorerError } from './explorerError';
 
 export interface RunWeights {
   runDir: string;
   meta: RunMeta;
-  saved: SavedWeights;
+  saved: SequenceLoadedWeights['meta'];
   params: Float32Array;
   used: WeightsUsed;
 }
@@ -26,6 +26,9 @@ export async function loadRunWeights(runDir: string, choice: WeightsChoice): Pro
     throw new ExplorerError('noWeights', choice === 'best'
       ? `Run ${run.id} has no best weights: they are saved at each validation that improves the loss, and the run has none yet (or no validation split). Use the last weights.`
       : `Run ${run.id} has no weights yet: it writes them at its first checkpoint (training.checkpointEvery) and when it ends.`);
+  }
+  if (!isSequenceWeights(loaded)) {
+    throw new ExplorerError('unsupported', `Run ${run.id} is an encoder–decoder; the explorer reads single-stream models. Use seqlab translate, or its dashboard's attention and state views.`);
   }
   const kind: WeightsUsed['kind'] = choice === 'best' ? 'best' : choice === 'last' && fs.existsSync(path.join(runDir, RUN_FILES.weightsJson)) ? 'final' : 'checkpoint';
   return { runDir, meta: run.meta, saved: loaded.meta, params: loaded.params, used: { kind, step: loaded.meta.step } };

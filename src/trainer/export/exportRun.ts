@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { ExportRequest, ExportResult, ExportWeights } from '../../shared/modelExport';
 import type { RequestProblem } from '../../shared/protocol';
 import { exportDirOf } from '../../runs/runFiles';
-import { type LoadedWeights, readBestWeights, readWeights, type RunSummary } from '../../runs/runReader';
+import { isSequenceWeights, type LoadedWeights, readBestWeights, readWeights, type RunSummary } from '../../runs/runReader';
 import { resolveRun, RunReferenceError } from '../../runs/runReference';
 import { explainNoWeights } from '../../runs/runContents';
 import { RequestError } from '../requestError';
@@ -33,6 +33,7 @@ export async function exportRun(o: ExportRequest): Promise<ExportResult> {
     throw e;
   }
   const loaded = await weightsOf(run, o.weights);
+  if (!isSequenceWeights(loaded)) throw new ExportError('unsupported', `Run ${run.id} is an encoder–decoder, which this version cannot export yet; seqlab translate ${run.id} uses it.`);
   let metadata;
   try {
     metadata = exportMetadata(run.id, loaded, o.weights);

@@ -8,7 +8,7 @@
 
 import type { CellKind, ExperimentConfig } from '../../shared/config';
 import type { ExportWeights } from '../../shared/modelExport';
-import type { LoadedWeights } from '../../runs/runReader';
+import type { SequenceLoadedWeights } from '../../runs/runReader';
 import { SEQLAB_VERSION } from '../../runs/runWriter';
 import { UNK, WORD_TOKEN } from '../data';
 
@@ -78,7 +78,7 @@ export interface ValueOutput {
 /** Why a run's weights cannot be exported as they are (e.g. a CSV run saved before its normalisation was). */
 export class UnsupportedRunError extends Error {}
 
-export function exportMetadata(runId: string, loaded: LoadedWeights, weights: ExportWeights, now = new Date()): ExportMetadata {
+export function exportMetadata(runId: string, loaded: SequenceLoadedWeights, weights: ExportWeights, now = new Date()): ExportMetadata {
   const { spec, config } = loaded.meta;
   const m = loaded.meta;
   const sequenceLength = m.steps ?? (config.data.kind === 'text' ? config.training.sequenceLength : config.data.kind === 'csv' ? config.data.lookback : null);

@@ -3,7 +3,12 @@
 // log-probabilities, the new state and the attention row. Greedy decoding over a batch of sources and beam
 // search over one source are built on it. Rows are independent: a beam of K over one source encodes K copies.
 import type { Seq2seqSpec } from '../../shared/seq2seqSpec';
+import type { Rng } from '../rng';
+import { drawToken } from '../sampling';
 import { checkIds, checkSourceRows, instantiateSeq2seq, type Seq2seqExports } from './seq2seqModel';
+
+/** Target id 0 (pairVocabulary.ts): never a decoder's output. */
+const PAD_ID = 0;
 
 /** The decoder's state for each row: h (and LSTM c) per layer [rows, Hd], and h̃ of the last step (input feeding). */
 export interface DecoderState { h: Float32Array[]; c: Float32Array[] | null; feed: Float32Array | null }
@@ -27,6 +32,9 @@ export interface Hypothesis {
   /** One attention row [S] per emitted token (the </s> step included when finished); empty without attention. */
   attention: Float32Array[];
 }
+
+/** decoding.maxLength, or when 0 twice the decoder steps of the longest training target (`targetSteps`, </s> included). */
+export const decodingMaxLength = (maxLength: number, targetSteps: number): number => (maxLength > 0 ? maxLength : 2 * targetSteps);
 
 export class Seq2seqDecoder {
   private kernel: Seq2seqExports | null;
@@ -82,7 +90,8 @@ export class Seq2seqDecoder {
 
   /**
    * Greedy decoding of `rows` sources at once: each row takes its most probable token until </s> or maxLength.
-   * Returns one hypothesis per row.
+   * Returns one hypothesis per row. The candidates are those of beam search (every id but <pad>), so greedy
+   * decoding is beam search of width 1.
    */
   greedy(source: Int32Array, maxLength: number): Hypothesis[] {
     this.encode(source);
@@ -91,15 +100,17 @@ export class Seq2seqDecoder {
     const tokens = new Int32Array(R).fill(this.spec.bosId);
     for (let t = 0; t < maxLength && out.some((h) => !h.finished); t++) {
       this.advance(tokens);
-      const lp = this.logProbs(), arg = this.i32(this.k.argmaxPtr(), R), att = this.attentionRow();
+      const lp = this.logProbs(), att = this.attentionRow();
       for (let r = 0; r < R; r++) {
         const h = out[r];
         if (h.finished) continue;
-        h.logProb += lp[r * V + arg[r]];
+        let best = 1;
+        for (let v = 2; v < V; v++) if (lp[r * V + v] > lp[r * V + best]) best = v;
+        h.logProb += lp[r * V + best];
         if (att.length > 0) h.attention.push(att.slice(r * this.sourceLength, (r + 1) * this.sourceLength));
-        if (arg[r] === this.spec.eosId) h.finished = true;
-        else h.tokens.push(arg[r]);
-        tokens[r] = arg[r];
+        if (best === this.spec.eosId) h.finished = true;
+        else h.tokens.push(best);
+        tokens[r] = best;
       }
     }
     for (const h of out) h.score = h.logProb;
@@ -140,6 +151,36 @@ export class Seq2seqDecoder {
       state = this.selectRows(next, parents.concat(Array(K - parents.length).fill(0)));
     }
     return [...done, ...live].sort((a, b) => b.score - a.score).slice(0, K);
+  }
+
+  /**
+   * `rows` outputs for one source row [S], each drawn token by token from softmax(logits / temperature)
+   * (sampling.ts's drawToken; <pad> never drawn) until </s> or maxLength; most probable first.
+   */
+  sample(source: Int32Array, opts: { maxLength: number; temperature: number; rng: Rng }): Hypothesis[] {
+    const R = this.rows, V = this.spec.targetVocab, S = this.sourceLength;
+    const copies = new Int32Array(R * S);
+    for (let r = 0; r < R; r++) copies.set(source, r * S);
+    let state = this.encode(copies);
+    const out: Hypothesis[] = Array.from({ length: R }, () => ({ tokens: [], logProb: 0, score: 0, finished: false, attention: [] }));
+    const tokens = new Int32Array(R).fill(this.spec.bosId);
+    for (let t = 0; t < opts.maxLength && out.some((h) => !h.finished); t++) {
+      const step = this.step(tokens, state);
+      state = step.state;
+      for (let r = 0; r < R; r++) {
+        const h = out[r];
+        if (h.finished) continue;
+        const lp = step.logProbs.subarray(r * V, (r + 1) * V);
+        const token = drawToken(lp.map(Math.exp), opts.temperature, opts.rng, PAD_ID);
+        h.logProb += lp[token];
+        if (step.attention.length > 0) h.attention.push(step.attention.slice(r * S, (r + 1) * S));
+        if (token === this.spec.eosId) h.finished = true;
+        else h.tokens.push(token);
+        tokens[r] = token;
+      }
+    }
+    for (const h of out) h.score = h.logProb;
+    return out.sort((a, b) => b.logProb - a.logProb);
   }
 
   dispose(): void { this.kernel = null; }

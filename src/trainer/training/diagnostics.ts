@@ -53,7 +53,8 @@ export function layerSnapshot(backend: Backend, spec: ModelSpec, probe: Batch, s
   return snap;
 }
 
-function l2(a: Float32Array, offset: number, size: number): number {
+/** The L2 norm of a[offset, offset + size): one parameter tensor's weights or gradients. */
+export function l2(a: Float32Array, offset: number, size: number): number {
   let s = 0;
   for (let i = offset; i < offset + size; i++) s += a[i] * a[i];
   return Math.sqrt(s);

@@ -2,10 +2,11 @@
 // on whichever backend createBackend picks. Its shape comes from the data's; each data kind it trains
 // on brings a SequenceKind: its evaluation and its probe.
 
-import type { CellKind, ExperimentConfig, ProbeConfig } from '../../shared/config';
+import type { CellKind, ExperimentConfig, ProbeConfig, SequenceModelConfig } from '../../shared/config';
 import type { Backend, Batch } from '../backends/backend';
 import { createBackend } from '../backends/createBackend';
 import type { SequenceDataset } from '../data';
+import { TrainError } from '../errors';
 import { initParams } from '../init';
 import type { ModelSpec } from '../model';
 import { gateNames, layerSnapshot } from './diagnostics';
@@ -20,18 +21,26 @@ export interface SequenceKind<D extends SequenceDataset> {
 }
 
 export function modelSpecFor(config: ExperimentConfig, data: SequenceDataset, cell: CellKind): ModelSpec {
+  const m = sequenceModel(config, data);
   return {
     cell,
     input: data.input,
     inputSize: data.inputSize,
-    embedSize: config.model.embeddingSize,
-    hiddenSize: config.model.hiddenSize,
-    layers: config.model.layers,
+    embedSize: m.embeddingSize,
+    hiddenSize: m.hiddenSize,
+    layers: m.layers,
     outputSize: data.outputSize,
     head: data.head,
     loss: data.loss,
-    dropout: config.model.layers > 1 ? config.model.dropout : 0,
+    dropout: m.layers > 1 ? m.dropout : 0,
   };
+}
+
+/** The config's model section, which for single-stream data must be a sequence model (the config checks say so first). */
+function sequenceModel(config: ExperimentConfig, data: SequenceDataset): SequenceModelConfig {
+  const m = config.model;
+  if (m.kind === 'seq2seq') throw new TrainError('config', `model.kind "seq2seq" is an encoder–decoder for source/target pairs; ${data.describe()} (data.kind "${config.data.kind}") trains a sequence model. Remove model.kind, or use pairs data.`);
+  return m;
 }
 
 export async function sequenceTask<D extends SequenceDataset>(data: D, setup: TaskSetup, kind: SequenceKind<D>): Promise<Task<Batch>> {
@@ -39,7 +48,7 @@ export async function sequenceTask<D extends SequenceDataset>(data: D, setup: Ta
   const spec = modelSpecFor(config, data, cell);
   const { backend, reason } = await createBackend(setup.backend, { spec, batch: setup.batchSize, steps: data.steps, threads: setup.threads });
   const probe = config.diagnostics.enabled ? kind.probe(data, config.diagnostics.probe) : undefined;
-  const m = config.model;
+  const m = sequenceModel(config, data);
   return {
     examples: data,
     model: backend,

@@ -238,5 +238,7 @@ function runInfo(s: SessionStart, id: string): RunInfo {
     ...(i.baseline && { baseline: i.baseline }),
     ...(i.probeTokens && { probeTokens: i.probeTokens }),
     ...(s.request.sweep && { sweep: s.request.sweep }),
+    ...(i.probeTargetTokens && { probeTargetTokens: i.probeTargetTokens }),
+    ...(i.errorRateName && { errorRateName: i.errorRateName }),
   };
 }

@@ -7,6 +7,7 @@ import type { DiagnosticsSnapshot, EvalRecord, RunInfo, SampleRecord } from '../
 import type { SavedWeights } from '../../runs/runFiles';
 import type { TrainableModel } from '../backends/backend';
 import type { ModelSpec } from '../model';
+import type { Seq2seqSpec } from '../../shared/seq2seqSpec';
 import type { Rng } from '../rng';
 
 /** An evaluation's metrics: the record without its bookkeeping fields. */
@@ -29,12 +30,12 @@ export interface Probe<B> {
 }
 
 /** What the run folder records about a task when it starts (RunInfo's task-specific fields). */
-export type TaskInfo = Pick<RunInfo, 'backendReason' | 'dataSummary' | 'task' | 'lossUnit' | 'gateNames' | 'baseline' | 'probeTokens'>;
+export type TaskInfo = Pick<RunInfo, 'backendReason' | 'dataSummary' | 'task' | 'lossUnit' | 'gateNames' | 'baseline' | 'probeTokens' | 'probeTargetTokens' | 'errorRateName'>;
 
 /** What saved weights hold beside the parameters: the model's shape and what the data adds for `seqlab export`. */
 export interface TaskWeights {
-  spec: ModelSpec;
-  data: Pick<SavedWeights, 'steps' | 'vocabulary' | 'featureNames' | 'outputNames' | 'normalization'>;
+  spec: ModelSpec | Seq2seqSpec;
+  data: Pick<SavedWeights, 'steps' | 'vocabulary' | 'featureNames' | 'outputNames' | 'normalization' | 'pairs'>;
 }
 
 /** What building a task needs beyond the data: the effective config and the request's overrides. */

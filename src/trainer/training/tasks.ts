@@ -5,8 +5,9 @@
 
 import { assertNever } from '../../shared/protocol';
 import type { Dataset } from '../data';
-import { TrainError } from '../errors';
 import { csvKind } from './csvEvaluation';
+import { pairsKind } from './pairsEvaluation';
+import { seq2seqTask } from './seq2seqTask';
 import { sequenceTask } from './sequenceTask';
 import { syntheticKind } from './syntheticEvaluation';
 import type { AnyTask, TaskSetup } from './task';
@@ -18,8 +19,8 @@ export function buildTask(data: Dataset, setup: TaskSetup): Promise<AnyTask> {
     case 'text': return sequenceTask(data, setup, textKind);
     case 'csv': return sequenceTask(data, setup, csvKind);
     case 'synthetic': return sequenceTask(data, setup, syntheticKind);
-    // Source/target pairs train an encoder–decoder, a model kind of its own (issue 14), not yet here.
-    case 'pairs': throw new TrainError('config', `Source/target pairs (data.kind "${setup.config.data.kind}", ${data.title}) train an encoder–decoder, which needs "model": { "kind": "seq2seq" }; this version of SeqLab has no seq2seq model yet, so it cannot train this config.`);
+    // a file of pairs and a generated pair task are both `kind: 'pairs'` datasets
+    case 'pairs': return seq2seqTask(data, setup, pairsKind);
     default: return assertNever(data, 'data kind');
   }
 }

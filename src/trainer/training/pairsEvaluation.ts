@@ -1,0 +1,133 @@
+// How an encoder–decoder is judged on source/target pairs (a file or a generated task). At every
+// evaluation, on the validation pairs the loss reads (evaluation.ts's validationBatches):
+//   loss, accuracy   teacher-forced: the mean cross-entropy and the fraction of right argmax tokens over
+//                    the real target steps (tokens and </s>), the units of the dataset's baselines
+//   greedy           decoding each source token by token: exact match, token error rate (CER / PER) and,
+//                    for word-level targets, corpus BLEU-4 and chrF (src/trainer/metrics)
+//   beam             the same by beam search (decoding.beamWidth, lengthPenalty) over the first
+//                    decoding.beamPairs validation pairs only: a beam costs beamWidth decodes per pair
+// Samples: a few validation pairs, evenly spread and the same at every evaluation, with the source, the
+// reference and what greedy and beam search write. Probe: validation pair diagnostics.probe.validationIndex,
+// its source tokens on one axis and its target tokens (</s> last) on the other.
+
+import type { DecodingConfig, DiagnosticsConfig, ProbeConfig } from '../../shared/config';
+import type { DecodingScores, SampleRecord } from '../../shared/metrics';
+import type { PairBatch, PairsDataset } from '../data';
+import { EOS } from '../data/pairVocabulary';
+import { corpusBleu } from '../metrics/bleu';
+import { corpusChrF } from '../metrics/chrF';
+import { tokenErrorRate } from '../metrics/editDistance';
+import type { Seq2seqBackend } from '../seq2seq/seq2seqBackend';
+import { decodingMaxLength, type Hypothesis } from '../seq2seq/seq2seqDecoder';
+import { validationBatches } from './evaluation';
+import type { PairKind } from './seq2seqTask';
+import type { EvalMetrics, Evaluation, Probe } from './task';
+
+/** Validation pairs written out as samples at each sampling evaluation. */
+const SAMPLE_PAIRS = 4;
+
+export interface PairEvaluationContext {
+  /** The training batch size: validation batches are at most this large. */
+  batchSize: number;
+  decoding: DecodingConfig;
+  diagnostics: DiagnosticsConfig;
+}
+
+/** One decoded pair: the hypothesis's and the reference's target tokens. */
+interface Decoded {
+  hypothesis: string[];
+  reference: string[];
+  finished: boolean;
+}
+
+function pairsEvaluation(data: PairsDataset, model: Seq2seqBackend, ctx: PairEvaluationContext): Evaluation {
+  const maxLength = decodingMaxLength(ctx.decoding.maxLength, data.targetSteps);
+  const target = data.targetVocabulary;
+  const decodedOf = (h: Hypothesis, index: number): Decoded => ({
+    hypothesis: target.tokensOf(h.tokens),
+    reference: target.tokensOf(data.ids('validation', index).target),
+    finished: h.finished,
+  });
+  const beamOf = (index: number): Hypothesis => {
+    const { source } = data.batch('validation', [index]);
+    return model.decoder(ctx.decoding.beamWidth, data.sourceSteps).beam(source, { maxLength, alpha: ctx.decoding.lengthPenalty })[0];
+  };
+
+  return {
+    metrics(): EvalMetrics | undefined {
+      const batches = validationBatches(data.validationSize, ctx.batchSize);
+      if (batches.length === 0) return undefined;
+      let nats = 0, tokens = 0, correct = 0;
+      const greedy: Decoded[] = [];
+      for (const indices of batches) {
+        const batch = data.batch('validation', indices);
+        const r = model.evaluate(batch);
+        nats += r.loss * r.tokens;
+        tokens += r.tokens;
+        correct += r.correct;
+        const hyps = model.decoder(batch.size, batch.sourceSteps).greedy(batch.source, maxLength);
+        hyps.forEach((h, b) => greedy.push(decodedOf(h, indices[b])));
+      }
+      const beamPairs = Math.min(ctx.decoding.beamPairs, data.validationSize);
+      const beam = Array.from({ length: beamPairs }, (_, i) => decodedOf(beamOf(i), i));
+      const wordLevel = target.level === 'word';
+      return {
+        loss: nats / tokens,
+        accuracy: correct / tokens,
+        greedy: decodingScores(greedy, wordLevel),
+        ...(beam.length > 0 && { beam: { ...decodingScores(beam, wordLevel), beamWidth: ctx.decoding.beamWidth } }),
+      };
+    },
+    samples(step: number): SampleRecord[] {
+      const n = Math.min(SAMPLE_PAIRS, data.validationSize);
+      const indices = Array.from({ length: n }, (_, i) => Math.floor((i * data.validationSize) / n));
+      if (indices.length === 0) return [];
+      const batch = data.batch('validation', indices);
+      const greedy = model.decoder(batch.size, batch.sourceSteps).greedy(batch.source, maxLength);
+      return indices.map((index, i) => {
+        const example = data.example('validation', index);
+        return {
+          kind: 'sample' as const, step, temperature: 0, prime: example.source, reference: example.target,
+          text: target.decode(greedy[i].tokens),
+          ...(ctx.decoding.beamPairs > 0 && { beam: target.decode(beamOf(index).tokens) }),
+        };
+      });
+    },
+    snapshotArrays: () => ({}),
+  };
+}
+
+/** Exact match, token error rate and, for word-level targets, BLEU-4 and chrF of decoded pairs. */
+export function decodingScores(decoded: readonly Decoded[], wordLevel: boolean): DecodingScores {
+  const exact = decoded.filter((d) => d.finished && sameTokens(d.hypothesis, d.reference)).length;
+  const scores: DecodingScores = {
+    pairs: decoded.length,
+    exactMatch: decoded.length > 0 ? exact / decoded.length : 0,
+    tokenErrorRate: tokenErrorRate(decoded),
+  };
+  if (!wordLevel) return scores;
+  // chrF ignores whitespace, so the tokens joined by spaces read as the text
+  return {
+    ...scores,
+    bleu: corpusBleu(decoded.map((d) => d.hypothesis), decoded.map((d) => [d.reference])).score,
+    chrF: corpusChrF(decoded.map((d) => d.hypothesis.join(' ')), decoded.map((d) => d.reference.join(' '))),
+  };
+}
+
+function sameTokens(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((t, i) => t === b[i]);
+}
+
+/** The probe pair (clamped to the validation split) at its own lengths; undefined without validation pairs. */
+function pairProbe(data: PairsDataset, probe: ProbeConfig): Probe<PairBatch> & { targetTokens: string[] } | undefined {
+  if (data.validationSize === 0) return undefined;
+  const index = Math.min(probe.validationIndex ?? 0, data.validationSize - 1);
+  const ids = data.ids('validation', index);
+  return {
+    batch: data.batchToLongest('validation', [index]),
+    tokens: data.sourceVocabulary.tokensOf(ids.source),
+    targetTokens: [...data.targetVocabulary.tokensOf(ids.target), EOS],
+  };
+}
+
+export const pairsKind: PairKind<PairsDataset> = { evaluation: pairsEvaluation, probe: pairProbe };

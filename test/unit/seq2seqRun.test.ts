@@ -1,0 +1,155 @@
+// The encoder–decoder as a model kind of train(): a tiny reverse task learnt to a high greedy exact match with
+// its metrics, samples, weights and run info recorded; the diagnostics arrays under their documented names and
+// shapes; a stopped run resumed equals a straight one; a word-level pairs file gets BLEU and chrF; tfjs refused.
+
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import type { EvalRecord, SampleRecord, StepRecord } from '../../src/shared/metrics';
+import { isSeq2seqSpec } from '../../src/shared/seq2seqSpec';
+import { readDiagnosticsIndex, readDiagnosticsSnapshot, readMetrics, readWeights } from '../../src/runs/runReader';
+import { resolveRun } from '../../src/runs/runReference';
+import { TrainError } from '../../src/trainer/errors';
+import { train } from '../../src/trainer/training';
+
+function workspace(config: object, files: Record<string, string> = {}): { configPath: string; runsDir: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-s2s-'));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  const configPath = path.join(dir, 'exp.seqlab.json');
+  fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
+  return { configPath, runsDir: path.join(dir, 'runs') };
+}
+
+/** Reverse 3 to 5 letters of a–f: with attention a small LSTM learns it in a few hundred steps. */
+const reverse = (model: object = {}, training: object = {}) => ({
+  name: 'tiny reverse',
+  data: { kind: 'synthetic-pairs', task: 'reverse', minLength: 3, maxLength: 5, alphabetSize: 6, samples: 2000 },
+  validationSplit: 0.1,
+  model: { kind: 'seq2seq', cell: 'lstm', hiddenSize: 32, embeddingSize: 16, ...model },
+  training: { maxSteps: 200, batchSize: 32, learningRate: 0.01, validateEvery: 100, checkpointEvery: 100, threads: 1, ...training },
+  decoding: { beamPairs: 40, beamWidth: 3 },
+  diagnostics: { every: 100 },
+});
+
+const records = async (dir: string) => readMetrics(dir);
+
+test('a tiny reverse task trains through train() to a high greedy exact match, with beam scores, pair samples and its vocabularies saved', async () => {
+  const ws = workspace(reverse());
+  const out = await train({ configPath: ws.configPath, runsDir: ws.runsDir });
+  assert.equal(out.kind, 'finished');
+  const metrics = await records(out.runDir);
+  const evals = metrics.filter((m): m is EvalRecord => m.kind === 'eval');
+  assert.deepEqual(evals.map((e) => e.step), [100, 200]);
+  const last = evals.at(-1)!;
+  assert.ok(last.greedy!.exactMatch > 0.9, `greedy exact match ${last.greedy!.exactMatch}`);
+  assert.ok(last.greedy!.tokenErrorRate < 0.05, `CER ${last.greedy!.tokenErrorRate}`);
+  assert.equal(last.greedy!.pairs, 192, 'every validation pair the loss reads (6 batches of 32 of the 200)');
+  assert.deepEqual([last.beam!.pairs, last.beam!.beamWidth], [40, 3]);
+  assert.ok(last.beam!.exactMatch > 0.9);
+  assert.equal(last.greedy!.bleu, undefined, 'BLEU and chrF are for word-level targets');
+  assert.ok(last.accuracy! > 0.95 && last.loss < 0.2, `token accuracy ${last.accuracy}, loss ${last.loss}`);
+
+  const samples = metrics.filter((m): m is SampleRecord => m.kind === 'sample');
+  assert.equal(samples.length, 4);
+  for (const s of samples) {
+    assert.equal(s.reference, [...s.prime].reverse().join(''));
+    assert.equal(typeof s.text, 'string');
+    assert.equal(typeof s.beam, 'string');
+  }
+  assert.ok(samples.filter((s) => s.text === s.reference).length >= 3);
+
+  const run = await resolveRun(ws.runsDir, out.runId);
+  const info = run.meta.info;
+  assert.equal(info.errorRateName, 'CER');
+  assert.match(info.backendReason!, /auto: wasm kernels/);
+  assert.deepEqual(info.probeTargetTokens, [...[...info.probeTokens!].reverse(), '</s>']);
+  assert.ok(info.baseline && info.baseline.metric === 'xent');
+
+  const weights = (await readWeights(out.runDir))!;
+  assert.ok(isSeq2seqSpec(weights.meta.spec));
+  assert.equal(weights.meta.spec.attention, 'additive');
+  assert.equal(weights.meta.spec.attentionSize, 32, 'attentionSize 0 takes the decoder\'s hidden size');
+  const pairs = weights.meta.pairs!;
+  assert.deepEqual(pairs.source.tokens, ['<pad>', '<s>', '</s>', '<unk>', 'a', 'b', 'c', 'd', 'e', 'f']);
+  assert.deepEqual([pairs.source.level, pairs.target.level, pairs.reverseSourceText, pairs.sourceSteps, pairs.targetSteps], ['char', 'char', false, 5, 6]);
+});
+
+test('the diagnostics snapshot holds the probe pair\'s attention, states and gradient norms under their documented names and shapes', async () => {
+  const ws = workspace(reverse({ encoder: { bidirectional: true, hiddenSize: 12 }, hiddenSize: 20, attention: 'general' }, { maxSteps: 20, validateEvery: 20, checkpointEvery: 0 }));
+  const out = await train({ configPath: ws.configPath, runsDir: ws.runsDir });
+  const info = (await resolveRun(ws.runsDir, out.runId)).meta.info;
+  const S = info.probeTokens!.length, T = info.probeTargetTokens!.length;
+  assert.equal(T, S + 1);
+  const index = await readDiagnosticsIndex(out.runDir);
+  assert.deepEqual(index.map((e) => e.step), [0, 20]);
+  const snap = await readDiagnosticsSnapshot(out.runDir, index[1]);
+  const shapes = Object.fromEntries(Object.entries(snap.arrays).map(([name, a]) => [name, a.shape]));
+  assert.deepEqual(shapes, {
+    att: [T, S],
+    'enc.l0.fwd.h': [S, 12], 'enc.l0.fwd.dh': [S], 'enc.l0.fwd.dc': [S],
+    'enc.l0.bwd.h': [S, 12], 'enc.l0.bwd.dh': [S], 'enc.l0.bwd.dc': [S],
+    'dec.l0.h': [T, 20], 'dec.l0.dh': [T], 'dec.l0.dc': [T],
+  });
+  // each decoder step's attention is a distribution over the source positions
+  const att = snap.arrays.att.data;
+  for (let t = 0; t < T; t++) {
+    const row = att.subarray(t * S, (t + 1) * S);
+    assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-4, `attention row ${t}`);
+  }
+  assert.ok(snap.arrays['enc.l0.bwd.dh'].data.every((v) => Number.isFinite(v) && v > 0));
+  assert.ok(snap.gradNorms!['att.Wk'] > 0 && snap.gradNorms!['bridge.l0.Wh'] > 0 && snap.weightNorms!['src.embedding'] > 0);
+});
+
+test('a stopped seq2seq run resumes from its checkpoint and continues the straight run\'s losses and weights', async () => {
+  const cfg = reverse({ cell: 'gru' }, { maxSteps: 24, validateEvery: 8, checkpointEvery: 0 });
+  const straight = workspace(cfg);
+  const full = await train({ configPath: straight.configPath, runsDir: straight.runsDir });
+  const losses = async (dir: string) => (await records(dir)).filter((m): m is StepRecord => m.kind === 'step').map((m) => m.loss);
+  const fullLosses = await losses(full.runDir);
+
+  const ws = workspace(cfg);
+  let steps = 0;
+  const first = await train({ configPath: ws.configPath, runsDir: ws.runsDir }, { progress: (p) => (steps = p.step) }, () => steps >= 11);
+  assert.deepEqual([first.kind, first.step], ['cancelled', 11]);
+  const second = await train({ configPath: ws.configPath, runsDir: ws.runsDir, resumeRunId: first.runId });
+  assert.deepEqual([second.kind, second.runId], ['finished', first.runId]);
+  const resumed = await losses(second.runDir);
+  assert.equal(resumed.length, 24);
+  for (let i = 0; i < 24; i++) assert.ok(Math.abs(resumed[i] - fullLosses[i]) <= 1e-6 * Math.abs(fullLosses[i]), `step ${i + 1}: ${resumed[i]} vs ${fullLosses[i]}`);
+  assert.deepEqual((await readWeights(second.runDir))!.params, (await readWeights(full.runDir))!.params);
+});
+
+test('word-level targets get BLEU and chrF, and the error rate is called PER', async () => {
+  const numbers = ['zero', 'one', 'two', 'three', 'four', 'five'];
+  const lines = Array.from({ length: 120 }, (_, i) => {
+    const words = [numbers[i % 6], numbers[(i * 7) % 6], numbers[(i * 5 + 1) % 6]];
+    return `${words.join(' ')}\t${[...words].reverse().join(' ')}`;
+  });
+  const ws = workspace({
+    name: 'word pairs',
+    data: { kind: 'pairs', path: 'p.tsv', sourceLevel: 'word', targetLevel: 'word' },
+    validationSplit: 0.2,
+    model: { kind: 'seq2seq', cell: 'gru', hiddenSize: 16, embeddingSize: 8 },
+    training: { maxSteps: 10, batchSize: 8, validateEvery: 10, threads: 1 },
+    decoding: { beamPairs: 5 },
+  }, { 'p.tsv': lines.join('\n') + '\n' });
+  const out = await train({ configPath: ws.configPath, runsDir: ws.runsDir });
+  const last = (await records(out.runDir)).filter((m): m is EvalRecord => m.kind === 'eval').at(-1)!;
+  for (const scores of [last.greedy!, last.beam!]) {
+    assert.ok(scores.bleu !== undefined && scores.bleu >= 0 && scores.bleu <= 100, `BLEU ${scores.bleu}`);
+    assert.ok(scores.chrF !== undefined && scores.chrF >= 0 && scores.chrF <= 100, `chrF ${scores.chrF}`);
+  }
+  assert.equal((await resolveRun(ws.runsDir, out.runId)).meta.info.errorRateName, 'PER');
+});
+
+test('the tfjs backend is refused, naming wasm', async () => {
+  const ws = workspace(reverse());
+  await assert.rejects(train({ configPath: ws.configPath, runsDir: ws.runsDir, backend: 'tfjs' }), (e: unknown) => {
+    assert.ok(e instanceof TrainError);
+    assert.equal(e.kind, 'config');
+    assert.match(e.message, /trains on the wasm kernels only; the tfjs backend has no seq2seq model\. Use "backend": "wasm"/);
+    return true;
+  });
+});
