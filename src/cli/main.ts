@@ -11,7 +11,7 @@ import { formatProblem, parseConfig } from '../shared/configValidation';
 import { SEQLAB_VERSION } from '../runs/runWriter';
 import { TrainError } from '../trainer/errors';
 import { train } from '../trainer/training';
-import { ProgressView } from './progressView';
+import { outcomeText, ProgressView } from './progressView';
 import { registerReproduce } from './reproduceCommand';
 import { EXPORT_FORMATS, EXPORT_WEIGHTS, type ExportFormat, type ExportWeights } from '../shared/modelExport';
 import { ExportError, exportRun } from '../trainer/export/exportRun';
@@ -55,15 +55,16 @@ program
   .option('--json', 'print one JSON line per event instead of a progress bar')
   .action(async (config: string, o: { backend?: BackendKind; maxSteps?: number; cell?: CellKind; threads?: number; resume?: string; runsDir: string; json?: boolean }) => {
     const resume = o.resume === undefined ? undefined : await resolveOrFail(path.resolve(o.runsDir), o.resume);
+    // Every phase checks `stop` between chunks of its work (trainer/training/phases.ts), so the first
+    // signal is honoured within a chunk; the second quits at once.
     let stop = false;
-    let interrupts = 0;
-    process.on('SIGINT', () => {
-      interrupts++;
-      if (interrupts > 1) process.exit(EXIT.cancelled);
+    const onSignal = (name: string) => () => {
+      if (stop) process.exit(EXIT.cancelled);
       stop = true;
-      process.stderr.write('\nStopping after this step… (Ctrl-C again to quit at once)\n');
-    });
-    process.on('SIGTERM', () => (stop = true));
+      process.stderr.write(`\n${name}: stopping… (${name === 'SIGINT' ? 'Ctrl-C' : name} again to quit at once)\n`);
+    };
+    process.on('SIGINT', onSignal('SIGINT'));
+    process.on('SIGTERM', onSignal('SIGTERM'));
     const view = new ProgressView(Boolean(o.json) || !process.stderr.isTTY);
     try {
       const outcome = await train(
@@ -81,12 +82,8 @@ program
         () => stop,
       );
       view.stop();
-      if (outcome.kind === 'cancelled') {
-        process.stdout.write(`Cancelled at step ${outcome.step}. Run folder: ${outcome.runDir}\n`);
-        process.exit(EXIT.cancelled);
-      }
-      const best = outcome.bestValidationLoss !== undefined ? `, best validation loss ${outcome.bestValidationLoss.toFixed(4)}` : '';
-      process.stdout.write(`Finished ${outcome.step} steps in ${outcome.seconds.toFixed(1)} s${best}.\nRun folder: ${outcome.runDir}\n`);
+      process.stdout.write(outcomeText(outcome, view.plan));
+      if (outcome.kind === 'cancelled') process.exit(EXIT.cancelled);
     } catch (e) {
       view.stop();
       if (e instanceof TrainError) fail(e.kind === 'config' ? EXIT.usage : e.kind === 'data' ? EXIT.data : EXIT.failed, e.message);

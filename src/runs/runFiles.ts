@@ -15,7 +15,7 @@
 
 import * as path from 'node:path';
 import type { ExperimentConfig } from '../shared/config';
-import type { RunInfo } from '../shared/metrics';
+import type { RunEnd, RunInfo } from '../shared/metrics';
 import type { RunStatus } from '../shared/protocol';
 import type { ModelSpec } from '../shared/modelSpec';
 
@@ -48,6 +48,8 @@ export interface RunMeta {
   lastLoss?: number;
   bestValidationLoss?: number;
   bestValidationStep?: number;
+  /** What ended the run (absent while it runs, and in older runs). */
+  end?: RunEnd;
 }
 
 /** What a checkpoint's JSON side holds; the floats live in the .bin next to it. */

@@ -50,6 +50,29 @@ export interface Baseline {
   label: string;
 }
 
+/** The phases a run goes through (src/trainer/training/phases.ts): a stop is honoured in each. */
+export type RunPhase = 'data' | 'backend' | 'init' | 'training' | 'checkpoint';
+
+/** How long a run is planned to train, and which limit sets that (src/trainer/training/plan.ts). */
+export interface PlanSummary {
+  totalSteps: number;
+  stepsPerEpoch: number;
+  epochs: number;
+  /** 0 = no step limit. */
+  maxSteps: number;
+  /** Where maxSteps comes from: the config, or the command line's --max-steps. */
+  maxStepsFrom: 'config' | 'override';
+  /** The limit the run reaches first. */
+  limit: 'epochs' | 'maxSteps';
+}
+
+/** What ended a run; stored in meta.json. */
+export type RunEnd =
+  | { by: 'epochs'; step: number; epochs: number }
+  | { by: 'maxSteps'; step: number; maxSteps: number; from: PlanSummary['maxStepsFrom'] }
+  | { by: 'stop'; step: number; phase: RunPhase }
+  | { by: 'divergence'; step: number };
+
 /** What is known about a run when it starts; stored in meta.json and sent in `started`. */
 export interface RunInfo {
   id: string;
@@ -64,6 +87,8 @@ export interface RunInfo {
   seed: number;
   paramCount: number;
   totalSteps: number;
+  /** How totalSteps came about (absent in older runs). */
+  plan?: PlanSummary;
   dataSummary: string;
   task: string;
   baseline?: Baseline;

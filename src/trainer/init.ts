@@ -13,6 +13,7 @@
 import { gatesOf, type ModelSpec, paramLayout } from './model';
 import { orthogonalSteps, orthogonalWork } from './orthogonal';
 import type { Rng } from './rng';
+import { runSteps, runStepsAsync, type Steps } from './steps';
 
 export { orthogonal } from './orthogonal';
 
@@ -39,20 +40,15 @@ export interface InitProgress {
 const VALUES_PER_STEP = 1 << 20;
 
 export function initParams(spec: ModelSpec, rng: Rng, opts: InitOptions): Float32Array {
-  const steps = initSteps(spec, rng, opts);
-  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+  return runSteps(initSteps(spec, rng, opts));
 }
 
 /** The same parameters as `initParams`; `step` is awaited after every chunk of work (it may throw to stop). */
-export async function initParamsAsync(spec: ModelSpec, rng: Rng, opts: InitOptions, step: (p: InitProgress) => Promise<void>): Promise<Float32Array> {
-  const steps = initSteps(spec, rng, opts);
-  for (let r = steps.next(); ; r = steps.next()) {
-    if (r.done) return r.value;
-    await step(r.value);
-  }
+export function initParamsAsync(spec: ModelSpec, rng: Rng, opts: InitOptions, step: (p: InitProgress) => Promise<void>): Promise<Float32Array> {
+  return runStepsAsync(initSteps(spec, rng, opts), step);
 }
 
-export function* initSteps(spec: ModelSpec, rng: Rng, opts: InitOptions): Generator<InitProgress, Float32Array, void> {
+export function* initSteps(spec: ModelSpec, rng: Rng, opts: InitOptions): Steps<Float32Array, InitProgress> {
   const layout = paramLayout(spec);
   const p = new Float32Array(layout[layout.length - 1].offset + layout[layout.length - 1].size);
   const H = spec.hiddenSize, G = gatesOf(spec.cell);

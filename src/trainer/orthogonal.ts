@@ -15,6 +15,7 @@
 // let signals in and stop.
 
 import type { Rng } from './rng';
+import { runSteps, type Steps } from './steps';
 
 /** Reflections applied together. */
 const BLOCK = 32;
@@ -30,8 +31,7 @@ export function orthogonalWork(n: number): number {
 
 /** A random n×n orthogonal matrix (row-major, float64). */
 export function orthogonal(n: number, rng: Rng): Float64Array {
-  const steps = orthogonalSteps(n, rng);
-  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+  return runSteps(orthogonalSteps(n, rng));
 }
 
 /** The blocks of reflections [j, j + b), last first (the order they are applied in), over the m = n − j trailing coordinates. */
@@ -45,7 +45,7 @@ function* blocks(n: number): Generator<{ j: number; b: number; m: number }> {
  * The same matrix as `orthogonal`, computed in chunks: yields the multiply-adds done so far (of
  * `orthogonalWork(n)`) after each chunk, returns the matrix.
  */
-export function* orthogonalSteps(n: number, rng: Rng): Generator<number, Float64Array, void> {
+export function* orthogonalSteps(n: number, rng: Rng): Steps<Float64Array, number> {
   const y = new Float64Array(n * n);   // Qᵀ, starting as D
   y[n * n - 1] = rng.normal() < 0 ? -1 : 1;
   const vt = new Float64Array(BLOCK * n), t = new Float64Array(BLOCK * BLOCK);

@@ -5,9 +5,10 @@
 // evaluation in ../training/evaluations (docs/training.md).
 
 import type { DataConfig } from '../../shared/config';
-import { type CsvDataset, loadCsvDataset } from './csv';
-import { loadSyntheticDataset, type SyntheticDataset } from './synthetic';
-import { loadTextDataset, type TextDataset } from './text';
+import { runSteps, type Steps } from '../steps';
+import { type CsvDataset, loadCsvDatasetSteps } from './csv';
+import { loadSyntheticDatasetSteps, type SyntheticDataset } from './synthetic';
+import { loadTextDatasetSteps, type TextDataset } from './text';
 
 export type Dataset = TextDataset | CsvDataset | SyntheticDataset;
 
@@ -22,10 +23,15 @@ export interface LoadOptions {
 }
 
 export function loadDataset(data: DataConfig, opts: LoadOptions): Dataset {
+  return runSteps(loadDatasetSteps(data, opts));
+}
+
+/** `loadDataset` in chunks of a few milliseconds (steps.ts), so a run can let signals in and stop while it loads. */
+export function loadDatasetSteps(data: DataConfig, opts: LoadOptions): Steps<Dataset> {
   switch (data.kind) {
-    case 'text': return loadTextDataset(data, opts);
-    case 'csv': return loadCsvDataset(data, opts);
-    case 'synthetic': return loadSyntheticDataset(data, opts);
+    case 'text': return loadTextDatasetSteps(data, opts);
+    case 'csv': return loadCsvDatasetSteps(data, opts);
+    case 'synthetic': return loadSyntheticDatasetSteps(data, opts);
     default: {
       const unknown: never = data;
       throw new Error(`unknown data kind ${(unknown as { kind: string }).kind}`);

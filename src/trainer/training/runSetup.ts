@@ -7,10 +7,12 @@ import type { CellKind, ExperimentConfig } from '../../shared/config';
 import { formatProblem, parseConfig } from '../../shared/configValidation';
 import type { TrainRequest } from '../../shared/protocol';
 import type { LoadedCheckpoint } from '../../runs/runReader';
-import { type Dataset, loadDataset } from '../data';
+import { type Dataset, loadDatasetSteps } from '../data';
 import { TrainError } from '../errors';
+import { runStepsAsync } from '../steps';
+import { Cancelled, type Pacer } from './phases';
 import { type TrainingPlan, trainingPlan } from './plan';
-import { checkpointToResume } from './session';
+import { checkpointToResume, type TrainSink } from './session';
 
 export function loadConfigFile(configPath: string): { config: ExperimentConfig; text: string } {
   let text: string;
@@ -38,7 +40,8 @@ export interface RunSetup {
   plan: TrainingPlan;
 }
 
-export async function prepareRun(request: TrainRequest): Promise<RunSetup> {
+/** Reads the config, loads its data (in chunks: `pacer` may stop it with Cancelled) and plans the run. */
+export async function prepareRun(request: TrainRequest, sink: TrainSink = {}, pacer?: Pacer): Promise<RunSetup> {
   const configPath = path.resolve(request.configPath);
   const resume = await checkpointToResume(request);
   const loaded = resume ? { config: resume.meta.config, text: JSON.stringify(resume.meta.config, null, 2) } : loadConfigFile(configPath);
@@ -47,12 +50,20 @@ export async function prepareRun(request: TrainRequest): Promise<RunSetup> {
     : loaded.config;
   const t = config.training;
   let data: Dataset;
+  sink.phase?.({ phase: 'data', what: dataWhat(config.data) });
   try {
-    data = loadDataset(config.data, { configDir: path.dirname(configPath), validationSplit: config.validationSplit, sequenceLength: t.sequenceLength });
+    const steps = loadDatasetSteps(config.data, { configDir: path.dirname(configPath), validationSplit: config.validationSplit, sequenceLength: t.sequenceLength });
+    data = await runStepsAsync(steps, async () => pacer?.between('data'));
   } catch (e) {
+    if (e instanceof Cancelled) throw e;
     throw new TrainError('data', e instanceof Error ? e.message : String(e));
   }
   const plan = trainingPlan(t, data.trainSize, request.maxSteps);
   if (plan.batchSize < 1) throw new TrainError('data', `${data.describe()}: no training examples. Use more data or a shorter sequence length.`);
   return { configPath, config, configText: loaded.text, cell: request.cell ?? config.model.cell, ...(resume && { resume }), data, plan };
+}
+
+/** The data a config names, for the progress line of the data phase. */
+function dataWhat(data: ExperimentConfig['data']): string {
+  return data.kind === 'synthetic' ? `synthetic ${data.task}, ${data.samples} samples of length ${data.length}` : `${data.kind} ${data.path}`;
 }

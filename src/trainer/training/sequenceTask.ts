@@ -6,7 +6,7 @@ import type { CellKind, ExperimentConfig, ProbeConfig } from '../../shared/confi
 import type { Backend, Batch } from '../backends/backend';
 import { createBackend } from '../backends/createBackend';
 import type { SequenceDataset } from '../data';
-import { initParams } from '../init';
+import { initParamsAsync } from '../init';
 import type { ModelSpec } from '../model';
 import { gateNames, layerSnapshot } from './diagnostics';
 import type { EvaluationContext } from './evaluation';
@@ -43,7 +43,7 @@ export async function sequenceTask<D extends SequenceDataset>(data: D, setup: Ta
   return {
     examples: data,
     model: backend,
-    initialParams: (rng) => initParams(spec, rng, { forgetBias: m.forgetBias, recurrentSpectralRadius: m.recurrentSpectralRadius, chronoInit: m.chronoInit }),
+    initialParams: (rng, step) => initParamsAsync(spec, rng, { forgetBias: m.forgetBias, recurrentSpectralRadius: m.recurrentSpectralRadius, chronoInit: m.chronoInit }, step),
     evaluation: kind.evaluation(data, backend, { batchSize: setup.batchSize, diagnostics: config.diagnostics }),
     ...(probe && { diagnose: (step: number) => layerSnapshot(backend, spec, probe.batch, step, config.diagnostics) }),
     info: {
