@@ -5,7 +5,7 @@
 
 import { SingleBar } from 'cli-progress';
 import type { EvalRecord, PlanSummary } from '../shared/metrics';
-import { endText, PHASE_DOING, planText } from '../shared/runReport';
+import { endText, estimateText, PHASE_DOING, planText } from '../shared/runReport';
 import type { TrainOutcome, TrainSink } from '../trainer/training';
 import type { PhaseEvent } from '../trainer/training/phases';
 
@@ -49,6 +49,7 @@ export class ProgressView {
         if (run.backendReason) process.stderr.write(`backend: ${run.backendReason}\n`);
         process.stderr.write(`data: ${run.dataSummary}\n`);
         if (run.plan) process.stderr.write(`plan: ${planText(run.plan)}\n`);
+        if (run.estimate) process.stderr.write(`size: ${estimateText(run.estimate)}\n`);
         process.stderr.write(`run:  ${runDir}\n`);
       },
       phase: (p) => this.phase(p),

@@ -73,6 +73,24 @@ export type RunEnd =
   | { by: 'stop'; step: number; phase: RunPhase }
   | { by: 'divergence'; step: number };
 
+/** Memory and disk a run was estimated to take before it started (src/trainer/training/resources.ts), bytes. */
+export interface ResourceEstimate {
+  params: number;
+  /** Peak memory, by what holds it: every model copy's parameters, gradients, optimizer slots and
+   *  packed weights, their activations kept for backpropagation through time (batch × sequence),
+   *  the data, and the rest (Node itself, buffers shared between threads, transient copies). */
+  memory: { weights: number; gradients: number; optimizer: number; packed: number; activations: number; data: number; other: number; total: number };
+  /** Model copies: one per training thread, and one per extra shape (validation, probe, sampling). */
+  copies: { threads: number; auxiliary: number };
+  /** The largest single copy (the wasm kernels address at most 4 GiB each). */
+  largestCopy: number;
+  checkpointBytes: number;
+  /** Weights a finished run folder holds: the last two checkpoints, the best and the final weights. */
+  runFolderBytes: number;
+  /** What the estimate assumes: backend and threads. */
+  basis: string;
+}
+
 /** What is known about a run when it starts; stored in meta.json and sent in `started`. */
 export interface RunInfo {
   id: string;
@@ -89,6 +107,8 @@ export interface RunInfo {
   totalSteps: number;
   /** How totalSteps came about (absent in older runs). */
   plan?: PlanSummary;
+  /** The memory and disk estimate made before the run started (absent in older runs). */
+  estimate?: ResourceEstimate;
   dataSummary: string;
   task: string;
   baseline?: Baseline;

@@ -2,7 +2,7 @@
 // `seqlab show`) and, later, the extension's tree and dashboard. Pure.
 
 import { formatCount } from './format';
-import type { PlanSummary, RunEnd, RunPhase } from './metrics';
+import type { PlanSummary, ResourceEstimate, RunEnd, RunPhase } from './metrics';
 
 /** "while …": what a run was doing in a phase. */
 export const PHASE_DOING: Record<RunPhase, string> = {
@@ -42,4 +42,22 @@ export function endText(end: RunEnd, plan?: PlanSummary): string {
     case 'divergence':
       return `ended by divergence at ${at}`;
   }
+}
+
+/** `512 B`, `3.4 MB`, `1.25 GB` (powers of 1024, as memory is sold and reported). */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = bytes, u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ${units[u]}`;
+}
+
+/** "memory ≈ 1.20 GB (model copies 900 MB, activations 200 MB, data 10 MB); checkpoint 300 MB (wasm kernels, 2 threads)". */
+export function estimateText(e: ResourceEstimate): string {
+  const m = e.memory;
+  return `memory ≈ ${formatBytes(m.total)} (model copies ${formatBytes(m.weights + m.gradients + m.optimizer + m.packed)}, ` +
+    `activations ${formatBytes(m.activations)}, data ${formatBytes(m.data)}); checkpoint ${formatBytes(e.checkpointBytes)}; ${e.basis}`;
 }

@@ -10,6 +10,7 @@ import type { TrainRequest } from '../shared/protocol';
 import { trainSteps } from './training/loop';
 import { Cancelled, Pacer } from './training/phases';
 import { cadenceOf } from './training/plan';
+import { preflight } from './training/preflight';
 import { prepareRun, type RunSetup } from './training/runSetup';
 import { RunSession, type TrainOutcome, type TrainSink } from './training/session';
 import type { AnyTask } from './training/task';
@@ -25,6 +26,9 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
     setup = await prepareRun(request, sink, pacer);
     const t = setup.config.training;
     const taskSetup = { config: setup.config, cell: setup.cell, backend: request.backend ?? t.backend, threads: request.threads ?? t.threads, batchSize: setup.plan.batchSize };
+    const checked = preflight(setup.data, taskSetup, setup.plan);
+    setup.estimate = checked.estimate;
+    for (const w of checked.warnings) sink.warning?.(w);
     sink.phase?.({ phase: 'backend', what: `${taskSetup.backend} for a ${taskSetup.cell.toUpperCase()} of hidden size ${setup.config.model.hiddenSize}` });
     // a stop while worker threads start leaves them to be disposed when they are up
     task = await pacer.until('backend', buildTask(setup.data, taskSetup), (late) => void late.model.dispose());
@@ -41,7 +45,7 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
 /** Trains a built task in its run folder until the plan's last step or a stop request; disposes its model. */
 export async function trainTask(
   task: AnyTask,
-  { configPath, config, configText, cell, resume, plan }: Omit<RunSetup, 'data'>,
+  { configPath, config, configText, cell, resume, plan, estimate }: Omit<RunSetup, 'data'>,
   request: TrainRequest,
   sink: TrainSink,
   shouldStop: () => boolean,
@@ -49,7 +53,7 @@ export async function trainTask(
   const pacer = new Pacer(shouldStop);
   let session: RunSession;
   try {
-    session = await RunSession.open({ request, configPath, config, configText, cell, resume, plan, task, sink });
+    session = await RunSession.open({ request, configPath, config, configText, cell, resume, plan, estimate, task, sink });
   } catch (e) {
     // the backend's worker threads would keep the process alive
     await task.model.dispose();

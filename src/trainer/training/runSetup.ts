@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CellKind, ExperimentConfig } from '../../shared/config';
 import { formatProblem, parseConfig } from '../../shared/configValidation';
+import type { ResourceEstimate } from '../../shared/metrics';
 import type { TrainRequest } from '../../shared/protocol';
 import type { LoadedCheckpoint } from '../../runs/runReader';
 import { type Dataset, loadDatasetSteps } from '../data';
@@ -38,6 +39,8 @@ export interface RunSetup {
   resume?: LoadedCheckpoint;
   data: Dataset;
   plan: TrainingPlan;
+  /** Memory and disk the run is expected to take (preflight.ts). */
+  estimate?: ResourceEstimate;
 }
 
 /** Reads the config, loads its data (in chunks: `pacer` may stop it with Cancelled) and plans the run. */

@@ -4,7 +4,7 @@
 
 import * as path from 'node:path';
 import type { CellKind, ExperimentConfig } from '../../shared/config';
-import type { DiagnosticsSnapshot, EvalRecord, MetricRecord, RunEnd, RunInfo, RunPhase } from '../../shared/metrics';
+import type { DiagnosticsSnapshot, EvalRecord, MetricRecord, ResourceEstimate, RunEnd, RunInfo, RunPhase } from '../../shared/metrics';
 import type { TrainRequest } from '../../shared/protocol';
 import type { Checkpoint, RunMeta, SavedWeights } from '../../runs/runFiles';
 import { type LoadedCheckpoint, readLatestCheckpoint, readRun } from '../../runs/runReader';
@@ -76,6 +76,7 @@ export interface SessionStart {
   cell: CellKind;
   resume?: LoadedCheckpoint;
   plan: TrainingPlan;
+  estimate?: ResourceEstimate;
   task: Pick<AnyTask, 'model' | 'initialParams' | 'info' | 'weights'>;
   sink: TrainSink;
 }
@@ -284,6 +285,7 @@ function runInfo(s: SessionStart, id: string): RunInfo {
     paramCount: task.model.paramCount,
     totalSteps: s.plan.totalSteps,
     plan: { totalSteps: s.plan.totalSteps, stepsPerEpoch: s.plan.stepsPerEpoch, epochs: s.plan.epochs, maxSteps: s.plan.maxSteps, maxStepsFrom: s.plan.maxStepsFrom, limit: s.plan.limit },
+    ...(s.estimate && { estimate: s.estimate }),
     dataSummary: i.dataSummary,
     task: i.task,
     gateNames: i.gateNames,
