@@ -5,7 +5,7 @@
 
 import { SingleBar } from 'cli-progress';
 import type { EvalRecord, PlanSummary } from '../shared/metrics';
-import { endText, estimateText, PHASE_DOING, planText } from '../shared/runReport';
+import { endText, estimateText, PHASE_DOING, planText, verdictLines } from '../shared/runReport';
 import type { TrainOutcome, TrainSink } from '../trainer/training';
 import type { PhaseEvent } from '../trainer/training/phases';
 
@@ -127,5 +127,7 @@ export function outcomeText(outcome: TrainOutcome, plan?: PlanSummary): string {
       (outcome.runDir ? `Run folder: ${outcome.runDir}\n` : '');
   }
   const best = outcome.bestValidationLoss !== undefined ? `, best validation loss ${outcome.bestValidationLoss.toFixed(4)}` : '';
-  return `Finished ${outcome.step} steps in ${outcome.seconds.toFixed(1)} s${best}; ${endText(outcome.end, plan)}.\nRun folder: ${outcome.runDir}\n`;
+  return `Finished ${outcome.step} steps in ${outcome.seconds.toFixed(1)} s${best}; ${endText(outcome.end, plan)}.\n` +
+    verdictLines(outcome.verdict).map((l) => `Verdict: ${l}.\n`).join('') +
+    `Run folder: ${outcome.runDir}\n`;
 }

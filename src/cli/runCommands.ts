@@ -9,6 +9,8 @@ import { TrainError } from '../trainer/errors';
 import { Rng } from '../trainer/rng';
 import { sampleTokens } from '../trainer/sampling';
 import { UNK } from '../trainer/data';
+import { bestAndFinal } from '../shared/verdict';
+import { runReportLines } from './runReportLines';
 
 export async function printRuns(runsDir: string, json: boolean): Promise<void> {
   const runs = await listRuns(runsDir);
@@ -48,7 +50,7 @@ export async function printRun(runsDir: string, ref: string, json: boolean): Pro
     `time      ${formatDuration(run.meta.seconds)}${run.meta.stepsPerSecond ? `, ${run.meta.stepsPerSecond.toFixed(1)} steps/s` : ''}`,
     `loss      ${steps.at(-1)?.loss.toFixed(4) ?? '-'} (train, step ${steps.at(-1)?.step ?? 0})`,
   ];
-  const e = evals.at(-1);
+  const { final: e } = bestAndFinal(evals);
   if (e) {
     let v = `validation ${e.loss.toFixed(4)} at step ${e.step}`;
     if (e.accuracy !== undefined) v += `, accuracy ${(100 * e.accuracy).toFixed(1)}%`;
@@ -56,7 +58,7 @@ export async function printRun(runsDir: string, ref: string, json: boolean): Pro
     if (e.rmse !== undefined) v += `, RMSE ${e.rmse.toPrecision(4)}`;
     lines.push(`eval      ${v}; best ${run.meta.bestValidationLoss?.toFixed(4) ?? '-'}`);
   }
-  if (i.baseline) lines.push(`baseline  ${i.baseline.value.toFixed(4)} ${i.baseline.metric} (${i.baseline.label})`);
+  lines.push(...runReportLines(run.meta, evals));
   for (const s of samples.slice(-3)) lines.push(`sample    τ=${s.temperature}: ${JSON.stringify(s.text.slice(0, 200))}`);
   process.stdout.write(lines.join('\n') + '\n');
 }

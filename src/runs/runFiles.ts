@@ -16,6 +16,7 @@
 import * as path from 'node:path';
 import type { ExperimentConfig } from '../shared/config';
 import type { RunEnd, RunInfo } from '../shared/metrics';
+import type { Verdict } from '../shared/verdict';
 import type { RunStatus } from '../shared/protocol';
 import type { ModelSpec } from '../shared/modelSpec';
 
@@ -50,6 +51,8 @@ export interface RunMeta {
   bestValidationStep?: number;
   /** What ended the run (absent while it runs, and in older runs). */
   end?: RunEnd;
+  /** Where the best and the final validation stand against the task's baselines (written when the run ends). */
+  verdict?: Verdict;
 }
 
 /** What a checkpoint's JSON side holds; the floats live in the .bin next to it. */

@@ -43,11 +43,21 @@ export interface SampleRecord {
 
 export type MetricRecord = StepRecord | EvalRecord | SampleRecord;
 
-/** Reference line a chart draws for the task (a model that learnt nothing scores this). */
+/** Reference line a chart draws for the task (a model that learnt nothing scores this), and what a
+ *  trained model is judged against. */
 export interface Baseline {
   value: number;
   metric: 'mse' | 'xent' | 'accuracy';
   label: string;
+  /** Short name for verdicts and legends ('persistence', 'AR(7)'); the label otherwise. */
+  name?: string;
+  /** Forecasts: RMSE in the data's own units on the same windows, pooled over targets as an eval record's rmse is. */
+  rmse?: number;
+}
+
+/** A run's baselines: `baselines`, or the single `baseline` of runs written before there were several. */
+export function baselinesOf(info: Pick<RunInfo, 'baselines' | 'baseline'>): Baseline[] {
+  return info.baselines ?? (info.baseline ? [info.baseline] : []);
 }
 
 /** The phases a run goes through (src/trainer/training/phases.ts): a stop is honoured in each. */
@@ -111,7 +121,12 @@ export interface RunInfo {
   estimate?: ResourceEstimate;
   dataSummary: string;
   task: string;
+  /** What the model is compared with: a forecast has persistence and AR(p), other tasks one baseline. */
+  baselines?: Baseline[];
+  /** The one baseline of runs written before `baselines` (read through baselinesOf). */
   baseline?: Baseline;
+  /** Validation examples (windows) the split holds; 0 without a validation split (absent in older runs). */
+  validationExamples?: number;
   /** Probe tokens (for heatmap axes), when diagnostics are on. */
   probeTokens?: string[];
   /** Names of the LSTM/GRU gates in the order diagnostics store them. */

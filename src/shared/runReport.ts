@@ -3,6 +3,7 @@
 
 import { formatCount } from './format';
 import type { PlanSummary, ResourceEstimate, RunEnd, RunPhase } from './metrics';
+import type { BaselineVerdict, Standing, Verdict } from './verdict';
 
 /** "while …": what a run was doing in a phase. */
 export const PHASE_DOING: Record<RunPhase, string> = {
@@ -60,4 +61,36 @@ export function estimateText(e: ResourceEstimate): string {
   const m = e.memory;
   return `memory ≈ ${formatBytes(m.total)} (model copies ${formatBytes(m.weights + m.gradients + m.optimizer + m.packed)}, ` +
     `activations ${formatBytes(m.activations)}, data ${formatBytes(m.data)}); checkpoint ${formatBytes(e.checkpointBytes)}; ${e.basis}`;
+}
+
+/** One line per baseline: where the best and the final validation stand against it. */
+export function verdictLines(v: Verdict): string[] {
+  switch (v.kind) {
+    case 'noValidation':
+      return ['no validation split (validationSplit 0): nothing to compare with the baselines'];
+    case 'notEvaluated':
+      return ['not judged: the run ended before its first validation'];
+    case 'noBaselines':
+      return ['no baseline to compare with'];
+    case 'judged':
+      return v.baselines.map(baselineLine);
+  }
+}
+
+function baselineLine({ baseline: b, best, final }: BaselineVerdict): string {
+  const accuracy = b.metric === 'accuracy';
+  const value = (x: number) => (accuracy ? `${(100 * x).toFixed(1)} %` : x.toPrecision(4));
+  const standing = (s: Standing) => {
+    // a loss many times the baseline's reads better as a ratio than as thousands of per cent
+    const how = accuracy
+      ? `${s.beats ? 'beats it by' : 'is worse by'} ${(100 * Math.abs(s.value - b.value)).toFixed(1)} points`
+      : !s.beats && s.value >= 2 * b.value
+        ? `is worse: ${(s.value / b.value).toPrecision(2)}× its ${b.metric}`
+        : `${s.beats ? 'beats it by' : 'is worse by'} ${(100 * Math.abs(s.relative)).toPrecision(2)} %`;
+    const rmse = s.rmse ? `, RMSE ${s.rmse.model.toPrecision(3)} against ${s.rmse.baseline.toPrecision(3)}` : '';
+    return `${value(s.value)} at step ${formatCount(s.step)} ${how}${rmse}`;
+  };
+  const same = best.step === final.step;
+  return `${accuracy ? 'accuracy' : 'validation ' + b.metric} against ${b.name ?? b.label} (${value(b.value)}): ` +
+    (same ? `best and final ${standing(final)}` : `best ${standing(best)}; final ${standing(final)}`);
 }

@@ -42,7 +42,7 @@ test('a synthetic run produces a complete, readable run folder', async () => {
   const run = await resolveRun(ws.runsDir, out.runId);
   assert.equal(run.status.kind, 'finished');
   assert.equal(run.meta.info.task, 'adding');
-  assert.ok(Math.abs(run.meta.info.baseline!.value - 1 / 24) < 1e-3);
+  assert.ok(Math.abs(run.meta.info.baselines![0].value - 1 / 24) < 1e-3);
   for (const f of [RUN_FILES.config, RUN_FILES.meta, RUN_FILES.metrics, RUN_FILES.diagnosticsBin, RUN_FILES.weightsBin, RUN_FILES.weightsJson]) {
     assert.ok(fs.existsSync(path.join(run.dir, f)), f);
   }
@@ -113,10 +113,13 @@ test('a diverging run stops with a clear error and keeps its last checkpoint', a
     assert.equal(e.kind, 'diverged');
     assert.match(e.message, /diverged at step \d+/);
     assert.match(e.message, /lower learning rate/);
+    // checkpointEvery 1: the step before the divergence
+    assert.match(e.message, new RegExp(`The checkpoint of step ${e.step! - 1} is kept \\(resume with: seqlab train --resume `));
     return true;
   });
   const run = await resolveRun(ws.runsDir, 'adding');
   assert.equal(run.status.kind, 'failed');
+  assert.deepEqual(run.meta.end, { by: 'divergence', step: run.status.step });
   assert.ok(fs.readdirSync(path.join(run.dir, RUN_FILES.checkpoints)).length > 0);
 });
 

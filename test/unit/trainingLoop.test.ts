@@ -89,7 +89,7 @@ function stubTask(evalLoss: (n: number) => number | undefined, lossAt: (step: nu
       snapshotArrays: () => ({ 'kind.extra': { data: Float32Array.of(optimizerStep), shape: [1] } }),
     },
     diagnose: (step) => ({ step, arrays: { 'model.state': { data: params.slice(), shape: [3] } } }),
-    info: { backendReason: 'stubbed', dataSummary: 'ten numbered examples', task: 'stub', gateNames: [], baseline: { value: 0.5, metric: 'xent', label: 'half' } },
+    info: { backendReason: 'stubbed', dataSummary: 'ten numbered examples', task: 'stub', gateNames: [], baselines: [{ value: 0.5, metric: 'xent', label: 'half' }] },
     weights: { spec, data: { steps: 4, outputNames: ['a', 'b', 'c', 'd', 'e'] } },
   };
   return { task, log };
@@ -193,6 +193,7 @@ test('a diverging step fails the run with its step and the last finite loss', as
     assert.equal(e.kind, 'diverged');
     assert.equal(e.step, 3);
     assert.match(e.message, /diverged at step 3: the loss became NaN.*Last finite loss: 0\.5000.*now 0\.01/);
+    assert.match(e.message, /No checkpoint was written: nothing to resume or export from\.$/, 'the first checkpoint would have come at step 4');
     return true;
   });
   assert.ok(log.disposed);

@@ -3,6 +3,7 @@
 // export as CSV, PNG and SVG.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import { baselinesOf } from '../../src/shared/metrics';
 import type { RunView } from '../../src/shared/webviewProtocol';
 import { type ChartSeries, type ExportDecor, SeriesChart } from '../charts/seriesChart';
 import { withAlpha } from '../model/palette';
@@ -119,7 +120,7 @@ export class LossTab implements TabView {
       series.push({ label: `${name} validation`, color, x: c.val, y: d.eval.loss.view(), width: 1, dash: [2, 3], points: true, show });
     }
     const baselines = new Map<string, number>();
-    for (const r of store.runs) if (r.info.baseline) baselines.set(r.info.baseline.label, r.info.baseline.value);
+    for (const r of store.runs) for (const b of baselinesOf(r.info)) baselines.set(b.label, b.value);
     chart.setSeries(series, [...baselines].map(([label, value]) => ({ label: `baseline: ${label}`, value, color: store.theme.muted })));
   }
 

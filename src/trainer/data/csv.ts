@@ -30,6 +30,7 @@ import type { Normalization } from '../../runs/runFiles';
 import { allocateBatch } from '../batch';
 import { type CsvTable, readCsvTableSteps } from './csvTable';
 import { readDataFile } from './dataFile';
+import { forecastBaselines } from './forecastBaselines';
 import { DataError } from './dataError';
 import { type Baseline, checkIndex, checkValidationSplit, checkWholeNumber, type SequenceDataset, type Split } from './dataset';
 import { formatCount } from '../../shared/format';
@@ -59,6 +60,8 @@ export interface CsvDataset extends SequenceDataset<'dense', 'mse'> {
   persistence: { mse: number; rmse: number[] };
   /** Persistence's MSE, in the units of the loss. */
   baseline: Baseline;
+  /** Persistence and AR(p) scored on the given windows of a split (forecastBaselines.ts). */
+  forecastBaselines(split: Split, windows: readonly number[]): Baseline[];
   /** Undo the target normalisation of output unit `targetIndex`, into a new array. */
   denormalize(values: Float32Array, targetIndex: number): Float32Array;
 }
@@ -135,7 +138,11 @@ function* csvDatasetSteps(source: string, data: Omit<CsvDataConfig, 'kind' | 'pa
     scaling,
     normalization: { featureMean: Array.from(scaling.featureMean), featureStd: Array.from(scaling.featureStd), targetMean: Array.from(targetMean), targetStd: Array.from(targetStd) },
     persistence,
-    baseline: { value: persistence.mse, metric: 'mse', label: `persistence (repeat the last observed value; RMSE ${rmseText})` },
+    baseline: { value: persistence.mse, metric: 'mse', name: 'persistence', label: `persistence (repeat the last observed value; RMSE ${rmseText})` },
+    forecastBaselines: (which, windows) => forecastBaselines(
+      { targets, targetNames: targetColumns, targetStd, lookback: L, horizon: h, trainSize, firstRow: { train: firstRow('train'), validation: firstRow('validation') } },
+      which, windows,
+    ),
     batch(which: Split, indices: ArrayLike<number>) {
       const size = which === 'train' ? trainSize : validationSize;
       const out = allocateBatch(shape, indices.length);

@@ -30,7 +30,7 @@ export async function trainSteps({ task, session, training: t, plan, cadence, pa
   const { rng } = session;
   const { trainSize } = task.examples;
   const optimizer: Omit<OptimizerSettings, 'learningRate'> = { kind: t.optimizer, momentum: t.momentum, clipNorm: t.clipping.globalNorm, clipValue: t.clipping.value };
-  const guard = new DivergenceGuard(t.learningRate);
+  const guard = new DivergenceGuard({ learningRate: t.learningRate, baselines: task.info.baselines, ...(session.initialLoss !== undefined && { initialLoss: session.initialLoss }) });
   const speed = new StepSpeed(SPEED_WINDOW);
   let order = epochOrder(t.seed, at.epoch, trainSize);
 

@@ -3,6 +3,7 @@
 // on brings a SequenceKind: its evaluation and its probe.
 
 import type { CellKind, ExperimentConfig, ProbeConfig } from '../../shared/config';
+import type { Baseline } from '../../shared/metrics';
 import type { Backend, Batch } from '../backends/backend';
 import { createBackend } from '../backends/createBackend';
 import type { SequenceDataset } from '../data';
@@ -17,6 +18,8 @@ export interface SequenceKind<D extends SequenceDataset> {
   evaluation(data: D, model: Backend, ctx: EvaluationContext): Evaluation;
   /** The probe the diagnostics follow; undefined when the data has none to offer. */
   probe(data: D, probe: ProbeConfig): Probe<Batch> | undefined;
+  /** What the model is judged against, on the windows the evaluation reads (default: the data's baseline). */
+  baselines?(data: D, ctx: EvaluationContext): Baseline[];
 }
 
 export function modelSpecFor(config: ExperimentConfig, data: SequenceDataset, cell: CellKind): ModelSpec {
@@ -39,19 +42,22 @@ export async function sequenceTask<D extends SequenceDataset>(data: D, setup: Ta
   const spec = modelSpecFor(config, data, cell);
   const { backend, reason } = await createBackend(setup.backend, { spec, batch: setup.batchSize, steps: data.steps, threads: setup.threads });
   const probe = config.diagnostics.enabled ? kind.probe(data, config.diagnostics.probe) : undefined;
+  const ctx: EvaluationContext = { batchSize: setup.batchSize, diagnostics: config.diagnostics };
+  const baselines = kind.baselines?.(data, ctx) ?? (data.baseline ? [data.baseline] : []);
   const m = config.model;
   return {
     examples: data,
     model: backend,
     initialParams: (rng, step) => initParamsAsync(spec, rng, { forgetBias: m.forgetBias, recurrentSpectralRadius: m.recurrentSpectralRadius, chronoInit: m.chronoInit }, step),
-    evaluation: kind.evaluation(data, backend, { batchSize: setup.batchSize, diagnostics: config.diagnostics }),
+    evaluation: kind.evaluation(data, backend, ctx),
     ...(probe && { diagnose: (step: number) => layerSnapshot(backend, spec, probe.batch, step, config.diagnostics) }),
     info: {
       backendReason: reason,
       dataSummary: data.describe(),
       task: data.task,
       gateNames: gateNames(cell),
-      ...(data.baseline && { baseline: data.baseline }),
+      baselines,
+      validationExamples: data.validationSize,
       ...(probe && { probeTokens: probe.tokens }),
     },
     weights: { spec, data: dataFields(data) },

@@ -7,7 +7,7 @@ import type { CellKind, ExperimentConfig } from '../../shared/config';
 import type { DiagnosticsSnapshot, EvalRecord, MetricRecord, ResourceEstimate, RunEnd, RunInfo, RunPhase } from '../../shared/metrics';
 import type { TrainRequest } from '../../shared/protocol';
 import type { Checkpoint, RunMeta, SavedWeights } from '../../runs/runFiles';
-import { type LoadedCheckpoint, readLatestCheckpoint, readRun } from '../../runs/runReader';
+import { type LoadedCheckpoint, readLatestCheckpoint, readMetrics, readRun } from '../../runs/runReader';
 import { newRunId, RunWriter } from '../../runs/runWriter';
 import { TrainError } from '../errors';
 import { Rng } from '../rng';
@@ -15,6 +15,7 @@ import { runStepsAsync } from '../steps';
 import { Pacer, type PhaseEvent } from './phases';
 import type { TrainingPlan } from './plan';
 import type { AnyTask, EvalMetrics } from './task';
+import { bestAndFinal, type Verdict, verdictOf } from '../../shared/verdict';
 
 export interface TrainSink {
   started?(run: RunInfo, runDir: string): void;
@@ -30,7 +31,7 @@ export interface TrainSink {
 }
 
 export type TrainOutcome =
-  | { kind: 'finished'; runDir: string; runId: string; step: number; bestValidationLoss?: number; seconds: number; end: RunEnd }
+  | { kind: 'finished'; runDir: string; runId: string; step: number; bestValidationLoss?: number; seconds: number; end: RunEnd; verdict: Verdict }
   | {
     kind: 'cancelled';
     step: number;
@@ -91,6 +92,10 @@ export class RunSession {
   private lastDiagnosticsSent = 0;
   /** The step of the newest checkpoint on disk (this session's or, resumed, the one it started from). */
   private lastCheckpoint?: number;
+  /** A resumed run's loss before training (its first step's), the divergence guard's reference. */
+  initialLoss?: number;
+  /** The evaluations the verdict reads: the lowest loss and the last (over every session of the run). */
+  private evals: { best?: EvalRecord; final?: EvalRecord } = {};
   private readonly t0 = Date.now();
 
   private constructor(
@@ -118,6 +123,11 @@ export class RunSession {
     const position = { step: resume?.meta.step ?? 0, epoch: resume?.meta.epoch ?? 0, cursor: resume?.meta.cursor ?? 0 };
     const session = new RunSession(s, runId, writer, priorSeconds, { position, rng, best: resume?.meta.bestValidationLoss });
     session.lastCheckpoint = writer.checkpointSteps().at(-1);
+    if (resume) {
+      const earlier = await readMetrics(writer.dir);
+      session.initialLoss = earlier.find((m) => m.kind === 'step')?.loss;
+      session.evals = bestAndFinal(earlier.filter((m): m is EvalRecord => m.kind === 'eval'));
+    }
     return session;
   }
 
@@ -179,6 +189,10 @@ export class RunSession {
     if (!metrics) return;
     const { step, epoch } = this.position;
     const rec: EvalRecord = { kind: 'eval', step, epoch, time: this.elapsed(), ...metrics };
+    if (Number.isFinite(rec.loss)) {
+      this.evals.final = rec;
+      if (!this.evals.best || rec.loss < this.evals.best.loss) this.evals.best = rec;
+    }
     if (Number.isFinite(rec.loss) && (this.best.loss === undefined || rec.loss < this.best.loss)) {
       this.best = { loss: rec.loss, step };
       this.writer.saveBestWeights({ ...this.savedWeights(), bestValidationLoss: rec.loss }, this.s.task.model.getParams());
@@ -227,15 +241,16 @@ export class RunSession {
     this.writer.saveWeights(this.savedWeights(), this.s.task.model.getParams());
     const p = this.s.plan;
     const end: RunEnd = p.limit === 'epochs' ? { by: 'epochs', step, epochs: p.epochs } : { by: 'maxSteps', step, maxSteps: p.maxSteps, from: p.maxStepsFrom };
-    this.writer.update({ status: { kind: 'finished', step }, end, stepsPerSecond: step / Math.max(seconds, 1e-9), ...common });
-    return { kind: 'finished', runDir: this.dir, runId: this.runId, step, bestValidationLoss: this.best.loss, seconds, end };
+    const verdict = this.verdict();
+    this.writer.update({ status: { kind: 'finished', step }, end, verdict, stepsPerSecond: step / Math.max(seconds, 1e-9), ...common });
+    return { kind: 'finished', runDir: this.dir, runId: this.runId, step, bestValidationLoss: this.best.loss, seconds, end, verdict };
   }
 
   /** The run stopped on request in `phase`: marks it cancelled and says what it keeps. */
   cancelled(phase: RunPhase, fields: Partial<RunMeta> = {}): TrainOutcome {
     const { step } = this.position;
     this.flush();
-    this.writer.update({ status: { kind: 'cancelled', step }, end: { by: 'stop', step, phase }, seconds: this.elapsed(), ...fields });
+    this.writer.update({ status: { kind: 'cancelled', step }, end: { by: 'stop', step, phase }, verdict: this.verdict(), seconds: this.elapsed(), ...fields });
     return { kind: 'cancelled', runDir: this.dir, runId: this.runId, step, phase, kept: this.kept() };
   }
 
@@ -243,9 +258,20 @@ export class RunSession {
   fail(e: unknown): TrainError {
     const { step } = this.position;
     this.flush();
-    const err = e instanceof TrainError ? e : new TrainError('internal', e instanceof Error ? e.stack ?? e.message : String(e), step);
-    this.writer.update({ status: { kind: 'failed', failure: err.kind, message: err.message, step }, seconds: this.elapsed(), ...(err.kind === 'diverged' && { end: { by: 'divergence', step } }) });
+    let err = e instanceof TrainError ? e : new TrainError('internal', e instanceof Error ? e.stack ?? e.message : String(e), step);
+    // what the user can go on from: resume and export read the checkpoints
+    if (err.kind === 'diverged') err = new TrainError('diverged', `${err.message} ${upperFirst(this.kept())}.`, err.step);
+    this.writer.update({
+      status: { kind: 'failed', failure: err.kind, message: err.message, step }, seconds: this.elapsed(), verdict: this.verdict(),
+      ...(err.kind === 'diverged' && { end: { by: 'divergence', step } }),
+    });
     return err;
+  }
+
+  /** Where the best and the final validation stand against the task's baselines. */
+  verdict(): Verdict {
+    const i = this.s.task.info;
+    return verdictOf(i.baselines, this.evals.best, this.evals.final, i.validationExamples);
   }
 
   /** What the run folder keeps to go on from, in words. */
@@ -289,7 +315,10 @@ function runInfo(s: SessionStart, id: string): RunInfo {
     dataSummary: i.dataSummary,
     task: i.task,
     gateNames: i.gateNames,
-    ...(i.baseline && { baseline: i.baseline }),
+    baselines: i.baselines,
+    ...(i.validationExamples !== undefined && { validationExamples: i.validationExamples }),
     ...(i.probeTokens && { probeTokens: i.probeTokens }),
   };
 }
+
+const upperFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

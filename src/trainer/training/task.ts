@@ -30,7 +30,7 @@ export interface Probe<B> {
 }
 
 /** What the run folder records about a task when it starts (RunInfo's task-specific fields). */
-export type TaskInfo = Pick<RunInfo, 'backendReason' | 'dataSummary' | 'task' | 'gateNames' | 'baseline' | 'probeTokens'>;
+export type TaskInfo = Pick<RunInfo, 'backendReason' | 'dataSummary' | 'task' | 'gateNames' | 'probeTokens' | 'validationExamples'> & { baselines: NonNullable<RunInfo['baselines']> };
 
 /** What saved weights hold beside the parameters: the model's shape and what the data adds for `seqlab export`. */
 export interface TaskWeights {
