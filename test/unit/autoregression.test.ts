@@ -8,7 +8,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { applyDefaults } from '../../src/shared/configValidation';
 import { arForecast, fitAutoregression, type LagWindows } from '../../src/trainer/data/autoregression';
+import { loadSyntheticDataset } from '../../src/trainer/data/synthetic';
+import { syntheticKind } from '../../src/trainer/training/syntheticEvaluation';
 
 interface Reference {
   series: number[];
@@ -44,4 +47,21 @@ test('AR recovers an exact linear recurrence and forecasts it; a constant series
   for (let i = 0; i < w.count; i++) assert.ok(Math.abs(arForecast(fit, w, i) - w.target(i)) < 1e-6);
   const flat = fitAutoregression(windowsOf(new Array(30).fill(2), 3, 1), 3);
   assert.ok(Math.abs(arForecast(flat, windowsOf(new Array(30).fill(2), 3, 1), 0) - 2) < 1e-6);
+});
+
+test('a synthetic series forecast (Mackey-Glass) is judged against persistence and AR(p) on the validation windows; other tasks keep their baseline', () => {
+  const ctx = { batchSize: 16, diagnostics: applyDefaults({ name: 'x', data: { kind: 'synthetic', task: 'adding' } }).diagnostics };
+  const mg = loadSyntheticDataset({ kind: 'synthetic', task: 'mackey-glass', length: 20, samples: 400, seed: 3 }, { validationSplit: 0.25 });
+  const [persistence, ar] = syntheticKind.baselines!(mg, ctx);
+  assert.equal(persistence.name, 'persistence');
+  assert.match(ar.name!, /^AR\(\d+\)$/);
+  assert.match(persistence.label, /on 96 validation examples/, '100 examples: whole batches of 16');
+  // persistence on those windows, recomputed from the batches
+  const b = mg.batch('validation', Array.from({ length: 96 }, (_, i) => i));
+  let sq = 0;
+  for (let i = 0; i < 96; i++) sq += (b.y[i] - b.x[i * 20 + 19]) ** 2;
+  assert.ok(Math.abs(persistence.value - sq / 96) < 1e-12);
+  assert.ok(ar.value < persistence.value, 'a smooth series is far more predictable linearly than by repeating the last value');
+  const adding = loadSyntheticDataset({ kind: 'synthetic', task: 'adding', length: 10, samples: 64, seed: 1 }, { validationSplit: 0.25 });
+  assert.deepEqual(syntheticKind.baselines!(adding, ctx), [adding.baseline]);
 });
