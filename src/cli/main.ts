@@ -7,7 +7,7 @@ import { BACKEND_KINDS, type BackendKind, CELL_KINDS, type CellKind } from '../s
 import { SEQLAB_VERSION } from '../runs/runWriter';
 import { TrainError } from '../trainer/errors';
 import { loadConfigFile, train } from '../trainer/training';
-import { ProgressView } from './progressView';
+import { outcomeText, ProgressView } from './progressView';
 import { registerReproduce } from './reproduceCommand';
 import { registerValidate, warnAboutDataPath } from './validateCommand';
 import { EXPORT_FORMATS, EXPORT_WEIGHTS, type ExportFormat, type ExportWeights } from '../shared/modelExport';
@@ -63,15 +63,16 @@ program
     const configPath = resume?.configPath ?? config;
     if (configPath === undefined) fail(EXIT.usage, 'seqlab train needs a config (seqlab train <config>), or a run to continue (seqlab train --resume <run>).');
     if (!resume) warnAboutDataPath(configPath);
+    // Every phase checks `stop` between chunks of its work (trainer/training/phases.ts), so the first
+    // signal is honoured within a chunk; the second quits at once.
     let stop = false;
-    let interrupts = 0;
-    process.on('SIGINT', () => {
-      interrupts++;
-      if (interrupts > 1) process.exit(EXIT.cancelled);
+    const onSignal = (name: string) => () => {
+      if (stop) process.exit(EXIT.cancelled);
       stop = true;
-      process.stderr.write('\nStopping after this step… (Ctrl-C again to quit at once)\n');
-    });
-    process.on('SIGTERM', () => (stop = true));
+      process.stderr.write(`\n${name}: stopping… (${name === 'SIGINT' ? 'Ctrl-C' : name} again to quit at once)\n`);
+    };
+    process.on('SIGINT', onSignal('SIGINT'));
+    process.on('SIGTERM', onSignal('SIGTERM'));
     const view = new ProgressView(Boolean(o.json) || !process.stderr.isTTY);
     const request = {
       // a run given by its folder may live outside --runs-dir
@@ -86,12 +87,8 @@ program
       if (swept?.sweep) process.exit(await trainSweep(configPath, swept, { request, json: Boolean(o.json), shouldStop: () => stop }));
       const outcome = await train({ ...request, configPath, ...(resume && { resumeRunId: resume.run.id }) }, view.sink(Boolean(o.json)), () => stop);
       view.stop();
-      if (outcome.kind === 'cancelled') {
-        process.stdout.write(`Cancelled at step ${outcome.step}. Run folder: ${outcome.runDir}\n`);
-        process.exit(EXIT.cancelled);
-      }
-      const best = outcome.bestValidationLoss !== undefined ? `, best validation loss ${outcome.bestValidationLoss.toFixed(4)}` : '';
-      process.stdout.write(`Finished ${outcome.step} steps in ${outcome.seconds.toFixed(1)} s${best}.\nRun folder: ${outcome.runDir}\n`);
+      process.stdout.write(outcomeText(outcome, view.plan));
+      if (outcome.kind === 'cancelled') process.exit(EXIT.cancelled);
     } catch (e) {
       view.stop();
       if (e instanceof TrainError) fail(e.kind === 'config' ? EXIT.usage : e.kind === 'data' ? EXIT.data : EXIT.failed, e.message);

@@ -8,6 +8,8 @@ import { resolveRunFolder } from '../runs/runReference';
 import { readResumability, readRunContents } from '../runs/runContents';
 import { checkRepair } from '../runs/runRepair';
 import { damagedRunLines, resumeLines, resumeNote } from './runFolderView';
+import { bestAndFinal } from '../shared/verdict';
+import { runReportLines } from './runReportLines';
 
 export async function printRuns(runsDir: string, json: boolean): Promise<void> {
   const folders = await listRunFolders(runsDir);
@@ -70,7 +72,7 @@ export async function printRun(runsDir: string, ref: string, json: boolean): Pro
     `time      ${formatDuration(run.meta.seconds)}${run.meta.stepsPerSecond ? `, ${run.meta.stepsPerSecond.toFixed(1)} steps/s` : ''}`,
     `loss      ${steps.at(-1)?.loss.toFixed(4) ?? '-'} (train, step ${steps.at(-1)?.step ?? 0})`,
   ];
-  const e = evals.at(-1);
+  const { final: e } = bestAndFinal(evals);
   if (e) {
     let v = `validation ${e.loss.toFixed(4)} at step ${e.step}`;
     if (e.accuracy !== undefined) v += `, accuracy ${(100 * e.accuracy).toFixed(1)}%`;
@@ -80,7 +82,7 @@ export async function printRun(runsDir: string, ref: string, json: boolean): Pro
     if (e.greedy) lines.push(`greedy    ${decodingLine(e.greedy, i)}`);
     if (e.beam) lines.push(`${`beam ${e.beam.beamWidth}`.padEnd(10)}${decodingLine(e.beam, i)}`);
   }
-  if (i.baseline) lines.push(`baseline  ${i.baseline.value.toFixed(4)} ${i.baseline.metric} (${i.baseline.label})`);
+  lines.push(...runReportLines(run.meta, evals));
   const lastStep = samples.at(-1)?.step;
   const pairSamples = samples.filter((s) => s.reference !== undefined && s.step === lastStep);
   if (pairSamples.length > 0) lines.push(...pairSamples.map(pairSampleLine));

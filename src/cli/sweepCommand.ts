@@ -15,7 +15,7 @@ import { EXIT } from './exitCodes';
 import { ProgressView } from './progressView';
 
 export type SweepRunOutcome =
-  | { kind: 'finished' | 'cancelled'; run: SweepRunInfo; runId: string; results: RunResults }
+  | { kind: 'finished' | 'cancelled'; run: SweepRunInfo; runId?: string; results: RunResults }
   | { kind: 'failed'; run: SweepRunInfo; message: string }
   /** Not started: the sweep was stopped before its turn. */
   | { kind: 'skipped'; run: SweepRunInfo };
@@ -43,7 +43,7 @@ export async function trainSweep(configPath: string, config: ExperimentConfig, o
     try {
       const outcome = await train({ ...o.request, configPath, sweep: run }, view.sink(o.json), o.shouldStop);
       view.stop();
-      const summary = await readRun(outcome.runDir);
+      const summary = outcome.runDir === undefined ? undefined : await readRun(outcome.runDir);
       const results = summary ? await readRunResults(summary) : { seconds: 0, finalScores: {} };
       outcomes.push({ kind: outcome.kind, run, runId: outcome.runId, results });
     } catch (e) {
@@ -84,12 +84,12 @@ export function sweepSummary(outcomes: readonly SweepRunOutcome[]): string {
       formatLoss(r?.finalTrainingLoss),
       ...scores.map((s) => (r?.finalScores[s] === undefined ? '-' : formatSweepValue(r.finalScores[s]))),
       r ? formatDuration(r.seconds) : '-',
-      'runId' in x ? x.runId : '-',
+      ('runId' in x && x.runId) || '-',
     ];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const lines = [head, ...rows].map((row) => row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
-  if (best && 'runId' in best) {
+  if (best && 'runId' in best && best.runId) {
     const by = best.results.bestValidationLoss !== undefined ? 'best validation loss' : 'final training loss';
     lines.push('', `Best (${by} ${formatLoss(rankValue(best))}): ${best.run.label} → ${best.runId}`);
   }

@@ -14,5 +14,36 @@ export function writeFileAtomic(file: string, data: string | NodeJS.ArrayBufferV
   fs.renameSync(tmp, file);
 }
 
+/** Bytes written between two yields of `writeFileAtomicSteps`. */
+const BYTES_PER_STEP = 16 << 20;
+
+/**
+ * `writeFileAtomic` of `parts` one after the other, yielding every BYTES_PER_STEP bytes (a checkpoint of
+ * a large model is gigabytes). A caller that stops the generator early (`return()`, as runStepsAsync does
+ * when it is cancelled) leaves no temp file and the previous file untouched.
+ */
+export function* writeFileAtomicSteps(file: string, parts: readonly NodeJS.ArrayBufferView[]): Generator<void, void, void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  const fd = fs.openSync(tmp, 'w');
+  let complete = false;
+  try {
+    for (const part of parts) {
+      const bytes = new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
+      for (let at = 0; at < bytes.length; at += BYTES_PER_STEP) {
+        fs.writeSync(fd, bytes.subarray(at, Math.min(bytes.length, at + BYTES_PER_STEP)));
+        // flushed chunk by chunk: one fsync of gigabytes at the end would block for seconds
+        fs.fdatasyncSync(fd);
+        yield;
+      }
+    }
+    fs.fsyncSync(fd);
+    complete = true;
+  } finally {
+    fs.closeSync(fd);
+    if (complete) fs.renameSync(tmp, file);
+    else fs.rmSync(tmp, { force: true });
+  }
+}
+
 export const writeJsonAtomic = (file: string, value: unknown): void =>
   writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');

@@ -16,7 +16,8 @@
 
 import * as path from 'node:path';
 import type { ExperimentConfig } from '../shared/config';
-import type { RunInfo } from '../shared/metrics';
+import type { RunEnd, RunInfo } from '../shared/metrics';
+import type { Verdict } from '../shared/verdict';
 import type { RunStatus } from '../shared/protocol';
 import type { ModelSpec } from '../shared/modelSpec';
 import type { PairLevel } from '../shared/pairsConfig';
@@ -55,6 +56,10 @@ export interface RunMeta {
   dataFile?: DataFileRecord;
   /** Set when `seqlab repair` rebuilt this meta.json from the run's other files. */
   repaired?: { at: string; damagedCopy?: string; rebuiltFrom: string[]; unknown: string[] };
+  /** What ended the run (absent while it runs, and in older runs). */
+  end?: RunEnd;
+  /** Where the best and the final validation stand against the task's baselines (written when the run ends). */
+  verdict?: Verdict;
 }
 
 /** A data file's identity: where it was, its size and modification time, and a hash of its bytes. */

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DiagnosticsIndexEntry, DiagnosticsSnapshot, MetricRecord, RunInfo } from '../shared/metrics';
-import { writeFileAtomic, writeJsonAtomic } from './atomicFile';
+import { writeFileAtomic, writeFileAtomicSteps, writeJsonAtomic } from './atomicFile';
 import { type Checkpoint, type CheckpointKind, checkpointBase, checkpointSteps, META_VERSION, RUN_FILES, type RunMeta, runIdSlug, type SavedWeights } from './runFiles';
 import { readRun } from './runReader';
 // package.json is the one place the version is written; esbuild keeps only this field of it in the bundles
@@ -114,6 +114,21 @@ export class RunWriter {
     writeJsonAtomic(base + '.json', ckpt);
     this.remove('ckpt', this.steps('ckpt').slice(0, -KEEP_CHECKPOINTS));
     return base + '.json';
+  }
+
+  /** `saveCheckpoint` in chunks (the trainer stops between them when asked; a checkpoint left half
+   *  written is not there at all: its .bin stays a temp file, removed, and no .json names it). */
+  *saveCheckpointSteps(ckpt: Checkpoint, params: Float32Array, slots: readonly Float32Array[]): Generator<void, string, void> {
+    const base = checkpointBase(this.dir, 'ckpt', ckpt.step);
+    yield* writeFileAtomicSteps(base + '.bin', [params, ...slots]);
+    writeJsonAtomic(base + '.json', ckpt);
+    this.remove('ckpt', this.steps('ckpt').slice(0, -KEEP_CHECKPOINTS));
+    return base + '.json';
+  }
+
+  /** The steps of the checkpoints on disk, ascending. */
+  checkpointSteps(): number[] {
+    return this.steps('ckpt');
   }
 
   saveWeights(weights: SavedWeights, params: Float32Array): void {

@@ -69,11 +69,62 @@ export interface SampleRecord {
 
 export type MetricRecord = StepRecord | EvalRecord | SampleRecord;
 
-/** Reference line a chart draws for the task (a model that learnt nothing scores this). */
+/** Reference line a chart draws for the task (a model that learnt nothing scores this), and what a
+ *  trained model is judged against. */
 export interface Baseline {
   value: number;
   metric: 'mse' | 'xent' | 'accuracy';
   label: string;
+  /** Short name for verdicts and legends ('persistence', 'AR(7)'); the label otherwise. */
+  name?: string;
+  /** Forecasts: RMSE in the data's own units on the same windows, pooled over targets as an eval record's rmse is. */
+  rmse?: number;
+}
+
+/** A run's baselines: `baselines`, or the single `baseline` of runs written before there were several. */
+export function baselinesOf(info: Pick<RunInfo, 'baselines' | 'baseline'>): Baseline[] {
+  return info.baselines ?? (info.baseline ? [info.baseline] : []);
+}
+
+/** The phases a run goes through (src/trainer/training/phases.ts): a stop is honoured in each. */
+export type RunPhase = 'data' | 'backend' | 'init' | 'training' | 'checkpoint';
+
+/** How long a run is planned to train, and which limit sets that (src/trainer/training/plan.ts). */
+export interface PlanSummary {
+  totalSteps: number;
+  stepsPerEpoch: number;
+  epochs: number;
+  /** 0 = no step limit. */
+  maxSteps: number;
+  /** Where maxSteps comes from: the config, or the command line's --max-steps. */
+  maxStepsFrom: 'config' | 'override';
+  /** The limit the run reaches first. */
+  limit: 'epochs' | 'maxSteps';
+}
+
+/** What ended a run; stored in meta.json. */
+export type RunEnd =
+  | { by: 'epochs'; step: number; epochs: number }
+  | { by: 'maxSteps'; step: number; maxSteps: number; from: PlanSummary['maxStepsFrom'] }
+  | { by: 'stop'; step: number; phase: RunPhase }
+  | { by: 'divergence'; step: number };
+
+/** Memory and disk a run was estimated to take before it started (src/trainer/training/resources.ts), bytes. */
+export interface ResourceEstimate {
+  params: number;
+  /** Peak memory, by what holds it: every model copy's parameters, gradients, optimizer slots and
+   *  packed weights, their activations kept for backpropagation through time (batch × sequence),
+   *  the data, and the rest (Node itself, buffers shared between threads, transient copies). */
+  memory: { weights: number; gradients: number; optimizer: number; packed: number; activations: number; data: number; other: number; total: number };
+  /** Model copies: one per training thread, and one per extra shape (validation, probe, sampling). */
+  copies: { threads: number; auxiliary: number };
+  /** The largest single copy (the wasm kernels address at most 4 GiB each). */
+  largestCopy: number;
+  checkpointBytes: number;
+  /** Weights a finished run folder holds: the last two checkpoints, the best and the final weights. */
+  runFolderBytes: number;
+  /** What the estimate assumes: backend and threads. */
+  basis: string;
 }
 
 /** What is known about a run when it starts; stored in meta.json and sent in `started`. */
@@ -90,11 +141,20 @@ export interface RunInfo {
   seed: number;
   paramCount: number;
   totalSteps: number;
+  /** How totalSteps came about (absent in older runs). */
+  plan?: PlanSummary;
+  /** The memory and disk estimate made before the run started (absent in older runs). */
+  estimate?: ResourceEstimate;
   dataSummary: string;
   task: string;
+  /** What the model is compared with: a forecast has persistence and AR(p), other tasks one baseline. */
+  baselines?: Baseline[];
+  /** The one baseline of runs written before `baselines` (read through baselinesOf). */
   baseline?: Baseline;
   /** What the loss is measured in, for the loss axis: `nats/char`, `nats/word`, `nats/token`, `MSE (z-scores)`, `MSE` (absent in older runs). */
   lossUnit?: string;
+  /** Validation examples (windows) the split holds; 0 without a validation split (absent in older runs). */
+  validationExamples?: number;
   /** Probe tokens (for heatmap axes), when diagnostics are on; of an encoder–decoder, the probe pair's source tokens. */
   probeTokens?: string[];
   /** Encoder–decoder: the probe pair's target tokens, one per decoder step (</s> last). */

@@ -5,9 +5,17 @@
 // bias its negative, so unit j starts out with a memory of about e^{b_f} steps, spread up to T. A recurrent spectral radius r > 0
 // scales each orthogonal block (all its eigenvalues have modulus 1) to radius r: the knob that makes a
 // tanh RNN's gradients vanish (r < 1) or explode (r > 1) on purpose.
+//
+// Drawing is a generator (initSteps) that yields its progress every few million operations: `initParams`
+// runs it through, `initParamsAsync` hands each step to the caller, who reports it, lets signals in and
+// may stop (a hidden size of 4096 is 4 orthogonal 4096×4096 blocks per layer).
 
 import { gatesOf, type ModelSpec, paramLayout } from './model';
+import { orthogonalSteps, orthogonalWork } from './orthogonal';
 import type { Rng } from './rng';
+import { runSteps, runStepsAsync, type Steps } from './steps';
+
+export { orthogonal } from './orthogonal';
 
 export interface InitOptions {
   forgetBias: number;
@@ -16,25 +24,56 @@ export interface InitOptions {
   chronoInit?: number;
 }
 
+/** How far initialisation is: the tensor being drawn, its layer, and the work done of the whole. */
+export interface InitProgress {
+  /** The tensor's name in paramLayout ('l1.Wh'). */
+  tensor: string;
+  /** The tensor's layer, 0-based; undefined for the embedding and the head. */
+  layer?: number;
+  layers: number;
+  /** Operations done and in all: multiply-adds of the orthogonal blocks, one per value elsewhere. */
+  done: number;
+  total: number;
+}
+
+/** Values drawn between two progress reports of a large tensor. */
+const VALUES_PER_STEP = 1 << 20;
+
 export function initParams(spec: ModelSpec, rng: Rng, opts: InitOptions): Float32Array {
+  return runSteps(initSteps(spec, rng, opts));
+}
+
+/** The same parameters as `initParams`; `step` is awaited after every chunk of work (it may throw to stop). */
+export function initParamsAsync(spec: ModelSpec, rng: Rng, opts: InitOptions, step: (p: InitProgress) => Promise<void>): Promise<Float32Array> {
+  return runStepsAsync(initSteps(spec, rng, opts), step);
+}
+
+export function* initSteps(spec: ModelSpec, rng: Rng, opts: InitOptions): Steps<Float32Array, InitProgress> {
   const layout = paramLayout(spec);
-  const total = layout[layout.length - 1].offset + layout[layout.length - 1].size;
-  const p = new Float32Array(total);
+  const p = new Float32Array(layout[layout.length - 1].offset + layout[layout.length - 1].size);
   const H = spec.hiddenSize, G = gatesOf(spec.cell);
+  const total = layout.reduce((sum, t) => sum + (kindOf(t.name) === 'Wh' ? G * orthogonalWork(H) : t.size), 0);
+  let done = 0;
   for (const t of layout) {
     const view = p.subarray(t.offset, t.offset + t.size);
-    const kind = t.name.split('.').pop();
-    if (t.name === 'embedding') {
-      for (let i = 0; i < view.length; i++) view[i] = rng.uniform(-0.05, 0.05);
-    } else if (kind === 'Wx' || kind === 'Wy') {
-      const [fanIn, fanOut] = t.shape;
-      const limit = Math.sqrt(6 / (fanIn + fanOut));
-      for (let i = 0; i < view.length; i++) view[i] = rng.uniform(-limit, limit);
+    const kind = kindOf(t.name);
+    const at = (work: number): InitProgress => ({ tensor: t.name, ...layerOf(t.name), layers: spec.layers, done: done + work, total });
+    if (t.name === 'embedding' || kind === 'Wx' || kind === 'Wy') {
+      // embeddings U(-0.05, 0.05); kernels Glorot-uniform
+      const limit = t.name === 'embedding' ? 0.05 : Math.sqrt(6 / (t.shape[0] + t.shape[1]));
+      for (let i0 = 0; i0 < view.length; i0 += VALUES_PER_STEP) {
+        const i1 = Math.min(view.length, i0 + VALUES_PER_STEP);
+        for (let i = i0; i < i1; i++) view[i] = rng.uniform(-limit, limit);
+        yield at(i1);
+      }
     } else if (kind === 'Wh') {
       const scale = opts.recurrentSpectralRadius > 0 ? opts.recurrentSpectralRadius : 1;
       for (let g = 0; g < G; g++) {
-        const q = orthogonal(H, rng);
-        for (let r = 0; r < H; r++) for (let c = 0; c < H; c++) view[r * G * H + g * H + c] = q[r * H + c] * scale;
+        const gate = orthogonalSteps(H, rng);
+        let r = gate.next();
+        for (; !r.done; r = gate.next()) yield at(g * orthogonalWork(H) + r.value);
+        const q = r.value;
+        for (let row = 0; row < H; row++) for (let c = 0; c < H; c++) view[row * G * H + g * H + c] = q[row * H + c] * scale;
       }
     } else if (kind === 'b' && spec.cell === 'lstm') {
       const T = opts.chronoInit ?? 0;
@@ -45,36 +84,15 @@ export function initParams(spec: ModelSpec, rng: Rng, opts: InitOptions): Float3
         if (T > 2) view[j] = -forget;
       }
     }
+    done += kind === 'Wh' ? G * orthogonalWork(H) : t.size;
+    yield at(0);
   }
   return p;
 }
 
-/** A random n×n orthogonal matrix: QR of a Gaussian matrix by modified Gram-Schmidt in f64 (row-major). */
-export function orthogonal(n: number, rng: Rng): Float64Array {
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < a.length; i++) a[i] = rng.normal();
-  // Gram–Schmidt on the columns of a, done on the rows of its transpose: the same operations in the same
-  // order (so the same matrix, bit for bit), but walking memory contiguously. Column by column it took
-  // minutes at n = 2048, each access a stride of n doubles.
-  const t = transpose(a, n);
-  for (let j = 0; j < n; j++) {
-    const cj = j * n;
-    for (let k = 0; k < j; k++) {
-      const ck = k * n;
-      let dot = 0;
-      for (let i = 0; i < n; i++) dot += t[cj + i] * t[ck + i];
-      for (let i = 0; i < n; i++) t[cj + i] -= dot * t[ck + i];
-    }
-    let norm = 0;
-    for (let i = 0; i < n; i++) norm += t[cj + i] ** 2;
-    norm = Math.sqrt(norm);
-    for (let i = 0; i < n; i++) t[cj + i] /= norm;
-  }
-  return transpose(t, n);
-}
+const kindOf = (name: string): string | undefined => name.split('.').pop();
 
-function transpose(m: Float64Array, n: number): Float64Array {
-  const out = new Float64Array(n * n);
-  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) out[c * n + r] = m[r * n + c];
-  return out;
+function layerOf(name: string): { layer?: number } {
+  const m = /^l(\d+)\./.exec(name);
+  return m ? { layer: Number(m[1]) } : {};
 }

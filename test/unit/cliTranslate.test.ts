@@ -34,7 +34,7 @@ describe('seqlab translate', { skip: !built && 'not built' }, () => {
       training: { maxSteps: 60, batchSize: 32, learningRate: 0.01, validateEvery: 60, threads: 1 },
     }));
     const out = await train({ configPath, runsDir });
-    samples = (await readMetrics(out.runDir)).filter((m): m is SampleRecord => m.kind === 'sample');
+    samples = (await readMetrics(out.runDir!)).filter((m): m is SampleRecord => m.kind === 'sample');
   });
 
   test('--beam 1 is greedy decoding: it writes what the run\'s final evaluation wrote greedily, one line per source of --file', () => {

@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import type { CsvDataConfig } from '../../src/shared/config';
 import { DataError, loadDataset } from '../../src/trainer/data';
 import { csvDataset, loadCsvDataset, type CsvDataset } from '../../src/trainer/data/csv';
+import { type CsvColumnsConfig, readCsvTableSteps } from '../../src/trainer/data/csvTable';
+import { runSteps } from '../../src/trainer/steps';
 
 const fixtures = resolve(__dirname, '../fixtures/data');
 const base: CsvDataConfig = {
@@ -183,4 +185,27 @@ test('constant columns (std 0) scale by 1 and never produce NaN; loadDataset dis
   const viaIndex = loadDataset(base, { ...opts, sequenceLength: 99 });
   assert.equal(viaIndex.kind, 'csv');
   assert.equal(viaIndex.steps, 5, 'csv windows use data.lookback, not training.sequenceLength');
+});
+
+test('a large CSV is parsed in chunks that end outside quotes: the same table and the same line numbers as one pass', () => {
+  const columns: CsvColumnsConfig = { delimiter: ',', targets: ['v'], features: [], dateColumns: [], dateHandling: 'ignore', missing: 'error' };
+  // quoted fields with commas, escaped quotes and newlines, and blank lines, so chunk boundaries fall everywhere
+  const lines = ['name,v,note'];
+  for (let i = 0; i < 60; i++) lines.push(i % 7 === 3 ? `"row ""${i}""\nsecond line",${i},"a, b"` : `r${i},${i}.5,`, ...(i % 11 === 0 ? [''] : []));
+  const source = lines.join('\n') + '\n';
+  const whole = runSteps(readCsvTableSteps(source, columns, 'q.csv', source.length));
+  for (const size of [1, 7, 40]) {
+    const chunked = runSteps(readCsvTableSteps(source, columns, 'q.csv', size));
+    assert.deepEqual(chunked, whole, `chunks of ${size}`);
+  }
+  assert.deepEqual(Array.from(whole.values.get('v')!).slice(0, 4), [0.5, 1.5, 2.5, 3]);
+
+  const bad = source.replace('r40,40.5,\n', 'r40,40.5\n');
+  const line = bad.slice(0, bad.indexOf('r40,40.5\n')).split('\n').length;
+  const errors = [bad.length, 1, 33].map((size) => dataError(() => runSteps(readCsvTableSteps(bad, columns, 'q.csv', size))));
+  for (const e of errors) {
+    assert.equal(e.line, line);
+    assert.equal(e.message, errors[0].message);
+  }
+  assert.match(errors[0].message, new RegExp(`line ${line}`));
 });

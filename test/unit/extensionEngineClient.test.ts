@@ -40,7 +40,7 @@ function charModel(): Promise<{ dir: string; runsDir: string; runDir: string }> 
     }));
     const runsDir = path.join(dir, 'runs');
     const out = await train({ configPath, runsDir });
-    return { dir, runsDir, runDir: out.runDir };
+    return { dir, runsDir, runDir: out.runDir! };
   })();
   return trained;
 }

@@ -26,7 +26,7 @@ async function trainedRun(): Promise<{ runsDir: string; runDir: string }> {
   }));
   const runsDir = path.join(dir, 'runs');
   const out = await train({ configPath, runsDir });
-  return { runsDir, runDir: out.runDir };
+  return { runsDir, runDir: out.runDir! };
 }
 
 test('an export reports its files; a second one without force fails with the engine\'s problem and message', { skip }, async () => {

@@ -11,6 +11,7 @@ import { fitGeometricDecay, gradientSpikes } from '../../src/gallery/analysis';
 import { ADDING_BASELINE, decayOf, EXPERIMENTS, type Experiment, type RunResult } from '../../src/gallery/experiments';
 import { type ExperimentOutcome, reproduce, STATE_FILE } from '../../src/gallery/reproduce';
 import { figureRanges, renderLineChart } from '../../src/gallery/lineChart';
+import { baselinesOf } from '../../src/shared/metrics';
 
 const galleryDir = path.resolve(__dirname, '..', '..', 'examples', 'gallery');
 const dataDir = path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
@@ -124,7 +125,7 @@ test('quick copy memory (T = 10): the LSTM leaves the memoryless plateau, the RN
   const exp = byId('2-copy');
   const { runs } = await quick({ ...exp, runs: exp.runs.filter((r) => r.key.endsWith('T = 10')) });
   const lstm = runs['lstm, T = 10'], rnn = runs['rnn, T = 10'];
-  const base = lstm.info.baseline!.value;
+  const base = baselinesOf(lstm.info)[0].value;
   assert.ok(Math.abs(base - (10 * Math.log(8)) / 30) < 1e-12);
   assert.ok(finalLoss(lstm) < 0.8 * base, `lstm ${finalLoss(lstm)} baseline ${base}`);
   assert.ok(finalLoss(rnn) > 0.95 * base, `rnn ${finalLoss(rnn)} baseline ${base}`);
@@ -136,7 +137,7 @@ test('quick temporal order, 3 symbols (T = 20): LSTM classifies the X/Y pattern 
   const { runs } = await quick(byId('3-temporal-order'));
   const acc = runs['lstm, T = 50'].evals.at(-1)!.accuracy!;
   assert.ok(acc > 0.9, `lstm ${acc}`);
-  assert.match(runs['rnn, T = 100'].info.baseline!.label, /chance \(8 classes\)/);
+  assert.match(baselinesOf(runs['rnn, T = 100'].info)[0].label, /chance \(8 classes\)/);
 });
 
 test('a missing data file skips the experiment and says where to get it', async () => {
@@ -159,14 +160,21 @@ test('quick char LM on a generated play: every cell learns well below the unigra
   const [outcome] = await reproduce({ outDir: tmp(), galleryDir, dataDir: data, quick: true, threads: 1, experiments: [{ ...byId('6-char-lm'), quick: { ...byId('6-char-lm').quick, 'training.maxSteps': 150, 'training.validateEvery': 50 } }] });
   assert.equal(outcome.kind, 'done', outcome.kind === 'failed' || outcome.kind === 'skipped' ? outcome.reason : '');
   for (const r of outcome.kind === 'done' ? outcome.runs : []) {
-    const unigram = r.info.baseline!.value;
+    const unigram = baselinesOf(r.info)[0].value;
     assert.ok(finalLoss(r) < unigram - 1, `${r.key}: ${finalLoss(r)} against the unigram baseline ${unigram}`);
     assert.ok(r.samples.some((x) => x.temperature === 0.8 && x.text.length > 0), `${r.key} has a sample at temperature 0.8`);
   }
 });
 
-test('quick forecast: the LSTM beats persistence on the daily minimum temperatures', { skip: !fs.existsSync(path.join(dataDir, 'daily-min-temperatures.csv')) && 'no ../shared/data' }, async () => {
-  const { runs } = await quick(byId('7-forecast'));
+test('quick forecast: the LSTM beats persistence on the daily minimum temperatures, and the table reports AR(p) too', { skip: !fs.existsSync(path.join(dataDir, 'daily-min-temperatures.csv')) && 'no ../shared/data' }, async () => {
+  const { runs, outcome } = await quick(byId('7-forecast'));
+  const summary = outcome.kind === 'done' ? outcome.summary : assert.fail('not done');
   const rmse = runs.lstm.evals.at(-1)!.rmse!;
   assert.ok(rmse < runs.lstm.persistenceRmse!, `lstm ${rmse} persistence ${runs.lstm.persistenceRmse}`);
+  const [persistence, ar] = baselinesOf(runs.lstm.info);
+  assert.equal(persistence.name, 'persistence');
+  assert.match(ar.name!, /^AR\(\d+\)$/);
+  // the table names both, whatever the outcome
+  assert.deepEqual(summary.rows.map((r) => r.model), ['persistence', ar.name, 'lstm 32']);
+  assert.match(summary.rows[2].measured, /final (beats|does not beat) persistence, (beats|does not beat) AR\(\d+\)/);
 });

@@ -39,7 +39,7 @@ test('a tiny reverse task trains through train() to a high greedy exact match, w
   const ws = workspace(reverse());
   const out = await train({ configPath: ws.configPath, runsDir: ws.runsDir });
   assert.equal(out.kind, 'finished');
-  const metrics = await records(out.runDir);
+  const metrics = await records(out.runDir!);
   const evals = metrics.filter((m): m is EvalRecord => m.kind === 'eval');
   assert.deepEqual(evals.map((e) => e.step), [100, 200]);
   const last = evals.at(-1)!;
@@ -60,14 +60,14 @@ test('a tiny reverse task trains through train() to a high greedy exact match, w
   }
   assert.ok(samples.filter((s) => s.text === s.reference).length >= 3);
 
-  const run = await resolveRun(ws.runsDir, out.runId);
+  const run = await resolveRun(ws.runsDir, out.runId!);
   const info = run.meta.info;
   assert.equal(info.errorRateName, 'CER');
   assert.match(info.backendReason!, /auto: wasm kernels/);
   assert.deepEqual(info.probeTargetTokens, [...[...info.probeTokens!].reverse(), '</s>']);
   assert.ok(info.baseline && info.baseline.metric === 'xent');
 
-  const weights = (await readWeights(out.runDir))!;
+  const weights = (await readWeights(out.runDir!))!;
   assert.ok(isSeq2seqSpec(weights.meta.spec));
   assert.equal(weights.meta.spec.attention, 'additive');
   assert.equal(weights.meta.spec.attentionSize, 32, 'attentionSize 0 takes the decoder\'s hidden size');
@@ -79,12 +79,12 @@ test('a tiny reverse task trains through train() to a high greedy exact match, w
 test('the diagnostics snapshot holds the probe pair\'s attention, states and gradient norms under their documented names and shapes', async () => {
   const ws = workspace(reverse({ encoder: { bidirectional: true, hiddenSize: 12 }, hiddenSize: 20, attention: 'general' }, { maxSteps: 20, validateEvery: 20, checkpointEvery: 0 }));
   const out = await train({ configPath: ws.configPath, runsDir: ws.runsDir });
-  const info = (await resolveRun(ws.runsDir, out.runId)).meta.info;
+  const info = (await resolveRun(ws.runsDir, out.runId!)).meta.info;
   const S = info.probeTokens!.length, T = info.probeTargetTokens!.length;
   assert.equal(T, S + 1);
-  const index = await readDiagnosticsIndex(out.runDir);
+  const index = await readDiagnosticsIndex(out.runDir!);
   assert.deepEqual(index.map((e) => e.step), [0, 20]);
-  const snap = await readDiagnosticsSnapshot(out.runDir, index[1]);
+  const snap = await readDiagnosticsSnapshot(out.runDir!, index[1]);
   const shapes = Object.fromEntries(Object.entries(snap.arrays).map(([name, a]) => [name, a.shape]));
   assert.deepEqual(shapes, {
     att: [T, S],
@@ -107,7 +107,7 @@ test('a stopped seq2seq run resumes from its checkpoint and continues the straig
   const straight = workspace(cfg);
   const full = await train({ configPath: straight.configPath, runsDir: straight.runsDir });
   const losses = async (dir: string) => (await records(dir)).filter((m): m is StepRecord => m.kind === 'step').map((m) => m.loss);
-  const fullLosses = await losses(full.runDir);
+  const fullLosses = await losses(full.runDir!);
 
   const ws = workspace(cfg);
   let steps = 0;
@@ -115,10 +115,10 @@ test('a stopped seq2seq run resumes from its checkpoint and continues the straig
   assert.deepEqual([first.kind, first.step], ['cancelled', 11]);
   const second = await train({ configPath: ws.configPath, runsDir: ws.runsDir, resumeRunId: first.runId });
   assert.deepEqual([second.kind, second.runId], ['finished', first.runId]);
-  const resumed = await losses(second.runDir);
+  const resumed = await losses(second.runDir!);
   assert.equal(resumed.length, 24);
   for (let i = 0; i < 24; i++) assert.ok(Math.abs(resumed[i] - fullLosses[i]) <= 1e-6 * Math.abs(fullLosses[i]), `step ${i + 1}: ${resumed[i]} vs ${fullLosses[i]}`);
-  assert.deepEqual((await readWeights(second.runDir))!.params, (await readWeights(full.runDir))!.params);
+  assert.deepEqual((await readWeights(second.runDir!))!.params, (await readWeights(full.runDir!))!.params);
 });
 
 test('word-level targets get BLEU and chrF, and the error rate is called PER', async () => {
@@ -136,12 +136,12 @@ test('word-level targets get BLEU and chrF, and the error rate is called PER', a
     decoding: { beamPairs: 5 },
   }, { 'p.tsv': lines.join('\n') + '\n' });
   const out = await train({ configPath: ws.configPath, runsDir: ws.runsDir });
-  const last = (await records(out.runDir)).filter((m): m is EvalRecord => m.kind === 'eval').at(-1)!;
+  const last = (await records(out.runDir!)).filter((m): m is EvalRecord => m.kind === 'eval').at(-1)!;
   for (const scores of [last.greedy!, last.beam!]) {
     assert.ok(scores.bleu !== undefined && scores.bleu >= 0 && scores.bleu <= 100, `BLEU ${scores.bleu}`);
     assert.ok(scores.chrF !== undefined && scores.chrF >= 0 && scores.chrF <= 100, `chrF ${scores.chrF}`);
   }
-  assert.equal((await resolveRun(ws.runsDir, out.runId)).meta.info.errorRateName, 'PER');
+  assert.equal((await resolveRun(ws.runsDir, out.runId!)).meta.info.errorRateName, 'PER');
 });
 
 test('the tfjs backend is refused, naming wasm', async () => {

@@ -79,7 +79,7 @@ function stubTask(evalLoss: (n: number) => number | undefined, lossAt: (step: nu
       batch: (_split, indices, epoch) => (log.epochs.push(epoch), Array.from(indices)),
     },
     model,
-    initialParams: (rng) => (log.initialised++, Float32Array.of(rng.next(), rng.next(), rng.next())),
+    initialParams: async (rng) => (log.initialised++, Float32Array.of(rng.next(), rng.next(), rng.next())),
     evaluation: {
       metrics: () => {
         const loss = evalLoss(++evaluations);
@@ -89,7 +89,7 @@ function stubTask(evalLoss: (n: number) => number | undefined, lossAt: (step: nu
       snapshotArrays: () => ({ 'kind.extra': { data: Float32Array.of(optimizerStep), shape: [1] } }),
     },
     diagnose: (step) => ({ step, arrays: { 'model.state': { data: params.slice(), shape: [3] } } }),
-    info: { backendReason: 'stubbed', dataSummary: 'ten numbered examples', task: 'stub', gateNames: [], baseline: { value: 0.5, metric: 'xent', label: 'half' } },
+    info: { backendReason: 'stubbed', dataSummary: 'ten numbered examples', task: 'stub', gateNames: [], baselines: [{ value: 0.5, metric: 'xent', label: 'half' }] },
     weights: { spec, data: { steps: 4, outputNames: ['a', 'b', 'c', 'd', 'e'] } },
   };
   return { task, log };
@@ -168,7 +168,7 @@ test('a stopped run resumes from its checkpoint with the same weights, order, ra
   const stopped = await trainTask(first.task, setup, request, sink, () => heard.progress.length >= 3);
   assert.deepEqual([stopped.kind, stopped.step], ['cancelled', 3]);
   assert.deepEqual(heard.checkpoints, [3], 'a stop saves a checkpoint');
-  assert.equal((await resolveRun(request.runsDir, stopped.runId)).status.kind, 'cancelled');
+  assert.equal((await resolveRun(request.runsDir, stopped.runId!)).status.kind, 'cancelled');
 
   const again = { ...request, resumeRunId: stopped.runId };
   const second = stubTask(() => 1);
@@ -179,10 +179,10 @@ test('a stopped run resumes from its checkpoint with the same weights, order, ra
   assert.deepEqual(second.log.epochs, full.log.epochs.slice(3));
   assert.deepEqual(second.log.rates, full.log.rates.slice(3));
   assert.deepEqual(second.log.seeds, full.log.seeds.slice(3));
-  const steps = (await readMetrics(resumed.runDir)).filter((m): m is StepRecord => m.kind === 'step');
+  const steps = (await readMetrics(resumed.runDir!)).filter((m): m is StepRecord => m.kind === 'step');
   assert.deepEqual(steps.map((m) => m.step), [1, 2, 3, 4, 5, 6]);
   const fullRuns = fs.readdirSync(straight.request.runsDir);
-  assert.deepEqual((await readWeights(resumed.runDir))!.params, (await readWeights(path.join(straight.request.runsDir, fullRuns[0])))!.params);
+  assert.deepEqual((await readWeights(resumed.runDir!))!.params, (await readWeights(path.join(straight.request.runsDir, fullRuns[0])))!.params);
 });
 
 test('a diverging step fails the run with its step and the last finite loss', async () => {
@@ -193,6 +193,7 @@ test('a diverging step fails the run with its step and the last finite loss', as
     assert.equal(e.kind, 'diverged');
     assert.equal(e.step, 3);
     assert.match(e.message, /diverged at step 3: the loss became NaN.*Last finite loss: 0\.5000.*now 0\.01/);
+    assert.match(e.message, /No checkpoint was written: nothing to resume or export from\.$/, 'the first checkpoint would have come at step 4');
     return true;
   });
   assert.ok(log.disposed);
@@ -203,10 +204,14 @@ test('a diverging step fails the run with its step and the last finite loss', as
   assert.deepEqual((await readMetrics(run.dir)).filter((m) => m.kind === 'step').map((m) => m.step), [1, 2], 'the records before it are on disk');
 });
 
-test('without validation metrics the loop still evaluates at its cadence but keeps no best weights', async () => {
+test('without validation metrics the loop records no evaluation (no NaN losses) and keeps no best weights', async () => {
   const { request, setup } = setupFor({ validateEvery: 3 });
   const { task } = stubTask(() => undefined);
   const out = await trainTask(task, setup, request, {}, () => false);
-  assert.deepEqual((await readMetrics(out.runDir)).filter((m) => m.kind === 'eval').map((m) => m.step), [3, 6]);
-  assert.ok(!fs.readdirSync(path.join(out.runDir, RUN_FILES.checkpoints)).some((f) => f.startsWith('best-')));
+  const metrics = await readMetrics(out.runDir!);
+  assert.deepEqual(metrics.filter((m) => m.kind === 'eval'), []);
+  assert.deepEqual(metrics.filter((m) => m.kind === 'sample').map((m) => m.step), [6], 'samples still come at the validation cadence');
+  assert.ok(!fs.readdirSync(path.join(out.runDir!, RUN_FILES.checkpoints)).some((f) => f.startsWith('best-')));
+  const run = await resolveRun(request.runsDir, out.runId!);
+  assert.equal(run.meta.bestValidationLoss, undefined);
 });

@@ -7,13 +7,16 @@ import { applyDefaults } from '../../src/shared/configValidation';
 import { cadenceOf, epochOrder, trainingPlan } from '../../src/trainer/training/plan';
 
 test('the run ends after `epochs` passes or at maxSteps, whichever comes first; a request can lower maxSteps', () => {
-  assert.deepEqual(trainingPlan({ batchSize: 32, epochs: 20, maxSteps: 0 }, 1000), { batchSize: 32, stepsPerEpoch: 31, totalSteps: 620 });
-  assert.equal(trainingPlan({ batchSize: 32, epochs: 20, maxSteps: 100 }, 1000).totalSteps, 100);
-  assert.equal(trainingPlan({ batchSize: 32, epochs: 20, maxSteps: 3000 }, 1000).totalSteps, 620, 'epochs end it first');
-  assert.equal(trainingPlan({ batchSize: 32, epochs: 20, maxSteps: 3000 }, 1000, 50).totalSteps, 50);
-  assert.equal(trainingPlan({ batchSize: 32, epochs: 0, maxSteps: 70 }, 1000).totalSteps, 70, 'no epoch bound');
+  assert.deepEqual(trainingPlan({ batchSize: 32, epochs: 20, maxSteps: 0 }, 1000), { batchSize: 32, stepsPerEpoch: 31, totalSteps: 620, epochs: 20, maxSteps: 0, maxStepsFrom: 'config', limit: 'epochs' });
+  const pick = (p: ReturnType<typeof trainingPlan>) => [p.totalSteps, p.limit, p.maxStepsFrom];
+  assert.deepEqual(pick(trainingPlan({ batchSize: 32, epochs: 20, maxSteps: 100 }, 1000)), [100, 'maxSteps', 'config']);
+  assert.deepEqual(pick(trainingPlan({ batchSize: 32, epochs: 20, maxSteps: 3000 }, 1000)), [620, 'epochs', 'config'], 'epochs end it first');
+  assert.deepEqual(pick(trainingPlan({ batchSize: 32, epochs: 20, maxSteps: 3000 }, 1000, 50)), [50, 'maxSteps', 'override']);
+  assert.deepEqual(pick(trainingPlan({ batchSize: 32, epochs: 20, maxSteps: 0 }, 1000, 3000)), [620, 'epochs', 'override'], '--max-steps beyond the epochs');
+  assert.deepEqual(pick(trainingPlan({ batchSize: 32, epochs: 20, maxSteps: 0 }, 1000, 620)), [620, 'maxSteps', 'override'], 'a tie goes to maxSteps');
+  assert.deepEqual(pick(trainingPlan({ batchSize: 32, epochs: 0, maxSteps: 70 }, 1000)), [70, 'maxSteps', 'config'], 'no epoch bound');
   // fewer examples than a batch: one batch of all of them per epoch
-  assert.deepEqual(trainingPlan({ batchSize: 32, epochs: 5, maxSteps: 0 }, 10), { batchSize: 10, stepsPerEpoch: 1, totalSteps: 5 });
+  assert.deepEqual(trainingPlan({ batchSize: 32, epochs: 5, maxSteps: 0 }, 10), { batchSize: 10, stepsPerEpoch: 1, totalSteps: 5, epochs: 5, maxSteps: 0, maxStepsFrom: 'config', limit: 'epochs' });
   assert.equal(trainingPlan({ batchSize: 32, epochs: 5, maxSteps: 0 }, 0).batchSize, 0, 'no examples: nothing to batch (the setup refuses)');
 });
 

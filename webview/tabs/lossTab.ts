@@ -5,6 +5,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import { formatNumber } from '../../src/shared/format';
+import { baselinesOf } from '../../src/shared/metrics';
 import type { RunView } from '../../src/shared/webviewProtocol';
 import { type ChartSeries, type ExportDecor, SeriesChart } from '../charts/seriesChart';
 import { validationShade, withAlpha } from '../model/palette';
@@ -142,11 +143,11 @@ export class LossTab implements TabView {
       series.push({ label: `${name} validation`, color: this.validationColor(r), x: c.val, y: d.eval.loss.view(), width: 1.5, dash: VALIDATION_DASH, points: true, show: store.isValidationShown(r.id) });
     }
     const baselines = new Map<string, number>();
-    for (const r of store.runs) if (r.info.baseline) baselines.set(r.info.baseline.label, r.info.baseline.value);
+    for (const r of store.runs) for (const b of baselinesOf(r.info)) baselines.set(b.label, b.value);
     chart.setSeries(series, [...baselines].map(([label, value]) => ({ label: `baseline: ${baselineName(label)} (${formatNumber(value, 3)})`, value, color: store.theme.muted })));
     const explained = [...baselines.keys()].join('; ');
     this.hint.textContent = 'Faint: raw training loss. Solid: smoothed (TensorBoard’s debiased EMA). Dashed with dots: validation, in the run’s second shade.' +
-      (explained ? ` Grey dashes: the task’s baseline — ${explained}.` : '') + ' Drag to zoom.';
+      (explained ? ` Grey dashes: the task’s baselines — ${explained}.` : '') + ' Drag to zoom.';
   }
 
   dispose(): void {

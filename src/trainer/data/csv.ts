@@ -28,11 +28,13 @@ import { basename } from 'node:path';
 import type { CsvDataConfig } from '../../shared/config';
 import type { Normalization } from '../../runs/runFiles';
 import { allocateBatch } from '../batch';
-import { readCsvTable, type CsvTable } from './csvTable';
+import { type CsvTable, readCsvTableSteps } from './csvTable';
 import { readDataFile } from './dataFile';
+import { forecastBaselines } from './forecastBaselines';
 import { DataError } from './dataError';
 import { type Baseline, checkIndex, checkValidationSplit, checkWholeNumber, type SequenceDataset, type Split } from './dataset';
 import { formatCount } from '../../shared/format';
+import { ELEMENTS_PER_STEP, runSteps, type Steps } from '../steps';
 
 export interface CsvDataset extends SequenceDataset<'dense', 'mse'> {
   kind: 'csv';
@@ -58,6 +60,8 @@ export interface CsvDataset extends SequenceDataset<'dense', 'mse'> {
   persistence: { mse: number; rmse: number[] };
   /** Persistence's MSE, in the units of the loss. */
   baseline: Baseline;
+  /** Persistence and AR(p) scored on the given windows of a split (forecastBaselines.ts). */
+  forecastBaselines(split: Split, windows: readonly number[]): Baseline[];
   /** Undo the target normalisation of output unit `targetIndex`, into a new array. */
   denormalize(values: Float32Array, targetIndex: number): Float32Array;
 }
@@ -68,18 +72,28 @@ export interface CsvOptions {
 }
 
 export function loadCsvDataset(data: CsvDataConfig, opts: CsvOptions): CsvDataset {
+  return runSteps(loadCsvDatasetSteps(data, opts));
+}
+
+/** `loadCsvDataset` in chunks (steps.ts): a CSV of 50 MB takes seconds to parse. */
+export function* loadCsvDatasetSteps(data: CsvDataConfig, opts: CsvOptions): Steps<CsvDataset> {
   const { file, text } = readDataFile(data.path, opts.configDir);
-  return csvDataset(text, data, opts, file);
+  yield;
+  return yield* csvDatasetSteps(text, data, opts, file);
 }
 
 /** The dataset of CSV text already in memory; `file` only names it in errors and describe(). */
 export function csvDataset(source: string, data: Omit<CsvDataConfig, 'kind' | 'path'>, opts: Pick<CsvOptions, 'validationSplit'>, file?: string): CsvDataset {
+  return runSteps(csvDatasetSteps(source, data, opts, file));
+}
+
+function* csvDatasetSteps(source: string, data: Omit<CsvDataConfig, 'kind' | 'path'>, opts: Pick<CsvOptions, 'validationSplit'>, file?: string): Steps<CsvDataset> {
   const split = opts.validationSplit;
   checkValidationSplit(split);
   checkWholeNumber(data.lookback, 1, 'data.lookback');
   checkWholeNumber(data.horizon, 1, 'data.horizon');
   const L = data.lookback, h = data.horizon;
-  const table = readCsvTable(source, data, file);
+  const table = yield* readCsvTableSteps(source, data, file);
   const { targetColumns, skippedColumns } = table;
 
   // Split and z-scores.
@@ -100,7 +114,7 @@ export function csvDataset(source: string, data: Omit<CsvDataConfig, 'kind' | 'p
       { file, field: 'data.lookback' },
     );
   }
-  const { featureNames, features, targets, scaling } = zScores(table, nTrain);
+  const { featureNames, features, targets, scaling } = yield* zScores(table, nTrain);
   const F = featureNames.length, O = targetColumns.length;
   const { targetMean, targetStd } = scaling;
 
@@ -128,7 +142,11 @@ export function csvDataset(source: string, data: Omit<CsvDataConfig, 'kind' | 'p
     scaling,
     normalization: { featureMean: Array.from(scaling.featureMean), featureStd: Array.from(scaling.featureStd), targetMean: Array.from(targetMean), targetStd: Array.from(targetStd) },
     persistence,
-    baseline: { value: persistence.mse, metric: 'mse', label: `persistence (repeat the last observed value; RMSE ${rmseText})` },
+    baseline: { value: persistence.mse, metric: 'mse', name: 'persistence', label: `persistence (repeat the last observed value; RMSE ${rmseText})` },
+    forecastBaselines: (which, windows) => forecastBaselines(
+      { targets, targetNames: targetColumns, targetStd, lookback: L, horizon: h, trainSize, firstRow: { train: firstRow('train'), validation: firstRow('validation') } },
+      which, windows,
+    ),
     batch(which: Split, indices: ArrayLike<number>) {
       const size = which === 'train' ? trainSize : validationSize;
       const out = allocateBatch(shape, indices.length);
@@ -158,31 +176,36 @@ export function csvDataset(source: string, data: Omit<CsvDataConfig, 'kind' | 'p
 
 /** The kept rows as z-scored features [n, F] and targets [n, O], with the training rows' statistics
  *  (date features pass as they are: sin and cos are already in [−1, 1]). */
-function zScores({ featureColumns, dateColumns, targetColumns, values, dateValues, keep }: CsvTable, nTrain: number) {
+function* zScores({ featureColumns, dateColumns, targetColumns, values, dateValues, keep }: CsvTable, nTrain: number) {
   const n = keep.length;
   const F = featureColumns.length + 2 * dateColumns.length, O = targetColumns.length;
   const featureNames = [...featureColumns, ...dateColumns.flatMap((d) => [`${d}:sin`, `${d}:cos`])];
   const featureMean = new Float64Array(F), featureStd = new Float64Array(F).fill(1);
   const targetMean = new Float64Array(O), targetStd = new Float64Array(O).fill(1);
   const features = new Float32Array(n * F), targets = new Float32Array(n * O);
-  featureColumns.forEach((name, f) => {
+  for (const [f, name] of featureColumns.entries()) {
     const v = values.get(name)!;
     [featureMean[f], featureStd[f]] = trainStats(v, keep, nTrain);
-    for (let r = 0; r < n; r++) features[r * F + f] = (v[keep[r]] - featureMean[f]) / featureStd[f];
-  });
-  dateColumns.forEach((name, d) => {
+    for (let r = 0; r < n; r++) {
+      features[r * F + f] = (v[keep[r]] - featureMean[f]) / featureStd[f];
+      if (r % ELEMENTS_PER_STEP === 0) yield;
+    }
+  }
+  for (const [d, name] of dateColumns.entries()) {
     const { sin, cos } = dateValues.get(name)!;
     const f = featureColumns.length + 2 * d;
     for (let r = 0; r < n; r++) {
       features[r * F + f] = sin[keep[r]];
       features[r * F + f + 1] = cos[keep[r]];
     }
-  });
-  targetColumns.forEach((name, o) => {
+    yield;
+  }
+  for (const [o, name] of targetColumns.entries()) {
     const v = values.get(name)!;
     [targetMean[o], targetStd[o]] = trainStats(v, keep, nTrain);
     for (let r = 0; r < n; r++) targets[r * O + o] = (v[keep[r]] - targetMean[o]) / targetStd[o];
-  });
+    yield;
+  }
   if (!features.every(Number.isFinite) || !targets.every(Number.isFinite)) {
     throw new Error('csv: non-finite value after scaling (a bug in the loader)');
   }

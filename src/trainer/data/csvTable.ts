@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import type { CsvDataConfig } from '../../shared/config';
 import { closestMatch } from '../../shared/didYouMean';
 import { DataError } from './dataError';
+import { ELEMENTS_PER_STEP, runSteps, type Steps } from '../steps';
 
 /** What csvTable reads of the data config. */
 export type CsvColumnsConfig = Pick<CsvDataConfig, 'delimiter' | 'targets' | 'features' | 'dateColumns' | 'dateHandling' | 'missing'>;
@@ -49,38 +50,59 @@ interface Parsed {
 type Columns = Pick<CsvTable, 'featureColumns' | 'targetColumns' | 'dateColumns' | 'skippedColumns'>;
 
 export function readCsvTable(source: string, data: CsvColumnsConfig, file?: string): CsvTable {
-  const parsed = parseCsv(source, data.delimiter, file);
-  const columns = selectColumns(parsed, data);
-  const values = numericValues(parsed, columns);
-  const dateValues = dateColumnValues(parsed, columns.dateColumns);
+  return runSteps(readCsvTableSteps(source, data, file));
+}
+
+/** `readCsvTable` in chunks (steps.ts): a CSV of 50 MB takes seconds to parse and check. */
+export function* readCsvTableSteps(source: string, data: CsvColumnsConfig, file?: string, chunkChars = PARSE_CHUNK_CHARS): Steps<CsvTable> {
+  const parsed = yield* parseCsv(source, data.delimiter, file, chunkChars);
+  const columns = yield* selectColumns(parsed, data);
+  const values = yield* numericValues(parsed, columns);
+  const dateValues = yield* dateColumnValues(parsed, columns.dateColumns);
   const keep = applyMissing(parsed, data.missing, values, dateValues);
   return { rowCount: parsed.rows.length, ...columns, values, dateValues, keep };
 }
 
-function parseCsv(source: string, delimiter: string, file?: string): Parsed {
+/** Characters csv-parse reads per chunk. */
+const PARSE_CHUNK_CHARS = 1 << 20;
+
+type CsvRecord = { record: string[]; info: { lines: number } };
+
+/**
+ * The header and the rows, a chunk of records at a time: each chunk ends at a newline outside quotes
+ * (csv-parse rejects a quote inside an unquoted field, so counting quotes finds record boundaries)
+ * and is parsed after a stand-in header of as many fields, so csv-parse checks every row's length
+ * against the real header as it does in one pass; line numbers are shifted back to the file's.
+ */
+function* parseCsv(source: string, delimiter: string, file: string | undefined, chunkChars: number): Steps<Parsed> {
   // Line endings are unified first: csv-parse guesses the record delimiter from the first line and
   // then miscounts lines in a file that mixes "\n" and "\r\n".
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(source.replace(/\r\n?/g, '\n'), {
-      delimiter,
-      info: true,
-      skip_empty_lines: true,
-      trim: true,
-    }) as unknown as typeof records;
-  } catch (err) {
-    const e = err as Error & { lines?: number };
-    throw new DataError(
-      `the CSV cannot be parsed: ${e.message}`,
-      `Check the quoting on that line and that every row has as many fields as the header (delimiter ${JSON.stringify(delimiter)})`,
-      { file, line: e.lines, field: 'data.path' },
-    );
+  const text = source.replace(/\r\n?/g, '\n');
+  let header: string[] | undefined, headerLine = 0;
+  const rows: Row[] = [];
+  let linesBefore = 0;
+  for (let start = 0; start < text.length;) {
+    const end = recordBoundary(text, start, chunkChars);
+    const chunk = text.slice(start, end);
+    // once the header is read, a stand-in for it takes line 1 of every chunk
+    const standIn = header !== undefined;
+    const shift = standIn ? linesBefore - 1 : linesBefore;
+    const records = parseChunk(header ? `${header.map(() => 'h').join(delimiter)}\n${chunk}` : chunk, delimiter, file, shift);
+    for (const [i, r] of records.entries()) {
+      if (!header) {
+        header = r.record;
+        headerLine = r.info.lines + shift;
+      } else if (!standIn || i > 0) {
+        rows.push({ cells: r.record, line: r.info.lines + shift });
+      }
+    }
+    linesBefore += countNewlines(chunk);
+    start = end;
+    yield;
   }
-  if (records.length === 0) {
+  if (!header) {
     throw new DataError('the file is empty', 'A CSV for SeqLab starts with a header row naming its columns', { file, field: 'data.path' });
   }
-  const header = records[0].record, headerLine = records[0].info.lines;
-  const rows: Row[] = records.slice(1).map((r) => ({ cells: r.record, line: r.info.lines }));
   const columnIndex = new Map<string, number>();
   header.forEach((name, i) => {
     if (columnIndex.has(name)) {
@@ -91,8 +113,39 @@ function parseCsv(source: string, delimiter: string, file?: string): Parsed {
   return { header, headerLine, rows, columnIndex, file };
 }
 
+function parseChunk(text: string, delimiter: string, file: string | undefined, shift: number): CsvRecord[] {
+  try {
+    return parse(text, { delimiter, info: true, skip_empty_lines: true, trim: true }) as unknown as CsvRecord[];
+  } catch (err) {
+    const e = err as Error & { lines?: number };
+    throw new DataError(
+      `the CSV cannot be parsed: ${e.message.replace(/\bline (\d+)/g, (_, n: string) => `line ${Number(n) + shift}`)}`,
+      `Check the quoting on that line and that every row has as many fields as the header (delimiter ${JSON.stringify(delimiter)})`,
+      { file, line: e.lines !== undefined ? e.lines + shift : undefined, field: 'data.path' },
+    );
+  }
+}
+
+/** Where the chunk from `start` ends: just after the first newline outside quotes at or after start + size (or the end). */
+function recordBoundary(text: string, start: number, size: number): number {
+  if (start + size >= text.length) return text.length;
+  let quoted = false;
+  for (let i = start; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 34) quoted = !quoted;   // '"'
+    else if (ch === 10 && !quoted && i >= start + size) return i + 1;   // '\n'
+  }
+  return text.length;
+}
+
+function countNewlines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
 /** Checks the named columns against the header and picks the features (all numeric columns when none are named). */
-function selectColumns({ header, headerLine, rows, columnIndex, file }: Parsed, data: CsvColumnsConfig): Columns {
+function* selectColumns({ header, headerLine, rows, columnIndex, file }: Parsed, data: CsvColumnsConfig): Steps<Columns> {
   if (data.targets.length === 0) {
     throw new DataError('no target column', `Set data.targets to the column(s) to predict, for example ["${header[header.length - 1]}"]`, { field: 'data.targets' });
   }
@@ -128,38 +181,46 @@ function selectColumns({ header, headerLine, rows, columnIndex, file }: Parsed, 
   if (data.features.length > 0) {
     featureColumns = unique(data.features);
   } else {
-    featureColumns = header.filter((name) => {
-      if (data.dateColumns.includes(name)) return false;
-      if (data.targets.includes(name)) return true; // checked as numbers below, like any target
-      const col = columnIndex.get(name)!;
-      let numbers = 0, texts = 0;
-      for (const row of rows) {
-        const cell = row.cells[col];
-        if (isMissing(cell)) continue;
-        if (NUMBER.test(cell)) numbers++;
-        else texts++;
-      }
-      const numeric = numbers > 0 && numbers > texts;
-      if (!numeric) skippedColumns.push(name);
-      return numeric;
-    });
+    featureColumns = [];
+    for (const name of header) {
+      if (data.dateColumns.includes(name)) continue;
+      // a target is checked as numbers below, like any target
+      const numeric = data.targets.includes(name) || (yield* mostlyNumbers(rows, columnIndex.get(name)!));
+      (numeric ? featureColumns : skippedColumns).push(name);
+    }
   }
   const targetColumns = unique(data.targets);
   const dateColumns = data.dateHandling === 'parse' ? unique(data.dateColumns) : [];
   return { featureColumns, targetColumns, dateColumns, skippedColumns };
 }
 
+/** A column is "numeric" when it has at least one number and more numbers than text cells. */
+function* mostlyNumbers(rows: Row[], col: number): Steps<boolean> {
+  let numbers = 0, texts = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const cell = rows[r].cells[col];
+    if (!isMissing(cell)) {
+      if (NUMBER.test(cell)) numbers++;
+      else texts++;
+    }
+    if (r % ELEMENTS_PER_STEP === 0) yield;
+  }
+  return numbers > 0 && numbers > texts;
+}
+
 /** Values of the feature and target columns, with NaN marking a missing cell until the missing-value policy has run. */
-function numericValues({ rows, columnIndex, file }: Parsed, { featureColumns, targetColumns }: Columns): Map<string, Float64Array> {
+function* numericValues({ rows, columnIndex, file }: Parsed, { featureColumns, targetColumns }: Columns): Steps<Map<string, Float64Array>> {
   const values = new Map<string, Float64Array>();
   for (const name of unique([...featureColumns, ...targetColumns])) {
     const col = columnIndex.get(name)!;
     const v = new Float64Array(rows.length);
-    rows.forEach((row, r) => {
+    for (let r = 0; r < rows.length; r++) {
+      if (r % ELEMENTS_PER_STEP === 0) yield;
+      const row = rows[r];
       const cell = row.cells[col];
       if (isMissing(cell)) {
         v[r] = NaN;
-        return;
+        continue;
       }
       const x = NUMBER.test(cell) ? Number(cell) : NaN;
       if (!Number.isFinite(x)) {
@@ -171,23 +232,25 @@ function numericValues({ rows, columnIndex, file }: Parsed, { featureColumns, ta
         );
       }
       v[r] = x;
-    });
+    }
     values.set(name, v);
   }
   return values;
 }
 
 /** sin and cos of each parsed date column's day of the year (NaN where missing). */
-function dateColumnValues({ rows, columnIndex, file }: Parsed, dateColumns: string[]): CsvTable['dateValues'] {
+function* dateColumnValues({ rows, columnIndex, file }: Parsed, dateColumns: string[]): Steps<CsvTable['dateValues']> {
   const dateValues: CsvTable['dateValues'] = new Map();
   for (const name of dateColumns) {
     const col = columnIndex.get(name)!;
     const sin = new Float64Array(rows.length), cos = new Float64Array(rows.length);
-    rows.forEach((row, r) => {
+    for (let r = 0; r < rows.length; r++) {
+      if (r % ELEMENTS_PER_STEP === 0) yield;
+      const row = rows[r];
       const cell = row.cells[col];
       if (isMissing(cell)) {
         sin[r] = cos[r] = NaN;
-        return;
+        continue;
       }
       const angle = yearAngle(cell);
       if (angle === undefined) {
@@ -199,7 +262,7 @@ function dateColumnValues({ rows, columnIndex, file }: Parsed, dateColumns: stri
       }
       sin[r] = Math.sin(angle);
       cos[r] = Math.cos(angle);
-    });
+    }
     dateValues.set(name, { sin, cos });
   }
   return dateValues;

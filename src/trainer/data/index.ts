@@ -5,11 +5,12 @@
 // evaluation in ../training/evaluations (docs/training.md).
 
 import type { DataConfig } from '../../shared/config';
-import { type CsvDataset, loadCsvDataset } from './csv';
+import { runSteps, type Steps, whole } from '../steps';
+import { type CsvDataset, loadCsvDatasetSteps } from './csv';
 import { loadPairsDataset, type PairsFileDataset } from './pairs';
 import { loadSyntheticPairsDataset, type SyntheticPairsDataset } from './pairTasks';
-import { loadSyntheticDataset, type SyntheticDataset } from './synthetic';
-import { loadTextDataset, type TextDataset } from './text';
+import { loadSyntheticDatasetSteps, type SyntheticDataset } from './synthetic';
+import { loadTextDatasetSteps, type TextDataset } from './text';
 
 /** The kinds whose examples are one sequence each, for the single-stream models. */
 export type SingleStreamDataset = TextDataset | CsvDataset | SyntheticDataset;
@@ -29,12 +30,18 @@ export interface LoadOptions {
 }
 
 export function loadDataset(data: DataConfig, opts: LoadOptions): Dataset {
+  return runSteps(loadDatasetSteps(data, opts));
+}
+
+/** `loadDataset` in chunks of a few milliseconds (steps.ts), so a run can let signals in and stop while it loads. */
+export function loadDatasetSteps(data: DataConfig, opts: LoadOptions): Steps<Dataset> {
   switch (data.kind) {
-    case 'text': return loadTextDataset(data, opts);
-    case 'csv': return loadCsvDataset(data, opts);
-    case 'synthetic': return loadSyntheticDataset(data, opts);
-    case 'pairs': return loadPairsDataset(data, opts);
-    case 'synthetic-pairs': return loadSyntheticPairsDataset(data, opts);
+    case 'text': return loadTextDatasetSteps(data, opts);
+    case 'csv': return loadCsvDatasetSteps(data, opts);
+    case 'synthetic': return loadSyntheticDatasetSteps(data, opts);
+    // pairs load in one piece (a G2P dictionary of 117 000 pairs: a few seconds)
+    case 'pairs': return whole(() => loadPairsDataset(data, opts));
+    case 'synthetic-pairs': return whole(() => loadSyntheticPairsDataset(data, opts));
     default: {
       const unknown: never = data;
       throw new Error(`unknown data kind ${(unknown as { kind: string }).kind}`);

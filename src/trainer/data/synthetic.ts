@@ -24,6 +24,7 @@ import { DataError } from './dataError';
 import { type Baseline, checkIndex, checkValidationSplit, checkWholeNumber, type SequenceDataset, type Split, type TokenDataset } from './dataset';
 import { formatCount } from '../../shared/format';
 import { exampleRng, randInt, type Rng } from './random';
+import { ELEMENTS_PER_STEP, runSteps, type Steps } from '../steps';
 
 interface SyntheticCommon {
   kind: 'synthetic';
@@ -85,7 +86,7 @@ interface GeneratorOf<I extends InputKind, L extends LossKind> extends ExampleSh
 }
 type TokenGenerator = GeneratorOf<'tokens', 'xent'> & { vocabulary: string[] };
 type DenseGenerator = GeneratorOf<'dense', 'mse'> & { isSolved?: (prediction: number, target: number) => boolean };
-type Generator = TokenGenerator | DenseGenerator;
+type TaskGenerator = TokenGenerator | DenseGenerator;
 
 interface Context {
   T: number;
@@ -96,6 +97,11 @@ interface Context {
 }
 
 export function loadSyntheticDataset(data: SyntheticDataConfig, opts: SyntheticOptions): SyntheticDataset {
+  return runSteps(loadSyntheticDatasetSteps(data, opts));
+}
+
+/** `loadSyntheticDataset` in chunks (steps.ts): a Mackey-Glass series of millions of samples takes seconds. */
+export function* loadSyntheticDatasetSteps(data: SyntheticDataConfig, opts: SyntheticOptions): Steps<SyntheticDataset> {
   const split = opts.validationSplit;
   checkValidationSplit(split);
   checkWholeNumber(data.samples, 1, 'data.samples');
@@ -110,7 +116,7 @@ export function loadSyntheticDataset(data: SyntheticDataConfig, opts: SyntheticO
     size,
     reference: size.validation > 0 ? 'validation' : 'train',
   };
-  const g = generator(data.task, ctx);
+  const g = yield* generator(data.task, ctx);
   const common = {
     kind: 'synthetic' as const,
     task: data.task,
@@ -157,7 +163,7 @@ function batchesOf<I extends InputKind, L extends LossKind>(g: GeneratorOf<I, L>
   };
 }
 
-function generator(task: SyntheticTask, ctx: Context): Generator {
+function* generator(task: SyntheticTask, ctx: Context): Steps<TaskGenerator> {
   switch (task) {
     case 'adding': return adding(ctx);
     case 'copy': return copy(ctx);
@@ -165,7 +171,7 @@ function generator(task: SyntheticTask, ctx: Context): Generator {
     case 'temporal-order-3': return temporalOrder(ctx, 3);
     case 'reber': return reber(ctx);
     case 'sine': return sine(ctx);
-    case 'mackey-glass': return mackeyGlass(ctx);
+    case 'mackey-glass': return yield* mackeyGlass(ctx);
     default: {
       const unknown: never = task;
       throw new DataError(`data.task is "${String(unknown)}"`, `Use one of adding, copy, temporal-order, temporal-order-3, reber, sine, mackey-glass`, { field: 'data.task' });
@@ -381,6 +387,10 @@ function sine({ T, rngOf, size, reference }: Context): DenseGenerator {
 export const MACKEY_GLASS = { beta: 0.2, gamma: 0.1, exponent: 10, tau: 17, dt: 0.1, sampleEvery: 1, burnIn: 500 } as const;
 
 export function mackeyGlassSeries(rng: Rng, count: number): Float32Array {
+  return runSteps(mackeyGlassSteps(rng, count));
+}
+
+function* mackeyGlassSteps(rng: Rng, count: number): Steps<Float32Array> {
   const { beta, gamma, exponent, tau, dt, sampleEvery, burnIn } = MACKEY_GLASS;
   const lag = Math.round(tau / dt), sub = Math.round(sampleEvery / dt), skip = Math.round(burnIn / dt);
   const steps = skip + count * sub;
@@ -394,16 +404,17 @@ export function mackeyGlassSeries(rng: Rng, count: number): Float32Array {
     const k3 = f(v + (dt / 2) * k2, dh);
     const k4 = f(v + dt * k3, d1);
     x[j + 1] = v + (dt / 6) * (k1 + 2 * k2 + 2 * k3 + k4);
+    if (j % ELEMENTS_PER_STEP === 0) yield;
   }
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) out[i] = x[lag + skip + (i + 1) * sub];
   return out;
 }
 
-function mackeyGlass({ T, rngOf, size, reference }: Context): DenseGenerator {
+function* mackeyGlass({ T, rngOf, size, reference }: Context): Steps<DenseGenerator> {
   const series: Record<Split, Float32Array> = {
-    train: mackeyGlassSeries(rngOf('train', 0), size.train + T),
-    validation: mackeyGlassSeries(rngOf('validation', 0), size.validation + T),
+    train: yield* mackeyGlassSteps(rngOf('train', 0), size.train + T),
+    validation: yield* mackeyGlassSteps(rngOf('validation', 0), size.validation + T),
   };
   const ref = series[reference];
   let sq = 0;

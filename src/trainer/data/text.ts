@@ -26,6 +26,7 @@ import { DataError } from './dataError';
 import { allocateBatch } from '../batch';
 import { type Baseline, checkIndex, checkValidationSplit, checkWholeNumber, type Split, type TokenDataset } from './dataset';
 import { formatCount } from '../../shared/format';
+import { ELEMENTS_PER_STEP, runSteps, type Steps } from '../steps';
 
 export const UNK = '<unk>';
 export const UNK_ID = 0;
@@ -53,17 +54,24 @@ export interface TextOptions {
 }
 
 export function loadTextDataset(data: TextDataConfig, opts: TextOptions): TextDataset {
-  const { file, text } = readDataFile(data.path, opts.configDir);
-  return textDataset(text, data, opts, file);
+  return runSteps(loadTextDatasetSteps(data, opts));
 }
 
+/** `loadTextDataset` in chunks (steps.ts): a corpus of 50 MB takes seconds to tokenise. */
+export function* loadTextDatasetSteps(data: TextDataConfig, opts: TextOptions): Steps<TextDataset> {
+  const { file, text } = readDataFile(data.path, opts.configDir);
+  yield;
+  return yield* textDatasetSteps(text, data, opts, file);
+}
+
+type TextSource = Pick<TextDataConfig, 'level' | 'lowercase'> & Partial<Pick<TextDataConfig, 'validationFrom'>>;
+
 /** The dataset of a corpus already in memory; `file` only names it in errors and describe(). */
-export function textDataset(
-  corpus: string,
-  data: Pick<TextDataConfig, 'level' | 'lowercase'> & Partial<Pick<TextDataConfig, 'validationFrom'>>,
-  opts: Pick<TextOptions, 'validationSplit' | 'sequenceLength'>,
-  file?: string,
-): TextDataset {
+export function textDataset(corpus: string, data: TextSource, opts: Pick<TextOptions, 'validationSplit' | 'sequenceLength'>, file?: string): TextDataset {
+  return runSteps(textDatasetSteps(corpus, data, opts, file));
+}
+
+function* textDatasetSteps(corpus: string, data: TextSource, opts: Pick<TextOptions, 'validationSplit' | 'sequenceLength'>, file?: string): Steps<TextDataset> {
   const T = opts.sequenceLength;
   const split = opts.validationSplit;
   checkWholeNumber(T, 1, 'training.sequenceLength');
@@ -72,7 +80,7 @@ export function textDataset(
   const unit = level === 'char' ? 'characters' : 'words';
 
   // Raw tokens: code points (char) or strings (word); mapped to ids once the vocabulary is known.
-  const raw = level === 'char' ? codePoints(normaliseNewlines(corpus)) : tokenizeWords(corpus, data.lowercase);
+  const raw = level === 'char' ? yield* codePoints(normaliseNewlines(corpus)) : yield* wordsOf(corpus, data.lowercase);
   const n = raw.length;
   const blocks = data.validationFrom === 'blocks' && split > 0;
   const parts = blocks ? blockParts(n, split) : { train: [[0, Math.floor(n * (1 - split))]], validation: split === 0 ? [] : [[Math.floor(n * (1 - split)), n]] } as Parts;
@@ -113,7 +121,7 @@ export function textDataset(
     );
   }
 
-  const { ids, vocabulary, unknown } = vocabularyOf(raw, level, parts.train);
+  const { ids, vocabulary, unknown } = yield* vocabularyOf(raw, level, parts.train);
   const V = vocabulary.length;
   const tokenId = new Map(vocabulary.map((token, id) => [token, id]));
 
@@ -121,7 +129,7 @@ export function textDataset(
   const validationSize = validationWindows.starts.length;
   const slack = trainWindows.slack;   // how far every training window can move and stay in its part
 
-  const unigram = unigramLoss(ids, V, parts, split === 0);
+  const unigram = yield* unigramLoss(ids, V, parts, split === 0);
 
   const shape = { input: 'tokens', inputSize: V, outputSize: V, head: 'every', loss: 'xent', steps: T } as const;
   const name = file !== undefined ? basename(file) : 'text';
@@ -173,7 +181,7 @@ export function textDataset(
 
 /** Token ids of the corpus, with the vocabulary of the training ranges (`<unk>` first, then sorted by
  *  code point or string) and the count of tokens outside it (mapped to `<unk>`). */
-function vocabularyOf(raw: Int32Array | string[], level: 'char' | 'word', train: [number, number][]): { ids: Int32Array; vocabulary: string[]; unknown: number } {
+function* vocabularyOf(raw: Int32Array | string[], level: 'char' | 'word', train: [number, number][]): Steps<{ ids: Int32Array; vocabulary: string[]; unknown: number }> {
   const n = raw.length;
   const ids = new Int32Array(n);
   let vocabulary: string[];
@@ -181,7 +189,12 @@ function vocabularyOf(raw: Int32Array | string[], level: 'char' | 'word', train:
   if (level === 'char') {
     const cps = raw as Int32Array;
     const seen = new Set<number>();
-    for (const [a, b] of train) for (let i = a; i < b; i++) seen.add(cps[i]);
+    for (const [a, b] of train) {
+      for (let i = a; i < b; i++) {
+        seen.add(cps[i]);
+        if (i % ELEMENTS_PER_STEP === 0) yield;
+      }
+    }
     const sorted = [...seen].sort((a, b) => a - b);
     const idOf = new Map<number, number>(sorted.map((cp, k) => [cp, k + 1]));
     vocabulary = [UNK, ...sorted.map((cp) => String.fromCodePoint(cp))];
@@ -189,16 +202,25 @@ function vocabularyOf(raw: Int32Array | string[], level: 'char' | 'word', train:
       const id = idOf.get(cps[i]);
       if (id === undefined) unknown++;
       ids[i] = id ?? UNK_ID;
+      if (i % ELEMENTS_PER_STEP === 0) yield;
     }
   } else {
     const words = raw as string[];
-    const sorted = [...new Set(train.flatMap(([a, b]) => words.slice(a, b)))].sort();
+    const seen = new Set<string>();
+    for (const [a, b] of train) {
+      for (let i = a; i < b; i++) {
+        seen.add(words[i]);
+        if (i % ELEMENTS_PER_STEP === 0) yield;
+      }
+    }
+    const sorted = [...seen].sort();
     const idOf = new Map<string, number>(sorted.map((w, k) => [w, k + 1]));
     vocabulary = [UNK, ...sorted];
     for (let i = 0; i < n; i++) {
       const id = idOf.get(words[i]);
       if (id === undefined) unknown++;
       ids[i] = id ?? UNK_ID;
+      if (i % ELEMENTS_PER_STEP === 0) yield;
     }
   }
   return { ids, vocabulary, unknown };
@@ -206,16 +228,20 @@ function vocabularyOf(raw: Int32Array | string[], level: 'char' | 'word', train:
 
 /** The reference: a unigram model (token frequencies of the training part, add-one smoothed), no
  *  context, scored on the validation targets (the training targets without a validation split). */
-function unigramLoss(ids: Int32Array, V: number, parts: Parts, onTraining: boolean): number {
+function* unigramLoss(ids: Int32Array, V: number, parts: Parts, onTraining: boolean): Steps<number> {
   const counts = new Float64Array(V);
   let nTrain = 0;
   for (const [a, b] of parts.train) {
     for (let i = a; i < b; i++) counts[ids[i]]++;
     nTrain += b - a;
+    yield;
   }
   let unigram = 0, scored = 0;
   for (const [a, b] of onTraining ? parts.train : parts.validation) {
-    for (let i = a + 1; i < b; i++) unigram -= Math.log((counts[ids[i]] + 1) / (nTrain + V));
+    for (let i = a + 1; i < b; i++) {
+      unigram -= Math.log((counts[ids[i]] + 1) / (nTrain + V));
+      if (i % ELEMENTS_PER_STEP === 0) yield;
+    }
     scored += b - a - 1;
   }
   return unigram / scored;
@@ -289,15 +315,32 @@ export function joinWords(tokens: string[]): string {
 
 const normaliseNewlines = (s: string): string => s.replace(/\r\n?/g, '\n');
 
-function codePoints(s: string): Int32Array {
+function* codePoints(s: string): Steps<Int32Array> {
   const out = new Int32Array(s.length);
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const cp = s.codePointAt(i)!;
     out[n++] = cp;
     if (cp > 0xffff) i++;
+    if (n % ELEMENTS_PER_STEP === 0) yield;
   }
   return out.subarray(0, n);
+}
+
+/** Characters of text tokenised per chunk: chunks end at whitespace, which no word token contains. */
+const WORD_CHUNK_CHARS = 1 << 20;
+
+/** tokenizeWords, a chunk of the text at a time. */
+function* wordsOf(text: string, lowercase: boolean): Steps<string[]> {
+  const words: string[] = [];
+  for (let start = 0; start < text.length;) {
+    let end = Math.min(text.length, start + WORD_CHUNK_CHARS);
+    while (end < text.length && !/\s/.test(text[end])) end++;
+    for (const w of tokenizeWords(text.slice(start, end), lowercase)) words.push(w);
+    start = end;
+    yield;
+  }
+  return words;
 }
 
 /** Smallest corpus length for which `fits` holds (fits is monotone up to floor effects). */

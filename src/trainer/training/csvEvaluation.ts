@@ -1,11 +1,11 @@
 // How a forecast from a CSV series is judged: MSE in z-score units (the loss) and RMSE in the file's
-// own units on the validation windows, against persistence (the dataset's baseline); every snapshot
+// own units on the validation windows, against persistence and AR(p) on the same windows; every snapshot
 // carries the forecast against the actual values of the first target, in the file's units.
 
 import type { Backend } from '../backends/backend';
 import type { CsvDataset } from '../data';
 import { stepLabels, validationProbe } from './diagnostics';
-import { type EvaluationContext, forecastArrays, validationPass } from './evaluation';
+import { type EvaluationContext, forecastArrays, validationBatches, validationPass } from './evaluation';
 import type { SequenceKind } from './sequenceTask';
 import type { Evaluation } from './task';
 
@@ -35,4 +35,8 @@ const column = (a: Float32Array, stride: number, k: number) => Float32Array.from
 export const csvKind: SequenceKind<CsvDataset> = {
   evaluation: csvEvaluation,
   probe: (data, probe) => validationProbe(data, probe.validationIndex, stepLabels(data.steps)),
+  // on the validation windows the evaluation reads (the training windows, spread alike, without a validation split)
+  baselines: (data, ctx) => data.validationSize > 0
+    ? data.forecastBaselines('validation', validationBatches(data.validationSize, ctx.batchSize).flat())
+    : data.forecastBaselines('train', validationBatches(data.trainSize, ctx.batchSize).flat()),
 };

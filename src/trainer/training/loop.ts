@@ -7,6 +7,7 @@ import type { OptimizerSettings } from '../backends/optimizer';
 import { learningRateAt } from '../schedule';
 import { takeSnapshot } from './diagnostics';
 import { DivergenceGuard } from './divergence';
+import type { Pacer } from './phases';
 import { type Cadence, epochOrder, type TrainingPlan } from './plan';
 import type { RunSession } from './session';
 import type { AnyTask } from './task';
@@ -20,22 +21,22 @@ export interface LoopInput {
   training: TrainingConfig;
   plan: TrainingPlan;
   cadence: Cadence;
-  shouldStop: () => boolean;
+  pacer: Pacer;
 }
 
 /** Trains from the session's position until the plan's last step or a stop request; returns the last finite loss. */
-export async function trainSteps({ task, session, training: t, plan, cadence, shouldStop }: LoopInput): Promise<number | undefined> {
+export async function trainSteps({ task, session, training: t, plan, cadence, pacer }: LoopInput): Promise<number | undefined> {
   const at = session.position;
   const { rng } = session;
   const { trainSize } = task.examples;
   const optimizer: Omit<OptimizerSettings, 'learningRate'> = { kind: t.optimizer, momentum: t.momentum, clipNorm: t.clipping.globalNorm, clipValue: t.clipping.value };
-  const guard = new DivergenceGuard(t.learningRate);
+  const guard = new DivergenceGuard({ learningRate: t.learningRate, baselines: task.info.baselines, ...(session.initialLoss !== undefined && { initialLoss: session.initialLoss }) });
   const speed = new StepSpeed(SPEED_WINDOW);
   let order = epochOrder(t.seed, at.epoch, trainSize);
 
   if (at.step === 0) snapshot(task, session, 0);
   while (at.step < plan.totalSteps) {
-    if (shouldStop()) break;
+    if (pacer.shouldStop()) break;
     if (at.cursor + plan.batchSize > trainSize) {
       at.epoch++;
       at.cursor = 0;
@@ -57,7 +58,7 @@ export async function trainSteps({ task, session, training: t, plan, cadence, sh
       session.flush();
     }
     if (cadence.snapshot(at.step)) snapshot(task, session, at.step);
-    if (cadence.checkpoint(at.step)) session.checkpoint();
+    if (cadence.checkpoint(at.step)) await session.checkpoint(pacer);
     session.stepDone(r.loss, speed.perSecond());
     // let IPC messages and signals in between steps
     await new Promise<void>((resolve) => setImmediate(resolve));

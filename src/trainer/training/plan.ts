@@ -2,22 +2,23 @@
 // the number of training examples, so a resumed run follows the same plan.
 
 import type { ExperimentConfig, TrainingConfig } from '../../shared/config';
+import type { PlanSummary } from '../../shared/metrics';
 import { Rng } from '../rng';
 
-export interface TrainingPlan {
+/** Where the run ends: `epochs` passes over the data, or `maxSteps` when that comes first (0 = no bound). */
+export interface TrainingPlan extends PlanSummary {
   /** Examples per step: training.batchSize, or all training examples when there are fewer. */
   batchSize: number;
-  stepsPerEpoch: number;
-  /** Where the run ends: `epochs` passes over the data, or `maxSteps` when that comes first (0 = no bound). */
-  totalSteps: number;
 }
 
 export function trainingPlan(t: Pick<TrainingConfig, 'batchSize' | 'epochs' | 'maxSteps'>, trainSize: number, maxStepsOverride?: number): TrainingPlan {
   const batchSize = Math.min(t.batchSize, trainSize);
   const stepsPerEpoch = Math.max(1, Math.floor(trainSize / batchSize));
   const maxSteps = maxStepsOverride ?? t.maxSteps;
-  const totalSteps = maxSteps > 0 ? Math.min(maxSteps, t.epochs * stepsPerEpoch || maxSteps) : t.epochs * stepsPerEpoch;
-  return { batchSize, stepsPerEpoch, totalSteps };
+  const epochSteps = t.epochs * stepsPerEpoch;
+  const limit = maxSteps > 0 && (epochSteps === 0 || maxSteps <= epochSteps) ? 'maxSteps' : 'epochs';
+  const totalSteps = limit === 'maxSteps' ? maxSteps : epochSteps;
+  return { batchSize, stepsPerEpoch, totalSteps, epochs: t.epochs, maxSteps, maxStepsFrom: maxStepsOverride !== undefined ? 'override' : 'config', limit };
 }
 
 /** The order of epoch `epoch`'s training examples: a function of (seed, epoch) alone, so a resumed run continues the same order. */

@@ -5,14 +5,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CellKind, ExperimentConfig } from '../../shared/config';
 import { formatProblem, parseConfig } from '../../shared/configValidation';
+import type { ResourceEstimate } from '../../shared/metrics';
 import type { TrainRequest } from '../../shared/protocol';
 import type { SweepRunInfo } from '../../shared/sweep';
 import { sweepPointText } from '../../shared/sweepPointConfig';
 import { type LoadedCheckpoint, readRun } from '../../runs/runReader';
-import { type Dataset, loadDataset } from '../data';
+import { type Dataset, loadDatasetSteps } from '../data';
 import { TrainError } from '../errors';
+import { runStepsAsync } from '../steps';
+import { Cancelled, type Pacer } from './phases';
 import { type TrainingPlan, trainingPlan } from './plan';
-import { checkpointToResume } from './session';
+import { checkpointToResume, type TrainSink } from './session';
 
 /** The config file, or with `sweep` the config of that point of its sweep (the run's config.seqlab.json). */
 export function loadConfigFile(configPath: string, sweep?: SweepRunInfo): { config: ExperimentConfig; text: string } {
@@ -40,9 +43,12 @@ export interface RunSetup {
   resume?: LoadedCheckpoint;
   data: Dataset;
   plan: TrainingPlan;
+  /** Memory and disk the run is expected to take (preflight.ts). */
+  estimate?: ResourceEstimate;
 }
 
-export async function prepareRun(request: TrainRequest): Promise<RunSetup> {
+/** Reads the config, loads its data (in chunks: `pacer` may stop it with Cancelled) and plans the run. */
+export async function prepareRun(request: TrainRequest, sink: TrainSink = {}, pacer?: Pacer): Promise<RunSetup> {
   const resume = await checkpointToResume(request);
   // a resume trains the run's own config, so its data paths resolve against the folder of the config it started from
   const configPath = path.resolve((resume && (await startingConfigPath(request))) || request.configPath);
@@ -52,9 +58,12 @@ export async function prepareRun(request: TrainRequest): Promise<RunSetup> {
     : loaded.config;
   const t = config.training;
   let data: Dataset;
+  sink.phase?.({ phase: 'data', what: dataWhat(config.data) });
   try {
-    data = loadDataset(config.data, { configDir: path.dirname(configPath), validationSplit: config.validationSplit, sequenceLength: t.sequenceLength });
+    const steps = loadDatasetSteps(config.data, { configDir: path.dirname(configPath), validationSplit: config.validationSplit, sequenceLength: t.sequenceLength });
+    data = await runStepsAsync(steps, async () => pacer?.between('data'));
   } catch (e) {
+    if (e instanceof Cancelled) throw e;
     throw new TrainError('data', e instanceof Error ? e.message : String(e));
   }
   const plan = trainingPlan(t, data.trainSize, request.maxSteps);
@@ -65,4 +74,13 @@ export async function prepareRun(request: TrainRequest): Promise<RunSetup> {
 /** The config file the resumed run started from, as its meta.json records it. */
 async function startingConfigPath(request: TrainRequest): Promise<string | undefined> {
   return request.resumeRunId === undefined ? undefined : (await readRun(path.join(request.runsDir, request.resumeRunId)))?.meta.info.configPath;
+}
+
+/** The data a config names, for the progress line of the data phase. */
+function dataWhat(data: ExperimentConfig['data']): string {
+  switch (data.kind) {
+    case 'synthetic': return `synthetic ${data.task}, ${data.samples} samples of length ${data.length}`;
+    case 'synthetic-pairs': return `synthetic pairs ${data.task}, ${data.samples} samples`;
+    default: return `${data.kind} ${data.path}`;
+  }
 }

@@ -62,7 +62,7 @@ export async function seq2seqTask<D extends PairsDataset>(data: D, setup: TaskSe
   return {
     examples: data,
     model: backend,
-    initialParams: (rng) => initSeq2seqParams(spec, rng, model.forgetBias),
+    initialParams: async (rng) => initSeq2seqParams(spec, rng, model.forgetBias),
     evaluation: kind.evaluation(data, backend, { batchSize: setup.batchSize, decoding: config.decoding, diagnostics: config.diagnostics }),
     ...(probe && { diagnose: (step: number) => seq2seqSnapshot(backend, probe.batch, step, config.diagnostics) }),
     info: {
@@ -71,7 +71,9 @@ export async function seq2seqTask<D extends PairsDataset>(data: D, setup: TaskSe
       task: data.task,
       // gates are not among the kernels' traces of an encoder–decoder
       gateNames: [],
-      baseline: data.baseline,
+      baselines: data.baseline ? [data.baseline] : [],
+      lossUnit: 'nats/token',
+      validationExamples: data.validationSize,
       errorRateName: data.targetVocabulary.level === 'char' ? 'CER' : 'PER',
       ...(probe && { probeTokens: probe.tokens, probeTargetTokens: probe.targetTokens }),
     },

@@ -3,11 +3,12 @@
 // on brings a SequenceKind: its evaluation and its probe.
 
 import type { CellKind, ExperimentConfig, ProbeConfig, SequenceModelConfig } from '../../shared/config';
+import type { Baseline } from '../../shared/metrics';
 import type { Backend, Batch } from '../backends/backend';
 import { createBackend } from '../backends/createBackend';
 import type { SequenceDataset } from '../data';
 import { TrainError } from '../errors';
-import { initParams } from '../init';
+import { initParamsAsync } from '../init';
 import type { ModelSpec } from '../model';
 import { gateNames, layerSnapshot } from './diagnostics';
 import type { EvaluationContext } from './evaluation';
@@ -18,6 +19,8 @@ export interface SequenceKind<D extends SequenceDataset> {
   evaluation(data: D, model: Backend, ctx: EvaluationContext): Evaluation;
   /** The probe the diagnostics follow; undefined when the data has none to offer. */
   probe(data: D, probe: ProbeConfig): Probe<Batch> | undefined;
+  /** What the model is judged against, on the windows the evaluation reads (default: the data's baseline). */
+  baselines?(data: D, ctx: EvaluationContext): Baseline[];
 }
 
 export function modelSpecFor(config: ExperimentConfig, data: SequenceDataset, cell: CellKind): ModelSpec {
@@ -48,12 +51,14 @@ export async function sequenceTask<D extends SequenceDataset>(data: D, setup: Ta
   const spec = modelSpecFor(config, data, cell);
   const { backend, reason } = await createBackend(setup.backend, { spec, batch: setup.batchSize, steps: data.steps, threads: setup.threads });
   const probe = config.diagnostics.enabled ? kind.probe(data, config.diagnostics.probe) : undefined;
+  const ctx: EvaluationContext = { batchSize: setup.batchSize, diagnostics: config.diagnostics };
+  const baselines = kind.baselines?.(data, ctx) ?? (data.baseline ? [data.baseline] : []);
   const m = sequenceModel(config, data);
   return {
     examples: data,
     model: backend,
-    initialParams: (rng) => initParams(spec, rng, { forgetBias: m.forgetBias, recurrentSpectralRadius: m.recurrentSpectralRadius, chronoInit: m.chronoInit }),
-    evaluation: kind.evaluation(data, backend, { batchSize: setup.batchSize, diagnostics: config.diagnostics }),
+    initialParams: (rng, step) => initParamsAsync(spec, rng, { forgetBias: m.forgetBias, recurrentSpectralRadius: m.recurrentSpectralRadius, chronoInit: m.chronoInit }, step),
+    evaluation: kind.evaluation(data, backend, ctx),
     ...(probe && { diagnose: (step: number) => layerSnapshot(backend, spec, probe.batch, step, config.diagnostics) }),
     info: {
       backendReason: reason,
@@ -61,7 +66,8 @@ export async function sequenceTask<D extends SequenceDataset>(data: D, setup: Ta
       task: data.task,
       lossUnit: lossUnitOf(data),
       gateNames: gateNames(cell),
-      ...(data.baseline && { baseline: data.baseline }),
+      baselines,
+      validationExamples: data.validationSize,
       ...(probe && { probeTokens: probe.tokens }),
     },
     weights: { spec, data: dataFields(data) },

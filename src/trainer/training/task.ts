@@ -6,6 +6,7 @@ import type { BackendKind, CellKind, ExperimentConfig } from '../../shared/confi
 import type { DiagnosticsSnapshot, EvalRecord, RunInfo, SampleRecord } from '../../shared/metrics';
 import type { SavedWeights } from '../../runs/runFiles';
 import type { TrainableModel } from '../backends/backend';
+import type { InitProgress } from '../init';
 import type { ModelSpec } from '../model';
 import type { Seq2seqSpec } from '../../shared/seq2seqSpec';
 import type { Rng } from '../rng';
@@ -30,7 +31,7 @@ export interface Probe<B> {
 }
 
 /** What the run folder records about a task when it starts (RunInfo's task-specific fields). */
-export type TaskInfo = Pick<RunInfo, 'backendReason' | 'dataSummary' | 'task' | 'lossUnit' | 'gateNames' | 'baseline' | 'probeTokens' | 'probeTargetTokens' | 'errorRateName'>;
+export type TaskInfo = Pick<RunInfo, 'backendReason' | 'dataSummary' | 'task' | 'lossUnit' | 'gateNames' | 'probeTokens' | 'probeTargetTokens' | 'errorRateName' | 'validationExamples'> & { baselines: NonNullable<RunInfo['baselines']> };
 
 /** What saved weights hold beside the parameters: the model's shape and what the data adds for `seqlab export`. */
 export interface TaskWeights {
@@ -51,8 +52,9 @@ export interface Task<B> {
   /** Training examples by index: the loop draws a permutation of [0, trainSize) per epoch. */
   examples: { trainSize: number; batch(split: 'train', indices: ArrayLike<number>, epoch: number): B };
   model: TrainableModel<B>;
-  /** The model kind's initial parameters, drawn from the run's random stream. */
-  initialParams(rng: Rng): Float32Array;
+  /** The model kind's initial parameters, drawn from the run's random stream; `step` is awaited between
+   *  chunks of the work (it reports progress and may throw to stop). */
+  initialParams(rng: Rng, step: (p: InitProgress) => Promise<void>): Promise<Float32Array>;
   evaluation: Evaluation;
   /** The model kind's snapshot of the probe at a step (states, gates, gradient and weight norms);
    *  undefined when diagnostics are off or there is nothing to probe. */
