@@ -174,7 +174,8 @@ test('--resume trains the run\'s own config and reads its data beside the origin
   const plain = run(['train', '--resume', id.slice(-4), '--runs-dir', ws.runsDir, '--max-steps', '20'], elsewhere);
   assert.equal(plain.status, 0, plain.stderr);
   assert.match(plain.stdout, /Finished 20 steps/);
-  assert.doesNotMatch(plain.stderr, /warning/);
+  // (the tiny corpus's small validation split is warned about; nothing about the config or the data file)
+  assert.doesNotMatch(plain.stderr, /warning: (?!the validation split)/);
 
   // a config of the same name elsewhere with another hidden size: were it used, the checkpoint would not fit it
   const other = path.join(elsewhere, 'chars.seqlab.json');

@@ -52,7 +52,9 @@ async function editorSays(ws: { configPath: string; text: string }): Promise<Con
 /** `seqlab train`'s refusal: exit code and stderr. */
 function trainSays(ws: { dir: string; configPath: string }): { status: number | null; stderr: string } {
   const r = run(['train', ws.configPath, '--runs-dir', path.join(ws.dir, 'runs')], ws.dir);
-  return { status: r.status, stderr: r.stderr.trim() };
+  // the progress lines that announce each phase ("loading data: …") are not part of the message
+  const message = r.stderr.split('\n').filter((line) => !/^(loading data|starting the backend): .*…$/.test(line)).join('\n');
+  return { status: r.status, stderr: message.trim() };
 }
 
 /** The three agree on one error: its message (train's whole stderr), at `field` (its text in the config). */

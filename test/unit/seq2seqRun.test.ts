@@ -65,7 +65,7 @@ test('a tiny reverse task trains through train() to a high greedy exact match, w
   assert.equal(info.errorRateName, 'CER');
   assert.match(info.backendReason!, /auto: wasm kernels/);
   assert.deepEqual(info.probeTargetTokens, [...[...info.probeTokens!].reverse(), '</s>']);
-  assert.ok(info.baseline && info.baseline.metric === 'xent');
+  assert.equal(info.baselines?.[0]?.metric, 'xent');
 
   const weights = (await readWeights(out.runDir!))!;
   assert.ok(isSeq2seqSpec(weights.meta.spec));
