@@ -65,8 +65,11 @@ test('CSV: RMSE pools every target in its own units; the forecast snapshot is in
   close(m.loss, (batchLoss(0) + batchLoss(3)) / 2);
 
   const arrays = evaluation.snapshotArrays();
-  assert.deepEqual(Object.keys(arrays), ['forecast.pred', 'forecast.actual']);
+  assert.deepEqual(Object.keys(arrays), ['forecast.pred', 'forecast.actual', 'forecast.baseline', 'forecast.ar']);
   assert.deepEqual(arrays['forecast.actual'].shape, [7]);
+  // the baselines on the same windows, in the file's units: persistence repeats row 32 + i; AR(p) continues v's straight line
+  Array.from(arrays['forecast.baseline'].data).forEach((v, i) => close(v, 42 + i));
+  Array.from(arrays['forecast.ar'].data).forEach((v, i) => close(v, 43 + i));
   Array.from(arrays['forecast.actual'].data).forEach((v, i) => close(v, 43 + i));
   Array.from(arrays['forecast.pred'].data).forEach((v) => close(v, meanV));
   assert.deepEqual(evaluation.samples(7, new Rng(1)), []);

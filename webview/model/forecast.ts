@@ -1,5 +1,5 @@
 // What the Output tab draws of a forecast: each run's predictions against the actual values of the
-// validation examples (and the baseline's, where the snapshot carries them as `forecast.baseline`), in the
+// validation examples (and the baselines', where the snapshot carries them as `forecast.baseline` and `forecast.ar`), in the
 // data's own units, with each one's RMSE. Windows of one series are drawn in time order as lines;
 // independent examples (the adding problem, sines) as predicted-against-actual points, sorted by the
 // actual value, since their order means nothing. Pure.
@@ -10,6 +10,8 @@ export interface ForecastArrays {
   pred: Float32Array;
   /** The task's baseline predictions for the same examples (persistence, predict 0.5), when sent. */
   baseline?: Float32Array;
+  /** AR(p)'s predictions for the same examples (CSV series), when sent as `forecast.ar`. */
+  ar?: Float32Array;
 }
 
 export function forecastOf(snap: DiagnosticsSnapshot | undefined): ForecastArrays | undefined {
@@ -17,7 +19,8 @@ export function forecastOf(snap: DiagnosticsSnapshot | undefined): ForecastArray
   const pred = snap?.arrays['forecast.pred']?.data;
   if (!actual || !pred) return undefined;
   const baseline = snap?.arrays['forecast.baseline']?.data;
-  return { actual, pred, ...(baseline && baseline.length === actual.length && { baseline }) };
+  const ar = snap?.arrays['forecast.ar']?.data;
+  return { actual, pred, ...(baseline && baseline.length === actual.length && { baseline }), ...(ar && ar.length === actual.length && { ar }) };
 }
 
 /** Root mean squared error of `pred` against `actual` over their common length (NaN pairs skipped). */

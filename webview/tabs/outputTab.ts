@@ -12,6 +12,7 @@ import { type ForecastArrays, forecastOf, orderByActual, pick, rmse } from '../m
 import { validationShade } from '../model/palette';
 import { nearestIndex, type Readout, type ReadoutRow, type SwatchStyle } from '../model/readout';
 import { baselineName, examplesFollowInTime } from '../model/taskViews';
+import { baselinesOf } from '../../src/shared/metrics';
 import type { Theme } from '../model/theme';
 import { control, h, select } from '../views/dom';
 import { legendSwatch } from '../views/legendSwatch';
@@ -125,9 +126,12 @@ export class OutputTab implements TabView {
     const muted = store.theme.muted;
     const lines: ForecastLine[] = [{ label: 'actual', color: muted, swatch: 'line', values: actual }];
     for (const { r, f } of runs) lines.push({ label: store.runs.length > 1 ? `${store.runName(r)} predicted` : 'predicted', color: store.colorOf(r), swatch: 'line', values: f.pred, rmse: rmse(f.pred, actual) });
-    const base = runs[0].f.baseline;
-    const baseInfo = runs[0].r.info.baseline;
-    if (base) lines.push({ label: `baseline: ${baseInfo ? baselineName(baseInfo.label) : 'the task’s'}`, color: validationShade(muted, store.theme.kind.includes('light') ? 'light' : 'dark', 0.3), swatch: 'dashed', values: base, rmse: rmse(base, actual) });
+    // the task's baselines on the same examples: the first (persistence, predict 0.5) and, for a CSV series, AR(p)
+    const [baseInfo, arInfo] = baselinesOf(runs[0].r.info);
+    const shade = (k: number) => validationShade(muted, store.theme.kind.includes('light') ? 'light' : 'dark', k);
+    const { baseline: base, ar } = runs[0].f;
+    if (base) lines.push({ label: `baseline: ${baseInfo ? baselineName(baseInfo.label) : 'the task’s'}`, color: shade(0.3), swatch: 'dashed', values: base, rmse: rmse(base, actual) });
+    if (ar) lines.push({ label: `baseline: ${arInfo ? baselineName(arInfo.label).replace(/,.*$/, '') : 'AR(p)'}`, color: shade(0.6), swatch: 'dashed', values: ar, rmse: rmse(ar, actual) });
     const order = inTime ? undefined : orderByActual(actual);
     const x = order ? pick(actual, order) : Float64Array.from(actual, (_, i) => i);
     this.drawn = { x, order, actual, lines };

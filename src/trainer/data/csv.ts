@@ -30,7 +30,7 @@ import type { Normalization } from '../../runs/runFiles';
 import { allocateBatch } from '../batch';
 import { type CsvTable, readCsvTableSteps } from './csvTable';
 import { readDataFile } from './dataFile';
-import { forecastBaselines } from './forecastBaselines';
+import { baselineForecasts, forecastBaselines } from './forecastBaselines';
 import { DataError } from './dataError';
 import { type Baseline, checkIndex, checkValidationSplit, checkWholeNumber, type SequenceDataset, type Split } from './dataset';
 import { formatCount } from '../../shared/format';
@@ -62,6 +62,8 @@ export interface CsvDataset extends SequenceDataset<'dense', 'mse'> {
   baseline: Baseline;
   /** Persistence and AR(p) scored on the given windows of a split (forecastBaselines.ts). */
   forecastBaselines(split: Split, windows: readonly number[]): Baseline[];
+  /** Their forecasts of the first target on the first `count` windows of a split, in z-scores. */
+  baselineForecasts(split: Split, count: number): { persistence: Float32Array; ar?: Float32Array };
   /** Undo the target normalisation of output unit `targetIndex`, into a new array. */
   denormalize(values: Float32Array, targetIndex: number): Float32Array;
 }
@@ -126,6 +128,7 @@ function* csvDatasetSteps(source: string, data: Omit<CsvDataConfig, 'kind' | 'pa
     : persistenceOf(targets, O, firstRow('train'), trainSize, L, h, targetStd);
   const rmseText = targetColumns.map((name, o) => `${name} ${formatValue(persistence.rmse[o])}`).join(', ');
 
+  const series = { targets, targetNames: targetColumns, targetStd, lookback: L, horizon: h, trainSize, firstRow: { train: firstRow('train'), validation: firstRow('validation') } };
   const shape = { input: 'dense', inputSize: F, outputSize: O, head: 'last', loss: 'mse', steps: L } as const;
   const name = file !== undefined ? basename(file) : 'csv';
   return {
@@ -143,10 +146,8 @@ function* csvDatasetSteps(source: string, data: Omit<CsvDataConfig, 'kind' | 'pa
     normalization: { featureMean: Array.from(scaling.featureMean), featureStd: Array.from(scaling.featureStd), targetMean: Array.from(targetMean), targetStd: Array.from(targetStd) },
     persistence,
     baseline: { value: persistence.mse, metric: 'mse', name: 'persistence', label: `persistence (repeat the last observed value; RMSE ${rmseText})` },
-    forecastBaselines: (which, windows) => forecastBaselines(
-      { targets, targetNames: targetColumns, targetStd, lookback: L, horizon: h, trainSize, firstRow: { train: firstRow('train'), validation: firstRow('validation') } },
-      which, windows,
-    ),
+    forecastBaselines: (which, windows) => forecastBaselines(series, which, windows),
+    baselineForecasts: (which, count) => baselineForecasts(series, which, count),
     batch(which: Split, indices: ArrayLike<number>) {
       const size = which === 'train' ? trainSize : validationSize;
       const out = allocateBatch(shape, indices.length);

@@ -28,12 +28,27 @@ function lagWindows(s: ForecastSeries, o: number, first: number, count: number):
   };
 }
 
+/** Each target's AR(p), fitted on the training windows; none when there are too few for one coefficient. */
+function arFits(s: ForecastSeries): ArFit[] {
+  // AR(p) needs more training windows than coefficients
+  const maxOrder = Math.min(s.lookback, s.trainSize - 2);
+  return maxOrder >= 1 ? s.targetNames.map((_, o) => fitAutoregression(lagWindows(s, o, s.firstRow.train, s.trainSize), maxOrder)) : [];
+}
+
+/** What persistence and AR(p) forecast for target 0 on the first `count` windows of `split`, in z-scores
+ *  (the dashboard draws them beside the model's forecast). */
+export function baselineForecasts(s: ForecastSeries, split: 'train' | 'validation', count: number): { persistence: Float32Array; ar?: Float32Array } {
+  const fits = arFits(s);
+  const w = lagWindows(s, 0, s.firstRow[split], count);
+  const persistence = Float32Array.from({ length: count }, (_, i) => w.lag(i, 0));
+  if (fits.length === 0) return { persistence };
+  return { persistence, ar: Float32Array.from({ length: count }, (_, i) => arForecast(fits[0], w, i)) };
+}
+
 /** Persistence and AR(p) on `windows` of `split` (window indices, as the evaluation reads them). */
 export function forecastBaselines(s: ForecastSeries, split: 'train' | 'validation', windows: readonly number[]): Baseline[] {
   const O = s.targetNames.length;
-  // AR(p) needs more training windows than coefficients
-  const maxOrder = Math.min(s.lookback, s.trainSize - 2);
-  const fits: ArFit[] = maxOrder >= 1 ? s.targetNames.map((_, o) => fitAutoregression(lagWindows(s, o, s.firstRow.train, s.trainSize), maxOrder)) : [];
+  const fits = arFits(s);
   const persistence = new Float64Array(O), ar = new Float64Array(O);
   for (let o = 0; o < O; o++) {
     const w = lagWindows(s, o, s.firstRow[split], Math.max(...windows) + 1);

@@ -25,7 +25,16 @@ function csvEvaluation(data: CsvDataset, model: Backend, ctx: EvaluationContext)
       return pass && { loss: pass.loss, rmse: Math.sqrt(sqErr / count) };
     },
     samples: () => [],
-    snapshotArrays: () => forecastArrays(model, data, ctx, (values) => data.denormalize(values, 0)),
+    snapshotArrays: () => {
+      const arrays = forecastArrays(model, data, ctx, (values) => data.denormalize(values, 0));
+      const n = arrays['forecast.actual']?.shape[0] ?? 0;
+      if (n === 0) return arrays;
+      // persistence and AR(p) on the same windows, in the file's units, for the forecast view
+      const base = data.baselineForecasts('validation', n);
+      arrays['forecast.baseline'] = { data: data.denormalize(base.persistence, 0), shape: [n] };
+      if (base.ar) arrays['forecast.ar'] = { data: data.denormalize(base.ar, 0), shape: [n] };
+      return arrays;
+    },
   };
 }
 
