@@ -9,6 +9,7 @@ import { ConfigCodeLens } from './codeLens/configCodeLens';
 import { registerCommands } from './commands/registerCommands';
 import { ConfigDiagnostics } from './configs/configDiagnostics';
 import { ConfigIndex } from './configs/configIndex';
+import { engineDataChecker } from './configs/dataChecks';
 import { CONTEXT_KEYS, OUTPUT_CHANNEL, SETTINGS, VIEWS } from './constants';
 import { DashboardPanels } from './dashboard/dashboardPanels';
 import { EngineClient } from './engine/engineClient';
@@ -37,7 +38,7 @@ export function activate(context: vscode.ExtensionContext) {
   const jobs = new TrainingJobs(engine, runsDir, () => effectiveMaxConcurrent(settings().get<number>(SETTINGS.maxConcurrentRuns), os.availableParallelism()));
   owned = { jobs, engine };
   const configs = new ConfigIndex();
-  const diagnostics = new ConfigDiagnostics();
+  const diagnostics = new ConfigDiagnostics(engineDataChecker(engine));
   const panels = new DashboardPanels(context, { runs, jobs, sample: (ask, signal) => sampleText(engine, runs, ask, signal) });
   const ui = new TrainingUi(jobs, output);
   const tree = new ExperimentsTree(configs, runs, jobs);
