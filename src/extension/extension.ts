@@ -48,6 +48,8 @@ export function activate(context: vscode.ExtensionContext) {
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasActiveRuns, jobs.active().length > 0);
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasRuns, runs.list().length > 0);
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasConfigs, configs.list().length > 0);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasResumableRuns, runs.list().some((r) => runs.resumability(r.id)?.kind === 'resumable'));
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasDamagedRuns, runs.damaged().length > 0);
   };
 
   let activationMs = 0;

@@ -1,12 +1,20 @@
 // The run folders of the workspace: listed asynchronously, refreshed by a debounced watcher on
 // <runsDir>/*/meta.json, so runs started from the CLI (or by the training jobs) appear by themselves.
+// Besides the runs: the damaged folders (meta.json missing or unusable, other run files there), and
+// whether each run that did not finish can be resumed (resumability.ts, from its checkpoint files).
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { listRuns, readRun, type RunSummary } from '../../runs/runReader';
+import type { Resumability } from '../../runs/resumability';
+import { readResumability } from '../../runs/runContents';
+import { listRunFolders, readRun, type RunSummary } from '../../runs/runReader';
 import { hostWork } from '../hostWork';
+import type { DamagedFolder } from '../tree/runRows';
 
 const REFRESH_DEBOUNCE_MS = 200;
+
+/** The statuses of runs that may be resumed: their checkpoints are read on each refresh. */
+const UNFINISHED = new Set(['interrupted', 'cancelled', 'failed']);
 
 /** What views read: the runs as of the last refresh, and when that changes. */
 export interface RunCatalog {
@@ -15,6 +23,10 @@ export interface RunCatalog {
   /** Runs on disk, newest first. */
   list(): readonly RunSummary[];
   getRun(runId: string): RunSummary | undefined;
+  /** Run folders whose meta.json is missing or unusable, as of the last refresh. */
+  damaged(): readonly DamagedFolder[];
+  /** Whether a run that did not finish can be resumed, as of the last refresh; undefined for the others. */
+  resumability(runId: string): Resumability | undefined;
   /** A run appeared, changed status or was deleted. */
   readonly onDidChange: vscode.Event<void>;
 }
@@ -22,6 +34,8 @@ export interface RunCatalog {
 export class RunsOnDisk implements RunCatalog, vscode.Disposable {
   private runs: RunSummary[] = [];
   private readonly byId = new Map<string, RunSummary>();
+  private damagedFolders: DamagedFolder[] = [];
+  private resumable = new Map<string, Resumability>();
   private watcher: vscode.FileSystemWatcher | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
@@ -45,6 +59,14 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
     return this.byId.get(runId);
   }
 
+  damaged(): readonly DamagedFolder[] {
+    return this.damagedFolders;
+  }
+
+  resumability(runId: string): Resumability | undefined {
+    return this.resumable.get(runId);
+  }
+
   /** Re-list the runs folder; concurrent calls coalesce. */
   refresh(): Promise<void> {
     if (this.refreshing) {
@@ -55,8 +77,13 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
       do {
         this.refreshAgain = false;
         const dir = this.runsDir();
-        const runs = dir ? await listRuns(dir).catch(() => []) : [];
+        const folders = dir ? await listRunFolders(dir).catch(() => []) : [];
+        const runs = folders.flatMap((f) => (f.kind === 'run' ? [f.run] : []));
+        const unfinished = runs.filter((r) => UNFINISHED.has(r.status.kind));
+        const resumable = await Promise.all(unfinished.map(async (r) => [r.id, await readResumability(r.dir).catch(() => undefined)] as const));
         this.runs = runs;
+        this.damagedFolders = folders.flatMap((f) => (f.kind === 'damaged' ? [{ id: f.id, dir: f.dir, problem: f.problem }] : []));
+        this.resumable = new Map(resumable.flatMap(([id, r]) => (r ? [[id, r] as const] : [])));
         this.byId.clear();
         for (const r of runs) this.byId.set(r.id, r);
       } while (this.refreshAgain);
