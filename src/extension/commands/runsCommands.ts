@@ -58,7 +58,7 @@ export function runsCommands(d: CommandDeps): vscode.Disposable[] {
       const id = await runIdOf(arg, runs, 'Run to delete');
       const run = id ? runs.getRun(id) : undefined;
       if (!id || !run) return false;
-      const ok = await vscode.window.showWarningMessage(`Delete run ${id}?`, { modal: true, detail: `Its folder ${run.dir} (metrics, diagnostics, checkpoints, weights and exports) is removed from disk.` }, 'Delete');
+      const ok = await vscode.window.showWarningMessage(`Delete run ${runTitle(run.meta.info)}?`, { modal: true, detail: `Its folder ${run.dir} (metrics, diagnostics, checkpoints, weights and exports) is removed from disk.` }, 'Delete');
       if (ok !== 'Delete') return false;
       if (jobs.job(id)) await jobs.stop(id);
       await fsp.rm(run.dir, { recursive: true, force: true });

@@ -143,11 +143,12 @@ export function trainingCommands(d: CommandDeps): vscode.Disposable[] {
       const title = run ? runTitle(run.meta.info) : titleFromRunId(id);
       // read now, not from the tree's last refresh: a checkpoint may have gone or come since
       const r = await readResumability(dir);
-      if (r.kind === 'notResumable' || !run) {
-        if (r.kind === 'notResumable') refuseResume(id, title, r, run);
+      if (r.kind === 'notResumable') {
+        refuseResume(id, title, r, run);
         return undefined;
       }
-      if (!(await confirmResume(run, title, r))) return undefined;
+      // a damaged run is never resumable, so here the run is readable
+      if (!run || !(await confirmResume(run, title, r))) return undefined;
       const [key] = await startTraining(run.meta.info.configPath, [run.meta.info.cell], { runId: run.id, title });
       return key ? jobs.whenStarted(key) : undefined;
     }),

@@ -3,10 +3,12 @@
 // Besides the runs: the damaged folders (meta.json missing or unusable, other run files there), and
 // whether each run that did not finish can be resumed (resumability.ts, from its checkpoint files).
 
+import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Resumability } from '../../runs/resumability';
 import { readResumability } from '../../runs/runContents';
+import { RUN_FILES } from '../../runs/runFiles';
 import { listRunFolders, readRun, type RunSummary } from '../../runs/runReader';
 import { hostWork } from '../hostWork';
 import type { DamagedFolder } from '../tree/runRows';
@@ -36,6 +38,12 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
   private readonly byId = new Map<string, RunSummary>();
   private damagedFolders: DamagedFolder[] = [];
   private resumable = new Map<string, Resumability>();
+  /**
+   * Each unfinished run's resumability and what it was read from (meta.json's time, the checkpoints folder's
+   * mtime): a running trainer rewrites its meta.json every 100 ms, so the folder is listed that often, and the
+   * other runs' checkpoints and config snapshots are read again only when they change.
+   */
+  private resumableRead = new Map<string, { key: string; value: Resumability }>();
   private watcher: vscode.FileSystemWatcher | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
@@ -67,6 +75,15 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
     return this.resumable.get(runId);
   }
 
+  private async readResumability(run: RunSummary): Promise<{ key: string; value: Resumability } | undefined> {
+    const checkpoints = await fsp.stat(path.join(run.dir, RUN_FILES.checkpoints)).then((st) => st.mtimeMs, () => 0);
+    const key = `${run.meta.updatedAt}|${run.status.kind}|${checkpoints}`;
+    const known = this.resumableRead.get(run.id);
+    if (known?.key === key) return known;
+    const value = await readResumability(run.dir).catch(() => undefined);
+    return value && { key, value };
+  }
+
   /** Re-list the runs folder; concurrent calls coalesce. */
   refresh(): Promise<void> {
     if (this.refreshing) {
@@ -80,10 +97,11 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
         const folders = dir ? await listRunFolders(dir).catch(() => []) : [];
         const runs = folders.flatMap((f) => (f.kind === 'run' ? [f.run] : []));
         const unfinished = runs.filter((r) => UNFINISHED.has(r.status.kind));
-        const resumable = await Promise.all(unfinished.map(async (r) => [r.id, await readResumability(r.dir).catch(() => undefined)] as const));
+        const resumable = await Promise.all(unfinished.map(async (r) => [r.id, await this.readResumability(r)] as const));
         this.runs = runs;
         this.damagedFolders = folders.flatMap((f) => (f.kind === 'damaged' ? [{ id: f.id, dir: f.dir, problem: f.problem }] : []));
-        this.resumable = new Map(resumable.flatMap(([id, r]) => (r ? [[id, r] as const] : [])));
+        this.resumableRead = new Map(resumable.flatMap(([id, r]) => (r ? [[id, r] as const] : [])));
+        this.resumable = new Map([...this.resumableRead].map(([id, r]) => [id, r.value] as const));
         this.byId.clear();
         for (const r of runs) this.byId.set(r.id, r);
       } while (this.refreshAgain);
