@@ -45,6 +45,12 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
    */
   private resumableRead = new Map<string, { key: string; value: Resumability }>();
   private watcher: vscode.FileSystemWatcher | undefined;
+  /**
+   * The folder the watcher watches, and whether it existed then. A watcher made before its folder exists
+   * reports nothing until VS Code's file service notices the folder, seconds later: run folders written
+   * meanwhile (a CLI run, a copy) would not show. Once a listing finds the folder, the watcher is made again.
+   */
+  private watchedFolder: { dir: string; existed: boolean | undefined } | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
@@ -94,6 +100,11 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
       do {
         this.refreshAgain = false;
         const dir = this.runsDir();
+        // watch again before listing, so that nothing written after the listing goes unseen
+        if (dir && this.watchedFolder?.dir === dir && this.watchedFolder.existed === false && (await fsp.stat(dir).then(() => true, () => false))) {
+          this.watcher?.dispose();
+          this.watch();
+        }
         const folders = dir ? await listRunFolders(dir).catch(() => []) : [];
         const runs = folders.flatMap((f) => (f.kind === 'run' ? [f.run] : []));
         const unfinished = runs.filter((r) => UNFINISHED.has(r.status.kind));
@@ -138,6 +149,9 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
   private watch(): void {
     const dir = this.runsDir();
     if (!dir) return;
+    this.watchedFolder = { dir, existed: undefined };
+    const watched = this.watchedFolder;
+    void fsp.stat(dir).then(() => (watched.existed = true), () => (watched.existed = false));
     this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '*/meta.json'));
     const onEvent = () => this.scheduleRefresh(REFRESH_DEBOUNCE_MS);
     this.watcher.onDidCreate(onEvent);
