@@ -13,6 +13,7 @@ export const COMMANDS = {
   validateConfig: 'seqlab.validateConfig',
   showLog: 'seqlab.showLog',
   resumeRun: 'seqlab.resumeRun',
+  repairRun: 'seqlab.repairRun',
   exportModel: 'seqlab.exportModel',
   installNativeBackend: 'seqlab.installNativeBackend',
   refresh: 'seqlab.refresh',
@@ -42,6 +43,9 @@ export const CONTEXT_KEYS = {
   hasActiveRuns: 'seqlab.hasActiveRuns',
   hasRuns: 'seqlab.hasRuns',
   hasConfigs: 'seqlab.hasConfigs',
+  /** A run that did not finish has a readable checkpoint (Resume in the palette). */
+  hasResumableRuns: 'seqlab.hasResumableRuns',
+  hasDamagedRuns: 'seqlab.hasDamagedRuns',
 } as const;
 
 export const CONFIG_GLOB = '**/*.seqlab.json';

@@ -9,6 +9,7 @@ import { ConfigCodeLens } from './codeLens/configCodeLens';
 import { registerCommands } from './commands/registerCommands';
 import { ConfigDiagnostics } from './configs/configDiagnostics';
 import { ConfigIndex } from './configs/configIndex';
+import { engineDataChecker } from './configs/dataChecks';
 import { COMMANDS, CONTEXT_KEYS, OUTPUT_CHANNEL, SETTINGS, VIEWS } from './constants';
 import { DashboardPanels } from './dashboard/dashboardPanels';
 import { EngineClient } from './engine/engineClient';
@@ -38,7 +39,7 @@ export function activate(context: vscode.ExtensionContext) {
   const jobs = new TrainingJobs(engine, runsDir, () => effectiveMaxConcurrent(settings().get<number>(SETTINGS.maxConcurrentRuns), os.availableParallelism()));
   owned = { jobs, engine };
   const configs = new ConfigIndex();
-  const diagnostics = new ConfigDiagnostics();
+  const diagnostics = new ConfigDiagnostics(engineDataChecker(engine));
   const panels = new DashboardPanels(context, { runs, jobs, sample: (ask, signal) => sampleText(engine, runs, ask, signal) });
   const ui = new TrainingUi(jobs, output);
   const runsTable = new RunsTablePanel(context.extensionUri, {
@@ -53,6 +54,8 @@ export function activate(context: vscode.ExtensionContext) {
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasActiveRuns, jobs.active().length > 0);
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasRuns, runs.list().length > 0);
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasConfigs, configs.list().length > 0);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasResumableRuns, runs.list().some((r) => runs.resumability(r.id)?.kind === 'resumable'));
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasDamagedRuns, runs.damaged().length > 0);
   };
 
   let activationMs = 0;

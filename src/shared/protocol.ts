@@ -3,6 +3,7 @@
 // with an id and a typed reply). Both sides switch exhaustively over these unions (see `assertNever`).
 
 import type { BackendKind, CellKind } from './config';
+import type { Issue } from './configIssue';
 import type { DiagnosticsSnapshot, MetricRecord, RunInfo } from './metrics';
 import type { ExportRequest, ExportResult } from './modelExport';
 import type { SweepRunInfo } from './sweep';
@@ -43,6 +44,18 @@ export interface SampleResult {
   text: string;
 }
 
+/** The data checks of a config's text (an editor's buffer), as `seqlab validate` runs them. */
+export interface CheckDataRequest {
+  /** The config file the text is read as: its data paths resolve against its folder. */
+  configPath: string;
+  text: string;
+}
+
+export interface CheckDataResult {
+  /** The data problems `train` would refuse, at the settings they are about; [] when the text is not a valid config. */
+  issues: Issue[];
+}
+
 /**
  * What the engine answers besides training: each kind's request and result. A new kind (the explorer's
  * states for a text, translate) is one more entry here and one more case in childMain's switch.
@@ -51,6 +64,7 @@ export interface EngineRequests {
   sample: { request: SampleRequest; result: SampleResult };
   export: { request: ExportRequest; result: ExportResult };
   translate: { request: TranslateRequest; result: TranslateResult };
+  checkData: { request: CheckDataRequest; result: CheckDataResult };
 }
 export type EngineRequestKind = keyof EngineRequests;
 export type EngineRequest = { [K in EngineRequestKind]: { kind: K; request: EngineRequests[K]['request'] } }[EngineRequestKind];

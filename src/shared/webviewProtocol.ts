@@ -45,6 +45,7 @@ export type HostToWebview =
   | { type: 'diagnostics'; runId: string; snapshot: DiagnosticsSnapshot }
   /** ‖∂L_T/∂h_t‖ of every snapshot on disk: arrays `l{layer}.dhLast` of shape [steps.length, T]. */
   | { type: 'gradientHistory'; runId: string; steps: number[]; arrays: Record<string, { data: Float32Array; shape: number[] }> }
+  /** `text` is what the model wrote after `prime` (the webview shows the prime, marked, before it). */
   | { type: 'generated'; runId: string; prime: string; temperature: number; text: string }
   | { type: 'error'; message: string };
 

@@ -2,12 +2,14 @@
 // We say `ready`; then
 // - `train`: we answer `started`, throttled `metrics`, `diagnostics`, `checkpoint`, and one of
 //   `finished` / `failed` / `cancelled`. A `stop` message or SIGTERM stops after the current step.
-// - `request` (sample, export, translate, …): we answer `reply` or `requestFailed` with the request's id, by calling
+// - `request` (sample, export, translate, checkData, …): we answer `reply` or `requestFailed` with the request's id, by calling
 //   the same trainer functions as the CLI.
 // If the parent goes away we stop too (no orphans).
 
-import { assertNever, type EngineRequest, type EngineResult, type HostToTrainer, type TrainerToHost } from '../shared/protocol';
+import { parseConfig } from '../shared/configValidation';
+import { assertNever, type CheckDataRequest, type CheckDataResult, type EngineRequest, type EngineResult, type HostToTrainer, type TrainerToHost } from '../shared/protocol';
 import { SEQLAB_VERSION } from '../runs/runWriter';
+import { dataIssues } from './data/dataChecks';
 import { TrainError } from './errors';
 import { exportRun } from './export/exportRun';
 import { RequestError } from './requestError';
@@ -73,9 +75,17 @@ async function answer(body: EngineRequest): Promise<EngineResult> {
       return { kind: 'export', result: await exportRun(body.request) };
     case 'translate':
       return { kind: 'translate', result: await translateRun(body.request) };
+    case 'checkData':
+      return { kind: 'checkData', result: checkData(body.request) };
     default:
       return assertNever(body, 'request');
   }
+}
+
+/** `seqlab validate`'s data checks of an editor's text; the schema's problems are the editor's own to report. */
+function checkData({ text, configPath }: CheckDataRequest): CheckDataResult {
+  const { config } = parseConfig(text, configPath);
+  return { issues: config ? dataIssues(config, configPath) : [] };
 }
 
 async function request(id: number, body: EngineRequest): Promise<void> {

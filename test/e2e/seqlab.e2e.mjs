@@ -138,9 +138,8 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
       await step('1. train from the CodeLens: tree row turns finished, toast, palette command', async () => {
         await wb.openFile('tiny.seqlab.json');
         await wb.clickCodeLens('▶ Train');
-        const toast = await wb.waitForNotification(/SeqLab: \S+ finished/);
-        runId = toast.match(/SeqLab: (\S+) finished/)[1];
-        assert.match(runId, /tiny-lstm/);
+        // the toast names the run as a person does, by its config and cell
+        const toast = await wb.waitForNotification(/SeqLab: tiny · LSTM finished/);
         assert.match(toast, /best validation loss \d/);
 
         // show the SeqLab side bar (clicking the icon of the visible container would hide it)
@@ -153,7 +152,7 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
         if ((await configRow.getAttribute('aria-expanded')) !== 'true') await configRow.locator('.monaco-tl-twistie').click();
         const runRow = rows.filter({ has: page.locator('.codicon-pass') }).filter({ hasText: 'LSTM' }).first();
         await runRow.waitFor();
-        assert.match(await runRow.locator('.label-description').innerText(), /^LSTM · val \d/);
+        assert.match(await runRow.locator('.label-name').innerText(), /^LSTM · val \d/);
         // the lens of the config now offers the dashboard of the latest run
         await wb.codeLens('Dashboard').waitFor();
         await shot('01-trained-tree-toast');
@@ -161,10 +160,14 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
 
         // without a run argument the command asks which runs to show, in a picker that replaces the palette
         await wb.runCommand('SeqLab: Open Dashboard', { picker: true });
-        const pick = wb.quickPickRow(runId);
+        const pick = wb.quickPickRow('tiny · LSTM');
         await pick.waitFor();
         await pick.click(); // multi-select: tick it, then accept
         await page.keyboard.press('Enter');
+        await page.locator('.tabs-container .tab.active', { hasText: 'SeqLab: tiny · LSTM' }).waitFor();
+        await view().locator('#run-header .run-row').first().waitFor();
+        runId = await view().locator('#run-header .run-row').first().getAttribute('data-run-id');
+        assert.match(runId, /tiny-lstm/);
         await dashboardOf([runId]);
       });
 

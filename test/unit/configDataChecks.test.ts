@@ -1,6 +1,6 @@
 // One set of checks: for every data problem that `train` refuses, `seqlab validate`, the editor's
-// diagnostics (parseConfig, then fileChecks.ts, then the data checks through the built CLI, as
-// ConfigDiagnostics runs them) and `seqlab train` report the same message, at the config setting it is
+// diagnostics (parseConfig, then fileChecks.ts, then the data checks through the engine's `checkData`
+// request, as ConfigDiagnostics runs them) and `seqlab train` report the same message, at the config setting it is
 // about. Needs `npm run build` first (the test command does it).
 
 import assert from 'node:assert/strict';
@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { cliDataChecker, dataCheckKey, DataChecks } from '../../src/extension/configs/dataChecks';
+import { dataCheckKey, DataChecks, engineDataChecker } from '../../src/extension/configs/dataChecks';
+import { EngineClient } from '../../src/extension/engine/engineClient';
 import { fileProblems } from '../../src/extension/configs/fileChecks';
 import type { ConfigProblem } from '../../src/shared/configValidation';
 import { parseConfig } from '../../src/shared/configValidation';
@@ -18,7 +19,8 @@ import { dataIssues } from '../../src/trainer/data/dataChecks';
 
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'cli.js');
-const built = fs.existsSync(cli);
+const trainer = path.join(root, 'dist', 'trainer.js');
+const built = fs.existsSync(cli) && fs.existsSync(trainer);
 
 function workspace(config: object, files: Record<string, string> = {}): { dir: string; configPath: string; text: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-checks-'));
@@ -44,9 +46,14 @@ async function editorSays(ws: { configPath: string; text: string }): Promise<Con
   if (!config) return problems;
   const file = await fileProblems(ws.text, ws.configPath, config);
   if (file.problems.length > 0) return [...problems, ...file.problems];
-  const checks = new DataChecks(cliDataChecker(cli));
-  const data = await checks.problems('doc', ws.text, ws.configPath, dataCheckKey(ws.configPath, config, file.stat));
-  return [...problems, ...(data ?? [])];
+  const engine = new EngineClient({ trainerPath: trainer });
+  try {
+    const checks = new DataChecks(engineDataChecker(engine));
+    const data = await checks.problems('doc', ws.text, ws.configPath, dataCheckKey(ws.configPath, config, file.stat));
+    return [...problems, ...(data ?? [])];
+  } finally {
+    engine.dispose();
+  }
 }
 
 /** `seqlab train`'s refusal: exit code and stderr. */

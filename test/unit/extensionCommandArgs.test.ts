@@ -3,15 +3,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  isResumable,
+  damagedPickItems,
   isTextRun,
   planTraining,
   resolveConfigTarget,
   resolveDashboardTarget,
   resolveRunTarget,
+  resumableIn,
   runPickItems,
   temperatureProblem,
 } from '../../src/extension/commands/commandArgs';
+import { damagedNode } from '../../src/extension/tree/runRows';
 import type { ConfigEntry, ConfigNode, QueuedNode, RunNode } from '../../src/extension/tree/treeModel';
 import type { RunSummary } from '../../src/runs/runReader';
 import type { RunStatus } from '../../src/shared/protocol';
@@ -29,7 +31,8 @@ const runNode = (runId: string, configPath: string): RunNode => ({
   tooltip: '',
   icon: { id: 'pass' },
   status: 'finished',
-  contextValue: 'run-finished',
+  resumable: false,
+  contextValue: 'run.finished',
 });
 const queuedNode = (jobKey: string): QueuedNode => ({ kind: 'queued', id: `queued:${jobKey}`, jobKey, label: 'queued', description: '', icon: { id: 'clock' }, contextValue: 'queued' });
 /** What a vscode.Uri looks like to code that does not import vscode. */
@@ -71,10 +74,12 @@ test('a config command acts on its argument, then the active editor\'s config, t
   });
 });
 
-test('a run command acts on a run id, a run row or a queued row, else asks', () => {
+test('a run command acts on a run id, a run row, a queued row or a damaged row, else asks', () => {
   assert.deepEqual(resolveRunTarget('20260101-run'), { kind: 'id', id: '20260101-run' });
   assert.deepEqual(resolveRunTarget(runNode('r1', '/ws/a.seqlab.json')), { kind: 'id', id: 'r1' });
   assert.deepEqual(resolveRunTarget(queuedNode('job-3')), { kind: 'id', id: 'job-3' }, 'a queued job by its key');
+  const damaged = damagedNode({ id: '20260101-110000-tiny-gru-0a1b', dir: '/r/d', problem: 'meta.json is missing' });
+  assert.deepEqual(resolveRunTarget(damaged), { kind: 'id', id: '20260101-110000-tiny-gru-0a1b' });
   assert.deepEqual(resolveRunTarget(configNode('/ws/a.seqlab.json')), { kind: 'pick' });
   assert.deepEqual(resolveRunTarget(undefined), { kind: 'pick' });
 });
@@ -89,28 +94,35 @@ test('Open Dashboard shows the tree\'s selection, ids from a command, one run, o
   assert.deepEqual(resolveDashboardTarget(undefined), { kind: 'pickMany' });
 });
 
-test('run picks list the runs that fit the command, with cell, status and age', () => {
+test('run picks name the runs that fit the command, with status, result and age', () => {
   const runs = [run('t1', 'text', { kind: 'finished', step: 10 }), run('a1', 'adding', { kind: 'interrupted', step: 4 }), run('t2', 'text', { kind: 'cancelled', step: 2 })];
+  runs[0].meta.bestValidationLoss = 1.234;
   const now = new Date('2026-01-01T12:00:00Z');
   assert.deepEqual(runPickItems(runs, isTextRun, now), [
-    { label: 't1', description: 'GRU · finished · 4 min ago', id: 't1' },
-    { label: 't2', description: 'GRU · cancelled · 4 min ago', id: 't2' },
+    { label: 'x · GRU', description: 'finished · val 1.23 · 4 min ago', id: 't1' },
+    { label: 'x · GRU', description: 'cancelled · 4 min ago', id: 't2' },
   ]);
-  assert.deepEqual(runPickItems(runs, isResumable, now).map((i) => i.id), ['a1', 't2']);
+  // resumable: what the catalog's resumability says (a readable checkpoint), not the status alone
+  const resumability = (id: string) => (id === 'a1' ? { kind: 'resumable' as const, step: 4, notes: [], next: 'resume' as const } : undefined);
+  assert.deepEqual(runPickItems(runs, resumableIn({ resumability }), now).map((i) => i.id), ['a1']);
   assert.deepEqual(runPickItems([], () => true, now), []);
+  assert.deepEqual(damagedPickItems([{ id: '20260101-110000-tiny-gru-0a1b', dir: '/r/x', problem: 'meta.json is empty' }]), [
+    { label: 'tiny · GRU', description: '20260101-110000-tiny-gru-0a1b · meta.json is empty', id: '20260101-110000-tiny-gru-0a1b' },
+  ]);
 });
 
 test('training plans one job per cell with the settings that override the config', () => {
   const jobs = planTraining('/ws/lighthouse.seqlab.json', ['rnn', 'gru'], { defaultBackend: 'tfjs', diagnosticsInterval: 5 });
   assert.deepEqual(jobs, [
-    { request: { configPath: '/ws/lighthouse.seqlab.json', cell: 'rnn', backend: 'tfjs', diagnosticsEvery: 5 }, title: 'SeqLab: training lighthouse (RNN)' },
-    { request: { configPath: '/ws/lighthouse.seqlab.json', cell: 'gru', backend: 'tfjs', diagnosticsEvery: 5 }, title: 'SeqLab: training lighthouse (GRU)' },
+    { request: { configPath: '/ws/lighthouse.seqlab.json', cell: 'rnn', backend: 'tfjs', diagnosticsEvery: 5 }, title: 'SeqLab: training lighthouse · RNN' },
+    { request: { configPath: '/ws/lighthouse.seqlab.json', cell: 'gru', backend: 'tfjs', diagnosticsEvery: 5 }, title: 'SeqLab: training lighthouse · GRU' },
   ]);
   const [own] = planTraining('/ws/a.seqlab.json', [undefined], { defaultBackend: 'config', diagnosticsInterval: 0 });
   assert.deepEqual(own, { request: { configPath: '/ws/a.seqlab.json' }, title: 'SeqLab: training a' }, 'the config decides backend, cell and diagnostics');
   assert.equal(planTraining('/ws/a.seqlab.json', [undefined], { defaultBackend: 'cuda', diagnosticsInterval: undefined })[0].request.backend, undefined, 'an unknown setting value is ignored');
-  const [resumed] = planTraining('/ws/a.seqlab.json', ['lstm'], { defaultBackend: 'auto', diagnosticsInterval: 0 }, 'run-7');
-  assert.deepEqual(resumed, { request: { configPath: '/ws/a.seqlab.json', cell: 'lstm', resumeRunId: 'run-7', backend: 'auto' }, title: 'SeqLab: resuming run-7' });
+  const [resumed] = planTraining('/ws/a.seqlab.json', ['lstm'], { defaultBackend: 'auto', diagnosticsInterval: 0 }, { runId: 'run-7', title: 'a · LSTM' });
+  assert.deepEqual(resumed, { request: { configPath: '/ws/a.seqlab.json', cell: 'lstm', resumeRunId: 'run-7', backend: 'auto' }, title: 'SeqLab: resuming a · LSTM' });
+  assert.equal(planTraining('/ws/adding-lstm.seqlab.json', ['rnn'], { defaultBackend: 'config', diagnosticsInterval: 0 })[0].title, 'SeqLab: training adding · RNN', 'the cell word of a file name gives way to the cell trained');
 });
 
 test('the temperature box takes a number ≥ 0', () => {

@@ -1,10 +1,16 @@
 // The editor's data checks (src/extension/configs/dataChecks.ts): one run per document while what they
 // depend on stays the same, placed in whatever the text is now; a newer key supersedes and kills the
-// older run; a checker that fails says so instead of saying nothing.
+// older run; a checker that fails says so instead of saying nothing. The checker is the engine's
+// `checkData` request (engineDataChecker), in a child of the one EngineClient.
 
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
-import { type DataChecker, dataCheckKey, DataChecks } from '../../src/extension/configs/dataChecks';
+import { type DataChecker, dataCheckKey, DataChecks, engineDataChecker } from '../../src/extension/configs/dataChecks';
+import { EngineClient, type EngineOutcome, type RequestOptions } from '../../src/extension/engine/engineClient';
+import { dataIssues } from '../../src/trainer/data/dataChecks';
 import type { Issue } from '../../src/shared/configIssue';
 import { parseConfig } from '../../src/shared/configValidation';
 
@@ -71,4 +77,47 @@ test('a checker that fails gives one warning on data.kind, and the next validati
   calls[1].settle([lookbackIssue]);
   assert.equal((await again)![0].message, lookbackIssue.message);
   checks.dispose();
+});
+
+const root = path.resolve(__dirname, '../..');
+const trainerPath = path.join(root, 'dist/trainer.js');
+
+test('engineDataChecker: the engine answers `checkData` with the issues `seqlab validate` finds', { skip: !fs.existsSync(trainerPath) && 'dist/trainer.js is not built' }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-checkdata-'));
+  fs.writeFileSync(path.join(dir, 'v.csv'), 'date,visitors\n' + Array.from({ length: 20 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')},${i}`).join('\n') + '\n');
+  const configPath = path.join(dir, 'c.seqlab.json');
+  const text = JSON.stringify({ name: 'c', data: { kind: 'csv', path: 'v.csv', targets: ['vistors'], dateColumns: ['date'] } });
+  const engine = new EngineClient({ trainerPath });
+  try {
+    const issues = await engineDataChecker(engine)(text, configPath, new AbortController().signal);
+    assert.deepEqual(issues, dataIssues(parseConfig(text, configPath).config!, configPath));
+    assert.equal(issues.length, 1);
+    assert.match(issues[0].message, /data\.targets names column "vistors".*Did you mean "visitors"\?/);
+    assert.deepEqual(await engineDataChecker(engine)('{ "name": ', configPath, new AbortController().signal), [], 'a text that is no config has no data checks');
+    // an aborted check starts no child
+    const started = engine.started;
+    const aborted = AbortSignal.abort();
+    await assert.rejects(engineDataChecker(engine)(text, configPath, aborted), { name: 'AbortError' });
+    assert.equal(engine.started, started);
+  } finally {
+    engine.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('engineDataChecker: the signal goes to the request; a cancelled request rejects as aborted, a failed one with its first line', async () => {
+  const asked: { kind: string; signal?: AbortSignal }[] = [];
+  const answers: EngineOutcome<'checkData'>[] = [{ kind: 'cancelled' }, { kind: 'failed', problem: 'internal', message: 'RangeError: too deep\n    at load (x.js:1:1)' }];
+  const engine = {
+    request: (async (kind: string, _request: unknown, options?: RequestOptions) => {
+      asked.push({ kind, ...(options?.signal && { signal: options.signal }) });
+      return answers.shift();
+    }) as EngineClient['request'],
+  };
+  const check = engineDataChecker(engine);
+  const abort = new AbortController();
+  await assert.rejects(check('{}', '/ws/c.seqlab.json', abort.signal), { name: 'AbortError' });
+  assert.equal(asked[0].kind, 'checkData');
+  assert.equal(asked[0].signal, abort.signal);
+  await assert.rejects(check('{}', '/ws/c.seqlab.json', abort.signal), { message: 'RangeError: too deep' });
 });

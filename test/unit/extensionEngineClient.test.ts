@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { EngineClient } from '../../src/extension/engine/engineClient';
-import { sampleText } from '../../src/extension/engine/sampleText';
+import { generatedMessage, sampleText } from '../../src/extension/engine/sampleText';
 import type { RunSummary } from '../../src/runs/runReader';
 import type { ExitInfo, TrainingMessage } from '../../src/extension/engine/engineProcess';
 import type { SampleRequest, TrainerToHost } from '../../src/shared/protocol';
@@ -185,4 +185,23 @@ test('Generate: the text of a run by its id; a closed dashboard (its signal) end
   closed.abort();
   assert.equal(await pending, undefined);
   assert.ok(gone(child.pid));
+});
+
+test('Generate in the dashboard shows what Generate Sample shows: the prime once, then what the model wrote', { skip }, async () => {
+  const m = await charModel();
+  const runId = path.basename(m.runDir);
+  const runs = { runsDir: () => m.runsDir, getRun: (id: string) => (id === runId ? ({ id, dir: m.runDir } as RunSummary) : undefined) };
+  const engine = new EngineClient({ trainerPath });
+  try {
+    const ask = { runId, prime: 'ab', temperature: 0, length: 10 };
+    const paletteText = await sampleText(engine, runs, ask);
+    assert.ok(paletteText?.startsWith('ab'));
+    const message = generatedMessage(ask, paletteText!);
+    assert.deepEqual([message.type, message.runId, message.prime, message.temperature], ['generated', runId, 'ab', 0]);
+    // the webview renders the prime (marked) followed by `text`
+    assert.equal(message.prime + message.text, paletteText, 'what the dashboard shows is what the palette shows');
+    assert.equal(message.text.length, 10, 'the 10 generated characters, without the prime');
+  } finally {
+    engine.dispose();
+  }
 });

@@ -11,6 +11,7 @@ import { formatCount, formatDuration, timeAgo } from '../../src/shared/format';
 import { renderTemplate, TEMPLATES, type TemplateInput, uniqueFileName } from '../../src/extension/templates/templates';
 import { effectiveMaxConcurrent, type ActiveRun } from '../../src/extension/training/activeRun';
 import { resolveRunsDirectory, trainingGate } from '../../src/extension/training/trainingGate';
+import { shortDate } from '../../src/extension/tree/runRows';
 import { buildTree, type ConfigNode, type RunNode } from '../../src/extension/tree/treeModel';
 
 function run(id: string, configPath: string, status: RunStatus, createdAt: string, extra: Partial<RunSummary['meta']> = {}): RunSummary {
@@ -61,15 +62,21 @@ test('tree: configs → runs newest first, status icons, descriptions, other run
   const config = roots[0] as ConfigNode;
   assert.deepEqual(config.children.map((c) => (c as RunNode).runId), ['r-new', 'r-old']);
   const [running, finished] = config.children as RunNode[];
+  // rows lead with the cell and the result; the start time comes second
   assert.equal(running.icon.id, 'sync~spin');
-  assert.equal(running.description, 'LSTM · 1 200/3 000 (40%) · loss 1.83');
+  assert.equal(running.label, 'LSTM · 1 200/3 000 (40%) · loss 1.83');
+  assert.equal(running.description, shortDate('2026-01-01T11:00:00Z'));
   assert.equal(finished.icon.id, 'pass');
-  assert.equal(finished.description, 'LSTM · val 1.62 · 3 min 05 s');
+  assert.equal(finished.label, 'LSTM · val 1.62');
+  assert.equal(finished.description, `3 min 05 s · ${shortDate('2026-01-01T10:00:00Z')}`);
   assert.equal(finished.contextValue, 'run.finished');
   assert.match(finished.tooltip, /best validation \| 1\.62/);
   const other = roots[1];
   assert.equal(other.kind === 'folder' && other.label, 'Other runs');
-  assert.equal(other.kind === 'folder' && (other.children[0] as RunNode).icon.id, 'debug-pause');
+  const cli = (other.kind === 'folder' && other.children[0]) as RunNode;
+  assert.equal(cli.icon.id, 'debug-pause');
+  assert.equal(cli.label, 'x · LSTM', 'away from its config a row names the config');
+  assert.equal(cli.description, `interrupted at 10 · 3 min 05 s · ${shortDate('2026-01-01T09:00:00Z')}`);
   assert.equal(config.description, '1 running · 2 runs');
 });
 
@@ -86,7 +93,7 @@ test('tree: live progress wins over meta.json, queued jobs are listed, several f
   const roots = buildTree(configs, runs, active);
   assert.deepEqual(roots.map((r) => r.kind === 'folder' && r.label), ['ws/x', 'ws/y']);
   const a = (roots[0].kind === 'folder' && roots[0].children[0]) as ConfigNode;
-  assert.equal((a.children[0] as RunNode).description, 'LSTM · 1 500/3 000 (50%) · loss 0.500');
+  assert.equal((a.children[0] as RunNode).label, 'LSTM · 1 500/3 000 (50%) · loss 0.500');
   const b = (roots[1].kind === 'folder' && roots[1].children[0]) as ConfigNode;
   assert.equal(b.children[0].kind, 'queued');
   assert.equal(b.children[0].description, 'GRU · #1 in queue');

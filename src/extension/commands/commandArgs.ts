@@ -7,6 +7,9 @@ import type { BackendKind, CellKind } from '../../shared/config';
 import { cellLabel, timeAgo } from '../../shared/format';
 import type { TrainRequest } from '../../shared/protocol';
 import type { RunSummary } from '../../runs/runReader';
+import { configBaseName, runTitle, titleFromRunId } from '../runs/runNames';
+import type { RunCatalog } from '../runs/runsOnDisk';
+import { type DamagedFolder, runResult } from '../tree/runRows';
 import type { ConfigEntry, TreeNode } from '../tree/treeModel';
 
 export const isTreeNode = (x: unknown): x is TreeNode => typeof x === 'object' && x !== null && 'kind' in x && 'id' in x;
@@ -42,6 +45,7 @@ export function resolveRunTarget(arg: unknown): RunTarget {
   if (typeof arg === 'string') return { kind: 'id', id: arg };
   if (isTreeNode(arg) && arg.kind === 'run') return { kind: 'id', id: arg.runId };
   if (isTreeNode(arg) && arg.kind === 'queued') return { kind: 'id', id: arg.jobKey };
+  if (isTreeNode(arg) && arg.kind === 'damaged') return { kind: 'id', id: arg.runId };
   return { kind: 'pick' };
 }
 
@@ -69,12 +73,23 @@ export interface RunPickItem {
   id: string;
 }
 
+/** Runs by name ("tiny · LSTM"), their status, result and age beside it. */
 export function runPickItems(runs: readonly RunSummary[], filter: (r: RunSummary) => boolean, now = new Date()): RunPickItem[] {
-  return runs.filter(filter).map((r) => ({ label: r.id, description: `${cellLabel(r.meta.info.cell)} · ${r.status.kind} · ${timeAgo(r.meta.createdAt, now)}`, id: r.id }));
+  return runs.filter(filter).map((r) => {
+    const result = r.status.kind === 'running' ? undefined : runResult(r);
+    return { label: runTitle(r.meta.info), description: [r.status.kind, result, timeAgo(r.meta.createdAt, now)].filter(Boolean).join(' · '), id: r.id };
+  });
+}
+
+/** Damaged runs, by what their id says, with what is wrong. */
+export function damagedPickItems(damaged: readonly DamagedFolder[]): RunPickItem[] {
+  return damaged.map((d) => ({ label: titleFromRunId(d.id), description: `${d.id} · ${d.problem}`, id: d.id }));
 }
 
 export const isTextRun = (r: RunSummary): boolean => r.meta.info.task === 'text';
-export const isResumable = (r: RunSummary): boolean => r.status.kind === 'interrupted' || r.status.kind === 'cancelled';
+
+/** The runs whose checkpoints let them be resumed, as of the catalog's last refresh (resumability.ts). */
+export const resumableIn = (runs: Pick<RunCatalog, 'resumability'>) => (r: RunSummary): boolean => runs.resumability(r.id)?.kind === 'resumable';
 
 /** The settings a training takes from VS Code (seqlab.defaultBackend, seqlab.diagnosticsInterval). */
 export interface TrainSettings {
@@ -91,11 +106,12 @@ export interface PlannedJob {
 
 const BACKEND_OVERRIDES: readonly string[] = ['wasm', 'tfjs', 'auto'] satisfies BackendKind[];
 
-/** One job per cell (undefined: the config's), or the resumption of a run. */
-export function planTraining(configPath: string, cells: readonly (CellKind | undefined)[], settings: TrainSettings, resumeRunId?: string): PlannedJob[] {
+/** One job per cell (undefined: the config's), or the resumption of a run (its id and its name). */
+export function planTraining(configPath: string, cells: readonly (CellKind | undefined)[], settings: TrainSettings, resume?: { runId: string; title: string }): PlannedJob[] {
   const backend = settings.defaultBackend;
   const every = settings.diagnosticsInterval ?? 0;
   const name = path.basename(configPath).replace(/\.seqlab\.json$/i, '');
+  const resumeRunId = resume?.runId;
   return cells.map((cell) => ({
     request: {
       configPath,
@@ -104,8 +120,15 @@ export function planTraining(configPath: string, cells: readonly (CellKind | und
       ...(backend && BACKEND_OVERRIDES.includes(backend) && { backend: backend as BackendKind }),
       ...(every > 0 && { diagnosticsEvery: every }),
     },
-    title: `SeqLab: ${resumeRunId ? `resuming ${resumeRunId}` : `training ${name}${cell ? ` (${cellLabel(cell)})` : ''}`}`,
+    title: `SeqLab: ${resume ? `resuming ${resume.title}` : cell ? `training ${configBaseName(name)} · ${cellLabel(cell)}` : `training ${name}`}`,
   }));
+}
+
+/** A comparison's notification title, "SeqLab: comparing tiny — RNN · LSTM · GRU", and the name it reports under. */
+export function comparisonTitle(configPath: string, cells: readonly (CellKind | undefined)[]): { title: string; name: string } {
+  const name = configBaseName(path.basename(configPath).replace(/\.seqlab\.json$/i, ''));
+  const labels = cells.flatMap((c) => (c ? [cellLabel(c)] : []));
+  return { title: `SeqLab: comparing ${name}${labels.length > 0 ? ` — ${labels.join(' · ')}` : ''}`, name };
 }
 
 /** Generate Sample's temperature box: a number ≥ 0, else what to type. */

@@ -1,12 +1,12 @@
 // The questions commands ask when their argument did not say (commandArgs.ts decides when), and the
 // places they show a file. Shared by the command modules.
 
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunSummary } from '../../runs/runReader';
 import type { ConfigIndex } from '../configs/configIndex';
 import { isInsideAny } from '../configs/fileChecks';
 import { COMMANDS } from '../constants';
+import { revealChoice } from '../revealChoice';
 import type { RunCatalog } from '../runs/runsOnDisk';
 import { resolveConfigTarget, resolveRunTarget, runPickItems } from './commandArgs';
 
@@ -44,14 +44,21 @@ export async function runIdOf(arg: unknown, runs: Pick<RunCatalog, 'list'>, plac
   return target.kind === 'id' ? target.id : (await pickRuns(runs, placeHolder, filter))[0];
 }
 
-/** The OS file manager on a desktop; the Explorer in a browser or remote when `file` is in the workspace. */
+/** The OS file manager on a desktop; the Explorer in a browser or remote when `file` is in the workspace (revealChoice.ts). */
 export async function reveal(file: string, what: string): Promise<void> {
   const uri = vscode.Uri.file(file);
   const inWorkspace = isInsideAny(file, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
-  // in a browser (code-server, Codespaces) or a remote there is no OS file manager to reveal in
-  if (vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName) await vscode.commands.executeCommand('revealFileInOS', uri);
-  else if (inWorkspace) await vscode.commands.executeCommand('revealInExplorer', uri);
-  else void vscode.window.showInformationMessage(`${what}: ${path.dirname(file)}`);
+  switch (revealChoice({ desktop: vscode.env.uiKind === vscode.UIKind.Desktop, remote: vscode.env.remoteName !== undefined, inWorkspace })) {
+    case 'os':
+      await vscode.commands.executeCommand('revealFileInOS', uri);
+      return;
+    case 'explorer':
+      await vscode.commands.executeCommand('revealInExplorer', uri);
+      return;
+    case 'message':
+      void vscode.window.showInformationMessage(`${what}: ${file}`);
+      return;
+  }
 }
 
 export function showProblems(message: string, severity: 'error' | 'warning'): void {

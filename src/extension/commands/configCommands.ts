@@ -8,9 +8,11 @@ import { configPathOf, showProblems } from './commandPrompts';
 import type { CommandDeps } from './registerCommands';
 
 export function configCommands(d: CommandDeps): vscode.Disposable[] {
-  const { configs, diagnostics } = d;
+  const { configs, diagnostics, runs } = d;
   return [
-    vscode.commands.registerCommand(COMMANDS.newExperiment, (templateId?: unknown) => newExperiment(typeof templateId === 'string' ? templateId : undefined)),
+    vscode.commands.registerCommand(COMMANDS.newExperiment, (templateId?: unknown) =>
+      newExperiment(typeof templateId === 'string' ? templateId : undefined, runs.list().map((r) => r.meta.info.name)),
+    ),
 
     vscode.commands.registerCommand(COMMANDS.validateConfig, async (arg?: unknown) => {
       const configPath = await configPathOf(arg, configs);

@@ -8,6 +8,7 @@ import { exportDirOf } from '../../runs/runFiles';
 import type { ExportResult } from '../../shared/modelExport';
 import { COMMANDS } from '../constants';
 import { sampleText } from '../engine/sampleText';
+import { runTitle } from '../runs/runNames';
 import { isTextRun, temperatureProblem } from './commandArgs';
 import { reveal, runIdOf } from './commandPrompts';
 import type { CommandDeps } from './registerCommands';
@@ -23,9 +24,9 @@ function withCancellableProgress<T>(title: string, work: (signal: AbortSignal) =
   });
 }
 
-async function offerExported(r: ExportResult): Promise<void> {
+async function offerExported(r: ExportResult, title: string): Promise<void> {
   const open = 'Open model.json', show = 'Reveal in Explorer';
-  const picked = await vscode.window.showInformationMessage(`SeqLab: exported ${r.runId} (step ${r.step}) as a TensorFlow.js model to ${r.dir}`, open, show);
+  const picked = await vscode.window.showInformationMessage(`SeqLab: exported ${title} (step ${r.step}) as a TensorFlow.js model to ${r.dir}`, open, show);
   if (picked === open) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(r.modelJson)), { preview: true });
   else if (picked === show) await reveal(r.modelJson, 'Exported model');
 }
@@ -42,7 +43,8 @@ export function modelCommands(d: CommandDeps): vscode.Disposable[] {
       if (t === undefined) return undefined;
       try {
         const ask = { runId: id, prime, temperature: Number(t), length: SAMPLE_LENGTH };
-        const text = await withCancellableProgress(`SeqLab: sampling from ${id}`, (signal) => sampleText(engine, runs, ask, signal));
+        const run = runs.getRun(id);
+        const text = await withCancellableProgress(`SeqLab: sampling from ${run ? runTitle(run.meta.info) : id}`, (signal) => sampleText(engine, runs, ask, signal));
         if (text === undefined) return undefined;
         await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' }));
         return text;
@@ -59,18 +61,19 @@ export function modelCommands(d: CommandDeps): vscode.Disposable[] {
       if (!run || !runsDir) return undefined;
       const dir = exportDirOf(run.dir, 'tfjs');
       const earlier = await fsp.readdir(dir).catch(() => [] as string[]);
+      const title = runTitle(run.meta.info);
       let force = false;
       if (earlier.length > 0) {
-        const replace = await vscode.window.showWarningMessage(`${run.id} was exported before.`, { modal: true, detail: `Replace the TensorFlow.js model in ${dir}?` }, 'Replace');
+        const replace = await vscode.window.showWarningMessage(`${title} (${run.id}) was exported before.`, { modal: true, detail: `Replace the TensorFlow.js model in ${dir}?` }, 'Replace');
         if (replace !== 'Replace') return undefined;
         force = true;
       }
-      const outcome = await withCancellableProgress(`SeqLab: exporting ${run.id} to TensorFlow.js`, (signal) =>
+      const outcome = await withCancellableProgress(`SeqLab: exporting ${title} to TensorFlow.js`, (signal) =>
         engine.request('export', { runsDir, run: run.dir, format: 'tfjs', weights: 'last', force }, { signal }),
       );
       switch (outcome.kind) {
         case 'done':
-          void offerExported(outcome.result);
+          void offerExported(outcome.result, title);
           return outcome.result;
         case 'failed':
           void vscode.window.showErrorMessage(`SeqLab: export failed — ${outcome.message}`);

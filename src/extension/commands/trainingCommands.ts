@@ -3,13 +3,18 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { type Resumability, resumeRefusal } from '../../runs/resumability';
+import { checkResume } from '../../runs/resumeCheck';
+import { readResumability } from '../../runs/runContents';
+import type { RunSummary } from '../../runs/runReader';
 import { CELL_KINDS, type CellKind, type ExperimentConfig } from '../../shared/config';
 import { dataFileOf, isInsideAny } from '../configs/fileChecks';
 import { COMMANDS, SETTINGS } from '../constants';
+import { runTitle, titleFromRunId } from '../runs/runNames';
 import { activeRunId } from '../training/activeRun';
 import { trackSweep } from '../training/sweepProgress';
 import { trainingGate } from '../training/trainingGate';
-import { hasRunArg, isResumable, planTraining } from './commandArgs';
+import { comparisonTitle, hasRunArg, planTraining, resumableIn } from './commandArgs';
 import { configPathOf, runIdOf, showProblems } from './commandPrompts';
 import { planSweep } from './sweepPlan';
 import type { CommandDeps } from './registerCommands';
@@ -52,10 +57,10 @@ export function trainingCommands(d: CommandDeps): vscode.Disposable[] {
   }
 
   /** Validate, confirm data outside the workspace, enqueue. Returns job keys. Train of a config with a sweep queues the sweep's runs. */
-  async function startTraining(configPath: string, cells: (CellKind | undefined)[], resumeRunId?: string): Promise<string[]> {
+  async function startTraining(configPath: string, cells: (CellKind | undefined)[], resume?: { runId: string; title: string }): Promise<string[]> {
     if (!gateOk()) return [];
-    const config = resumeRunId ? undefined : await readyToTrain(configPath);
-    if (!resumeRunId && !config) return [];
+    const config = resume ? undefined : await readyToTrain(configPath);
+    if (!resume && !config) return [];
     const settings = vscode.workspace.getConfiguration();
     const trainSettings = { defaultBackend: settings.get<string>(SETTINGS.defaultBackend, 'config'), diagnosticsInterval: settings.get<number>(SETTINGS.diagnosticsInterval, 0) };
     if (config?.sweep && cells.length === 1 && cells[0] === undefined) {
@@ -63,12 +68,36 @@ export function trainingCommands(d: CommandDeps): vscode.Disposable[] {
       trackSweep(jobs, sweepJobs, `SeqLab: sweep of ${path.basename(configPath)} (${sweepJobs.length} runs)`, configPath);
       return sweepJobs.map((j) => j.key);
     }
-    const planned = planTraining(configPath, cells, trainSettings, resumeRunId);
-    return planned.map(({ request, title }) => {
-      const job = jobs.enqueue(request);
-      ui.track(job, title);
-      return job.key;
+    const planned = planTraining(configPath, cells, trainSettings, resume);
+    const enqueued = planned.map(({ request, title }) => ({ job: jobs.enqueue(request), title }));
+    // a comparison gets one notification for all its runs
+    if (enqueued.length > 1) {
+      const { title, name } = comparisonTitle(configPath, cells);
+      ui.trackComparison(enqueued.map((e) => e.job), title, name);
+    } else {
+      for (const { job, title } of enqueued) ui.track(job, title);
+    }
+    return enqueued.map((e) => e.job.key);
+  }
+
+  /** Why the run cannot be resumed, with the command that does what can be done instead. */
+  function refuseResume(id: string, title: string, r: Extract<Resumability, { kind: 'notResumable' }>, run: RunSummary | undefined): void {
+    const action = r.next === 'repair' ? 'Repair Run' : r.next === 'newRun' && run ? 'Train Again' : undefined;
+    void vscode.window.showErrorMessage(`SeqLab: ${resumeRefusal(title, r)}`, ...(action ? [action] : [])).then((a) => {
+      if (a === 'Repair Run') void vscode.commands.executeCommand(COMMANDS.repairRun, id);
+      else if (a === 'Train Again' && run) void vscode.commands.executeCommand(COMMANDS.train, run.meta.info.configPath);
     });
+  }
+
+  /** What the user should hear before the run resumes (checkResume's warnings: a data file gone or changed); true to go on. */
+  async function confirmResume(run: RunSummary, title: string, r: Extract<Resumability, { kind: 'resumable' }>): Promise<boolean> {
+    const { warnings } = await checkResume(run);
+    if (warnings.length > 0) {
+      const detail = [...warnings, ...r.notes].join('\n\n');
+      return (await vscode.window.showWarningMessage(`Resume ${title} from step ${r.step}?`, { modal: true, detail }, 'Resume')) === 'Resume';
+    }
+    if (r.notes.length > 0) void vscode.window.showInformationMessage(`SeqLab: resuming ${title} from step ${r.step}: ${r.notes.join('; ')}.`);
+    return true;
   }
 
   return [
@@ -114,10 +143,24 @@ export function trainingCommands(d: CommandDeps): vscode.Disposable[] {
     }),
 
     vscode.commands.registerCommand(COMMANDS.resumeRun, async (arg?: unknown) => {
-      const id = await runIdOf(arg, runs, 'Run to resume', isResumable);
-      const run = id ? runs.getRun(id) : undefined;
-      if (!run) return undefined;
-      const [key] = await startTraining(run.meta.info.configPath, [run.meta.info.cell], run.id);
+      const id = await runIdOf(arg, runs, 'Run to resume', resumableIn(runs));
+      if (!id) return undefined;
+      const run = runs.getRun(id) ?? (await runs.reload(id));
+      const dir = run?.dir ?? runs.damaged().find((d) => d.id === id)?.dir;
+      if (!dir) {
+        void vscode.window.showErrorMessage(`SeqLab: there is no run ${id} in ${runs.runsDir() ?? 'the runs folder'}.`);
+        return undefined;
+      }
+      const title = run ? runTitle(run.meta.info) : titleFromRunId(id);
+      // read now, not from the tree's last refresh: a checkpoint may have gone or come since
+      const r = await readResumability(dir);
+      if (r.kind === 'notResumable') {
+        refuseResume(id, title, r, run);
+        return undefined;
+      }
+      // a damaged run is never resumable, so here the run is readable
+      if (!run || !(await confirmResume(run, title, r))) return undefined;
+      const [key] = await startTraining(run.meta.info.configPath, [run.meta.info.cell], { runId: run.id, title });
       return key ? jobs.whenStarted(key) : undefined;
     }),
 

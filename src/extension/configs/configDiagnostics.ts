@@ -1,14 +1,13 @@
 // Problems of *.seqlab.json files as editor diagnostics, the same as `seqlab validate` prints: the
 // schema and cross-field checks of parseConfig and the data file's stat and head (fileChecks.ts) at
-// once, then the data checks that load the data as `train` would (dataChecks.ts, in a child process;
+// once, then the data checks that load the data as `train` would (dataChecks.ts, in an engine child;
 // not in Restricted Mode, where SeqLab reads no data). Validation runs debounced on edits, never
 // during activation.
 
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CellKind, ExperimentConfig } from '../../shared/config';
 import { type ConfigProblem, parseConfig } from '../../shared/configValidation';
-import { cliDataChecker, type DataChecker, dataCheckKey, DataChecks } from './dataChecks';
+import { type DataChecker, dataCheckKey, DataChecks } from './dataChecks';
 import { fileProblems } from './fileChecks';
 
 export interface ValidationResult {
@@ -33,8 +32,8 @@ export class ConfigDiagnostics implements vscode.Disposable {
   private readonly dataChecks: DataChecks;
   readonly onDidValidate = this.emitter.event;
 
-  /** `checker` runs the data checks; by default the CLI bundled beside this one (dist/cli.js next to dist/extension.js). */
-  constructor(checker: DataChecker = cliDataChecker(path.join(__dirname, 'cli.js'))) {
+  /** `checker` runs the data checks (the engine's, engineDataChecker). */
+  constructor(checker: DataChecker) {
     this.dataChecks = new DataChecks(checker);
     this.disposables.push(
       this.collection,

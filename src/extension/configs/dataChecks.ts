@@ -1,17 +1,17 @@
 // The data checks of a config in the editor: what `seqlab validate` reports after loading the data as
 // `train` would (src/trainer/data/dataChecks.ts), so the editor shows `train`'s own messages.
 // They need the data loaders, which stay out of the extension host (no trainer code in its bundle, and
-// a 50 MB CSV takes ~30 s to load): a child process of the built CLI runs them on the editor's text
-// (`dist/cli.js validate --json --stdin <config>`) and is killed when a newer text supersedes it. Once
-// the engine client's requests are on main this becomes one of them. Results are kept per document for
-// as long as what they depend on (the data settings, the data file's size and time) stays the same,
-// so typing elsewhere in the config does not load the data again. No vscode.
+// a 50 MB CSV takes ~30 s to load): the engine answers a `checkData` request on the editor's text in a
+// child of the one EngineClient, which kills it when a newer text supersedes it (the request's
+// AbortSignal). Results are kept per document for as long as what they depend on (the data settings,
+// the data file's size and time) stays the same, so typing elsewhere in the config does not load the
+// data again. No vscode.
 
-import { execFile } from 'node:child_process';
 import type { ExperimentConfig } from '../../shared/config';
-import { type Issue, segmentsOf } from '../../shared/configIssue';
-import { type ConfigProblem, issuesInText, type ValidationReport } from '../../shared/configValidation';
+import type { Issue } from '../../shared/configIssue';
+import { type ConfigProblem, issuesInText } from '../../shared/configValidation';
 import type { DataFileStat } from '../../shared/dataFileRules';
+import type { EngineClient } from '../engine/engineClient';
 
 /** Runs the data checks of `text`, the config at `configPath`; rejects with an AbortError when `signal` aborts. */
 export type DataChecker = (text: string, configPath: string, signal: AbortSignal) => Promise<Issue[]>;
@@ -19,27 +19,22 @@ export type DataChecker = (text: string, configPath: string, signal: AbortSignal
 /** A 50 MB CSV, the loaders' largest, loads in ~30 s on a busy 2-core machine. */
 const CHECK_TIMEOUT_MS = 180_000;
 
-/** The data checks of `seqlab validate`, run by the built CLI at `cliPath` with Node (ELECTRON_RUN_AS_NODE in VS Code). */
-export function cliDataChecker(cliPath: string): DataChecker {
-  return (text, configPath, signal) => new Promise((resolve, reject) => {
-    const child = execFile(
-      process.execPath,
-      [cliPath, 'validate', '--json', '--stdin', configPath],
-      { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, signal, timeout: CHECK_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        // exit codes 2 and 3 are answers (problems found), not failures
-        const code = (err as { code?: unknown } | null)?.code;
-        if (err && !(code === 2 || code === 3)) return reject(signal.aborted ? err : new Error(stderr.trim() || err.message));
-        try {
-          const report = JSON.parse(stdout) as ValidationReport;
-          resolve(report.problems.filter((p) => p.check === 'data').map((p) => ({ segments: segmentsOf(p.path), anchor: 'value', message: p.message, severity: p.severity })));
-        } catch {
-          reject(new Error(`seqlab validate answered no report: ${stderr.trim() || stdout.slice(0, 200)}`));
-        }
-      },
-    );
-    child.stdin?.end(text);
-  });
+const abortError = (): Error => Object.assign(new Error('The data checks were superseded.'), { name: 'AbortError' });
+
+/** The data checks of `seqlab validate`, answered by an engine child of `engine`. */
+export function engineDataChecker(engine: Pick<EngineClient, 'request'>): DataChecker {
+  return async (text, configPath, signal) => {
+    const outcome = await engine.request('checkData', { configPath, text }, { signal, timeoutMs: CHECK_TIMEOUT_MS });
+    switch (outcome.kind) {
+      case 'done':
+        return outcome.result.issues;
+      case 'cancelled':
+        throw abortError();
+      case 'failed':
+        // an internal failure's message is its stack: its first line says what went wrong
+        throw new Error(outcome.message.split('\n')[0]);
+    }
+  };
 }
 
 /** What a config's data checks depend on: its data settings and where and what its data file is. */

@@ -13,7 +13,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DiagnosticsSnapshot, MetricRecord } from '../../shared/metrics';
 import { type HostToWebview, parseWebviewMessage, type PendingRunView, type RunView, type WebviewToHost } from '../../shared/webviewProtocol';
+import { reveal } from '../commands/commandPrompts';
+import { generatedMessage } from '../engine/sampleText';
 import { hostWork } from '../hostWork';
+import { distinctRunTitle } from '../runs/runNames';
 import { dashboardHtml } from './dashboardHtml';
 import { jobSlots, pendingView, resolveStarted, runSlots, type Slot, slotEnded, slotRunIds, slotsKey, slotStarted, startedView } from './panelSlots';
 import type { RunSource } from './runSource';
@@ -110,7 +113,8 @@ export class DashboardPanels implements vscode.Disposable {
     if (comparison) return `Compare ${slots.length} run${slots.length === 1 ? '' : 's'}`;
     const id = slots[0].id;
     const run = this.source.runs.getRun(id);
-    return run ? `SeqLab: ${run.meta.info.name} (${run.meta.info.cell})` : `SeqLab: ${id}`;
+    // named by what sets it apart from the other runs ("SeqLab: tiny · GRU"), as the tree and toasts name it
+    return run ? `SeqLab: ${distinctRunTitle(run, this.source.runs.list())}` : `SeqLab: ${id}`;
   }
 
   dispose(): void {
@@ -305,7 +309,8 @@ class DashboardPanel implements vscode.Disposable {
       }
       case 'revealFolder': {
         const run = this.knownRun(msg.runId);
-        if (run) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(run.dir));
+        // as the tree's Reveal Run Folder: there is no OS file manager in a browser-hosted VS Code
+        if (run) await reveal(run.dir, 'Run folder');
         return;
       }
       case 'requestSnapshot': {
@@ -338,8 +343,9 @@ class DashboardPanel implements vscode.Disposable {
     const abort = new AbortController();
     this.sampling.add(abort);
     try {
-      const text = await this.source.sample({ runId: msg.runId, prime: msg.prime, temperature: msg.temperature, length: msg.length }, abort.signal);
-      if (text !== undefined) await this.post({ type: 'generated', runId: msg.runId, prime: msg.prime, temperature: msg.temperature, text });
+      const ask = { runId: msg.runId, prime: msg.prime, temperature: msg.temperature, length: msg.length };
+      const text = await this.source.sample(ask, abort.signal);
+      if (text !== undefined) await this.post(generatedMessage(ask, text));
     } catch (e) {
       this.fail(e);
     } finally {

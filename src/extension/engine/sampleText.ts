@@ -1,6 +1,7 @@
 // Generate Sample and the dashboards' Generate: text from a run's weights, computed by an engine child
 // (the extension host holds no tensor code). No vscode.
 
+import type { HostToWebview } from '../../shared/webviewProtocol';
 import type { RunCatalog } from '../runs/runsOnDisk';
 import type { EngineClient } from './engineClient';
 
@@ -30,4 +31,14 @@ export async function sampleText(engine: Pick<EngineClient, 'request'>, runs: Pi
     case 'failed':
       throw new Error(outcome.message);
   }
+}
+
+/**
+ * The dashboard's `generated` message for a sample: the webview shows the prime (marked) and then `text`,
+ * so `text` is what the model wrote after the prime. The engine's text starts with the prime
+ * (SampleResult); sent whole, the dashboard showed the prime twice ("The The …").
+ */
+export function generatedMessage(ask: SampleAsk, text: string): Extract<HostToWebview, { type: 'generated' }> {
+  const continuation = text.startsWith(ask.prime) ? text.slice(ask.prime.length) : text;
+  return { type: 'generated', runId: ask.runId, prime: ask.prime, temperature: ask.temperature, text: continuation };
 }

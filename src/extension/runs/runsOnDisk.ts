@@ -1,12 +1,22 @@
 // The run folders of the workspace: listed asynchronously, refreshed by a debounced watcher on
 // <runsDir>/*/meta.json, so runs started from the CLI (or by the training jobs) appear by themselves.
+// Besides the runs: the damaged folders (meta.json missing or unusable, other run files there), and
+// whether each run that did not finish can be resumed (resumability.ts, from its checkpoint files).
 
+import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { listRuns, readRun, type RunSummary } from '../../runs/runReader';
+import type { Resumability } from '../../runs/resumability';
+import { readResumability } from '../../runs/runContents';
+import { RUN_FILES } from '../../runs/runFiles';
+import { listRunFolders, readRun, type RunSummary } from '../../runs/runReader';
 import { hostWork } from '../hostWork';
+import type { DamagedFolder } from '../tree/runRows';
 
 const REFRESH_DEBOUNCE_MS = 200;
+
+/** The statuses of runs that may be resumed: their checkpoints are read on each refresh. */
+const UNFINISHED = new Set(['interrupted', 'cancelled', 'failed']);
 
 /** What views read: the runs as of the last refresh, and when that changes. */
 export interface RunCatalog {
@@ -15,6 +25,10 @@ export interface RunCatalog {
   /** Runs on disk, newest first. */
   list(): readonly RunSummary[];
   getRun(runId: string): RunSummary | undefined;
+  /** Run folders whose meta.json is missing or unusable, as of the last refresh. */
+  damaged(): readonly DamagedFolder[];
+  /** Whether a run that did not finish can be resumed, as of the last refresh; undefined for the others. */
+  resumability(runId: string): Resumability | undefined;
   /** A run appeared, changed status or was deleted. */
   readonly onDidChange: vscode.Event<void>;
 }
@@ -22,7 +36,21 @@ export interface RunCatalog {
 export class RunsOnDisk implements RunCatalog, vscode.Disposable {
   private runs: RunSummary[] = [];
   private readonly byId = new Map<string, RunSummary>();
+  private damagedFolders: DamagedFolder[] = [];
+  private resumable = new Map<string, Resumability>();
+  /**
+   * Each unfinished run's resumability and what it was read from (meta.json's time, the checkpoints folder's
+   * mtime): a running trainer rewrites its meta.json every 100 ms, so the folder is listed that often, and the
+   * other runs' checkpoints and config snapshots are read again only when they change.
+   */
+  private resumableRead = new Map<string, { key: string; value: Resumability }>();
   private watcher: vscode.FileSystemWatcher | undefined;
+  /**
+   * The folder the watcher watches, and whether it existed then. A watcher made before its folder exists
+   * reports nothing until VS Code's file service notices the folder, seconds later: run folders written
+   * meanwhile (a CLI run, a copy) would not show. Once a listing finds the folder, the watcher is made again.
+   */
+  private watchedFolder: { dir: string; existed: boolean | undefined } | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
@@ -45,6 +73,23 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
     return this.byId.get(runId);
   }
 
+  damaged(): readonly DamagedFolder[] {
+    return this.damagedFolders;
+  }
+
+  resumability(runId: string): Resumability | undefined {
+    return this.resumable.get(runId);
+  }
+
+  private async readResumability(run: RunSummary): Promise<{ key: string; value: Resumability } | undefined> {
+    const checkpoints = await fsp.stat(path.join(run.dir, RUN_FILES.checkpoints)).then((st) => st.mtimeMs, () => 0);
+    const key = `${run.meta.updatedAt}|${run.status.kind}|${checkpoints}`;
+    const known = this.resumableRead.get(run.id);
+    if (known?.key === key) return known;
+    const value = await readResumability(run.dir).catch(() => undefined);
+    return value && { key, value };
+  }
+
   /** Re-list the runs folder; concurrent calls coalesce. */
   refresh(): Promise<void> {
     if (this.refreshing) {
@@ -55,8 +100,19 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
       do {
         this.refreshAgain = false;
         const dir = this.runsDir();
-        const runs = dir ? await listRuns(dir).catch(() => []) : [];
+        // watch again before listing, so that nothing written after the listing goes unseen
+        if (dir && this.watchedFolder?.dir === dir && this.watchedFolder.existed === false && (await fsp.stat(dir).then(() => true, () => false))) {
+          this.watcher?.dispose();
+          this.watch();
+        }
+        const folders = dir ? await listRunFolders(dir).catch(() => []) : [];
+        const runs = folders.flatMap((f) => (f.kind === 'run' ? [f.run] : []));
+        const unfinished = runs.filter((r) => UNFINISHED.has(r.status.kind));
+        const resumable = await Promise.all(unfinished.map(async (r) => [r.id, await this.readResumability(r)] as const));
         this.runs = runs;
+        this.damagedFolders = folders.flatMap((f) => (f.kind === 'damaged' ? [{ id: f.id, dir: f.dir, problem: f.problem }] : []));
+        this.resumableRead = new Map(resumable.flatMap(([id, r]) => (r ? [[id, r] as const] : [])));
+        this.resumable = new Map([...this.resumableRead].map(([id, r]) => [id, r.value] as const));
         this.byId.clear();
         for (const r of runs) this.byId.set(r.id, r);
       } while (this.refreshAgain);
@@ -93,6 +149,9 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
   private watch(): void {
     const dir = this.runsDir();
     if (!dir) return;
+    this.watchedFolder = { dir, existed: undefined };
+    const watched = this.watchedFolder;
+    void fsp.stat(dir).then(() => (watched.existed = true), () => (watched.existed = false));
     this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '*/meta.json'));
     const onEvent = () => this.scheduleRefresh(REFRESH_DEBOUNCE_MS);
     this.watcher.onDidCreate(onEvent);

@@ -1,11 +1,13 @@
-// New Experiment: pick a template, then (for file templates) a workspace file and a CSV column; write
-// the config next to the data (synthetic: the workspace root), open it. The CodeLens is right there.
+// New Experiment: pick a template, then (for file templates) a workspace file and a CSV column; propose a
+// name no other experiment has; write the config next to the data (synthetic: the workspace root), open
+// it. The CodeLens is right there.
 
 import * as path from 'node:path';
+import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import { CONFIG_EXCLUDE } from '../constants';
+import { CONFIG_EXCLUDE, CONFIG_GLOB } from '../constants';
 import { nodeIo, parseHeader } from '../configs/fileChecks';
-import { renderTemplate, TEMPLATES, type TemplateInput, uniqueFileName } from './templates';
+import { configFileName, freeConfigName, renderTemplate, TEMPLATES, type TemplateInput, templateName, uniqueFileName } from './templates';
 
 async function pickFile(glob: string, placeHolder: string): Promise<vscode.Uri | undefined> {
   const uris = await vscode.workspace.findFiles(glob, CONFIG_EXCLUDE, 500);
@@ -25,8 +27,41 @@ function guessDelimiter(line: string): string {
   return counts.sort((a, b) => b[1] - a[1])[0][0];
 }
 
-/** Returns the written config's URI, or undefined when the user cancelled. */
-export async function newExperiment(templateId?: string): Promise<vscode.Uri | undefined> {
+/** The `name` of every config in the workspace (those that cannot be read or parsed name nothing). */
+async function configNames(): Promise<Set<string>> {
+  const uris = await vscode.workspace.findFiles(CONFIG_GLOB, CONFIG_EXCLUDE, 2000);
+  const names = await Promise.all(
+    uris.map(async (u) => {
+      try {
+        const value: unknown = parseJsonc(Buffer.from(await vscode.workspace.fs.readFile(u)).toString('utf8'));
+        const name = (value as { name?: unknown } | undefined)?.name;
+        return typeof name === 'string' ? [name] : [];
+      } catch {
+        return [];
+      }
+    }),
+  );
+  return new Set(names.flat());
+}
+
+/** The name of the new experiment: a free one proposed, the user's choice checked against the taken ones. */
+async function askName(proposed: string, taken: ReadonlySet<string>, files: ReadonlySet<string>): Promise<string | undefined> {
+  const free = freeConfigName(proposed, taken, files);
+  const picked = await vscode.window.showInputBox({
+    prompt: 'Name of the experiment (its runs are named after it)',
+    value: free,
+    validateInput: (v) => {
+      const name = v.trim();
+      if (name === '') return 'Give the experiment a name.';
+      if (taken.has(name)) return `Another experiment is named "${name}": their runs would read alike. "${freeConfigName(name, taken, files)}" is free.`;
+      return undefined;
+    },
+  });
+  return picked?.trim();
+}
+
+/** Returns the written config's URI, or undefined when the user cancelled. `runNames`: the names runs on disk carry. */
+export async function newExperiment(templateId?: string, runNames: Iterable<string> = []): Promise<vscode.Uri | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) {
     void vscode.window.showWarningMessage('Open a folder first: the experiment config is written into the workspace.');
@@ -67,9 +102,11 @@ export async function newExperiment(templateId?: string): Promise<vscode.Uri | u
       input = { id: template.id };
   }
 
-  const rendered = renderTemplate(input);
-  const taken = new Set((await vscode.workspace.fs.readDirectory(vscode.Uri.file(dir))).map(([name]) => name));
-  const target = vscode.Uri.file(path.join(dir, uniqueFileName(rendered.fileName, taken)));
+  const files = new Set((await vscode.workspace.fs.readDirectory(vscode.Uri.file(dir))).map(([name]) => name));
+  const name = await askName(templateName(input), new Set([...(await configNames()), ...runNames]), files);
+  if (!name) return undefined;
+  const rendered = renderTemplate(input, undefined, name);
+  const target = vscode.Uri.file(path.join(dir, uniqueFileName(configFileName(name), files)));
   await vscode.workspace.fs.writeFile(target, Buffer.from(rendered.text, 'utf8'));
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(target));
   return target;

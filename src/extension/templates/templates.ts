@@ -37,15 +37,43 @@ export function slug(s: string): string {
 
 const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p;
 
+/** The name a template proposes for its config: from the data file (and column), or the task. */
+export function templateName(input: TemplateInput): string {
+  switch (input.id) {
+    case 'char-lm':
+      return `${slug(baseName(input.dataPath))}-char`;
+    case 'csv-forecast':
+      return `${slug(baseName(input.dataPath))}-${slug(input.target)}`;
+    case 'adding':
+      return 'adding-problem';
+    case 'copy':
+      return 'copy-task';
+    case 'temporal-order':
+      return 'temporal-order';
+  }
+}
+
+/**
+ * The config's name, unless another config of the workspace (or a run) is named so: runs are named after
+ * their config, and two experiments of one name give runs nobody can tell apart. `name-2`, `name-3`, …,
+ * whose file name is free too.
+ */
+export function freeConfigName(proposed: string, takenNames: ReadonlySet<string>, takenFiles: ReadonlySet<string>): string {
+  const free = (n: string) => !takenNames.has(n) && !takenFiles.has(configFileName(n));
+  if (free(proposed)) return proposed;
+  for (let i = 2; ; i++) if (free(`${proposed}-${i}`)) return `${proposed}-${i}`;
+}
+
+/** `My Notes` → `my-notes.seqlab.json`. */
+export const configFileName = (name: string): string => `${slug(name)}.seqlab.json`;
+
 /** `dataPath` is relative to where the config is written (next to the data: just the file name). */
-export function renderTemplate(input: TemplateInput, schemaRef?: string): RenderedTemplate {
+export function renderTemplate(input: TemplateInput, schemaRef?: string, name = templateName(input)): RenderedTemplate {
   const head: Record<string, unknown> = schemaRef ? { $schema: schemaRef } : {};
   let comment: string;
-  let name: string;
   let body: Record<string, unknown>;
   switch (input.id) {
     case 'char-lm':
-      name = `${slug(baseName(input.dataPath))}-char`;
       comment = `A character-level LSTM language model on ${baseName(input.dataPath)}; samples appear in the dashboard at each validation.`;
       body = {
         data: { kind: 'text', path: input.dataPath.replace(/\\/g, '/'), level: 'char' },
@@ -57,7 +85,6 @@ export function renderTemplate(input: TemplateInput, schemaRef?: string): Render
       };
       break;
     case 'csv-forecast':
-      name = `${slug(baseName(input.dataPath))}-${slug(input.target)}`;
       comment = `Forecast "${input.target}" one row ahead from the last 24 rows of ${baseName(input.dataPath)}.`;
       body = {
         data: {
@@ -76,7 +103,6 @@ export function renderTemplate(input: TemplateInput, schemaRef?: string): Render
       };
       break;
     case 'adding':
-      name = 'adding-problem';
       comment = 'The adding problem: predict the sum of two marked numbers out of 50. Predicting 0.5 always scores an MSE of about 0.042.';
       body = {
         data: { kind: 'synthetic', task: 'adding', length: 50, samples: 10000 },
@@ -87,7 +113,6 @@ export function renderTemplate(input: TemplateInput, schemaRef?: string): Render
       };
       break;
     case 'copy':
-      name = 'copy-task';
       comment = 'The copy task: read 10 symbols, wait through a delay of 10 blanks, write them back.';
       body = {
         data: { kind: 'synthetic', task: 'copy', length: 10 },
@@ -98,7 +123,6 @@ export function renderTemplate(input: TemplateInput, schemaRef?: string): Render
       };
       break;
     case 'temporal-order':
-      name = 'temporal-order';
       comment = 'Temporal order: two symbols hidden among 60 distractors; the class is their order. Watch the RNN\'s gradients fade.';
       body = {
         data: { kind: 'synthetic', task: 'temporal-order', length: 60 },
@@ -112,7 +136,7 @@ export function renderTemplate(input: TemplateInput, schemaRef?: string): Render
   const json = JSON.stringify({ ...head, name, ...body }, null, 2);
   // the comment goes inside the object, after the opening brace, as in examples/*.seqlab.json
   const text = json.replace(/^\{\n/, `{\n  // ${comment}\n`) + '\n';
-  return { fileName: `${name}.seqlab.json`, text };
+  return { fileName: configFileName(name), text };
 }
 
 /** A file name not in `taken`: `x.seqlab.json`, `x-2.seqlab.json`, … */

@@ -1,10 +1,13 @@
-// What a user sees of a training job: a progress notification with Cancel, a status-bar item (click
-// opens the dashboard), the trainer's output in the "SeqLab" channel, and a message when it ends.
+// What a user sees of a training job: a progress notification with Cancel (one for all the runs of a
+// comparison), a status-bar item (click opens the dashboard), the trainer's output in the "SeqLab"
+// channel, and a message when it ends, naming the run as a person does ("tiny · LSTM"), not by its id.
 
 import * as vscode from 'vscode';
 import { COMMANDS } from '../constants';
 import { cellLabel, formatCount, formatLoss } from '../../shared/format';
+import { runTitle } from '../runs/runNames';
 import { activeRunId, type ActiveRun } from './activeRun';
+import { type ComparisonMember, comparisonProgress, comparisonSummary } from './comparisonProgress';
 import type { JobOutcome } from './runManager';
 import type { TrainingJobs } from './trainingJobs';
 
@@ -25,8 +28,17 @@ export function progressText(job: ActiveRun): string {
   }
 }
 
+/** The run's name once its trainer has announced it ("tiny · LSTM"), else its id or the job's key. */
+function jobTitle(job: ActiveRun, runId?: string): string {
+  const s = job.state;
+  const info = s.kind === 'running' || s.kind === 'stopping' ? s.info : undefined;
+  return info ? runTitle(info) : runId ?? activeRunId(job) ?? job.key;
+}
+
 export class TrainingUi implements vscode.Disposable {
   private readonly items = new Map<string, vscode.StatusBarItem>();
+  /** Jobs of a comparison: its one notification follows them, and says how they ended. */
+  private readonly grouped = new Set<string>();
   private readonly disposables: vscode.Disposable[];
 
   constructor(
@@ -72,6 +84,52 @@ export class TrainingUi implements vscode.Disposable {
     });
   }
 
+  /**
+   * One notification for the jobs of a comparison: how many have ended, which runs now, which wait; Cancel
+   * stops them all. When the last has ended, one message gives each run's result.
+   */
+  trackComparison(group: readonly ActiveRun[], title: string, name: string): void {
+    for (const job of group) this.grouped.add(job.key);
+    const outcomes = new Map<string, JobOutcome>();
+    const members = (): ComparisonMember[] =>
+      group.map((job) => {
+        const outcome = outcomes.get(job.key);
+        return { label: job.request.cell ? cellLabel(job.request.cell) : jobTitle(job), state: job.state, ...(outcome && { outcome }) };
+      });
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      let reported = 0;
+      const update = () => {
+        const p = comparisonProgress(members());
+        const increment = Math.max(0, 100 * p.fraction - reported);
+        reported += increment;
+        progress.report({ message: p.message, ...(increment > 0 && { increment }) });
+      };
+      const ended = group.map((job) => this.jobs.whenDone(job.key)?.then((o) => {
+        outcomes.set(job.key, o);
+        update();
+      }));
+      update();
+      const subs = [
+        this.jobs.onDidChangeLive(update),
+        this.jobs.onDidChange(update),
+        token.onCancellationRequested(() => group.forEach((job) => void this.jobs.stop(activeRunId(job) ?? job.key))),
+      ];
+      try {
+        await Promise.all(ended);
+      } finally {
+        subs.forEach((s) => s.dispose());
+        for (const job of group) this.grouped.delete(job.key);
+      }
+      const finished = group.flatMap((job) => {
+        const o = outcomes.get(job.key);
+        return o?.kind === 'finished' ? [o.runId] : [];
+      });
+      if (finished.length === 0) return;
+      const open = 'Open Dashboard';
+      void vscode.window.showInformationMessage(comparisonSummary(name, members()), open).then((a) => a && vscode.commands.executeCommand(COMMANDS.openDashboard, finished));
+    });
+  }
+
   private statusItem(job: ActiveRun): void {
     const id = activeRunId(job);
     if (!id || this.items.has(job.key)) return;
@@ -87,7 +145,7 @@ export class TrainingUi implements vscode.Disposable {
     const s = job.state;
     const cell = s.kind === 'running' || s.kind === 'stopping' ? s.info?.cell : job.request.cell;
     item.text = `$(sync~spin) ${cell ? cellLabel(cell) + ' ' : ''}${progressText(job)}`;
-    item.tooltip = `SeqLab: ${activeRunId(job) ?? job.key} — click for the dashboard`;
+    item.tooltip = `SeqLab: ${jobTitle(job)} — click for the dashboard`;
   }
 
   private updateItems(): void {
@@ -106,15 +164,17 @@ export class TrainingUi implements vscode.Disposable {
         this.output.appendLine(`[${id}] finished at step ${outcome.step} in ${outcome.seconds.toFixed(1)} s`);
         // a sweep's runs end in one message of the sweep's (sweepProgress.ts)
         if (job.request.sweep) break;
+        // a comparison's runs are reported together when the last one ends
+        if (this.grouped.has(job.key)) break;
         const val = outcome.bestValidationLoss !== undefined ? `, best validation loss ${formatLoss(outcome.bestValidationLoss)}` : '';
-        void vscode.window.showInformationMessage(`SeqLab: ${id} finished${val}.`, 'Open Dashboard').then((a) => a && vscode.commands.executeCommand(COMMANDS.openDashboard, id));
+        void vscode.window.showInformationMessage(`SeqLab: ${jobTitle(job, id)} finished${val}.`, 'Open Dashboard').then((a) => a && vscode.commands.executeCommand(COMMANDS.openDashboard, id));
         break;
       }
       case 'failed': {
         for (const line of outcome.stderrTail.slice(-20)) this.output.appendLine(`[${id ?? job.key}] ${line}`);
         this.output.appendLine(`[${id ?? job.key}] failed (${outcome.failure}): ${outcome.message}`);
         const first = outcome.message.split('\n')[0];
-        void vscode.window.showErrorMessage(`SeqLab: training failed — ${first}`, 'Show Log').then((a) => {
+        void vscode.window.showErrorMessage(`SeqLab: training ${jobTitle(job, id)} failed — ${first}`, 'Show Log').then((a) => {
           if (a) void vscode.commands.executeCommand(COMMANDS.showLog, id ?? undefined);
         });
         break;

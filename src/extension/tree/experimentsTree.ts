@@ -30,7 +30,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   }
 
   private rebuild(): void {
-    this.roots = buildTree(this.configs.list(), this.runs.list(), this.jobs.active());
+    this.roots = buildTree(this.configs.list(), this.runs.list(), this.jobs.active(), { damaged: this.runs.damaged(), resumability: (id) => this.runs.resumability(id) });
     this.parents.clear();
     const walk = (n: TreeNode) => {
       if (n.kind === 'folder' || n.kind === 'config') for (const c of n.children) (this.parents.set(c.id, n), walk(c));
@@ -86,6 +86,15 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
         item.id = node.id;
         item.description = node.description;
         item.iconPath = new vscode.ThemeIcon(node.icon.id);
+        item.contextValue = node.contextValue;
+        return item;
+      }
+      case 'damaged': {
+        const item = new vscode.TreeItem(node.label, C.None);
+        item.id = node.id;
+        item.description = node.description;
+        item.tooltip = new vscode.MarkdownString(node.tooltip);
+        item.iconPath = new vscode.ThemeIcon(node.icon.id, node.icon.color ? new vscode.ThemeColor(node.icon.color) : undefined);
         item.contextValue = node.contextValue;
         return item;
       }

@@ -1,11 +1,14 @@
 // The experiments tree as plain data: configs (grouped by folder when there are several) → runs,
-// newest first, plus queued jobs. `ExperimentsTree` only renders these nodes. Pure.
+// newest first, plus queued jobs; runs of configs elsewhere under "Other runs", damaged run folders
+// under "Damaged runs". `ExperimentsTree` only renders these nodes; runRows.ts makes the run rows. Pure.
 
 import * as path from 'node:path';
+import type { Resumability } from '../../runs/resumability';
 import type { RunStatus } from '../../shared/protocol';
 import type { RunSummary } from '../../runs/runReader';
 import { activeRunId, type ActiveRun } from '../training/activeRun';
-import { cellLabel, formatCount, formatDuration, formatLoss } from '../../shared/format';
+import { cellLabel } from '../../shared/format';
+import { damagedNode, type DamagedFolder, type Live, runNode } from './runRows';
 
 export interface ConfigEntry {
   /** Absolute path of the *.seqlab.json. */
@@ -22,7 +25,7 @@ export interface Icon {
   color?: string;
 }
 
-export type TreeNode = FolderNode | ConfigNode | RunNode | QueuedNode;
+export type TreeNode = FolderNode | ConfigNode | RunNode | QueuedNode | DamagedNode;
 
 export interface FolderNode {
   kind: 'folder';
@@ -53,7 +56,23 @@ export interface RunNode {
   tooltip: string;
   icon: Icon;
   status: RunStatus['kind'];
+  /** Whether a readable checkpoint lets it be resumed (resumability.ts). */
+  resumable: boolean;
   contextValue: string;
+}
+
+/** A run folder whose meta.json is missing or unusable: what is wrong, and Repair. */
+export interface DamagedNode {
+  kind: 'damaged';
+  id: string;
+  runId: string;
+  dir: string;
+  label: string;
+  description: string;
+  /** Markdown. */
+  tooltip: string;
+  icon: Icon;
+  contextValue: 'damaged';
 }
 
 export interface QueuedNode {
@@ -64,100 +83,6 @@ export interface QueuedNode {
   description: string;
   icon: Icon;
   contextValue: 'queued';
-}
-
-export function statusIcon(status: RunStatus['kind']): Icon {
-  switch (status) {
-    case 'running':
-      return { id: 'sync~spin' };
-    case 'finished':
-      return { id: 'pass', color: 'testing.iconPassed' };
-    case 'failed':
-      return { id: 'error', color: 'testing.iconFailed' };
-    case 'cancelled':
-      return { id: 'circle-slash' };
-    case 'interrupted':
-      return { id: 'debug-pause', color: 'list.warningForeground' };
-  }
-}
-
-/** `2026-11-25 19:01` in local time. */
-export function shortDate(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}
-
-interface Live {
-  step: number;
-  loss?: number;
-}
-
-export function runDescription(run: RunSummary, live?: Live): string {
-  const parts = [cellLabel(run.meta.info.cell)];
-  const total = run.meta.info.totalSteps;
-  if (run.status.kind === 'running') {
-    const step = live?.step ?? run.status.step;
-    const pct = total > 0 ? ` (${Math.floor((100 * step) / total)}%)` : '';
-    parts.push(`${formatCount(step)}/${formatCount(total)}${pct}`);
-    const loss = live?.loss ?? run.meta.lastLoss;
-    if (loss !== undefined) parts.push(`loss ${formatLoss(loss)}`);
-  } else {
-    if (run.meta.bestValidationLoss !== undefined) parts.push(`val ${formatLoss(run.meta.bestValidationLoss)}`);
-    else if (run.meta.lastLoss !== undefined) parts.push(`loss ${formatLoss(run.meta.lastLoss)}`);
-    if (run.status.kind !== 'finished') parts.push(`${run.status.kind} at ${formatCount(run.status.step ?? 0)}`);
-    parts.push(formatDuration(run.meta.seconds));
-  }
-  return parts.join(' · ');
-}
-
-/**
- * `12,345`: what toLocaleString('en') gives for an integer, without it. Its first call loads ICU locale
- * data synchronously (about 50 ms), which held the extension host when the first run showed up in the tree.
- */
-export const thousands = (n: number): string => Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-
-const esc = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
-
-export function runTooltip(run: RunSummary): string {
-  const i = run.meta.info;
-  const s = run.status;
-  const lines = [
-    `**${esc(i.name)}** · ${cellLabel(i.cell)} · ${s.kind}`,
-    '',
-    `| | |`,
-    `|---|---|`,
-    `| run | \`${run.id}\` |`,
-    `| started | ${shortDate(run.meta.createdAt)} |`,
-    `| steps | ${formatCount(s.step ?? 0)} / ${formatCount(i.totalSteps)} |`,
-    `| time | ${formatDuration(run.meta.seconds)}${run.meta.stepsPerSecond ? ` (${run.meta.stepsPerSecond.toFixed(1)} steps/s)` : ''} |`,
-    `| last loss | ${formatLoss(run.meta.lastLoss)} |`,
-    `| best validation | ${formatLoss(run.meta.bestValidationLoss)}${run.meta.bestValidationStep !== undefined ? ` at step ${formatCount(run.meta.bestValidationStep)}` : ''} |`,
-    `| model | ${thousands(i.paramCount)} parameters, ${esc(i.device)} |`,
-    ...(i.backendReason ? [`| backend | ${esc(i.backendReason)} |`] : []),
-    `| data | ${esc(i.dataSummary)} |`,
-  ];
-  if (s.kind === 'failed') lines.push('', `**Failed (${s.failure}):** ${esc(s.message.split('\n')[0].slice(0, 300))}`);
-  if (s.kind === 'interrupted') lines.push('', 'The trainer stopped without finishing. Resume continues from the last checkpoint.');
-  return lines.join('\n');
-}
-
-export function runNode(run: RunSummary, live?: Live): RunNode {
-  const status = run.status.kind;
-  return {
-    kind: 'run',
-    id: `run:${run.id}`,
-    runId: run.id,
-    dir: run.dir,
-    configPath: run.meta.info.configPath,
-    label: shortDate(run.meta.createdAt),
-    description: runDescription(run, live),
-    tooltip: runTooltip(run),
-    icon: statusIcon(status),
-    status,
-    contextValue: `run.${status}`,
-  };
 }
 
 /** A job without a run yet: waiting in the queue (position among the waiting, 1-based) or starting its trainer. */
@@ -179,11 +104,19 @@ function queuedNode(job: ActiveRun, inQueue: readonly ActiveRun[]): QueuedNode {
 
 const samePath = (a: string, b: string) => path.resolve(a) === path.resolve(b);
 
+/** What the runs folder says besides the runs: its damaged folders, and whether each unfinished run can be resumed. */
+export interface RunHealth {
+  damaged: readonly DamagedFolder[];
+  resumability(runId: string): Resumability | undefined;
+}
+
+const NO_HEALTH: RunHealth = { damaged: [], resumability: () => undefined };
+
 /**
  * configs × runs × active jobs → tree roots. Runs whose config is not among `configs` go under an
  * "other runs" folder (runs from the CLI on configs elsewhere, or of a deleted config).
  */
-export function buildTree(configs: readonly ConfigEntry[], runs: readonly RunSummary[], active: readonly ActiveRun[] = []): TreeNode[] {
+export function buildTree(configs: readonly ConfigEntry[], runs: readonly RunSummary[], active: readonly ActiveRun[] = [], health: RunHealth = NO_HEALTH): TreeNode[] {
   const sorted = [...runs].sort((a, b) => b.meta.createdAt.localeCompare(a.meta.createdAt));
   const live = new Map<string, Live>();
   for (const job of active) {
@@ -192,6 +125,11 @@ export function buildTree(configs: readonly ConfigEntry[], runs: readonly RunSum
   }
   const queued = active.filter((j) => j.state.kind === 'queued' || j.state.kind === 'starting');
   const inQueue = active.filter((j) => j.state.kind === 'queued');
+  const row = (r: RunSummary, named: boolean) => {
+    const l = live.get(r.id);
+    const resumability = health.resumability(r.id);
+    return runNode(r, { named, ...(l && { live: l }), ...(resumability && { resumability }) });
+  };
   const used = new Set<string>();
   const configNodes = [...configs]
     .sort((a, b) => a.relativePath.localeCompare(b.relativePath))
@@ -210,7 +148,7 @@ export function buildTree(configs: readonly ConfigEntry[], runs: readonly RunSum
         label: path.basename(c.path).replace(/\.seqlab\.json$/i, ''),
         description,
         tooltip: `${c.workspaceFolder}/${c.relativePath}`,
-        children: [...waiting, ...mine.map((r) => runNode(r, live.get(r.id)))],
+        children: [...waiting, ...mine.map((r) => row(r, false))],
         entry: c,
       };
     });
@@ -235,8 +173,11 @@ export function buildTree(configs: readonly ConfigEntry[], runs: readonly RunSum
       kind: 'folder',
       id: 'folder:(other runs)',
       label: 'Other runs',
-      children: [...orphanQueued.map((j) => queuedNode(j, inQueue)), ...others.map((r) => runNode(r, live.get(r.id)))],
+      children: [...orphanQueued.map((j) => queuedNode(j, inQueue)), ...others.map((r) => row(r, true))],
     });
+  }
+  if (health.damaged.length > 0) {
+    roots.push({ kind: 'folder', id: 'folder:(damaged runs)', label: 'Damaged runs', children: health.damaged.map(damagedNode) });
   }
   return roots;
 }
