@@ -4,6 +4,7 @@
 // pipe, or one JSON object per event with --json (`phase` events announce each phase).
 
 import { SingleBar } from 'cli-progress';
+import { formatLoss } from '../shared/format';
 import type { EvalRecord, PlanSummary } from '../shared/metrics';
 import { endText, estimateText, PHASE_DOING, planText, verdictLines } from '../shared/runReport';
 import type { TrainOutcome, TrainSink } from '../trainer/training';
@@ -63,10 +64,10 @@ export class ProgressView {
       progress: (p) => {
         const val = this.lastEval ? evalText(this.lastEval) : '-';
         if (this.bar) {
-          this.bar.update(p.step, { sps: p.stepsPerSecond.toFixed(1), loss: p.loss.toFixed(4), val });
+          this.bar.update(p.step, { sps: p.stepsPerSecond.toFixed(1), loss: formatLoss(p.loss), val });
         } else if (Date.now() - this.lastPlain > PLAIN_EVERY_MS || p.step === p.totalSteps) {
           this.lastPlain = Date.now();
-          process.stderr.write(`step ${p.step}/${p.totalSteps}  ${p.stepsPerSecond.toFixed(1)} steps/s  loss ${p.loss.toFixed(4)}  val ${val}\n`);
+          process.stderr.write(`step ${p.step}/${p.totalSteps}  ${p.stepsPerSecond.toFixed(1)} steps/s  loss ${formatLoss(p.loss)}  val ${val}\n`);
         }
       },
     };
@@ -113,7 +114,7 @@ export class ProgressView {
 }
 
 function evalText(e: EvalRecord): string {
-  let s = e.loss.toFixed(4);
+  let s = formatLoss(e.loss);
   if (e.accuracy !== undefined) s += ` acc ${(100 * e.accuracy).toFixed(1)}%`;
   if (e.solved !== undefined) s += ` solved ${(100 * e.solved).toFixed(1)}%`;
   if (e.rmse !== undefined) s += ` rmse ${e.rmse.toPrecision(4)}`;
@@ -126,7 +127,7 @@ export function outcomeText(outcome: TrainOutcome, plan?: PlanSummary): string {
     return `Cancelled while ${PHASE_DOING[outcome.phase]}${outcome.phase === 'data' || outcome.phase === 'backend' ? '' : ` at step ${outcome.step}`}: ${outcome.kept}.\n` +
       (outcome.runDir ? `Run folder: ${outcome.runDir}\n` : '');
   }
-  const best = outcome.bestValidationLoss !== undefined ? `, best validation loss ${outcome.bestValidationLoss.toFixed(4)}` : '';
+  const best = outcome.bestValidationLoss !== undefined ? `, best validation loss ${formatLoss(outcome.bestValidationLoss)}` : '';
   return `Finished ${outcome.step} steps in ${outcome.seconds.toFixed(1)} s${best}; ${endText(outcome.end, plan)}.\n` +
     verdictLines(outcome.verdict).map((l) => `Verdict: ${l}.\n`).join('') +
     `Run folder: ${outcome.runDir}\n`;

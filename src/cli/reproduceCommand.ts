@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { EXPERIMENTS, selectExperiments } from '../gallery/experiments';
 import { reproduce } from '../gallery/reproduce';
+import { formatLoss } from '../shared/format';
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -58,7 +59,7 @@ export function registerReproduce(program: Command): void {
               const now = Date.now();
               if (now - lastProgress < 10_000 && p.step !== p.totalSteps) return;
               lastProgress = now;
-              process.stderr.write(`  ${exp.id}/${run.key}: step ${p.step}/${p.totalSteps}, loss ${p.loss.toFixed(4)}, ${p.stepsPerSecond.toFixed(1)} steps/s\n`);
+              process.stderr.write(`  ${exp.id}/${run.key}: step ${p.step}/${p.totalSteps}, loss ${formatLoss(p.loss)}, ${p.stepsPerSecond.toFixed(1)} steps/s\n`);
             },
           }),
         });

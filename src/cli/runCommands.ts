@@ -1,7 +1,7 @@
 // `seqlab runs`, `seqlab show`: read-only views of the run store.
 
 import type { DecodingScores, EvalRecord, RunInfo, SampleRecord, StepRecord } from '../shared/metrics';
-import { formatDuration } from '../shared/format';
+import { formatDuration, formatLoss } from '../shared/format';
 import type { RunStatus } from '../shared/protocol';
 import { listRunFolders, type ListedRunFolder, readMetrics, type RunSummary } from '../runs/runReader';
 import { resolveRunFolder } from '../runs/runReference';
@@ -32,7 +32,7 @@ export async function printRuns(runsDir: string, json: boolean): Promise<void> {
   const rows = folders.map((f) => {
     if (f.kind === 'damaged') return [f.id, 'damaged', '-', '-', '-', '-'];
     const r = f.run;
-    return [r.id, r.status.kind, r.meta.info.cell, `${r.status.step}/${r.meta.info.totalSteps}`, r.meta.bestValidationLoss?.toFixed(4) ?? '-', formatDuration(r.meta.seconds)];
+    return [r.id, r.status.kind, r.meta.info.cell, `${r.status.step}/${r.meta.info.totalSteps}`, formatLoss(r.meta.bestValidationLoss), formatDuration(r.meta.seconds)];
   });
   const head = ['RUN', 'STATUS', 'CELL', 'STEPS', 'BEST VAL', 'TIME'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
@@ -70,15 +70,15 @@ export async function printRun(runsDir: string, ref: string, json: boolean): Pro
     ...(i.backendReason ? [`backend   ${i.backendReason}`] : []),
     `data      ${i.dataSummary}`,
     `time      ${formatDuration(run.meta.seconds)}${run.meta.stepsPerSecond ? `, ${run.meta.stepsPerSecond.toFixed(1)} steps/s` : ''}`,
-    `loss      ${steps.at(-1)?.loss.toFixed(4) ?? '-'} (train, step ${steps.at(-1)?.step ?? 0})`,
+    `loss      ${formatLoss(steps.at(-1)?.loss)} (train, step ${steps.at(-1)?.step ?? 0})`,
   ];
   const { final: e } = bestAndFinal(evals);
   if (e) {
-    let v = `validation ${e.loss.toFixed(4)} at step ${e.step}`;
+    let v = `validation ${formatLoss(e.loss)} at step ${e.step}`;
     if (e.accuracy !== undefined) v += `, accuracy ${(100 * e.accuracy).toFixed(1)}%`;
     if (e.solved !== undefined) v += `, solved ${(100 * e.solved).toFixed(1)}%`;
     if (e.rmse !== undefined) v += `, RMSE ${e.rmse.toPrecision(4)}`;
-    lines.push(`eval      ${v}; best ${run.meta.bestValidationLoss?.toFixed(4) ?? '-'}`);
+    lines.push(`eval      ${v}; best ${formatLoss(run.meta.bestValidationLoss)}`);
     if (e.greedy) lines.push(`greedy    ${decodingLine(e.greedy, i)}`);
     if (e.beam) lines.push(`${`beam ${e.beam.beamWidth}`.padEnd(10)}${decodingLine(e.beam, i)}`);
   }

@@ -6,6 +6,7 @@ import { baselinesOf } from '../shared/metrics';
 import { endText, estimateText, planText, verdictLines } from '../shared/runReport';
 import { bestAndFinal, verdictOf } from '../shared/verdict';
 import type { RunMeta } from '../runs/runFiles';
+import { formatLoss } from '../shared/format';
 
 export function runReportLines(meta: RunMeta, evals: readonly EvalRecord[]): string[] {
   const i = meta.info;
@@ -13,7 +14,7 @@ export function runReportLines(meta: RunMeta, evals: readonly EvalRecord[]): str
   if (i.plan) lines.push(`plan      ${planText(i.plan)}`);
   if (meta.end) lines.push(`ended     ${endText(meta.end, i.plan)}`);
   if (i.estimate) lines.push(`size      ${estimateText(i.estimate)}`);
-  for (const b of baselinesOf(i)) lines.push(`baseline  ${b.value.toFixed(4)} ${b.metric} (${b.label})`);
+  for (const b of baselinesOf(i)) lines.push(`baseline  ${formatLoss(b.value)} ${b.metric} (${b.label})`);
   // runs written before verdicts: judged from their records (a run's own verdict counts its earlier sessions too)
   const { best, final } = bestAndFinal(evals);
   const verdict = meta.verdict ?? verdictOf(baselinesOf(i), best, final, i.validationExamples);

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import type { CellKind, ExperimentConfig } from '../shared/config';
 import { CELL_KINDS } from '../shared/config';
+import { formatLoss } from '../shared/format';
 import type { RunInfo } from '../shared/metrics';
 import { gateNames } from '../shared/modelSpec';
 import type { RunStatus } from '../shared/protocol';
@@ -77,7 +78,7 @@ export function planRepair(input: RepairInput): RepairPlan {
   rebuilt.push({ field: 'createdAt', from: salvaged.createdAt ? `the damaged ${RUN_FILES.meta}` : createdAt ? 'the run id' : 'the time of the repair' });
   const metrics = 'problem' in contents.metrics ? undefined : contents.metrics;
   if (metrics?.seconds !== undefined) rebuilt.push({ field: 'training time and last loss', from: RUN_FILES.metrics });
-  if (metrics?.bestEvaluation) rebuilt.push({ field: `best validation loss (${metrics.bestEvaluation.loss.toFixed(4)} at step ${metrics.bestEvaluation.step})`, from: RUN_FILES.metrics, detail: 'its evaluations' });
+  if (metrics?.bestEvaluation) rebuilt.push({ field: `best validation loss (${formatLoss(metrics.bestEvaluation.loss)} at step ${metrics.bestEvaluation.step})`, from: RUN_FILES.metrics, detail: 'its evaluations' });
   if (!salvaged.host) unknown.push('host');
   if (!salvaged.seqlabVersion) unknown.push('SeqLab version');
 

@@ -86,7 +86,7 @@ function baselineLine({ baseline: b, best, final }: BaselineVerdict): string {
       ? `${s.beats ? 'beats it by' : 'is worse by'} ${(100 * Math.abs(s.value - b.value)).toFixed(1)} points`
       : !s.beats && s.value >= 2 * b.value
         ? `is worse: ${(s.value / b.value).toPrecision(2)}× its ${b.metric}`
-        : `${s.beats ? 'beats it by' : 'is worse by'} ${(100 * Math.abs(s.relative)).toPrecision(2)} %`;
+        : `${s.beats ? 'beats it by' : 'is worse by'} ${Number((100 * Math.abs(s.relative)).toPrecision(2))} %`;
     const rmse = s.rmse ? `, RMSE ${s.rmse.model.toPrecision(3)} against ${s.rmse.baseline.toPrecision(3)}` : '';
     return `${value(s.value)} at step ${formatCount(s.step)} ${how}${rmse}`;
   };

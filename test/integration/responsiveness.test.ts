@@ -79,7 +79,7 @@ suite('Responsiveness of the extension host', function () {
     const longId = await longRunFrom(runsDir, firstId);
 
     const config = workspaceFile('lag.seqlab.json');
-    fs.writeFileSync(config.fsPath, tiny.replace('"maxSteps": 20', '"maxSteps": 1000000, "epochs": 100000').replace('"name": "tiny"', '"name": "lag"').replace('"every": 10', '"every": 5'));
+    fs.writeFileSync(config.fsPath, tiny.replace('"maxSteps": 20', '"maxSteps": 100000000, "epochs": 100000000').replace('"name": "tiny"', '"name": "lag"').replace('"every": 10', '"every": 5'));
     await waitFor('the long run in the store', async () => (await state(true)).runs.some((r) => r.id === longId));
     // the config index and the tree take in the new config (the watcher's event) before the measurement starts
     await waitFor('the new config in the index', async () => (await state()).configs.some((c) => c.path === config.fsPath));

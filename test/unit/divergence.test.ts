@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Baseline } from '../../src/shared/metrics';
 import { TrainError } from '../../src/trainer/errors';
-import { ABOVE_BEST, ABOVE_REFERENCE, DivergenceGuard, WINDOW } from '../../src/trainer/training/divergence';
+import { ABOVE_BEST, ABOVE_REFERENCE, DivergenceGuard, NEAR_REFERENCE, WINDOW } from '../../src/trainer/training/divergence';
 
 interface Recorded {
   name: string;
@@ -72,4 +72,14 @@ test('a run that learnt and then blew up by two orders of magnitude is stopped, 
   assert.ok(stopped, 'stopped');
   assert.match(stopped.message, new RegExp(`\\d+× its best median 0\\.0\\d+ \\(steps 41–60\\)`));
   assert.ok(ABOVE_BEST >= 100);
+});
+
+test('a loss near zero that wanders by two orders of magnitude is not a runaway while it stays far below the reference', () => {
+  // an LSTM on the adding problem (reference 0.18): best median 1.3e-6, then 1.3e-4 for a window
+  const losses = [0.18, ...Array.from({ length: 200 }, (_, i) => 0.18 * Math.exp(-i / 15)), ...new Array(WINDOW * 3).fill(1.3e-4)];
+  const baselines: Baseline[] = [{ value: 0.0417, metric: 'mse', label: 'predict 0.5' }];
+  assert.equal(replay({ name: 'near zero', learningRate: 0.002, baselines, losses, diverges: false }), undefined);
+  // the same climb back to the reference's neighbourhood is one
+  const back = [...losses.slice(0, 201), ...new Array(WINDOW).fill(NEAR_REFERENCE * 0.18 * 1.1)];
+  assert.ok(replay({ name: 'back up', learningRate: 0.002, baselines, losses: back, diverges: true }));
 });
