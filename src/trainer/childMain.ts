@@ -2,14 +2,18 @@
 // We say `ready`; then
 // - `train`: we answer `started`, throttled `metrics`, `diagnostics`, `checkpoint`, and one of
 //   `finished` / `failed` / `cancelled`. A `stop` message or SIGTERM stops after the current step.
-// - `request` (sample, export, …): we answer `reply` or `requestFailed` with the request's id, by calling
-//   the same trainer functions as the CLI.
+// - `request` (sample, export, the explorer's states, match, …): we answer `reply` or `requestFailed` with
+//   the request's id, by calling the same trainer functions as the CLI. A training child answers them too,
+//   between its steps (the explorer reads the run's newest checkpoint); it disconnects only once the
+//   requests in flight are answered. `cancelRequest` aborts one (the explorer stops at its next check).
 // If the parent goes away we stop too (no orphans).
 
 import { assertNever, type EngineRequest, type EngineResult, type HostToTrainer, type TrainerToHost } from '../shared/protocol';
 import { SEQLAB_VERSION } from '../runs/runWriter';
 import { TrainError } from './errors';
 import { exportRun } from './export/exportRun';
+import { ExplorerError } from './explore/explorerError';
+import { handleExplorerRequest } from './explore/explorerRequests';
 import { RequestError } from './requestError';
 import { sampleRun } from './sampleRun';
 import { train } from './training';
@@ -59,13 +63,20 @@ async function run(message: HostToTrainer & { type: 'train' }): Promise<void> {
     send(failed);
     process.exitCode = 1;
   } finally {
+    await Promise.allSettled([...inFlight.values()].map((r) => r.answered));
     // the parent may have gone first (that is what stopped us): disconnecting twice throws
     if (process.connected) process.disconnect();
   }
 }
 
-async function answer(body: EngineRequest): Promise<EngineResult> {
+async function answer(body: EngineRequest, signal: AbortSignal): Promise<EngineResult> {
   switch (body.kind) {
+    case 'states':
+    case 'unitFeatures':
+    case 'match':
+    case 'embedding':
+    case 'neighbours':
+      return handleExplorerRequest(body, signal);
     case 'sample':
       return { kind: 'sample', result: await sampleRun(body.request) };
     case 'export':
@@ -75,12 +86,24 @@ async function answer(body: EngineRequest): Promise<EngineResult> {
   }
 }
 
-async function request(id: number, body: EngineRequest): Promise<void> {
+/** Requests being answered, by id: how to abort one, and when it is answered. */
+const inFlight = new Map<number, { abort: AbortController; answered: Promise<void> }>();
+
+function request(id: number, body: EngineRequest): void {
+  const abort = new AbortController();
+  const answered = reply(id, body, abort.signal).finally(() => inFlight.delete(id));
+  inFlight.set(id, { abort, answered });
+}
+
+async function reply(id: number, body: EngineRequest, signal: AbortSignal): Promise<void> {
   try {
-    send({ type: 'reply', id, body: await answer(body) });
+    send({ type: 'reply', id, body: await answer(body, signal) });
   } catch (e) {
     if (e instanceof RequestError) send({ type: 'requestFailed', id, problem: e.problem, message: e.message });
-    else {
+    else if (e instanceof ExplorerError) {
+      // the host that cancelled a request has settled it already
+      if (e.problem !== 'cancelled') send({ type: 'requestFailed', id, problem: e.problem, message: e.message });
+    } else {
       const message = e instanceof Error ? e.stack ?? e.message : String(e);
       process.stderr.write(message + '\n');
       send({ type: 'requestFailed', id, problem: 'internal', message });
@@ -105,7 +128,10 @@ process.on('message', (m: HostToTrainer) => {
       requestStop();
       break;
     case 'request':
-      void request(m.id, m.body);
+      request(m.id, m.body);
+      break;
+    case 'cancelRequest':
+      inFlight.get(m.id)?.abort.abort();
       break;
     default:
       assertNever(m);

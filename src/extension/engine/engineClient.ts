@@ -1,6 +1,6 @@
 // The extension's one way to the engine: every dist/trainer.js child is forked here and owned here. A
 // training gets a child of its own for the run's life; a request (sample, export, …) gets one for its
-// answer. A request's AbortSignal kills its child; dispose() ends them all. No vscode: the run manager
+// answer, or goes to a training's child (the explorer on a live run). A request's AbortSignal kills its child; dispose() ends them all. No vscode: the run manager
 // and the unit tests drive it as the extension does.
 
 import { fork } from 'node:child_process';
@@ -39,6 +39,8 @@ export interface TrainingProcess {
   /** Stop after the current step (message and SIGTERM), SIGKILL after `graceMs`. */
   stop(graceMs: number): void;
   kill(signal: NodeJS.Signals): boolean;
+  /** A request answered by the training's own child, between its steps (the explorer's, on a live run). */
+  request<K extends EngineRequestKind>(kind: K, request: EngineRequests[K]['request'], options?: { signal?: AbortSignal }): Promise<EngineOutcome<K>>;
 }
 
 export interface RequestOptions {
@@ -80,6 +82,11 @@ export class EngineClient {
       outputTail: p.outputTail,
       stop: (graceMs) => p.terminate(graceMs),
       kill: (signal) => p.kill(signal),
+      request: async (kind, body, options = {}) => {
+        const outcome = await p.request({ kind, request: body } as Parameters<EngineProcess['request']>[0], options.signal);
+        // the process checked that the reply's kind is the request's
+        return outcome.kind === 'done' ? { kind: 'done', result: outcome.result.result as never } : outcome;
+      },
     };
   }
 

@@ -1,0 +1,241 @@
+// The Explore tab's main view (LSTMVis): the chosen units' states over the probe as lines, the tokens under
+// them; which units (top k by variance, top k for a feature of the unit finder, or listed), which layer and
+// state; the values under the cursor in a readout; a dragged range of timesteps and a threshold make the
+// pattern, whose matches in the validation text the engine finds.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import type { StatesResult } from '../../src/shared/explorerProtocol';
+import { formatNumber } from '../../src/shared/format';
+import { UnitLinesChart } from '../charts/unitLinesChart';
+import type { UnitChoice } from '../model/explorerSession';
+import { tokenLabel } from '../model/hiddenStates';
+import { runColor } from '../model/palette';
+import { parseUnitList, selectionPattern, type StatesMatrix, statesOf, unitsToPlot, valueRange, valuesAt } from '../model/unitPlots';
+import { control, h, select } from '../views/dom';
+import type { ExploreContext, ExploreSection } from './exploreSection';
+
+/** What the plot shows now, for the readout and the pattern. */
+interface Shown {
+  m: StatesMatrix;
+  tokens: readonly string[];
+  units: number[];
+  colors: string[];
+  r?: Map<number, number>;
+}
+
+export class ExploreUnits implements ExploreSection {
+  readonly el = h('section', { class: 'ex-section ex-units', 'aria-label': 'Units over the text' });
+  private readonly controls = h('div', { class: 'toolbar' });
+  private readonly why = h('p', { id: 'ex-units-why', class: 'hint' });
+  private readonly readout = h('div', { id: 'ex-readout', class: 'ex-readout', 'aria-live': 'polite' });
+  private readonly chartHost = h('div', { id: 'ex-lines', class: 'ex-lines', 'aria-label': 'Unit states over the text. Drag to select timesteps; Ctrl + wheel or + and − zoom; arrow keys scroll.' });
+  private readonly selectionRow = h('div', { class: 'toolbar ex-selection-row' });
+  private readonly empty = h('p', { class: 'empty' }, 'No states yet: show the states of a probe above.');
+  readonly chart: UnitLinesChart;
+  private shown: Shown | undefined;
+  private result: StatesResult | undefined;
+  private hoverT: number | undefined;
+  /** Pattern units must also be off just before the selection (LSTMVis's left boundary). */
+  private offBefore = false;
+
+  constructor(private readonly ctx: ExploreContext) {
+    this.el.append(h('h3', {}, 'Units over the text'), this.controls, this.why, this.empty, this.readout, this.chartHost, this.selectionRow,
+      h('p', { class: 'hint' }, 'Drag across the plot to select timesteps: the units on (≥ the threshold) over the whole selection are its pattern, drawn bold. Ctrl + wheel zooms, the scroll bar moves along the text.'));
+    this.chart = new UnitLinesChart(this.chartHost, ctx.store.theme);
+    this.chart.canvas.id = 'ex-lines-canvas';
+    this.chart.onHover = (t) => {
+      this.hoverT = t;
+      this.renderReadout();
+    };
+    this.chart.onSelect = (range) => {
+      ctx.session.setView({ range });
+      this.renderSelection();
+      this.draw();
+    };
+    this.chart.onZoom = (px) => ctx.session.setView({ pxPerToken: px });
+  }
+
+  render(): void {
+    const result = this.ctx.session.result('states');
+    const fresh = result !== this.result;
+    this.result = result;
+    this.empty.hidden = !!result;
+    this.chartHost.hidden = this.readout.hidden = this.selectionRow.hidden = !result;
+    if (!result) {
+      this.controls.replaceChildren();
+      this.why.textContent = '';
+      return;
+    }
+    if (fresh) this.fitView(result);
+    this.renderControls(result);
+    this.draw();
+    this.renderSelection();
+    this.renderReadout();
+    const reveal = this.ctx.session.revealAfterStates;
+    if (fresh && reveal !== undefined) {
+      this.chart.reveal(reveal);
+      this.ctx.session.revealAfterStates = undefined;
+    }
+  }
+
+  /** New states: the layer and state are kept where the model has them; the selection goes, unless a
+   *  clicked match set it for these states. */
+  private fitView(result: StatesResult): void {
+    const { session } = this.ctx;
+    const v = session.view;
+    const layer = Math.min(v.layer, result.layers.length - 1);
+    const state = v.state === 'c' && !result.layers[layer].c ? 'h' : v.state;
+    const range = v.range && v.range[1] < result.tokens.length && session.revealAfterStates !== undefined ? v.range : undefined;
+    session.setView({ layer, state, range });
+    this.chart.setZoom(v.pxPerToken);
+  }
+
+  private renderControls(result: StatesResult): void {
+    const { session } = this.ctx;
+    const v = session.view;
+    const set = (patch: Parameters<typeof session.setView>[0]) => {
+      session.setView(patch);
+      this.render();
+    };
+    const items: HTMLElement[] = [
+      select('ex-layer', 'Layer', result.layers.map((_, l) => [String(l), `layer ${l}`]), String(v.layer), (x) => set({ layer: Number(x) })),
+      select('ex-state', 'State', result.layers[v.layer].c ? [['h', 'h (hidden state)'], ['c', 'c (cell state)']] : [['h', 'h (hidden state)']], v.state, (x) => set({ state: x as 'h' | 'c' })),
+      select('ex-rank', 'Units', [['variance', 'top k by variance'], ['feature', 'top k for a feature'], ['listed', 'the units I list']], v.choice.kind, (x) => set({ choice: this.choiceOf(x) })),
+    ];
+    if (v.choice.kind !== 'listed') {
+      const k = h('input', { id: 'ex-k', type: 'number', min: 1, max: 32, step: 1, value: v.k, class: 'number', 'aria-label': 'How many units' });
+      k.addEventListener('change', () => set({ k: Math.max(1, Math.min(32, Math.floor(Number(k.value) || 8))) }));
+      items.push(control('k', k));
+    }
+    if (v.choice.kind === 'feature') items.push(this.featurePicker(v.choice.feature));
+    if (v.choice.kind === 'listed') {
+      const field = h('vscode-textfield', { id: 'ex-units', value: v.choice.units.join(', '), placeholder: 'e.g. 3, 17, 42', 'aria-label': 'Units to plot' });
+      field.addEventListener('change', () => {
+        const parsed = parseUnitList(field.value, result.hiddenSize);
+        if ('error' in parsed) {
+          this.why.textContent = parsed.error;
+          this.why.classList.add('status-error');
+        } else set({ choice: { kind: 'listed', units: parsed.units } });
+      });
+      items.push(control('Units', field));
+    }
+    const zoom = (f: number, id: string, label: string) => {
+      const b = h('vscode-button', { id, secondary: true, title: `${label} (Ctrl + wheel)` }, label);
+      b.addEventListener('click', () => {
+        this.chart.setZoom(this.chart.pxPerToken * f);
+        session.setView({ pxPerToken: this.chart.pxPerToken });
+      });
+      return b;
+    };
+    items.push(h('span', { class: 'spacer' }), zoom(0.8, 'ex-zoom-out', 'Zoom out'), zoom(1.25, 'ex-zoom-in', 'Zoom in'));
+    this.controls.replaceChildren(...items);
+  }
+
+  private choiceOf(kind: string): UnitChoice {
+    const { session } = this.ctx;
+    if (kind === 'listed') return { kind: 'listed', units: this.shown?.units ?? [] };
+    if (kind === 'feature') {
+      const features = session.result('unitFeatures');
+      // the ranking is of the probe's input: without it, ask for it
+      if (!features && session.answer('unitFeatures').kind !== 'loading') this.askFeatures();
+      return { kind: 'feature', feature: features?.features.find((f) => !f.constant)?.feature ?? '' };
+    }
+    return { kind: 'variance' };
+  }
+
+  private featurePicker(current: string): HTMLElement {
+    const features = this.ctx.session.result('unitFeatures');
+    if (!features) return h('span', { class: 'hint' }, this.ctx.session.answer('unitFeatures').kind === 'loading' ? 'Ranking the units…' : 'Find the interpretable units below to rank by a feature.');
+    return select('ex-feature', 'Feature', features.features.map((f) => [f.feature, f.constant ? `${f.feature} (constant here)` : f.feature]), current, (x) => {
+      this.ctx.session.setView({ choice: { kind: 'feature', feature: x } });
+      this.render();
+    });
+  }
+
+  private askFeatures(): void {
+    const states = this.ctx.session.answer('states');
+    if (states.kind === 'done') this.ctx.ask({ kind: 'unitFeatures', request: { input: states.query.request.input, top: 8 } });
+  }
+
+  /** The plot from the session: its matrix, units, colours, selection and pattern. */
+  private draw(): void {
+    const { session, store } = this.ctx;
+    const result = this.result;
+    const v = session.view;
+    const m = result && statesOf(result, v.layer, v.state);
+    if (!result || !m) {
+      this.shown = undefined;
+      this.chart.setData(undefined);
+      return;
+    }
+    const plotted = unitsToPlot(m, v, session.result('unitFeatures'));
+    const colors = plotted.units.map((_, i) => runColor(i, store.theme.charts));
+    this.shown = { m, tokens: result.tokens, units: plotted.units, colors, ...(plotted.r && { r: plotted.r }) };
+    this.why.classList.remove('status-error');
+    this.why.textContent = `Plotted: ${plotted.why}.`;
+    this.chart.setTheme(store.theme);
+    this.chart.setData({
+      values: m.values, T: m.T, H: m.H, tokens: result.tokens, units: plotted.units, colors,
+      yTitle: `${v.state} · layer ${v.layer}`, yRange: valueRange(m, plotted.units), threshold: v.threshold,
+      ...(v.range && { selection: v.range }), pattern: new Set(selectionPattern(m, v.range, v.threshold)),
+    });
+  }
+
+  /** The values of the plotted units at the hovered timestep, largest first. */
+  private renderReadout(): void {
+    const s = this.shown;
+    const t = this.hoverT ?? this.ctx.session.view.range?.[0];
+    if (!s || t === undefined || t >= s.m.T) {
+      this.readout.replaceChildren(h('span', { class: 'hint' }, 'Hover the plot to read each unit’s value at a token.'));
+      return;
+    }
+    const rows = valuesAt(s.m, s.units, t).map(({ unit, value }) => {
+      const sw = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+      sw.style.setProperty('background-color', s.colors[s.units.indexOf(unit)]);
+      const r = s.r?.get(unit);
+      return h('tr', { 'data-unit': unit }, h('td', {}, sw, `unit ${unit}`), h('td', { class: 'num' }, formatNumber(value, 4)), h('td', { class: 'num hint' }, r === undefined ? '' : `r ${formatNumber(r, 2)}`));
+    });
+    this.readout.replaceChildren(
+      h('div', { class: 'ex-readout-head' }, `t ${t} · “${tokenLabel(s.tokens[t] ?? '')}”`),
+      h('table', { class: 'norms' }, h('tbody', {}, ...rows)),
+    );
+  }
+
+  private renderSelection(): void {
+    const { session } = this.ctx;
+    const v = session.view;
+    const s = this.shown;
+    const threshold = h('input', { id: 'ex-threshold', type: 'number', step: 0.05, value: v.threshold, class: 'number', 'aria-label': 'Threshold: a unit is on at or above it' });
+    threshold.addEventListener('change', () => {
+      const x = Number(threshold.value);
+      if (Number.isFinite(x)) session.setView({ threshold: x });
+      this.draw();
+      this.renderSelection();
+    });
+    const offBefore = h('vscode-checkbox', { id: 'ex-off-before', checked: this.offBefore, label: 'off just before it' });
+    offBefore.addEventListener('change', () => (this.offBefore = offBefore.checked));
+    const match = h('vscode-button', { id: 'ex-match', disabled: !v.range }, 'Find matches');
+    match.addEventListener('click', () => this.askMatch());
+    const pattern = s && v.range ? selectionPattern(s.m, v.range, v.threshold) : [];
+    const text = !v.range || !s
+      ? 'Drag across the plot to select a range of timesteps.'
+      : `Selected t ${v.range[0]}–${v.range[1]} (“${s.tokens.slice(v.range[0], v.range[1] + 1).map(tokenLabel).join('')}”): ${pattern.length} unit(s) of ${v.state} on throughout${pattern.length > 0 ? `: ${pattern.slice(0, 24).join(', ')}${pattern.length > 24 ? ', …' : ''}` : ''}.`;
+    this.selectionRow.replaceChildren(control('Threshold', threshold), offBefore, h('span', { id: 'ex-pattern', class: 'ex-pattern' }, text), match);
+  }
+
+  private askMatch(): void {
+    const { session } = this.ctx;
+    const v = session.view;
+    const states = session.answer('states');
+    if (!v.range || states.kind !== 'done') return;
+    this.ctx.ask({
+      kind: 'match',
+      request: { selection: { input: states.query.request.input, layer: v.layer, state: v.state }, t0: v.range[0], t1: v.range[1], threshold: v.threshold, offBefore: this.offBefore, limit: 30, context: 14 },
+    });
+  }
+
+  dispose(): void {
+    this.chart.dispose();
+  }
+}
