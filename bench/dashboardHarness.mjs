@@ -35,7 +35,7 @@ window.__violations = []; window.__posted = []; window.__state = undefined;
 // tsx (esbuild keepNames) wraps functions that tests pass to page.evaluate in __name(...)
 window.__name = (f) => f;
 document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
-window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
+window.acquireVsCodeApi = () => ({ postMessage: (m) => { window.__posted.push(m); window.__onPost?.(m); }, getState: () => window.__state, setState: (s) => { window.__state = s; } });
 </script>
 <script nonce="${nonce}" src="${origin}/dist/webview.js"></script></body></html>`;
 }
@@ -124,4 +124,21 @@ export function feedInPage({ nRuns, steps, T, H, cell, hold = false }) {
     post({ type: 'diagnostics', runId: `run-${k}`, snapshot: { step: 300, arrays, weightNorms: { 'l0.Wx': 2.1, 'l0.Wh': 15.9, 'head.Wy': 1.4 }, gradNorms: { 'l0.Wx': 0.07, 'l0.Wh': 0.3, 'head.Wy': 0.2 } } });
   }
   if (hold) window.__feed = feed;
+}
+
+/**
+ * Answers the page's `explore` messages as the extension host's panel does, with `answer(message)` (an
+ * engine, or a test's fake) returning the `explored` / `exploreFailed` reply. Call before the page posts any.
+ */
+export async function serveExplore(page, answer) {
+  await page.exposeBinding('__seqlabHost', async (_source, m) => {
+    if (m.type !== 'explore') return;
+    const reply = await answer(m);
+    const t = performance.now();
+    if (reply) await page.evaluate((r) => window.postMessage(r, "*"), reply);
+    if (process.env.SEQLAB_HARNESS_TRACE) console.log("harness: reply posted in", (performance.now() - t).toFixed(0), "ms");
+  });
+  await page.evaluate(() => {
+    window.__onPost = (m) => window.__seqlabHost(m);
+  });
 }

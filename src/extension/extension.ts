@@ -11,7 +11,7 @@ import { ConfigDiagnostics } from './configs/configDiagnostics';
 import { ConfigIndex } from './configs/configIndex';
 import { CONTEXT_KEYS, OUTPUT_CHANNEL, SETTINGS, VIEWS } from './constants';
 import { DashboardPanels } from './dashboard/dashboardPanels';
-import { exploreRun } from './dashboard/exploreRun';
+import { panelEngine } from './dashboard/exploreRun';
 import { EngineClient } from './engine/engineClient';
 import { sampleText } from './engine/sampleText';
 import { NativeBackend } from './nativeBackend/nativeBackend';
@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext) {
   owned = { jobs, engine };
   const configs = new ConfigIndex();
   const diagnostics = new ConfigDiagnostics();
-  const panels = new DashboardPanels(context, { runs, jobs, sample: (ask, signal) => sampleText(engine, runs, ask, signal), explore: (ask, signal) => exploreRun(engine, jobs, ask, signal) });
+  const panels = new DashboardPanels(context, { runs, jobs, sample: (ask, signal) => sampleText(engine, runs, ask, signal), panelEngine: () => panelEngine(engine, jobs) });
   const ui = new TrainingUi(jobs, output);
   const tree = new ExperimentsTree(configs, runs, jobs);
   const lenses = new ConfigCodeLens(runs, jobs, diagnostics);

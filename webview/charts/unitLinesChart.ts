@@ -24,6 +24,9 @@ export interface UnitLines {
   selection?: [number, number];
   /** Units drawn bold: the selection's pattern. */
   pattern: ReadonlySet<number>;
+  /** What the timestep labels count: a validation slice's positions in the validation data; default t. */
+  positions?: Int32Array;
+  positionTitle?: string;
 }
 
 /** Zoom limits, pixels per token: below 2 the lines are a blur, above 48 a screen holds a word. */
@@ -120,7 +123,8 @@ export class UnitLinesChart {
     return Math.max(0, Math.min((this.data?.T ?? 1) - 1, t));
   }
 
-  private plotWidth(): number {
+  /** Width of the plot area in CSS pixels. */
+  plotWidth(): number {
     const m = UnitLinesChart.margin;
     return Math.max(50, this.scroller.clientWidth - m.left - m.right);
   }
@@ -250,7 +254,7 @@ export class UnitLinesChart {
     ctx.font = `11px ${th.font}`;
     ctx.textAlign = 'left';
     ctx.textBaseline = 'alphabetic';
-    ctx.fillText(`token (timestep) · ${formatNumber(px, 3)} px per token`, m.left, height - 4);
+    ctx.fillText(`${d.positionTitle ?? 'token (timestep)'} · ${formatNumber(px, 3)} px per token`, m.left, height - 4);
   }
 
   /** The token strip: every token when there is room, else the timestep every few columns. */
@@ -272,7 +276,7 @@ export class UnitLinesChart {
     ctx.fillStyle = th.muted;
     const every = niceStep(Math.ceil(48 / px));
     for (let t = Math.ceil(g.first / every) * every; t <= g.last; t += every) {
-      ctx.fillText(String(t), g.x(t), g.top + (px >= TOKENS_FROM_PX ? 20 : 4));
+      ctx.fillText(String(d.positions?.[t] ?? t), g.x(t), g.top + (px >= TOKENS_FROM_PX ? 20 : 4));
       ctx.fillRect(Math.round(g.x(t)), g.top, 1, 3);
     }
   }

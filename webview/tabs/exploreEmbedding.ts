@@ -94,8 +94,9 @@ export class ExploreEmbedding implements ExploreSection {
   }
 
   private renderNeighbours(near: NeighboursResult | undefined): void {
-    this.neighbours.replaceChildren(...(near?.neighbours ?? []).map((n) => {
-      const li = h('li', { 'data-token-id': n.id, tabindex: 0, role: 'button', title: 'Its neighbours' }, h('span', { class: 'ex-token' }, tokenLabel(n.token)), h('span', { class: 'num hint' }, `cos ${formatNumber(n.similarity, 3)}`));
+    this.neighbours.replaceChildren(...(near?.neighbours ?? []).map((n, i) => {
+      const li = h('li', { 'data-token-id': n.id, tabindex: 0, role: 'button', title: `The neighbours of “${tokenLabel(n.token)}”` },
+        h('span', { class: 'hint' }, `${i + 1}.`), h('span', { class: 'ex-token' }, tokenLabel(n.token)), h('span', { class: 'num hint' }, `cos ${formatNumber(n.similarity, 3)}`));
       li.addEventListener('click', () => this.find(n.token));
       return li;
     }));

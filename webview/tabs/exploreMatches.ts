@@ -3,17 +3,16 @@
 // one shows it in the main view: the states of the validation slice around it, the match selected.
 import type { MatchPosition, MatchResult } from '../../src/shared/explorerProtocol';
 import { formatCount } from '../../src/shared/format';
-import { tokenLabel } from '../model/hiddenStates';
 import { h } from '../views/dom';
 import { type ExploreContext, type ExploreSection, renderStatus, weightsText } from './exploreSection';
 
 /** Tokens of context shown around a clicked match in the main view. */
 const AROUND = 40;
 
-/** Tokens as text: characters joined, words with spaces; whitespace made visible. */
+/** Tokens as running text: characters joined, words with spaces; a newline shown as ⏎ (the line stays one). */
 export function tokensText(tokens: readonly string[]): string {
   const chars = tokens.every((t) => [...t].length <= 1);
-  return tokens.map(tokenLabel).join(chars ? '' : ' ');
+  return tokens.map((t) => (t === '\n' ? '⏎' : t)).join(chars ? '' : ' ');
 }
 
 export class ExploreMatches implements ExploreSection {

@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { StatesResult } from '../../src/shared/explorerProtocol';
 import { formatNumber } from '../../src/shared/format';
-import { UnitLinesChart } from '../charts/unitLinesChart';
+import { MAX_PX, UnitLinesChart } from '../charts/unitLinesChart';
 import type { UnitChoice } from '../model/explorerSession';
 import { tokenLabel } from '../model/hiddenStates';
 import { runColor } from '../model/palette';
@@ -31,6 +31,12 @@ export class ExploreUnits implements ExploreSection {
   private readonly readout = h('div', { id: 'ex-readout', class: 'ex-readout', 'aria-live': 'polite' });
   private readonly chartHost = h('div', { id: 'ex-lines', class: 'ex-lines', 'aria-label': 'Unit states over the text. Drag to select timesteps; Ctrl + wheel or + and − zoom; arrow keys scroll.' });
   private readonly selectionRow = h('div', { class: 'toolbar ex-selection-row' });
+  private readonly threshold = h('input', { id: 'ex-threshold', type: 'number', step: 0.05, class: 'number', 'aria-label': 'Threshold: a unit is on at or above it' });
+  private readonly offBeforeBox = h('vscode-checkbox', { id: 'ex-off-before', label: 'off just before it' });
+  private readonly patternText = h('span', { id: 'ex-pattern', class: 'ex-pattern' });
+  private readonly matchButton = h('vscode-button', { id: 'ex-match' }, 'Find matches');
+  /** What the controls were built for: they are rebuilt only when it changes (an open drop-down survives an answer). */
+  private controlsKey = '';
   private readonly empty = h('p', { class: 'empty' }, 'No states yet: show the states of a probe above.');
   readonly chart: UnitLinesChart;
   private shown: Shown | undefined;
@@ -54,6 +60,15 @@ export class ExploreUnits implements ExploreSection {
       this.draw();
     };
     this.chart.onZoom = (px) => ctx.session.setView({ pxPerToken: px });
+    this.selectionRow.append(control('Threshold', this.threshold), this.offBeforeBox, this.patternText, this.matchButton);
+    this.threshold.addEventListener('change', () => {
+      const x = Number(this.threshold.value);
+      if (Number.isFinite(x)) ctx.session.setView({ threshold: x });
+      this.draw();
+      this.renderSelection();
+    });
+    this.offBeforeBox.addEventListener('change', () => (this.offBefore = this.offBeforeBox.checked));
+    this.matchButton.addEventListener('click', () => this.askMatch());
   }
 
   render(): void {
@@ -87,13 +102,20 @@ export class ExploreUnits implements ExploreSection {
     const layer = Math.min(v.layer, result.layers.length - 1);
     const state = v.state === 'c' && !result.layers[layer].c ? 'h' : v.state;
     const range = v.range && v.range[1] < result.tokens.length && session.revealAfterStates !== undefined ? v.range : undefined;
-    session.setView({ layer, state, range });
-    this.chart.setZoom(v.pxPerToken);
+    // a short text fills the width (up to the widest zoom); a long one keeps the zoom chosen
+    const fit = this.chart.plotWidth() / result.tokens.length;
+    const px = fit > v.pxPerToken ? Math.min(MAX_PX, fit) : v.pxPerToken;
+    session.setView({ layer, state, range, pxPerToken: px });
+    this.chart.setZoom(px);
   }
 
   private renderControls(result: StatesResult): void {
     const { session } = this.ctx;
     const v = session.view;
+    const features = session.result('unitFeatures');
+    const key = JSON.stringify([result.layers.length, !!result.layers[v.layer].c, result.hiddenSize, v, features?.features.map((f) => f.feature), session.answer('unitFeatures').kind]);
+    if (key === this.controlsKey) return;
+    this.controlsKey = key;
     const set = (patch: Parameters<typeof session.setView>[0]) => {
       session.setView(patch);
       this.render();
@@ -179,10 +201,11 @@ export class ExploreUnits implements ExploreSection {
       values: m.values, T: m.T, H: m.H, tokens: result.tokens, units: plotted.units, colors,
       yTitle: `${v.state} · layer ${v.layer}`, yRange: valueRange(m, plotted.units), threshold: v.threshold,
       ...(v.range && { selection: v.range }), pattern: new Set(selectionPattern(m, v.range, v.threshold)),
+      ...(this.isSlice() && { positions: result.offsets, positionTitle: 'token (position in the validation data)' }),
     });
   }
 
-  /** The values of the plotted units at the hovered timestep, largest first. */
+  /** The values of the plotted units at the hovered timestep (else the selection's first), largest first. */
   private renderReadout(): void {
     const s = this.shown;
     const t = this.hoverT ?? this.ctx.session.view.range?.[0];
@@ -190,38 +213,31 @@ export class ExploreUnits implements ExploreSection {
       this.readout.replaceChildren(h('span', { class: 'hint' }, 'Hover the plot to read each unit’s value at a token.'));
       return;
     }
-    const rows = valuesAt(s.m, s.units, t).map(({ unit, value }) => {
+    const items = valuesAt(s.m, s.units, t).map(({ unit, value }) => {
       const sw = h('span', { class: 'swatch', 'aria-hidden': 'true' });
       sw.style.setProperty('background-color', s.colors[s.units.indexOf(unit)]);
       const r = s.r?.get(unit);
-      return h('tr', { 'data-unit': unit }, h('td', {}, sw, `unit ${unit}`), h('td', { class: 'num' }, formatNumber(value, 4)), h('td', { class: 'num hint' }, r === undefined ? '' : `r ${formatNumber(r, 2)}`));
+      return h('span', { class: 'ex-reading', 'data-unit': unit }, sw, `unit ${unit} `, h('b', { class: 'num' }, formatNumber(value, 3)), r === undefined ? '' : h('span', { class: 'hint' }, ` r ${formatNumber(r, 2)}`));
     });
-    this.readout.replaceChildren(
-      h('div', { class: 'ex-readout-head' }, `t ${t} · “${tokenLabel(s.tokens[t] ?? '')}”`),
-      h('table', { class: 'norms' }, h('tbody', {}, ...rows)),
-    );
+    const where = this.isSlice() && this.result ? ` (validation token ${this.result.offsets[t]})` : '';
+    this.readout.replaceChildren(h('span', { class: 'ex-readout-head' }, `t ${t}${where} · “${tokenLabel(s.tokens[t] ?? '')}”`), ...items);
   }
 
   private renderSelection(): void {
-    const { session } = this.ctx;
-    const v = session.view;
+    const v = this.ctx.session.view;
     const s = this.shown;
-    const threshold = h('input', { id: 'ex-threshold', type: 'number', step: 0.05, value: v.threshold, class: 'number', 'aria-label': 'Threshold: a unit is on at or above it' });
-    threshold.addEventListener('change', () => {
-      const x = Number(threshold.value);
-      if (Number.isFinite(x)) session.setView({ threshold: x });
-      this.draw();
-      this.renderSelection();
-    });
-    const offBefore = h('vscode-checkbox', { id: 'ex-off-before', checked: this.offBefore, label: 'off just before it' });
-    offBefore.addEventListener('change', () => (this.offBefore = offBefore.checked));
-    const match = h('vscode-button', { id: 'ex-match', disabled: !v.range }, 'Find matches');
-    match.addEventListener('click', () => this.askMatch());
+    if (document.activeElement !== this.threshold) this.threshold.value = String(v.threshold);
+    this.matchButton.toggleAttribute('disabled', !v.range);
     const pattern = s && v.range ? selectionPattern(s.m, v.range, v.threshold) : [];
-    const text = !v.range || !s
+    this.patternText.textContent = !v.range || !s
       ? 'Drag across the plot to select a range of timesteps.'
       : `Selected t ${v.range[0]}–${v.range[1]} (“${s.tokens.slice(v.range[0], v.range[1] + 1).map(tokenLabel).join('')}”): ${pattern.length} unit(s) of ${v.state} on throughout${pattern.length > 0 ? `: ${pattern.slice(0, 24).join(', ')}${pattern.length > 24 ? ', …' : ''}` : ''}.`;
-    this.selectionRow.replaceChildren(control('Threshold', threshold), offBefore, h('span', { id: 'ex-pattern', class: 'ex-pattern' }, text), match);
+  }
+
+  /** Whether the states shown are of a validation slice (their offsets are positions in the validation data). */
+  private isSlice(): boolean {
+    const states = this.ctx.session.answer('states');
+    return states.kind === 'done' && 'validationSlice' in states.query.request.input;
   }
 
   private askMatch(): void {

@@ -158,7 +158,7 @@ class DashboardPanel implements vscode.Disposable {
     private readonly titleOf: (slots: Slot[]) => string,
   ) {
     this.slots = resolveStarted(slots, (key) => source.jobs.job(key));
-    this.explorer = new PanelExplorer((ask, signal) => source.explore(ask, signal), (runId) => this.knownRun(runId)?.dir, (m) => this.post(m));
+    this.explorer = new PanelExplorer(source.panelEngine(), (runId) => this.knownRun(runId)?.dir, (m) => this.post(m));
     const webview = panel.webview;
     const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
     webview.html = dashboardHtml({ cspSource: webview.cspSource, scriptUri: uri('dist', 'webview.js'), styleUri: uri('dist', 'webview.css'), title: panel.title });

@@ -1,10 +1,10 @@
 // A dashboard's explorer requests (the Explore tab): each `explore` message of the webview is asked of the
 // engine for a run of the panel, and its answer posted back under the message's id. The webview cancels a
-// request it replaced; closing the panel cancels every one in flight (and ends their engine children).
+// request it replaced; closing the panel cancels every one in flight and ends the panel's engine child.
 // No vscode.
 
 import type { HostToWebview, WebviewToHost } from '../../shared/webviewProtocol';
-import type { ExploreAsk, ExploreOutcome } from './exploreRun';
+import type { ExploreOutcome, PanelEngine } from './exploreRun';
 
 type ExploreMessage = Extract<WebviewToHost, { type: 'explore' }>;
 
@@ -12,7 +12,7 @@ export class PanelExplorer {
   private readonly inFlight = new Map<number, AbortController>();
 
   constructor(
-    private readonly explore: (ask: ExploreAsk, signal: AbortSignal) => Promise<ExploreOutcome>,
+    private readonly engine: PanelEngine,
     /** The folder of a run of the panel; undefined for any other id. */
     private readonly runDirOf: (runId: string) => string | undefined,
     private readonly post: (msg: HostToWebview) => unknown,
@@ -35,7 +35,7 @@ export class PanelExplorer {
     this.inFlight.set(id, abort);
     let outcome: ExploreOutcome;
     try {
-      outcome = await this.explore({ runId, runDir, weights: msg.weights, query: msg.query }, abort.signal);
+      outcome = await this.engine.explore({ runId, runDir, weights: msg.weights, query: msg.query }, abort.signal);
     } catch (e) {
       outcome = { kind: 'failed', problem: 'internal', message: e instanceof Error ? e.message : String(e) };
     } finally {
@@ -62,5 +62,6 @@ export class PanelExplorer {
   dispose(): void {
     for (const a of this.inFlight.values()) a.abort();
     this.inFlight.clear();
+    this.engine.dispose();
   }
 }

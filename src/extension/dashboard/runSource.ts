@@ -4,13 +4,13 @@
 import type { RunCatalog } from '../runs/runsOnDisk';
 import type { LiveJobs } from '../training/trainingJobs';
 import type { SampleAsk } from '../engine/sampleText';
-import type { ExploreAsk, ExploreOutcome } from './exploreRun';
+import type { PanelEngine } from './exploreRun';
 
 export interface RunSource {
   runs: RunCatalog;
   jobs: LiveJobs;
   /** The prime and the text that follows it from the run's weights; undefined when `signal` cancelled it. */
   sample(ask: SampleAsk, signal: AbortSignal): Promise<string | undefined>;
-  /** The engine's answer to an explorer request about a run (exploreRun.ts). */
-  explore(ask: ExploreAsk, signal: AbortSignal): Promise<ExploreOutcome>;
+  /** A panel's way to the engine for its explorer requests (exploreRun.ts), ended with the panel. */
+  panelEngine(): PanelEngine;
 }
