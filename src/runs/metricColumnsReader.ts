@@ -30,13 +30,14 @@ const KEY = {
 const NEWLINE = 10, COMMA = 44, CLOSE = 125, MINUS = 45, ZERO = 48, NINE = 57, CR = 13;
 
 /**
- * The run's metrics as columns, about `chunkRecords` records at a time (the last chunk holds the rest);
- * nothing when the file does not exist. Throws when a line other than the last is not a record.
+ * The run's metrics as columns, a chunk as soon as `chunkRecords` records are read (so a chunk holds up to
+ * one read's worth more; the last holds the rest); nothing when the file does not exist. Throws when a
+ * line other than the last is not a record.
  */
-export async function* metricColumnChunks(dir: string, chunkRecords = 65536): AsyncGenerator<MetricColumns> {
+export async function* metricColumnChunks(dir: string, chunkRecords = 65536, readBytes = READ_BYTES): AsyncGenerator<MetricColumns> {
   const file = path.join(dir, RUN_FILES.metrics);
   const parser = new MetricLinesParser(file);
-  const stream = fs.createReadStream(file, { highWaterMark: READ_BYTES });
+  const stream = fs.createReadStream(file, { highWaterMark: readBytes });
   try {
     for await (const chunk of stream) {
       parser.push(chunk as Buffer);
