@@ -24,10 +24,13 @@ const STOP_DEADLINE_MS = 2000;
 
 enableRelaxedSimd();
 
-const send = (m: TrainerToHost): void => {
-  // with a callback, a channel that closes meanwhile is an ignored error, not an uncaught one
-  if (process.connected) process.send!(m, undefined, {}, () => undefined);
-};
+/** Resolves once the message is written to the channel (a disconnect right after a send may drop it otherwise). */
+const send = (m: TrainerToHost): Promise<void> =>
+  new Promise((resolve) => {
+    // with a callback, a channel that closes meanwhile is an ignored error, not an uncaught one
+    if (process.connected) process.send!(m, undefined, {}, () => resolve());
+    else resolve();
+  });
 
 let stopRequested = false;
 const requestStop = () => {
@@ -41,26 +44,26 @@ async function run(message: HostToTrainer & { type: 'train' }): Promise<void> {
     const outcome = await train(
       message.request,
       {
-        started: (run, runDir) => send({ type: 'started', run, runDir }),
-        metrics: (records) => send({ type: 'metrics', records }),
-        diagnostics: (snapshot) => send({ type: 'diagnostics', snapshot }),
-        checkpoint: (step, path) => send({ type: 'checkpoint', step, path }),
+        started: (run, runDir) => void send({ type: 'started', run, runDir }),
+        metrics: (records) => void send({ type: 'metrics', records }),
+        diagnostics: (snapshot) => void send({ type: 'diagnostics', snapshot }),
+        checkpoint: (step, path) => void send({ type: 'checkpoint', step, path }),
       },
       () => stopRequested,
     );
     if (outcome.kind === 'finished') {
       const done: TrainerToHost = { type: 'finished', step: outcome.step, seconds: outcome.seconds };
       if (outcome.bestValidationLoss !== undefined) done.bestValidationLoss = outcome.bestValidationLoss;
-      send(done);
+      await send(done);
     } else {
-      send({ type: 'cancelled', step: outcome.step });
+      await send({ type: 'cancelled', step: outcome.step });
     }
   } catch (e) {
     const err = e instanceof TrainError ? e : new TrainError('internal', e instanceof Error ? e.stack ?? e.message : String(e));
     process.stderr.write(err.message + '\n');
     const failed: TrainerToHost = { type: 'failed', kind: err.kind, message: err.message };
     if (err.step !== undefined) failed.step = err.step;
-    send(failed);
+    await send(failed);
     process.exitCode = 1;
   } finally {
     await Promise.allSettled([...inFlight.values()].map((r) => r.answered));
@@ -97,16 +100,16 @@ function request(id: number, body: EngineRequest): void {
 
 async function reply(id: number, body: EngineRequest, signal: AbortSignal): Promise<void> {
   try {
-    send({ type: 'reply', id, body: await answer(body, signal) });
+    await send({ type: 'reply', id, body: await answer(body, signal) });
   } catch (e) {
-    if (e instanceof RequestError) send({ type: 'requestFailed', id, problem: e.problem, message: e.message });
+    if (e instanceof RequestError) await send({ type: 'requestFailed', id, problem: e.problem, message: e.message });
     else if (e instanceof ExplorerError) {
       // the host that cancelled a request has settled it already
-      if (e.problem !== 'cancelled') send({ type: 'requestFailed', id, problem: e.problem, message: e.message });
+      if (e.problem !== 'cancelled') await send({ type: 'requestFailed', id, problem: e.problem, message: e.message });
     } else {
       const message = e instanceof Error ? e.stack ?? e.message : String(e);
       process.stderr.write(message + '\n');
-      send({ type: 'requestFailed', id, problem: 'internal', message });
+      await send({ type: 'requestFailed', id, problem: 'internal', message });
     }
   }
 }
@@ -137,4 +140,4 @@ process.on('message', (m: HostToTrainer) => {
       assertNever(m);
   }
 });
-send({ type: 'ready', pid: process.pid, version: SEQLAB_VERSION });
+void send({ type: 'ready', pid: process.pid, version: SEQLAB_VERSION });
