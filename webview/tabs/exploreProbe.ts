@@ -96,7 +96,7 @@ export class ExploreProbe implements ExploreSection {
       idle: modes.length > 0 ? 'Show the states of the probe to plot its units.' : '',
       loading: 'Computing the states…',
       done: ({ result }) => {
-        const unk = result.unknown.tokens.length > 0 ? ` · ${formatCount(result.unknown.positions.length)} token(s) not in the vocabulary, read as <unk>: ${result.unknown.tokens.slice(0, 8).join(' ')}` : '';
+        const unk = result.unknown.tokens.length > 0 ? ` · ${formatCount(result.unknown.positions.length)} token(s) not in the vocabulary, read as <unk>: ${result.unknown.tokens.slice(0, 8).map((t) => `“${t}”`).join(' ')}` : '';
         return `${formatCount(result.tokens.length)} tokens · states of ${weightsText(result.weights)}${unk}`;
       },
     });
