@@ -26,6 +26,7 @@ if (!process.argv.includes('--child')) {
 const { CHROMIUM, feedInPage, launchChromium, startHarness } = await import('./dashboardHarness.mjs');
 const { metricColumnChunks } = await import('../src/runs/metricColumnsReader.ts');
 const { EngineClient } = await import('../src/extension/engine/engineClient.ts');
+const { METRICS_CHUNK } = await import('../src/extension/dashboard/runViews.ts');
 const { train } = await import('../src/trainer/training.ts');
 
 if (!fs.existsSync(CHROMIUM)) {
@@ -63,7 +64,7 @@ async function hostRead(dir) {
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
     steps = 0;
-    for await (const c of metricColumnChunks(dir)) steps += c.steps.step.length;
+    for await (const c of metricColumnChunks(dir, METRICS_CHUNK)) steps += c.steps.step.length;
     times.push(performance.now() - t0);
   }
   if (steps !== STEPS) throw new Error(`read ${steps} steps of ${STEPS}`);
@@ -99,7 +100,7 @@ try {
   await page.goto(harness.url('dark'));
   await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
   // the messages are made first (not timed), then posted as the host posts them
-  await page.evaluate(feedInPage, { nRuns: 1, steps: STEPS, T: 1000, H: 512, cell: 'rnn', hold: true });
+  await page.evaluate(feedInPage, { nRuns: 1, steps: STEPS, T: 1000, H: 512, cell: 'rnn', hold: true, chunk: METRICS_CHUNK });
   const load = await page.evaluate(async (steps) => {
     const t0 = performance.now();
     for (const m of window.__feed) window.postMessage(m, '*');

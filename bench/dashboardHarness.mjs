@@ -77,7 +77,7 @@ export async function launchChromium() {
 
 /** Runs in the page: fake runs, metric columns and snapshots posted as the host would. With `hold`, the
  *  messages are made but kept in window.__feed (the bench times their posting apart from their making). */
-export function feedInPage({ nRuns, steps, T, H, cell, hold = false, chunk = 65536 }) {
+export function feedInPage({ nRuns, steps, T, H, cell, hold = false, chunk = 262144 }) {
   const feed = [];
   const post = (m) => (hold ? feed.push(m) : window.postMessage(m, '*'));
   const gateNames = cell === 'lstm' ? ['i', 'f', 'g', 'o'] : cell === 'gru' ? ['z', 'r', 'n'] : [];
@@ -89,7 +89,8 @@ export function feedInPage({ nRuns, steps, T, H, cell, hold = false, chunk = 655
       totalSteps: steps, dataSummary: '', task: 'text', gateNames: k === 0 ? gateNames : [], probeTokens: tokens, baseline: { value: 3.2, metric: 'xent', label: 'unigram' } },
   }));
   post({ type: 'init', panelKind: nRuns > 1 ? 'comparison' : 'run', runs, pending: [] });
-  // metrics as the host posts them: columns (src/shared/metricColumns.ts), 65 536 steps a message
+  // metrics as the host posts them: columns (src/shared/metricColumns.ts), `chunk` steps a message
+  // (the host's METRICS_CHUNK, src/extension/dashboard/runViews.ts)
   const CHUNK = chunk;
   for (let k = 0; k < nRuns; k++) {
     let seed = 12345 + k;
