@@ -117,9 +117,13 @@ test('unit plot: units by variance, by a feature of the same layer and state, or
   assert.deepEqual(unitsToPlot(m, { choice: { kind: 'listed', units: [3, 9, 0] }, k: 1, layer: 0, state: 'h' }).units, [3, 0]);
   assert.deepEqual(parseUnitList('3, 1 3;0', 4), { units: [3, 1, 0] });
   assert.match((parseUnitList('2, 4', 4) as { error: string }).error, /4 is not a unit: this layer has units 0…3/);
-  assert.deepEqual(valueRange(m, [1, 2]), [-1, 1]);
+  assert.deepEqual(valueRange(m, [1, 2]), { range: [-1, 1], clipped: false });
   const c = statesOf(states(), 0, 'c')!;
-  assert.deepEqual(valueRange(c, [2]).map((v) => Number(v.toFixed(4))), [-2.85, 2.85]);
+  assert.deepEqual(valueRange(c, [2]).range.map((v) => Number(v.toFixed(4))), [-2.85, 2.85]);
+  // one spike among many values: the range holds 99 % of them, and says it clips
+  const spiky = { values: Float32Array.from({ length: 400 }, (_, i) => (i === 7 ? 40 : Math.sin(i) * 3)), T: 400, H: 1 };
+  const r = valueRange(spiky, [0]);
+  assert.ok(r.clipped && r.range[1] < 3.01 && r.range[1] > 2.9, JSON.stringify(r));
   assert.deepEqual(valuesAt(m, [0, 1, 2], 3).map((x) => x.unit), [1, 0, 2]);
   assert.deepEqual(selectionPattern(m, [2, 4], 0.5), [1]);
   assert.deepEqual(selectionPattern(m, [2, 2], 0.5), [1, 2]);

@@ -177,7 +177,13 @@ export class EmbeddingMap {
     ctx.textBaseline = 'top';
     for (const id of kept) {
       const b = byId.get(id)!;
-      ctx.fillStyle = id === d.picked ? accent : neighbours.has(id) ? near : hits.has(id) ? hit : th.foreground;
+      // the picked token in bold text of the theme (its point is the accent), on top of the lines to its neighbours
+      ctx.font = id === d.picked ? `bold 13px ${th.font}` : `12px ${th.font}`;
+      if (id === d.picked) {
+        ctx.fillStyle = th.background;
+        ctx.fillRect(b.x, b.y, ctx.measureText(tokenLabel(d.tokens[id])).width + 2, b.h);
+      }
+      ctx.fillStyle = id === d.picked ? th.foreground : neighbours.has(id) ? near : hits.has(id) ? hit : th.foreground;
       ctx.fillText(tokenLabel(d.tokens[id]), b.x + 1, b.y + 1);
     }
     ctx.restore();

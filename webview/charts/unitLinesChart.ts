@@ -19,7 +19,9 @@ export interface UnitLines {
   /** A colour per plotted unit. */
   colors: readonly string[];
   yTitle: string;
+  /** The y range; `fit: 'view'` replaces it with the range of the values in view as the text scrolls. */
   yRange: [number, number];
+  fit?: 'text' | 'view';
   threshold: number;
   selection?: [number, number];
   /** Units drawn bold: the selection's pattern. */
@@ -170,11 +172,11 @@ export class UnitLinesChart {
     const plotH = height - m.top - m.bottom;
     const scroll = this.scroller.scrollLeft;
     const px = this.px;
-    const [lo, hi] = d.yRange;
-    const y = (v: number) => m.top + ((hi - Math.max(lo, Math.min(hi, v))) / (hi - lo)) * plotH;
     const x = (t: number) => m.left + (t + 0.5) * px - scroll;
     const first = Math.max(0, Math.floor(scroll / px) - 1);
     const last = Math.min(d.T - 1, Math.ceil((scroll + plotW) / px) + 1);
+    const [lo, hi] = d.fit === 'view' ? rangeInView(d, first, last) : d.yRange;
+    const y = (v: number) => m.top + ((hi - Math.max(lo, Math.min(hi, v))) / (hi - lo)) * plotH;
 
     // y grid and axis
     ctx.font = `11px ${th.font}`;
@@ -275,8 +277,12 @@ export class UnitLinesChart {
     ctx.font = `10px ${th.font}`;
     ctx.fillStyle = th.muted;
     const every = niceStep(Math.ceil(48 / px));
+    const left = UnitLinesChart.margin.left;
     for (let t = Math.ceil(g.first / every) * every; t <= g.last; t += every) {
-      ctx.fillText(String(d.positions?.[t] ?? t), g.x(t), g.top + (px >= TOKENS_FROM_PX ? 20 : 4));
+      const label = String(d.positions?.[t] ?? t);
+      // a label cut by the y axis would read as another number
+      if (g.x(t) - ctx.measureText(label).width / 2 < left) continue;
+      ctx.fillText(label, g.x(t), g.top + (px >= TOKENS_FROM_PX ? 20 : 4));
       ctx.fillRect(Math.round(g.x(t)), g.top, 1, 3);
     }
   }
@@ -339,6 +345,14 @@ export class UnitLinesChart {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.onHover = this.onSelect = this.onZoom = undefined;
   }
+}
+
+/** A range around 0 that holds the plotted values of timesteps first…last, with a little room. */
+function rangeInView(d: UnitLines, first: number, last: number): [number, number] {
+  let big = 0;
+  for (let t = first; t <= last; t++) for (const u of d.units) big = Math.max(big, Math.abs(d.values[t * d.H + u]));
+  const r = Math.max(Math.abs(d.threshold), big * 1.05, 1e-3);
+  return [-r, r];
 }
 
 /** 1, 2, 5, 10, 20, 50, … at least n. */

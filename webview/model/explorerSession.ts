@@ -31,9 +31,11 @@ export interface UnitView {
   /** Selected timesteps, both included. */
   range?: [number, number];
   threshold: number;
+  /** The y axis: fixed for the whole text (heights compare while scrolling), or fitted to what is in view. */
+  fit: 'text' | 'view';
 }
 
-export const DEFAULT_VIEW: Readonly<UnitView> = { layer: 0, state: 'h', choice: { kind: 'variance' }, k: 8, pxPerToken: 14, threshold: 0.5 };
+export const DEFAULT_VIEW: Readonly<UnitView> = { layer: 0, state: 'h', choice: { kind: 'variance' }, k: 8, pxPerToken: 14, threshold: 0.5, fit: 'text' };
 
 /** What the probe editor holds: a text typed, or a slice of the validation data. */
 export interface Probe {

@@ -64,11 +64,21 @@ export function parseUnitList(text: string, H: number): { units: number[] } | { 
   return { units };
 }
 
-/** y range of the plot: h of tanh cells sits in −1…1; c and anything beyond gets a range around 0 from the data. */
-export function valueRange(m: StatesMatrix, units: readonly number[]): [number, number] {
-  let big = 1;
-  for (let t = 0; t < m.T; t++) for (const u of units) big = Math.max(big, Math.abs(m.values[t * m.H + u]));
-  return big <= 1 ? [-1, 1] : [-big, big];
+/** Share of the plotted values a range must hold: an LSTM's c can spike far past where it mostly lives. */
+const RANGE_QUANTILE = 0.99;
+
+/**
+ * y range of the plot, symmetric around 0: −1…1 for what stays there (h of tanh cells), else the 99th
+ * percentile of |v| over the plotted units; `clipped` when some value lies outside (drawn at the edge).
+ */
+export function valueRange(m: StatesMatrix, units: readonly number[]): { range: [number, number]; clipped: boolean } {
+  const abs = new Float32Array(m.T * units.length);
+  let k = 0;
+  for (let t = 0; t < m.T; t++) for (const u of units) abs[k++] = Math.abs(m.values[t * m.H + u]);
+  abs.sort();
+  const max = abs.length > 0 ? abs[abs.length - 1] : 0;
+  const big = Math.max(1, abs.length > 0 ? abs[Math.min(abs.length - 1, Math.floor(RANGE_QUANTILE * abs.length))] : 0);
+  return { range: [-big, big], clipped: max > big };
 }
 
 /** The plotted units' values at timestep t, largest first. */

@@ -17,7 +17,7 @@ export const MAX_SLICE = 20_000;
 export function probeModes(r: RunView): { modes: Probe['mode'][]; note?: string } {
   if (r.info.task === 'text') return { modes: ['text', 'slice'] };
   if (r.info.task === 'csv') return { modes: ['slice'], note: 'CSV runs read rows, not text: explore a slice of the validation rows (each timestep is a row; the features are the input columns and the targets).' };
-  return { modes: [], note: `The explorer reads text and CSV runs; this run learns the synthetic task “${r.info.task}”, whose examples are independent sequences.` };
+  return { modes: [], note: `The explorer reads text and CSV runs, whose validation data is one stream; this run’s task (${r.info.task}) has independent examples.` };
 }
 
 /** The run's own probe as editable text: characters joined, words with spaces. */

@@ -35,6 +35,7 @@ export class ExploreUnits implements ExploreSection {
   private readonly offBeforeBox = h('vscode-checkbox', { id: 'ex-off-before', label: 'off just before it' });
   private readonly patternText = h('span', { id: 'ex-pattern', class: 'ex-pattern' });
   private readonly matchButton = h('vscode-button', { id: 'ex-match' }, 'Find matches');
+  private readonly plotPattern = h('vscode-button', { id: 'ex-plot-pattern', secondary: true, title: 'Plot the units of the pattern' }, 'Plot these units');
   /** What the controls were built for: they are rebuilt only when it changes (an open drop-down survives an answer). */
   private controlsKey = '';
   private readonly empty = h('p', { class: 'empty' }, 'No states yet: show the states of a probe above.');
@@ -60,7 +61,14 @@ export class ExploreUnits implements ExploreSection {
       this.draw();
     };
     this.chart.onZoom = (px) => ctx.session.setView({ pxPerToken: px });
-    this.selectionRow.append(control('Threshold', this.threshold), this.offBeforeBox, this.patternText, this.matchButton);
+    this.selectionRow.append(control('Threshold', this.threshold), this.offBeforeBox, this.patternText, this.plotPattern, this.matchButton);
+    this.plotPattern.addEventListener('click', () => {
+      const v = ctx.session.view;
+      const units = this.shown && v.range ? selectionPattern(this.shown.m, v.range, v.threshold) : [];
+      if (units.length === 0) return;
+      ctx.session.setView({ choice: { kind: 'listed', units: units.slice(0, 32) } });
+      this.render();
+    });
     this.threshold.addEventListener('change', () => {
       const x = Number(this.threshold.value);
       if (Number.isFinite(x)) ctx.session.setView({ threshold: x });
@@ -123,6 +131,7 @@ export class ExploreUnits implements ExploreSection {
     const items: HTMLElement[] = [
       select('ex-layer', 'Layer', result.layers.map((_, l) => [String(l), `layer ${l}`]), String(v.layer), (x) => set({ layer: Number(x) })),
       select('ex-state', 'State', result.layers[v.layer].c ? [['h', 'h (hidden state)'], ['c', 'c (cell state)']] : [['h', 'h (hidden state)']], v.state, (x) => set({ state: x as 'h' | 'c' })),
+      select('ex-fit', 'y axis', [['text', 'the whole text'], ['view', 'what is in view']], v.fit, (x) => set({ fit: x as 'text' | 'view' })),
       select('ex-rank', 'Units', [['variance', 'top k by variance'], ['feature', 'top k for a feature'], ['listed', 'the units I list']], v.choice.kind, (x) => set({ choice: this.choiceOf(x) })),
     ];
     if (v.choice.kind !== 'listed') {
@@ -142,15 +151,15 @@ export class ExploreUnits implements ExploreSection {
       });
       items.push(control('Units', field));
     }
-    const zoom = (f: number, id: string, label: string) => {
-      const b = h('vscode-button', { id, secondary: true, title: `${label} (Ctrl + wheel)` }, label);
+    const zoom = (f: number, id: string, text: string, label: string) => {
+      const b = h('vscode-button', { id, secondary: true, title: `${label} (Ctrl + wheel, + and −)`, 'aria-label': label }, text);
       b.addEventListener('click', () => {
         this.chart.setZoom(this.chart.pxPerToken * f);
         session.setView({ pxPerToken: this.chart.pxPerToken });
       });
       return b;
     };
-    items.push(h('span', { class: 'spacer' }), zoom(0.8, 'ex-zoom-out', 'Zoom out'), zoom(1.25, 'ex-zoom-in', 'Zoom in'));
+    items.push(h('span', { class: 'spacer' }), zoom(0.8, 'ex-zoom-out', '−', 'Zoom out'), zoom(1.25, 'ex-zoom-in', '+', 'Zoom in'));
     this.controls.replaceChildren(...items);
   }
 
@@ -194,12 +203,14 @@ export class ExploreUnits implements ExploreSection {
     const plotted = unitsToPlot(m, v, session.result('unitFeatures'));
     const colors = plotted.units.map((_, i) => runColor(i, store.theme.charts));
     this.shown = { m, tokens: result.tokens, units: plotted.units, colors, ...(plotted.r && { r: plotted.r }) };
+    const y = valueRange(m, plotted.units);
     this.why.classList.remove('status-error');
-    this.why.textContent = `Plotted: ${plotted.why}.`;
+    const clipNote = v.fit === 'text' && y.clipped ? ` The y axis holds 99 % of their values (±${formatNumber(y.range[1], 3)}); the rest are drawn at its edge, the readout has them all.` : '';
+    this.why.textContent = `Plotted: ${plotted.why}.${clipNote}`;
     this.chart.setTheme(store.theme);
     this.chart.setData({
       values: m.values, T: m.T, H: m.H, tokens: result.tokens, units: plotted.units, colors,
-      yTitle: `${v.state} · layer ${v.layer}`, yRange: valueRange(m, plotted.units), threshold: v.threshold,
+      yTitle: `${v.state} · layer ${v.layer}`, yRange: y.range, fit: v.fit, threshold: v.threshold,
       ...(v.range && { selection: v.range }), pattern: new Set(selectionPattern(m, v.range, v.threshold)),
       ...(this.isSlice() && { positions: result.offsets, positionTitle: 'token (position in the validation data)' }),
     });
@@ -229,6 +240,7 @@ export class ExploreUnits implements ExploreSection {
     if (document.activeElement !== this.threshold) this.threshold.value = String(v.threshold);
     this.matchButton.toggleAttribute('disabled', !v.range);
     const pattern = s && v.range ? selectionPattern(s.m, v.range, v.threshold) : [];
+    this.plotPattern.toggleAttribute('disabled', pattern.length === 0);
     this.patternText.textContent = !v.range || !s
       ? 'Drag across the plot to select a range of timesteps.'
       : `Selected t ${v.range[0]}–${v.range[1]} (“${s.tokens.slice(v.range[0], v.range[1] + 1).map(tokenLabel).join('')}”): ${pattern.length} unit(s) of ${v.state} on throughout${pattern.length > 0 ? `: ${pattern.slice(0, 24).join(', ')}${pattern.length > 24 ? ', …' : ''}` : ''}.`;
