@@ -63,8 +63,8 @@ export class ExploreTab implements TabView {
       };
       this.toolbar.replaceChildren(
         ...(store.runs.length > 1 ? [select('ex-run-pick', 'Run', store.runs.map((x) => [x.id, store.runName(x)]), r.id, (v) => pick(v, session.weights))] : []),
+        // a training run's own trainer answers between its steps; each status line says which step answered
         select('ex-weights', 'Weights', [['last', 'last (final, or the newest checkpoint while training)'], ['best', 'best validation loss']], session.weights, (v) => pick(r.id, v as 'last' | 'best')),
-        h('span', { class: 'hint' }, r.status.kind === 'running' ? 'This run is training: its trainer answers between steps, from its newest checkpoint.' : ''),
       );
     }
     for (const s of this.sections) s.render();
