@@ -47,7 +47,9 @@ let finished: Promise<string> | undefined;
 const finishedRun = (): Promise<string> =>
   (finished ??= (async () => {
     const dir = workspace();
-    return (await train({ configPath: config(dir, { maxSteps: 5 }), runsDir: path.join(dir, 'runs') })).runDir;
+    const { runDir } = await train({ configPath: config(dir, { maxSteps: 5 }), runsDir: path.join(dir, 'runs') });
+    if (!runDir) throw new Error('the training wrote no run folder');
+    return runDir;
   })());
 
 test('a session keeps one child for its requests; dispose ends it', { skip }, async () => {
