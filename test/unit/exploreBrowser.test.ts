@@ -193,7 +193,7 @@ test('the unit finder: features × best units with r, strongest first; one click
   await done(page, '#ex-status');
   await page.click('#ex-find-units');
   await done(page, '#ex-features-status');
-  assert.deepEqual(asked.at(-1)!.query, { kind: 'unitFeatures', request: { input: { text: PROBE }, top: 5 } });
+  assert.deepEqual(asked.at(-1)!.query, { kind: 'unitFeatures', request: { input: { text: PROBE }, top: 64 } });
   assert.deepEqual(await page.locator('#ex-features tbody tr').evaluateAll((els: any[]) => els.map((e) => e.dataset.feature)), ['inQuotes', 'vowel', 'bracketDepth']);
   assert.deepEqual(await page.locator('#ex-features tr[data-feature="inQuotes"] .unit-chip').allTextContents(), ['L0 h 3r 0.97', 'L0 c 3r 0.97', 'L1 h 6r -0.52']);
   assert.match(await page.textContent('#ex-features tr[data-feature="bracketDepth"]') ?? '', /constant in this text/);

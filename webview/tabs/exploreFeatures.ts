@@ -9,8 +9,10 @@ import { h } from '../views/dom';
 import { probeInput } from './exploreProbe';
 import { type ExploreContext, type ExploreSection, renderStatus, weightsText } from './exploreSection';
 
-/** Units listed per feature. */
+/** Units listed per feature in the table. */
 const TOP = 5;
+/** Units ranked per feature (over every layer and state): enough for the main view's top k of one layer's h or c. */
+export const RANKED = 64;
 
 /** Features with the strongest unit first; constant ones last. */
 export function byStrongest(features: readonly FeatureRanking[]): FeatureRanking[] {
@@ -37,7 +39,7 @@ export class ExploreFeatures implements ExploreSection {
     if (!r) return;
     const states = this.ctx.session.answer('states');
     const input = states.kind === 'done' || states.kind === 'loading' ? states.query.request.input : probeInput(this.ctx.session.probe, r);
-    this.ctx.ask({ kind: 'unitFeatures', request: { input, top: TOP } });
+    this.ctx.ask({ kind: 'unitFeatures', request: { input, top: RANKED } });
   }
 
   render(): void {
@@ -65,7 +67,7 @@ export class ExploreFeatures implements ExploreSection {
   private row(f: FeatureRanking): HTMLElement {
     const units = f.constant
       ? h('span', { class: 'hint' }, 'constant in this text: no unit can follow it')
-      : f.units.length === 0 ? h('span', { class: 'hint' }, 'no unit') : h('span', { class: 'unit-chips' }, ...f.units.map((u) => this.chip(u)));
+      : f.units.length === 0 ? h('span', { class: 'hint' }, 'no unit') : h('span', { class: 'unit-chips' }, ...f.units.slice(0, TOP).map((u) => this.chip(u)));
     return h('tr', { 'data-feature': f.feature },
       h('td', { title: f.description }, h('div', { class: 'ex-feature-name' }, f.feature), h('div', { class: 'hint' }, f.description)),
       h('td', { class: 'num' }, formatCount(f.positions)),

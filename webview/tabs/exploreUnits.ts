@@ -13,6 +13,7 @@ import { tokenLabel } from '../model/hiddenStates';
 import { runColor } from '../model/palette';
 import { parseUnitList, selectionPattern, type StatesMatrix, statesOf, unitsToPlot, valueRange, valuesAt } from '../model/unitPlots';
 import { control, h, select } from '../views/dom';
+import { RANKED } from './exploreFeatures';
 import type { ExploreContext, ExploreSection } from './exploreSection';
 
 /** What the plot shows now, for the readout and the pattern. */
@@ -186,7 +187,7 @@ export class ExploreUnits implements ExploreSection {
 
   private askFeatures(): void {
     const states = this.ctx.session.answer('states');
-    if (states.kind === 'done') this.ctx.ask({ kind: 'unitFeatures', request: { input: states.query.request.input, top: 8 } });
+    if (states.kind === 'done') this.ctx.ask({ kind: 'unitFeatures', request: { input: states.query.request.input, top: RANKED } });
   }
 
   /** The plot from the session: its matrix, units, colours, selection and pattern. */
