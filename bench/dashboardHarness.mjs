@@ -35,7 +35,7 @@ window.__violations = []; window.__posted = []; window.__state = undefined;
 // tsx (esbuild keepNames) wraps functions that tests pass to page.evaluate in __name(...)
 window.__name = (f) => f;
 document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
-window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
+window.acquireVsCodeApi = () => ({ postMessage: (m) => { window.__posted.push(m); window.__onPost?.(m); }, getState: () => window.__state, setState: (s) => { window.__state = s; } });
 </script>
 <script nonce="${nonce}" src="${origin}/dist/webview.js"></script></body></html>`;
 }
@@ -75,8 +75,11 @@ export async function launchChromium() {
   });
 }
 
-/** Runs in the page: fake runs, records and snapshots posted as the host would. */
-export function feedInPage({ nRuns, steps, T, H, cell }) {
+/** Runs in the page: fake runs, metric columns and snapshots posted as the host would. With `hold`, the
+ *  messages are made but kept in window.__feed (the bench times their posting apart from their making). */
+export function feedInPage({ nRuns, steps, T, H, cell, hold = false, chunk = 262144 }) {
+  const feed = [];
+  const post = (m) => (hold ? feed.push(m) : window.postMessage(m, '*'));
   const gateNames = cell === 'lstm' ? ['i', 'f', 'g', 'o'] : cell === 'gru' ? ['z', 'r', 'n'] : [];
   const tokens = Array.from('The quick brown fox jumps over the lazy dog. '.repeat(Math.ceil(T / 45))).slice(0, T);
   const runs = Array.from({ length: nRuns }, (_, k) => ({
@@ -85,18 +88,28 @@ export function feedInPage({ nRuns, steps, T, H, cell }) {
     info: { id: `run-${k}`, name: `char-${['lstm', 'gru', 'rnn'][k % 3]}`, configPath: '/x.seqlab.json', cell: ['lstm', 'gru', 'rnn'][k % 3], backend: 'wasm', device: 'wasm simd · 4 threads', seed: 1, paramCount: 1000,
       totalSteps: steps, dataSummary: '', task: 'text', gateNames: k === 0 ? gateNames : [], probeTokens: tokens, baseline: { value: 3.2, metric: 'xent', label: 'unigram' } },
   }));
-  window.postMessage({ type: 'init', panelKind: nRuns > 1 ? 'comparison' : 'run', runs, pending: [] }, '*');
+  post({ type: 'init', panelKind: nRuns > 1 ? 'comparison' : 'run', runs, pending: [] });
+  // metrics as the host posts them: columns (src/shared/metricColumns.ts), `chunk` steps a message
+  // (the host's METRICS_CHUNK, src/extension/dashboard/runViews.ts)
+  const CHUNK = chunk;
   for (let k = 0; k < nRuns; k++) {
-    const recs = [];
     let seed = 12345 + k;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    for (let s = 1; s <= steps; s++) {
-      const loss = 4.2 * Math.exp(-s / (steps / 5)) + 0.8 + 0.1 * k + 0.3 * (rnd() - 0.5) + (s === Math.floor(steps / 2) ? 3 : 0);
-      recs.push({ kind: 'step', step: s, epoch: Math.floor(s / (steps / 4)), time: s * 0.02, loss, gradNorm: 2 + 8 * rnd() * Math.exp(-s / steps), clipped: false, learningRate: 0.001 });
-      if (s % Math.max(1, Math.floor(steps / 40)) === 0) recs.push({ kind: 'eval', step: s, epoch: Math.floor(s / (steps / 4)), time: s * 0.02, loss: loss + 0.05 });
+    const evalEvery = Math.max(1, Math.floor(steps / 40));
+    for (let from = 1; from <= steps; from += CHUNK) {
+      const n = Math.min(CHUNK, steps - from + 1);
+      const c = { step: new Float64Array(n), epoch: new Float64Array(n), time: new Float64Array(n), loss: new Float64Array(n), gradNorm: new Float64Array(n), clipped: new Uint8Array(n) };
+      const ev = { step: [], epoch: [], time: [], loss: [], accuracy: [] };
+      for (let i = 0; i < n; i++) {
+        const s = from + i;
+        const loss = 4.2 * Math.exp(-s / (steps / 5)) + 0.8 + 0.1 * k + 0.3 * (rnd() - 0.5) + (s === Math.floor(steps / 2) ? 3 : 0);
+        c.step[i] = s; c.epoch[i] = Math.floor(s / (steps / 4)); c.time[i] = s * 0.02; c.loss[i] = loss; c.gradNorm[i] = 2 + 8 * rnd() * Math.exp(-s / steps);
+        if (s % evalEvery === 0) { ev.step.push(s); ev.epoch.push(c.epoch[i]); ev.time.push(s * 0.02); ev.loss.push(loss + 0.05); ev.accuracy.push(NaN); }
+      }
+      const evals = Object.fromEntries(Object.entries(ev).map(([key, a]) => [key, Float64Array.from(a)]));
+      const samples = from + n > steps ? [{ kind: 'sample', step: steps, temperature: 0.8, prime: 'The ', text: 'quick brown fox said hello to the lazy dog.' }] : [];
+      post({ type: 'metrics', runId: `run-${k}`, columns: { steps: c, evals, samples } });
     }
-    recs.push({ kind: 'sample', step: steps, temperature: 0.8, prime: 'The ', text: 'quick brown fox said hello to the lazy dog.' });
-    for (let i = 0; i < recs.length; i += 50000) window.postMessage({ type: 'metrics', runId: `run-${k}`, records: recs.slice(i, i + 50000) }, '*');
     const hidden = new Float32Array(T * H);
     for (let t = 0; t < T; t++) for (let u = 0; u < H; u++) hidden[t * H + u] = Math.tanh(Math.sin(u * 0.37 + t * 0.11) * 2);
     // known cells: unit 0 is -1 at every t, unit 1 is +1, unit 2 is 0
@@ -106,9 +119,27 @@ export function feedInPage({ nRuns, steps, T, H, cell }) {
     const histSteps = [0, 100, 200, 300];
     const dh = new Float32Array(histSteps.length * T);
     for (let s = 0; s < histSteps.length; s++) for (let t = 0; t < T; t++) dh[s * T + t] = Math.pow(0.9 + 0.02 * s + 0.02 * (k % 3), T - 1 - t);
-    window.postMessage({ type: 'gradientHistory', runId: `run-${k}`, steps: histSteps, arrays: { 'l0.dhLast': { data: dh, shape: [histSteps.length, T] } } }, '*');
+    post({ type: 'gradientHistory', runId: `run-${k}`, steps: histSteps, arrays: { 'l0.dhLast': { data: dh, shape: [histSteps.length, T] } } });
     const arrays = { 'l0.h': { data: hidden, shape: [T, H] }, 'l0.dhLast': { data: dh.slice(3 * T), shape: [T] } };
     if (k === 0 && gateNames.length) { arrays['l0.gates'] = { data: gates, shape: [T, G * H] }; arrays['l0.c'] = { data: hidden.map((v) => v * 1.5), shape: [T, H] }; }
-    window.postMessage({ type: 'diagnostics', runId: `run-${k}`, snapshot: { step: 300, arrays, weightNorms: { 'l0.Wx': 2.1, 'l0.Wh': 15.9, 'head.Wy': 1.4 }, gradNorms: { 'l0.Wx': 0.07, 'l0.Wh': 0.3, 'head.Wy': 0.2 } } }, '*');
+    post({ type: 'diagnostics', runId: `run-${k}`, snapshot: { step: 300, arrays, weightNorms: { 'l0.Wx': 2.1, 'l0.Wh': 15.9, 'head.Wy': 1.4 }, gradNorms: { 'l0.Wx': 0.07, 'l0.Wh': 0.3, 'head.Wy': 0.2 } } });
   }
+  if (hold) window.__feed = feed;
+}
+
+/**
+ * Answers the page's `explore` messages as the extension host's panel does, with `answer(message)` (an
+ * engine, or a test's fake) returning the `explored` / `exploreFailed` reply. Call before the page posts any.
+ */
+export async function serveExplore(page, answer) {
+  await page.exposeBinding('__seqlabHost', async (_source, m) => {
+    if (m.type !== 'explore') return;
+    const reply = await answer(m);
+    const t = performance.now();
+    if (reply) await page.evaluate((r) => window.postMessage(r, "*"), reply);
+    if (process.env.SEQLAB_HARNESS_TRACE) console.log("harness: reply posted in", (performance.now() - t).toFixed(0), "ms");
+  });
+  await page.evaluate(() => {
+    window.__onPost = (m) => window.__seqlabHost(m);
+  });
 }

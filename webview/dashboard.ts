@@ -7,6 +7,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import type { WebviewToHost } from '../src/shared/webviewProtocol';
 import { type Effects, TAB_KEYS, type TabKey } from './state/effects';
 import type { DashboardStore } from './state/store';
+import { ExploreTab } from './tabs/exploreTab';
 import { GradientsTab } from './tabs/gradientsTab';
 import { HiddenStatesTab } from './tabs/hiddenStatesTab';
 import { LossTab } from './tabs/lossTab';
@@ -21,6 +22,7 @@ export interface DashboardHooks {
   setLossRange(lo: number, hi: number): number;
   redrawHeatmap(): number;
   selectTab(i: number): void;
+  explore: ExploreTab['charts'];
 }
 
 export class Dashboard {
@@ -29,6 +31,7 @@ export class Dashboard {
   private readonly tabsEl = h('vscode-tabs', { id: 'tabs', panel: true });
   private readonly loss: LossTab;
   private readonly hidden: HiddenStatesTab;
+  private readonly explore: ExploreTab;
   private readonly tabs: Record<TabKey, TabView>;
   private readonly dirty = new Set<TabKey>();
   private frame = 0;
@@ -42,7 +45,8 @@ export class Dashboard {
     this.header = new RunHeader(store, post);
     this.loss = new LossTab(ctx);
     this.hidden = new HiddenStatesTab(ctx);
-    this.tabs = { loss: this.loss, hidden: this.hidden, gradients: new GradientsTab(ctx), output: new OutputTab(ctx) };
+    this.explore = new ExploreTab(ctx);
+    this.tabs = { loss: this.loss, hidden: this.hidden, gradients: new GradientsTab(ctx), output: new OutputTab(ctx), explore: this.explore };
     const panels = TAB_KEYS.map((key) => {
       const tab = this.tabs[key];
       this.tabsEl.append(h('vscode-tab-header', { slot: 'header', class: tab.className, 'data-tab': tab.className }, tab.label));
@@ -89,6 +93,7 @@ export class Dashboard {
         this.tabsEl.selectedIndex = i;
         this.showTab(i);
       },
+      explore: this.explore.charts,
     };
   }
 

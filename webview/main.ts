@@ -3,7 +3,7 @@
 //   #run-header .run-row[data-run-id]              one row per run; .action-stop .action-open-config .action-reveal
 //              .fact-backend .fact-steps-per-second .fact-best-val .fact-time (each with a .fact-value)
 //   #run-header .run-row.pending[data-job-key]     a comparison's run that is queued or starting; .status, .action-stop
-//   #tabs  vscode-tab-header.tab-loss .tab-hidden .tab-gradients .tab-output (vscode-tabs rewrites ids;
+//   #tabs  vscode-tab-header.tab-loss .tab-hidden .tab-gradients .tab-output .tab-explore (vscode-tabs rewrites ids;
 //          panels: vscode-tab-panel.tab-loss-panel …)
 //   Line charts (.series-chart): [data-x-ticks] [data-y-ticks] the tick labels drawn ('|'-separated);
 //              .readout .readout-table: the values under the cursor (a row per run and series)
@@ -19,7 +19,13 @@
 //   Output:    #samples .run-samples[data-run-id] .sample, #generate-run (comparisons) #generate-prime
 //              #generate-temperature #generate-length #generate-button #generated-text, #forecast-chart
 //              #forecast-legend (only when a snapshot has forecast.pred/forecast.actual)
-//   window.seqlabDashboard: test/bench hooks (loss chart range, heatmap draw time)
+//   Explore:   #ex-mode #ex-text #ex-start #ex-length #ex-run #ex-status · #ex-layer #ex-state #ex-fit #ex-rank #ex-k
+//              #ex-feature #ex-units #ex-units-why #ex-readout (.ex-reading[data-unit]) #ex-lines-canvas #ex-threshold
+//              #ex-pattern #ex-plot-pattern #ex-match · #ex-match-status #ex-matches .ex-match[data-start] ·
+//              #ex-find-units #ex-features-status #ex-features tr[data-feature] .unit-chip · #ex-embed-method
+//              #ex-embed-run #ex-embed-status #ex-embedding-canvas #ex-embed-search #ex-embed-find #ex-neighbours
+//              (each status line has data-state idle|loading|done|failed)
+//   window.seqlabDashboard: test/bench hooks (loss chart range, heatmap draw time, the Explore tab's charts)
 // The state lives in one store (state/store.ts); the host's messages change it (state/messages.ts); each
 // tab is a module of tabs/ that draws from it (dashboard.ts mounts them and schedules their redraws).
 import 'uplot/dist/uPlot.min.css';

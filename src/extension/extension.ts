@@ -12,6 +12,7 @@ import { ConfigIndex } from './configs/configIndex';
 import { engineDataChecker } from './configs/dataChecks';
 import { COMMANDS, CONTEXT_KEYS, OUTPUT_CHANNEL, SETTINGS, VIEWS } from './constants';
 import { DashboardPanels } from './dashboard/dashboardPanels';
+import { panelEngine } from './dashboard/exploreRun';
 import { EngineClient } from './engine/engineClient';
 import { sampleText } from './engine/sampleText';
 import { NativeBackend } from './nativeBackend/nativeBackend';
@@ -40,7 +41,7 @@ export function activate(context: vscode.ExtensionContext) {
   owned = { jobs, engine };
   const configs = new ConfigIndex();
   const diagnostics = new ConfigDiagnostics(engineDataChecker(engine));
-  const panels = new DashboardPanels(context, { runs, jobs, sample: (ask, signal) => sampleText(engine, runs, ask, signal) });
+  const panels = new DashboardPanels(context, { runs, jobs, sample: (ask, signal) => sampleText(engine, runs, ask, signal), panelEngine: () => panelEngine(engine, jobs) });
   const ui = new TrainingUi(jobs, output);
   const runsTable = new RunsTablePanel(context.extensionUri, {
     runs,

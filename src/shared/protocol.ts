@@ -4,6 +4,7 @@
 
 import type { BackendKind, CellKind } from './config';
 import type { Issue } from './configIssue';
+import type { ExplorerRequests } from './explorerProtocol';
 import type { DiagnosticsSnapshot, MetricRecord, RunInfo } from './metrics';
 import type { ExportRequest, ExportResult } from './modelExport';
 import type { SweepRunInfo } from './sweep';
@@ -57,10 +58,11 @@ export interface CheckDataResult {
 }
 
 /**
- * What the engine answers besides training: each kind's request and result. A new kind (the explorer's
- * states for a text, translate) is one more entry here and one more case in childMain's switch.
+ * What the engine answers besides training: each kind's request and result. A new kind is one
+ * more entry here and one more case in childMain's switch. The explorer's kinds (states, unitFeatures,
+ * match, embedding, neighbours) are entries of their own, so each keeps its result type end to end.
  */
-export interface EngineRequests {
+export interface EngineRequests extends ExplorerRequests {
   sample: { request: SampleRequest; result: SampleResult };
   export: { request: ExportRequest; result: ExportResult };
   translate: { request: TranslateRequest; result: TranslateResult };
@@ -77,7 +79,10 @@ export type RequestProblem = 'notFound' | 'noWeights' | 'outExists' | 'unsupport
 export type HostToTrainer =
   | { type: 'train'; request: TrainRequest }
   | { type: 'stop' }
-  | { type: 'request'; id: number; body: EngineRequest };
+  | { type: 'request'; id: number; body: EngineRequest }
+  /** Give up on request `id` (its AbortSignal fired) in a child that lives on (a training's): the engine
+   *  stops working on it at its next check and sends no answer; the host has settled it as cancelled. */
+  | { type: 'cancelRequest'; id: number };
 
 export type FailureKind = 'config' | 'data' | 'diverged' | 'backend' | 'internal';
 

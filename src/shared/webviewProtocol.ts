@@ -3,8 +3,11 @@
 // are validated (`parseWebviewMessage`) before the host acts on them.
 
 import type { CellKind } from './config';
-import type { DiagnosticsSnapshot, MetricRecord, RunInfo } from './metrics';
-import type { RunStatus } from './protocol';
+import type { ExplorerResult, WeightsChoice } from './explorerProtocol';
+import { type ExplorerQuery, parseExplorerQuery, parseWeightsChoice } from './explorerQuery';
+import type { MetricColumns } from './metricColumns';
+import type { DiagnosticsSnapshot, RunInfo } from './metrics';
+import type { RequestProblem, RunStatus } from './protocol';
 
 /** What a dashboard knows about one run besides its records. */
 export interface RunView {
@@ -41,13 +44,20 @@ export type HostToWebview =
   | { type: 'init'; panelKind: 'run' | 'comparison'; runs: RunView[]; pending: PendingRunView[] }
   /** The panel's runs now, in order: runs may join (a queued one started) or leave (dequeued before it started). */
   | { type: 'runs'; runs: RunView[]; pending: PendingRunView[] }
-  | { type: 'metrics'; runId: string; records: MetricRecord[] }
+  /** Records of a run, column by column (a disk read's chunk, or a live run's latest). */
+  | { type: 'metrics'; runId: string; columns: MetricColumns }
   | { type: 'diagnostics'; runId: string; snapshot: DiagnosticsSnapshot }
   /** ‖∂L_T/∂h_t‖ of every snapshot on disk: arrays `l{layer}.dhLast` of shape [steps.length, T]. */
   | { type: 'gradientHistory'; runId: string; steps: number[]; arrays: Record<string, { data: Float32Array; shape: number[] }> }
   /** `text` is what the model wrote after `prime` (the webview shows the prime, marked, before it). */
   | { type: 'generated'; runId: string; prime: string; temperature: number; text: string }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The engine's answer to the dashboard's `explore` request `id`. */
+  | { type: 'explored'; id: number; runId: string; result: ExplorerResult }
+  | { type: 'exploreFailed'; id: number; runId: string; problem: ExploreProblem; message: string };
+
+/** Why an explore request got no answer: the engine's reasons, or what happened to its process. */
+export type ExploreProblem = RequestProblem | 'crashed' | 'timedOut';
 
 export type WebviewToHost =
   | { type: 'ready' }
@@ -58,10 +68,15 @@ export type WebviewToHost =
   | { type: 'requestSnapshot'; runId: string; step: number }
   | { type: 'generate'; runId: string; prime: string; temperature: number; length: number }
   | { type: 'export'; format: 'csv' | 'png' | 'svg'; fileName: string; data: string }
-  | { type: 'log'; level: 'info' | 'error'; message: string };
+  | { type: 'log'; level: 'info' | 'error'; message: string }
+  /** Ask the engine about a run of the panel (the explorer); the answer comes as `explored` or `exploreFailed`. */
+  | { type: 'explore'; id: number; runId: string; weights: WeightsChoice; query: ExplorerQuery }
+  /** The dashboard no longer wants the answer to `explore` request `id`. */
+  | { type: 'cancelExplore'; id: number };
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /** Validate an untrusted message from a webview; undefined when it is not a well-formed WebviewToHost. */
 export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
@@ -86,6 +101,13 @@ export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
         : undefined;
     case 'log':
       return (o.level === 'info' || o.level === 'error') && isString(o.message) ? { type: 'log', level: o.level, message: o.message.slice(0, 4000) } : undefined;
+    case 'explore': {
+      const weights = parseWeightsChoice(o.weights);
+      const query = parseExplorerQuery(o.query);
+      return isId(o.id) && isString(o.runId) && weights !== undefined && query !== undefined ? { type: 'explore', id: o.id, runId: o.runId, weights, query } : undefined;
+    }
+    case 'cancelExplore':
+      return isId(o.id) ? { type: 'cancelExplore', id: o.id } : undefined;
     default:
       return undefined;
   }

@@ -2,8 +2,10 @@
 // We say `ready`; then
 // - `train`: we answer `started`, throttled `metrics`, `diagnostics`, `checkpoint`, and one of
 //   `finished` / `failed` / `cancelled`. A `stop` message or SIGTERM stops after the current step.
-// - `request` (sample, export, translate, checkData, …): we answer `reply` or `requestFailed` with the request's id, by calling
-//   the same trainer functions as the CLI.
+// - `request` (sample, export, translate, checkData, the explorer's states, match, …): we answer `reply` or
+//   `requestFailed` with the request's id, by calling the same trainer functions as the CLI. A training child
+//   answers them too, between its steps (the explorer reads the run's newest checkpoint); it disconnects only
+//   once the requests in flight are answered. `cancelRequest` aborts one (the explorer stops at its next check).
 // If the parent goes away we stop too (no orphans).
 
 import { parseConfig } from '../shared/configValidation';
@@ -12,6 +14,8 @@ import { SEQLAB_VERSION } from '../runs/runWriter';
 import { dataIssues } from './data/dataChecks';
 import { TrainError } from './errors';
 import { exportRun } from './export/exportRun';
+import { ExplorerError } from './explore/explorerError';
+import { handleExplorerRequest } from './explore/explorerRequests';
 import { RequestError } from './requestError';
 import { sampleRun } from './sampleRun';
 import { train } from './training';
@@ -23,10 +27,13 @@ const STOP_DEADLINE_MS = 2000;
 
 enableRelaxedSimd();
 
-const send = (m: TrainerToHost): void => {
-  // with a callback, a channel that closes meanwhile is an ignored error, not an uncaught one
-  if (process.connected) process.send!(m, undefined, {}, () => undefined);
-};
+/** Resolves once the message is written to the channel (a disconnect right after a send may drop it otherwise). */
+const send = (m: TrainerToHost): Promise<void> =>
+  new Promise((resolve) => {
+    // with a callback, a channel that closes meanwhile is an ignored error, not an uncaught one
+    if (process.connected) process.send!(m, undefined, {}, () => resolve());
+    else resolve();
+  });
 
 let stopRequested = false;
 const requestStop = () => {
@@ -40,35 +47,42 @@ async function run(message: HostToTrainer & { type: 'train' }): Promise<void> {
     const outcome = await train(
       message.request,
       {
-        started: (run, runDir) => send({ type: 'started', run, runDir }),
-        metrics: (records) => send({ type: 'metrics', records }),
-        diagnostics: (snapshot) => send({ type: 'diagnostics', snapshot }),
-        checkpoint: (step, path) => send({ type: 'checkpoint', step, path }),
+        started: (run, runDir) => void send({ type: 'started', run, runDir }),
+        metrics: (records) => void send({ type: 'metrics', records }),
+        diagnostics: (snapshot) => void send({ type: 'diagnostics', snapshot }),
+        checkpoint: (step, path) => void send({ type: 'checkpoint', step, path }),
       },
       () => stopRequested,
     );
     if (outcome.kind === 'finished') {
       const done: TrainerToHost = { type: 'finished', step: outcome.step, seconds: outcome.seconds };
       if (outcome.bestValidationLoss !== undefined) done.bestValidationLoss = outcome.bestValidationLoss;
-      send(done);
+      await send(done);
     } else {
-      send({ type: 'cancelled', step: outcome.step });
+      await send({ type: 'cancelled', step: outcome.step });
     }
   } catch (e) {
     const err = e instanceof TrainError ? e : new TrainError('internal', e instanceof Error ? e.stack ?? e.message : String(e));
     process.stderr.write(err.message + '\n');
     const failed: TrainerToHost = { type: 'failed', kind: err.kind, message: err.message };
     if (err.step !== undefined) failed.step = err.step;
-    send(failed);
+    await send(failed);
     process.exitCode = 1;
   } finally {
+    await Promise.allSettled([...inFlight.values()].map((r) => r.answered));
     // the parent may have gone first (that is what stopped us): disconnecting twice throws
     if (process.connected) process.disconnect();
   }
 }
 
-async function answer(body: EngineRequest): Promise<EngineResult> {
+async function answer(body: EngineRequest, signal: AbortSignal): Promise<EngineResult> {
   switch (body.kind) {
+    case 'states':
+    case 'unitFeatures':
+    case 'match':
+    case 'embedding':
+    case 'neighbours':
+      return handleExplorerRequest(body, signal);
     case 'sample':
       return { kind: 'sample', result: await sampleRun(body.request) };
     case 'export':
@@ -88,15 +102,27 @@ function checkData({ text, configPath }: CheckDataRequest): CheckDataResult {
   return { issues: config ? dataIssues(config, configPath) : [] };
 }
 
-async function request(id: number, body: EngineRequest): Promise<void> {
+/** Requests being answered, by id: how to abort one, and when it is answered. */
+const inFlight = new Map<number, { abort: AbortController; answered: Promise<void> }>();
+
+function request(id: number, body: EngineRequest): void {
+  const abort = new AbortController();
+  const answered = reply(id, body, abort.signal).finally(() => inFlight.delete(id));
+  inFlight.set(id, { abort, answered });
+}
+
+async function reply(id: number, body: EngineRequest, signal: AbortSignal): Promise<void> {
   try {
-    send({ type: 'reply', id, body: await answer(body) });
+    await send({ type: 'reply', id, body: await answer(body, signal) });
   } catch (e) {
-    if (e instanceof RequestError) send({ type: 'requestFailed', id, problem: e.problem, message: e.message });
-    else {
+    if (e instanceof RequestError) await send({ type: 'requestFailed', id, problem: e.problem, message: e.message });
+    else if (e instanceof ExplorerError) {
+      // the host that cancelled a request has settled it already
+      if (e.problem !== 'cancelled') await send({ type: 'requestFailed', id, problem: e.problem, message: e.message });
+    } else {
       const message = e instanceof Error ? e.stack ?? e.message : String(e);
       process.stderr.write(message + '\n');
-      send({ type: 'requestFailed', id, problem: 'internal', message });
+      await send({ type: 'requestFailed', id, problem: 'internal', message });
     }
   }
 }
@@ -118,10 +144,13 @@ process.on('message', (m: HostToTrainer) => {
       requestStop();
       break;
     case 'request':
-      void request(m.id, m.body);
+      request(m.id, m.body);
+      break;
+    case 'cancelRequest':
+      inFlight.get(m.id)?.abort.abort();
       break;
     default:
       assertNever(m);
   }
 });
-send({ type: 'ready', pid: process.pid, version: SEQLAB_VERSION });
+void send({ type: 'ready', pid: process.pid, version: SEQLAB_VERSION });

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
+import { recordsToColumns } from '../../src/shared/metricColumns';
+import type { MetricRecord } from '../../src/shared/metrics';
 import { type ColorScale, scaleColor } from '../../webview/model/colorScales';
 import { H, heatmapPlot, inkPixels, nextFrames, outDir, type Page, type Session, skip, startSession, T, tab } from './dashboardPage';
 
@@ -154,16 +156,16 @@ async function checkExports(page: Page, theme: string): Promise<void> {
 
 test('live header: steps/s and best validation loss follow a running run\'s records', { skip }, async () => {
   const page = await open('dark', 1);
-  await page.evaluate(() => {
+  // 100 more steps at 25 steps/s, and an evaluation better than any before
+  const recs: MetricRecord[] = [];
+  for (let s = 3001; s <= 3100; s++) recs.push({ kind: 'step', step: s, epoch: 3, time: 60 + (s - 3000) * 0.04, loss: 1, gradNorm: 1, clipped: false, learningRate: 0.001 });
+  recs.push({ kind: 'eval', step: 3100, epoch: 3, time: 64, loss: 0.123 });
+  await page.evaluate((columns) => {
     const run = { id: 'run-0', colorIndex: 0, seconds: 60, snapshotSteps: [], status: { kind: 'running', pid: 1, step: 3000 },
       info: { id: 'run-0', name: 'char-lstm', configPath: '/x.seqlab.json', cell: 'lstm', backend: 'wasm', device: 'wasm', seed: 1, paramCount: 1, totalSteps: 9000, dataSummary: '', task: 'text', gateNames: [] } };
     window.postMessage({ type: 'runs', runs: [run], pending: [] }, '*');
-    // 100 more steps at 25 steps/s, and an evaluation better than any before
-    const recs: unknown[] = [];
-    for (let s = 3001; s <= 3100; s++) recs.push({ kind: 'step', step: s, epoch: 3, time: 60 + (s - 3000) * 0.04, loss: 1, gradNorm: 1, clipped: false, learningRate: 0.001 });
-    recs.push({ kind: 'eval', step: 3100, epoch: 3, time: 64, loss: 0.123 });
-    window.postMessage({ type: 'metrics', runId: 'run-0', records: recs }, '*');
-  });
+    window.postMessage({ type: 'metrics', runId: 'run-0', columns }, '*');
+  }, recordsToColumns(recs));
   await page.waitForFunction(() => document.querySelector('#run-header .fact-best-val .fact-value').textContent === '0.123');
   assert.equal(await page.textContent('#run-header .fact-steps-per-second .fact-value'), '25');
   assert.equal(await page.textContent('#run-header .status'), 'running · step 3100');
@@ -205,14 +207,14 @@ test('comparison with queued runs: queued rows from the start, each run joins in
   await page.screenshot({ path: path.join(outDir, 'comparison-queued-dark.png'), clip: { x: 0, y: 0, width: 1100, height: 140 } });
 
   // the first run finished, the second started, the third waits; records of the new run may come first
-  await page.evaluate(() => {
+  const recs = Array.from({ length: 10 }, (_, i): MetricRecord => ({ kind: 'step', step: i + 1, epoch: 0, time: i * 0.1, loss: 1 / (i + 1), gradNorm: 1, clipped: false, learningRate: 0.01 }));
+  await page.evaluate((columns) => {
     const view = (window as any).__view;
-    const recs = Array.from({ length: 10 }, (_, i) => ({ kind: 'step', step: i + 1, epoch: 0, time: i * 0.1, loss: 1 / (i + 1), gradNorm: 1, clipped: false, learningRate: 0.01 }));
-    window.postMessage({ type: 'metrics', runId: 'tiny-lstm', records: recs }, '*');
+    window.postMessage({ type: 'metrics', runId: 'tiny-lstm', columns }, '*');
     window.postMessage({ type: 'runs', runs: [view(0, 'rnn', { kind: 'finished', step: 20 }), view(1, 'lstm', { kind: 'running', pid: 2, step: 10 })], pending: [
       { key: 'job-3', name: 'tiny', cell: 'gru', state: 'starting', colorIndex: 2 },
     ] }, '*');
-  });
+  }, recordsToColumns(recs));
   await page.waitForFunction(() => document.querySelectorAll('#loss-legend .legend-entry').length === 2);
   assert.deepEqual(await rows(), [['tiny-rnn', 'finished · 20 steps'], ['tiny-lstm', 'running · step 10'], ['job-3', 'starting…']]);
   assert.deepEqual(await page.locator('#loss-legend .legend-entry').evaluateAll((els: any[]) => els.map((e) => e.getAttribute('data-run-id'))), ['tiny-rnn', 'tiny-lstm']);

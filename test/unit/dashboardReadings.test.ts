@@ -42,14 +42,13 @@ function postInit({ runs, kind }: { runs: FakeRun[]; kind: string }): void {
   })) }, '*');
 }
 
-/** In the page: 300 steps with loss 3 − s/200 at 0.32 s a step, validation every 25 steps at 3.1 − s/200. */
+/** In the page: 300 steps with loss 3 − s/200 at 0.32 s a step, validation every 25 steps at 3.1 − s/200, in
+ *  columns as the host sends them (src/shared/metricColumns.ts). */
 function postLinearLoss({ runId, steps }: { runId: string; steps: number }): void {
-  const recs: unknown[] = [];
-  for (let s = 1; s <= steps; s++) {
-    recs.push({ kind: 'step', step: s, epoch: 0, time: s * 0.32, loss: 3 - s / 200, gradNorm: 1 + (s % 7) / 7, clipped: false, learningRate: 0.01 });
-    if (s % 25 === 0) recs.push({ kind: 'eval', step: s, epoch: 0, time: s * 0.32, loss: 3.1 - s / 200 });
-  }
-  window.postMessage({ type: 'metrics', runId, records: recs }, '*');
+  const col = (f: (s: number) => number, every = 1) => Float64Array.from({ length: Math.floor(steps / every) }, (_, i) => f((i + 1) * every));
+  const stepColumns = { step: col((s) => s), epoch: col(() => 0), time: col((s) => s * 0.32), loss: col((s) => 3 - s / 200), gradNorm: col((s) => 1 + (s % 7) / 7), clipped: new Uint8Array(steps) };
+  const evals = { step: col((s) => s, 25), epoch: col(() => 0, 25), time: col((s) => s * 0.32, 25), loss: col((s) => 3.1 - s / 200, 25), accuracy: col(() => NaN, 25) };
+  window.postMessage({ type: 'metrics', runId, columns: { steps: stepColumns, evals, samples: [] } }, '*');
 }
 
 /** In the page: a snapshot of plain arrays (typed in the page). */

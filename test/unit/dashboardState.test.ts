@@ -3,6 +3,7 @@
 // Pure: no DOM, no browser.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { recordsToColumns } from '../../src/shared/metricColumns';
 import type { MetricRecord } from '../../src/shared/metrics';
 import type { HostToWebview, PendingRunView, RunView } from '../../src/shared/webviewProtocol';
 import { layersOf, stateMatrix, stateOptions, unitOrder } from '../../webview/model/hiddenStates';
@@ -46,7 +47,7 @@ test('init: the panel\'s runs, ready, every view out of date; the run ids are pe
 test('init replaces the records of an earlier init and forgets a Gradients run that is gone', () => {
   const { store, send } = setup();
   send({ type: 'init', panelKind: 'comparison', runs: [run('a', 0), run('b', 1)], pending: [] });
-  send({ type: 'metrics', runId: 'a', records: [step(101, 11)] });
+  send({ type: 'metrics', runId: 'a', columns: recordsToColumns([step(101, 11)]) });
   store.selectGradientsRun('b');
   const before = store.dataOf('a');
   send({ type: 'init', panelKind: 'run', runs: [run('a', 0)], pending: [] });
@@ -77,7 +78,7 @@ test('runs: known runs take the new view, queued runs that started join in their
 test('metrics: records join the run\'s data; a running run\'s step and time follow them; loss, gradients and output redraw', () => {
   const { store, send } = setup();
   send({ type: 'init', panelKind: 'run', runs: [run('a', 0)], pending: [] });
-  const fx = send({ type: 'metrics', runId: 'a', records: [step(101, 12), step(102, 14), { kind: 'eval', step: 102, epoch: 0, time: 14, loss: 0.5 }] });
+  const fx = send({ type: 'metrics', runId: 'a', columns: recordsToColumns([step(101, 12), step(102, 14), { kind: 'eval', step: 102, epoch: 0, time: 14, loss: 0.5 }]) });
   assert.deepEqual(fx, { header: { liveRunId: 'a' }, redraw: ['loss', 'gradients', 'output'] });
   const r = store.runById('a')!;
   assert.deepEqual(r.status, { kind: 'running', pid: 1, step: 102 });
@@ -85,18 +86,18 @@ test('metrics: records join the run\'s data; a running run\'s step and time foll
   assert.equal(store.dataOf('a').step.step.length, 2);
   assert.equal(liveFacts(r, store.dataOf('a')).bestValidationLoss, 0.5);
   // replayed (older) records change neither the data nor the status
-  send({ type: 'metrics', runId: 'a', records: [step(50, 3)] });
+  send({ type: 'metrics', runId: 'a', columns: recordsToColumns([step(50, 3)]) });
   assert.equal(store.dataOf('a').step.step.length, 2);
   assert.equal(store.runById('a')!.status.kind === 'running' && store.runById('a')!.status, r.status);
   // records of a run not listed yet are kept for when it joins
-  send({ type: 'metrics', runId: 'later', records: [step(1, 0.1)] });
+  send({ type: 'metrics', runId: 'later', columns: recordsToColumns([step(1, 0.1)]) });
   assert.equal(store.dataOf('later').step.step.length, 1);
 });
 
 test('a finished run\'s status is the host\'s, whatever records arrive', () => {
   const { store, send } = setup();
   send({ type: 'init', panelKind: 'run', runs: [run('a', 0, { status: { kind: 'finished', step: 100 } })], pending: [] });
-  send({ type: 'metrics', runId: 'a', records: [step(101, 12)] });
+  send({ type: 'metrics', runId: 'a', columns: recordsToColumns([step(101, 12)]) });
   assert.deepEqual(store.runById('a')!.status, { kind: 'finished', step: 100 });
   assert.equal(store.runById('a')!.seconds, 10);
 });

@@ -1,23 +1,65 @@
 // A run's records in columns (typed arrays that grow by doubling), so a million steps cost 8 bytes a
-// column each and the charts can slice them without copying objects. Records older than what is held
-// (a replay after a reload) are dropped.
+// column each and the charts can slice them without copying objects. The host sends columns too
+// (src/shared/metricColumns.ts): an ascending chunk is appended with one copy per column. Records older
+// than what is held (a replay after a reload) are dropped.
+import { type MetricColumns, recordsToColumns } from '../../src/shared/metricColumns';
 import type { DiagnosticsSnapshot, MetricRecord, SampleRecord } from '../../src/shared/metrics';
 
 class Column {
   data = new Float64Array(1024);
   length = 0;
   push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
+    if (this.length === this.data.length) this.reserve(this.length + 1);
     this.data[this.length++] = v;
+  }
+  /** Room for `n` values in all, by doubling. */
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    let size = this.data.length;
+    while (size < n) size *= 2;
+    const next = new Float64Array(size);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  /** Values [from, to) of `src` at the end. */
+  append(src: ArrayLike<number>, from: number, to: number): void {
+    this.reserve(this.length + to - from);
+    if (src instanceof Float64Array && from === 0 && to === src.length) this.data.set(src, this.length);
+    else for (let i = from; i < to; i++) this.data[this.length + i - from] = src[i];
+    this.length += to - from;
   }
   view(): Float64Array {
     return this.data.subarray(0, this.length);
   }
 }
+
+/** Columns of one record kind, appended together. */
+type ColumnSet<K extends string> = Record<K, Column>;
+
+/**
+ * Appends the rows of `src` whose step is above the last held (rows are ascending within a chunk but a
+ * replayed chunk may start below it): a strictly ascending chunk past the end is one copy per column.
+ */
+function appendNewer<K extends string>(into: ColumnSet<K>, src: Record<K, ArrayLike<number>> & { step: ArrayLike<number> }, keys: readonly K[]): void {
+  const steps = src.step;
+  const n = steps.length;
+  const held = (into as ColumnSet<K | 'step'>).step;
+  let last = held.length > 0 ? held.data[held.length - 1] : -Infinity;
+  let ascending = n === 0 || steps[0] > last;
+  for (let i = 1; i < n && ascending; i++) ascending = steps[i] > steps[i - 1];
+  if (ascending) {
+    for (const k of keys) into[k].append(src[k], 0, n);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    if (!(steps[i] > last)) continue;
+    for (const k of keys) into[k].push(src[k][i]);
+    last = steps[i];
+  }
+}
+
+const STEP_KEYS = ['step', 'epoch', 'time', 'loss', 'gradNorm', 'clipped'] as const;
+const EVAL_KEYS = ['step', 'epoch', 'time', 'loss', 'accuracy'] as const;
 
 export class RunData {
   readonly step = { step: new Column(), epoch: new Column(), time: new Column(), loss: new Column(), gradNorm: new Column(), clipped: new Column() };
@@ -32,28 +74,15 @@ export class RunData {
   version = 0;
 
   add(records: MetricRecord[]): void {
-    for (const r of records) {
-      if (r.kind === 'step') {
-        const c = this.step;
-        if (c.step.length > 0 && r.step <= c.step.data[c.step.length - 1]) continue;
-        c.step.push(r.step);
-        c.epoch.push(r.epoch);
-        c.time.push(r.time);
-        c.loss.push(r.loss === null ? NaN : r.loss);
-        c.gradNorm.push(r.gradNorm === null ? NaN : r.gradNorm);
-        c.clipped.push(r.clipped ? 1 : 0);
-      } else if (r.kind === 'eval') {
-        const c = this.eval;
-        if (c.step.length > 0 && r.step <= c.step.data[c.step.length - 1]) continue;
-        c.step.push(r.step);
-        c.epoch.push(r.epoch);
-        c.time.push(r.time);
-        c.loss.push(r.loss === null ? NaN : r.loss);
-        c.accuracy.push(r.accuracy ?? NaN);
-      } else if (r.kind === 'sample') {
-        if (this.samples.some((s) => s.step === r.step && s.temperature === r.temperature)) continue;
-        this.samples.push(r);
-      }
+    this.addColumns(recordsToColumns(records));
+  }
+
+  addColumns(c: MetricColumns): void {
+    appendNewer(this.step, c.steps, STEP_KEYS);
+    appendNewer(this.eval, c.evals, EVAL_KEYS);
+    for (const r of c.samples) {
+      if (this.samples.some((s) => s.step === r.step && s.temperature === r.temperature)) continue;
+      this.samples.push(r);
     }
     this.version++;
   }

@@ -16,7 +16,7 @@ export function applyHostMessage(store: DashboardStore, msg: HostToWebview): Eff
       return joined ? { header: 'rows', controls: TAB_KEYS, redraw: TAB_KEYS } : { header: 'rows' };
     }
     case 'metrics':
-      store.addRecords(msg.runId, msg.records);
+      store.addMetrics(msg.runId, msg.columns);
       return { header: { liveRunId: msg.runId }, redraw: ['loss', 'gradients', 'output'] };
     case 'diagnostics':
       store.dataOf(msg.runId).addSnapshot(msg.snapshot);
@@ -31,6 +31,9 @@ export function applyHostMessage(store: DashboardStore, msg: HostToWebview): Eff
     case 'error':
       store.fail(msg.message);
       return { controls: ['output'] };
+    case 'explored':
+    case 'exploreFailed':
+      return store.explorer.receive(msg) ? { controls: ['explore'], redraw: ['explore'] } : {};
     default:
       return assertNever(msg, 'message from the host');
   }

@@ -2,8 +2,9 @@
 // records, the user's choices, the theme, the generation in flight), and what follows from it (a run's
 // colour, name and data). No DOM: views read it and change it through its methods; the message handling
 // (messages.ts) is the host's only way in. The UI choices are persisted through `persist` on every change.
-import type { MetricRecord } from '../../src/shared/metrics';
+import type { MetricColumns } from '../../src/shared/metricColumns';
 import type { PendingRunView, RunView } from '../../src/shared/webviewProtocol';
+import { ExplorerSession } from '../model/explorerSession';
 import { runColor } from '../model/palette';
 import { RunData } from '../model/runData';
 import type { Theme } from '../model/theme';
@@ -29,6 +30,8 @@ export class DashboardStore {
   private _selectedUnit: number | undefined;
   private _generation: Generation = { kind: 'idle' };
   private _error: string | undefined;
+  /** The Explore tab's requests, answers and choices. */
+  readonly explorer = new ExplorerSession();
 
   constructor(
     private _ui: UiState,
@@ -140,18 +143,19 @@ export class DashboardStore {
   }
 
   /**
-   * New records of a run. A running run's status step and elapsed time follow its step records (the host's
-   * RunView only changes when the run's status on disk does).
+   * New records of a run, in columns. A running run's status step and elapsed time follow its step records
+   * (the host's RunView only changes when the run's status on disk does).
    */
-  addRecords(runId: string, records: MetricRecord[]): void {
-    this.dataOf(runId).add(records);
+  addMetrics(runId: string, columns: MetricColumns): void {
+    this.dataOf(runId).addColumns(columns);
     const r = this.runById(runId);
     if (!r || r.status.kind !== 'running') return;
-    let last: MetricRecord | undefined;
-    for (const rec of records) if (rec.kind === 'step' && rec.step > (last?.step ?? r.status.step)) last = rec;
-    if (last?.kind === 'step') {
-      r.status = { ...r.status, step: last.step };
-      r.seconds = Math.max(r.seconds, last.time);
+    const { step, time } = columns.steps;
+    let newest = -1;
+    for (let i = 0; i < step.length; i++) if (step[i] > (newest < 0 ? r.status.step : step[newest])) newest = i;
+    if (newest >= 0) {
+      r.status = { ...r.status, step: step[newest] };
+      r.seconds = Math.max(r.seconds, time[newest]);
     }
   }
 

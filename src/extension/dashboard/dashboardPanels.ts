@@ -11,6 +11,7 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { recordsToColumns } from '../../shared/metricColumns';
 import type { DiagnosticsSnapshot, MetricRecord } from '../../shared/metrics';
 import { type HostToWebview, parseWebviewMessage, type PendingRunView, type RunView, type WebviewToHost } from '../../shared/webviewProtocol';
 import { reveal } from '../commands/commandPrompts';
@@ -18,9 +19,10 @@ import { generatedMessage } from '../engine/sampleText';
 import { hostWork } from '../hostWork';
 import { distinctRunTitle } from '../runs/runNames';
 import { dashboardHtml } from './dashboardHtml';
+import { PanelExplorer } from './panelExplorer';
 import { jobSlots, pendingView, resolveStarted, runSlots, type Slot, slotEnded, slotRunIds, slotsKey, slotStarted, startedView } from './panelSlots';
 import type { RunSource } from './runSource';
-import { chunkRecords, lastSteps, newerThan, readGradientHistory, readRunMetrics, readSnapshot, type SentSteps, toRunView } from './runViews';
+import { lastSteps, lastStepsAfter, newerThan, readGradientHistory, readSnapshot, runMetricColumns, type SentSteps, toRunView } from './runViews';
 
 /** An open dashboard, as the integration tests' state hook reports it. */
 export interface PanelDescription {
@@ -150,6 +152,7 @@ class DashboardPanel implements vscode.Disposable {
   private slots: Slot[];
   /** Slots changed while a load from disk was in flight: the webview gets the new runs after it. */
   private slotsChangedWhileLoading = false;
+  private readonly explorer: PanelExplorer;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -159,6 +162,7 @@ class DashboardPanel implements vscode.Disposable {
     private readonly titleOf: (slots: Slot[]) => string,
   ) {
     this.slots = resolveStarted(slots, (key) => source.jobs.job(key));
+    this.explorer = new PanelExplorer(source.panelEngine(), (runId) => this.knownRun(runId)?.dir, (m) => this.post(m));
     const webview = panel.webview;
     const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
     webview.html = dashboardHtml({ cspSource: webview.cspSource, scriptUri: uri('dist', 'webview.js'), styleUri: uri('dist', 'webview.css'), title: panel.title });
@@ -250,7 +254,7 @@ class DashboardPanel implements vscode.Disposable {
     const fresh = sent ? newerThan(records, sent) : records;
     if (fresh.length === 0) return;
     this.sent.set(runId, lastSteps(fresh, sent));
-    void this.post({ type: 'metrics', runId, records: fresh });
+    void this.post({ type: 'metrics', runId, columns: recordsToColumns(fresh) });
   }
 
   private onDiagnostics(runId: string, snapshot: DiagnosticsSnapshot): void {
@@ -270,12 +274,10 @@ class DashboardPanel implements vscode.Disposable {
     for (const id of runs.map((r) => r.id)) {
       const run = this.source.runs.getRun(id);
       if (!run) continue;
-      const records = await readRunMetrics(run);
-      if (generation !== this.generation) return;
-      this.sent.set(id, lastSteps(records));
-      for (const chunk of chunkRecords(records)) {
+      for await (const columns of runMetricColumns(run)) {
         if (generation !== this.generation) return;
-        await this.post({ type: 'metrics', runId: id, records: chunk });
+        this.sent.set(id, lastStepsAfter(columns, this.sent.get(id)));
+        await this.post({ type: 'metrics', runId: id, columns });
       }
       const history = await readGradientHistory(run);
       if (generation !== this.generation) return;
@@ -326,6 +328,10 @@ class DashboardPanel implements vscode.Disposable {
       case 'log':
         if (msg.level === 'error') console.error(`[seqlab dashboard] ${msg.message}`);
         return;
+      case 'explore':
+        return this.explorer.ask(msg);
+      case 'cancelExplore':
+        return this.explorer.cancel(msg.id);
       default: {
         const never: never = msg;
         return never;
@@ -371,6 +377,7 @@ class DashboardPanel implements vscode.Disposable {
   dispose(): void {
     this.generation++;
     for (const a of this.sampling) a.abort();
+    this.explorer.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -1,6 +1,7 @@
 // The extension's one way to the engine: every dist/trainer.js child is forked here and owned here. A
 // training gets a child of its own for the run's life; a request (sample, export, …) gets one for its
-// answer. A request's AbortSignal kills its child; dispose() ends them all. No vscode: the run manager
+// answer; a session (a dashboard's explorer) keeps one for its requests; the explorer on a live run asks
+// the training's child. A request's AbortSignal kills its child; dispose() ends them all. No vscode: the run manager
 // and the unit tests drive it as the extension does.
 
 import { fork } from 'node:child_process';
@@ -12,8 +13,21 @@ const RETIRE_GRACE_MS = 5000;
 /** dispose(): a training child gets this long to stop after its current step before SIGKILL. */
 const DISPOSE_GRACE_MS = 2500;
 
-/** A training's child lives as long as its run; a request's until its answer. */
-export type EnginePurpose = 'training' | 'request';
+/** A training's child lives as long as its run; a request's until its answer; a session's until its owner ends it. */
+export type EnginePurpose = 'training' | 'request' | 'session';
+
+/** A session's child that has answered nothing for this long exits (it may hold a run's data in memory). */
+const SESSION_IDLE_MS = 120_000;
+
+/**
+ * A child kept for a series of requests (a dashboard's explorer: the engine keeps the run's data, weights
+ * and searched states between them). Its child starts at the first request, and again after a crash, a
+ * timeout or an idle spell; dispose() ends it.
+ */
+export interface EngineSession {
+  request<K extends EngineRequestKind>(kind: K, request: EngineRequests[K]['request'], options?: RequestOptions): Promise<EngineOutcome<K>>;
+  dispose(): void;
+}
 
 export interface EngineClientOptions {
   /** dist/trainer.js */
@@ -39,6 +53,8 @@ export interface TrainingProcess {
   /** Stop after the current step (message and SIGTERM), SIGKILL after `graceMs`. */
   stop(graceMs: number): void;
   kill(signal: NodeJS.Signals): boolean;
+  /** A request answered by the training's own child, between its steps (the explorer's, on a live run). */
+  request<K extends EngineRequestKind>(kind: K, request: EngineRequests[K]['request'], options?: { signal?: AbortSignal }): Promise<EngineOutcome<K>>;
 }
 
 export interface RequestOptions {
@@ -80,6 +96,11 @@ export class EngineClient {
       outputTail: p.outputTail,
       stop: (graceMs) => p.terminate(graceMs),
       kill: (signal) => p.kill(signal),
+      request: async (kind, body, options = {}) => {
+        const outcome = await p.request({ kind, request: body } as Parameters<EngineProcess['request']>[0], options.signal);
+        // the process checked that the reply's kind is the request's
+        return outcome.kind === 'done' ? { kind: 'done', result: outcome.result.result as never } : outcome;
+      },
     };
   }
 
@@ -111,12 +132,44 @@ export class EngineClient {
     return outcome;
   }
 
-  /** Every child ends: requests at once (cancelled), trainings after their current step. */
+  session(): EngineSession {
+    let child: EngineProcess | undefined;
+    let idle: NodeJS.Timeout | undefined;
+    let inFlight = 0;
+    let ended = false;
+    const retire = () => child?.retire(RETIRE_GRACE_MS);
+    return {
+      request: async (kind, request, options = {}) => {
+        const { signal, timeoutMs } = options;
+        if (ended || signal?.aborted) return { kind: 'cancelled' };
+        if (idle) clearTimeout(idle);
+        if (!child?.alive) child = this.spawn('session', { exited: () => undefined });
+        const p = child;
+        inFlight++;
+        let timedOut = false;
+        const timer = timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), p.kill('SIGKILL')), timeoutMs);
+        // the body's kind is K: EngineRequest is the union of { kind, request } over the kinds
+        const outcome = await p.request({ kind, request } as Parameters<EngineProcess['request']>[0], signal);
+        if (timer) clearTimeout(timer);
+        if (--inFlight === 0 && !ended) idle = setTimeout(retire, SESSION_IDLE_MS);
+        if (outcome.kind === 'done') return { kind: 'done', result: outcome.result.result as EngineRequests[typeof kind]['result'] };
+        if (timedOut) return { kind: 'failed', problem: 'timedOut', message: `The SeqLab engine did not answer the ${kind} request within ${timeoutMs! / 1000} s.` };
+        return outcome;
+      },
+      dispose: () => {
+        ended = true;
+        if (idle) clearTimeout(idle);
+        child?.cancel();
+      },
+    };
+  }
+
+  /** Every child ends: requests and sessions at once (cancelled), trainings after their current step. */
   dispose(): void {
     this.disposed = true;
     for (const [p, purpose] of this.live) {
-      if (purpose === 'request') p.cancel();
-      else p.terminate(DISPOSE_GRACE_MS);
+      if (purpose === 'training') p.terminate(DISPOSE_GRACE_MS);
+      else p.cancel();
     }
   }
 

@@ -110,10 +110,24 @@ export class EngineProcess {
     else if (this.child.connected) this.child.send(m);
   }
 
-  request(body: EngineRequest): Promise<RequestOutcome<EngineResult>> {
+  /** With a signal: when it fires, the child is told to give up (`cancelRequest`) and the request is cancelled. */
+  request(body: EngineRequest, signal?: AbortSignal): Promise<RequestOutcome<EngineResult>> {
     const id = ++this.nextId;
     return new Promise((settle) => {
-      this.pending.set(id, { kind: body.kind, settle });
+      if (signal?.aborted) return settle({ kind: 'cancelled' });
+      const cancel = () => {
+        if (!this.pending.delete(id)) return;
+        this.send({ type: 'cancelRequest', id });
+        settle({ kind: 'cancelled' });
+      };
+      signal?.addEventListener('abort', cancel, { once: true });
+      this.pending.set(id, {
+        kind: body.kind,
+        settle: (outcome) => {
+          signal?.removeEventListener('abort', cancel);
+          settle(outcome);
+        },
+      });
       this.send({ type: 'request', id, body });
       if (!this.alive) this.failPending();
     });

@@ -108,6 +108,12 @@ export class RunManager {
     await job.done;
   }
 
+  /** The trainer of a running job, which answers requests between its steps (the explorer on a live run). */
+  trainer(keyOrRunId: string): Pick<TrainingProcess, 'request'> | undefined {
+    const job = this.job(keyOrRunId);
+    return job?.run.state.kind === 'running' ? job.process : undefined;
+  }
+
   /** Test hook: kill the trainer as a crash would (no stop request). */
   kill(keyOrRunId: string, signal: NodeJS.Signals = 'SIGKILL'): boolean {
     return this.job(keyOrRunId)?.process?.kill(signal) ?? false;

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { DiagnosticsSnapshot, MetricRecord, RunInfo } from '../../shared/metrics';
 import type { TrainRequest } from '../../shared/protocol';
-import type { EngineClient } from '../engine/engineClient';
+import type { EngineClient, TrainingProcess } from '../engine/engineClient';
 import { hostWork } from '../hostWork';
 import type { ActiveRun } from './activeRun';
 import { type JobOutcome, RunManager } from './runManager';
@@ -39,6 +39,8 @@ export interface LiveJobs extends JobList {
   readonly onDiagnostics: vscode.Event<{ runId: string; snapshot: DiagnosticsSnapshot }>;
   /** Stop a run, or take a queued job out of the queue; resolves when its process has exited. */
   stop(keyOrRunId: string): Promise<void>;
+  /** The trainer of a running run, which answers requests between its steps; undefined when it is not running. */
+  trainer(runId: string): Pick<TrainingProcess, 'request'> | undefined;
 }
 
 export class TrainingJobs implements LiveJobs, vscode.Disposable {
@@ -112,6 +114,10 @@ export class TrainingJobs implements LiveJobs, vscode.Disposable {
 
   stop(keyOrRunId: string): Promise<void> {
     return this.manager.stop(keyOrRunId);
+  }
+
+  trainer(runId: string): Pick<TrainingProcess, 'request'> | undefined {
+    return this.manager.trainer(runId);
   }
 
   /** The run id once the job's trainer announced its run; undefined if it ended before. */

@@ -9,11 +9,12 @@ import type {
   NeighboursRequest, NeighboursResult, StatesRequest, StatesResult, UnitFeaturesRequest, UnitFeaturesResult,
 } from '../../shared/explorerProtocol';
 import { assertNever } from '../../shared/protocol';
+import { patternOf } from '../../shared/unitPattern';
 import { paramLayout } from '../model';
 import { nearestByCosine, pca2, searchTokens, umap2 } from './embedding';
 import { ExplorerError, throwIfAborted } from './explorerError';
 import { textFeatures } from './features';
-import { findMatches, patternOf } from './match';
+import { findMatches } from './match';
 import { loadRunWeights, type RunWeights } from './runWeights';
 import { computeStates } from './states';
 import { encodeText } from './textTokens';

@@ -8,12 +8,10 @@
 // offBefore, off at s − 1), and extraOn the other units on over the whole window. Windows with fewer than
 // minOverlap · |pattern| pattern units on are dropped; overlapping windows keep only the best (ties: the
 // earliest). A unit is on over a window when its run of consecutive on-steps ending at the window's last
-// step is at least the window's length, so the search is one pass over [T, H].
+// step is at least the window's length, so the search is one pass over [T, H]. The pattern itself
+// (src/shared/unitPattern.ts) is shared with the dashboard, which shows it while the range is dragged.
 
-export interface Pattern {
-  units: number[];
-  length: number;
-}
+import type { Pattern } from '../../shared/unitPattern';
 
 export interface MatchOptions {
   threshold: number;
@@ -30,22 +28,6 @@ export interface Match {
   score: number;
   patternOn: number;
   extraOn: number;
-}
-
-/** The units of `states` [T, H] on at every step of [t0, t1] (and, with offBefore, off at t0 − 1 when t0 > 0). */
-export function patternOf(states: Float32Array, hiddenSize: number, t0: number, t1: number, threshold: number, offBefore: boolean): Pattern {
-  const H = hiddenSize, T = states.length / H;
-  if (!(Number.isInteger(t0) && Number.isInteger(t1) && 0 <= t0 && t0 <= t1 && t1 < T)) {
-    throw new RangeError(`the selected range ${t0}..${t1} is not inside the ${T} timesteps 0..${T - 1}`);
-  }
-  const units: number[] = [];
-  for (let u = 0; u < H; u++) {
-    let on = true;
-    for (let t = t0; t <= t1 && on; t++) on = states[t * H + u] >= threshold;
-    if (on && offBefore && t0 > 0 && states[(t0 - 1) * H + u] >= threshold) on = false;
-    if (on) units.push(u);
-  }
-  return { units, length: t1 - t0 + 1 };
 }
 
 export function findMatches(states: Float32Array, hiddenSize: number, pattern: Pattern, opts: MatchOptions): Match[] {

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { WeightsChoice, WeightsUsed } from '../../shared/explorerProtocol';
-import { RUN_FILES, type RunMeta, type SavedWeights } from '../../runs/runFiles';
+import { checkpointSteps, RUN_FILES, type RunMeta, type SavedWeights } from '../../runs/runFiles';
 import { isSequenceWeights, readBestWeights, readRun, readWeights, type SequenceLoadedWeights } from '../../runs/runReader';
 import { ExplorerError } from './explorerError';
 
@@ -21,7 +21,7 @@ export async function loadRunWeights(runDir: string, choice: WeightsChoice): Pro
   // `await` on the readers: they may be asynchronous (the run store is moving to fs.promises)
   const run = await readRun(runDir);
   if (!run) throw new ExplorerError('notFound', `${runDir} is not a SeqLab run folder (it has no readable ${RUN_FILES.meta}).`);
-  const loaded = choice === 'last' ? await readWeights(runDir) : choice === 'best' ? await readBestWeights(runDir) : readCheckpointParams(runDir, choice.checkpoint);
+  const loaded = choice === 'last' ? ((await readWeights(runDir)) ?? newestCheckpointParams(runDir)) : choice === 'best' ? await readBestWeights(runDir) : readCheckpointParams(runDir, choice.checkpoint);
   if (!loaded) {
     throw new ExplorerError('noWeights', choice === 'best'
       ? `Run ${run.id} has no best weights: they are saved at each validation that improves the loss, and the run has none yet (or no validation split). Use the last weights.`
@@ -32,6 +32,23 @@ export async function loadRunWeights(runDir: string, choice: WeightsChoice): Pro
   }
   const kind: WeightsUsed['kind'] = choice === 'best' ? 'best' : choice === 'last' && fs.existsSync(path.join(runDir, RUN_FILES.weightsJson)) ? 'final' : 'checkpoint';
   return { runDir, meta: run.meta, saved: loaded.meta, params: loaded.params, used: { kind, step: loaded.meta.step } };
+}
+
+// A running trainer writes a checkpoint and removes the oldest of those it keeps between two of the
+// asynchronous reader's steps, so in a run that checkpoints every few milliseconds readWeights can find
+// every checkpoint it listed gone. Read synchronously, nothing interleaves: in the trainer's own process
+// (the explorer on a live run) the newest checkpoint is there whole.
+function newestCheckpointParams(runDir: string): { meta: SavedWeights; params: Float32Array } | undefined {
+  const dir = path.join(runDir, RUN_FILES.checkpoints);
+  const steps = fs.existsSync(dir) ? checkpointSteps(fs.readdirSync(dir), 'ckpt') : [];
+  for (const step of steps.reverse()) {
+    try {
+      return readCheckpointParams(runDir, step);
+    } catch {
+      // removed meanwhile by another process's trainer, or damaged: an older one may do
+    }
+  }
+  return undefined;
 }
 
 // The run readers have no reader for one checkpoint step; this reads checkpoints/ckpt-<step>.json and the
