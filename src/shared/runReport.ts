@@ -77,6 +77,9 @@ export function verdictLines(v: Verdict): string[] {
   }
 }
 
+/** Two significant digits, without toPrecision's exponent from 99.95 on (1.0e+2). */
+const percent = (x: number): string => (x >= 99.5 ? x.toFixed(0) : x.toPrecision(2));
+
 function baselineLine({ baseline: b, best, final }: BaselineVerdict): string {
   const accuracy = b.metric === 'accuracy';
   const value = (x: number) => (accuracy ? `${(100 * x).toFixed(1)} %` : x.toPrecision(4));
@@ -86,7 +89,7 @@ function baselineLine({ baseline: b, best, final }: BaselineVerdict): string {
       ? `${s.beats ? 'beats it by' : 'is worse by'} ${(100 * Math.abs(s.value - b.value)).toFixed(1)} points`
       : !s.beats && s.value >= 2 * b.value
         ? `is worse: ${(s.value / b.value).toPrecision(2)}× its ${b.metric}`
-        : `${s.beats ? 'beats it by' : 'is worse by'} ${Number((100 * Math.abs(s.relative)).toPrecision(2))} %`;
+        : `${s.beats ? 'beats it by' : 'is worse by'} ${percent(100 * Math.abs(s.relative))} %`;
     const rmse = s.rmse ? `, RMSE ${s.rmse.model.toPrecision(3)} against ${s.rmse.baseline.toPrecision(3)}` : '';
     return `${value(s.value)} at step ${formatCount(s.step)} ${how}${rmse}`;
   };

@@ -97,7 +97,7 @@ test('a forecast is judged against persistence and AR(p) on the same windows, be
   assert.match(verdict.baselines[0].baseline.label, /on 8 validation windows/);
   assert.match(t.stdout, /Verdict: validation mse against persistence \(\d\.\d+\): best .*RMSE .* against .*; final .*\.\nVerdict: validation mse against AR\(\d+\)/);
   const show = seqlab(ws, 'show', 'weather');
-  assert.match(show.stdout, /baseline  \d\.\d{4} mse \(persistence .*\)\nbaseline  \d\.\d{4} mse \(AR\(\d+\), least squares on the training part, order by AIC/);
+  assert.match(show.stdout, /baseline  \d\.\d+ mse \(persistence .*\)\nbaseline  \d\.\d+ mse \(AR\(\d+\), least squares on the training part, order by AIC/);
   assert.match(show.stdout, /verdict   validation mse against persistence/);
   assert.match(show.stdout, /verdict   validation mse against AR\(\d+\)/);
 });
