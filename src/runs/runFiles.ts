@@ -19,6 +19,7 @@ import type { ExperimentConfig } from '../shared/config';
 import type { RunInfo } from '../shared/metrics';
 import type { RunStatus } from '../shared/protocol';
 import type { ModelSpec } from '../shared/modelSpec';
+import type { Seq2seqSpec } from '../shared/seq2seqSpec';
 
 export const RUN_FILES = {
   config: 'config.seqlab.json',
@@ -69,7 +70,10 @@ export interface Checkpoint {
   epoch: number;
   /** Examples consumed in the current epoch (the data cursor). */
   cursor: number;
+  /** A single-stream model's spec; an encoder–decoder's Seq2seqSpec when modelKind is 'seq2seq' (seq2seqSpecOf reads it). */
   spec: ModelSpec;
+  /** Absent: a single-stream model. 'seq2seq': an encoder–decoder (src/shared/seq2seqSpec.ts), spec a Seq2seqSpec. */
+  modelKind?: 'seq2seq';
   config: ExperimentConfig;
   paramCount: number;
   optimizer: { kind: string; step: number; slots: number };
@@ -77,6 +81,9 @@ export interface Checkpoint {
   rngState: number[];
   bestValidationLoss?: number;
   vocabulary?: string[];
+  /** seq2seq: the source and target vocabularies, index = id (pairVocabulary.ts: <pad>, <s>, </s>, <unk> first). */
+  sourceVocabulary?: string[];
+  targetVocabulary?: string[];
   /** Timesteps T of every training example (text: training.sequenceLength; CSV: data.lookback). */
   steps?: number;
   /** Input features in x order (CSV). */
@@ -89,6 +96,10 @@ export interface Checkpoint {
 
 /** The parameters without optimizer state: weights.json, checkpoints/best-<step>.json. */
 export type SavedWeights = Omit<Checkpoint, 'optimizer' | 'rngState' | 'cursor'>;
+
+/** The encoder–decoder's spec of saved weights; undefined for a single-stream model. */
+export const seq2seqSpecOf = (w: Pick<SavedWeights, 'modelKind' | 'spec'>): Seq2seqSpec | undefined =>
+  w.modelKind === 'seq2seq' ? (w.spec as unknown as Seq2seqSpec) : undefined;
 
 /** z-scores with training-rows statistics: x_z = (x − featureMean) / featureStd, y = y_z · targetStd + targetMean. */
 export interface Normalization {
