@@ -129,7 +129,7 @@ function bridge(b: Builder, finals: Encoded['finals']): Sym[] {
 }
 
 /** The encoder model; outputs in seq2seqTensorNames(spec).encoderOutputs order. */
-export function buildEncoder(b: Builder): TF.LayersModel {
+function buildEncoder(b: Builder): TF.LayersModel {
   const { tf, spec } = b, Dm = memoryWidth(spec);
   const source = tf.input({ shape: [null], dtype: 'int32', name: 'source' });   // [B, S]
   let ids: Sym = source;
@@ -175,7 +175,7 @@ function attend(b: Builder, h: Sym, context: Map<string, Sym>): { alpha: Sym; ht
 }
 
 /** The decoder step model; inputs and outputs in seq2seqTensorNames(spec) order. */
-export function buildDecoderStep(b: Builder): TF.LayersModel {
+function buildDecoderStep(b: Builder): TF.LayersModel {
   const { tf, spec } = b, Hd = spec.decoder.hiddenSize, Dm = memoryWidth(spec), names = seq2seqTensorNames(spec);
   const token = tf.input({ shape: [1], dtype: 'int32', name: 'token' });   // [B, 1]
   const K = spec.attention === 'additive' ? spec.attentionSize : Hd;
