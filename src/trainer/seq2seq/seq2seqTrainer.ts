@@ -131,25 +131,18 @@ export class Seq2seqTrainer {
     let row0 = 0;
     const tokens = this.rows.map((n) => { const c = countTokens(target.subarray(row0 * T, (row0 + n) * T)); row0 += n; return c; });
     const N = tokens.reduce((a, b) => a + b, 0);
-    const g = this.main.grads();
-    if (N === 0) { g.fill(0); return 0; }
+    if (N === 0) { this.main.grads().fill(0); return 0; }
+    // Σ_r (N_r / N)·g_r, weighed in the kernel (Seq2seqModel.mixGrads): the main thread's share at the first mix
     const w0 = tokens[0] / N;
-    let loss = loss0 * w0;
-    // the first worker's share in the same pass as the main thread's (one pass over ~1M floats fewer on 2 threads)
-    const w1 = tokens[1] / N;
-    if (w1 > 0) {
-      const g1 = v.grads(1);
-      for (let i = 0; i < g.length; i++) g[i] = w0 * g[i] + w1 * g1[i];
-      loss += w1 * v.losses[1];
-    } else {
-      for (let i = 0; i < g.length; i++) g[i] *= w0;
-    }
-    for (let r = 2; r < this.rows.length; r++) {
-      const w = tokens[r] / N, gr = v.grads(r);
+    let loss = loss0 * w0, scale = w0;
+    for (let r = 1; r < this.rows.length; r++) {
+      const w = tokens[r] / N;
       if (w === 0) continue;
-      for (let i = 0; i < g.length; i++) g[i] += w * gr[i];
+      this.main.mixGrads(scale, w, v.grads(r));
+      scale = 1;
       loss += w * v.losses[r];
     }
+    if (scale !== 1) this.main.optimizer.scaleGrads(scale);
     return loss;
   }
 
