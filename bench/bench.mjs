@@ -6,12 +6,15 @@
 // process; kernels, Keras and the tfjs backend run interleaved, ROUNDS times, and the medians are compared.
 // --crossover adds a sweep over the hidden size (128 … 1024): our kernels on all cores against the fused
 // LSTM on tfjs-node and Keras, and the GRU against tfjs-node's hand BPTT — where backend 'auto' switches.
+// Then the encoder–decoder rows (bench/seq2seqRows.mjs): issue 14's G2P-sized step on our kernels against Keras,
+// and what its diagnostics add.
 // Options: --quick (fewer steps, one round), --no-tfjs (tf.layers), --no-tfjs-node, --no-tfjs-wasm, --no-tfjs-cpu, --no-soak, --crossover,
-// --crossover-only (the sweep alone), --sizes=256,512,1024,2048 (the sweep's hidden sizes), --rounds=N.
+// --crossover-only (the sweep alone), --sizes=256,512,1024,2048 (the sweep's hidden sizes), --rounds=N, --no-seq2seq.
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seq2seqBench } from './seq2seqRows.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2).filter((a) => !a.startsWith('--sizes=') && !a.startsWith('--rounds=')));
@@ -139,6 +142,12 @@ if (!args.has('--no-soak')) {
   else console.log(`Memory over ${soakSteps} steps (RNN, ${cores} threads, diagnostics on): RSS MB every 1000 steps ${s.rss_mb_every_1000.join(' ')}; peak ${s.peak_rss_mb} MB`);
 }
 
+let seq2seq;
+if (!args.has('--no-seq2seq')) {
+  seq2seq = seq2seqBench({ root, rounds: ROUNDS, steps: quick ? 10 : 30, cores, hasKeras, diagEvery: 10, diagSteps: quick ? 30 : 60 });
+  console.log(seq2seq.lines.join('\n'));
+}
+
 console.log('\nTargets (issue 2): LSTM all cores ≤ 1.0× Keras · RNN ≤ 0.6× · 1 thread ≤ 2× · ≥ 10× faster than tf.layers · diagnostics ≤ 10 % · RSS ≤ 150 MB and flat');
 const check = (name, ok) => console.log(`${ok === undefined ? '–' : ok ? '✓' : '✗'} ${name}`);
 check('LSTM all cores ≤ 1.0× Keras', summary.lstm.allOverKeras && summary.lstm.allOverKeras <= 1.0);
@@ -148,6 +157,11 @@ check('≥ 10× faster than tf.layers (LSTM)', summary.lstm.layersOverOurs && su
 check('diagnostics ≤ 10 %', diagOverhead <= 0.1);
 console.log('Target (issue 6): LSTM on tfjs-node (fused) ≤ 1.5× Keras');
 check('LSTM tfjs-node fused ≤ 1.5× Keras', summary.lstm.fusedOverKeras && summary.lstm.fusedOverKeras <= 1.5);
+if (seq2seq) {
+  console.log('Targets (issue 14): seq2seq all cores ≤ 0.7× Keras · its diagnostics ≤ 10 %');
+  check('seq2seq all cores ≤ 0.7× Keras', seq2seq.summary.allOverKeras && seq2seq.summary.allOverKeras <= 0.7);
+  check('seq2seq diagnostics ≤ 10 %', seq2seq.summary.diagOverhead === undefined ? undefined : seq2seq.summary.diagOverhead <= 0.1);
+}
 
 if (args.has('--crossover')) crossover();
 

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const med = median(times);
   console.log(JSON.stringify({
     engine: 'seqlab-wasm', device: trainer.device, model: 'seq2seq lstm additive', hidden, threads, steps, diagEvery,
-    median_ms: +med.toFixed(2), min_ms: +Math.min(...times).toFixed(2), gflops: +(seq2seqStepFlops(hidden) / med / 1e6).toFixed(1),
+    median_ms: +med.toFixed(2), mean_ms: +(times.reduce((a, b) => a + b, 0) / times.length).toFixed(2), min_ms: +Math.min(...times).toFixed(2), gflops: +(seq2seqStepFlops(hidden) / med / 1e6).toFixed(1),
     loss_first: +first.toFixed(4), loss_last: +last.toFixed(4), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
   }));
   await trainer.dispose();

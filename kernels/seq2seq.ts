@@ -22,6 +22,7 @@ import { prepareAttention } from './seq2seqAttention';
 import { outputs, initialH, initialC } from './seq2seqRecurrent';
 import { sumSquares, scaleAll, clipAll, adamUpdate, rmspropUpdate, sgdUpdate } from './optimizers';
 import { at } from './vecmath';
+import { allocF32 } from './gemm';
 
 let net: Net = changetype<Net>(0);
 let optStep = 0;
@@ -112,6 +113,22 @@ export function sgd(lr: f32, momentum: f32): void {
 export function optimizerStep(): i32 { return optStep; }
 export function setOptimizerStep(step: i32): void { optStep = step; }
 export function optimizerSlotPtr(i: i32): usize { return i == 0 ? net.slot0 : net.slot1; }
+
+// ---------------------------------------------------------------- data-parallel training (Seq2seqTrainer)
+// Another rank's gradients are copied into `peer` and weighed in here, four floats at a time: a JavaScript loop
+// over the ~1M floats of the benchmark model took longer than the copy and this loop together.
+let peer: usize = 0;
+/** [NPpad] scratch for another rank's gradients, allocated on first use. */
+export function peerGradsPtr(): usize {
+  if (peer == 0) peer = allocF32(net.NPpad);
+  return peer;
+}
+/** grads ← a·grads + b·peer */
+export function mixPeerGrads(a: f32, b: f32): void {
+  const a4 = f32x4.splat(a), b4 = f32x4.splat(b);
+  for (let i = 0; i < net.NPpad; i += 4)
+    v128.store(at(net.grads, i), f32x4.add(f32x4.mul(a4, v128.load(at(net.grads, i))), f32x4.mul(b4, v128.load(at(peer, i)))));
+}
 
 // ---------------------------------------------------------------- views for the host
 export function paramCount(): i32 { return net.NP; }

@@ -6,6 +6,7 @@ import { at, addN, columnSums, splat, hsum, hmax, exp4, ldn, stn } from './vecma
 import { Net, dec } from './seq2seqNet';
 import { packForward, packBackward, inputProjection, stepForward, stepBackward, inputGradient, weightGradients, outputs, hAt } from './seq2seqRecurrent';
 import { attendForward, attendBackward, attentionWeightGradients, packAttentionBackward, resetAttentionGradients } from './seq2seqAttention';
+import { TokenTable, prepareTokens, projectTokens, packTokensBackward, fedGradient, tokenGradients } from './seq2seqTokens';
 
 // @ts-ignore: decorator
 @inline function hasAttention(n: Net): bool { return changetype<usize>(n.att) != 0; }
@@ -19,6 +20,8 @@ export function teacherInputs(n: Net): void {
 
 export function packDecoder(n: Net): void {
   for (let l = 0; l < n.layers; l++) packForward(dec(n, l));
+  const first = dec(n, 0);
+  if (first.tok != 0) prepareTokens(changetype<TokenTable>(first.tok), first);
   packB(n.Wy, n.Hd, n.Vt, n.Vt, n.WyP);
 }
 
@@ -33,7 +36,8 @@ export function decoderStep(n: Net, t: i32): void {
   for (let l = 0; l < n.layers; l++) {
     const ly = dec(n, l);
     ly.input = l == 0 ? n.x0dec : outputs(dec(n, l - 1));
-    inputProjection(ly, t, B, at(ly.input, t * B * ly.I));
+    if (ly.tok != 0) projectTokens(changetype<TokenTable>(ly.tok), ly, t, B);
+    else inputProjection(ly, t, B, at(ly.input, t * B * ly.I));
     stepForward(ly, t, 0);
   }
   if (hasAttention(n)) attendForward(n.att, t, hAt(dec(n, n.layers - 1), t));
@@ -144,12 +148,14 @@ export function outputBackward(n: Net): void {
 // After step 0 each layer's dhNext/dcNext is ∂L/∂(initial state), which the bridge takes.
 export function decoderBackward(n: Net): void {
   const B = n.B, Hd = n.Hd, Din = n.Din, Dt = n.Dt, L = n.layers, att = n.att;
+  const tok = dec(n, 0).tok;
   for (let l = 0; l < L; l++) {
     const ly = dec(n, l);
     packBackward(ly);
     memory.fill(ly.dhNext, 0, <usize>(B * Hd) << 2);
     memory.fill(ly.dcNext, 0, <usize>(B * Hd) << 2);
   }
+  if (tok != 0) packTokensBackward(changetype<TokenTable>(tok), dec(n, 0));
   if (hasAttention(n)) { packAttentionBackward(att); resetAttentionGradients(att); }
   memory.fill(n.dx0, 0, <usize>(B * Din) << 2);
   const top = dec(n, L - 1);
@@ -162,13 +168,17 @@ export function decoderBackward(n: Net): void {
     for (let l = L - 1; l >= 0; l--) {
       const ly = dec(n, l);
       stepBackward(ly, t, 0);
-      inputGradient(ly, t, B, l > 0 ? at(dec(n, l - 1).dhs, t * B * Hd) : n.dx0, false);
+      if (l > 0) inputGradient(ly, t, B, at(dec(n, l - 1).dhs, t * B * Hd), false);
+      else if (tok == 0) inputGradient(ly, t, B, n.dx0, false);
+      else if (n.feed) fedGradient(changetype<TokenTable>(tok), ly, t, at(n.dx0, Dt), Din);   // ∂h̃_{t−1}; the embedding's share after the loop
     }
+    if (tok != 0) continue;
     for (let b = 0; b < B; b++) {
       const id = load<i32>(n.decIn + (<usize>(t * B + b) << 2));
       addN(at(n.dTgtEmb, id * Dt), at(n.dx0, b * Din), Dt);
     }
   }
   for (let l = 0; l < L; l++) weightGradients(dec(n, l));
+  if (tok != 0) tokenGradients(changetype<TokenTable>(tok), dec(n, 0));
   if (hasAttention(n)) attentionWeightGradients(att, outputs(top));
 }

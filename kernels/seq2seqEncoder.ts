@@ -6,6 +6,7 @@ import {
   Recurrent, LSTM, packForward, packBackward, inputProjection, stepForward, stepBackward, inputGradient, weightGradients,
   resetInitialState, outputs, hAt, cAt, initialH, initialC,
 } from './seq2seqRecurrent';
+import { TokenTable, prepareTokens, projectTokens, tokenGradients } from './seq2seqTokens';
 
 // @ts-ignore: decorator
 @inline function liveAt(n: Net, s: i32): usize { return n.live + (<usize>(s * n.B) << 2); }
@@ -43,7 +44,13 @@ export function encoderForward(n: Net): void {
       const ly = enc(n, l, d);
       ly.input = l == 0 ? n.x0enc : encOut(n, l - 1);
       packForward(ly);
-      inputProjection(ly, 0, S * B, ly.input);   // x·Wx for every position at once
+      if (ly.tok != 0) {
+        const t = changetype<TokenTable>(ly.tok);
+        prepareTokens(t, ly);
+        projectTokens(t, ly, 0, S * B);
+      } else {
+        inputProjection(ly, 0, S * B, ly.input);   // x·Wx for every position at once
+      }
       resetInitialState(ly);
       for (let k = 0; k < S; k++) {
         const s = d == 0 ? k : S - 1 - k;
@@ -129,9 +136,11 @@ export function encoderBackward(n: Net): void {
         stepBackward(ly, s, liveAt(n, s));
       }
       weightGradients(ly);
-      inputGradient(ly, 0, S * B, n.encDIn, d > 0);   // ∂x = Σ_dirs dz·Wxᵀ: the layer below's dOut
+      if (ly.tok != 0) tokenGradients(changetype<TokenTable>(ly.tok), ly);   // ∂Wx and ∂Es by token
+      else inputGradient(ly, 0, S * B, n.encDIn, d > 0);   // ∂x = Σ_dirs dz·Wxᵀ: the layer below's dOut
     }
   }
+  if (enc(n, 0, 0).tok != 0) return;
   const Ds = n.Ds;
   for (let r = 0; r < S * B; r++) {
     const id = load<i32>(n.srcIds + (<usize>r << 2));

@@ -7,6 +7,7 @@ import { alloc, allocF32, packedSize, reserveGemmScratch } from './gemm';
 import { at } from './vecmath';
 import { Recurrent, newRecurrent, bindRecurrent, LSTM, GRU } from './seq2seqRecurrent';
 import { Attention, newAttention, bindAttention, NONE } from './seq2seqAttention';
+import { TokenTable, newTokenTable, tabulates } from './seq2seqTokens';
 
 /** The dense tanh hand-over from encoder layer l's final state to decoder layer l's initial state. */
 @unmanaged export class Bridge {
@@ -69,10 +70,13 @@ export function createNet(Vs: i32, Ds: i32, Vt: i32, Dt: i32, encCell: i32, laye
     put(n.decTable, l, changetype<usize>(newRecurrent(decCell, l == 0 ? n.Din : Hd, Hd, B, T, false)));
     put(n.bridgeTable, l, changetype<usize>(newBridge(n)));
   }
-  n.live = alloc(S * B * 4); n.srcIds = alloc(S * B * 4);
+  n.live = alloc(S * B * 4); n.srcIds = alloc(S * B * 4); n.decIn = alloc(T * B * 4);
+  // layer 0 on both sides projects by token when the vocabulary is smaller than its rows (seq2seqTokens.ts)
+  if (tabulates(Vs, S * B)) for (let d = 0; d < n.dirs; d++) enc(n, 0, d).tok = changetype<usize>(newTokenTable(enc(n, 0, d), Vs, Ds, n.srcIds));
+  if (tabulates(Vt, T * B)) dec(n, 0).tok = changetype<usize>(newTokenTable(dec(n, 0), Vt, Dt, n.decIn));
   n.att = attKind == NONE ? changetype<Attention>(0) : newAttention(attKind, B, S, T, Dm, Hd, A, n.live);
   bindParameters(n);
-  n.srcIn = alloc(B * S * 4); n.tgtIn = alloc(B * T * 4); n.decIn = alloc(T * B * 4);
+  n.srcIn = alloc(B * S * 4); n.tgtIn = alloc(B * T * 4);
   n.x0enc = allocF32(S * B * Ds); n.encDIn = allocF32(S * B * max(Ds, Dm));
   n.x0dec = allocF32(T * B * n.Din); n.dx0 = allocF32(B * n.Din);
   n.yHat = allocF32(T * B * Vt); n.argmax = alloc(T * B * 4); n.dY = allocF32(T * B * Vt);
@@ -104,11 +108,18 @@ function bindParameters(n: Net): void {
   bindAll(n, n.params, n.grads);
 }
 
+function bindTokens(ly: Recurrent, E: usize, dE: usize): void {
+  if (ly.tok == 0) return;
+  const t = changetype<TokenTable>(ly.tok);
+  t.E = E; t.dE = dE;
+}
+
 function bindAll(n: Net, params: usize, grads: usize): i32 {
   const Dm = n.Dm, Hd = n.Hd;
   let o = 0;
   n.srcEmb = at(params, o); n.dSrcEmb = at(grads, o); o += n.Vs * n.Ds;
   for (let l = 0; l < n.layers; l++) for (let d = 0; d < n.dirs; d++) o = bindRecurrent(enc(n, l, d), params, grads, o);
+  for (let d = 0; d < n.dirs; d++) bindTokens(enc(n, 0, d), n.srcEmb, n.dSrcEmb);
   if (n.bridged)
     for (let l = 0; l < n.layers; l++) {
       const br = bridge(n, l);
@@ -121,6 +132,7 @@ function bindAll(n: Net, params: usize, grads: usize): i32 {
     }
   n.tgtEmb = at(params, o); n.dTgtEmb = at(grads, o); o += n.Vt * n.Dt;
   for (let l = 0; l < n.layers; l++) o = bindRecurrent(dec(n, l), params, grads, o);
+  bindTokens(dec(n, 0), n.tgtEmb, n.dTgtEmb);
   if (n.attKind != NONE) o = bindAttention(n.att, params, grads, o);
   n.Wy = at(params, o); n.dWy = at(grads, o); o += Hd * n.Vt;
   n.by = at(params, o); n.dby = at(grads, o); o += n.Vt;

@@ -29,6 +29,7 @@ export const RNN = 0, LSTM = 1, GRU = 2;
   dhNext: usize; dcNext: usize; dhDirect: usize;   // [B, H]: ∂L/∂h_prev, ∂L/∂c_prev carried backwards
   passH: usize; passC: usize;               // [B, H]: what masked rows carry through the step
   dhNorm: usize; dcNorm: usize;             // [steps]: ‖∂L/∂h_s‖, LSTM ‖∂L/∂c_s‖ over the batch, by position
+  tok: usize;     // layer 0 reading tokens: its TokenTable (seq2seqTokens.ts) when it projects by token, else 0
 }
 
 const SIZE = offsetof<Recurrent>();
@@ -78,11 +79,14 @@ export function initialC(ly: Recurrent): usize { return ly.cs != 0 ? block(ly, l
 /** h at every position in position order, [steps·B, H]. */
 export function outputs(ly: Recurrent): usize { return block(ly, ly.hs, ly.backward ? 0 : 1); }
 
+// A layer that projects by token packs its Wx in its TokenTable instead.
 export function packForward(ly: Recurrent): void {
-  packB(ly.Wx, ly.I, ly.GH, ly.GH, ly.WxP); packB(ly.Wh, ly.H, ly.GH, ly.GH, ly.WhP);
+  if (ly.tok == 0) packB(ly.Wx, ly.I, ly.GH, ly.GH, ly.WxP);
+  packB(ly.Wh, ly.H, ly.GH, ly.GH, ly.WhP);
 }
 export function packBackward(ly: Recurrent): void {
-  packBT(ly.Wh, ly.GH, ly.H, ly.GH, ly.WhTP); packBT(ly.Wx, ly.GH, ly.I, ly.GH, ly.WxTP);
+  packBT(ly.Wh, ly.GH, ly.H, ly.GH, ly.WhTP);
+  if (ly.tok == 0) packBT(ly.Wx, ly.GH, ly.I, ly.GH, ly.WxTP);
 }
 
 /** z = x·Wx for `rows` rows starting at position s (the encoder does all positions at once, the decoder one step). */
@@ -168,12 +172,12 @@ export function inputGradient(ly: Recurrent, s: i32, rows: i32, dst: usize, acc:
   gemmPacked(rows, ly.I, ly.GH, at(ly.dz, s * ly.B * ly.GH), ly.GH, 1, ly.WxTP, dst, ly.I, acc);
 }
 
-/** dWh = Σ_s h_prevᵀ·dz_s, dWx = Σ_s x_sᵀ·dz_s, db = Σ dz (GRU: dbh = Σ dzh), over every position. */
+/** dWh = Σ_s h_prevᵀ·dz_s, dWx = Σ_s x_sᵀ·dz_s (by token: tokenGradients), db = Σ dz (GRU: dbh = Σ dzh), over every position. */
 export function weightGradients(ly: Recurrent): void {
   const rows = ly.steps * ly.B;
   const dzRec = ly.cell == GRU ? ly.dzh : ly.dz;
   gemmTN(ly.H, ly.GH, rows, block(ly, ly.hs, ly.backward ? 1 : 0), ly.H, dzRec, ly.GH, ly.dWh, ly.GH, false);
-  gemmTN(ly.I, ly.GH, rows, ly.input, ly.I, ly.dz, ly.GH, ly.dWx, ly.GH, false);
+  if (ly.tok == 0) gemmTN(ly.I, ly.GH, rows, ly.input, ly.I, ly.dz, ly.GH, ly.dWx, ly.GH, false);
   columnSums(ly.dz, rows, ly.GH, ly.db);
   if (ly.cell == GRU) columnSums(ly.dzh, rows, ly.GH, ly.dbh);
 }

@@ -6,7 +6,7 @@ import type { ExportResult } from '../shared/modelExport';
 export function printExport(r: ExportResult): void {
   const width = Math.max(...r.files.map((f) => path.basename(f.path).length));
   const lines = [
-    `Exported run ${r.runId} (${r.weights} weights, step ${r.step}) as a TensorFlow.js LayersModel to ${r.dir}`,
+    `Exported run ${r.runId} (${r.weights} weights, step ${r.step}) as ${models(r)} to ${r.dir}`,
     ...r.files.map((f) => `  ${path.basename(f.path).padEnd(width)}  ${size(f.bytes).padStart(8)}  ${f.what}`),
     '',
     'In a web page served next to these files:',
@@ -15,6 +15,9 @@ export function printExport(r: ExportResult): void {
   ];
   process.stdout.write(lines.join('\n'));
 }
+
+/** An encoder–decoder is two models (encoder.json, decoder.json), a single-stream model one (model.json). */
+const models = (r: ExportResult): string => (r.files.filter((f) => f.path.endsWith('.json')).length > 1 ? 'TensorFlow.js LayersModels' : 'a TensorFlow.js LayersModel');
 
 function size(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

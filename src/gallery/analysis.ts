@@ -73,3 +73,32 @@ export function smooth(points: readonly [number, number][], w: number): [number,
   }
   return out;
 }
+
+/**
+ * How anti-diagonal an attention map of a reversal is: for each of the first `cols` rows t (decoder
+ * step t writes source letter cols − 1 − t; later rows, such as </s>, are left out), the weight within
+ * `width` positions of column cols − 1 − t, averaged over those rows. `uniform` is the same mass under
+ * attention spread evenly over the source, the number a map that ignores position scores.
+ */
+export function antiDiagonalMass(att: ArrayLike<number>, rows: number, cols: number, width = 1): { mass: number; uniform: number } {
+  if (att.length !== rows * cols) throw new Error(`attention map of ${att.length} values is not ${rows} × ${cols}`);
+  const used = Math.min(rows, cols);
+  let mass = 0, uniform = 0;
+  for (let t = 0; t < used; t++) {
+    const s0 = Math.max(0, cols - 1 - t - width), s1 = Math.min(cols - 1, cols - 1 - t + width);
+    for (let s = s0; s <= s1; s++) mass += att[t * cols + s];
+    uniform += (s1 - s0 + 1) / cols;
+  }
+  return used > 0 ? { mass: mass / used, uniform: uniform / used } : { mass: NaN, uniform: NaN };
+}
+
+/** Exact match pooled over the source lengths lo..hi of a per-length record (EvalRecord.greedy.bySourceLength). */
+export function exactMatchOver(byLength: readonly { length: number; pairs: number; exactMatch: number }[], lo: number, hi: number): { pairs: number; exactMatch: number } {
+  let pairs = 0, exact = 0;
+  for (const b of byLength) {
+    if (b.length < lo || b.length > hi) continue;
+    pairs += b.pairs;
+    exact += b.exactMatch * b.pairs;
+  }
+  return { pairs, exactMatch: pairs > 0 ? exact / pairs : NaN };
+}

@@ -58,7 +58,7 @@ export function figureSpec(chart: LineChart): ChartSvgSpec {
     width: chart.width ?? 640,
     height: chart.height ?? 400,
     title: chart.title,
-    legend: chart.series.map((s, i) => ({ label: s.label, color: colour(i) })),
+    legend: chart.series.map((s, i) => ({ label: s.label, color: colour(i), ...(s.dashed && { dash: [6, 3] }) })),
     xLabel: chart.xLabel,
     yLabel: chart.yLabel + (chart.yLog ? ' (log scale)' : ''),
     xRange: ranges.x,

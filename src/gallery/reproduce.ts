@@ -18,15 +18,16 @@ import { loadDataset } from '../trainer/data';
 import type { CsvDataset } from '../trainer/data/csv';
 import { TrainError } from '../trainer/errors';
 import { loadConfigFile, train, type TrainSink } from '../trainer/training';
-import type { ConfigPatch, Experiment, ExperimentSummary, GalleryRun, RunResult } from './experiments';
-import { renderResults } from './resultsTable';
+import type { ConfigPatch, Experiment, ExperimentSummary, Figure, GalleryRun, RunResult } from './experiment';
+import { renderHeatmap } from './heatmapFigure';
 import { renderLineChart } from './lineChart';
+import { renderResults } from './resultsTable';
 
 export interface ReproduceOptions {
   outDir: string;
   /** Folder holding examples/gallery's configs. */
   galleryDir: string;
-  /** Where tinyshakespeare.txt and daily-min-temperatures.csv are looked up. */
+  /** Where the experiments' data files (Experiment.dataFile) are looked up. */
   dataDir: string;
   quick: boolean;
   experiments: readonly Experiment[];
@@ -183,12 +184,14 @@ export async function reproduce(opts: ReproduceOptions): Promise<ExperimentOutco
       continue;
     }
     const summary = exp.summarize(Object.fromEntries(results.map((r) => [r.key, r])), { quick: opts.quick });
-    for (const fig of summary.figures) fs.writeFileSync(path.join(opts.outDir, 'figures', fig.file), renderLineChart(fig.chart));
+    for (const fig of summary.figures) fs.writeFileSync(path.join(opts.outDir, 'figures', fig.file), renderFigure(fig));
     outcomes.push({ kind: 'done', experiment: exp, summary, runs: results });
   }
   fs.writeFileSync(path.join(opts.outDir, 'results.md'), renderResults(outcomes, { quick: opts.quick, date: new Date(), host: hostLine(), dataDir: opts.dataDir }));
   return outcomes;
 }
+
+export const renderFigure = (fig: Figure): string => ('chart' in fig ? renderLineChart(fig.chart) : renderHeatmap(fig.heatmap));
 
 function hostLine(): string {
   const cpus = os.cpus();

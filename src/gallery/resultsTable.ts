@@ -1,6 +1,7 @@
 // results.md: one section per experiment with the measured numbers beside the literature's, its
 // figures, and a header naming the date, machine and backend the numbers come from. Pure.
 
+import { figureTitle } from './experiment';
 import type { ExperimentOutcome } from './reproduce';
 
 export interface ResultsContext {
@@ -47,7 +48,7 @@ export function renderResults(outcomes: readonly ExperimentOutcome[], ctx: Resul
       continue;
     }
     for (const note of o.summary.notes) lines.push(note, '');
-    for (const fig of o.summary.figures) lines.push(`![${fig.chart.title}](figures/${fig.file})`, '');
+    for (const fig of o.summary.figures) lines.push(`![${figureTitle(fig)}](figures/${fig.file})`, '');
     lines.push(`Runs: ${o.runs.map((r) => `\`${r.key}\` ${r.runId}`).join(', ')}`, '');
   }
   return lines.join('\n');

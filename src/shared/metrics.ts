@@ -49,6 +49,15 @@ export interface DecodingScores {
   bleu?: number;
   /** Word-level targets: corpus chrF (0–100, β = 2, character 6-grams). */
   chrF?: number;
+  /** Exact match of the same pairs grouped by source length in tokens, shortest first (absent in older runs). */
+  bySourceLength?: LengthScore[];
+}
+
+/** Exact match of the decoded pairs whose source has `length` tokens. */
+export interface LengthScore {
+  length: number;
+  pairs: number;
+  exactMatch: number;
 }
 
 /** Text samples at an evaluation; of an encoder–decoder, a validation pair with what the model writes for it. */

@@ -42,7 +42,7 @@ export interface PairsDataConfig {
   seed: number;
 }
 
-export const PAIR_TASKS = ['addition', 'reverse', 'sort'] as const;
+export const PAIR_TASKS = ['addition', 'copy', 'reverse', 'sort'] as const;
 export type PairTask = (typeof PAIR_TASKS)[number];
 
 export interface SyntheticPairsDataConfig {
@@ -52,10 +52,10 @@ export interface SyntheticPairsDataConfig {
   digits: number;
   /** addition: feed the source reversed ("16+535"), as in Zaremba & Sutskever 2014 and the Keras example. */
   reverseSource: boolean;
-  /** reverse, sort: shortest and longest source string, drawn uniformly in between. */
+  /** copy, reverse, sort: shortest and longest source string, drawn uniformly in between. */
   minLength: number;
   maxLength: number;
-  /** reverse, sort: letters drawn from the first this many of a–z. */
+  /** copy, reverse, sort: letters drawn from the first this many of a–z. */
   alphabetSize: number;
   /** Number of training pairs generated (validation pairs: validationSplit of this, never a training source). */
   samples: number;

@@ -3,4 +3,4 @@
 // backend 'tfjs' or `seqlab export` runs, so their own bundles stay free of tfjs (1.7 MB minified).
 
 export { dropoutMasks, TfjsBackend } from './backends/tfjs/tfjsBackend';
-export { buildLayersModel, writeTfjsModel } from './export/tfjsExport';
+export { buildLayersModel, writeSeq2seqTfjs, writeTfjsModel } from './export/tfjsExport';

@@ -70,6 +70,15 @@ test('reverse: the target is the source backwards; lengths span [minLength, maxL
   assert.deepEqual(Array.from(b.target.subarray(0, n + 1)), [...Array.from(b.source.subarray(0, n)).reverse(), EOS_ID]);
 });
 
+test('copy: the target is the source itself, letters from the alphabet', () => {
+  const ds = load({ task: 'copy', minLength: 4, maxLength: 8, alphabetSize: 6 });
+  assert.match(ds.describe(), /^copy 4–8 letters of a–f \(sequence copying, Sutskever, Vinyals & Le 2014/);
+  for (const { source, target } of [...examples(ds, 'train'), ...examples(ds, 'validation')]) {
+    assert.equal(target, source);
+    assert.match(source, /^[a-f]{4,8}$/);
+  }
+});
+
 test('sort: the target is the source\'s letters in order', () => {
   const ds = load({ task: 'sort', minLength: 5, maxLength: 12, alphabetSize: 26 });
   for (const { source, target } of examples(ds, 'train')) {

@@ -2,14 +2,16 @@
 //
 //   task      source → target            vocabulary (after the 4 specials)   longest S / T (with </s>)
 //   addition  "535+61" → "596"           source + 0–9, target 0–9            2·digits + 1 / digits + 2
+//   copy      "gbfad" → "gbfad"          the first alphabetSize of a–z       maxLength / maxLength + 1
 //   reverse   "gbfad" → "dafbg"          the first alphabetSize of a–z       maxLength / maxLength + 1
 //   sort      "gbfad" → "abdfg"          the first alphabetSize of a–z       maxLength / maxLength + 1
 //
 // addition follows the Keras example (addition_rnn, after Zaremba & Sutskever 2014, "Learning to
 // execute"): each operand gets 1 to `digits` digits (uniform), each digit uniform, read as a number
 // (so "042" is 42). With `reverseSource` the encoder reads the source backwards ("16+535"), which
-// they found to train faster. reverse and sort draw a length uniformly in [minLength, maxLength] and
-// each letter uniformly.
+// they found to train faster. copy, reverse and sort draw a length uniformly in [minLength, maxLength]
+// and each letter uniformly. copy is the task with the longest distances between a target token and its
+// source token, the one model.reverseSource shortens (Sutskever et al. 2014); reverse is the opposite.
 //
 // Pair i of a split is a pure function of (seed, split, i), as in synthetic.ts. The splits never
 // share a source: a source belongs to validation when a hash of it under the seed falls below
@@ -131,11 +133,12 @@ export function loadSyntheticPairsDataset(data: SyntheticPairsDataConfig, opts: 
 function generator(data: SyntheticPairsDataConfig): PairGenerator {
   switch (data.task) {
     case 'addition': return addition(data);
+    case 'copy': return letters(data, 'copy', (s) => s);
     case 'reverse': return letters(data, 'reverse', (s) => [...s].reverse().join(''));
     case 'sort': return letters(data, 'sort', (s) => [...s].sort().join(''));
     default: {
       const unknown: never = data.task;
-      throw new DataError(`data.task is "${String(unknown)}"`, 'Use one of addition, reverse, sort', { field: 'data.task' });
+      throw new DataError(`data.task is "${String(unknown)}"`, 'Use one of addition, copy, reverse, sort', { field: 'data.task' });
     }
   }
 }
@@ -167,7 +170,7 @@ function addition({ digits, reverseSource }: SyntheticPairsDataConfig): PairGene
   };
 }
 
-function letters({ minLength, maxLength, alphabetSize }: SyntheticPairsDataConfig, task: 'reverse' | 'sort', transform: (s: string) => string): PairGenerator {
+function letters({ minLength, maxLength, alphabetSize }: SyntheticPairsDataConfig, task: 'copy' | 'reverse' | 'sort', transform: (s: string) => string): PairGenerator {
   if (!Number.isInteger(alphabetSize) || alphabetSize < 2 || alphabetSize > 26) {
     throw new DataError(`data.alphabetSize is ${alphabetSize}`, 'Set data.alphabetSize to a whole number from 2 to 26', { field: 'data.alphabetSize' });
   }
@@ -180,9 +183,11 @@ function letters({ minLength, maxLength, alphabetSize }: SyntheticPairsDataConfi
   const lengths = minLength === maxLength ? `${minLength}` : `${minLength}–${maxLength}`;
   return {
     title: `${task} ${lengths} letters of a–${alphabet[alphabetSize - 1]}`,
-    citation: task === 'reverse'
-      ? 'sequence reversal, Grefenstette et al. 2015; anti-diagonal attention'
-      : 'sorting, Vinyals, Bengio & Kudlur 2016',
+    citation: {
+      copy: 'sequence copying, Sutskever, Vinyals & Le 2014 (source reversal); diagonal attention',
+      reverse: 'sequence reversal, Grefenstette et al. 2015; anti-diagonal attention',
+      sort: 'sorting, Vinyals, Bengio & Kudlur 2016',
+    }[task],
     sourceTokens: [...alphabet],
     targetTokens: [...alphabet],
     longestSource: maxLength,

@@ -1,15 +1,19 @@
 // `seqlab export`: a run's weights in a format other programs load. Everything a user can get wrong is
 // checked here, before TensorFlow.js is loaded: the run, its weights, the output folder.
+// Single-stream runs become one model (tfjsExport.ts); encoder–decoder runs (a saved Seq2seqSpec) an
+// encoder and a decoder step (seq2seqTfjsExport.ts).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ExportRequest, ExportResult, ExportWeights } from '../../shared/modelExport';
+import type { ExportedFile, ExportRequest, ExportResult, ExportWeights } from '../../shared/modelExport';
 import type { RequestProblem } from '../../shared/protocol';
 import { exportDirOf } from '../../runs/runFiles';
-import { isSequenceWeights, type LoadedWeights, readBestWeights, readWeights, type RunSummary } from '../../runs/runReader';
+import { isSequenceWeights, type LoadedWeights, readBestWeights, readWeights, type RunSummary, type SequenceLoadedWeights } from '../../runs/runReader';
 import { resolveRun, RunReferenceError } from '../../runs/runReference';
 import { explainNoWeights } from '../../runs/runContents';
 import { RequestError } from '../requestError';
+import { type Seq2seqSpec, seq2seqParamCount, seq2seqSpecProblems } from '../../shared/seq2seqSpec';
+import { SEQ2SEQ_TFJS_FILES, seq2seqExportMetadata, seq2seqUsageSnippet } from './seq2seqTfjsFormat';
 import { exportMetadata, TFJS_FILES, UnsupportedRunError, usageSnippet } from './tfjsFormat';
 
 export type ExportProblem = Extract<RequestProblem, 'notFound' | 'noWeights' | 'outExists' | 'unsupported'>;
@@ -33,19 +37,57 @@ export async function exportRun(o: ExportRequest): Promise<ExportResult> {
     throw e;
   }
   const loaded = await weightsOf(run, o.weights);
-  if (!isSequenceWeights(loaded)) throw new ExportError('unsupported', `Run ${run.id} is an encoder–decoder, which this version cannot export yet; seqlab translate ${run.id} uses it.`);
-  let metadata;
+  const plan = unsupportedAsExportError(() =>
+    isSequenceWeights(loaded) ? singleStreamPlan(run.id, loaded, o.weights) : seq2seqPlan(run.id, loaded, loaded.meta.spec as Seq2seqSpec, o.weights),
+  );
+  const dir = path.resolve(o.out ?? exportDirOf(run.dir, o.format));
+  prepareOutDir(dir, o.force, plan.fileNames);
+  const files = await plan.write(dir);
+  return { runId: run.id, format: o.format, weights: o.weights, step: loaded.meta.step, dir, modelJson: path.join(dir, plan.modelJson), files, usage: plan.usage };
+}
+
+/** What one kind of model writes: checked and described before TensorFlow.js is loaded, written after. */
+interface ExportPlan {
+  /** The export's own file names (replaced with --force). */
+  fileNames: string[];
+  /** The file tf.loadLayersModel is given first. */
+  modelJson: string;
+  usage: string;
+  write(dir: string): Promise<ExportedFile[]>;
+}
+
+function unsupportedAsExportError<T>(f: () => T): T {
   try {
-    metadata = exportMetadata(run.id, loaded, o.weights);
+    return f();
   } catch (e) {
     if (e instanceof UnsupportedRunError) throw new ExportError('unsupported', e.message);
     throw e;
   }
-  const dir = path.resolve(o.out ?? exportDirOf(run.dir, o.format));
-  prepareOutDir(dir, o.force);
-  const { writeTfjsModel } = await import('./tfjsExport');
-  const files = await writeTfjsModel(dir, loaded.meta.spec, loaded.params, metadata);
-  return { runId: run.id, format: o.format, weights: o.weights, step: loaded.meta.step, dir, modelJson: path.join(dir, TFJS_FILES.model), files, usage: usageSnippet(metadata) };
+}
+
+function singleStreamPlan(runId: string, loaded: SequenceLoadedWeights, weights: ExportWeights): ExportPlan {
+  const metadata = exportMetadata(runId, loaded, weights);
+  return {
+    fileNames: Object.values(TFJS_FILES),
+    modelJson: TFJS_FILES.model,
+    usage: usageSnippet(metadata),
+    write: async (dir) => (await import('./tfjsExport')).writeTfjsModel(dir, loaded.meta.spec, loaded.params, metadata),
+  };
+}
+
+function seq2seqPlan(runId: string, loaded: LoadedWeights, spec: Seq2seqSpec, weights: ExportWeights): ExportPlan {
+  const problems = seq2seqSpecProblems(spec);
+  if (problems.length > 0) throw new UnsupportedRunError(`Run ${runId}'s saved encoder–decoder cannot be built: ${problems.join('; ')}. Its weights file is damaged or from another SeqLab version.`);
+  const expected = seq2seqParamCount(spec);
+  if (loaded.params.length !== expected)
+    throw new UnsupportedRunError(`Run ${runId}'s weights hold ${loaded.params.length.toLocaleString('en')} parameters but its encoder–decoder needs ${expected.toLocaleString('en')}: the weights file is damaged. Export another checkpoint (--checkpoint) or train again.`);
+  const metadata = seq2seqExportMetadata(runId, loaded, spec, weights);
+  return {
+    fileNames: Object.values(SEQ2SEQ_TFJS_FILES),
+    modelJson: SEQ2SEQ_TFJS_FILES.encoder,
+    usage: seq2seqUsageSnippet(metadata),
+    write: async (dir) => (await import('./tfjsExport')).writeSeq2seqTfjs(dir, spec, loaded.params, metadata),
+  };
 }
 
 async function weightsOf(run: RunSummary, which: ExportWeights): Promise<LoadedWeights> {
@@ -64,7 +106,7 @@ async function weightsOf(run: RunSummary, which: ExportWeights): Promise<LoadedW
 }
 
 /** The export's own file names in an existing folder are replaced with `force`; anything else in it stays. */
-function prepareOutDir(dir: string, force: boolean): void {
+function prepareOutDir(dir: string, force: boolean, ours: readonly string[]): void {
   let entries: string[];
   try {
     entries = fs.readdirSync(dir);
@@ -75,7 +117,6 @@ function prepareOutDir(dir: string, force: boolean): void {
     throw e;
   }
   if (entries.length === 0) return;
-  const ours = Object.values(TFJS_FILES);
   if (!force) {
     throw new ExportError(
       'outExists',

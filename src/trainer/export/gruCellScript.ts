@@ -1,7 +1,10 @@
 // SeqLab's GRU as a TensorFlow.js layer class. SeqLab trains Keras' GRU with reset_after=True (TensorFlow's
 // default); tf.layers.gru implements only reset_after=False (tensorflow/tfjs#5728), and the two are different
-// functions of the same weights. So a GRU export holds tf.layers.rnn({ cell: SeqLabGRUCell }) and ships this
-// class as seqlab-gru.js, which a page loads before tf.loadLayersModel (it registers the class by name).
+// functions of the same weights. So a GRU export holds tf.layers.rnn({ cell: SeqLabGRUCell }) (single-stream)
+// or SeqLabGRU layers (encoder–decoder) and ships these classes as seqlab-gru.js, which a page loads before
+// tf.loadLayersModel (it registers them by name). SeqLabGRU is an RNN layer that makes its own cell, as
+// tf.layers.gru does: tf.layers.bidirectional cannot wrap tf.layers.rnn over a custom cell (its fromConfig
+// replaces the cell's config by the cell in the config object both directions are built from).
 //
 // The source is plain JavaScript kept as text: the exporter evaluates this same text to build the model, so
 // the file a page loads is the code the export tests ran.
@@ -10,6 +13,7 @@ import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../backends/tfjs/tfjsRuntime';
 
 export const GRU_CELL_CLASS = 'SeqLabGRUCell';
+export const GRU_LAYER_CLASS = 'SeqLabGRU';
 
 export const GRU_CELL_SCRIPT = String.raw`// SeqLab's GRU cell for TensorFlow.js: Keras' GRUCell with reset_after=True, the GRU SeqLab trains.
 //   z = σ(x·Wz + bz + h·Uz + cz)        r = σ(x·Wr + br + h·Ur + cr)
@@ -57,15 +61,36 @@ export const GRU_CELL_SCRIPT = String.raw`// SeqLab's GRU cell for TensorFlow.js
   }
   SeqLabGRUCell.className = '${GRU_CELL_CLASS}';
   tf.serialization.registerClass(SeqLabGRUCell);
-  return SeqLabGRUCell;
+
+  // tf.layers.rnn over SeqLabGRUCell, serialised by its units alone (tf.layers.gru's way)
+  class SeqLabGRU extends tf.layers.RNN {
+    constructor(config) {
+      super(Object.assign({}, config, { cell: new SeqLabGRUCell({ units: config.units }) }));
+      this.units = config.units;
+    }
+
+    getConfig() {
+      return Object.assign({}, super.getConfig(), { units: this.units });
+    }
+
+    static fromConfig(cls, config) {
+      return new cls(config);
+    }
+  }
+  SeqLabGRU.className = '${GRU_LAYER_CLASS}';
+  tf.serialization.registerClass(SeqLabGRU);
+  return { SeqLabGRUCell: SeqLabGRUCell, SeqLabGRU: SeqLabGRU };
 });
 `;
 
-export type GruCellClass = new (config: { units: number }) => TF.layers.RNNCell;
+export interface GruClasses {
+  SeqLabGRUCell: new (config: { units: number }) => TF.layers.RNNCell;
+  SeqLabGRU: new (config: { units: number; returnSequences?: boolean; returnState?: boolean; goBackwards?: boolean; name?: string }) => TF.RNN;
+}
 
-/** Evaluates GRU_CELL_SCRIPT as Node would require it: defines and registers the class on `tf`. */
-export function defineGruCell(tf: Tf): GruCellClass {
+/** Evaluates GRU_CELL_SCRIPT as Node would require it: defines and registers the classes on `tf`. */
+export function defineGru(tf: Tf): GruClasses {
   const module: { exports: unknown } = { exports: {} };
   new Function('module', GRU_CELL_SCRIPT)(module);
-  return (module.exports as (tf: Tf) => GruCellClass)(tf);
+  return (module.exports as (tf: Tf) => GruClasses)(tf);
 }

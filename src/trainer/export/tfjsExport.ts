@@ -11,31 +11,30 @@
 // cell (gruCellScript.ts); sequences returned below the top layer and, for head `every`, by the top layer
 // too; a dense head, softmax for an xent loss. No dropout: an export predicts, it does not train.
 //
-// tfjs core has no file:// save handler without tfjs-node, so a save handler writes model.json and one
-// weights file with node fs, the layout tf.loadLayersModel reads over http.
+// The recurrent layers and the file writing are shared with the encoder–decoder's export (layersModelParts.ts).
+// This file is the entry exportRun loads at run time (dist/tfjs.js), so it re-exports that export's writer.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import type { ExportedFile } from '../../shared/modelExport';
-import { writeFileAtomic } from '../../runs/atomicFile';
-import { SEQLAB_VERSION } from '../../runs/runWriter';
 import { loadTfjs, type Tf } from '../backends/tfjs/tfjsRuntime';
-import { gatesOf, paramLayout, type ModelSpec } from '../model';
-import { defineGruCell, GRU_CELL_SCRIPT } from './gruCellScript';
+import { paramLayout, type ModelSpec } from '../model';
+import { defineGru, GRU_CELL_SCRIPT } from './gruCellScript';
+import { layersModelFiles, recurrentLayer, recurrentValues, setAllWeights, type Weighted, writeExportFiles } from './layersModelParts';
 import { type ExportMetadata, TFJS_FILES } from './tfjsFormat';
+
+export { writeSeq2seqTfjs } from './seq2seqTfjsExport';
 
 /** The run's network with its parameters `params` (paramLayout order). The caller disposes it. */
 export function buildLayersModel(tf: Tf, spec: ModelSpec, params: Float32Array): TF.LayersModel {
   const part = new Map(paramLayout(spec).map((p) => [p.name, params.subarray(p.offset, p.offset + p.size)] as const));
   const tensor = (name: string, shape: number[]) => tf.tensor(part.get(name)!, shape);
-  const H = spec.hiddenSize, G = gatesOf(spec.cell);
-  const GruCell = spec.cell === 'gru' ? defineGruCell(tf) : undefined;
+  const H = spec.hiddenSize;
+  const gru = spec.cell === 'gru' ? { classes: defineGru(tf), layer: false } : undefined;
 
   const input = spec.input === 'tokens'
     ? tf.input({ shape: [null], dtype: 'int32', name: 'tokens' })   // [batch, time]
     : tf.input({ shape: [null, spec.inputSize], name: 'features' });   // [batch, time, features]
-  const weighted: { layer: TF.layers.Layer; values: () => TF.Tensor[] }[] = [];
+  const weighted: Weighted[] = [];
   let x: TF.SymbolicTensor = input;
   if (spec.input === 'tokens') {
     const embedding = tf.layers.embedding({ inputDim: spec.inputSize, outputDim: spec.embedSize, name: 'embedding' });
@@ -45,26 +44,16 @@ export function buildLayersModel(tf: Tf, spec: ModelSpec, params: Float32Array):
   for (let l = 0; l < spec.layers; l++) {
     const inSize = l === 0 ? (spec.input === 'tokens' ? spec.embedSize : spec.inputSize) : H;
     const returnSequences = l < spec.layers - 1 || spec.head === 'every';
-    const name = `${spec.cell}_${l + 1}`;
-    // The run's weights replace the initial ones at once: skip tfjs' orthogonal init (slow and noisy above 2000 elements).
-    const recurrentInitializer = 'zeros';
-    const layer =
-      spec.cell === 'lstm' ? tf.layers.lstm({ units: H, recurrentActivation: 'sigmoid', unitForgetBias: false, recurrentInitializer, returnSequences, name })
-      : spec.cell === 'gru' ? tf.layers.rnn({ cell: new GruCell!({ units: H }), returnSequences, name })
-      : tf.layers.simpleRNN({ units: H, activation: 'tanh', recurrentInitializer, returnSequences, name });
+    const layer = recurrentLayer(tf, spec.cell, H, { name: `${spec.cell}_${l + 1}`, returnSequences }, gru);
     x = layer.apply(x) as TF.SymbolicTensor;
-    const kernels = () => [tensor(`l${l}.Wx`, [inSize, G * H]), tensor(`l${l}.Wh`, [H, G * H])];
-    const bias = () => (spec.cell === 'gru' ? tf.stack([tensor(`l${l}.b`, [G * H]), tensor(`l${l}.bh`, [G * H])]) : tensor(`l${l}.b`, [G * H]));
-    weighted.push({ layer, values: () => [...kernels(), bias()] });
+    weighted.push({ layer, values: () => recurrentValues(tf, (name) => part.get(name)!, `l${l}`, spec.cell, inSize, H) });
   }
   const head = tf.layers.dense({ units: spec.outputSize, activation: spec.loss === 'xent' ? 'softmax' : 'linear', name: 'head' });
   const output = head.apply(x) as TF.SymbolicTensor;   // [batch, time, out] (every) or [batch, out] (last)
   weighted.push({ layer: head, values: () => [tensor('head.Wy', [H, spec.outputSize]), tensor('head.by', [spec.outputSize])] });
 
   const model = tf.model({ inputs: input, outputs: output, name: 'seqlab' });
-  tf.tidy(() => {
-    for (const { layer, values } of weighted) layer.setWeights(values());
-  });
+  setAllWeights(tf, weighted);
   return model;
 }
 
@@ -73,36 +62,12 @@ export async function writeTfjsModel(dir: string, spec: ModelSpec, params: Float
   const { tf } = await loadTfjs('cpu');
   const model = buildLayersModel(tf, spec, params);
   try {
-    model.setUserDefinedMetadata(metadata);
-    let artifacts: TF.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
-      }),
-    );
-    const a = artifacts!;
-    const modelJson: TF.io.ModelJSON = {
-      format: a.format,
-      generatedBy: a.generatedBy,
-      convertedBy: `SeqLab ${SEQLAB_VERSION}`,
-      modelTopology: a.modelTopology as TF.io.ModelJSON['modelTopology'],
-      weightsManifest: [{ paths: [TFJS_FILES.weights], weights: a.weightSpecs! }],
-      userDefinedMetadata: a.userDefinedMetadata,
-    };
-    const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(a.weightData!));
-    fs.mkdirSync(dir, { recursive: true });
-    const files: ExportedFile[] = [];
-    const write = (name: string, data: string | Uint8Array, what: string) => {
-      const file = path.join(dir, name);
-      writeFileAtomic(file, data);
-      files.push({ path: file, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength, what });
-    };
-    write(TFJS_FILES.weights, weights, `weights, ${a.weightSpecs!.length} tensors (float32)`);
-    if (spec.cell === 'gru') write(TFJS_FILES.gruCell, GRU_CELL_SCRIPT, 'the GRU cell class; load it before the model');
-    // model.json last: a reader that sees it finds the files it names
-    write(TFJS_FILES.model, JSON.stringify(modelJson, null, 1) + '\n', 'layers, weights manifest, metadata (input encoding, output meaning)');
-    return files.reverse();
+    const { json, weights, tensors } = await layersModelFiles(tf, model, TFJS_FILES.weights, metadata);
+    return writeExportFiles(dir, [
+      { name: TFJS_FILES.weights, data: weights, what: `weights, ${tensors} tensors (float32)` },
+      ...(spec.cell === 'gru' ? [{ name: TFJS_FILES.gruCell, data: GRU_CELL_SCRIPT, what: 'the GRU cell class; load it before the model' }] : []),
+      { name: TFJS_FILES.model, data: json, what: 'layers, weights manifest, metadata (input encoding, output meaning)' },
+    ]);
   } finally {
     model.dispose();
   }

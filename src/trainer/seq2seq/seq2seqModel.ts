@@ -38,6 +38,8 @@ export interface Seq2seqExports extends OptimizerExports {
   stateHPtr(layer: number): number;
   stateCPtr(layer: number): number;
   feedPtr(): number;
+  peerGradsPtr(): number;
+  mixPeerGrads(a: number, b: number): void;
 }
 
 const CELL_CODE: Record<CellKind, number> = { rnn: 0, lstm: 1, gru: 2 };
@@ -199,6 +201,14 @@ export class Seq2seqModel {
       decHidden: layers.map((l) => this.decoderHidden(l)),
       grads: this.grads().slice(),
     };
+  }
+
+  /** grads ← a·grads + b·other (another rank's gradients, paramCount floats), in the kernel. */
+  mixGrads(a: number, b: number, other: Float32Array): void {
+    if (other.length !== this.paramCount) throw new RangeError(`expected ${this.paramCount} gradients, got ${other.length}`);
+    const ptr = this.k.peerGradsPtr();   // may grow the memory on first use: views are taken after it
+    this.f32(ptr, this.paramCount).set(other);
+    this.k.mixPeerGrads(a, b);
   }
 
   gradSumSquares(): number { return this.optimizer.gradSumSquares(); }

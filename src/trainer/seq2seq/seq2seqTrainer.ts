@@ -131,17 +131,18 @@ export class Seq2seqTrainer {
     let row0 = 0;
     const tokens = this.rows.map((n) => { const c = countTokens(target.subarray(row0 * T, (row0 + n) * T)); row0 += n; return c; });
     const N = tokens.reduce((a, b) => a + b, 0);
-    const g = this.main.grads();
-    if (N === 0) { g.fill(0); return 0; }
+    if (N === 0) { this.main.grads().fill(0); return 0; }
+    // Σ_r (N_r / N)·g_r, weighed in the kernel (Seq2seqModel.mixGrads): the main thread's share at the first mix
     const w0 = tokens[0] / N;
-    let loss = loss0 * w0;
-    for (let i = 0; i < g.length; i++) g[i] *= w0;
+    let loss = loss0 * w0, scale = w0;
     for (let r = 1; r < this.rows.length; r++) {
-      const w = tokens[r] / N, gr = v.grads(r);
+      const w = tokens[r] / N;
       if (w === 0) continue;
-      for (let i = 0; i < g.length; i++) g[i] += w * gr[i];
+      this.main.mixGrads(scale, w, v.grads(r));
+      scale = 1;
       loss += w * v.losses[r];
     }
+    if (scale !== 1) this.main.optimizer.scaleGrads(scale);
     return loss;
   }
 

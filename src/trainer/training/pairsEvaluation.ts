@@ -3,7 +3,8 @@
 //   loss, accuracy   teacher-forced: the mean cross-entropy and the fraction of right argmax tokens over
 //                    the real target steps (tokens and </s>), the units of the dataset's baselines
 //   greedy           decoding each source token by token: exact match, token error rate (CER / PER) and,
-//                    for word-level targets, corpus BLEU-4 and chrF (src/trainer/metrics)
+//                    for word-level targets, corpus BLEU-4 and chrF (src/trainer/metrics); exact match
+//                    per source length too (how a model copes as sources grow: the gallery's experiment 10)
 //   beam             the same by beam search (decoding.beamWidth, lengthPenalty) over the first
 //                    decoding.beamPairs validation pairs only: a beam costs beamWidth decodes per pair
 // Samples: a few validation pairs, evenly spread and the same at every evaluation, with the source, the
@@ -11,7 +12,7 @@
 // its source tokens on one axis and its target tokens (</s> last) on the other.
 
 import type { DecodingConfig, DiagnosticsConfig, ProbeConfig } from '../../shared/config';
-import type { DecodingScores, SampleRecord } from '../../shared/metrics';
+import type { DecodingScores, LengthScore, SampleRecord } from '../../shared/metrics';
 import type { PairBatch, PairsDataset } from '../data';
 import { EOS } from '../data/pairVocabulary';
 import { corpusBleu } from '../metrics/bleu';
@@ -33,21 +34,21 @@ export interface PairEvaluationContext {
   diagnostics: DiagnosticsConfig;
 }
 
-/** One decoded pair: the hypothesis's and the reference's target tokens. */
-interface Decoded {
+/** One decoded pair: the hypothesis's and the reference's target tokens, and its source's length in tokens. */
+export interface Decoded {
   hypothesis: string[];
   reference: string[];
   finished: boolean;
+  sourceLength: number;
 }
 
 function pairsEvaluation(data: PairsDataset, model: Seq2seqBackend, ctx: PairEvaluationContext): Evaluation {
   const maxLength = decodingMaxLength(ctx.decoding.maxLength, data.targetSteps);
   const target = data.targetVocabulary;
-  const decodedOf = (h: Hypothesis, index: number): Decoded => ({
-    hypothesis: target.tokensOf(h.tokens),
-    reference: target.tokensOf(data.ids('validation', index).target),
-    finished: h.finished,
-  });
+  const decodedOf = (h: Hypothesis, index: number): Decoded => {
+    const ids = data.ids('validation', index);
+    return { hypothesis: target.tokensOf(h.tokens), reference: target.tokensOf(ids.target), finished: h.finished, sourceLength: ids.source.length };
+  };
   const beamOf = (index: number): Hypothesis => {
     const { source } = data.batch('validation', [index]);
     return model.decoder(ctx.decoding.beamWidth, data.sourceSteps).beam(source, { maxLength, alpha: ctx.decoding.lengthPenalty })[0];
@@ -99,11 +100,12 @@ function pairsEvaluation(data: PairsDataset, model: Seq2seqBackend, ctx: PairEva
 
 /** Exact match, token error rate and, for word-level targets, BLEU-4 and chrF of decoded pairs. */
 export function decodingScores(decoded: readonly Decoded[], wordLevel: boolean): DecodingScores {
-  const exact = decoded.filter((d) => d.finished && sameTokens(d.hypothesis, d.reference)).length;
+  const exact = decoded.filter(isExact).length;
   const scores: DecodingScores = {
     pairs: decoded.length,
     exactMatch: decoded.length > 0 ? exact / decoded.length : 0,
     tokenErrorRate: tokenErrorRate(decoded),
+    bySourceLength: exactMatchByLength(decoded),
   };
   if (!wordLevel) return scores;
   // chrF ignores whitespace, so the tokens joined by spaces read as the text
@@ -112,6 +114,19 @@ export function decodingScores(decoded: readonly Decoded[], wordLevel: boolean):
     bleu: corpusBleu(decoded.map((d) => d.hypothesis), decoded.map((d) => [d.reference])).score,
     chrF: corpusChrF(decoded.map((d) => d.hypothesis.join(' ')), decoded.map((d) => d.reference.join(' '))),
   };
+}
+
+const isExact = (d: Decoded) => d.finished && sameTokens(d.hypothesis, d.reference);
+
+function exactMatchByLength(decoded: readonly Decoded[]): LengthScore[] {
+  const byLength = new Map<number, { pairs: number; exact: number }>();
+  for (const d of decoded) {
+    const n = byLength.get(d.sourceLength) ?? { pairs: 0, exact: 0 };
+    n.pairs++;
+    if (isExact(d)) n.exact++;
+    byLength.set(d.sourceLength, n);
+  }
+  return [...byLength].sort((a, b) => a[0] - b[0]).map(([length, n]) => ({ length, pairs: n.pairs, exactMatch: n.exact / n.pairs }));
 }
 
 function sameTokens(a: readonly string[], b: readonly string[]): boolean {
