@@ -25,7 +25,7 @@ for (const cell of cells) {
   for (let i = 0; i < 3 + steps; i++) {   // 3 warm-up steps: V8 tiers the wasm up
     const t0 = process.hrtime.bigint();
     last = m.lossAndGrads({ training: true });
-    m.adam(1e-3);
+    m.optimizer.adam(1e-3);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (i === 0) first = last;
     if (i >= 3) times.push(ms);

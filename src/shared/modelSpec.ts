@@ -41,29 +41,39 @@ export interface ParamTensor {
   size: number;
 }
 
-export function paramLayout(spec: ModelSpec): ParamTensor[] {
-  const G = gatesOf(spec.cell), H = spec.hiddenSize, GH = G * H;
-  const out: ParamTensor[] = [];
-  let offset = 0;
-  const add = (name: string, shape: number[]) => {
+/** Lays tensors out one after another in a flat parameter vector, in the order they are added. */
+export class LayoutBuilder {
+  readonly tensors: ParamTensor[] = [];
+  private offset = 0;
+
+  add(name: string, shape: number[]): void {
     const size = shape.reduce((a, b) => a * b, 1);
-    out.push({ name, shape, offset, size });
-    offset += size;
-  };
+    this.tensors.push({ name, shape, offset: this.offset, size });
+    this.offset += size;
+  }
+
+  /** One recurrent layer: Wx [in, G·H], Wh [H, G·H], b [G·H], and GRU's recurrent bias bh (Keras reset_after). */
+  recurrent(prefix: string, cell: CellKind, inSize: number, H: number): void {
+    const GH = gatesOf(cell) * H;
+    this.add(`${prefix}.Wx`, [inSize, GH]);
+    this.add(`${prefix}.Wh`, [H, GH]);
+    this.add(`${prefix}.b`, [GH]);
+    if (cell === 'gru') this.add(`${prefix}.bh`, [GH]);
+  }
+}
+
+export function paramLayout(spec: ModelSpec): ParamTensor[] {
+  const H = spec.hiddenSize;
+  const b = new LayoutBuilder();
   let inSize = spec.inputSize;
   if (spec.input === 'tokens') {
-    add('embedding', [spec.inputSize, spec.embedSize]);
+    b.add('embedding', [spec.inputSize, spec.embedSize]);
     inSize = spec.embedSize;
   }
-  for (let l = 0; l < spec.layers; l++) {
-    add(`l${l}.Wx`, [l === 0 ? inSize : H, GH]);
-    add(`l${l}.Wh`, [H, GH]);
-    add(`l${l}.b`, [GH]);
-    if (spec.cell === 'gru') add(`l${l}.bh`, [GH]);
-  }
-  add('head.Wy', [H, spec.outputSize]);
-  add('head.by', [spec.outputSize]);
-  return out;
+  for (let l = 0; l < spec.layers; l++) b.recurrent(`l${l}`, spec.cell, l === 0 ? inSize : H, H);
+  b.add('head.Wy', [H, spec.outputSize]);
+  b.add('head.by', [spec.outputSize]);
+  return b.tensors;
 }
 
 export const paramCount = (spec: ModelSpec): number => {

@@ -24,7 +24,7 @@
 // padded target positions do not count in the loss.
 
 import { ATTENTION_KINDS, type AttentionKind, type CellKind } from './config';
-import { gatesOf, type ModelSpec, type ParamTensor } from './modelSpec';
+import { LayoutBuilder, type ModelSpec, type ParamTensor } from './modelSpec';
 
 export { ATTENTION_KINDS, type AttentionKind } from './config';
 
@@ -95,23 +95,11 @@ export function assertSeq2seqSpec(s: Seq2seqSpec): void {
 
 export function seq2seqLayout(s: Seq2seqSpec): ParamTensor[] {
   const He = s.encoder.hiddenSize, Hd = s.decoder.hiddenSize, Dm = memoryWidth(s);
-  const GHe = gatesOf(s.encoder.cell) * He, GHd = gatesOf(s.decoder.cell) * Hd;
-  const out: ParamTensor[] = [];
-  let offset = 0;
-  const add = (name: string, shape: number[]) => {
-    const size = shape.reduce((a, b) => a * b, 1);
-    out.push({ name, shape, offset, size });
-    offset += size;
-  };
-  const recurrent = (prefix: string, cell: CellKind, inSize: number, H: number, GH: number) => {
-    add(`${prefix}.Wx`, [inSize, GH]);
-    add(`${prefix}.Wh`, [H, GH]);
-    add(`${prefix}.b`, [GH]);
-    if (cell === 'gru') add(`${prefix}.bh`, [GH]);
-  };
+  const b = new LayoutBuilder();
+  const add = (name: string, shape: number[]) => b.add(name, shape);
   add('src.embedding', [s.sourceVocab, s.sourceEmbed]);
   for (let l = 0; l < s.encoder.layers; l++)
-    for (const prefix of encoderPrefixes(s, l)) recurrent(prefix, s.encoder.cell, l === 0 ? s.sourceEmbed : Dm, He, GHe);
+    for (const prefix of encoderPrefixes(s, l)) b.recurrent(prefix, s.encoder.cell, l === 0 ? s.sourceEmbed : Dm, He);
   if (isBridged(s))
     for (let l = 0; l < s.decoder.layers; l++) {
       add(`bridge.l${l}.Wh`, [Dm, Hd]);
@@ -122,7 +110,7 @@ export function seq2seqLayout(s: Seq2seqSpec): ParamTensor[] {
       }
     }
   add('tgt.embedding', [s.targetVocab, s.targetEmbed]);
-  for (let l = 0; l < s.decoder.layers; l++) recurrent(`dec.l${l}`, s.decoder.cell, l === 0 ? decoderInputWidth(s) : Hd, Hd, GHd);
+  for (let l = 0; l < s.decoder.layers; l++) b.recurrent(`dec.l${l}`, s.decoder.cell, l === 0 ? decoderInputWidth(s) : Hd, Hd);
   if (s.attention === 'additive') {
     add('att.Wq', [Hd, s.attentionSize]);
     add('att.Wk', [Dm, s.attentionSize]);
@@ -133,7 +121,7 @@ export function seq2seqLayout(s: Seq2seqSpec): ParamTensor[] {
   if (s.attention !== 'none') add('att.Wc', [Dm + Hd, Hd]);
   add('out.Wy', [Hd, s.targetVocab]);
   add('out.by', [s.targetVocab]);
-  return out;
+  return b.tensors;
 }
 
 export function seq2seqParamCount(s: Seq2seqSpec): number {

@@ -82,7 +82,7 @@ test('Adam step equals the Keras update', () => {
   const lr = 0.01, b1 = 0.8, b2 = 0.95, eps = 1e-7;
   for (let t = 1; t <= 3; t++) {
     const g = setGrads(10 + t);
-    m.adam(lr, b1, b2, eps);
+    m.optimizer.adam(lr, b1, b2, eps);
     const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
     for (let i = 0; i < p.length; i++) {
       mm[i] = b1 * mm[i] + (1 - b1) * g[i];
@@ -103,7 +103,7 @@ test('RMSprop step equals the Keras update v = ρv + (1−ρ)g², p −= lr·g/�
   const lr = 0.01, rho = 0.9, eps = 1e-7;
   for (let t = 1; t <= 2; t++) {
     const g = setGrads(20 + t);
-    m.rmsprop(lr, rho, eps);
+    m.optimizer.rmsprop(lr, rho, eps);
     for (let i = 0; i < p.length; i++) {
       v[i] = rho * v[i] + (1 - rho) * g[i] * g[i];
       p[i] -= (lr * g[i]) / Math.sqrt(v[i] + eps);
@@ -118,7 +118,7 @@ test('SGD with momentum: velocity = μ·velocity − lr·g, p += velocity', () =
   const p = Float64Array.from(m.params()), vel = new Float64Array(p.length);
   for (let t = 1; t <= 3; t++) {
     const g = setGrads(30 + t);
-    m.sgd(0.05, 0.9);
+    m.optimizer.sgd(0.05, 0.9);
     for (let i = 0; i < p.length; i++) { vel[i] = 0.9 * vel[i] - 0.05 * g[i]; p[i] += vel[i]; }
   }
   assert.ok(relErr(m.params(), p) < 1e-5);
@@ -128,21 +128,21 @@ test('SGD with momentum: velocity = μ·velocity − lr·g, p += velocity', () =
 test('optimizer state restored into a fresh model continues the same trajectory', () => {
   const c = tinyCase('rnn 1L tokens+xent+every');
   const a = modelFor(c);
-  for (let i = 0; i < 3; i++) { a.lossAndGrads(); a.adam(0.01); }
+  for (let i = 0; i < 3; i++) { a.lossAndGrads(); a.optimizer.adam(0.01); }
   const saved = a.optimizerState(), params = a.params().slice();
-  a.lossAndGrads(); a.adam(0.01);
+  a.lossAndGrads(); a.optimizer.adam(0.01);
 
   const b = modelFor(c);
   b.params().set(params);
   b.setOptimizerState(saved);
-  b.lossAndGrads(); b.adam(0.01);
+  b.lossAndGrads(); b.optimizer.adam(0.01);
   assert.deepEqual(b.params(), a.params());
   assert.equal(b.optimizerState().step, 4);
 });
 
 test('each optimizer keeps the slots optimizer.ts counts; a state that fits no model is refused before any copy', () => {
   const c = tinyCase('rnn 1L tokens+xent+every');
-  const steps = { adam: (m: WasmModel) => m.adam(0.01), rmsprop: (m: WasmModel) => m.rmsprop(0.01), sgd: (m: WasmModel) => m.sgd(0.01, 0.9) };
+  const steps = { adam: (m: WasmModel) => m.optimizer.adam(0.01), rmsprop: (m: WasmModel) => m.optimizer.rmsprop(0.01), sgd: (m: WasmModel) => m.optimizer.sgd(0.01, 0.9) };
   for (const [kind, step] of Object.entries(steps) as [keyof typeof steps, (m: WasmModel) => void][]) {
     const m = modelFor(c);
     assert.equal(m.optimizerState().slots.length, 0, `${kind}: no slots before the first update`);
@@ -163,10 +163,10 @@ test('gradient helpers: sum of squares, scaling, value clipping', () => {
   const g = Float64Array.from(m.grads());
   const ss = g.reduce((s, x) => s + x * x, 0);
   assert.ok(Math.abs(m.gradSumSquares() - ss) < 1e-6 * ss);
-  m.scaleGrads(0.25);
+  m.optimizer.scaleGrads(0.25);
   assert.ok(relErr(m.grads(), g.map((x) => x * 0.25)) < 1e-7);
   const c = 0.25 * Math.max(...g.map(Math.abs)) / 3;
-  m.clipGradsValue(c);
+  m.optimizer.clipGradsValue(c);
   const expected = g.map((x) => Math.max(-c, Math.min(c, x * 0.25)));
   assert.ok(relErr(m.grads(), expected) < 1e-6);
   assert.ok(m.grads().some((x) => Math.abs(Math.abs(x) - c) < 1e-7 * c), 'some values were clipped');
@@ -235,7 +235,7 @@ test('two instances of different shapes keep separate state', () => {
   const alone = modelFor(c2);
   const lossAlone = alone.lossAndGrads();
   const a = modelFor(c1), b = modelFor(c2);
-  a.lossAndGrads(); a.adam(0.1);
+  a.lossAndGrads(); a.optimizer.adam(0.1);
   assert.equal(b.lossAndGrads(), lossAlone);
   assert.deepEqual(b.grads(), alone.grads());
 });

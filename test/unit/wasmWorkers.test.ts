@@ -13,7 +13,7 @@ const workerSource = `
   const { modelFor, tinyCase } = require(workerData.cases);
   const m = modelFor(tinyCase(workerData.name));
   let loss = 0;
-  for (let i = 0; i < 3; i++) { loss = m.lossAndGrads(); m.adam(0.01); }
+  for (let i = 0; i < 3; i++) { loss = m.lossAndGrads(); m.optimizer.adam(0.01); }
   parentPort.postMessage({ loss, params: m.params().slice() });
 `;
 
@@ -31,7 +31,7 @@ test('two workers train their own instances concurrently and agree with the main
   names.forEach((name, i) => {
     const m = modelFor(tinyCase(name));
     let loss = 0;
-    for (let k = 0; k < 3; k++) { loss = m.lossAndGrads(); m.adam(0.01); }
+    for (let k = 0; k < 3; k++) { loss = m.lossAndGrads(); m.optimizer.adam(0.01); }
     assert.equal(results[i].loss, loss);
     assert.deepEqual(results[i].params, m.params());
   });

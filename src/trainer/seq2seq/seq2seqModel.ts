@@ -7,7 +7,7 @@ import { type CellKind } from '../../shared/config';
 import { assertSeq2seqSpec, directionsOf, seq2seqParamCount, type AttentionKind, type Seq2seqSpec } from '../../shared/seq2seqSpec';
 import { instantiateKernels, relaxedSimdAvailable, type KernelVariant } from '../backends/wasm/kernelLoader';
 import type { OptimizerState } from '../backends/optimizer';
-import { KernelOptimizer, type OptimizerExports } from './kernelOptimizer';
+import { KernelOptimizer, type OptimizerExports } from '../backends/wasm/kernelOptimizer';
 
 /** The exports of kernels/seq2seq.ts (pointers are byte offsets into memory). */
 export interface Seq2seqExports extends OptimizerExports {

@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Seq2seqSpec } from '../../shared/seq2seqSpec';
 import type { OptimizerSettings, OptimizerState, StepResult } from '../backends/backend';
-import { COMMAND, CTL, createShared, type SharedLayout, splitRows, views } from '../backends/wasm/parallelPlan';
+import { createShared, type SharedLayout, splitRows, startStep, stepDone, stopWorkers, views } from '../backends/wasm/parallelPlan';
 import { relaxedSimdAvailable } from '../backends/wasm/kernelLoader';
-import { applyOptimizer } from './kernelOptimizer';
+import { applyOptimizer } from '../backends/wasm/kernelOptimizer';
 import { Seq2seqDecoder } from './seq2seqDecoder';
 import { Seq2seqModel, type Seq2seqDiagnosis } from './seq2seqModel';
 import type { Seq2seqWorkerInit } from './seq2seqWorker';
@@ -111,21 +111,11 @@ export class Seq2seqTrainer {
     v.params.set(this.main.params());
     v.xBytes.set(new Uint8Array(source.buffer, source.byteOffset, source.byteLength));
     v.yBytes.set(new Uint8Array(target.buffer, target.byteOffset, target.byteLength));
-    Atomics.store(v.ctl, CTL.done, 0);
-    Atomics.store(v.ctl, CTL.command, COMMAND.step);
-    Atomics.add(v.ctl, CTL.generation, 1);
-    Atomics.notify(v.ctl, CTL.generation);
+    startStep(v);
 
     this.main.setBatch(source.subarray(0, this.rows[0] * S), target.subarray(0, this.rows[0] * T));
     const loss0 = this.main.lossAndGrads();
-    for (;;) {
-      const done = Atomics.load(v.ctl, CTL.done);
-      if (done >= this.workers.length) break;
-      if (this.workerError) throw new Error(`seq2seq worker failed: ${this.workerError}`);
-      const r = Atomics.waitAsync(v.ctl, CTL.done, done, 1000);
-      if (r.async) await r.value;
-    }
-    if (Atomics.load(v.ctl, CTL.failed)) throw new Error(`seq2seq worker failed: ${this.workerError ?? 'unknown error'}`);
+    await stepDone(v, this.workers.length, () => this.workerError, 'seq2seq worker');
 
     // weights N_r / N: each rank's loss is a mean over its own real target tokens
     let row0 = 0;
@@ -183,13 +173,7 @@ export class Seq2seqTrainer {
   }
 
   async dispose(): Promise<void> {
-    if (this.shared) {
-      const v = views(this.shared);
-      Atomics.store(v.ctl, CTL.command, COMMAND.exit);
-      Atomics.add(v.ctl, CTL.generation, 1);
-      Atomics.notify(v.ctl, CTL.generation);
-    }
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await stopWorkers(this.shared, this.workers);
     this.workers = [];
     for (const m of this.aux.values()) m.dispose();
     this.aux.clear();

@@ -3,7 +3,7 @@
 // reports through shared memory (the protocol of backends/wasm/parallelPlan.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Seq2seqSpec } from '../../shared/seq2seqSpec';
-import { COMMAND, CTL, type SharedLayout, views } from '../backends/wasm/parallelPlan';
+import { serveSteps, type SharedLayout, views } from '../backends/wasm/parallelPlan';
 import { Seq2seqModel } from './seq2seqModel';
 
 export interface Seq2seqWorkerInit {
@@ -23,25 +23,12 @@ function run(init: Seq2seqWorkerInit): void {
   const row0 = rows.slice(0, rank).reduce((a, b) => a + b, 0), total = rows.reduce((a, b) => a + b, 0);
   const source = new Int32Array(v.xBytes.buffer, v.xBytes.byteOffset, total * S).subarray(row0 * S, (row0 + rows[rank]) * S);
   const target = new Int32Array(v.yBytes.buffer, v.yBytes.byteOffset, total * T).subarray(row0 * T, (row0 + rows[rank]) * T);
-  // read the generation before saying ready: the first step may start the moment the host hears it
-  let seen = Atomics.load(v.ctl, CTL.generation);
-  parentPort?.postMessage({ type: 'ready' });
-  for (;;) {
-    Atomics.wait(v.ctl, CTL.generation, seen);
-    seen = Atomics.load(v.ctl, CTL.generation);
-    if (Atomics.load(v.ctl, CTL.command) === COMMAND.exit) return;
-    try {
-      model.params().set(v.params);
-      model.setBatch(source, target);
-      v.losses[rank] = model.lossAndGrads();
-      v.grads(rank).set(model.grads());
-    } catch (e) {
-      Atomics.store(v.ctl, CTL.failed, 1);
-      parentPort?.postMessage({ type: 'error', message: e instanceof Error ? e.stack ?? e.message : String(e) });
-    }
-    Atomics.add(v.ctl, CTL.done, 1);
-    Atomics.notify(v.ctl, CTL.done);
-  }
+  serveSteps(v, () => {
+    model.params().set(v.params);
+    model.setBatch(source, target);
+    v.losses[rank] = model.lossAndGrads();
+    v.grads(rank).set(model.grads());
+  });
 }
 
 if (parentPort && workerData) run(workerData as Seq2seqWorkerInit);

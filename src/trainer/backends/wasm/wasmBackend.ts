@@ -9,7 +9,8 @@ import type { ModelSpec } from '../../model';
 import type { Backend, Batch, DiagnoseResult, EvalResult, LayerTrace, StepResult, Stepper } from '../backend';
 import type { OptimizerSettings, OptimizerState } from '../optimizer';
 import { rowSizes, sliceRows } from './batchSlice';
-import { COMMAND, CTL, createShared, type SharedLayout, splitRows, views } from './parallelPlan';
+import { applyOptimizer } from './kernelOptimizer';
+import { createShared, type SharedLayout, splitRows, startStep, stepDone, stopWorkers, views } from './parallelPlan';
 import { relaxedSimdAvailable, WasmModel } from './wasmModel';
 import type { WorkerInit } from './worker';
 
@@ -114,27 +115,7 @@ export class WasmBackend implements Backend {
     } else {
       loss = await this.parallelLossAndGrads(batch, size, dropoutSeed);
     }
-    const sumSq = this.main.gradSumSquares();
-    const gradNorm = Math.sqrt(sumSq);
-    if (!Number.isFinite(gradNorm)) return { loss, gradNorm, clipped: false };
-    let clipped = false;
-    if (opt.clipNorm > 0 && gradNorm > opt.clipNorm) {
-      this.main.scaleGrads(opt.clipNorm / gradNorm);
-      clipped = true;
-    }
-    if (opt.clipValue > 0) this.main.clipGradsValue(opt.clipValue);
-    switch (opt.kind) {
-      case 'adam':
-        this.main.adam(opt.learningRate);
-        break;
-      case 'rmsprop':
-        this.main.rmsprop(opt.learningRate);
-        break;
-      case 'sgd':
-        this.main.sgd(opt.learningRate, opt.momentum);
-        break;
-    }
-    return { loss, gradNorm, clipped };
+    return { loss, ...applyOptimizer(this.main.optimizer, opt) };
   }
 
   private async parallelLossAndGrads(batch: Batch, size: { x: number; y: number }, seed: number): Promise<number> {
@@ -145,25 +126,13 @@ export class WasmBackend implements Backend {
     v.params.set(this.main.params());
     v.xBytes.set(new Uint8Array(batch.x.buffer, batch.x.byteOffset, batch.x.byteLength));
     v.yBytes.set(new Uint8Array(batch.y.buffer, batch.y.byteOffset, batch.y.byteLength));
-    Atomics.store(v.ctl, CTL.done, 0);
-    Atomics.store(v.ctl, CTL.seed, seed | 0);
-    Atomics.store(v.ctl, CTL.command, COMMAND.step);
-    Atomics.add(v.ctl, CTL.generation, 1);
-    Atomics.notify(v.ctl, CTL.generation);
+    startStep(v, seed);
 
     this.main.setBatch(sliceRows(batch.x, size.x, 0, this.rows[0]), sliceRows(batch.y, size.y, 0, this.rows[0]));
     this.main.seedDropout(seed >>> 0);
     const loss0 = this.main.lossAndGrads({ training: this.spec.dropout > 0 });
 
-    const others = this.workers.length;
-    for (;;) {
-      const done = Atomics.load(v.ctl, CTL.done);
-      if (done >= others) break;
-      if (this.workerError) throw new Error(`wasm worker failed: ${this.workerError}`);
-      const r = Atomics.waitAsync(v.ctl, CTL.done, done, 1000);
-      if (r.async) await r.value;
-    }
-    if (Atomics.load(v.ctl, CTL.failed)) throw new Error(`wasm worker failed: ${this.workerError ?? 'unknown error'}`);
+    await stepDone(v, this.workers.length, () => this.workerError, 'wasm worker');
 
     // weighted mean: every row carries the same number of loss positions
     const g = this.main.grads();
@@ -236,13 +205,7 @@ export class WasmBackend implements Backend {
   }
 
   async dispose(): Promise<void> {
-    if (this.shared) {
-      const v = views(this.shared);
-      Atomics.store(v.ctl, CTL.command, COMMAND.exit);
-      Atomics.add(v.ctl, CTL.generation, 1);
-      Atomics.notify(v.ctl, CTL.generation);
-    }
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await stopWorkers(this.shared, this.workers);
     this.workers = [];
     for (const m of this.aux.values()) m.dispose();
     this.aux.clear();

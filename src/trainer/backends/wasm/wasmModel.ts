@@ -1,9 +1,9 @@
 // Host side of the fused wasm kernels (kernels/seqlab.ts): one instance per model shape, typed views on
-// its memory, input validation, and the optimizer state for checkpoints. The contract is
+// its memory, input validation; the optimizer's half is kernelOptimizer.ts, shared with seq2seq.wasm's host. The contract is
 // docs/kernel-contract.md; the parameter layout is model.ts's paramLayout.
-import type { OptimizerKind } from '../../../shared/config';
 import { gatesOf, paramCount, type ModelSpec } from '../../model';
-import { checkOptimizerState, KERAS_ADAM, KERAS_RMSPROP, OPTIMIZER_SLOTS, type OptimizerState } from '../optimizer';
+import type { OptimizerState } from '../optimizer';
+import { KernelOptimizer, type OptimizerExports } from './kernelOptimizer';
 import { instantiateKernels, relaxedSimdAvailable, type KernelVariant } from './kernelLoader';
 
 export { kernelsDir, relaxedSimdAvailable } from './kernelLoader';
@@ -19,23 +19,13 @@ export interface WasmModelOptions {
 }
 
 /** The exports of kernels/seqlab.ts (pointers are byte offsets into memory). */
-interface KernelExports {
-  memory: { readonly buffer: ArrayBuffer };
+interface KernelExports extends OptimizerExports {
   init(cell: number, tokens: number, inputSize: number, embedSize: number, hidden: number, layers: number,
        outputSize: number, headLast: number, mse: number, dropout: number, batch: number, steps: number, carry: number): number;
   forward(): number;
   lossAndGrads(training: number, lastStepOnly: number): number;
   resetState(): void;
   seedDropout(seed: number): void;
-  gradSumSquares(): number;
-  scaleGrads(s: number): void;
-  clipGradsValue(c: number): void;
-  adam(lr: number, beta1: number, beta2: number, eps: number): void;
-  rmsprop(lr: number, rho: number, eps: number): void;
-  sgd(lr: number, momentum: number): void;
-  optimizerStep(): number;
-  setOptimizerStep(step: number): void;
-  optimizerSlotPtr(i: number): number;
   paramCount(): number;
   paramsPtr(): number;
   gradsPtr(): number;
@@ -59,7 +49,8 @@ export class WasmModel {
   private kernel: KernelExports | null;
   private paramsView: Float32Array | null = null;
   private gradsView: Float32Array | null = null;
-  private slotCount = 0;
+  /** Clipping, the update and the optimizer's state, on this instance's gradients and parameters. */
+  readonly optimizer: KernelOptimizer;
 
   private constructor(
     readonly spec: ModelSpec,
@@ -78,6 +69,7 @@ export class WasmModel {
     if (this.paramCount !== paramCount(spec))
       throw new Error(`wasm kernel counts ${this.paramCount} parameters, paramLayout ${paramCount(spec)}: rebuild the kernels`);
     this.kernel = k;
+    this.optimizer = new KernelOptimizer(() => this.k, this.paramCount);
   }
 
   static create(opts: WasmModelOptions): WasmModel {
@@ -151,46 +143,9 @@ export class WasmModel {
     return this.k.lossAndGrads(opts.training ? 1 : 0, opts.lastStepOnly ? 1 : 0);
   }
 
-  gradSumSquares(): number {
-    return this.k.gradSumSquares();
-  }
-  scaleGrads(s: number): void {
-    this.k.scaleGrads(s);
-  }
-  clipGradsValue(c: number): void {
-    this.k.clipGradsValue(c);
-  }
-
-  adam(lr: number, beta1: number = KERAS_ADAM.beta1, beta2: number = KERAS_ADAM.beta2, eps: number = KERAS_ADAM.epsilon): void {
-    this.useOptimizer('adam');
-    this.k.adam(lr, beta1, beta2, eps);
-  }
-  rmsprop(lr: number, rho: number = KERAS_RMSPROP.rho, eps: number = KERAS_RMSPROP.epsilon): void {
-    this.useOptimizer('rmsprop');
-    this.k.rmsprop(lr, rho, eps);
-  }
-  sgd(lr: number, momentum: number): void {
-    this.useOptimizer('sgd');
-    this.k.sgd(lr, momentum);
-  }
-  private useOptimizer(kind: OptimizerKind): void {
-    this.slotCount = OPTIMIZER_SLOTS[kind];
-  }
-
-  /** Copies of the optimizer's slots (see OptimizerState) and its step count. */
-  optimizerState(): OptimizerState {
-    const slots: Float32Array[] = [];
-    for (let i = 0; i < this.slotCount; i++) slots.push(this.f32(this.k.optimizerSlotPtr(i), this.paramCount).slice());
-    return { step: this.k.optimizerStep(), slots };
-  }
-  setOptimizerState(s: OptimizerState): void {
-    checkOptimizerState(s, this.paramCount);
-    s.slots.forEach((slot, i) => {
-      this.f32(this.k.optimizerSlotPtr(i), this.paramCount).set(slot);
-    });
-    this.k.setOptimizerStep(s.step);
-    this.slotCount = s.slots.length;
-  }
+  gradSumSquares(): number { return this.optimizer.gradSumSquares(); }
+  optimizerState(): OptimizerState { return this.optimizer.state(); }
+  setOptimizerState(s: OptimizerState): void { this.optimizer.setState(s); }
 
   seedDropout(seed: number): void {
     this.k.seedDropout(seed >>> 0);

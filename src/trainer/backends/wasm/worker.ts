@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ModelSpec } from '../../model';
 import { rowSizes, sliceRows, xIsInt, yIsInt } from './batchSlice';
-import { COMMAND, CTL, type SharedLayout, views } from './parallelPlan';
+import { CTL, serveSteps, type SharedLayout, views } from './parallelPlan';
 import { WasmModel } from './wasmModel';
 
 export interface WorkerInit {
@@ -25,26 +25,13 @@ function run(init: WorkerInit): void {
   const batchRows = rows.reduce((a, b) => a + b, 0);
   const xAll = xIsInt(spec) ? new Int32Array(v.xBytes.buffer, v.xBytes.byteOffset, size.x * batchRows) : new Float32Array(v.xBytes.buffer, v.xBytes.byteOffset, size.x * batchRows);
   const yAll = yIsInt(spec) ? new Int32Array(v.yBytes.buffer, v.yBytes.byteOffset, size.y * batchRows) : new Float32Array(v.yBytes.buffer, v.yBytes.byteOffset, size.y * batchRows);
-  // read the generation before saying ready: the first step may start the moment the host hears it
-  let seen = Atomics.load(v.ctl, CTL.generation);
-  parentPort?.postMessage({ type: 'ready' });
-  for (;;) {
-    Atomics.wait(v.ctl, CTL.generation, seen);
-    seen = Atomics.load(v.ctl, CTL.generation);
-    if (Atomics.load(v.ctl, CTL.command) === COMMAND.exit) return;
-    try {
-      model.params().set(v.params);
-      model.setBatch(sliceRows(xAll, size.x, row0, rows[rank]), sliceRows(yAll, size.y, row0, rows[rank]));
-      model.seedDropout((Atomics.load(v.ctl, CTL.seed) + rank * 0x9e3779b1) >>> 0);
-      v.losses[rank] = model.lossAndGrads({ training: spec.dropout > 0 });
-      v.grads(rank).set(model.grads());
-    } catch (e) {
-      Atomics.store(v.ctl, CTL.failed, 1);
-      parentPort?.postMessage({ type: 'error', message: e instanceof Error ? e.stack ?? e.message : String(e) });
-    }
-    Atomics.add(v.ctl, CTL.done, 1);
-    Atomics.notify(v.ctl, CTL.done);
-  }
+  serveSteps(v, () => {
+    model.params().set(v.params);
+    model.setBatch(sliceRows(xAll, size.x, row0, rows[rank]), sliceRows(yAll, size.y, row0, rows[rank]));
+    model.seedDropout((Atomics.load(v.ctl, CTL.seed) + rank * 0x9e3779b1) >>> 0);
+    v.losses[rank] = model.lossAndGrads({ training: spec.dropout > 0 });
+    v.grads(rank).set(model.grads());
+  });
 }
 
 if (parentPort && workerData) run(workerData as WorkerInit);

@@ -1,7 +1,7 @@
 // The optimizer half of a kernel instance's host side (kernels/optimizers.ts through the entry's exports):
 // Adam, RMSprop and SGD steps with Keras defaults, and the optimizer state for checkpoints. Written against the
 // exports both seqlab.wasm and seq2seq.wasm have, so either host class can hold one.
-import { checkOptimizerState, KERAS_ADAM, KERAS_RMSPROP, OPTIMIZER_SLOTS, type OptimizerSettings, type OptimizerState } from '../backends/optimizer';
+import { checkOptimizerState, KERAS_ADAM, KERAS_RMSPROP, OPTIMIZER_SLOTS, type OptimizerSettings, type OptimizerState } from '../optimizer';
 
 export interface OptimizerExports {
   memory: { readonly buffer: ArrayBuffer };
