@@ -6,14 +6,22 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { asWriteError, WriteError } from './writeError';
 
-/** Undefined when files can be created in `dir` (created if missing); else what refused it, naming the folder. */
+/**
+ * Undefined when files can be created in `dir`; else what refused it, naming the folder. A folder that does
+ * not exist yet is not created here (a run stopped before it starts leaves none): the nearest one that
+ * exists must let it be made.
+ */
 export function unwritableFolder(dir: string): WriteError | undefined {
-  const probe = path.join(dir, `.seqlab-write-test-${process.pid}`);
+  let existing = path.resolve(dir);
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  const probe = path.join(existing, `.seqlab-write-test-${process.pid}`);
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(existing, fs.constants.W_OK);
     // a real file with a byte in it: a full disk still lets an empty one be created
-    fs.writeFileSync(probe, 'x', { flag: 'wx' });
-    fs.rmSync(probe);
+    if (existing === path.resolve(dir)) {
+      fs.writeFileSync(probe, 'x', { flag: 'wx' });
+      fs.rmSync(probe);
+    }
     return undefined;
   } catch (e) {
     fs.rmSync(probe, { force: true });

@@ -110,7 +110,7 @@ test('a data file changed while a run trains: the run goes on with what it read;
   const [{ id, meta }] = await listRuns(ws.runsDir);
   assert.equal(meta.dataFile?.bytes, text.length, 'meta.json records the file as the run read it');
 
-  const resumed = run(['train', '--resume', id, '--runs-dir', ws.runsDir, '--max-steps', String(meta.status.step + 10)], ws.dir);
+  const resumed = run(['train', '--resume', id, '--runs-dir', ws.runsDir, '--max-steps', String((meta.status.step ?? 0) + 10)], ws.dir);
   assert.equal(resumed.status, 0, resumed.stderr);
   assert.match(resumed.stderr, /warning: The data file .*c\.txt changed since the run started \(600 → 604 bytes, modified .*\): the resumed run trains on the changed data, and its vocabulary or columns may no longer match the checkpoint\. To train on the new data from scratch, start a new run\./);
   // the checkpoint's vocabulary is kept: the new characters are read as <unk>
