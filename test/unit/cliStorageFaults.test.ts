@@ -1,7 +1,8 @@
 // `dist/cli.js train` against the faults of the disk and of the data underneath a run: a checkpoint that
-// meets a full disk (a temp file pointed at /dev/full), a runs folder that cannot be written, and a data
-// file changed while the run trains. Each says what went wrong, naming the file, and what the run keeps;
-// none prints a stack trace. Every wait is on an event (a line of output, the process's exit).
+// meets a full disk (a temp file pointed at /dev/full), a runs folder that cannot be written, a data file
+// changed while the run trains, and two trainers writing into one runs folder. Each says what went wrong,
+// naming the file, and what the run keeps; none prints a stack trace. Every wait is on an event (a line
+// of output, the process's exit).
 // Needs `npm run build` first.
 
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { RUN_FILES } from '../../src/runs/runFiles';
-import { listRuns } from '../../src/runs/runReader';
+import { listRuns, readMetrics } from '../../src/runs/runReader';
 
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -115,4 +116,24 @@ test('a data file changed while a run trains: the run goes on with what it read;
   assert.match(resumed.stderr, /warning: The data file .*c\.txt changed since the run started \(600 → 604 bytes, modified .*\): the resumed run trains on the changed data, and its vocabulary or columns may no longer match the checkpoint\. To train on the new data from scratch, start a new run\./);
   // the checkpoint's vocabulary is kept: the new characters are read as <unk>
   assert.match(resumed.stderr, /vocab 6 incl\. <unk>.*\(4 unseen → <unk>\)/);
+});
+
+test('two trainers started at once into one runs folder: two runs, each whole, neither touching the other', async () => {
+  const ws = workspace(tiny(20));
+  const train = () =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [cli, 'train', ws.configPath, '--runs-dir', ws.runsDir], { cwd: ws.dir });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+  const both = await Promise.all([train(), train()]);
+  for (const r of both) assert.equal(r.code, 0, r.stderr);
+  const runs = await listRuns(ws.runsDir);
+  assert.equal(runs.length, 2, 'two run ids, even when started in the same second');
+  for (const r of runs) {
+    assert.equal(r.meta.status.kind, 'finished');
+    const steps = (await readMetrics(r.dir)).filter((m) => m.kind === 'step').map((m) => m.step);
+    assert.deepEqual(steps, Array.from({ length: 20 }, (_, i) => i + 1), `${r.id}: its own 20 steps, once each`);
+  }
 });
