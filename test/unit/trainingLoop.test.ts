@@ -282,3 +282,25 @@ test('a full disk for metrics and meta.json alike: the run still fails with what
   assert.equal((await resolveRun(request.runsDir, runId)).meta.status.kind, 'running', 'meta.json as it was before the disk filled');
   assert.ok(!fs.readdirSync(path.join(request.runsDir, runId)).some((f) => f.endsWith('.tmp')), 'no temp file left');
 });
+
+test('a full disk at the final weights fails the run as storage with the last checkpoint kept; the run resumes to finish', async () => {
+  const { request, setup } = setupFor();
+  const first = stubTask(() => 1);
+  const disk = fullDiskFor((file) => /\.weights\.bin\.\d+\.tmp$/.test(file));
+  try {
+    await assert.rejects(trainTask(first.task, setup, request, {}, () => false), (e: unknown) => {
+      assert.ok(e instanceof TrainError, String(e));
+      assert.equal(e.kind, 'storage');
+      assert.match(e.message, /^Cannot write .*weights\.bin: the disk is full \(ENOSPC\)\. The checkpoint of step 6 is kept/);
+      return true;
+    });
+  } finally {
+    disk.restore();
+  }
+  const [runId] = fs.readdirSync(request.runsDir);
+  assert.ok(!fs.existsSync(path.join(request.runsDir, runId, RUN_FILES.weightsBin)));
+  const again = { ...request, resumeRunId: runId };
+  const out = await trainTask(stubTask(() => 1).task, { ...setup, resume: await checkpointToResume(again) }, again, {}, () => false);
+  assert.equal(out.kind, 'finished');
+  assert.ok(fs.existsSync(path.join(request.runsDir, runId, RUN_FILES.weightsBin)));
+});
