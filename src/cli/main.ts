@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { enableRelaxedSimd } from '../trainer/backends/wasm/wasmFlags';
 import { BACKEND_KINDS, type BackendKind, CELL_KINDS, type CellKind } from '../shared/config';
 import { SEQLAB_VERSION } from '../runs/runWriter';
+import { WriteError } from '../runs/writeError';
 import { TrainError } from '../trainer/errors';
 import { loadConfigFile, train } from '../trainer/training';
 import { outcomeText, ProgressView } from './progressView';
@@ -185,6 +186,8 @@ registerReproduce(program);
 registerRepair(program, runsDirOption);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
+  // a refused write (a full disk) says which file and why; a stack would add nothing
+  if (e instanceof WriteError) fail(EXIT.failed, e.message);
   process.stderr.write(`seqlab: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
   process.exit(EXIT.failed);
 });

@@ -1,17 +1,31 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { asWriteError, writeAll } from './writeError';
 
-/** Write via a temp file and rename, so a reader (or a crash) never sees half a file. */
+const tempOf = (file: string): string => path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+
+/**
+ * Write via a temp file and rename, so a reader (or a crash) never sees half a file. A write the file system
+ * refuses (a full disk) throws a WriteError naming `file`, leaves no temp file and the previous `file` as it was.
+ */
 export function writeFileAtomic(file: string, data: string | NodeJS.ArrayBufferView): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = fs.openSync(tmp, 'w');
+  const tmp = tempOf(file);
+  let complete = false;
   try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fs.fsyncSync(fd);
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      writeAll(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+    complete = true;
+  } catch (e) {
+    throw asWriteError(file, e);
   } finally {
-    fs.closeSync(fd);
+    if (!complete) fs.rmSync(tmp, { force: true });
   }
-  fs.renameSync(tmp, file);
 }
 
 /** Bytes written between two yields of `writeFileAtomicSteps`. */
@@ -20,28 +34,33 @@ const BYTES_PER_STEP = 16 << 20;
 /**
  * `writeFileAtomic` of `parts` one after the other, yielding every BYTES_PER_STEP bytes (a checkpoint of
  * a large model is gigabytes). A caller that stops the generator early (`return()`, as runStepsAsync does
- * when it is cancelled) leaves no temp file and the previous file untouched.
+ * when it is cancelled), or a write the file system refuses, leaves no temp file and the previous file untouched.
  */
 export function* writeFileAtomicSteps(file: string, parts: readonly NodeJS.ArrayBufferView[]): Generator<void, void, void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = fs.openSync(tmp, 'w');
+  const tmp = tempOf(file);
   let complete = false;
   try {
-    for (const part of parts) {
-      const bytes = new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
-      for (let at = 0; at < bytes.length; at += BYTES_PER_STEP) {
-        fs.writeSync(fd, bytes.subarray(at, Math.min(bytes.length, at + BYTES_PER_STEP)));
-        // flushed chunk by chunk: one fsync of gigabytes at the end would block for seconds
-        fs.fdatasyncSync(fd);
-        yield;
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      for (const part of parts) {
+        const bytes = new Uint8Array(part.buffer, part.byteOffset, part.byteLength);
+        for (let at = 0; at < bytes.length; at += BYTES_PER_STEP) {
+          writeAll(fd, bytes.subarray(at, Math.min(bytes.length, at + BYTES_PER_STEP)));
+          // flushed chunk by chunk: one fsync of gigabytes at the end would block for seconds
+          fs.fdatasyncSync(fd);
+          yield;
+        }
       }
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
     }
-    fs.fsyncSync(fd);
+    fs.renameSync(tmp, file);
     complete = true;
+  } catch (e) {
+    throw asWriteError(file, e);
   } finally {
-    fs.closeSync(fd);
-    if (complete) fs.renameSync(tmp, file);
-    else fs.rmSync(tmp, { force: true });
+    if (!complete) fs.rmSync(tmp, { force: true });
   }
 }
 

@@ -1,7 +1,8 @@
 // The one writer of run folders (layout: runFiles.ts). The trainer writes through RunWriter; a status
 // change by someone else (runStatus.ts) goes through the same writeMeta. Every write leaves the folder
 // readable if the process dies right after it: JSON atomically, JSONL appended whole lines at a time,
-// binaries before their index. Synchronous: the trainer's loop waits for its writes anyway.
+// binaries before their index. Synchronous: the trainer's loop waits for its writes anyway. A write the
+// file system refuses (a full disk) throws a WriteError naming the file; what was written before stays.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,6 +11,7 @@ import type { DiagnosticsIndexEntry, DiagnosticsSnapshot, MetricRecord, RunInfo 
 import { writeFileAtomic, writeFileAtomicSteps, writeJsonAtomic } from './atomicFile';
 import { type Checkpoint, type CheckpointKind, checkpointBase, checkpointSteps, META_VERSION, RUN_FILES, type RunMeta, runIdSlug, type SavedWeights } from './runFiles';
 import { readRun } from './runReader';
+import { writeAll, writingTo } from './writeError';
 // package.json is the one place the version is written; esbuild keeps only this field of it in the bundles
 import { version } from '../../package.json';
 
@@ -40,14 +42,14 @@ export class RunWriter {
   private constructor(dir: string, meta: RunMeta) {
     this.dir = dir;
     this.meta = meta;
-    this.metricsFd = fs.openSync(path.join(dir, RUN_FILES.metrics), 'a');
-    this.diagFd = fs.openSync(path.join(dir, RUN_FILES.diagnosticsBin), 'a');
+    this.metricsFd = writingTo(this.file(RUN_FILES.metrics), () => fs.openSync(this.file(RUN_FILES.metrics), 'a'));
+    this.diagFd = writingTo(this.file(RUN_FILES.diagnosticsBin), () => fs.openSync(this.file(RUN_FILES.diagnosticsBin), 'a'));
     this.diagOffset = fs.fstatSync(this.diagFd).size;
   }
 
   static create(runsDir: string, info: RunInfo, configText: string, extra: Pick<RunMeta, 'dataFile'> = {}, pid = process.pid): RunWriter {
     const dir = path.join(runsDir, info.id);
-    fs.mkdirSync(dir, { recursive: true });
+    writingTo(dir, () => fs.mkdirSync(dir, { recursive: true }));
     const now = new Date().toISOString();
     const meta: RunMeta = {
       version: META_VERSION,
@@ -62,7 +64,7 @@ export class RunWriter {
     };
     // meta.json first: a run folder without one is damaged (runReader's inspectRunFolder)
     writeMeta(dir, meta);
-    fs.mkdirSync(path.join(dir, RUN_FILES.checkpoints), { recursive: true });
+    writingTo(path.join(dir, RUN_FILES.checkpoints), () => fs.mkdirSync(path.join(dir, RUN_FILES.checkpoints), { recursive: true }));
     writeFileAtomic(path.join(dir, RUN_FILES.config), configText);
     return new RunWriter(dir, meta);
   }
@@ -92,7 +94,8 @@ export class RunWriter {
 
   appendMetrics(records: readonly MetricRecord[]): void {
     if (records.length === 0) return;
-    fs.writeSync(this.metricsFd, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    // a line cut short by a full disk is ended or cut off when the run is reopened (endTornLine)
+    writingTo(this.file(RUN_FILES.metrics), () => writeAll(this.metricsFd, Buffer.from(records.map((r) => JSON.stringify(r)).join('\n') + '\n', 'utf8')));
   }
 
   appendDiagnostics(snapshot: DiagnosticsSnapshot): void {
@@ -101,17 +104,17 @@ export class RunWriter {
     if (snapshot.gradNorms) entry.gradNorms = snapshot.gradNorms;
     for (const [name, { data, shape }] of Object.entries(snapshot.arrays)) {
       const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-      fs.writeSync(this.diagFd, bytes);
+      writingTo(this.file(RUN_FILES.diagnosticsBin), () => writeAll(this.diagFd, bytes));
       entry.arrays[name] = { offset: this.diagOffset, length: data.length, shape };
       this.diagOffset += bytes.length;
     }
-    fs.appendFileSync(path.join(this.dir, RUN_FILES.diagnosticsIndex), JSON.stringify(entry) + '\n');
+    writingTo(this.file(RUN_FILES.diagnosticsIndex), () => fs.appendFileSync(this.file(RUN_FILES.diagnosticsIndex), JSON.stringify(entry) + '\n'));
   }
 
   saveCheckpoint(ckpt: Checkpoint, params: Float32Array, slots: readonly Float32Array[]): string {
     const base = checkpointBase(this.dir, 'ckpt', ckpt.step);
     writeFileAtomic(base + '.bin', concatFloats([params, ...slots]));
-    writeJsonAtomic(base + '.json', ckpt);
+    this.indexFloats(base, ckpt);
     this.remove('ckpt', this.steps('ckpt').slice(0, -KEEP_CHECKPOINTS));
     return base + '.json';
   }
@@ -121,7 +124,7 @@ export class RunWriter {
   *saveCheckpointSteps(ckpt: Checkpoint, params: Float32Array, slots: readonly Float32Array[]): Generator<void, string, void> {
     const base = checkpointBase(this.dir, 'ckpt', ckpt.step);
     yield* writeFileAtomicSteps(base + '.bin', [params, ...slots]);
-    writeJsonAtomic(base + '.json', ckpt);
+    this.indexFloats(base, ckpt);
     this.remove('ckpt', this.steps('ckpt').slice(0, -KEEP_CHECKPOINTS));
     return base + '.json';
   }
@@ -140,8 +143,23 @@ export class RunWriter {
   saveBestWeights(weights: SavedWeights, params: Float32Array): void {
     const base = checkpointBase(this.dir, 'best', weights.step);
     writeFileAtomic(base + '.bin', concatFloats([params]));
-    writeJsonAtomic(base + '.json', weights);
+    this.indexFloats(base, weights);
     this.remove('best', this.steps('best').filter((s) => s !== weights.step));
+  }
+
+  /** The JSON of the floats just written to `base`.bin; when it cannot be written the floats, which no
+   *  reader would find, go too, and the older checkpoints (removed only after this) stay. */
+  private indexFloats(base: string, json: unknown): void {
+    try {
+      writeJsonAtomic(base + '.json', json);
+    } catch (e) {
+      fs.rmSync(base + '.bin', { force: true });
+      throw e;
+    }
+  }
+
+  private file(name: string): string {
+    return path.join(this.dir, name);
   }
 
   private steps(kind: CheckpointKind): number[] {

@@ -84,7 +84,8 @@ export type HostToTrainer =
    *  stops working on it at its next check and sends no answer; the host has settled it as cancelled. */
   | { type: 'cancelRequest'; id: number };
 
-export type FailureKind = 'config' | 'data' | 'diverged' | 'backend' | 'internal';
+/** `storage`: the run folder could not be written (a full disk, a read-only folder). */
+export type FailureKind = 'config' | 'data' | 'diverged' | 'backend' | 'storage' | 'internal';
 
 /** Engine -> host. */
 export type TrainerToHost =

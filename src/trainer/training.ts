@@ -7,6 +7,8 @@
 // folder, checkpoints, resume), diagnostics. docs/training.md says how to add a data kind or a model kind.
 
 import type { TrainRequest } from '../shared/protocol';
+import { WriteError } from '../runs/writeError';
+import { TrainError } from './errors';
 import { trainSteps } from './training/loop';
 import { Cancelled, Pacer } from './training/phases';
 import { cadenceOf } from './training/plan';
@@ -45,7 +47,7 @@ export async function train(request: TrainRequest, sink: TrainSink = {}, shouldS
 /** Trains a built task in its run folder until the plan's last step or a stop request; disposes its model. */
 export async function trainTask(
   task: AnyTask,
-  { configPath, config, configText, cell, resume, plan, estimate }: Omit<RunSetup, 'data'>,
+  { configPath, config, configText, cell, resume, plan, estimate, dataFile }: Omit<RunSetup, 'data'>,
   request: TrainRequest,
   sink: TrainSink,
   shouldStop: () => boolean,
@@ -53,11 +55,11 @@ export async function trainTask(
   const pacer = new Pacer(shouldStop);
   let session: RunSession;
   try {
-    session = await RunSession.open({ request, configPath, config, configText, cell, resume, plan, estimate, task, sink });
+    session = await RunSession.open({ request, configPath, config, configText, cell, resume, plan, estimate, dataFile, task, sink });
   } catch (e) {
     // the backend's worker threads would keep the process alive
     await task.model.dispose();
-    throw e;
+    throw e instanceof WriteError ? new TrainError('storage', `${e.message} The run did not start.`) : e;
   }
   try {
     await session.initialise(pacer);
@@ -65,8 +67,13 @@ export async function trainTask(
     const lastLoss = await trainSteps({ task, session, training: config.training, plan, cadence: cadenceOf(config, plan.totalSteps), pacer });
     return await session.end(lastLoss);
   } catch (e) {
-    if (e instanceof Cancelled) return session.cancelled(e.phase);
-    throw session.fail(e);
+    if (!(e instanceof Cancelled)) throw session.fail(e);
+    try {
+      return session.cancelled(e.phase);
+    } catch (w) {
+      // marking the run cancelled can meet a full disk too
+      throw session.fail(w);
+    }
   } finally {
     session.close();
     await task.model.dispose();

@@ -101,6 +101,15 @@ describe('defaults', () => {
   });
 });
 
+describe('size', () => {
+  test('a 50 MB config (one long string) is read like any other: its problem named with its place, no crash', () => {
+    const text = `{ "name": "big", "data": { "kind": "synthetic", "task": "sine" },\n  "notes": "${'x'.repeat(50 << 20)}" }`;
+    const p = only(parseConfig(text, 'big.seqlab.json').problems);
+    assert.match(p.message, /^Unknown setting "notes" in the config\./);
+    assert.equal(p.offset, text.indexOf('"notes"'));
+  });
+});
+
 describe('nesting', () => {
   const nested = (depth: number, inner = '1') => `{ "name": "n", "data": { "kind": "synthetic", "task": "sine" }, "x": ${'['.repeat(depth - 1)}${inner}${']'.repeat(depth - 1)} }`;
 

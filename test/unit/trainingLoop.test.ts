@@ -5,9 +5,10 @@
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import nodeFs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import { applyDefaults } from '../../src/shared/configValidation';
 import type { DiagnosticsSnapshot, MetricRecord, StepRecord } from '../../src/shared/metrics';
 import { RUN_FILES } from '../../src/runs/runFiles';
@@ -214,4 +215,92 @@ test('without validation metrics the loop records no evaluation (no NaN losses) 
   assert.ok(!fs.readdirSync(path.join(out.runDir!, RUN_FILES.checkpoints)).some((f) => f.startsWith('best-')));
   const run = await resolveRun(request.runsDir, out.runId!);
   assert.equal(run.meta.bestValidationLoss, undefined);
+});
+
+/** Makes every write to a file whose path `full` accepts fail as a full disk does, until `restore`. */
+function fullDiskFor(full: (file: string) => boolean) {
+  const opened = new Map<number, string>();
+  const realOpen = nodeFs.openSync, realWrite = nodeFs.writeSync as (...a: unknown[]) => number;
+  const open = mock.method(nodeFs, 'openSync', function (this: unknown, ...args: Parameters<typeof nodeFs.openSync>) {
+    const fd = realOpen.apply(this, args);
+    opened.set(fd, String(args[0]));
+    return fd;
+  });
+  const write = mock.method(nodeFs, 'writeSync', function (this: unknown, ...args: unknown[]) {
+    if (full(opened.get(args[0] as number) ?? '')) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    return realWrite.apply(this, args);
+  });
+  return { restore: () => (open.mock.restore(), write.mock.restore()) };
+}
+
+test('a full disk at a checkpoint fails the run with the file and ENOSPC, keeps the previous checkpoint whole, and marks the run failed', async () => {
+  const { request, setup } = setupFor();
+  const { task, log } = stubTask(() => 1);
+  // the checkpoint of step 4 is written; the last one, of step 6 (end of training), meets a full disk
+  const disk = fullDiskFor((file) => /ckpt-6\.bin\.\d+\.tmp$/.test(file));
+  try {
+    await assert.rejects(trainTask(task, setup, request, {}, () => false), (e: unknown) => {
+      assert.ok(e instanceof TrainError, String(e));
+      assert.equal(e.kind, 'storage');
+      assert.match(e.message, /^Cannot write .*checkpoints[/\\]ckpt-6\.bin: the disk is full \(ENOSPC\)\. The checkpoint of step 4 is kept \(resume with: seqlab train --resume \S+ <config>\)\. Free space on that disk/);
+      assert.doesNotMatch(e.message, /\n\s+at /, 'no stack trace');
+      return true;
+    });
+  } finally {
+    disk.restore();
+  }
+  assert.ok(log.disposed);
+  const [runId] = fs.readdirSync(request.runsDir);
+  const run = await resolveRun(request.runsDir, runId);
+  assert.equal(run.status.kind === 'failed' && run.status.failure, 'storage');
+  assert.deepEqual(fs.readdirSync(path.join(run.dir, RUN_FILES.checkpoints)).sort(), ['best-2.bin', 'best-2.json', 'ckpt-4.bin', 'ckpt-4.json'], 'no temp file, no half checkpoint');
+  const resume = await checkpointToResume({ ...request, resumeRunId: runId });
+  assert.equal(resume?.meta.step, 4);
+  assert.deepEqual(Array.from(resume!.slots[0]), [4, 4, 4], 'the floats of step 4 are readable (the stub fills its slot with the step)');
+});
+
+test('a full disk for metrics and meta.json alike: the run still fails with what went wrong, and says meta.json could not record it', async () => {
+  const { request, setup } = setupFor();
+  const { task, log } = stubTask(() => 1);
+  let full = false;
+  // from step 3 on nothing can be written at all
+  const disk = fullDiskFor(() => full);
+  const sink: TrainSink = { progress: (p) => void (full ||= p.step >= 3) };
+  try {
+    await assert.rejects(trainTask(task, setup, request, sink, () => false), (e: unknown) => {
+      assert.ok(e instanceof TrainError, String(e));
+      assert.equal(e.kind, 'storage');
+      assert.match(e.message, /^Cannot write .*(metrics\.jsonl|meta\.json|diagnostics|best-\d+\.bin): the disk is full \(ENOSPC\)\./);
+      assert.match(e.message, /Cannot write .*meta\.json: the disk is full \(ENOSPC\)\. The run folder still says the run is running; once this process exits it shows as interrupted\.$/);
+      return true;
+    });
+  } finally {
+    disk.restore();
+  }
+  assert.ok(log.disposed);
+  const [runId] = fs.readdirSync(request.runsDir);
+  assert.equal((await resolveRun(request.runsDir, runId)).meta.status.kind, 'running', 'meta.json as it was before the disk filled');
+  assert.ok(!fs.readdirSync(path.join(request.runsDir, runId)).some((f) => f.endsWith('.tmp')), 'no temp file left');
+});
+
+test('a full disk at the final weights fails the run as storage with the last checkpoint kept; the run resumes to finish', async () => {
+  const { request, setup } = setupFor();
+  const first = stubTask(() => 1);
+  const disk = fullDiskFor((file) => /\.weights\.bin\.\d+\.tmp$/.test(file));
+  try {
+    await assert.rejects(trainTask(first.task, setup, request, {}, () => false), (e: unknown) => {
+      assert.ok(e instanceof TrainError, String(e));
+      assert.equal(e.kind, 'storage');
+      assert.match(e.message, /^Cannot write .*weights\.bin: the disk is full \(ENOSPC\)\. The checkpoint of step 6 is kept/);
+      return true;
+    });
+  } finally {
+    disk.restore();
+  }
+  const [runId] = fs.readdirSync(request.runsDir);
+  assert.ok(!fs.existsSync(path.join(request.runsDir, runId, RUN_FILES.weightsBin)));
+  const again = { ...request, resumeRunId: runId };
+  const out = await trainTask(stubTask(() => 1).task, { ...setup, resume: await checkpointToResume(again) }, again, {}, () => false);
+  assert.equal(out.kind, 'finished');
+  assert.ok(fs.existsSync(path.join(request.runsDir, runId, RUN_FILES.weightsBin)));
 });

@@ -10,6 +10,9 @@ import type { TrainRequest } from '../../shared/protocol';
 import type { SweepRunInfo } from '../../shared/sweep';
 import { sweepPointText } from '../../shared/sweepPointConfig';
 import { type LoadedCheckpoint, readRun } from '../../runs/runReader';
+import { unwritableFolder, unwritableFolderMessage } from '../../runs/writableFolder';
+import { dataFileChange, dataFileOf, recordDataFile } from '../../runs/dataFile';
+import type { DataFileRecord } from '../../runs/runFiles';
 import { type Dataset, loadDatasetSteps } from '../data';
 import { TrainError } from '../errors';
 import { runStepsAsync } from '../steps';
@@ -45,11 +48,16 @@ export interface RunSetup {
   plan: TrainingPlan;
   /** Memory and disk the run is expected to take (preflight.ts). */
   estimate?: ResourceEstimate;
+  /** A new run's data file as it was when it was read (meta.json keeps it for resumes to compare). */
+  dataFile?: DataFileRecord;
 }
 
 /** Reads the config, loads its data (in chunks: `pacer` may stop it with Cancelled) and plans the run. */
 export async function prepareRun(request: TrainRequest, sink: TrainSink = {}, pacer?: Pacer): Promise<RunSetup> {
   const resume = await checkpointToResume(request);
+  const folder = resume ? path.join(request.runsDir, request.resumeRunId!) : request.runsDir;
+  const refused = unwritableFolder(folder);
+  if (refused) throw new TrainError('storage', unwritableFolderMessage(refused, resume ? `Run ${request.resumeRunId}'s checkpoints and metrics` : 'The run folder'));
   // a resume trains the run's own config, so its data paths resolve against the folder of the config it started from
   const configPath = path.resolve((resume && (await startingConfigPath(request))) || request.configPath);
   const loaded = resume ? { config: resume.meta.config, text: JSON.stringify(resume.meta.config, null, 2) } : loadConfigFile(configPath, request.sweep);
@@ -59,6 +67,8 @@ export async function prepareRun(request: TrainRequest, sink: TrainSink = {}, pa
   const t = config.training;
   let data: Dataset;
   sink.phase?.({ phase: 'data', what: dataWhat(config.data) });
+  // the identity of what is about to be read, which a resume compares the file with (resumeCheck.ts)
+  const dataFile = resume ? undefined : recordDataFile(dataFileOf(config, configPath));
   try {
     const steps = loadDatasetSteps(config.data, { configDir: path.dirname(configPath), validationSplit: config.validationSplit, sequenceLength: t.sequenceLength });
     data = await runStepsAsync(steps, async () => pacer?.between('data'));
@@ -66,9 +76,13 @@ export async function prepareRun(request: TrainRequest, sink: TrainSink = {}, pa
     if (e instanceof Cancelled) throw e;
     throw new TrainError('data', e instanceof Error ? e.message : String(e));
   }
+  const during = dataFile && (await dataFileChange(dataFile));
+  if (during && during.kind !== 'same') {
+    throw new TrainError('data', `${dataFile!.path} ${during.kind === 'missing' ? 'was removed' : 'changed'} while it was being read, so the run would learn from a mixture of two files; nothing was started. Start the run again once the file is written.`);
+  }
   const plan = trainingPlan(t, data.trainSize, request.maxSteps);
   if (plan.batchSize < 1) throw new TrainError('data', `${data.describe()}: no training examples. Use more data or a shorter sequence length.`);
-  return { configPath, config, configText: loaded.text, cell: request.cell ?? config.model.cell, ...(resume && { resume }), data, plan };
+  return { configPath, config, configText: loaded.text, cell: request.cell ?? config.model.cell, ...(resume && { resume }), ...(dataFile && { dataFile }), data, plan };
 }
 
 /** The config file the resumed run started from, as its meta.json records it. */

@@ -6,13 +6,13 @@ import * as path from 'node:path';
 import type { CellKind, ExperimentConfig } from '../../shared/config';
 import type { DiagnosticsSnapshot, EvalRecord, MetricRecord, ResourceEstimate, RunEnd, RunInfo, RunPhase } from '../../shared/metrics';
 import type { TrainRequest } from '../../shared/protocol';
-import type { Checkpoint, RunMeta, SavedWeights } from '../../runs/runFiles';
+import type { Checkpoint, DataFileRecord, RunMeta, SavedWeights } from '../../runs/runFiles';
 import { type LoadedCheckpoint, readLatestCheckpoint, readMetrics, readRun } from '../../runs/runReader';
 import { newRunId, RunWriter } from '../../runs/runWriter';
-import { dataFileOf, recordDataFile } from '../../runs/dataFile';
 import { readResumability } from '../../runs/runContents';
 import { resumeRefusal } from '../../runs/resumability';
 import { TrainError } from '../errors';
+import { WriteError } from '../../runs/writeError';
 import { Rng } from '../rng';
 import { runStepsAsync } from '../steps';
 import { Pacer, type PhaseEvent } from './phases';
@@ -83,6 +83,8 @@ export interface SessionStart {
   resume?: LoadedCheckpoint;
   plan: TrainingPlan;
   estimate?: ResourceEstimate;
+  /** A new run's data file as it was read (runSetup.ts). */
+  dataFile?: DataFileRecord;
   task: Pick<AnyTask, 'model' | 'initialParams' | 'info' | 'weights'>;
   sink: TrainSink;
 }
@@ -124,7 +126,7 @@ export class RunSession {
     const info = runInfo(s, runId);
     const writer = resume
       ? await RunWriter.reopen(path.join(s.request.runsDir, runId), { totalSteps: s.plan.totalSteps })
-      : RunWriter.create(s.request.runsDir, info, s.configText, { dataFile: recordDataFile(dataFileOf(config, s.configPath)) });
+      : RunWriter.create(s.request.runsDir, info, s.configText, { ...(s.dataFile && { dataFile: s.dataFile }) });
     s.sink.started?.(info, writer.dir);
     const priorSeconds = resume ? (await readRun(writer.dir))?.meta.seconds ?? 0 : 0;
     const position = { step: resume?.meta.step ?? 0, epoch: resume?.meta.epoch ?? 0, cursor: resume?.meta.cursor ?? 0 };
@@ -261,17 +263,32 @@ export class RunSession {
     return { kind: 'cancelled', runDir: this.dir, runId: this.runId, step, phase, kept: this.kept() };
   }
 
-  /** Marks the run failed; returns the error to throw (anything but a TrainError is an internal error). */
+  /** Marks the run failed; returns the error to throw (a refused write is a storage failure, anything
+   *  else but a TrainError an internal error). Never throws itself: on a full disk the records and
+   *  meta.json may not be writable either, and the user still hears what went wrong. */
   fail(e: unknown): TrainError {
     const { step } = this.position;
-    this.flush();
-    let err = e instanceof TrainError ? e : new TrainError('internal', e instanceof Error ? e.stack ?? e.message : String(e), step);
+    let err = e instanceof TrainError ? e
+      : e instanceof WriteError ? new TrainError('storage', `${e.message} ${upperFirst(this.kept())}. Free space on that disk (or move the runs folder), then resume.`, step)
+      : new TrainError('internal', e instanceof Error ? e.stack ?? e.message : String(e), step);
     // what the user can go on from: resume and export read the checkpoints
     if (err.kind === 'diverged') err = new TrainError('diverged', `${err.message} ${upperFirst(this.kept())}.`, err.step);
-    this.writer.update({
-      status: { kind: 'failed', failure: err.kind, message: err.message, step }, seconds: this.elapsed(), verdict: this.verdict(),
-      ...(err.kind === 'diverged' && { end: { by: 'divergence', step } }),
-    });
+    try {
+      this.flush();
+    } catch {
+      // the records not yet written are lost; the failure above says why
+      this.pending = [];
+    }
+    try {
+      this.writer.update({
+        status: { kind: 'failed', failure: err.kind, message: err.message, step }, seconds: this.elapsed(), verdict: this.verdict(),
+        ...(err.kind === 'diverged' && { end: { by: 'divergence', step } }),
+      });
+    } catch (w) {
+      if (!(w instanceof WriteError)) throw w;
+      // meta.json keeps `running` with this process's pid: readers show the run as interrupted once it exits
+      err = new TrainError(err.kind, `${err.message}\n${w.message} The run folder still says the run is running; once this process exits it shows as interrupted.`, err.step);
+    }
     return err;
   }
 
