@@ -1,6 +1,6 @@
 // A plain HTML page that hosts the dashboard bundle the way a VS Code webview does: the same CSP
 // (cspSource = this server's origin), a fake acquireVsCodeApi, and the theme's --vscode-* variables
-// from a stylesheet. Used by bench/dashboard-bench.mjs and test/unit/dashboardBrowser.test.ts.
+// from a stylesheet. Used by bench/dashboard-bench.mjs and test/browser/dashboardBrowser.test.ts.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';

@@ -1,6 +1,6 @@
 # Keras on TensorFlow, the reference for the encoder-decoder row: the workload of bench/seq2seqShape.ts
 # (LSTM 256 encoder and decoder, additive attention, vocab 30 -> 70, source/target 12, batch 64), the
-# same functional model as scripts/make_tf_seq2seq_fixtures.py builds, train_on_batch in graph mode.
+# same functional model as scripts/fixtures/make_tf_seq2seq_fixtures.py builds, train_on_batch in graph mode.
 # usage: python3 bench/keras_seq2seq_step.py [steps] [hidden]
 import json, os, resource, sys, time
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')

@@ -1,16 +1,32 @@
-// Runs every unit test (test/unit/**/*.test.ts) in Node's own test runner, with tsx for TypeScript.
-// Node 20's --test takes no globs, so the files are listed here. Extra arguments filter by substring.
-// Relaxed SIMD is switched on as the trainer and CLI do (wasmFlags.ts), so both kernel builds are tested.
+// Runs the Node test layers in Node's own test runner, with tsx for TypeScript:
+//   unit     test/unit:    pure, in one process (kernels against references, models, parsers, views' models)
+//   process  test/process: start processes (the CLI, the trainer, engine children, install scripts, tfjs-node)
+//   browser  test/browser: the webviews' bundles in headless Chromium with a fake host
+// `--layer unit` (repeatable) picks layers; no --layer runs all three. Other arguments filter files by substring.
+// Node 20's --test takes no globs, so the files are listed here. Relaxed SIMD is switched on as the trainer
+// and CLI do (wasmFlags.ts), so both kernel builds are tested.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const filters = process.argv.slice(2);
-const dirs = ['test/unit'];
+const LAYERS = ['unit', 'process', 'browser'];
+const layers = [];
+const filters = [];
+const args = process.argv.slice(2);
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--layer') layers.push(args[++i]);
+  else filters.push(args[i]);
+}
+for (const l of layers)
+  if (!LAYERS.includes(l)) {
+    console.error(`unknown layer '${l}': one of ${LAYERS.join(', ')}`);
+    process.exit(2);
+  }
+
 const files = [];
-for (const d of dirs) {
+for (const layer of layers.length > 0 ? layers : LAYERS) {
   const walk = (dir) => {
     if (!fs.existsSync(dir)) return;
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -19,7 +35,7 @@ for (const d of dirs) {
       else if (e.name.endsWith('.test.ts')) files.push(path.relative(root, p));
     }
   };
-  walk(path.join(root, d));
+  walk(path.join(root, 'test', layer));
 }
 const selected = files.sort().filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (selected.length === 0) {

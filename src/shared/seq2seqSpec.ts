@@ -1,7 +1,7 @@
 // The encoder–decoder (sequence-to-sequence) model: what a backend needs to build it, and its flat
 // parameter layout. The equations are in kernels/seq2seq.ts's header; this file fixes names and shapes.
 // Like modelSpec.ts, the layout follows Keras, so a Keras functional model with the same weights maps
-// one to one (scripts/make_tf_seq2seq_fixtures.py builds it):
+// one to one (scripts/fixtures/make_tf_seq2seq_fixtures.py builds it):
 //   src.embedding       Es [Vs, Ds]                 Embedding(Vs, Ds, mask_zero=True)
 //   per encoder layer l (bidirectional: enc.l{l}.fwd.* and enc.l{l}.bwd.*, Bidirectional's two layers)
 //     enc.l{l}.Wx [in, G·He]  .Wh [He, G·He]  .b [G·He]  (GRU .bh)   LSTM/GRU/SimpleRNN(return_state=True)

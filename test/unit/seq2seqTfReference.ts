@@ -1,5 +1,5 @@
 // Loader for the encoder–decoder TensorFlow fixtures in test/fixtures/tf-reference/seq2seq/*.json
-// (written by scripts/make_tf_seq2seq_fixtures.py through `npm run fixtures:tf`; Python is needed only to
+// (written by scripts/fixtures/make_tf_seq2seq_fixtures.py through `npm run fixtures:tf`; Python is needed only to
 // regenerate them). Each holds a tiny spec, its parameters by name (short decimals: a Float32Array holds
 // exactly what TensorFlow used), a padded batch, and TensorFlow's float64 loss, gradients, per-position
 // ‖∂L/∂h‖, attention weights and hidden states, all by source position and batch-major.

@@ -1,5 +1,5 @@
 // Our kernels against TensorFlow: the fixtures in test/fixtures/tf-reference were computed in float64
-// by scripts/make_tf_fixtures.py (Keras cells, checked against keras.layers in the script) on the
+// by scripts/fixtures/make_tf_fixtures.py (Keras cells, checked against keras.layers in the script) on the
 // same weights and inputs. Loss, every parameter gradient, ‖∂L/∂h_t‖, ‖∂L_T/∂h_t‖, ‖∂L/∂c_t‖ and the
 // hidden states must agree to 1e-4 relative (f32 kernels against f64 TensorFlow).
 

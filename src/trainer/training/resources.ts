@@ -3,7 +3,7 @@
 // `init`, mirrored here buffer by buffer): every training thread and every extra shape the run
 // evaluates at (validation, the diagnostics probe, text sampling) holds its own instance with
 // parameters, gradients, two optimizer slots, packed weights and the activations kept for
-// backpropagation through time. test/unit/resources.test.ts checks the instance size against the
+// backpropagation through time. test/process/resources.test.ts checks the instance size against the
 // kernels' own allocation and the total against peak memory measured on real runs.
 
 import type { ResourceEstimate } from '../../shared/metrics';

@@ -17,7 +17,7 @@ import { TRIAL_FROM_HIDDEN } from '../../src/trainer/backends/backendChoice';
 import { resolveTfjsNode } from '../../src/trainer/backends/tfjs/tfjsNodeLocation';
 import { WasmBackend } from '../../src/trainer/backends/wasm/wasmBackend';
 import { paramCount, paramLayout } from '../../src/trainer/model';
-import { fillParams, makeBatch, relErr, tinyCase, tinyCases, worstErrors, type Case } from './wasmCases';
+import { fillParams, makeBatch, relErr, tinyCase, tinyCases, worstErrors, type Case } from '../unit/wasmCases';
 
 const TOL = 1e-4;
 const root = path.resolve(__dirname, '../..');

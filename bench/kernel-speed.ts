@@ -1,7 +1,7 @@
 // One-thread speed of a full training step (forward + backward + Adam) at the benchmark shape
 // (tokens, vocab 65, embed 32, 1 layer, H 128, T 64, B 32, xent every).
-// usage: node --import tsx scripts/kernel-speed.ts [cells=lstm,gru,rnn] [steps=20]
-// Relaxed SIMD: node --experimental-wasm-relaxed-simd --import tsx scripts/kernel-speed.ts
+// usage: node --import tsx bench/kernel-speed.ts [cells=lstm,gru,rnn] [steps=20]
+// Relaxed SIMD: node --experimental-wasm-relaxed-simd --import tsx bench/kernel-speed.ts
 import type { CellKind } from '../src/shared/config';
 import type { ModelSpec } from '../src/trainer/model';
 import { WasmModel } from '../src/trainer/backends/wasm/wasmModel';

@@ -15,7 +15,7 @@ import { copyTfjsWasm, TFJS_WASM_FILES } from '../../scripts/build.mjs';
 import { TfjsBackend } from '../../src/trainer/backends/tfjs/tfjsBackend';
 import { loadTfjs, TFJS_WASM_BINARY, tfjsWasmDir } from '../../src/trainer/backends/tfjs/tfjsRuntime';
 import { paramCount } from '../../src/trainer/model';
-import { fillParams, makeBatch, tinyCase } from './wasmCases';
+import { fillParams, makeBatch, tinyCase } from '../unit/wasmCases';
 
 const root = path.resolve(__dirname, '../..');
 
