@@ -11,6 +11,7 @@ import { configLenses } from '../../src/extension/codeLens/lensModel';
 import { planComparison, translatableIn } from '../../src/extension/commands/commandArgs';
 import { COMMANDS } from '../../src/extension/constants';
 import { translationReport, translationSummary } from '../../src/extension/engine/translationText';
+import { runLabel as tableRunLabel } from '../../src/extension/runsTable/runRows';
 import { isSeq2seqRun, runNode } from '../../src/extension/tree/runRows';
 import type { Resumability } from '../../src/runs/resumability';
 import type { RunMeta } from '../../src/runs/runFiles';
@@ -169,6 +170,9 @@ test('tree: an encoder–decoder run shows its exact match, offers Translate, no
   assert.equal(stopped.contextValue, 'run.cancelled.resumable.seq2seq');
   const compared = runNode(runOf('d', { kind: 'finished', step: 800 }, { sweep: { id: 's', index: 0, count: 2, values: { 'model.attention': 'none' }, label: 'attention none' } }), { decoding: { ...decoding, exactMatch: 1 } });
   assert.equal(compared.label, 'GRU · attention none · val 0.210 · exact 100.0 %');
+  const cellsCompared = seq2seqInfo({ cell: 'lstm', sweep: { id: 's', index: 1, count: 3, values: { 'model.encoder.cell': 'lstm', 'model.decoder.cell': 'lstm' }, label: '' } });
+  assert.equal(runNode(runOf('e', { kind: 'finished', step: 800 }, cellsCompared)).label, 'LSTM · val 0.210', 'a cell comparison\'s run is named by its cell');
+  assert.equal(tableRunLabel(cellsCompared), 'dates · LSTM', 'in the runs table too');
 
   // the menus' clauses, as package.json writes them
   const menus = (pkg.contributes.menus['view/item/context'] as { command: string; when: string }[]);

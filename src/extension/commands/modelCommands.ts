@@ -36,15 +36,20 @@ async function offerExported(r: ExportResult, title: string): Promise<void> {
 export function modelCommands(d: CommandDeps): vscode.Disposable[] {
   const { runs, engine, ui } = d;
 
-  /** Translate…: a source text through an encoder–decoder run; the best output in a notification, every hypothesis in the output channel. */
-  async function translate(arg: unknown): Promise<TranslateResult | undefined> {
+  /**
+   * Translate…: a source text through an encoder–decoder run; the best output in a notification, every
+   * hypothesis in the output channel. `text`: the source, from another command (else asked for).
+   */
+  async function translate(arg: unknown, text?: unknown): Promise<TranslateResult | undefined> {
     const id = await runIdOf(arg, runs, 'Encoder–decoder run to translate with', translatableIn(runs));
     const run = id ? runs.getRun(id) ?? (await runs.reload(id)) : undefined;
     const runsDir = runs.runsDir();
     if (!run || !runsDir) return undefined;
     const title = runTitle(run.meta.info);
-    const source = await vscode.window.showInputBox({ prompt: `Source text for ${title}`, placeHolder: 'What the encoder reads', ignoreFocusOut: true });
-    if (!source) return undefined;
+    const source = typeof text === 'string'
+      ? text
+      : await vscode.window.showInputBox({ prompt: `Source text for ${title}`, placeHolder: 'What the encoder reads', ignoreFocusOut: true, validateInput: (v) => (v === '' ? 'Type the text to translate.' : undefined) });
+    if (source === undefined) return undefined;
     const outcome = await withCancellableProgress(`SeqLab: translating with ${title}`, (signal) =>
       engine.request('translate', { runsDir, run: run.dir, sources: [source], top: TRANSLATE_TOP }, { signal, timeoutMs: TRANSLATE_TIMEOUT_MS }),
     );
