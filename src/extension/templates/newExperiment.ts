@@ -1,7 +1,7 @@
 // New Experiment: pick a template, then (for file templates) a workspace file and a CSV column, or a pairs
-// file from anywhere and its token level; propose a
-// name no other experiment has; write the config next to the data (synthetic: the workspace root), open
-// it. The CodeLens is right there.
+// file from anywhere and its token level; propose a name no other experiment has; write the config next to
+// the data (synthetic data, or a pairs file outside the workspace: the workspace root), open it. The
+// CodeLens is right there.
 
 import * as path from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
