@@ -5,6 +5,8 @@ export const COMMANDS = {
   newExperiment: 'seqlab.newExperiment',
   train: 'seqlab.train',
   compareCells: 'seqlab.compareCells',
+  compareAttention: 'seqlab.compareAttention',
+  translate: 'seqlab.translate',
   stopRun: 'seqlab.stopRun',
   openDashboard: 'seqlab.openDashboard',
   generateSample: 'seqlab.generateSample',
@@ -46,6 +48,8 @@ export const CONTEXT_KEYS = {
   /** A run that did not finish has a readable checkpoint (Resume in the palette). */
   hasResumableRuns: 'seqlab.hasResumableRuns',
   hasDamagedRuns: 'seqlab.hasDamagedRuns',
+  /** An encoder–decoder run has weights to translate with (Translate… in the palette). */
+  hasTranslatableRuns: 'seqlab.hasTranslatableRuns',
 } as const;
 
 export const CONFIG_GLOB = '**/*.seqlab.json';

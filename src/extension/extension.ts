@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { ConfigCodeLens } from './codeLens/configCodeLens';
+import { translatableIn } from './commands/commandArgs';
 import { registerCommands } from './commands/registerCommands';
 import { ConfigDiagnostics } from './configs/configDiagnostics';
 import { ConfigIndex } from './configs/configIndex';
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext) {
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasConfigs, configs.list().length > 0);
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasResumableRuns, runs.list().some((r) => runs.resumability(r.id)?.kind === 'resumable'));
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasDamagedRuns, runs.damaged().length > 0);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasTranslatableRuns, runs.list().some(translatableIn(runs)));
   };
 
   let activationMs = 0;

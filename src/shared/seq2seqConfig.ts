@@ -71,9 +71,6 @@ export function seq2seqModelIssues(config: ExperimentConfig & { model: Seq2seqMo
   if (given('model', 'forgetBias') && encoder.cell !== 'lstm' && decoder.cell !== 'lstm' && !config.compare?.includes('lstm')) {
     warn(['model', 'forgetBias'], `model.forgetBias only applies to LSTM cells; this encoder–decoder has ${encoder.cell} and ${decoder.cell} cells. Remove it.`);
   }
-  if (config.compare && given('model', 'encoder', 'cell') && given('model', 'decoder', 'cell')) {
-    warn(['compare'], `compare trains once per cell, but model.encoder.cell and model.decoder.cell are both set, so every run would have the same cells. Remove them (or one of them), or remove compare.`);
-  }
   if (data.kind === 'synthetic-pairs' && data.task === 'addition' && data.reverseSource && model.reverseSource) {
     warn(['model', 'reverseSource'], 'model.reverseSource and data.reverseSource both reverse the source, so together the encoder reads it in its written order. Keep one of them.');
   }

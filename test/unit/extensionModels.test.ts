@@ -121,6 +121,8 @@ test('every template renders a config that parseConfig accepts', () => {
     { id: 'char-lm', dataPath: 'My Notes.txt' },
     { id: 'csv-forecast', dataPath: 'daily-visitors.csv', target: 'visitors' },
     { id: 'csv-forecast', dataPath: 'x.csv', target: 'load', delimiter: ';' },
+    { id: 'pairs', dataPath: 'dates.tsv', level: 'char' },
+    { id: 'pairs', dataPath: '../downloads/fra.txt', level: 'word' },
     { id: 'adding' },
     { id: 'copy' },
     { id: 'temporal-order' },

@@ -1,4 +1,5 @@
-// CodeLens above the first line of every *.seqlab.json: Train / Stop, Compare, Dashboard, last result,
+// CodeLens above the first line of every *.seqlab.json: Train / Stop, Compare (cells; an encoder–decoder's
+// attention too), Dashboard, last result,
 // or the problem count. The titles come from lensModel; this only places them.
 
 import * as path from 'node:path';
@@ -44,6 +45,7 @@ export class ConfigCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
       configPath,
       errors: result.errors,
       ...(result.compare && { compare: result.compare }),
+      ...(result.config?.model.kind === 'seq2seq' && { attention: result.config.model.attention }),
       active: this.jobs.active().filter((j) => same(j.request.configPath)),
       lastRun: this.runs.list().find((r) => same(r.meta.info.configPath)),
       now: new Date(),

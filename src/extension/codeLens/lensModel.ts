@@ -1,6 +1,7 @@
 // The lenses above the first line of a *.seqlab.json, as plain data. Pure; `ConfigCodeLens` renders them.
 
-import type { CellKind } from '../../shared/config';
+import type { AttentionKind, CellKind } from '../../shared/config';
+import { comparedAttentions } from '../../shared/comparisonVariants';
 import { CELL_KINDS } from '../../shared/config';
 import type { RunSummary } from '../../runs/runReader';
 import { COMMANDS } from '../constants';
@@ -20,6 +21,8 @@ export interface LensInput {
   errors: number;
   /** The config's `compare` list when it validates. */
   compare?: readonly CellKind[];
+  /** An encoder–decoder config's attention, when it validates: its lenses offer Compare Attention too. */
+  attention?: AttentionKind;
   /** Jobs of this config the host owns (queued, starting, running, stopping). */
   active: readonly ActiveRun[];
   /** Newest run of this config on disk. */
@@ -74,6 +77,14 @@ export function configLenses(input: LensInput): LensSpec[] {
   }
   if (input.errors === 0) {
     lenses.push({ title: compareTitle(input.compare), tooltip: 'Train once per cell and compare the runs', command: COMMANDS.compareCells, args: [input.configPath] });
+    if (input.attention) {
+      lenses.push({
+        title: `Compare attention ${comparedAttentions(input.attention).join(' · ')}`,
+        tooltip: 'Train the encoder–decoder without attention and with it, and compare the runs',
+        command: COMMANDS.compareAttention,
+        args: [input.configPath],
+      });
+    }
   }
   const dashboardRun = (running && activeRunId(running)) ?? input.lastRun?.id;
   if (dashboardRun) lenses.push({ title: 'Dashboard', tooltip: 'Open the dashboard of the latest run', command: COMMANDS.openDashboard, args: [dashboardRun] });

@@ -4,12 +4,13 @@
 
 import * as path from 'node:path';
 import type { BackendKind, CellKind } from '../../shared/config';
+import { type ComparisonVariant, variantRuns } from '../../shared/comparisonVariants';
 import { cellLabel, timeAgo } from '../../shared/format';
 import type { TrainRequest } from '../../shared/protocol';
 import type { RunSummary } from '../../runs/runReader';
 import { configBaseName, runTitle, titleFromRunId } from '../runs/runNames';
 import type { RunCatalog } from '../runs/runsOnDisk';
-import { type DamagedFolder, runResult } from '../tree/runRows';
+import { type DamagedFolder, isSeq2seqRun, runResult } from '../tree/runRows';
 import type { ConfigEntry, TreeNode } from '../tree/treeModel';
 
 export const isTreeNode = (x: unknown): x is TreeNode => typeof x === 'object' && x !== null && 'kind' in x && 'id' in x;
@@ -88,6 +89,10 @@ export function damagedPickItems(damaged: readonly DamagedFolder[]): RunPickItem
 
 export const isTextRun = (r: RunSummary): boolean => r.meta.info.task === 'text';
 
+/** The encoder–decoder runs Translate offers: finished, or stopped with a checkpoint to read (as of the catalog's last refresh). */
+export const translatableIn = (runs: Pick<RunCatalog, 'resumability'>) => (r: RunSummary): boolean =>
+  isSeq2seqRun(r) && (r.status.kind === 'finished' || runs.resumability(r.id)?.kind === 'resumable');
+
 /** The runs whose checkpoints let them be resumed, as of the catalog's last refresh (resumability.ts). */
 export const resumableIn = (runs: Pick<RunCatalog, 'resumability'>) => (r: RunSummary): boolean => runs.resumability(r.id)?.kind === 'resumable';
 
@@ -124,11 +129,23 @@ export function planTraining(configPath: string, cells: readonly (CellKind | und
   }));
 }
 
-/** A comparison's notification title, "SeqLab: comparing tiny — RNN · LSTM · GRU", and the name it reports under. */
-export function comparisonTitle(configPath: string, cells: readonly (CellKind | undefined)[]): { title: string; name: string } {
+/**
+ * A comparison's jobs (comparisonVariants.ts): one per variant, with its cell and the settings it sets
+ * besides, recorded under one id so its runs read as one comparison.
+ */
+export function planComparison(configPath: string, variants: readonly ComparisonVariant[], settings: TrainSettings, comparisonId: string): PlannedJob[] {
+  const recorded = variantRuns(comparisonId, variants);
+  return variants.map((v, i) => {
+    const [job] = planTraining(configPath, [v.cell], settings);
+    const sweep = recorded[i];
+    return { request: { ...job.request, ...(sweep && { sweep }) }, title: v.label ? `${job.title} · ${v.label}` : job.title };
+  });
+}
+
+/** A comparison's notification title, "SeqLab: comparing tiny — RNN · LSTM · GRU" (`what`: the plan's title), and the name it reports under. */
+export function comparisonTitle(configPath: string, what: string): { title: string; name: string } {
   const name = configBaseName(path.basename(configPath).replace(/\.seqlab\.json$/i, ''));
-  const labels = cells.flatMap((c) => (c ? [cellLabel(c)] : []));
-  return { title: `SeqLab: comparing ${name}${labels.length > 0 ? ` — ${labels.join(' · ')}` : ''}`, name };
+  return { title: `SeqLab: comparing ${name}${what ? ` — ${what}` : ''}`, name };
 }
 
 /** Generate Sample's temperature box: a number ≥ 0, else what to type. */

@@ -1,15 +1,17 @@
-// The commands that ask the engine about a trained model: Generate Sample and Export Model. Both are
-// allowed in Restricted Mode: the engine reads the run folder only (weights, config snapshot) and writes
+// The commands that ask the engine about a trained model: Generate Sample, Translate and Export Model. All
+// are allowed in Restricted Mode: the engine reads the run folder only (weights, config snapshot) and writes
 // inside it; nothing the workspace's configs point to is read or run.
 
 import * as fsp from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { exportDirOf } from '../../runs/runFiles';
 import type { ExportResult } from '../../shared/modelExport';
+import type { TranslateResult } from '../../shared/translation';
 import { COMMANDS } from '../constants';
 import { sampleText } from '../engine/sampleText';
+import { TRANSLATE_TIMEOUT_MS, TRANSLATE_TOP, translationReport, translationSummary } from '../engine/translationText';
 import { runTitle } from '../runs/runNames';
-import { isTextRun, temperatureProblem } from './commandArgs';
+import { isTextRun, temperatureProblem, translatableIn } from './commandArgs';
 import { reveal, runIdOf } from './commandPrompts';
 import type { CommandDeps } from './registerCommands';
 
@@ -32,8 +34,45 @@ async function offerExported(r: ExportResult, title: string): Promise<void> {
 }
 
 export function modelCommands(d: CommandDeps): vscode.Disposable[] {
-  const { runs, engine } = d;
+  const { runs, engine, ui } = d;
+
+  /**
+   * Translate…: a source text through an encoder–decoder run; the best output in a notification, every
+   * hypothesis in the output channel. `text`: the source, from another command (else asked for).
+   */
+  async function translate(arg: unknown, text?: unknown): Promise<TranslateResult | undefined> {
+    const id = await runIdOf(arg, runs, 'Encoder–decoder run to translate with', translatableIn(runs));
+    const run = id ? runs.getRun(id) ?? (await runs.reload(id)) : undefined;
+    const runsDir = runs.runsDir();
+    if (!run || !runsDir) return undefined;
+    const title = runTitle(run.meta.info);
+    const source = typeof text === 'string'
+      ? text
+      : await vscode.window.showInputBox({ prompt: `Source text for ${title}`, placeHolder: 'What the encoder reads', ignoreFocusOut: true, validateInput: (v) => (v === '' ? 'Type the text to translate.' : undefined) });
+    if (source === undefined) return undefined;
+    const outcome = await withCancellableProgress(`SeqLab: translating with ${title}`, (signal) =>
+      engine.request('translate', { runsDir, run: run.dir, sources: [source], top: TRANSLATE_TOP }, { signal, timeoutMs: TRANSLATE_TIMEOUT_MS }),
+    );
+    switch (outcome.kind) {
+      case 'done': {
+        const report = translationReport(outcome.result, title);
+        for (const line of report) ui.output.appendLine(line);
+        const details = 'Show Details';
+        const [first] = outcome.result.translations;
+        void vscode.window.showInformationMessage(`SeqLab: ${first ? translationSummary(first) : 'nothing to translate'}`, details).then((a) => a === details && ui.output.show(true));
+        return outcome.result;
+      }
+      case 'failed':
+        void vscode.window.showErrorMessage(`SeqLab: translating with ${title} failed — ${outcome.message}`);
+        return undefined;
+      case 'cancelled':
+        return undefined;
+    }
+  }
+
   return [
+    vscode.commands.registerCommand(COMMANDS.translate, translate),
+
     vscode.commands.registerCommand(COMMANDS.generateSample, async (arg?: unknown) => {
       const id = await runIdOf(arg, runs, 'Text model to sample from', isTextRun);
       if (!id) return undefined;

@@ -7,14 +7,16 @@ import { type Resumability, resumeRefusal } from '../../runs/resumability';
 import { checkResume } from '../../runs/resumeCheck';
 import { readResumability } from '../../runs/runContents';
 import type { RunSummary } from '../../runs/runReader';
-import { CELL_KINDS, type CellKind, type ExperimentConfig } from '../../shared/config';
+import { type ComparisonKind, comparisonVariants } from '../../shared/comparisonVariants';
+import type { CellKind, ExperimentConfig } from '../../shared/config';
+import { newSweepId } from '../../shared/sweep';
 import { dataFileOf, isInsideAny } from '../configs/fileChecks';
 import { COMMANDS, SETTINGS } from '../constants';
 import { runTitle, titleFromRunId } from '../runs/runNames';
 import { activeRunId } from '../training/activeRun';
 import { trackSweep } from '../training/sweepProgress';
 import { trainingGate } from '../training/trainingGate';
-import { comparisonTitle, hasRunArg, planTraining, resumableIn } from './commandArgs';
+import { comparisonTitle, hasRunArg, planComparison, planTraining, resumableIn, type TrainSettings } from './commandArgs';
 import { configPathOf, runIdOf, showProblems } from './commandPrompts';
 import { planSweep } from './sweepPlan';
 import type { CommandDeps } from './registerCommands';
@@ -56,28 +58,55 @@ export function trainingCommands(d: CommandDeps): vscode.Disposable[] {
     return ok === 'Train Anyway' ? result.config : undefined;
   }
 
+  function trainSettings(): TrainSettings {
+    const settings = vscode.workspace.getConfiguration();
+    return { defaultBackend: settings.get<string>(SETTINGS.defaultBackend, 'config'), diagnosticsInterval: settings.get<number>(SETTINGS.diagnosticsInterval, 0) };
+  }
+
   /** Validate, confirm data outside the workspace, enqueue. Returns job keys. Train of a config with a sweep queues the sweep's runs. */
-  async function startTraining(configPath: string, cells: (CellKind | undefined)[], resume?: { runId: string; title: string }): Promise<string[]> {
+  async function startTraining(configPath: string, resume?: { runId: string; title: string; cell: CellKind }): Promise<string[]> {
     if (!gateOk()) return [];
     const config = resume ? undefined : await readyToTrain(configPath);
     if (!resume && !config) return [];
-    const settings = vscode.workspace.getConfiguration();
-    const trainSettings = { defaultBackend: settings.get<string>(SETTINGS.defaultBackend, 'config'), diagnosticsInterval: settings.get<number>(SETTINGS.diagnosticsInterval, 0) };
-    if (config?.sweep && cells.length === 1 && cells[0] === undefined) {
-      const sweepJobs = planSweep(configPath, config, trainSettings).map(({ request }) => jobs.enqueue(request));
+    if (config?.sweep) {
+      const sweepJobs = planSweep(configPath, config, trainSettings()).map(({ request }) => jobs.enqueue(request));
       trackSweep(jobs, sweepJobs, `SeqLab: sweep of ${path.basename(configPath)} (${sweepJobs.length} runs)`, configPath);
       return sweepJobs.map((j) => j.key);
     }
-    const planned = planTraining(configPath, cells, trainSettings, resume);
-    const enqueued = planned.map(({ request, title }) => ({ job: jobs.enqueue(request), title }));
-    // a comparison gets one notification for all its runs
+    const [planned] = planTraining(configPath, [resume?.cell], trainSettings(), resume);
+    const job = jobs.enqueue(planned.request);
+    ui.track(job, planned.title);
+    return [job.key];
+  }
+
+  /** Compare Cells or Compare Attention: one run per variant of the config (comparisonVariants.ts), one notification for all. */
+  async function startComparison(configPath: string, kind: ComparisonKind): Promise<string[]> {
+    if (!gateOk()) return [];
+    const config = await readyToTrain(configPath);
+    if (!config) return [];
+    const plan = comparisonVariants(config, kind);
+    if (plan.kind === 'refused') {
+      void vscode.window.showErrorMessage(`SeqLab: ${plan.message}`);
+      return [];
+    }
+    const enqueued = planComparison(configPath, plan.variants, trainSettings(), newSweepId()).map(({ request, title }) => ({ job: jobs.enqueue(request), title }));
     if (enqueued.length > 1) {
-      const { title, name } = comparisonTitle(configPath, cells);
+      const { title, name } = comparisonTitle(configPath, plan.title);
       ui.trackComparison(enqueued.map((e) => e.job), title, name);
     } else {
       for (const { job, title } of enqueued) ui.track(job, title);
     }
     return enqueued.map((e) => e.job.key);
+  }
+
+  /** Starts the comparison, opens it at once (runs queued behind seqlab.maxConcurrentRuns show as queued and join as they start); the run ids. */
+  async function compare(arg: unknown, kind: ComparisonKind): Promise<string[]> {
+    const configPath = await configPathOf(arg, configs);
+    if (!configPath) return [];
+    const keys = await startComparison(configPath, kind);
+    if (keys.length === 0) return [];
+    if (keys.length > 1) panels.openJobs(keys);
+    return (await Promise.all(keys.map((k) => jobs.whenStarted(k)))).filter((x): x is string => x !== undefined);
   }
 
   /** Why the run cannot be resumed, with the command that does what can be done instead. */
@@ -104,24 +133,15 @@ export function trainingCommands(d: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(COMMANDS.train, async (arg?: unknown) => {
       const configPath = await configPathOf(arg, configs);
       if (!configPath) return undefined;
-      const keys = await startTraining(configPath, [undefined]);
+      const keys = await startTraining(configPath);
       // a sweep: the ids of its runs as they start; one run: its id
       if (keys.length > 1) return Promise.all(keys.map((k) => jobs.whenStarted(k)));
       return keys[0] ? jobs.whenStarted(keys[0]) : undefined;
     }),
 
-    vscode.commands.registerCommand(COMMANDS.compareCells, async (arg?: unknown) => {
-      const configPath = await configPathOf(arg, configs);
-      if (!configPath) return [];
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(configPath));
-      const compare = (await diagnostics.validate(doc)).compare;
-      const cells = compare && compare.length > 0 ? compare : [...CELL_KINDS];
-      const keys = await startTraining(configPath, cells);
-      if (keys.length === 0) return [];
-      // the comparison opens now; runs queued behind seqlab.maxConcurrentRuns show as queued and join as they start
-      if (keys.length > 1) panels.openJobs(keys);
-      return (await Promise.all(keys.map((k) => jobs.whenStarted(k)))).filter((x): x is string => x !== undefined);
-    }),
+    vscode.commands.registerCommand(COMMANDS.compareCells, (arg?: unknown) => compare(arg, 'cells')),
+
+    vscode.commands.registerCommand(COMMANDS.compareAttention, (arg?: unknown) => compare(arg, 'attention')),
 
     vscode.commands.registerCommand(COMMANDS.stopRun, async (arg?: unknown) => {
       let id = hasRunArg(arg) ? await runIdOf(arg, runs, '') : undefined;
@@ -160,7 +180,7 @@ export function trainingCommands(d: CommandDeps): vscode.Disposable[] {
       }
       // a damaged run is never resumable, so here the run is readable
       if (!run || !(await confirmResume(run, title, r))) return undefined;
-      const [key] = await startTraining(run.meta.info.configPath, [run.meta.info.cell], { runId: run.id, title });
+      const [key] = await startTraining(run.meta.info.configPath, { runId: run.id, title, cell: run.meta.info.cell });
       return key ? jobs.whenStarted(key) : undefined;
     }),
 

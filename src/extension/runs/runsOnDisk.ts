@@ -1,7 +1,8 @@
 // The run folders of the workspace: listed asynchronously, refreshed by a debounced watcher on
 // <runsDir>/*/meta.json, so runs started from the CLI (or by the training jobs) appear by themselves.
 // Besides the runs: the damaged folders (meta.json missing or unusable, other run files there), and
-// whether each run that did not finish can be resumed (resumability.ts, from its checkpoint files).
+// whether each run that did not finish can be resumed (resumability.ts, from its checkpoint files), and an
+// encoder–decoder's exact match at its last evaluation (from the end of its metrics.jsonl).
 
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
@@ -10,8 +11,10 @@ import type { Resumability } from '../../runs/resumability';
 import { readResumability } from '../../runs/runContents';
 import { RUN_FILES } from '../../runs/runFiles';
 import { listRunFolders, readRun, type RunSummary } from '../../runs/runReader';
+import { readLastEvaluation } from '../../runs/runResults';
+import type { DecodingScores } from '../../shared/metrics';
 import { hostWork } from '../hostWork';
-import type { DamagedFolder } from '../tree/runRows';
+import { type DamagedFolder, isSeq2seqRun } from '../tree/runRows';
 
 const REFRESH_DEBOUNCE_MS = 200;
 
@@ -29,6 +32,8 @@ export interface RunCatalog {
   damaged(): readonly DamagedFolder[];
   /** Whether a run that did not finish can be resumed, as of the last refresh; undefined for the others. */
   resumability(runId: string): Resumability | undefined;
+  /** An encoder–decoder's greedy decoding scores at its last evaluation, once it stopped running; undefined for the others. */
+  decoding(runId: string): DecodingScores | undefined;
   /** A run appeared, changed status or was deleted. */
   readonly onDidChange: vscode.Event<void>;
 }
@@ -44,6 +49,8 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
    * other runs' checkpoints and config snapshots are read again only when they change.
    */
   private resumableRead = new Map<string, { key: string; value: Resumability }>();
+  /** Each stopped encoder–decoder's last greedy scores and its meta.json time they were read at (metrics.jsonl is read again only when that changes). */
+  private decodingRead = new Map<string, { key: string; value: DecodingScores | undefined }>();
   private watcher: vscode.FileSystemWatcher | undefined;
   /**
    * The folder the watcher watches, and whether it existed then. A watcher made before its folder exists
@@ -81,6 +88,18 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
     return this.resumable.get(runId);
   }
 
+  decoding(runId: string): DecodingScores | undefined {
+    return this.decodingRead.get(runId)?.value;
+  }
+
+  private async readDecoding(run: RunSummary): Promise<{ key: string; value: DecodingScores | undefined }> {
+    const key = `${run.meta.updatedAt}|${run.status.kind}`;
+    const known = this.decodingRead.get(run.id);
+    if (known?.key === key) return known;
+    const last = await readLastEvaluation(run.dir).catch(() => undefined);
+    return { key, value: last?.greedy };
+  }
+
   private async readResumability(run: RunSummary): Promise<{ key: string; value: Resumability } | undefined> {
     const checkpoints = await fsp.stat(path.join(run.dir, RUN_FILES.checkpoints)).then((st) => st.mtimeMs, () => 0);
     const key = `${run.meta.updatedAt}|${run.status.kind}|${checkpoints}`;
@@ -109,6 +128,9 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
         const runs = folders.flatMap((f) => (f.kind === 'run' ? [f.run] : []));
         const unfinished = runs.filter((r) => UNFINISHED.has(r.status.kind));
         const resumable = await Promise.all(unfinished.map(async (r) => [r.id, await this.readResumability(r)] as const));
+        // a running trainer rewrites meta.json every 100 ms: its scores wait until it stops
+        const decoded = await Promise.all(runs.filter((r) => r.status.kind !== 'running' && isSeq2seqRun(r)).map(async (r) => [r.id, await this.readDecoding(r)] as const));
+        this.decodingRead = new Map(decoded);
         this.runs = runs;
         this.damagedFolders = folders.flatMap((f) => (f.kind === 'damaged' ? [{ id: f.id, dir: f.dir, problem: f.problem }] : []));
         this.resumableRead = new Map(resumable.flatMap(([id, r]) => (r ? [[id, r] as const] : [])));

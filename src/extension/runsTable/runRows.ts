@@ -43,8 +43,8 @@ function sweepOf(info: RunInfo): SweepRunInfo | undefined {
   return ok ? (s as SweepRunInfo) : undefined;
 }
 
-/** What the table calls a run: its sweep values, else its experiment and cell. */
-export const runLabel = (info: RunInfo): string => sweepOf(info)?.label ?? `${info.name} · ${String(info.cell).toUpperCase()}`;
+/** What the table calls a run: its sweep values, else (also a cell comparison's run, whose values say no more than its cell) its experiment and cell. */
+export const runLabel = (info: RunInfo): string => sweepOf(info)?.label || `${info.name} · ${String(info.cell).toUpperCase()}`;
 
 /** The run's row: `config` its parsed snapshot (undefined when missing or unusable: the row has no settings but the cell). */
 export function toRunRow(run: RunSummary, config: ExperimentConfig | undefined, results: RunResults, configLabel: (configPath: string) => string): RunRow {

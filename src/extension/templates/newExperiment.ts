@@ -1,13 +1,15 @@
-// New Experiment: pick a template, then (for file templates) a workspace file and a CSV column; propose a
-// name no other experiment has; write the config next to the data (synthetic: the workspace root), open
-// it. The CodeLens is right there.
+// New Experiment: pick a template, then (for file templates) a workspace file and a CSV column, or a pairs
+// file from anywhere and its token level; propose a name no other experiment has; write the config next to
+// the data (synthetic data, or a pairs file outside the workspace: the workspace root), open it. The
+// CodeLens is right there.
 
 import * as path from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { CONFIG_EXCLUDE, CONFIG_GLOB } from '../constants';
+import type { PairLevel } from '../../shared/pairsConfig';
 import { nodeIo, parseHeader } from '../configs/fileChecks';
-import { configFileName, freeConfigName, renderTemplate, TEMPLATES, type TemplateInput, templateName, uniqueFileName } from './templates';
+import { configFileName, freeConfigName, pairsConfigDir, renderTemplate, TEMPLATES, type TemplateInput, templateName, uniqueFileName } from './templates';
 
 async function pickFile(glob: string, placeHolder: string): Promise<vscode.Uri | undefined> {
   const uris = await vscode.workspace.findFiles(glob, CONFIG_EXCLUDE, 500);
@@ -20,6 +22,26 @@ async function pickFile(glob: string, placeHolder: string): Promise<vscode.Uri |
     { placeHolder, matchOnDescription: true },
   );
   return picked?.uri;
+}
+
+/** A pairs file from anywhere (the translation tutorials' downloads often sit outside the workspace). */
+async function pickPairsFile(folder: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    defaultUri: folder,
+    filters: { 'Sequence pairs (source<TAB>target)': ['tsv', 'txt'] },
+    openLabel: 'Use These Pairs',
+    title: 'File of source<TAB>target pairs, one per line',
+  });
+  return picked?.[0];
+}
+
+async function pickPairLevel(): Promise<PairLevel | undefined> {
+  const items: (vscode.QuickPickItem & { level: PairLevel })[] = [
+    { label: 'Characters', detail: 'Each side read one character at a time: dates, spelling, transliteration, short strings.', level: 'char' },
+    { label: 'Words', detail: 'Each side read one word at a time: sentence translation (lower-cased).', level: 'word' },
+  ];
+  return (await vscode.window.showQuickPick(items, { placeHolder: 'Tokens of the source and target' }))?.level;
 }
 
 function guessDelimiter(line: string): string {
@@ -96,6 +118,16 @@ export async function newExperiment(templateId?: string, runNames: Iterable<stri
       if (!target) return undefined;
       dir = path.dirname(file.fsPath);
       input = { id: 'csv-forecast', dataPath: path.basename(file.fsPath), target, delimiter };
+      break;
+    }
+    case 'pairs': {
+      const file = await pickPairsFile(folder.uri);
+      if (!file) return undefined;
+      const level = await pickPairLevel();
+      if (!level) return undefined;
+      // next to the data when it is in the workspace; else in the workspace root, pointing at it
+      dir = pairsConfigDir(file.fsPath, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), folder.uri.fsPath);
+      input = { id: 'pairs', dataPath: path.relative(dir, file.fsPath), level };
       break;
     }
     default:

@@ -1,19 +1,24 @@
 // Configs that New Experiment writes. Pure: the command picks files and columns, this turns the
-// answers into config text (validated by test/unit/extensionTemplates.test.ts with parseConfig).
+// answers into config text (validated by test/unit/extensionModels.test.ts with parseConfig).
 
-export type TemplateId = 'char-lm' | 'csv-forecast' | 'adding' | 'copy' | 'temporal-order';
+import * as path from 'node:path';
+import { isInsideAny } from '../../shared/dataFileRules';
+import type { PairLevel } from '../../shared/pairsConfig';
+
+export type TemplateId = 'char-lm' | 'csv-forecast' | 'pairs' | 'adding' | 'copy' | 'temporal-order';
 
 export interface TemplateInfo {
   id: TemplateId;
   label: string;
   detail: string;
   /** What the command must ask for before `renderTemplate`. */
-  needs: 'text-file' | 'csv-file' | 'nothing';
+  needs: 'text-file' | 'csv-file' | 'pairs-file' | 'nothing';
 }
 
 export const TEMPLATES: readonly TemplateInfo[] = [
   { id: 'char-lm', label: 'Character language model', detail: 'An LSTM that learns to write like a text file of the workspace (char-rnn style).', needs: 'text-file' },
   { id: 'csv-forecast', label: 'CSV forecast', detail: 'Predict the next value of a column of a CSV time series from the rows before it.', needs: 'csv-file' },
+  { id: 'pairs', label: 'Sequence pairs (TSV)', detail: 'An encoder–decoder with attention that learns to turn each source into its target (source<TAB>target per line, as in the translation tutorials).', needs: 'pairs-file' },
   { id: 'adding', label: 'Adding problem', detail: 'Synthetic: add two marked numbers out of 50 — needs long memory (Hochreiter & Schmidhuber 1997).', needs: 'nothing' },
   { id: 'copy', label: 'Copy task', detail: 'Synthetic: read 10 symbols, wait, write them back.', needs: 'nothing' },
   { id: 'temporal-order', label: 'Temporal order', detail: 'Synthetic: classify the order of two symbols hidden among distractors; compares RNN and LSTM.', needs: 'nothing' },
@@ -22,6 +27,8 @@ export const TEMPLATES: readonly TemplateInfo[] = [
 export type TemplateInput =
   | { id: 'char-lm'; dataPath: string }
   | { id: 'csv-forecast'; dataPath: string; target: string; delimiter?: string }
+  /** `level`: how both sides are cut into tokens (characters for spelling-like pairs, words for sentences). */
+  | { id: 'pairs'; dataPath: string; level: PairLevel }
   | { id: 'adding' | 'copy' | 'temporal-order' };
 
 export interface RenderedTemplate {
@@ -44,6 +51,8 @@ export function templateName(input: TemplateInput): string {
       return `${slug(baseName(input.dataPath))}-char`;
     case 'csv-forecast':
       return `${slug(baseName(input.dataPath))}-${slug(input.target)}`;
+    case 'pairs':
+      return `${slug(baseName(input.dataPath))}-seq2seq`;
     case 'adding':
       return 'adding-problem';
     case 'copy':
@@ -102,6 +111,26 @@ export function renderTemplate(input: TemplateInput, schemaRef?: string, name = 
         compare: ['rnn', 'lstm', 'gru'],
       };
       break;
+    case 'pairs':
+      comment = `An LSTM encoder–decoder with additive attention (Bahdanau et al. 2014) that learns to write the target of each ${input.level === 'char' ? 'character' : 'word'} pair of ${baseName(input.dataPath)} (source<TAB>target per line; later columns are ignored). Try it with SeqLab: Translate….`;
+      body = {
+        data: {
+          kind: 'pairs',
+          path: input.dataPath.replace(/\\/g, '/'),
+          sourceLevel: input.level,
+          targetLevel: input.level,
+          lowercase: input.level === 'word',
+          maxSourceLength: input.level === 'char' ? 40 : 20,
+          maxTargetLength: input.level === 'char' ? 40 : 20,
+        },
+        validationSplit: 0.1,
+        model: { kind: 'seq2seq', cell: 'lstm', hiddenSize: 128, embeddingSize: input.level === 'char' ? 32 : 64, attention: 'additive' },
+        training: { maxSteps: 3000, batchSize: 32, learningRate: 0.003, clipping: { globalNorm: 5 }, validateEvery: 250 },
+        decoding: { beamWidth: 5, beamPairs: 100 },
+        diagnostics: { every: 250 },
+        compare: ['rnn', 'lstm', 'gru'],
+      };
+      break;
     case 'adding':
       comment = 'The adding problem: predict the sum of two marked numbers out of 50. Predicting 0.5 always scores an MSE of about 0.042.';
       body = {
@@ -137,6 +166,15 @@ export function renderTemplate(input: TemplateInput, schemaRef?: string, name = 
   // the comment goes inside the object, after the opening brace, as in examples/*.seqlab.json
   const text = json.replace(/^\{\n/, `{\n  // ${comment}\n`) + '\n';
   return { fileName: configFileName(name), text };
+}
+
+/**
+ * Where New Experiment writes a pairs config: next to the pairs file when a workspace folder holds it, else
+ * in `fallback` (the first workspace folder), whose data.path then leads out of the workspace (Train asks
+ * before it reads a file there).
+ */
+export function pairsConfigDir(dataFile: string, workspaceFolders: readonly string[], fallback: string): string {
+  return isInsideAny(dataFile, workspaceFolders) ? path.dirname(dataFile) : fallback;
 }
 
 /** A file name not in `taken`: `x.seqlab.json`, `x-2.seqlab.json`, … */

@@ -30,7 +30,11 @@ export class ExperimentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   }
 
   private rebuild(): void {
-    this.roots = buildTree(this.configs.list(), this.runs.list(), this.jobs.active(), { damaged: this.runs.damaged(), resumability: (id) => this.runs.resumability(id) });
+    this.roots = buildTree(this.configs.list(), this.runs.list(), this.jobs.active(), {
+      damaged: this.runs.damaged(),
+      resumability: (id) => this.runs.resumability(id),
+      decoding: (id) => this.runs.decoding(id),
+    });
     this.parents.clear();
     const walk = (n: TreeNode) => {
       if (n.kind === 'folder' || n.kind === 'config') for (const c of n.children) (this.parents.set(c.id, n), walk(c));

@@ -1,10 +1,12 @@
 // One row of the experiments tree per run folder, as plain data: a run leads with what sets it apart
-// (its cell, the swept values) and its result, the start time comes second; its tooltip says why it
+// (its cell, the swept values) and its result (an encoder–decoder's exact match too), the start time comes second; its tooltip says why it
 // ended, its verdict against the baselines, and whether it can be resumed or why not. A damaged run
 // folder gets a warning row that says what is wrong and offers Repair. Pure.
 
 import type { Resumability } from '../../runs/resumability';
 import type { RunSummary } from '../../runs/runReader';
+import type { DecodingScores } from '../../shared/metrics';
+import { PAIR_TASKS } from '../../shared/pairsConfig';
 import type { RunStatus } from '../../shared/protocol';
 import { formatCount, formatDuration, formatLoss } from '../../shared/format';
 import { endText, estimateText, verdictLines } from '../runs/runMetaExtras';
@@ -40,8 +42,22 @@ export interface Live {
   loss?: number;
 }
 
-/** What a run reached: its progress while it runs, else its best validation loss (or last loss). */
-export function runResult(run: RunSummary, live?: Live): string | undefined {
+/** An encoder–decoder's run (pairs data): it translates, and has no text to sample. */
+export function isSeq2seqRun(run: RunSummary): boolean {
+  const info = run.meta.info;
+  return info.errorRateName !== undefined || info.task === 'pairs' || (PAIR_TASKS as readonly string[]).includes(info.task);
+}
+
+/** "exact 87 %": the share of validation pairs greedy decoding got right, token for token, at the last evaluation. */
+export const exactMatchText = (d: DecodingScores): string => `exact ${formatPercent(d.exactMatch)}`;
+
+const formatPercent = (x: number): string => `${(100 * x).toFixed(x >= 0.995 || x < 0.1 ? 1 : 0)} %`;
+
+/**
+ * What a run reached: its progress while it runs, else its best validation loss (or last loss), and an
+ * encoder–decoder's exact match when its last evaluation decoded (`decoding`).
+ */
+export function runResult(run: RunSummary, live?: Live, decoding?: DecodingScores): string | undefined {
   if (run.status.kind === 'running') {
     const step = live?.step ?? run.status.step;
     const total = run.meta.info.totalSteps;
@@ -49,14 +65,15 @@ export function runResult(run: RunSummary, live?: Live): string | undefined {
     const loss = live?.loss ?? run.meta.lastLoss;
     return `${formatCount(step)}/${formatCount(total)}${pct}${loss !== undefined ? ` · loss ${formatLoss(loss)}` : ''}`;
   }
-  if (run.meta.bestValidationLoss !== undefined) return `val ${formatLoss(run.meta.bestValidationLoss)}`;
-  if (run.meta.lastLoss !== undefined) return `loss ${formatLoss(run.meta.lastLoss)}`;
+  const exact = decoding ? ` · ${exactMatchText(decoding)}` : '';
+  if (run.meta.bestValidationLoss !== undefined) return `val ${formatLoss(run.meta.bestValidationLoss)}${exact}`;
+  if (run.meta.lastLoss !== undefined) return `loss ${formatLoss(run.meta.lastLoss)}${exact}`;
   return undefined;
 }
 
 /** "LSTM · val 1.62"; with `named` (a run shown away from its config) "tiny · LSTM · val 1.62". */
-export function runLabel(run: RunSummary, named: boolean, live?: Live): string {
-  const result = runResult(run, live);
+export function runLabel(run: RunSummary, named: boolean, live?: Live, decoding?: DecodingScores): string {
+  const result = runResult(run, live, decoding);
   const lead = named ? runTitle(run.meta.info) : runVariant(run.meta.info);
   return result ? `${lead} · ${result}` : lead;
 }
@@ -88,7 +105,7 @@ export function resumeLines(r: Resumability | undefined): string[] {
   return [`**Resume is not possible:** ${esc(r.why)}. ${esc(r.whatToDo)}`];
 }
 
-export function runTooltip(run: RunSummary, resumability?: Resumability): string {
+export function runTooltip(run: RunSummary, resumability?: Resumability, decoding?: DecodingScores): string {
   const meta = run.meta;
   const info = meta.info;
   const s = run.status;
@@ -106,6 +123,7 @@ export function runTooltip(run: RunSummary, resumability?: Resumability): string
     `| time | ${formatDuration(meta.seconds)}${meta.stepsPerSecond ? ` (${meta.stepsPerSecond.toFixed(1)} steps/s)` : ''} |`,
     `| last loss | ${formatLoss(meta.lastLoss)} |`,
     `| best validation | ${formatLoss(meta.bestValidationLoss)}${meta.bestValidationStep !== undefined ? ` at step ${formatCount(meta.bestValidationStep)}` : ''} |`,
+    ...(decoding ? [`| greedy decoding | ${esc(decodingText(decoding, info.errorRateName))} |`] : []),
     ...(info.baseline ? [`| baseline | ${formatLoss(info.baseline.value)} (${esc(info.baseline.label)}) |`] : []),
     `| model | ${thousands(info.paramCount)} parameters, ${esc(info.device)} |`,
     ...(estimate ? [`| estimate | ${esc(estimate)} |`] : []),
@@ -120,23 +138,33 @@ export function runTooltip(run: RunSummary, resumability?: Resumability): string
   return lines.join('\n');
 }
 
-export function runNode(run: RunSummary, o: { live?: Live; resumability?: Resumability; named?: boolean } = {}): RunNode {
+/** "exact 87 % · CER 3.1 % · BLEU 41.2 on 200 pairs". */
+export function decodingText(d: DecodingScores, errorRateName = 'token error rate'): string {
+  const parts = [exactMatchText(d), `${errorRateName} ${(100 * d.tokenErrorRate).toFixed(1)} %`];
+  if (d.bleu !== undefined) parts.push(`BLEU ${d.bleu.toFixed(1)}`);
+  if (d.chrF !== undefined) parts.push(`chrF ${d.chrF.toFixed(1)}`);
+  return `${parts.join(' · ')} on ${formatCount(d.pairs)} validation pairs`;
+}
+
+/** `decoding`: an encoder–decoder's greedy scores at its last evaluation (RunsOnDisk.decoding). */
+export function runNode(run: RunSummary, o: { live?: Live; resumability?: Resumability; named?: boolean; decoding?: DecodingScores } = {}): RunNode {
   const status = run.status.kind;
   const resumable = o.resumability?.kind === 'resumable';
+  const seq2seq = isSeq2seqRun(run);
   return {
     kind: 'run',
     id: `run:${run.id}`,
     runId: run.id,
     dir: run.dir,
     configPath: run.meta.info.configPath,
-    label: runLabel(run, o.named ?? false, o.live),
+    label: runLabel(run, o.named ?? false, o.live, o.decoding),
     description: runDescription(run),
-    tooltip: runTooltip(run, o.resumability),
+    tooltip: runTooltip(run, o.resumability, o.decoding),
     icon: statusIcon(status),
     status,
     resumable,
-    // the menus' `when` clauses read this: Resume only on `.resumable` rows
-    contextValue: `run.${status}${resumable ? '.resumable' : ''}`,
+    // the menus' `when` clauses read this: Resume only on `.resumable` rows, Translate only on `.seq2seq` ones
+    contextValue: `run.${status}${resumable ? '.resumable' : ''}${seq2seq ? '.seq2seq' : ''}`,
   };
 }
 

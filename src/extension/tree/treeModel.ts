@@ -4,6 +4,7 @@
 
 import * as path from 'node:path';
 import type { Resumability } from '../../runs/resumability';
+import type { DecodingScores } from '../../shared/metrics';
 import type { RunStatus } from '../../shared/protocol';
 import type { RunSummary } from '../../runs/runReader';
 import { activeRunId, type ActiveRun } from '../training/activeRun';
@@ -108,6 +109,8 @@ const samePath = (a: string, b: string) => path.resolve(a) === path.resolve(b);
 export interface RunHealth {
   damaged: readonly DamagedFolder[];
   resumability(runId: string): Resumability | undefined;
+  /** An encoder–decoder's greedy decoding scores at its last evaluation (absent: not known). */
+  decoding?(runId: string): DecodingScores | undefined;
 }
 
 const NO_HEALTH: RunHealth = { damaged: [], resumability: () => undefined };
@@ -128,7 +131,8 @@ export function buildTree(configs: readonly ConfigEntry[], runs: readonly RunSum
   const row = (r: RunSummary, named: boolean) => {
     const l = live.get(r.id);
     const resumability = health.resumability(r.id);
-    return runNode(r, { named, ...(l && { live: l }), ...(resumability && { resumability }) });
+    const decoding = health.decoding?.(r.id);
+    return runNode(r, { named, ...(l && { live: l }), ...(resumability && { resumability }), ...(decoding && { decoding }) });
   };
   const used = new Set<string>();
   const configNodes = [...configs]
