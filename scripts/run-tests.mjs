@@ -3,8 +3,9 @@
 //   process  test/process: start processes (the CLI, the trainer, engine children, install scripts, tfjs-node)
 //   browser  test/browser: the webviews' bundles in headless Chromium with a fake host
 // `--layer unit` (repeatable) picks layers; no --layer runs all three. Other arguments filter files by substring.
-// Node 20's --test takes no globs, so the files are listed here. Relaxed SIMD is switched on as the trainer
-// and CLI do (wasmFlags.ts), so both kernel builds are tested.
+// Node 20's --test takes no globs, so the files are listed here. The timeout is a hang guard for a whole
+// file (the gallery's quick experiments take minutes on a loaded 2-core machine), not a speed limit.
+// Relaxed SIMD is switched on as the trainer and CLI do (wasmFlags.ts), so both kernel builds are tested.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -42,5 +43,5 @@ if (selected.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...selected], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=900000', ...selected], { cwd: root, stdio: 'inherit' });
 process.exit(r.status ?? 1);
