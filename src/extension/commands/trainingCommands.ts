@@ -21,52 +21,74 @@ import { configPathOf, runIdOf, showProblems } from './commandPrompts';
 import { planSweep } from './sweepPlan';
 import type { CommandDeps } from './registerCommands';
 
+/** Whether training may start here (a trusted workspace with a runs folder); says why not. */
+function gateOk(runs: CommandDeps['runs']): boolean {
+  const gate = trainingGate({ trusted: vscode.workspace.isTrusted, runsDir: runs.runsDir() });
+  switch (gate.kind) {
+    case 'allowed':
+      return true;
+    case 'untrusted':
+      void vscode.window.showWarningMessage(gate.message, gate.action).then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+      return false;
+    case 'noWorkspace':
+      void vscode.window.showWarningMessage(gate.message);
+      return false;
+  }
+}
+
+/** A valid config whose data the user accepts (a file outside the workspace asks first); undefined otherwise. */
+async function readyToTrain(diagnostics: CommandDeps['diagnostics'], configPath: string): Promise<ExperimentConfig | undefined> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(configPath));
+  if (doc.isDirty) await doc.save();
+  const result = await diagnostics.validate(doc);
+  if (result.errors > 0 || !result.config) {
+    showProblems(`${path.basename(configPath)} has ${result.errors} problem${result.errors === 1 ? '' : 's'}; fix them to train.`, 'error');
+    return undefined;
+  }
+  const dataFile = dataFileOf(result.config, configPath);
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  if (!dataFile || isInsideAny(dataFile, folders)) return result.config;
+  const ok = await vscode.window.showWarningMessage(
+    `${path.basename(configPath)} trains on a file outside the workspace:\n${dataFile}`,
+    { modal: true, detail: 'SeqLab will read this file. Train only if you expect the config to point there.' },
+    'Train Anyway',
+  );
+  return ok === 'Train Anyway' ? result.config : undefined;
+}
+
+/** The settings every planned run takes: the default backend and the diagnostics interval. */
+function trainSettings(): TrainSettings {
+  const settings = vscode.workspace.getConfiguration();
+  return { defaultBackend: settings.get<string>(SETTINGS.defaultBackend, 'config'), diagnosticsInterval: settings.get<number>(SETTINGS.diagnosticsInterval, 0) };
+}
+
+/** Why the run cannot be resumed, with the command that does what can be done instead. */
+function refuseResume(id: string, title: string, r: Extract<Resumability, { kind: 'notResumable' }>, run: RunSummary | undefined): void {
+  const action = r.next === 'repair' ? 'Repair Run' : r.next === 'newRun' && run ? 'Train Again' : undefined;
+  void vscode.window.showErrorMessage(`SeqLab: ${resumeRefusal(title, r)}`, ...(action ? [action] : [])).then((a) => {
+    if (a === 'Repair Run') void vscode.commands.executeCommand(COMMANDS.repairRun, id);
+    else if (a === 'Train Again' && run) void vscode.commands.executeCommand(COMMANDS.train, run.meta.info.configPath);
+  });
+}
+
+/** What the user should hear before the run resumes (checkResume's warnings: a data file gone or changed); true to go on. */
+async function confirmResume(run: RunSummary, title: string, r: Extract<Resumability, { kind: 'resumable' }>): Promise<boolean> {
+  const { warnings } = await checkResume(run);
+  if (warnings.length > 0) {
+    const detail = [...warnings, ...r.notes].join('\n\n');
+    return (await vscode.window.showWarningMessage(`Resume ${title} from step ${r.step}?`, { modal: true, detail }, 'Resume')) === 'Resume';
+  }
+  if (r.notes.length > 0) void vscode.window.showInformationMessage(`SeqLab: resuming ${title} from step ${r.step}: ${r.notes.join('; ')}.`);
+  return true;
+}
+
 export function trainingCommands(d: CommandDeps): vscode.Disposable[] {
   const { runs, jobs, configs, diagnostics, panels, ui, native } = d;
 
-  function gateOk(): boolean {
-    const gate = trainingGate({ trusted: vscode.workspace.isTrusted, runsDir: runs.runsDir() });
-    switch (gate.kind) {
-      case 'allowed':
-        return true;
-      case 'untrusted':
-        void vscode.window.showWarningMessage(gate.message, gate.action).then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
-        return false;
-      case 'noWorkspace':
-        void vscode.window.showWarningMessage(gate.message);
-        return false;
-    }
-  }
-
-  /** A valid config whose data the user accepts (a file outside the workspace asks first); undefined otherwise. */
-  async function readyToTrain(configPath: string): Promise<ExperimentConfig | undefined> {
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(configPath));
-    if (doc.isDirty) await doc.save();
-    const result = await diagnostics.validate(doc);
-    if (result.errors > 0 || !result.config) {
-      showProblems(`${path.basename(configPath)} has ${result.errors} problem${result.errors === 1 ? '' : 's'}; fix them to train.`, 'error');
-      return undefined;
-    }
-    const dataFile = dataFileOf(result.config, configPath);
-    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    if (!dataFile || isInsideAny(dataFile, folders)) return result.config;
-    const ok = await vscode.window.showWarningMessage(
-      `${path.basename(configPath)} trains on a file outside the workspace:\n${dataFile}`,
-      { modal: true, detail: 'SeqLab will read this file. Train only if you expect the config to point there.' },
-      'Train Anyway',
-    );
-    return ok === 'Train Anyway' ? result.config : undefined;
-  }
-
-  function trainSettings(): TrainSettings {
-    const settings = vscode.workspace.getConfiguration();
-    return { defaultBackend: settings.get<string>(SETTINGS.defaultBackend, 'config'), diagnosticsInterval: settings.get<number>(SETTINGS.diagnosticsInterval, 0) };
-  }
-
   /** Validate, confirm data outside the workspace, enqueue. Returns job keys. Train of a config with a sweep queues the sweep's runs. */
   async function startTraining(configPath: string, resume?: { runId: string; title: string; cell: CellKind }): Promise<string[]> {
-    if (!gateOk()) return [];
-    const config = resume ? undefined : await readyToTrain(configPath);
+    if (!gateOk(runs)) return [];
+    const config = resume ? undefined : await readyToTrain(diagnostics, configPath);
     if (!resume && !config) return [];
     if (config?.sweep) {
       const sweepJobs = planSweep(configPath, config, trainSettings()).map(({ request }) => jobs.enqueue(request));
@@ -81,8 +103,8 @@ export function trainingCommands(d: CommandDeps): vscode.Disposable[] {
 
   /** Compare Cells or Compare Attention: one run per variant of the config (comparisonVariants.ts), one notification for all. */
   async function startComparison(configPath: string, kind: ComparisonKind): Promise<string[]> {
-    if (!gateOk()) return [];
-    const config = await readyToTrain(configPath);
+    if (!gateOk(runs)) return [];
+    const config = await readyToTrain(diagnostics, configPath);
     if (!config) return [];
     const plan = comparisonVariants(config, kind);
     if (plan.kind === 'refused') {
@@ -107,26 +129,6 @@ export function trainingCommands(d: CommandDeps): vscode.Disposable[] {
     if (keys.length === 0) return [];
     if (keys.length > 1) panels.openJobs(keys);
     return (await Promise.all(keys.map((k) => jobs.whenStarted(k)))).filter((x): x is string => x !== undefined);
-  }
-
-  /** Why the run cannot be resumed, with the command that does what can be done instead. */
-  function refuseResume(id: string, title: string, r: Extract<Resumability, { kind: 'notResumable' }>, run: RunSummary | undefined): void {
-    const action = r.next === 'repair' ? 'Repair Run' : r.next === 'newRun' && run ? 'Train Again' : undefined;
-    void vscode.window.showErrorMessage(`SeqLab: ${resumeRefusal(title, r)}`, ...(action ? [action] : [])).then((a) => {
-      if (a === 'Repair Run') void vscode.commands.executeCommand(COMMANDS.repairRun, id);
-      else if (a === 'Train Again' && run) void vscode.commands.executeCommand(COMMANDS.train, run.meta.info.configPath);
-    });
-  }
-
-  /** What the user should hear before the run resumes (checkResume's warnings: a data file gone or changed); true to go on. */
-  async function confirmResume(run: RunSummary, title: string, r: Extract<Resumability, { kind: 'resumable' }>): Promise<boolean> {
-    const { warnings } = await checkResume(run);
-    if (warnings.length > 0) {
-      const detail = [...warnings, ...r.notes].join('\n\n');
-      return (await vscode.window.showWarningMessage(`Resume ${title} from step ${r.step}?`, { modal: true, detail }, 'Resume')) === 'Resume';
-    }
-    if (r.notes.length > 0) void vscode.window.showInformationMessage(`SeqLab: resuming ${title} from step ${r.step}: ${r.notes.join('; ')}.`);
-    return true;
   }
 
   return [
