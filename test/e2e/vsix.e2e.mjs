@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { withWorkbench } from '../host/workbench.mjs';
 import { defaultExtensionPath, repoRoot } from '../host/codeServer.mjs';
-import { zipEntries } from '../host/package.mjs';
+import { zipEntries } from '../../scripts/package.mjs';
 
 const isProbe = defaultExtensionPath().endsWith(path.join('test', 'host', 'probe'));
 const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from './codeServer.mjs';
+import { repoRoot } from '../test/host/codeServer.mjs';
 
 const ALLOWED = [
   /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/,
@@ -50,7 +50,7 @@ function main() {
   run(process.execPath, [path.join(repoRoot, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies',
     // the README's screenshots ship in the .vsix (docs/images), so VS Code's extension page shows them from
     // the installed folder: keep the links relative instead of rewriting them to a repository URL
-    '--no-rewrite-relative-links', '--ignoreFile', 'test/host/vscodeignore', '--out', out]);
+    '--no-rewrite-relative-links', '--ignoreFile', 'scripts/vscodeignore', '--out', out]);
   const entries = zipEntries(out);
   for (const e of entries) console.log(`${kb(e.size)} ${kb(e.compressed)}  ${e.name}`);
   const total = entries.reduce((s, e) => s + e.size, 0);
