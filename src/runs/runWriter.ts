@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DiagnosticsIndexEntry, DiagnosticsSnapshot, MetricRecord, RunInfo } from '../shared/metrics';
 import { writeFileAtomic, writeFileAtomicSteps, writeJsonAtomic } from './atomicFile';
+import { MetricsStepsWriter } from './metricsStepsWriter';
 import { type Checkpoint, type CheckpointKind, checkpointBase, checkpointSteps, META_VERSION, RUN_FILES, type RunMeta, runIdSlug, type SavedWeights } from './runFiles';
 import { readRun } from './runReader';
 // package.json is the one place the version is written; esbuild keeps only this field of it in the bundles
@@ -34,6 +35,8 @@ export class RunWriter {
   readonly dir: string;
   private meta: RunMeta;
   private metricsFd: number;
+  /** metrics.steps.bin, the step records again for fast reading; undefined when it cannot be written. */
+  private metricsSteps: MetricsStepsWriter | undefined;
   private diagFd: number;
   private diagOffset: number;
 
@@ -41,6 +44,7 @@ export class RunWriter {
     this.dir = dir;
     this.meta = meta;
     this.metricsFd = fs.openSync(path.join(dir, RUN_FILES.metrics), 'a');
+    this.metricsSteps = MetricsStepsWriter.open(dir, this.metricsFd);
     this.diagFd = fs.openSync(path.join(dir, RUN_FILES.diagnosticsBin), 'a');
     this.diagOffset = fs.fstatSync(this.diagFd).size;
   }
@@ -92,7 +96,9 @@ export class RunWriter {
 
   appendMetrics(records: readonly MetricRecord[]): void {
     if (records.length === 0) return;
-    fs.writeSync(this.metricsFd, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const lines = records.map((r) => JSON.stringify(r));
+    fs.writeSync(this.metricsFd, lines.join('\n') + '\n');
+    this.metricsSteps?.append(records, lines);
   }
 
   appendDiagnostics(snapshot: DiagnosticsSnapshot): void {
@@ -156,6 +162,7 @@ export class RunWriter {
   }
 
   close(): void {
+    this.metricsSteps?.close();
     fs.closeSync(this.metricsFd);
     fs.closeSync(this.diagFd);
   }
