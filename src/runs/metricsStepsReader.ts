@@ -6,6 +6,7 @@
 // between them that it lacks. Anything else, and the caller parses metrics.jsonl instead.
 
 import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EvalColumns, MetricColumns, StepColumns } from '../shared/metricColumns';
 import { MetricLinesParser } from './metricLinesParser';
@@ -42,6 +43,8 @@ export async function readStepsFile(dir: string): Promise<StepsFileRead | undefi
   try {
     steps = await fsp.open(path.join(dir, RUN_FILES.metricsSteps), 'r');
     metrics = await fsp.open(path.join(dir, RUN_FILES.metrics), 'r');
+    // the records are read as typed arrays, in the machine's byte order
+    if (os.endianness() !== 'LE') return undefined;
     const records = recordsIn((await steps.stat()).size);
     const head = await readAt(steps, 0, HEADER_BYTES);
     if (records === 0 || headerProblem(head) !== undefined) return undefined;
@@ -68,14 +71,14 @@ async function linePlaces(steps: fsp.FileHandle, records: number, metricsSize: n
     const n = Math.min(CHECK_RECORDS, records - i0);
     const buf = await readAt(steps, HEADER_BYTES + i0 * RECORD_BYTES, n * RECORD_BYTES);
     if (buf.length !== n * RECORD_BYTES) return undefined;
-    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const { f64, u32 } = fields(buf);
     for (let i = 0; i < n; i++) {
-      const at = i * RECORD_BYTES;
-      const start = view.getFloat64(at + 40, true);
+      const start = f64[i * F64_PER_RECORD + 5];
       if (!(start >= expected && Number.isSafeInteger(start))) return undefined;
       if (start > expected) gaps.push({ from: expected, to: start, after: i0 + i - 1 });
-      expected = start + view.getUint32(at + 48, true) + 1;
+      expected = start + u32[i * U32_PER_RECORD + 12] + 1;
     }
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     if (i0 === 0) first = stepAt(view, 0);
     if (i0 + n === records) last = stepAt(view, (n - 1) * RECORD_BYTES);
   }
@@ -126,18 +129,29 @@ export async function* stepsFileChunks(dir: string, read: StepsFileRead, chunkSt
   }
 }
 
-function decode(buf: Buffer, n: number): StepColumns {
-  const c: StepColumns = { step: new Float64Array(n), epoch: new Float64Array(n), time: new Float64Array(n), loss: new Float64Array(n), gradNorm: new Float64Array(n), clipped: new Uint8Array(n) };
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  for (let i = 0, at = 0; i < n; i++, at += RECORD_BYTES) {
-    c.step[i] = view.getFloat64(at, true);
-    c.epoch[i] = view.getFloat64(at + 8, true);
-    c.time[i] = view.getFloat64(at + 16, true);
-    c.loss[i] = view.getFloat64(at + 24, true);
-    c.gradNorm[i] = view.getFloat64(at + 32, true);
-    c.clipped[i] = view.getUint32(at + 52, true) !== 0 ? 1 : 0;
+function decode(buf: Uint8Array, n: number): StepColumns {
+  const step = new Float64Array(n), epoch = new Float64Array(n), time = new Float64Array(n), loss = new Float64Array(n), gradNorm = new Float64Array(n), clipped = new Uint8Array(n);
+  const { f64, u32 } = fields(buf);
+  for (let i = 0, f = 0, u = 13; i < n; i++, f += F64_PER_RECORD, u += U32_PER_RECORD) {
+    step[i] = f64[f];
+    epoch[i] = f64[f + 1];
+    time[i] = f64[f + 2];
+    loss[i] = f64[f + 3];
+    gradNorm[i] = f64[f + 4];
+    clipped[i] = u32[u] !== 0 ? 1 : 0;
   }
-  return c;
+  return { step, epoch, time, loss, gradNorm, clipped };
+}
+
+const F64_PER_RECORD = RECORD_BYTES / 8;
+const U32_PER_RECORD = RECORD_BYTES / 4;
+
+/**
+ * Records (read into a buffer of their own, so 8-byte aligned) as typed arrays over the same bytes: the
+ * file is little-endian, and readStepsFile turns down a big-endian machine.
+ */
+function fields(buf: Uint8Array): { f64: Float64Array; u32: Uint32Array } {
+  return { f64: new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8), u32: new Uint32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4) };
 }
 
 const sliceEvals = (e: EvalColumns, from: number, to: number): EvalColumns => ({
@@ -148,9 +162,9 @@ const sliceEvals = (e: EvalColumns, from: number, to: number): EvalColumns => ({
   accuracy: e.accuracy.slice(from, to),
 });
 
-/** `length` bytes from `position`, fewer at the file's end. */
+/** `length` bytes from `position`, fewer at the file's end; in a buffer of their own (not Node's shared pool). */
 async function readAt(fh: fsp.FileHandle, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.alloc(length);
+  const buf = Buffer.from(new ArrayBuffer(length));
   let got = 0;
   for (let n = 1; got < length && n > 0; got += n) n = (await fh.read(buf, got, length - got, position + got)).bytesRead;
   return buf.subarray(0, got);
