@@ -35,9 +35,9 @@ export interface MetricColumnsOptions {
 export async function* metricColumnChunks(dir: string, chunkRecords = 65536, options: MetricColumnsOptions = {}): AsyncGenerator<MetricColumns> {
   const file = path.join(dir, RUN_FILES.metrics);
   const readBytes = options.readBytes ?? READ_BYTES;
-  const steps = await readStepsFile(dir);
+  const steps = await readStepsFile(dir, chunkRecords);
   if (steps) {
-    yield* stepsFileChunks(dir, steps, chunkRecords);
+    yield* stepsFileChunks(dir, steps);
     yield* textChunks(file, { from: steps.tailFrom, chunkRecords, readBytes });
     return;
   }

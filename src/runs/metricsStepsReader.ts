@@ -13,8 +13,8 @@ import { MetricLinesParser } from './metricLinesParser';
 import { HEADER_BYTES, headerProblem, lineHolds, nextLineAt, RECORD_BYTES, recordsIn, type StepEntry, stepAt } from './metricsStepsFile';
 import { RUN_FILES } from './runFiles';
 
-/** Step records read at a time while checking the line places. */
-const CHECK_RECORDS = 65536;
+/** Records read in the check are kept for the columns up to this many bytes (a million steps are 53 MB), not read twice. */
+const KEEP_BYTES = 256 << 20;
 /** Other lines closer than this are read from metrics.jsonl in one read. */
 const WINDOW_BYTES = 1 << 20;
 
@@ -28,6 +28,10 @@ export interface StepsFileRead {
   others: MetricColumns;
   /** Each stretch of other lines: the step record it follows (−1: none) and the evals and samples up to its end. */
   marks: { after: number; evals: number; samples: number }[];
+  /** Steps per chunk of stepsFileChunks. */
+  chunkSteps: number;
+  /** The records as the check read them, a chunk's a piece, where they were few enough to keep. */
+  pieces?: Buffer[];
 }
 
 interface Gap {
@@ -37,8 +41,12 @@ interface Gap {
   after: number;
 }
 
-/** The run's step file checked against its metrics.jsonl, with the records between step lines; undefined when it cannot be used. */
-export async function readStepsFile(dir: string): Promise<StepsFileRead | undefined> {
+/**
+ * The run's step file checked against its metrics.jsonl, with the records between step lines; undefined when
+ * it cannot be used. `chunkSteps`: the steps per chunk of stepsFileChunks; `keepBytes`: the most bytes of
+ * records kept from the check for it.
+ */
+export async function readStepsFile(dir: string, chunkSteps = 65536, keepBytes = KEEP_BYTES): Promise<StepsFileRead | undefined> {
   let steps: fsp.FileHandle | undefined, metrics: fsp.FileHandle | undefined;
   try {
     steps = await fsp.open(path.join(dir, RUN_FILES.metricsSteps), 'r');
@@ -49,11 +57,11 @@ export async function readStepsFile(dir: string): Promise<StepsFileRead | undefi
     const head = await readAt(steps, 0, HEADER_BYTES);
     if (records === 0 || headerProblem(head) !== undefined) return undefined;
     const metricsSize = (await metrics.stat()).size;
-    const places = await linePlaces(steps, records, metricsSize);
+    const places = await linePlaces(steps, records, metricsSize, chunkSteps, records * RECORD_BYTES <= keepBytes);
     if (!places) return undefined;
     for (const e of [places.first, places.last]) if (!lineHolds(e, await readAt(metrics, e.lineStart, e.lineBytes + 1))) return undefined;
     const others = await otherRecords(metrics, places.gaps, path.join(dir, RUN_FILES.metrics));
-    return others && { records, tailFrom: nextLineAt(places.last), ...others };
+    return others && { records, tailFrom: nextLineAt(places.last), ...others, chunkSteps, ...(places.pieces && { pieces: places.pieces }) };
   } catch {
     return undefined;
   } finally {
@@ -63,14 +71,16 @@ export async function readStepsFile(dir: string): Promise<StepsFileRead | undefi
 }
 
 /** The step records' line places, read through once: the stretches of other lines between them, or undefined when they go backwards or past the file's end. */
-async function linePlaces(steps: fsp.FileHandle, records: number, metricsSize: number): Promise<{ first: StepEntry; last: StepEntry; gaps: Gap[] } | undefined> {
+async function linePlaces(steps: fsp.FileHandle, records: number, metricsSize: number, pieceRecords: number, keep: boolean): Promise<{ first: StepEntry; last: StepEntry; gaps: Gap[]; pieces?: Buffer[] } | undefined> {
   const gaps: Gap[] = [];
+  const pieces: Buffer[] | undefined = keep ? [] : undefined;
   let expected = 0;
   let first: StepEntry | undefined, last: StepEntry | undefined;
-  for (let i0 = 0; i0 < records; i0 += CHECK_RECORDS) {
-    const n = Math.min(CHECK_RECORDS, records - i0);
+  for (let i0 = 0; i0 < records; i0 += pieceRecords) {
+    const n = Math.min(pieceRecords, records - i0);
     const buf = await readAt(steps, HEADER_BYTES + i0 * RECORD_BYTES, n * RECORD_BYTES);
     if (buf.length !== n * RECORD_BYTES) return undefined;
+    pieces?.push(buf);
     const { f64, u32 } = fields(buf);
     for (let i = 0; i < n; i++) {
       const start = f64[i * F64_PER_RECORD + 5];
@@ -82,7 +92,7 @@ async function linePlaces(steps: fsp.FileHandle, records: number, metricsSize: n
     if (i0 === 0) first = stepAt(view, 0);
     if (i0 + n === records) last = stepAt(view, (n - 1) * RECORD_BYTES);
   }
-  return first && last && expected <= metricsSize ? { first, last, gaps } : undefined;
+  return first && last && expected <= metricsSize ? { first, last, gaps, pieces } : undefined;
 }
 
 /** The records of the stretches between step lines; undefined when one of them is a step line (the step file lacks it) or does not parse. */
@@ -107,16 +117,17 @@ async function otherRecords(metrics: fsp.FileHandle, gaps: readonly Gap[], file:
 }
 
 /**
- * The step file's records as metric columns, `chunkSteps` steps a chunk, each with the other records that
- * lie among its steps' lines (the first also with those before its first step).
+ * The step file's records as metric columns, `read.chunkSteps` steps a chunk, each with the other records
+ * that lie among its steps' lines (the first also with those before its first step).
  */
-export async function* stepsFileChunks(dir: string, read: StepsFileRead, chunkSteps: number): AsyncGenerator<MetricColumns> {
+export async function* stepsFileChunks(dir: string, read: StepsFileRead): AsyncGenerator<MetricColumns> {
+  const { chunkSteps } = read;
   const fh = await fsp.open(path.join(dir, RUN_FILES.metricsSteps), 'r');
   try {
     let mark = 0, evals = 0, samples = 0;
     for (let i0 = 0; i0 < read.records; i0 += chunkSteps) {
       const n = Math.min(chunkSteps, read.records - i0);
-      const buf = await readAt(fh, HEADER_BYTES + i0 * RECORD_BYTES, n * RECORD_BYTES);
+      const buf = read.pieces?.[i0 / chunkSteps] ?? (await readAt(fh, HEADER_BYTES + i0 * RECORD_BYTES, n * RECORD_BYTES));
       if (buf.length !== n * RECORD_BYTES) throw new Error(`${path.join(dir, RUN_FILES.metricsSteps)}: shorter than when it was checked`);
       while (mark < read.marks.length && read.marks[mark].after < i0 + n) mark++;
       const upTo = mark > 0 ? read.marks[mark - 1] : { evals: 0, samples: 0 };

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { metricColumnChunks, type MetricColumnsOptions } from '../../src/runs/metricColumnsReader';
 import { HEADER_BYTES, RECORD_BYTES, recordsIn } from '../../src/runs/metricsStepsFile';
-import { readStepsFile } from '../../src/runs/metricsStepsReader';
+import { readStepsFile, stepsFileChunks } from '../../src/runs/metricsStepsReader';
 import { RUN_FILES } from '../../src/runs/runFiles';
 import { readMetrics } from '../../src/runs/runReader';
 import { RunWriter } from '../../src/runs/runWriter';
@@ -51,6 +51,12 @@ test('a run written by RunWriter reads through its step file as metrics.jsonl re
   const chunks = await columns(dir, 100);
   const expected = await truth(dir);
   assert.deepEqual(joined(chunks), expected);
+  // the same when the records checked are too many to keep and are read again for the columns
+  const reread = await readStepsFile(dir, 100, 0);
+  assert.ok(reread && !reread.pieces);
+  const again: MetricColumns[] = [];
+  for await (const c of stepsFileChunks(dir, reread)) again.push(c);
+  assert.deepEqual(again, chunks.slice(0, -1));
   // NaN and Infinity (null in JSON) are NaN, −0 is 0, as JSON.parse of the lines gives them
   assert.ok(Number.isNaN(expected.steps.loss[96]) && Number.isNaN(expected.steps.gradNorm[10]));
   assert.ok(Object.is(expected.steps.loss[16], 0));
