@@ -173,9 +173,12 @@ const sliceEvals = (e: EvalColumns, from: number, to: number): EvalColumns => ({
   accuracy: e.accuracy.slice(from, to),
 });
 
-/** `length` bytes from `position`, fewer at the file's end; in a buffer of their own (not Node's shared pool). */
+/**
+ * `length` bytes from `position`, fewer at the file's end; in a buffer of their own (not Node's shared pool,
+ * so 8-byte aligned), left unfilled as only the bytes read are returned.
+ */
 async function readAt(fh: fsp.FileHandle, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.from(new ArrayBuffer(length));
+  const buf = Buffer.allocUnsafeSlow(length);
   let got = 0;
   for (let n = 1; got < length && n > 0; got += n) n = (await fh.read(buf, got, length - got, position + got)).bytesRead;
   return buf.subarray(0, got);
