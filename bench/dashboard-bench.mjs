@@ -65,18 +65,23 @@ function writeMetrics(runsDir) {
   return w.dir;
 }
 
-/** The host's read of the run's metrics into columns, as the dashboard asks for them: the median of 3. */
+/**
+ * The host's read of the run's metrics into columns, as the dashboard asks for them: the median of 3, wall
+ * time and this process's CPU time (which a loaded machine inflates less).
+ */
 async function hostRead(dir) {
-  const times = [];
+  const times = [], cpu = [];
   let steps = 0;
   for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
+    const t0 = performance.now(), cpu0 = process.cpuUsage();
     steps = 0;
     for await (const c of metricColumnChunks(dir, METRICS_CHUNK)) steps += c.steps.step.length;
     times.push(performance.now() - t0);
+    const used = process.cpuUsage(cpu0);
+    cpu.push((used.user + used.system) / 1000);
   }
   if (steps !== STEPS) throw new Error(`read ${steps} steps of ${STEPS}`);
-  return median(times);
+  return { ms: median(times), cpuMs: median(cpu) };
 }
 
 /** hostRead with the step file and without it (an older SeqLab's run: metrics.jsonl parsed whole). */
@@ -109,7 +114,7 @@ const metricsDir = writeMetrics(tmp);
 const read = await hostReads(metricsDir);
 const jsonlMb = (fs.statSync(path.join(metricsDir, 'metrics.jsonl')).size / 2 ** 20).toFixed(0);
 const binMb = (fs.statSync(path.join(metricsDir, 'metrics.steps.bin')).size / 2 ** 20).toFixed(0);
-const hostLine = `host reads the columns ${read.withFile.toFixed(0)} ms with metrics.steps.bin (${binMb} MB; ${(read.withFile / 500).toFixed(2)}× the 0.5 s target), ${read.without.toFixed(0)} ms from metrics.jsonl alone (${jsonlMb} MB; ${(read.without / 500).toFixed(2)}×)`;
+const hostLine = `host reads the columns ${read.withFile.ms.toFixed(0)} ms with metrics.steps.bin (${binMb} MB; ${(read.withFile.ms / 500).toFixed(2)}× the 0.5 s target; CPU ${read.withFile.cpuMs.toFixed(0)} ms), ${read.without.ms.toFixed(0)} ms from metrics.jsonl alone (${jsonlMb} MB; ${(read.without.ms / 500).toFixed(2)}×; CPU ${read.without.cpuMs.toFixed(0)} ms)`;
 if (process.argv.includes('--host-only')) {
   console.log(`1. first load, 1M-step run: ${hostLine} · load average ${os.loadavg()[0].toFixed(1)}`);
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -166,7 +171,7 @@ try {
   const violations = await page.evaluate(() => window.__violations);
   const states = await statesEndToEnd(browser, lstm);
   console.log(`bundle: dist/webview.js ${(bundle / 1024).toFixed(1)} KB minified, dist/webview.css ${(css / 1024).toFixed(1)} KB · ${os.availableParallelism()} cores, load average ${os.loadavg()[0].toFixed(1)}`);
-  console.log(`1. first load, 1M-step run: ${hostLine}; webview takes the columns to the first draw of all 1M points ${load.toFixed(0)} ms; together ${(read.withFile + load).toFixed(0)} ms with the step file, ${(read.without + load).toFixed(0)} ms without`);
+  console.log(`1. first load, 1M-step run: ${hostLine}; webview takes the columns to the first draw of all 1M points ${load.toFixed(0)} ms; together ${(read.withFile.ms + load).toFixed(0)} ms with the step file, ${(read.without.ms + load).toFixed(0)} ms without`);
   console.log(`2. pan 1M points (120 frames, 400k-step window): redraw work median ${pan.workMedian.toFixed(1)} ms, p95 ${pan.workP95.toFixed(1)} ms; frame median ${pan.frameMedian.toFixed(1)} ms, p95 ${pan.frameP95.toFixed(1)} ms; full-range redraw ${pan.fullMedian.toFixed(1)} ms`);
   console.log(`3. states, 2 000-token validation slice, 2 × 128 LSTM: engine ${states.cold.toFixed(0)} ms (fresh session child), ${states.warm.toFixed(0)} ms (same child again); webview post + plot ${states.webview.toFixed(0)} ms; end to end ${(states.cold + states.webview).toFixed(0)} ms first, ${(states.warm + states.webview).toFixed(0)} ms after`);
   console.log(`heatmap 512 units × 1000 timesteps (sort + pixels + draw): median ${heat.median.toFixed(1)} ms, max ${heat.max.toFixed(1)} ms`);
