@@ -14,6 +14,7 @@ import { RUN_FILES } from '../../src/runs/runFiles';
 import { readMetrics } from '../../src/runs/runReader';
 import { RunWriter } from '../../src/runs/runWriter';
 import { type MetricColumns, recordsToColumns } from '../../src/shared/metricColumns';
+import { train } from '../../src/trainer/training';
 import type { MetricRecord, RunInfo } from '../../src/shared/metrics';
 import { joined, records } from './metricRecords';
 
@@ -172,4 +173,19 @@ test('an older SeqLab run resumed gets its step file; a step file that cannot be
   blocked.close();
   assert.equal(await readStepsFile(blocked.dir), undefined);
   assert.deepEqual(joined(await columns(blocked.dir)), await truth(blocked.dir));
+});
+
+test('a real training run writes its step file as it goes: every step, agreeing with metrics.jsonl', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-steps-train-'));
+  const configPath = path.join(dir, 'exp.seqlab.json');
+  fs.writeFileSync(configPath, JSON.stringify({
+    name: 'steps file', data: { kind: 'synthetic', task: 'adding', length: 8, samples: 256 },
+    model: { cell: 'gru', hiddenSize: 8 }, training: { maxSteps: 25, batchSize: 8, validateEvery: 10, threads: 1 }, diagnostics: { enabled: false },
+  }));
+  const out = await train({ configPath, runsDir: path.join(dir, 'runs') });
+  assert.equal(out.kind, 'finished');
+  const read = await readStepsFile(out.runDir!);
+  assert.equal(read?.records, 25);
+  assert.deepEqual(Array.from(read.others.evals.step), [10, 20], 'the evaluations between step lines, read from metrics.jsonl');
+  assert.deepEqual(joined(await columns(out.runDir!)), await truth(out.runDir!));
 });
