@@ -86,7 +86,8 @@ export class MetricsStepsWriter {
 
   private write(records: Buffer): void {
     if (records.length === 0 || this.fd === undefined) return;
-    fs.writeSync(this.fd, records);
+    // a short write (a disk filling up) is a failed one: the callers cut the file back to `size`
+    if (fs.writeSync(this.fd, records) !== records.length) throw new Error(`${RUN_FILES.metricsSteps}: short write`);
     this.size += records.length;
   }
 
