@@ -1,47 +1,70 @@
-// metrics.jsonl read straight into columns (src/shared/metricColumns.ts), chunk by chunk, for the
-// dashboards: a million step records is 150 MB of JSON, and JSON.parse of every line (a million objects,
-// then copied into columns) took four seconds of the extension host. Step lines as RunWriter writes them
-// (JSON.stringify of a StepRecord: its keys in loop.ts's order) are read field by field from the bytes;
-// every other line (eval, sample, a step written another way) goes through JSON.parse. Numbers are parsed
-// by Number() on the field's text, so each value is the same double JSON.parse gives. The rules for a
-// damaged file are readJsonLines' (jsonLines.ts): a torn last line is skipped, a bad line with good lines
-// after it is an error naming the file and line.
+// A run's metrics read into columns (src/shared/metricColumns.ts), chunk by chunk, for the dashboards: a
+// million step records is 150 MB of JSON, and JSON.parse of every line (a million objects, then copied into
+// columns) took four seconds of the extension host. The steps come from metrics.steps.bin when it agrees with
+// metrics.jsonl (metricsStepsReader.ts: the file's records, and the other lines between the step lines);
+// otherwise, and for the lines after the step file's last step, metrics.jsonl is parsed as text
+// (metricLinesParser.ts: step lines field by field, each value the double JSON.parse gives).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MetricColumnsBuilder, type MetricColumns } from '../shared/metricColumns';
-import type { MetricRecord } from '../shared/metrics';
+import type { MetricColumns } from '../shared/metricColumns';
+import { MetricLinesParser } from './metricLinesParser';
+import { StepLinePlaces } from './metricsStepsFile';
+import { readStepsFile, stepsFileChunks } from './metricsStepsReader';
+import { rebuildStepsFile } from './metricsStepsWriter';
 import { RUN_FILES } from './runFiles';
 
 /** Bytes read at a time: each is parsed in one go, so it bounds how long the event loop is held. */
 const READ_BYTES = 1 << 20;
 
-const bytes = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
-const KEY = {
-  head: bytes('{"kind":"step","step":'),
-  epoch: bytes(',"epoch":'),
-  time: bytes(',"time":'),
-  loss: bytes(',"loss":'),
-  gradNorm: bytes(',"gradNorm":'),
-  clippedTrue: bytes(',"clipped":true'),
-  clippedFalse: bytes(',"clipped":false'),
-  learningRate: bytes(',"learningRate":'),
-};
-const NEWLINE = 10, COMMA = 44, CLOSE = 125, MINUS = 45, ZERO = 48, NINE = 57, CR = 13;
+export interface MetricColumnsOptions {
+  /** Bytes of metrics.jsonl parsed at a time. */
+  readBytes?: number;
+  /**
+   * Write metrics.steps.bin when metrics.jsonl had to be parsed whole (no step file, or one that disagrees
+   * with it): only for a run that no process writes to any more.
+   */
+  rebuild?: boolean;
+}
 
 /**
- * The run's metrics as columns, a chunk as soon as `chunkRecords` records are read (so a chunk holds up to
- * one read's worth more; the last holds the rest); nothing when the file does not exist. Throws when a
- * line other than the last is not a record.
+ * The run's metrics as columns, a chunk as soon as `chunkRecords` records are read (from metrics.jsonl's text
+ * a chunk holds up to one read's worth more; the last holds the rest); nothing when metrics.jsonl does not
+ * exist. Throws when a line of metrics.jsonl other than the last is not a record.
  */
-export async function* metricColumnChunks(dir: string, chunkRecords = 65536, readBytes = READ_BYTES): AsyncGenerator<MetricColumns> {
+export async function* metricColumnChunks(dir: string, chunkRecords = 65536, options: MetricColumnsOptions = {}): AsyncGenerator<MetricColumns> {
   const file = path.join(dir, RUN_FILES.metrics);
-  const parser = new MetricLinesParser(file);
-  const stream = fs.createReadStream(file, { highWaterMark: readBytes });
+  const readBytes = options.readBytes ?? READ_BYTES;
+  const steps = await readStepsFile(dir, chunkRecords);
+  if (steps) {
+    yield* stepsFileChunks(dir, steps);
+    yield* textChunks(file, { from: steps.tailFrom, chunkRecords, readBytes });
+    return;
+  }
+  if (!options.rebuild) {
+    yield* textChunks(file, { from: 0, chunkRecords, readBytes });
+    return;
+  }
+  const places = new StepLinePlaces();
+  const records: Buffer[] = [];
+  let steps0 = 0;
+  for await (const c of textChunks(file, { from: 0, chunkRecords, readBytes, onStep: places.onStep })) {
+    records.push(places.encode(c.steps));
+    steps0 += c.steps.step.length;
+    yield c;
+  }
+  // a cache: a run whose step file cannot be written still reads, from metrics.jsonl
+  if (steps0 > 0) await rebuildStepsFile(dir, records).catch(() => undefined);
+}
+
+/** metrics.jsonl from byte `from` on, parsed as text. */
+async function* textChunks(file: string, o: { from: number; chunkRecords: number; readBytes: number; onStep?: StepLinePlaces['onStep'] }): AsyncGenerator<MetricColumns> {
+  const parser = new MetricLinesParser(file, { from: o.from, onStep: o.onStep });
+  const stream = fs.createReadStream(file, { highWaterMark: o.readBytes, start: o.from });
   try {
     for await (const chunk of stream) {
       parser.push(chunk as Buffer);
-      if (parser.size >= chunkRecords) yield parser.take();
+      if (parser.size >= o.chunkRecords) yield parser.take();
     }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
@@ -51,113 +74,4 @@ export async function* metricColumnChunks(dir: string, chunkRecords = 65536, rea
   }
   parser.end();
   if (parser.size > 0) yield parser.take();
-}
-
-/** Lines of a metrics file as they arrive in pieces; a line may span pieces. */
-export class MetricLinesParser {
-  private readonly columns = new MetricColumnsBuilder(65536);
-  private rest: Buffer = Buffer.alloc(0);
-  private lineNo = 0;
-  /** An unparseable line; an error only if a non-blank line follows it. */
-  private bad: number | undefined;
-  // the line being read and the read position in it (fields are read in order)
-  private buf: Buffer = Buffer.alloc(0);
-  private pos = 0;
-
-  constructor(private readonly file: string) {}
-
-  get size(): number {
-    return this.columns.size;
-  }
-
-  take(): MetricColumns {
-    return this.columns.take();
-  }
-
-  push(piece: Buffer): void {
-    const buf = this.rest.length > 0 ? Buffer.concat([this.rest, piece]) : piece;
-    let start = 0;
-    for (let nl = buf.indexOf(NEWLINE, start); nl >= 0; nl = buf.indexOf(NEWLINE, start)) {
-      this.line(buf, start, nl);
-      start = nl + 1;
-    }
-    this.rest = Buffer.from(buf.subarray(start));
-  }
-
-  end(): void {
-    if (this.rest.length > 0) this.line(this.rest, 0, this.rest.length);
-    this.rest = Buffer.alloc(0);
-  }
-
-  private line(buf: Buffer, start: number, end: number): void {
-    this.lineNo++;
-    if (end > start && buf[end - 1] === CR) end--;
-    if (isBlank(buf, start, end)) return;
-    if (this.bad !== undefined) throw new Error(`${this.file}:${this.bad}: not valid JSON; the run folder is damaged.`);
-    if (this.stepLine(buf, start, end)) return;
-    try {
-      this.columns.add(JSON.parse(buf.toString('utf8', start, end)) as MetricRecord);
-    } catch {
-      this.bad = this.lineNo;
-    }
-  }
-
-  /** A step line exactly as RunWriter writes it, added to the columns; false (nothing added) for anything else. */
-  private stepLine(buf: Buffer, start: number, end: number): boolean {
-    this.buf = buf;
-    this.pos = start;
-    if (!this.key(KEY.head)) return false;
-    const step = this.number();
-    if (step === undefined || !this.key(KEY.epoch)) return false;
-    const epoch = this.number();
-    if (epoch === undefined || !this.key(KEY.time)) return false;
-    const time = this.number();
-    if (time === undefined || !this.key(KEY.loss)) return false;
-    const loss = this.number();
-    if (loss === undefined || !this.key(KEY.gradNorm)) return false;
-    const gradNorm = this.number();
-    if (gradNorm === undefined) return false;
-    const clipped = this.key(KEY.clippedTrue) ? true : this.key(KEY.clippedFalse) ? false : undefined;
-    if (clipped === undefined || !this.key(KEY.learningRate) || this.number() === undefined) return false;
-    if (!(this.pos === end - 1 && buf[this.pos] === CLOSE)) return false;
-    this.columns.addStep(step, epoch, time, loss, gradNorm, clipped);
-    return true;
-  }
-
-  private key(k: Uint8Array): boolean {
-    const { buf, pos } = this;
-    for (let i = 0; i < k.length; i++) if (buf[pos + i] !== k[i]) return false;
-    this.pos += k.length;
-    return true;
-  }
-
-  /** A JSON number up to the next `,` or `}`; undefined when the field holds anything else (null, a string). */
-  private number(): number | undefined {
-    const { buf } = this;
-    const from = this.pos;
-    let i = from, whole = 0, integer = true;
-    if (buf[i] === MINUS) i++;
-    const first = buf[i];
-    if (!(first >= ZERO && first <= NINE)) return undefined;
-    for (;; i++) {
-      const c = buf[i];
-      if (c >= ZERO && c <= NINE) whole = whole * 10 + (c - ZERO);
-      else if (c === COMMA || c === CLOSE) break;
-      else if (c === 46 || c === 101 || c === 69 || c === 43 || c === MINUS) integer = false; // . e E + -
-      else return undefined;
-    }
-    this.pos = i;
-    // up to 15 digits an integer is exact in a double; anything else is parsed as JSON.parse would
-    if (integer && i - from <= 15) return buf[from] === MINUS ? -whole : whole;
-    const v = Number(buf.toString('latin1', from, i));
-    return Number.isNaN(v) ? undefined : v;
-  }
-}
-
-function isBlank(buf: Buffer, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = buf[i];
-    if (c !== 32 && c !== 9 && c !== CR) return false;
-  }
-  return true;
 }

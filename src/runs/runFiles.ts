@@ -4,6 +4,8 @@
 //   meta.json            RunMeta, rewritten atomically on every status change
 //   meta.json.damaged-<yyyymmdd-hhmmss>   an unusable meta.json, kept by `seqlab repair` before it wrote a new one
 //   metrics.jsonl        one MetricRecord per line, appended and flushed per batch of records
+//   metrics.steps.bin    the step records of metrics.jsonl again, fixed-width binary with each line's place in it,
+//                        appended after their lines (metricsStepsFile.ts); a reader's shortcut, never the truth
 //   diagnostics.bin      Float32 little-endian arrays of every diagnostics snapshot, appended
 //   diagnostics.jsonl    one DiagnosticsIndexEntry per snapshot (byte offsets into diagnostics.bin),
 //                        appended after its arrays are written, so an index line never points past the data
@@ -27,6 +29,7 @@ export const RUN_FILES = {
   config: 'config.seqlab.json',
   meta: 'meta.json',
   metrics: 'metrics.jsonl',
+  metricsSteps: 'metrics.steps.bin',
   diagnosticsBin: 'diagnostics.bin',
   diagnosticsIndex: 'diagnostics.jsonl',
   checkpoints: 'checkpoints',

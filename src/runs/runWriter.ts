@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DiagnosticsIndexEntry, DiagnosticsSnapshot, MetricRecord, RunInfo } from '../shared/metrics';
 import { writeFileAtomic, writeFileAtomicSteps, writeJsonAtomic } from './atomicFile';
+import { MetricsStepsWriter } from './metricsStepsWriter';
 import { type Checkpoint, type CheckpointKind, checkpointBase, checkpointSteps, META_VERSION, RUN_FILES, type RunMeta, runIdSlug, type SavedWeights } from './runFiles';
 import { readRun } from './runReader';
 import { writeAll, writingTo } from './writeError';
@@ -36,6 +37,8 @@ export class RunWriter {
   readonly dir: string;
   private meta: RunMeta;
   private metricsFd: number;
+  /** metrics.steps.bin, the step records again for fast reading; undefined when it cannot be written. */
+  private metricsSteps: MetricsStepsWriter | undefined;
   private diagFd: number;
   private diagOffset: number;
 
@@ -43,6 +46,7 @@ export class RunWriter {
     this.dir = dir;
     this.meta = meta;
     this.metricsFd = writingTo(this.file(RUN_FILES.metrics), () => fs.openSync(this.file(RUN_FILES.metrics), 'a'));
+    this.metricsSteps = MetricsStepsWriter.open(dir, this.metricsFd);
     this.diagFd = writingTo(this.file(RUN_FILES.diagnosticsBin), () => fs.openSync(this.file(RUN_FILES.diagnosticsBin), 'a'));
     this.diagOffset = fs.fstatSync(this.diagFd).size;
   }
@@ -94,8 +98,10 @@ export class RunWriter {
 
   appendMetrics(records: readonly MetricRecord[]): void {
     if (records.length === 0) return;
+    const lines = records.map((r) => JSON.stringify(r));
     // a line cut short by a full disk is ended or cut off when the run is reopened (endTornLine)
-    writingTo(this.file(RUN_FILES.metrics), () => writeAll(this.metricsFd, Buffer.from(records.map((r) => JSON.stringify(r)).join('\n') + '\n', 'utf8')));
+    writingTo(this.file(RUN_FILES.metrics), () => writeAll(this.metricsFd, Buffer.from(lines.join('\n') + '\n', 'utf8')));
+    this.metricsSteps?.append(records, lines);
   }
 
   appendDiagnostics(snapshot: DiagnosticsSnapshot): void {
@@ -174,6 +180,7 @@ export class RunWriter {
   }
 
   close(): void {
+    this.metricsSteps?.close();
     fs.closeSync(this.metricsFd);
     fs.closeSync(this.diagFd);
   }

@@ -45,6 +45,11 @@ export class MetricColumnsBuilder {
     return this.steps + this.evals + this.samples.length;
   }
 
+  /** Records held, by kind. */
+  get counts(): { steps: number; evals: number; samples: number } {
+    return { steps: this.steps, evals: this.evals, samples: this.samples.length };
+  }
+
   addStep(step: number, epoch: number, time: number, loss: number, gradNorm: number, clipped: boolean): void {
     if (this.steps === this.s.step.length) this.s = grown(this.s, Math.max(this.capacity, this.steps * 2), stepColumns);
     const c = this.s, i = this.steps++;

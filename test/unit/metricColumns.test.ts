@@ -7,25 +7,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { MetricLinesParser, metricColumnChunks } from '../../src/runs/metricColumnsReader';
+import { metricColumnChunks } from '../../src/runs/metricColumnsReader';
+import { MetricLinesParser } from '../../src/runs/metricLinesParser';
 import { readMetrics } from '../../src/runs/runReader';
 import { lastStepsOf, type MetricColumns, recordsToColumns } from '../../src/shared/metricColumns';
-import type { MetricRecord } from '../../src/shared/metrics';
+import { f32, joined, records } from './metricRecords';
 import { RunData } from '../../webview/model/runData';
-
-const f32 = (x: number) => Math.fround(x);
-
-/** Records whose numbers take every form JSON.stringify writes: integers, 17 digits, exponents, negatives, null. */
-function records(n: number): MetricRecord[] {
-  const out: MetricRecord[] = [];
-  for (let s = 1; s <= n; s++) {
-    const loss = s % 97 === 0 ? NaN : s % 13 === 0 ? 3e-9 * s : s % 7 === 0 ? -f32(Math.sin(s)) : f32(4 / Math.sqrt(s));
-    out.push({ kind: 'step', step: s, epoch: Math.floor(s / 50), time: s * 0.0213 + (s % 5 === 0 ? 1e21 : 0), loss, gradNorm: s % 11 === 0 ? Infinity : 2 ** (s % 40) / 3, clipped: s % 3 === 0, learningRate: 0.001 });
-    if (s % 25 === 0) out.push({ kind: 'eval', step: s, epoch: Math.floor(s / 50), time: s * 0.0213, loss: loss + 0.05, ...(s % 50 === 0 && { accuracy: 0.5 }) });
-    if (s % 60 === 0) out.push({ kind: 'sample', step: s, temperature: 0.8, prime: 'Ünïcødé “quotes” ', text: 'naïve café ⏎\n' });
-  }
-  return out;
-}
 
 function tmpRun(text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-columns-'));
@@ -35,18 +22,8 @@ function tmpRun(text: string): string {
 
 async function readAll(dir: string, chunk?: number, readBytes?: number): Promise<MetricColumns[]> {
   const out: MetricColumns[] = [];
-  for await (const c of metricColumnChunks(dir, chunk, readBytes)) out.push(c);
+  for await (const c of metricColumnChunks(dir, chunk, { readBytes })) out.push(c);
   return out;
-}
-
-/** The columns of several chunks as one (each kind concatenated in order). */
-function joined(chunks: MetricColumns[]): MetricColumns {
-  const cat = (pick: (c: MetricColumns) => ArrayLike<number>) => Float64Array.from(chunks.flatMap((c) => Array.from(pick(c))));
-  return {
-    steps: { step: cat((c) => c.steps.step), epoch: cat((c) => c.steps.epoch), time: cat((c) => c.steps.time), loss: cat((c) => c.steps.loss), gradNorm: cat((c) => c.steps.gradNorm), clipped: Uint8Array.from(cat((c) => c.steps.clipped)) },
-    evals: { step: cat((c) => c.evals.step), epoch: cat((c) => c.evals.epoch), time: cat((c) => c.evals.time), loss: cat((c) => c.evals.loss), accuracy: cat((c) => c.evals.accuracy) },
-    samples: chunks.flatMap((c) => c.samples),
-  };
 }
 
 test('metrics.jsonl into columns: bit for bit what JSON.parse of each line gives, in chunks of about the size asked', async () => {

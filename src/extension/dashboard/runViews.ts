@@ -67,10 +67,14 @@ export function newerThan(records: MetricRecord[], sent: SentSteps): MetricRecor
   return records.filter((r) => r.step > sent[r.kind]);
 }
 
-/** The run's metrics as columns, a chunk at a time; an unreadable file ends them (what was read stays shown). */
+/**
+ * The run's metrics as columns, a chunk at a time; an unreadable file ends them (what was read stays shown).
+ * A stopped run read from metrics.jsonl alone (an older SeqLab's, or a step file that disagrees) gets its step
+ * file written, so that its next load is fast; a running run's is its trainer's to write.
+ */
 export async function* runMetricColumns(run: RunSummary, chunk = METRICS_CHUNK): AsyncGenerator<MetricColumns> {
   try {
-    yield* metricColumnChunks(run.dir, chunk);
+    yield* metricColumnChunks(run.dir, chunk, { rebuild: run.status.kind !== 'running' });
   } catch {
     return;
   }
