@@ -9,7 +9,8 @@
 //              .readout .readout-table: the values under the cursor (a row per run and series)
 //   Loss:      #loss-chart (uPlot canvas inside), #loss-legend .legend-entry[data-run-id][aria-pressed],
 //              .legend-validation[data-run-id][aria-pressed], #reset-zoom,
-//              #smoothing (input range 0..0.999), #log-y, #x-axis, #export-csv, #export-png, #export-svg
+//              #smoothing (input range 0..0.999), #log-y, #x-axis, #export-csv, #export-png, #export-svg;
+//              #scores-section (hidden without encoder–decoder runs) #scores-chart: exact match, CER/PER, token accuracy
 //   Hidden:    #hs-run #hs-layer #hs-state #hs-range #hs-sort #hs-sort-t (+ #hs-sort-t-error) #snapshot-step
 //              (input range) #snapshot-label #heatmap-canvas[data-plot=left,top,width,height] #heatmap-canvas-axis
 //              #hs-legend[data-kind][data-lo][data-hi] .scale-tick .scale-clip, #heatmap-tooltip .tip-value,

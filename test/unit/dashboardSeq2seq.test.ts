@@ -12,6 +12,8 @@ import type { TranslateRequest, TranslateResult } from '../../src/shared/transla
 import { type HostToWebview, parseWebviewMessage } from '../../src/shared/webviewProtocol';
 import { attentionFromRows, attentionOf, attentionScale, encoderDecoderLayers, encoderDecoderStates, gradientNorms, isEncoderDecoder, walkCaption, walkLength, walkStop, wideRange } from '../../webview/model/seq2seqViews';
 import { probabilityText, type TranslationState } from '../../webview/model/translationTry';
+import { RunData } from '../../webview/model/runData';
+import { recordsToColumns } from '../../src/shared/metricColumns';
 import { applyHostMessage } from '../../webview/state/messages';
 import { DashboardStore } from '../../webview/state/store';
 import { DEFAULT_UI } from '../../webview/state/uiState';
@@ -169,4 +171,19 @@ test('the panel\'s translator: the run folder and the attention asked for, answe
   asked[3].resolve({ kind: 'cancelled' });
   await closing;
   assert.equal(posted.length, 3, 'nothing posted for a cancelled request');
+});
+
+test('decoding scores travel in the eval columns (greedy exact match and error rate; NaN for other runs) and columns without them read as NaN', () => {
+  const c = recordsToColumns([
+    { kind: 'eval', step: 100, epoch: 0, time: 1, loss: 0.5, accuracy: 0.9, greedy: { pairs: 40, exactMatch: 0.75, tokenErrorRate: 0.05 } },
+    { kind: 'eval', step: 200, epoch: 0, time: 2, loss: 0.4 },
+  ]);
+  assert.deepEqual(Array.from(c.evals.exactMatch), [0.75, NaN]);
+  assert.deepEqual(Array.from(c.evals.errorRate), [0.05, NaN]);
+  const d = new RunData();
+  d.addColumns(c);
+  const { exactMatch: _e, errorRate: _r, ...older } = c.evals;
+  d.addColumns({ ...c, evals: { ...older, step: Float64Array.from([300]), epoch: Float64Array.from([1]), time: Float64Array.from([3]), loss: Float64Array.from([0.3]), accuracy: Float64Array.from([0.95]) } as typeof c.evals });
+  assert.deepEqual(Array.from(d.eval.exactMatch.view()), [0.75, NaN, NaN]);
+  assert.deepEqual(Array.from(d.eval.step.view()), [100, 200, 300]);
 });

@@ -238,6 +238,33 @@ test('try it: the typed text goes to the host as a translate request; the hypoth
   await page.close();
 });
 
+test('the Loss tab: exact match, CER and token accuracy per evaluation under the loss chart, with a readout', { skip }, async () => {
+  const page = await session.blank('dark');
+  await postFromHost(page, { type: 'init', panelKind: 'run', runs: [runView()], pending: [] });
+  await page.evaluate(() => {
+    const f = (xs: number[]) => Float64Array.from(xs);
+    const steps = f([1, 50, 100, 150, 200]);
+    window.postMessage({ type: 'metrics', runId: 'rev', columns: {
+      steps: { step: steps, epoch: f([0, 0, 0, 1, 1]), time: f([0.1, 1, 2, 3, 4]), loss: f([3, 2, 1, 0.5, 0.2]), gradNorm: f([1, 1, 1, 1, 1]), clipped: new Uint8Array(5) },
+      evals: { step: f([100, 200]), epoch: f([0, 1]), time: f([2, 4]), loss: f([1.1, 0.3]), accuracy: f([0.6, 0.95]), exactMatch: f([0.25, 0.875]), errorRate: f([0.4, 0.031]) },
+      samples: [] } }, '*');
+  });
+  await page.waitForSelector('#scores-section:not([hidden])');
+  await page.waitForFunction(() => document.querySelector('#scores-chart').dataset.xTicks);
+  const box = (await page.locator('#scores-chart .u-over').boundingBox())!;
+  await page.mouse.move(0, 0);
+  await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+  await page.waitForSelector('#scores-chart .readout:not([hidden])');
+  const head = await page.locator('#scores-chart .readout th').allTextContents();
+  assert.ok(head.includes('CER') && head.includes('Exact match'), head.join(' | '));
+  const cells = await page.locator('#scores-chart .readout td').allTextContents();
+  for (const v of ['87.5 %', '3.1 %', '95.0 %', '200']) assert.ok(cells.includes(v), `${v} in ${cells.join(' | ')}`);
+  // a text run has no decoding scores: no section
+  await postFromHost(page, { type: 'init', panelKind: 'run', runs: [{ ...runView(), id: 'txt', info: { ...runView().info, id: 'txt', errorRateName: undefined, probeTargetTokens: undefined } }], pending: [] });
+  await page.waitForSelector('#scores-section[hidden]', { state: 'attached' });
+  await page.close();
+});
+
 test('a real run: trained by the CLI, read from its folder, translated by the engine (screenshot)', { skip }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-s2s-'));
   const config = path.join(dir, 'reverse.seqlab.json');
@@ -277,6 +304,10 @@ test('a real run: trained by the CLI, read from its folder, translated by the en
   assert.equal(await page.textContent('#s2s-try-result .s2s-hyp[data-rank="0"] .s2s-hyp-text'), 'egaugnal', 'the trained model reverses what it is given');
   await nextFrames(page);
   await page.screenshot({ path: path.join(outDir, 'seq2seq-real.png'), fullPage: true });
+  await page.click('.tab-loss');
+  await page.waitForSelector('#scores-section:not([hidden])');
+  await page.waitForFunction(() => document.querySelector('#scores-chart').dataset.yTicks);
+  await page.screenshot({ path: path.join(outDir, 'seq2seq-real-loss.png'), fullPage: true });
   await page.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -37,6 +37,8 @@ export class Seq2seqTab implements TabView {
   private theme: Theme | undefined;
   private range: AttentionRange = 'unit';
   private layer = 0;
+  /** The layers the layer picker offers (joined), to notice a snapshot with others. */
+  private layersListed = '';
   /** What the gradient charts show (their readouts read it). */
   private norms: { encoder: NormSeries[]; decoder: NormSeries[]; source: string[]; target: string[] } = { encoder: [], decoder: [], source: [], target: [] };
 
@@ -82,6 +84,7 @@ export class Seq2seqTab implements TabView {
       this.ctx.apply({ controls: ['hidden', 'seq2seq'], redraw: ['hidden', 'seq2seq'] });
     }));
     const layers = encoderDecoderLayers(this.snapshot(r));
+    this.layersListed = layers.join();
     if (layers.length > 1) items.push(select('s2s-layer', 'Layer', layers.map((l) => [String(l), `layer ${l}`]), String(this.layer), (v) => { this.layer = Number(v); this.update(); }));
     items.push(select('s2s-att-range', 'Attention colours', [['unit', '0…1'], ['data', '0…largest weight']], this.range, (v) => { this.range = v as AttentionRange; this.update(); }));
     this.controls.replaceChildren(...items);
@@ -116,6 +119,8 @@ export class Seq2seqTab implements TabView {
     this.attention.el.hidden = !att;
     if (att) this.attention.show(att, this.range);
     const layers = encoderDecoderLayers(snap);
+    // the layer picker appears with a snapshot of several layers (the first snapshot may come after the controls)
+    if (layers.join() !== this.layersListed) this.renderControls();
     const st = encoderDecoderStates(r.info, snap, layers.includes(this.layer) ? this.layer : layers[0] ?? 0);
     this.states.el.hidden = !st;
     if (st) this.states.show(st, att);
