@@ -197,6 +197,8 @@ test('gradient norms over source positions and decoder steps: labelled axes, log
   await page.waitForFunction(() => document.querySelector('#s2s-grad-enc').dataset.yTicks);
   const yTicks = (await page.getAttribute('#s2s-grad-enc', 'data-y-ticks'))!.split('|');
   assert.ok(yTicks.some((t) => /1e-4|0\.0001|10⁻⁴/.test(t)), `log ticks reach 1e-4: ${yTicks.join(' ')}`);
+  await page.waitForFunction(() => document.querySelector('#s2s-grad-dec').dataset.yTicks);
+  assert.ok(!(await page.getAttribute('#s2s-grad-dec', 'data-y-ticks'))!.includes('e-'), 'the decoder\'s norms (0.1 … 0.5) on a linear axis');
   const texts: string[] = await page.evaluate(() => window.__texts);
   for (const label of ['source position s', 'decoder step t']) assert.ok(texts.some((t) => t.includes(label)), `x axis "${label}"`);
   const box = (await page.locator('#s2s-grad-dec .u-over').boundingBox())!;

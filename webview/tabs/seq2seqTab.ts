@@ -163,9 +163,10 @@ export class Seq2seqTab implements TabView {
     const { encoder, decoder } = gradientNorms(snap);
     this.norms = { encoder, decoder, source: r.info.probeTokens ?? [], target: r.info.probeTargetTokens ?? [] };
     this.gradEl.hidden = encoder.length + decoder.length === 0;
-    const logY = wideRange([...encoder, ...decoder].map((s) => s.values));
     const palette = this.ctx.store.theme.charts;
+    // each chart its own y scale: the decoder's norms may sit within a factor of 2 while the encoder's span 1000×
     const draw = (chart: SeriesChart, series: NormSeries[]) => {
+      const logY = wideRange(series.map((s) => s.values));
       if (chart.options.logY !== logY) chart.setOptions({ logY, yLabel: logY ? `${DH} (log)` : DH });
       chart.setSeries(series.map((s, i) => ({
         label: s.label, color: palette[i % Math.max(1, palette.length)] ?? this.ctx.store.theme.foreground, width: 2, points: true,
