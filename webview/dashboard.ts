@@ -12,6 +12,7 @@ import { GradientsTab } from './tabs/gradientsTab';
 import { HiddenStatesTab } from './tabs/hiddenStatesTab';
 import { LossTab } from './tabs/lossTab';
 import { OutputTab } from './tabs/outputTab';
+import { Seq2seqTab } from './tabs/seq2seqTab';
 import type { TabContext, TabView } from './tabs/tabView';
 import { h } from './views/dom';
 import { RunHeader } from './views/runHeader';
@@ -33,6 +34,7 @@ export class Dashboard {
   private readonly hidden: HiddenStatesTab;
   private readonly explore: ExploreTab;
   private readonly tabs: Record<TabKey, TabView>;
+  private readonly headers = new Map<TabKey, HTMLElement>();
   private readonly dirty = new Set<TabKey>();
   private frame = 0;
 
@@ -46,10 +48,12 @@ export class Dashboard {
     this.loss = new LossTab(ctx);
     this.hidden = new HiddenStatesTab(ctx);
     this.explore = new ExploreTab(ctx);
-    this.tabs = { loss: this.loss, hidden: this.hidden, gradients: new GradientsTab(ctx), output: new OutputTab(ctx), explore: this.explore };
+    this.tabs = { loss: this.loss, hidden: this.hidden, gradients: new GradientsTab(ctx), output: new OutputTab(ctx), explore: this.explore, seq2seq: new Seq2seqTab(ctx) };
     const panels = TAB_KEYS.map((key) => {
       const tab = this.tabs[key];
-      this.tabsEl.append(h('vscode-tab-header', { slot: 'header', class: tab.className, 'data-tab': tab.className }, tab.label));
+      const header = h('vscode-tab-header', { slot: 'header', class: tab.className, 'data-tab': tab.className, hidden: tab.available?.() === false }, tab.label);
+      this.headers.set(key, header);
+      this.tabsEl.append(header);
       const panel = h('vscode-tab-panel', { class: `${tab.className}-panel` });
       this.tabsEl.append(panel);
       return panel;
@@ -69,6 +73,7 @@ export class Dashboard {
     if (effects.header === 'rows') this.header.render();
     else if (effects.header) this.header.updateLive(effects.header.liveRunId);
     for (const key of effects.controls ?? []) this.tabs[key].renderControls();
+    if (effects.header === 'rows') for (const key of TAB_KEYS) this.headers.get(key)?.toggleAttribute('hidden', this.tabs[key].available?.() === false);
     for (const key of effects.redraw ?? []) this.dirty.add(key);
     if (this.dirty.size > 0) this.schedule();
   }

@@ -171,6 +171,8 @@ const sliceEvals = (e: EvalColumns, from: number, to: number): EvalColumns => ({
   time: e.time.slice(from, to),
   loss: e.loss.slice(from, to),
   accuracy: e.accuracy.slice(from, to),
+  exactMatch: e.exactMatch.slice(from, to),
+  errorRate: e.errorRate.slice(from, to),
 });
 
 /**

@@ -22,6 +22,9 @@ export interface EvalColumns {
   loss: Float64Array;
   /** NaN where the task has no accuracy. */
   accuracy: Float64Array;
+  /** Encoder–decoders: greedy decoding's exact match and token error rate (EvalRecord.greedy); NaN for other runs. */
+  exactMatch: Float64Array;
+  errorRate: Float64Array;
 }
 
 export interface MetricColumns {
@@ -74,6 +77,8 @@ export class MetricColumnsBuilder {
         c.time[i] = r.time;
         c.loss[i] = numberOrNaN(r.loss);
         c.accuracy[i] = numberOrNaN(r.accuracy);
+        c.exactMatch[i] = numberOrNaN(r.greedy?.exactMatch);
+        c.errorRate[i] = numberOrNaN(r.greedy?.tokenErrorRate);
         break;
       }
       case 'sample':
@@ -117,7 +122,7 @@ function stepColumns(n: number): StepColumns {
 }
 
 function evalColumns(n: number): EvalColumns {
-  return { step: new Float64Array(n), epoch: new Float64Array(n), time: new Float64Array(n), loss: new Float64Array(n), accuracy: new Float64Array(n) };
+  return { step: new Float64Array(n), epoch: new Float64Array(n), time: new Float64Array(n), loss: new Float64Array(n), accuracy: new Float64Array(n), exactMatch: new Float64Array(n), errorRate: new Float64Array(n) };
 }
 
 function grown<C extends { [K in keyof C]: Float64Array | Uint8Array }>(c: C, capacity: number, make: (n: number) => C): C {

@@ -8,6 +8,7 @@ import { type ExplorerQuery, parseExplorerQuery, parseWeightsChoice } from './ex
 import type { MetricColumns } from './metricColumns';
 import type { DiagnosticsSnapshot, RunInfo } from './metrics';
 import type { RequestProblem, RunStatus } from './protocol';
+import type { TranslateResult } from './translation';
 
 /** What a dashboard knows about one run besides its records. */
 export interface RunView {
@@ -54,7 +55,10 @@ export type HostToWebview =
   | { type: 'error'; message: string }
   /** The engine's answer to the dashboard's `explore` request `id`. */
   | { type: 'explored'; id: number; runId: string; result: ExplorerResult }
-  | { type: 'exploreFailed'; id: number; runId: string; problem: ExploreProblem; message: string };
+  | { type: 'exploreFailed'; id: number; runId: string; problem: ExploreProblem; message: string }
+  /** The engine's translation for the dashboard's `translate` request `id` (hypotheses with their attention). */
+  | { type: 'translated'; id: number; runId: string; result: TranslateResult }
+  | { type: 'translateFailed'; id: number; runId: string; problem: ExploreProblem; message: string };
 
 /** Why an explore request got no answer: the engine's reasons, or what happened to its process. */
 export type ExploreProblem = RequestProblem | 'crashed' | 'timedOut';
@@ -72,7 +76,12 @@ export type WebviewToHost =
   /** Ask the engine about a run of the panel (the explorer); the answer comes as `explored` or `exploreFailed`. */
   | { type: 'explore'; id: number; runId: string; weights: WeightsChoice; query: ExplorerQuery }
   /** The dashboard no longer wants the answer to `explore` request `id`. */
-  | { type: 'cancelExplore'; id: number };
+  | { type: 'cancelExplore'; id: number }
+  /** Translate `source` with an encoder–decoder run of the panel: beam 1 is greedy decoding; `top` hypotheses, best first. */
+  | { type: 'translate'; id: number; runId: string; source: string; beam: number; top: number };
+
+/** The longest text the dashboard's "try it" box may send, and the most beams and hypotheses it may ask for (the engine's limit). */
+export const TRANSLATE_LIMITS = { sourceLength: 2000, beam: 64 } as const;
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -108,6 +117,12 @@ export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
     }
     case 'cancelExplore':
       return isId(o.id) ? { type: 'cancelExplore', id: o.id } : undefined;
+    case 'translate': {
+      const whole = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= TRANSLATE_LIMITS.beam;
+      return isId(o.id) && isString(o.runId) && isString(o.source) && o.source.length <= TRANSLATE_LIMITS.sourceLength && whole(o.beam) && whole(o.top)
+        ? { type: 'translate', id: o.id, runId: o.runId, source: o.source, beam: o.beam, top: o.top }
+        : undefined;
+    }
     default:
       return undefined;
   }

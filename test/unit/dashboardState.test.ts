@@ -106,7 +106,7 @@ test('diagnostics: the snapshot step joins the slider\'s stops, in order; the Hi
   const { store, send } = setup();
   send({ type: 'init', panelKind: 'comparison', runs: [run('a', 0, { snapshotSteps: [100] }), run('b', 1)], pending: [] });
   const snapshot = (s: number) => ({ step: s, arrays: { 'l0.h': { data: new Float32Array(6), shape: [3, 2] } } });
-  assert.deepEqual(send({ type: 'diagnostics', runId: 'a', snapshot: snapshot(50) }), { controls: ['hidden'], redraw: ['hidden', 'gradients', 'output'] });
+  assert.deepEqual(send({ type: 'diagnostics', runId: 'a', snapshot: snapshot(50) }), { controls: ['hidden'], redraw: ['hidden', 'gradients', 'output', 'seq2seq'] });
   assert.deepEqual(store.runById('a')!.snapshotSteps, [50, 100]);
   send({ type: 'diagnostics', runId: 'a', snapshot: snapshot(100) });
   assert.deepEqual(store.runById('a')!.snapshotSteps, [50, 100], 'no step twice');

@@ -21,9 +21,14 @@ class Column {
     next.set(this.data.subarray(0, this.length));
     this.data = next;
   }
-  /** Values [from, to) of `src` at the end. */
-  append(src: ArrayLike<number>, from: number, to: number): void {
+  /** Values [from, to) of `src` at the end; NaN for a column the sender does not have (the dashboard bench's feed has no decoding scores). */
+  append(src: ArrayLike<number> | undefined, from: number, to: number): void {
     this.reserve(this.length + to - from);
+    if (src === undefined) {
+      this.data.fill(NaN, this.length, this.length + to - from);
+      this.length += to - from;
+      return;
+    }
     if (src instanceof Float64Array && from === 0 && to === src.length) this.data.set(src, this.length);
     else for (let i = from; i < to; i++) this.data[this.length + i - from] = src[i];
     this.length += to - from;
@@ -53,17 +58,17 @@ function appendNewer<K extends string>(into: ColumnSet<K>, src: Record<K, ArrayL
   }
   for (let i = 0; i < n; i++) {
     if (!(steps[i] > last)) continue;
-    for (const k of keys) into[k].push(src[k][i]);
+    for (const k of keys) into[k].push(src[k]?.[i] ?? NaN);
     last = steps[i];
   }
 }
 
 const STEP_KEYS = ['step', 'epoch', 'time', 'loss', 'gradNorm', 'clipped'] as const;
-const EVAL_KEYS = ['step', 'epoch', 'time', 'loss', 'accuracy'] as const;
+const EVAL_KEYS = ['step', 'epoch', 'time', 'loss', 'accuracy', 'exactMatch', 'errorRate'] as const;
 
 export class RunData {
   readonly step = { step: new Column(), epoch: new Column(), time: new Column(), loss: new Column(), gradNorm: new Column(), clipped: new Column() };
-  readonly eval = { step: new Column(), epoch: new Column(), time: new Column(), loss: new Column(), accuracy: new Column() };
+  readonly eval = { step: new Column(), epoch: new Column(), time: new Column(), loss: new Column(), accuracy: new Column(), exactMatch: new Column(), errorRate: new Column() };
   readonly samples: SampleRecord[] = [];
   /** Full snapshots received, by step (the latest and those the user asked for). */
   readonly snapshots = new Map<number, DiagnosticsSnapshot>();

@@ -1,6 +1,6 @@
 // What a change of the store means for the views: the dashboard's tabs, and which views are out of date.
 
-export const TAB_KEYS = ['loss', 'hidden', 'gradients', 'output', 'explore'] as const;
+export const TAB_KEYS = ['loss', 'hidden', 'gradients', 'output', 'explore', 'seq2seq'] as const;
 /** The dashboard's tabs, in their order on screen (UiState.tab is an index into this). */
 export type TabKey = (typeof TAB_KEYS)[number];
 

@@ -21,7 +21,7 @@ export function applyHostMessage(store: DashboardStore, msg: HostToWebview): Eff
     case 'diagnostics':
       store.dataOf(msg.runId).addSnapshot(msg.snapshot);
       store.addSnapshotStep(msg.runId, msg.snapshot.step);
-      return { controls: msg.runId === store.hiddenStatesRun()?.id ? ['hidden'] : [], redraw: ['hidden', 'gradients', 'output'] };
+      return { controls: msg.runId === store.hiddenStatesRun()?.id ? ['hidden'] : [], redraw: ['hidden', 'gradients', 'output', 'seq2seq'] };
     case 'gradientHistory':
       store.dataOf(msg.runId).addGradientHistory(msg.steps, msg.arrays);
       return { redraw: ['gradients'] };
@@ -34,6 +34,9 @@ export function applyHostMessage(store: DashboardStore, msg: HostToWebview): Eff
     case 'explored':
     case 'exploreFailed':
       return store.explorer.receive(msg) ? { controls: ['explore'], redraw: ['explore'] } : {};
+    case 'translated':
+    case 'translateFailed':
+      return store.translation.receive(msg) ? { controls: ['seq2seq'] } : {};
     default:
       return assertNever(msg, 'message from the host');
   }

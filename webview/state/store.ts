@@ -5,6 +5,7 @@
 import type { MetricColumns } from '../../src/shared/metricColumns';
 import type { PendingRunView, RunView } from '../../src/shared/webviewProtocol';
 import { ExplorerSession } from '../model/explorerSession';
+import { TranslationTry } from '../model/translationTry';
 import { runColor } from '../model/palette';
 import { RunData } from '../model/runData';
 import type { Theme } from '../model/theme';
@@ -32,6 +33,8 @@ export class DashboardStore {
   private _error: string | undefined;
   /** The Explore tab's requests, answers and choices. */
   readonly explorer = new ExplorerSession();
+  /** The Seq2seq tab's "try it" box: its request and answer. */
+  readonly translation = new TranslationTry();
 
   constructor(
     private _ui: UiState,

@@ -17,6 +17,7 @@ import { baselineName, lossAxisLabel } from '../model/taskViews';
 import type { Theme } from '../model/theme';
 import { control, h, select } from '../views/dom';
 import { legendSwatch } from '../views/legendSwatch';
+import { DecodingScores, SCORES_HEIGHT } from './lossScores';
 import type { TabContext, TabView } from './tabView';
 
 /** A run's x values for the chosen axis and its smoothed loss, recomputed only when its data or the choice changes. */
@@ -43,6 +44,8 @@ export class LossTab implements TabView {
   private readonly hint = h('p', { class: 'hint' });
   private readonly resetZoom = h('vscode-button', { id: 'reset-zoom', secondary: true, disabled: true, title: 'Show every step (double-click the chart, or press 0)' }, 'Reset zoom');
   private chart: SeriesChart | undefined;
+  /** Encoder–decoders' exact match and error rate under the loss chart. */
+  private scores: DecodingScores | undefined;
   private theme: Theme | undefined;
   private readonly curves = new Map<string, RunCurves>();
 
@@ -73,6 +76,7 @@ export class LossTab implements TabView {
           store.setUi({ xAxis: v as keyof typeof X_LABELS });
           this.lossChart.setXRange(undefined);
           this.lossChart.setOptions({ xLabel: X_LABELS[store.ui.xAxis], xInteger: store.ui.xAxis === 'step' });
+          this.scores?.setXLabel(X_LABELS[store.ui.xAxis]);
           this.update();
         }),
         this.resetZoom,
@@ -87,6 +91,8 @@ export class LossTab implements TabView {
       xLabel: X_LABELS[store.ui.xAxis], xInteger: store.ui.xAxis === 'step', yLabel: 'loss', logY: store.ui.logY,
       height: 300, fill: { below: BELOW_CHART }, readout: (x) => this.readout(x),
     }, store.theme);
+    this.scores = new DecodingScores(store.theme, X_LABELS[store.ui.xAxis]);
+    panel.append(this.scores.el);
     this.chart.onZoom = (zoomed) => { this.resetZoom.disabled = !zoomed; };
     this.resetZoom.addEventListener('click', () => this.lossChart.setXRange(undefined));
     smoothing.addEventListener('input', () => {
@@ -127,6 +133,7 @@ export class LossTab implements TabView {
     const chart = this.lossChart;
     if (this.theme !== store.theme) {
       chart.setTheme((this.theme = store.theme));
+      this.scores?.setTheme(store.theme);
       this.renderControls();
     }
     const yLabel = lossAxisLabel(store.runs.map((r) => r.info));
@@ -145,6 +152,7 @@ export class LossTab implements TabView {
     const baselines = new Map<string, number>();
     for (const r of store.runs) for (const b of baselinesOf(r.info)) baselines.set(b.label, b.value);
     chart.setSeries(series, [...baselines].map(([label, value]) => ({ label: `baseline: ${baselineName(label)} (${formatNumber(value, 3)})`, value, color: store.theme.muted })));
+    this.updateScores();
     const explained = [...baselines.keys()].join('; ');
     this.hint.textContent = 'Faint: raw training loss. Solid: smoothed (TensorBoard’s debiased EMA). Dashed with dots: validation, in the run’s second shade.' +
       (explained ? ` Grey dashes: the task’s baselines — ${explained}.` : '') + ' Drag to zoom.';
@@ -153,7 +161,19 @@ export class LossTab implements TabView {
   dispose(): void {
     this.chart?.destroy();
     this.chart = undefined;
+    this.scores?.destroy();
+    this.scores = undefined;
     this.curves.clear();
+  }
+
+  /** The decoding scores of the runs shown; the loss chart leaves room for them while they show. */
+  private updateScores(): void {
+    const { store } = this.ctx;
+    const scores = this.scores;
+    if (!scores) return;
+    scores.update(store.runs.filter((r) => store.isShown(r.id)).map((r) => ({ run: r, name: store.runName(r), color: store.colorOf(r), data: store.dataOf(r.id), x: this.curvesOf(r).val })));
+    const below = BELOW_CHART + (scores.shown ? SCORES_HEIGHT : 0);
+    if (this.lossChart.options.fill?.below !== below) this.lossChart.setOptions({ fill: { below } });
   }
 
   private validationColor(r: RunView): string {

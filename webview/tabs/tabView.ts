@@ -15,6 +15,8 @@ export interface TabView {
   /** Header text; the header's class is `tab-<key-name>`, its panel's `tab-<key-name>-panel` (E2E hooks). */
   readonly label: string;
   readonly className: string;
+  /** Whether the tab applies to the panel's runs (its header is hidden when not); always when absent. */
+  available?(): boolean;
   /** Build the tab's DOM inside its panel (already in the document, so charts can measure it). */
   mount(panel: HTMLElement): void;
   /** Controls that follow the store (run pickers, legend, slider range, generated text): cheap, at once. */

@@ -20,6 +20,7 @@ import { hostWork } from '../hostWork';
 import { distinctRunTitle } from '../runs/runNames';
 import { dashboardHtml } from './dashboardHtml';
 import { PanelExplorer } from './panelExplorer';
+import { PanelTranslator } from './panelTranslator';
 import { jobSlots, pendingView, resolveStarted, runSlots, type Slot, slotEnded, slotRunIds, slotsKey, slotStarted, startedView } from './panelSlots';
 import type { RunSource } from './runSource';
 import { lastSteps, lastStepsAfter, newerThan, readGradientHistory, readSnapshot, runMetricColumns, type SentSteps, toRunView } from './runViews';
@@ -153,6 +154,7 @@ class DashboardPanel implements vscode.Disposable {
   /** Slots changed while a load from disk was in flight: the webview gets the new runs after it. */
   private slotsChangedWhileLoading = false;
   private readonly explorer: PanelExplorer;
+  private readonly translator: PanelTranslator;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -162,7 +164,9 @@ class DashboardPanel implements vscode.Disposable {
     private readonly titleOf: (slots: Slot[]) => string,
   ) {
     this.slots = resolveStarted(slots, (key) => source.jobs.job(key));
-    this.explorer = new PanelExplorer(source.panelEngine(), (runId) => this.knownRun(runId)?.dir, (m) => this.post(m));
+    const engine = source.panelEngine();
+    this.explorer = new PanelExplorer(engine, (runId) => this.knownRun(runId)?.dir, (m) => this.post(m));
+    this.translator = new PanelTranslator(engine, (runId) => this.knownRun(runId)?.dir, (m) => this.post(m));
     const webview = panel.webview;
     const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
     webview.html = dashboardHtml({ cspSource: webview.cspSource, scriptUri: uri('dist', 'webview.js'), styleUri: uri('dist', 'webview.css'), title: panel.title });
@@ -332,6 +336,8 @@ class DashboardPanel implements vscode.Disposable {
         return this.explorer.ask(msg);
       case 'cancelExplore':
         return this.explorer.cancel(msg.id);
+      case 'translate':
+        return this.translator.ask(msg);
       default: {
         const never: never = msg;
         return never;
@@ -377,6 +383,7 @@ class DashboardPanel implements vscode.Disposable {
   dispose(): void {
     this.generation++;
     for (const a of this.sampling) a.abort();
+    this.translator.dispose();
     this.explorer.dispose();
     for (const d of this.disposables) d.dispose();
   }

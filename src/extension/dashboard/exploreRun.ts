@@ -11,9 +11,12 @@ import { type ExplorerQuery, withRun } from '../../shared/explorerQuery';
 import type { EngineClient, EngineSession } from '../engine/engineClient';
 import type { RequestOutcome } from '../engine/engineProcess';
 import type { LiveJobs } from '../training/trainingJobs';
+import type { PanelTranslate } from './panelTranslator';
 
 /** UMAP of a large vocabulary takes a while; beyond this the child has hung and is killed. */
 const EXPLORE_TIMEOUT_MS = 300_000;
+/** A translation of one typed text takes a second or two (the weights' load); beyond this the child has hung. */
+const TRANSLATE_TIMEOUT_MS = 60_000;
 
 export interface ExploreAsk {
   runId: string;
@@ -30,9 +33,14 @@ export interface PanelEngine {
   dispose(): void;
 }
 
-export function panelEngine(engine: Pick<EngineClient, 'session'>, jobs: Pick<LiveJobs, 'trainer'>): PanelEngine {
+/** The panel's engine session answers its explorer requests and its "try it" translations (from the run folder's weights). */
+export function panelEngine(engine: Pick<EngineClient, 'session'>, jobs: Pick<LiveJobs, 'trainer'>): PanelEngine & PanelTranslate {
   const session = engine.session();
-  return { explore: (ask, signal) => exploreRun(session, jobs, ask, signal), dispose: () => session.dispose() };
+  return {
+    explore: (ask, signal) => exploreRun(session, jobs, ask, signal),
+    translate: (request, signal) => session.request('translate', request, { signal, timeoutMs: TRANSLATE_TIMEOUT_MS }),
+    dispose: () => session.dispose(),
+  };
 }
 
 export async function exploreRun(session: Pick<EngineSession, 'request'>, jobs: Pick<LiveJobs, 'trainer'>, ask: ExploreAsk, signal: AbortSignal): Promise<ExploreOutcome> {

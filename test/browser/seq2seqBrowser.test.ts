@@ -1,0 +1,315 @@
+// The Seq2seq tab in headless Chromium (the harness page: the webview's CSP and a fake host that posts an
+// encoder–decoder run's messages and answers the tab's `translate` requests): the tab only for
+// encoder–decoder runs; the attention's tokens on both axes and the weight under the pointer in the
+// readout; the step-through walking source, hand-over and decoder steps; the gradient charts; the "try it"
+// box's request and its translation with attention. Last, a real run (trained here by the CLI, read from
+// its folder as the panel's host reads it, translated by the engine's own function) for the screenshot
+// test-output/dashboard/seq2seq-real.png (docs/images/seq2seq.png).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { TranslateResult } from '../../src/shared/translation';
+import type { HostToWebview, RunView, WebviewToHost } from '../../src/shared/webviewProtocol';
+import { heatmapPlot, nextFrames, outDir, root, type Session, skip, startSession } from './dashboardPage';
+
+// these run inside the page (page.evaluate); the root tsconfig has no DOM lib
+declare const window: any;
+declare const document: any;
+
+type Page = import('playwright-core').Page;
+type Translate = Extract<WebviewToHost, { type: 'translate' }>;
+
+let session: Session;
+before(async () => {
+  if (!skip) session = await startSession();
+});
+after(async () => {
+  await session?.close();
+});
+
+const SOURCE = ['c', 'a', 't', 's'];
+const TARGET = ['s', 't', 'a', 'c', '</s>'];
+const S = SOURCE.length, T = TARGET.length, He = 6, Hd = 4;
+
+function runView(): RunView {
+  return {
+    id: 'rev', colorIndex: 0, seconds: 12, snapshotSteps: [100, 200], status: { kind: 'finished', step: 200 },
+    info: { id: 'rev', name: 'reverse', configPath: '/ws/rev.seqlab.json', cell: 'gru', backend: 'wasm', device: 'wasm', seed: 1, paramCount: 900, totalSteps: 200, dataSummary: 'reverse', task: 'reverse', gateNames: [], probeTokens: SOURCE, probeTargetTokens: TARGET, errorRateName: 'CER' },
+  };
+}
+
+/** Step `step`'s planted snapshot: attention anti-diagonal (0.85 on it, the rest shared), the last decoder step on the first source token; states t/10 + u/100; ‖∂L/∂h‖ falling by 10 per position. */
+function snapshot(step: number) {
+  const att = Array.from({ length: T * S }, (_, i) => {
+    const t = Math.floor(i / S), s = i % S;
+    const target = t < S ? S - 1 - t : 0;
+    return s === target ? 0.85 : 0.05;
+  });
+  return {
+    step,
+    arrays: {
+      att: { data: att, shape: [T, S] },
+      'enc.l0.h': { data: Array.from({ length: S * He }, (_, i) => Math.floor(i / He) / 10 + (i % He) / 100), shape: [S, He] },
+      'dec.l0.h': { data: Array.from({ length: T * Hd }, (_, i) => -Math.floor(i / Hd) / 10), shape: [T, Hd] },
+      'enc.l0.dh': { data: [1e-4, 1e-3, 1e-2, 1e-1], shape: [S] },
+      'dec.l0.dh': { data: [0.5, 0.4, 0.3, 0.2, 0.1], shape: [T] },
+    },
+  };
+}
+
+/** Post a message from the fake host, typed arrays made in the page (as structured clone delivers them). */
+async function postFromHost(page: Page, msg: unknown): Promise<void> {
+  await page.evaluate((m: any) => {
+    if (m.type === 'diagnostics') for (const a of Object.values(m.snapshot.arrays) as any[]) a.data = Float32Array.from(a.data);
+    window.postMessage(m, '*');
+  }, msg);
+}
+
+function translation(source: string, top: number): TranslateResult {
+  const tokens = [...source];
+  const reversed = [...tokens].reverse();
+  const hyp = (text: string[], logProb: number) => ({
+    text: text.join(''), tokens: text, logProb, score: logProb, finished: true,
+    attention: [...text, '</s>'].map((_, t) => tokens.map((_, s) => (s === tokens.length - 1 - t ? 0.9 : 0.1 / Math.max(1, tokens.length - 1)))),
+  });
+  const hyps = [hyp(reversed, Math.log(0.93)), hyp([...reversed.slice(0, -1), 'x'], Math.log(0.004)), hyp(tokens, Math.log(2e-6))];
+  return { runId: 'rev', step: 200, decoding: { method: top > 1 ? 'beam' : 'greedy', beamWidth: top, lengthPenalty: 0.6, maxLength: 20 }, translations: [{ source, sourceTokens: tokens, unknown: [], hypotheses: hyps.slice(0, top) }] };
+}
+
+/** A dashboard page showing the fake run on the Seq2seq tab; its `translate` requests land in `asked` and are answered. */
+async function seq2seqPage(theme: 'dark' | 'light' = 'dark'): Promise<{ page: Page; asked: Translate[] }> {
+  const page = await session.blank(theme, { width: 1100, height: 1400 });
+  const asked: Translate[] = [];
+  await page.exposeBinding('__seqlabHost', async (_source: unknown, m: WebviewToHost) => {
+    if (m.type !== 'translate') return;
+    asked.push(m);
+    const reply: HostToWebview = m.source === 'fail'
+      ? { type: 'translateFailed', id: m.id, runId: m.runId, problem: 'noWeights', message: 'Run rev has no weights yet.' }
+      : { type: 'translated', id: m.id, runId: m.runId, result: translation(m.source, m.top) };
+    await page.evaluate((r: unknown) => window.postMessage(r, '*'), reply);
+  });
+  await page.evaluate(() => { window.__onPost = (m: unknown) => window.__seqlabHost(m); });
+  await postFromHost(page, { type: 'init', panelKind: 'run', runs: [runView()], pending: [] });
+  await postFromHost(page, { type: 'diagnostics', runId: 'rev', snapshot: snapshot(200) });
+  await page.click('.tab-seq2seq');
+  await page.waitForSelector('#s2s-att-canvas[data-plot]');
+  await nextFrames(page);
+  return { page, asked };
+}
+
+/** Client coordinates of the middle of cell (row, col) of a heatmap canvas of rows × cols. */
+async function cellCenter(page: Page, canvas: string, row: number, col: number, rows: number, cols: number): Promise<{ x: number; y: number }> {
+  const plot = await heatmapPlot(page, canvas);
+  const box = (await page.locator(canvas).boundingBox())!;
+  return { x: box.x + plot.left + (col + 0.5) * (plot.width / cols), y: box.y + plot.top + (row + 0.5) * (plot.height / rows) };
+}
+
+test('the Seq2seq tab is there for an encoder–decoder run only', { skip }, async () => {
+  const page = await session.blank('dark');
+  const text: RunView = { ...runView(), id: 'txt', info: { ...runView().info, id: 'txt', task: 'text', probeTargetTokens: undefined, errorRateName: undefined, probeTokens: ['a'] } };
+  await postFromHost(page, { type: 'init', panelKind: 'run', runs: [text], pending: [] });
+  await page.waitForSelector('#seqlab-dashboard[data-state="ready"]');
+  assert.equal(await page.isVisible('vscode-tab-header.tab-seq2seq'), false);
+  await postFromHost(page, { type: 'init', panelKind: 'run', runs: [runView()], pending: [] });
+  await page.waitForSelector('vscode-tab-header.tab-seq2seq', { state: 'visible' });
+  await page.close();
+});
+
+test('attention: target × source with both token strings on the axes, the weight under the pointer, a 0…1 legend', { skip }, async () => {
+  const { page } = await seq2seqPage();
+  const texts: string[] = await page.evaluate(() => window.__texts);
+  for (const tok of [...SOURCE, '</s>']) assert.ok(texts.includes(tok), `token ${tok} drawn on an axis`);
+  assert.ok(texts.includes('source token') && texts.includes('target (decoder step)'), 'both axes say what they hold');
+  assert.equal(await page.getAttribute('#s2s-att-legend', 'data-lo'), '0');
+  assert.equal(await page.getAttribute('#s2s-att-legend', 'data-hi'), '1');
+  assert.equal(await page.textContent('#s2s-step-label'), 'step 200 (latest)');
+  // decoder step 1 writes "t", which is source position 2
+  const at = await cellCenter(page, '#s2s-att-canvas', 1, 2, T, S);
+  await page.mouse.move(at.x, at.y);
+  await page.waitForSelector('#s2s-att-readout .att-value');
+  assert.equal(await page.textContent('#s2s-att-readout .att-value'), '0.85');
+  assert.equal(await page.textContent('#s2s-att-readout .att-target'), '“t”');
+  assert.equal(await page.textContent('#s2s-att-readout .att-source'), '“t”');
+  const off = await cellCenter(page, '#s2s-att-canvas', 4, 3, T, S);
+  await page.mouse.move(off.x, off.y);
+  await page.waitForFunction(() => document.querySelector('#s2s-att-readout .att-value')?.textContent === '0.05');
+  assert.match(await page.textContent('#s2s-att-readout') ?? '', /decoder step 4 writing “<\/s>” looks at source position 3 “s” with weight 0.05/);
+  // the range of the data: 0 … 0.85
+  await page.evaluate(() => { const s = document.querySelector('#s2s-att-range'); s.value = 'data'; s.dispatchEvent(new Event('change')); });
+  await page.waitForFunction(() => document.querySelector('#s2s-att-legend').dataset.hi === '0.85');
+  assert.match(await page.textContent('#s2s-att-legend .scale-caption') ?? '', /0…0.85 \(the largest weight\)/);
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  await page.close();
+});
+
+test('the snapshot slider: an older snapshot is asked of the host, and drawn when it comes', { skip }, async () => {
+  const { page } = await seq2seqPage();
+  await page.evaluate(() => { const s = document.querySelector('#s2s-step'); s.value = '0'; s.dispatchEvent(new Event('input')); });
+  await page.waitForFunction(() => window.__posted.some((m: any) => m.type === 'requestSnapshot' && m.step === 100));
+  await postFromHost(page, { type: 'diagnostics', runId: 'rev', snapshot: snapshot(100) });
+  await page.waitForFunction(() => document.querySelector('#s2s-step-label').textContent === 'step 100');
+  await page.close();
+});
+
+test('states on one time axis, and the step-through: source tokens, the hand-over, decoder steps', { skip }, async () => {
+  const { page } = await seq2seqPage();
+  const texts: string[] = await page.evaluate(() => window.__texts);
+  assert.ok(texts.includes('⇒'), 'the hand-over column is labelled');
+  assert.deepEqual(await page.locator('#s2s-walk-tokens .s2s-tok').allTextContents(), [...SOURCE, '⇒', ...TARGET]);
+  // a cell of the encoder: position 2, unit 3 = 0.2 + 0.03; of the decoder: step 1, any unit = -0.1
+  const enc = await cellCenter(page, '#s2s-states-canvas', 3, 2, He, S + 1 + T);
+  await page.mouse.move(enc.x, enc.y);
+  await page.waitForFunction(() => document.querySelector('#s2s-states-readout .tip-value')?.textContent === '0.23');
+  assert.match(await page.textContent('#s2s-states-readout') ?? '', /unit 3 · encoder, source position 2 “t”/);
+  const dec = await cellCenter(page, '#s2s-states-canvas', 0, S + 2, He, S + 1 + T);
+  await page.mouse.move(dec.x, dec.y);
+  await page.waitForFunction(() => document.querySelector('#s2s-states-readout .tip-value')?.textContent === '-0.1');
+  const unitBeyondDecoder = await cellCenter(page, '#s2s-states-canvas', 5, S + 2, He, S + 1 + T);
+  await page.mouse.move(unitBeyondDecoder.x, unitBeyondDecoder.y);
+  await page.waitForFunction(() => document.querySelector('#s2s-states-readout .tip-value')?.textContent === 'no value');
+
+  const stop = () => page.getAttribute('#s2s-walk-caption', 'data-stop');
+  await page.click('#s2s-walk-next');
+  assert.equal(await stop(), 'encode:0');
+  assert.equal(await page.textContent('#s2s-walk-caption'), 'Encoder reads “c” (source position 0) → its state h_0');
+  assert.equal(await page.textContent('#s2s-walk-tokens .s2s-tok.current'), 'c');
+  for (let i = 1; i <= S; i++) await page.click('#s2s-walk-next');
+  assert.equal(await stop(), 'handOver');
+  await page.click('#s2s-walk-next');
+  assert.equal(await stop(), 'decode:0');
+  assert.equal(await page.textContent('#s2s-walk-caption'), 'Decoder step 0 reads “<s>” → state s_0 → emits “s”');
+  // the source coloured by this step's attention: "s" (position 3) holds 0.85
+  assert.equal(await page.getAttribute('#s2s-walk-tokens .s2s-tok[data-col="3"]', 'title'), 'attention 0.85');
+  await page.click('#s2s-walk-back');
+  assert.equal(await stop(), 'handOver');
+  // play runs to the last decoder step by itself and stops there
+  await page.click('#s2s-walk-play');
+  await page.waitForFunction((last: string) => document.querySelector('#s2s-walk-caption').dataset.stop === last, `decode:${T - 1}`, { timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelector('#s2s-walk-play').textContent === '▶ Play');
+  await page.close();
+});
+
+test('gradient norms over source positions and decoder steps: labelled axes, log y over a wide range, a readout with tokens', { skip }, async () => {
+  const { page } = await seq2seqPage();
+  await page.waitForFunction(() => document.querySelector('#s2s-grad-enc').dataset.yTicks);
+  const yTicks = (await page.getAttribute('#s2s-grad-enc', 'data-y-ticks'))!.split('|');
+  assert.ok(yTicks.some((t) => /1e-4|0\.0001|10⁻⁴/.test(t)), `log ticks reach 1e-4: ${yTicks.join(' ')}`);
+  await page.waitForFunction(() => document.querySelector('#s2s-grad-dec').dataset.yTicks);
+  assert.ok(!(await page.getAttribute('#s2s-grad-dec', 'data-y-ticks'))!.includes('e-'), 'the decoder\'s norms (0.1 … 0.5) on a linear axis');
+  const texts: string[] = await page.evaluate(() => window.__texts);
+  for (const label of ['source position s', 'decoder step t']) assert.ok(texts.some((t) => t.includes(label)), `x axis "${label}"`);
+  const box = (await page.locator('#s2s-grad-dec .u-over').boundingBox())!;
+  await page.mouse.move(0, 0);
+  await page.mouse.move(box.x + box.width * 0.999, box.y + box.height / 2);
+  await page.waitForSelector('#s2s-grad-dec .readout:not([hidden])');
+  const cells = await page.locator('#s2s-grad-dec .readout tr').evaluateAll((rows: any[]) => rows.map((r) => [...r.children].map((c: any) => c.textContent)));
+  assert.ok(cells.some((row: string[]) => row.includes('0.1') && row.includes('“</s>”')), JSON.stringify(cells));
+  await page.close();
+});
+
+test('try it: the typed text goes to the host as a translate request; the hypotheses with probabilities and the attention come back', { skip }, async () => {
+  const { page, asked } = await seq2seqPage('light');
+  await page.fill('#s2s-try-text input', 'dog');
+  await page.evaluate(() => { for (const [id, v] of [['#s2s-try-beam', '3'], ['#s2s-try-top', '3']]) { const s = document.querySelector(id); s.value = v; s.dispatchEvent(new Event('change')); } });
+  await page.click('#s2s-try-go');
+  await page.waitForSelector('#s2s-try-status[data-state="done"]');
+  assert.deepEqual(asked.map(({ source, beam, top, runId }) => ({ source, beam, top, runId })), [{ source: 'dog', beam: 3, top: 3, runId: 'rev' }]);
+  assert.deepEqual(await page.locator('#s2s-try-result .s2s-hyp-text').allTextContents(), ['god', 'gox', 'dog']);
+  assert.match(await page.textContent('#s2s-try-result .s2s-hyp[data-rank="0"]') ?? '', /p = 0\.93/);
+  assert.match(await page.textContent('#s2s-try-result .s2s-hyp[data-rank="2"]') ?? '', /p = 2\.0e-6/);
+  assert.match(await page.textContent('#s2s-try-status') ?? '', /beam search, width 3 · weights of step 200 · 3 source tokens/);
+  // its attention: "g" (step 0) looks at "g" (position 2)
+  await page.waitForSelector('#s2s-try-att-canvas[data-plot]');
+  const at = await cellCenter(page, '#s2s-try-att-canvas', 0, 2, 4, 3);
+  await page.mouse.move(at.x, at.y);
+  await page.waitForSelector('#s2s-try-att-readout .att-value');
+  assert.equal(await page.textContent('#s2s-try-att-readout .att-value'), '0.9');
+  assert.equal(await page.textContent('#s2s-try-att-readout .att-target'), '“g”');
+  await page.screenshot({ path: path.join(outDir, 'seq2seq-try-light.png'), fullPage: true });
+  // an engine failure says why; greedy asks for one hypothesis
+  await page.fill('#s2s-try-text input', 'fail');
+  await page.evaluate(() => { const s = document.querySelector('#s2s-try-beam'); s.value = '1'; s.dispatchEvent(new Event('change')); });
+  await page.press('#s2s-try-text input', 'Enter');
+  await page.waitForSelector('#s2s-try-status[data-state="failed"]');
+  assert.equal(await page.textContent('#s2s-try-status'), 'Run rev has no weights yet.');
+  assert.deepEqual({ beam: asked[1].beam, top: asked[1].top }, { beam: 1, top: 1 });
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  await page.close();
+});
+
+test('the Loss tab: exact match, CER and token accuracy per evaluation under the loss chart, with a readout', { skip }, async () => {
+  const page = await session.blank('dark');
+  await postFromHost(page, { type: 'init', panelKind: 'run', runs: [runView()], pending: [] });
+  await page.evaluate(() => {
+    const f = (xs: number[]) => Float64Array.from(xs);
+    const steps = f([1, 50, 100, 150, 200]);
+    window.postMessage({ type: 'metrics', runId: 'rev', columns: {
+      steps: { step: steps, epoch: f([0, 0, 0, 1, 1]), time: f([0.1, 1, 2, 3, 4]), loss: f([3, 2, 1, 0.5, 0.2]), gradNorm: f([1, 1, 1, 1, 1]), clipped: new Uint8Array(5) },
+      evals: { step: f([100, 200]), epoch: f([0, 1]), time: f([2, 4]), loss: f([1.1, 0.3]), accuracy: f([0.6, 0.95]), exactMatch: f([0.25, 0.875]), errorRate: f([0.4, 0.031]) },
+      samples: [] } }, '*');
+  });
+  await page.waitForSelector('#scores-section:not([hidden])');
+  await page.waitForFunction(() => document.querySelector('#scores-chart').dataset.xTicks);
+  const box = (await page.locator('#scores-chart .u-over').boundingBox())!;
+  await page.mouse.move(0, 0);
+  await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+  await page.waitForSelector('#scores-chart .readout:not([hidden])');
+  const head = await page.locator('#scores-chart .readout th').allTextContents();
+  assert.ok(head.includes('CER') && head.includes('Exact match'), head.join(' | '));
+  const cells = await page.locator('#scores-chart .readout td').allTextContents();
+  for (const v of ['87.5 %', '3.1 %', '95.0 %', '200']) assert.ok(cells.includes(v), `${v} in ${cells.join(' | ')}`);
+  // a text run has no decoding scores: no section
+  await postFromHost(page, { type: 'init', panelKind: 'run', runs: [{ ...runView(), id: 'txt', info: { ...runView().info, id: 'txt', errorRateName: undefined, probeTargetTokens: undefined } }], pending: [] });
+  await page.waitForSelector('#scores-section[hidden]', { state: 'attached' });
+  await page.close();
+});
+
+test('a real run: trained by the CLI, read from its folder, translated by the engine (screenshot)', { skip }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-s2s-'));
+  const config = path.join(dir, 'reverse.seqlab.json');
+  fs.writeFileSync(config, JSON.stringify({
+    name: 'reverse',
+    data: { kind: 'synthetic-pairs', task: 'reverse', minLength: 7, maxLength: 9, samples: 4000 },
+    validationSplit: 0.1,
+    model: { kind: 'seq2seq', cell: 'gru', hiddenSize: 32, embeddingSize: 16, attention: 'additive' },
+    training: { maxSteps: 800, batchSize: 32, learningRate: 0.01, validateEvery: 200 },
+    decoding: { beamWidth: 3, beamPairs: 50 },
+    diagnostics: { every: 200 },
+  }));
+  execFileSync(process.execPath, [path.join(root, 'dist/cli.js'), 'train', config, '--runs-dir', path.join(dir, 'runs'), '--threads', '1'], { cwd: dir, stdio: 'ignore' });
+  const { listRuns } = await import('../../src/runs/runReader');
+  const { toRunView, readSnapshot, runMetricColumns } = await import('../../src/extension/dashboard/runViews');
+  const { translateRun } = await import('../../src/trainer/translateRun');
+  const [run] = await listRuns(path.join(dir, 'runs'));
+  const view = await toRunView(run, 0);
+  const page = await session.blank('dark', { width: 1000, height: 1500 });
+  await page.exposeBinding('__seqlabHost', async (_source: unknown, m: WebviewToHost) => {
+    if (m.type !== 'translate') return;
+    const result = await translateRun({ runsDir: path.join(dir, 'runs'), run: run.dir, sources: [m.source], beam: m.beam, top: m.top, attention: true });
+    await page.evaluate((r: unknown) => window.postMessage(r, '*'), { type: 'translated', id: m.id, runId: m.runId, result });
+  });
+  await page.evaluate(() => { window.__onPost = (m: unknown) => window.__seqlabHost(m); });
+  await page.evaluate((m: unknown) => window.postMessage(m, '*'), { type: 'init', panelKind: 'run', runs: [view], pending: [] });
+  for await (const columns of runMetricColumns(run)) await page.evaluate((m: unknown) => window.postMessage(m, '*'), { type: 'metrics', runId: run.id, columns });
+  const snap = (await readSnapshot(run))!;
+  await page.evaluate((m: unknown) => window.postMessage(m, '*'), { type: 'diagnostics', runId: run.id, snapshot: snap });
+  await page.click('.tab-seq2seq');
+  await page.waitForSelector('#s2s-att-canvas[data-plot]');
+  for (let i = 0; i <= (view.info.probeTokens?.length ?? 0) + 2; i++) await page.click('#s2s-walk-next');
+  await page.fill('#s2s-try-text input', 'language');
+  await page.evaluate(() => { for (const [id, v] of [['#s2s-try-beam', '3'], ['#s2s-try-top', '3']]) { const s = document.querySelector(id); s.value = v; s.dispatchEvent(new Event('change')); } });
+  await page.click('#s2s-try-go');
+  await page.waitForSelector('#s2s-try-status[data-state="done"]', { timeout: 60_000 });
+  assert.equal(await page.textContent('#s2s-try-result .s2s-hyp[data-rank="0"] .s2s-hyp-text'), 'egaugnal', 'the trained model reverses what it is given');
+  await nextFrames(page);
+  await page.screenshot({ path: path.join(outDir, 'seq2seq-real.png'), fullPage: true });
+  await page.click('.tab-loss');
+  await page.waitForSelector('#scores-section:not([hidden])');
+  await page.waitForFunction(() => document.querySelector('#scores-chart').dataset.yTicks);
+  await page.screenshot({ path: path.join(outDir, 'seq2seq-real-loss.png'), fullPage: true });
+  await page.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
