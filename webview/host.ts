@@ -1,16 +1,8 @@
 // The webview's side of the postMessage boundary: messages to the extension host, and the UI state VS Code
-// keeps for the panel across hide/re-show and reloads. acquireVsCodeApi may be called once per page.
+// keeps for the panel across hide/re-show and reloads. The page's VS Code handle is vscodeApi.ts's.
 import type { WebviewToHost } from '../src/shared/webviewProtocol';
 import { restoreUi, type UiState } from './state/uiState';
-
-interface VsCodeApi {
-  postMessage(msg: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const api: VsCodeApi = acquireVsCodeApi();
+import { vscodeApi as api } from './vscodeApi';
 
 export function post(msg: WebviewToHost): void {
   api.postMessage(msg);

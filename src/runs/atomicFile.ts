@@ -9,23 +9,8 @@ const tempOf = (file: string): string => path.join(path.dirname(file), `.${path.
  * refuses (a full disk) throws a WriteError naming `file`, leaves no temp file and the previous `file` as it was.
  */
 export function writeFileAtomic(file: string, data: string | NodeJS.ArrayBufferView): void {
-  const tmp = tempOf(file);
-  let complete = false;
-  try {
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      writeAll(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-    complete = true;
-  } catch (e) {
-    throw asWriteError(file, e);
-  } finally {
-    if (!complete) fs.rmSync(tmp, { force: true });
-  }
+  const steps = writeFileAtomicSteps(file, [typeof data === 'string' ? Buffer.from(data, 'utf8') : data]);
+  while (!steps.next().done);
 }
 
 /** Bytes written between two yields of `writeFileAtomicSteps`. */

@@ -10,6 +10,7 @@ import { tokenLabel } from '../model/hiddenStates';
 import { type LabelBox, spreadPriority, thinLabels } from '../model/labelThinning';
 import { runColor } from '../model/palette';
 import type { Theme } from '../model/theme';
+import { sizedContext } from './canvasSize';
 
 export interface EmbeddingPoints {
   /** [V, 2] */
@@ -116,16 +117,7 @@ export class EmbeddingMap {
   private draw(): void {
     const width = Math.max(300, this.canvas.parentElement?.clientWidth ?? 600);
     const height = this.height;
-    const dpr = window.devicePixelRatio || 1;
-    if (this.canvas.width !== Math.round(width * dpr) || this.canvas.height !== Math.round(height * dpr)) {
-      this.canvas.width = Math.round(width * dpr);
-      this.canvas.height = Math.round(height * dpr);
-      this.canvas.style.setProperty('width', `${width}px`);
-      this.canvas.style.setProperty('height', `${height}px`);
-    }
-    const ctx = this.canvas.getContext('2d')!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    const ctx = sizedContext(this.canvas, width, height);
     if (this.data) this.paint(ctx, this.data, width, height);
     this.onDraw?.();
   }

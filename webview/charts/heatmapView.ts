@@ -4,6 +4,7 @@
 // box, so it stays in view when 128 units make the rows taller than the window. A clicked row is outlined;
 // flagged columns (the adding problem's marked positions) get a triangle on the axis and an outline.
 import { drawRichText } from './richText';
+import { sizedContext } from './canvasSize';
 
 export interface HeatmapLayout {
   rows: number;
@@ -159,14 +160,7 @@ export class HeatmapView {
 
   /** A canvas sized to CSS width × height at the device pixel ratio, cleared, drawing in CSS pixels. */
   private sized(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D {
-    const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(width * dpr);
-    canvas.height = Math.round(height * dpr);
-    canvas.style.setProperty('width', `${width}px`);
-    canvas.style.setProperty('height', `${height}px`);
-    const ctx = canvas.getContext('2d')!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    const ctx = sizedContext(canvas, width, height);
     ctx.imageSmoothingEnabled = false;
     return ctx;
   }

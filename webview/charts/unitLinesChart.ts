@@ -8,6 +8,7 @@ import { formatNumber } from '../../src/shared/format';
 import { linearTicks } from '../../src/shared/chart/ticks';
 import { tokenLabel } from '../model/hiddenStates';
 import type { Theme } from '../model/theme';
+import { sizedContext } from './canvasSize';
 
 export interface UnitLines {
   /** values[t * H + unit] */
@@ -150,16 +151,7 @@ export class UnitLinesChart {
     const t0 = performance.now();
     const width = Math.max(200, this.scroller.clientWidth);
     const height = this.height;
-    const dpr = window.devicePixelRatio || 1;
-    if (this.canvas.width !== Math.round(width * dpr) || this.canvas.height !== Math.round(height * dpr)) {
-      this.canvas.width = Math.round(width * dpr);
-      this.canvas.height = Math.round(height * dpr);
-      this.canvas.style.setProperty('width', `${width}px`);
-      this.canvas.style.setProperty('height', `${height}px`);
-    }
-    const ctx = this.canvas.getContext('2d')!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    const ctx = sizedContext(this.canvas, width, height);
     const d = this.data;
     if (d) this.paint(ctx, d, width, height);
     this.lastDrawMs = performance.now() - t0;

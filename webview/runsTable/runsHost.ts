@@ -1,15 +1,7 @@
 // The runs table webview's side of its postMessage boundary (runsTableProtocol.ts), and the UI state VS Code
-// keeps for the panel across hide/re-show and reloads. acquireVsCodeApi may be called once per page.
+// keeps for the panel across hide/re-show and reloads. The page's VS Code handle is vscodeApi.ts's.
 import type { WebviewToRunsTable } from '../../src/shared/runsTableProtocol';
-
-interface VsCodeApi {
-  postMessage(msg: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const api: VsCodeApi = acquireVsCodeApi();
+import { vscodeApi as api } from '../vscodeApi';
 
 export function post(msg: WebviewToRunsTable): void {
   api.postMessage(msg);

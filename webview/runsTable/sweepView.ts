@@ -9,6 +9,7 @@ import { columnOf, primaryMetric, type RunRow } from '../../src/shared/runsTable
 import { h, select } from '../views/dom';
 import { axisTicks, axisX, type Brushes, insideBrushes, lineReadout, nearestLine, parallelModel, type PcLine, type PcModel, type PlotBox, position, sweepsIn, tOf, valueAt, yOf } from './parallelCoordinates';
 import type { RunsUi } from './runsUi';
+import { sizedContext } from '../charts/canvasSize';
 
 const HEIGHT = 380;
 const MARGIN = { left: 70, right: 130, top: 40, bottom: 24 };
@@ -106,16 +107,8 @@ export class SweepTab {
 
   private draw(): void {
     const width = Math.max(480, this.el.clientWidth || 800);
-    const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(width * dpr);
-    this.canvas.height = Math.round(HEIGHT * dpr);
-    this.canvas.style.width = `${width}px`;
-    this.canvas.style.height = `${HEIGHT}px`;
     this.plot = { left: MARGIN.left, top: MARGIN.top, width: width - MARGIN.left - MARGIN.right, height: HEIGHT - MARGIN.top - MARGIN.bottom };
-    const ctx = this.canvas.getContext('2d');
-    if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, HEIGHT);
+    const ctx = sizedContext(this.canvas, width, HEIGHT);
     const theme = readTheme();
     const brushes = this.brushes();
     const inside = this.model.lines.filter((l) => insideBrushes(this.model, l, brushes));

@@ -18,7 +18,7 @@ import { reveal } from '../commands/commandPrompts';
 import { generatedMessage } from '../engine/sampleText';
 import { hostWork } from '../hostWork';
 import { distinctRunTitle } from '../runs/runNames';
-import { dashboardHtml } from './dashboardHtml';
+import { webviewHtml } from '../webviewHtml';
 import { PanelExplorer } from './panelExplorer';
 import { PanelTranslator } from './panelTranslator';
 import { jobSlots, pendingView, resolveStarted, runSlots, type Slot, slotEnded, slotRunIds, slotsKey, slotStarted, startedView } from './panelSlots';
@@ -169,7 +169,7 @@ class DashboardPanel implements vscode.Disposable {
     this.translator = new PanelTranslator(engine, (runId) => this.knownRun(runId)?.dir, (m) => this.post(m));
     const webview = panel.webview;
     const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
-    webview.html = dashboardHtml({ cspSource: webview.cspSource, scriptUri: uri('dist', 'webview.js'), styleUri: uri('dist', 'webview.css'), title: panel.title });
+    webview.html = webviewHtml({ cspSource: webview.cspSource, scriptUri: uri('dist', 'webview.js'), styleUri: uri('dist', 'webview.css'), title: panel.title, root: { id: 'seqlab-dashboard', className: 'dashboard' } });
     this.disposables.push(
       webview.onDidReceiveMessage((m: unknown) => {
         const msg = parseWebviewMessage(m);

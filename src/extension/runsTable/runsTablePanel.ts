@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { parseRunsTableMessage, type HostToRunsTable, type WebviewToRunsTable } from '../../shared/runsTableProtocol';
 import { assertNever } from '../../shared/protocol';
-import { contentSecurityPolicy, makeNonce } from '../dashboard/dashboardHtml';
+import { webviewHtml } from '../webviewHtml';
 import { hostWork } from '../hostWork';
 import type { RunCatalog } from '../runs/runsOnDisk';
 import { configDiffLines, configLabelIn, RunRows, runLabel } from './runRows';
@@ -87,22 +87,8 @@ export class RunsTablePanel implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = makeNonce();
     const uri = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', file)).toString();
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview.cspSource, nonce)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${uri('runsTable.css')}">
-<title>SeqLab: Runs</title>
-</head>
-<body>
-<div id="seqlab-runs" class="runs" data-state="loading"></div>
-<script nonce="${nonce}" src="${uri('runsTable.js')}"></script>
-</body>
-</html>`;
+    return webviewHtml({ cspSource: webview.cspSource, scriptUri: uri('runsTable.js'), styleUri: uri('runsTable.css'), title: 'SeqLab: Runs', root: { id: 'seqlab-runs', className: 'runs' } });
   }
 
   private async handle(msg: WebviewToRunsTable): Promise<void> {

@@ -7,7 +7,7 @@ import type { DiagnosticsConfig } from '../../shared/config';
 import type { DiagnosticsSnapshot } from '../../shared/metrics';
 import type { Backend, Batch } from '../backends/backend';
 import type { DatasetBase, TokenDataset } from '../data';
-import { gatesOf, type ModelSpec, paramLayout } from '../model';
+import { gatesOf, type ModelSpec, paramLayout, type ParamTensor } from '../model';
 import type { AnyTask, Probe } from './task';
 
 /** The snapshot of `task` at `step`, or undefined when it takes none. */
@@ -40,17 +40,17 @@ export function layerSnapshot(backend: Backend, spec: ModelSpec, probe: Batch, s
   });
   // a dense probe's input (the adding problem's value and marker columns), so the views can mark what it flags
   if (spec.input === 'dense') arrays['probe.input'] = { data: Float32Array.from(probe.x), shape: [T, spec.inputSize] };
-  const snap: DiagnosticsSnapshot = { step, arrays };
-  if (o.weightNorms) {
-    const params = backend.getParams();
-    snap.weightNorms = {};
-    snap.gradNorms = {};
-    for (const p of paramLayout(spec)) {
-      snap.weightNorms[p.name] = l2(params, p.offset, p.size);
-      snap.gradNorms[p.name] = l2(d.grads, p.offset, p.size);
-    }
+  return { step, arrays, ...(o.weightNorms ? tensorNorms(paramLayout(spec), backend.getParams(), d.grads) : {}) };
+}
+
+/** Each parameter tensor's weight and gradient L2 norms, by tensor name. */
+export function tensorNorms(layout: readonly ParamTensor[], params: Float32Array, grads: Float32Array): Pick<DiagnosticsSnapshot, 'weightNorms' | 'gradNorms'> {
+  const weightNorms: Record<string, number> = {}, gradNorms: Record<string, number> = {};
+  for (const p of layout) {
+    weightNorms[p.name] = l2(params, p.offset, p.size);
+    gradNorms[p.name] = l2(grads, p.offset, p.size);
   }
-  return snap;
+  return { weightNorms, gradNorms };
 }
 
 /** The L2 norm of a[offset, offset + size): one parameter tensor's weights or gradients. */

@@ -15,7 +15,7 @@ import { BOS_ID, EOS_ID } from '../data/pairVocabulary';
 import { TrainError } from '../errors';
 import { chooseSeq2seqBackend, type Seq2seqBackend, WasmSeq2seqBackend } from '../seq2seq/seq2seqBackend';
 import { initSeq2seqParams } from '../seq2seq/seq2seqInit';
-import { l2 } from './diagnostics';
+import { tensorNorms } from './diagnostics';
 import type { PairEvaluationContext } from './pairsEvaluation';
 import type { Evaluation, Probe, Task, TaskSetup } from './task';
 
@@ -118,16 +118,6 @@ export function seq2seqSnapshot(backend: Seq2seqBackend, probe: PairBatch, step:
       if (d.decDcNorm) arrays[`dec.l${l}.dc`] = { data: d.decDcNorm[l], shape: [T] };
     }
   }
-  const snap: DiagnosticsSnapshot = { step, arrays };
-  if (o.weightNorms) {
-    const params = backend.getParams();
-    snap.weightNorms = {};
-    snap.gradNorms = {};
-    for (const p of seq2seqLayout(spec)) {
-      snap.weightNorms[p.name] = l2(params, p.offset, p.size);
-      snap.gradNorms[p.name] = l2(d.grads, p.offset, p.size);
-    }
-  }
-  return snap;
+  return { step, arrays, ...(o.weightNorms ? tensorNorms(seq2seqLayout(spec), backend.getParams(), d.grads) : {}) };
 }
 

@@ -1,11 +1,14 @@
-// The dashboard's HTML shell: a strict CSP, the bundle by nonce, no data (data goes by postMessage).
+// The HTML shell of SeqLab's webviews (dashboards, the runs table): a strict CSP, the bundle by nonce, one
+// root element, no data (data goes by postMessage).
 import * as crypto from 'node:crypto';
 
-export interface DashboardHtmlParts {
+export interface WebviewHtmlParts {
   cspSource: string;
   scriptUri: string;
   styleUri: string;
   title: string;
+  /** The element the bundle mounts into, and its class. */
+  root: { id: string; className: string };
   nonce?: string;
 }
 
@@ -19,7 +22,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function dashboardHtml(p: DashboardHtmlParts): string {
+export function webviewHtml(p: WebviewHtmlParts): string {
   const nonce = p.nonce ?? makeNonce();
   return `<!DOCTYPE html>
 <html lang="en">
@@ -31,7 +34,7 @@ export function dashboardHtml(p: DashboardHtmlParts): string {
 <title>${escapeHtml(p.title)}</title>
 </head>
 <body>
-<div id="seqlab-dashboard" class="dashboard" data-state="loading"></div>
+<div id="${p.root.id}" class="${p.root.className}" data-state="loading"></div>
 <script nonce="${nonce}" src="${p.scriptUri}"></script>
 </body>
 </html>`;
