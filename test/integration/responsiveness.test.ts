@@ -79,7 +79,10 @@ suite('Responsiveness of the extension host', function () {
     const longId = await longRunFrom(runsDir, firstId);
 
     const config = workspaceFile('lag.seqlab.json');
-    fs.writeFileSync(config.fsPath, tiny.replace('"maxSteps": 20', '"maxSteps": 100000000, "epochs": 100000000').replace('"name": "tiny"', '"name": "lag"').replace('"every": 10', '"every": 5'));
+    // a run far longer than the measurement (10 M steps; the test stops it): 100 batches an epoch, the most epochs a config may ask
+    const lagConfig = tiny.replace('"maxSteps": 20', '"maxSteps": 100000000, "epochs": 100000').replace('"samples": 64', '"samples": 6400').replace('"name": "tiny"', '"name": "lag"').replace('"every": 10', '"every": 5');
+    assert.notEqual(lagConfig, tiny.replace('"name": "tiny"', '"name": "lag"'), 'tiny.seqlab.json changed: the lag config no longer differs');
+    fs.writeFileSync(config.fsPath, lagConfig);
     await waitFor('the long run in the store', async () => (await state(true)).runs.some((r) => r.id === longId));
     // the config index and the tree take in the new config (the watcher's event) before the measurement starts
     await waitFor('the new config in the index', async () => (await state()).configs.some((c) => c.path === config.fsPath));
