@@ -65,7 +65,7 @@ test('Explore: a typed probe\'s units, a pattern\'s matches, interpretable units
 
       await wb.openFile('explore-chars.seqlab.json');
       await wb.clickCodeLens('▶ Train');
-      await wb.waitForNotification(/SeqLab: \S+ finished/);
+      await wb.waitForNotification(/SeqLab: explore-chars · LSTM finished/);
       await wb.clearNotifications();
       await wb.clickCodeLens('Dashboard');
       const v = view();

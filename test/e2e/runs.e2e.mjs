@@ -93,12 +93,15 @@ test('runs: damaged run repaired from the tree, one progress for a comparison, r
         assert.match(await row.locator('.label-description').innerText(), /^damaged: meta\.json is not valid JSON/);
         await shot('01-damaged-in-tree');
 
-        await row.click({ button: 'right' });
         const item = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Repair Run' }).first();
-        await item.waitFor();
-        await item.click();
         const dialog = page.locator('.monaco-dialog-box');
-        await dialog.waitFor({ state: 'visible' });
+        // a context menu drawn while the tree redraws may lose the click: open it again until the dialog shows
+        await wb.until(async () => {
+          if (await dialog.isVisible()) return true;
+          if (await item.isVisible()) await item.click({ timeout: 5000 }).catch(() => {});
+          else await row.click({ button: 'right', timeout: 5000 }).catch(() => {});
+          return dialog.isVisible();
+        }, 'the Repair dialog');
         const said = await dialog.innerText();
         assert.match(said, /Repair tiny · LSTM\? meta\.json is not valid JSON/);
         assert.match(said, /Nothing is deleted\. The damaged meta\.json is kept as meta\.json\.damaged-/);

@@ -76,15 +76,18 @@ test('runs table: a sweep trained from the editor, sorted, grouped, two runs ove
       await step('1. Train a sweep config: its runs queue; one message at the end names the best run, none per run', async () => {
         await wb.openFile('tiny.seqlab.json');
         await wb.clickCodeLens('▶ Train');
-        const tinyToast = await wb.waitForNotification(/SeqLab: \S+ finished/);
-        tinyId = tinyToast.match(/SeqLab: (\S+) finished/)[1];
+        // the toast names the run by its config and cell; its id is the run folder's name
+        await wb.waitForNotification(/SeqLab: tiny · LSTM finished/);
+        [tinyId] = fs.readdirSync(path.join(wb.folder, '.seqlab', 'runs')).filter((d) => /-tiny-lstm-/.test(d));
+        assert.ok(tinyId, 'the tiny run folder');
         await wb.clearNotifications();
         await wb.openFile('sweep.seqlab.json');
         await wb.clickCodeLens('▶ Train');
         // the sweep's one progress notification (not asserted: two 20-step runs may end before it is seen)
         await shot('01-sweep-progress');
         const done = await wb.waitForNotification(/SeqLab: sweep finished, 2 of 2 runs trained; best hidden \d+ \(val \d/);
-        assert.doesNotMatch((await wb.notifications()).join('\n'), /SeqLab: \S+-sweep-lstm-\S+ finished/, 'no message per run of the sweep');
+        const perRun = (await wb.notifications()).filter((n) => / finished/.test(n) && !/sweep finished/.test(n));
+        assert.deepEqual(perRun, [], 'no message per run of the sweep');
         await shot('02-sweep-finished');
         const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'sweep finished' }).first();
         await toast.locator('.monaco-button', { hasText: 'Runs Table' }).click();

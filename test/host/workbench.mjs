@@ -62,6 +62,10 @@ export async function withWorkbench(name, opts, fn) {
     await fn(wb);
   } catch (e) {
     await wb.screenshot(`${name}-failure.png`).catch(() => {});
+    // VS Code's own logs (extension host, file watcher, remote agent) and code-server's, for what the page cannot show
+    const logs = path.join(wb.server.tmp, 'data', 'logs');
+    if (fs.existsSync(logs)) fs.cpSync(logs, path.join(wb.outDir, `${name}-failure-logs`), { recursive: true });
+    if (fs.existsSync(wb.server.logFile)) fs.copyFileSync(wb.server.logFile, path.join(wb.outDir, `${name}-failure-code-server.log`));
     throw e;
   } finally {
     await wb.close();

@@ -1,9 +1,10 @@
-// The run folders of the workspace: listed asynchronously, refreshed by a debounced watcher on
-// <runsDir>/*/meta.json, so runs started from the CLI (or by the training jobs) appear by themselves.
+// The run folders of the workspace: listed asynchronously, refreshed by a watcher on
+// <runsDir>/*/meta.json (from the nearest existing folder), so runs started from the CLI (or by the training jobs) appear by themselves.
 // Besides the runs: the damaged folders (meta.json missing or unusable, other run files there), and
 // whether each run that did not finish can be resumed (resumability.ts, from its checkpoint files), and an
 // encoder–decoder's exact match at its last evaluation (from the end of its metrics.jsonl).
 
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -17,6 +18,8 @@ import { hostWork } from '../hostWork';
 import { type DamagedFolder, isSeq2seqRun } from '../tree/runRows';
 
 const REFRESH_DEBOUNCE_MS = 200;
+/** How often the runs folder's mtime is compared with the last listing's. */
+const FOLDER_CHECK_MS = 2000;
 
 /** The statuses of runs that may be resumed: their checkpoints are read on each refresh. */
 const UNFINISHED = new Set(['interrupted', 'cancelled', 'failed']);
@@ -52,12 +55,10 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
   /** Each stopped encoder–decoder's last greedy scores and its meta.json time they were read at (metrics.jsonl is read again only when that changes). */
   private decodingRead = new Map<string, { key: string; value: DecodingScores | undefined }>();
   private watcher: vscode.FileSystemWatcher | undefined;
-  /**
-   * The folder the watcher watches, and whether it existed then. A watcher made before its folder exists
-   * reports nothing until VS Code's file service notices the folder, seconds later: run folders written
-   * meanwhile (a CLI run, a copy) would not show. Once a listing finds the folder, the watcher is made again.
-   */
-  private watchedFolder: { dir: string; existed: boolean | undefined } | undefined;
+  /** The runs folder's mtime at the last listing, and the check that lists again when it moved. */
+  private listedMtime: number | undefined;
+  private lastSignature: string | undefined;
+  private readonly folderCheck: NodeJS.Timeout;
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
@@ -66,6 +67,18 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
 
   constructor(private readonly resolveRunsDir: () => string | undefined) {
     this.watch();
+    // VS Code's watcher is the fast path; on a loaded machine it was seen to deliver nothing for a whole
+    // session. A run folder added or removed (a CLI run, a copy, a delete) moves the runs folder's mtime:
+    // this check finds it within FOLDER_CHECK_MS however the watcher fares.
+    this.folderCheck = setInterval(() => void this.checkFolder(), FOLDER_CHECK_MS);
+    this.folderCheck.unref?.();
+  }
+
+  private async checkFolder(): Promise<void> {
+    const dir = this.runsDir();
+    if (!dir || this.refreshing) return;
+    const mtime = await fsp.stat(dir).then((st) => st.mtimeMs, () => undefined);
+    if (mtime !== this.listedMtime) this.scheduleRefresh(0);
   }
 
   runsDir(): string | undefined {
@@ -119,11 +132,7 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
       do {
         this.refreshAgain = false;
         const dir = this.runsDir();
-        // watch again before listing, so that nothing written after the listing goes unseen
-        if (dir && this.watchedFolder?.dir === dir && this.watchedFolder.existed === false && (await fsp.stat(dir).then(() => true, () => false))) {
-          this.watcher?.dispose();
-          this.watch();
-        }
+        this.listedMtime = dir ? await fsp.stat(dir).then((st) => st.mtimeMs, () => undefined) : undefined;
         const folders = dir ? await listRunFolders(dir).catch(() => []) : [];
         const runs = folders.flatMap((f) => (f.kind === 'run' ? [f.run] : []));
         const unfinished = runs.filter((r) => UNFINISHED.has(r.status.kind));
@@ -139,9 +148,24 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
         for (const r of runs) this.byId.set(r.id, r);
       } while (this.refreshAgain);
       this.refreshing = undefined;
+      // a listing that found what the last one did changes nothing on screen (the tree is not redrawn under
+      // an open context menu for nothing)
+      const seen = this.signature();
+      if (seen === this.lastSignature) return;
+      this.lastSignature = seen;
       hostWork.measure('runs:refreshed', () => this.changed.fire());
     })();
     return this.refreshing;
+  }
+
+  /** What the views show of the last listing, as one string: runs with their state, damaged folders, resumability, scores. */
+  private signature(): string {
+    return JSON.stringify([
+      this.runs.map((r) => [r.id, r.meta.updatedAt, r.status]),
+      this.damagedFolders.map((d) => [d.id, d.problem]),
+      [...this.resumableRead].map(([id, r]) => [id, r.key]),
+      [...this.decodingRead].map(([id, d]) => [id, d.key]),
+    ]);
   }
 
   /** Re-read one run (cheap), e.g. one the last listing predates. */
@@ -153,8 +177,10 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
     return r;
   }
 
+  /** Lists again `ms` after the first of a burst of events; later events of the burst wait for that listing (a
+   *  running trainer rewrites its meta.json every 100 ms: a timer reset by each would never fire). */
   scheduleRefresh(ms = REFRESH_DEBOUNCE_MS): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.refreshTimer) return;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
       void this.refresh();
@@ -168,13 +194,18 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
     void this.refresh();
   }
 
+  /**
+   * Watches each <runsDir>/<run>/meta.json from the nearest folder that exists now (the workspace, before the first
+   * run makes .seqlab/runs). A watcher on a folder that does not exist yet reports nothing until VS Code's
+   * file service notices the folder, seconds later on a loaded machine, and one made again once it exists
+   * starts late too: run folders written meanwhile (the first runs, a CLI run, a copy) would not show.
+   */
   private watch(): void {
     const dir = this.runsDir();
     if (!dir) return;
-    this.watchedFolder = { dir, existed: undefined };
-    const watched = this.watchedFolder;
-    void fsp.stat(dir).then(() => (watched.existed = true), () => (watched.existed = false));
-    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '*/meta.json'));
+    const base = existingAncestor(dir);
+    const rest = path.relative(base, dir).split(path.sep).filter(Boolean);
+    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(base), [...rest, '*', RUN_FILES.meta].join('/')));
     const onEvent = () => this.scheduleRefresh(REFRESH_DEBOUNCE_MS);
     this.watcher.onDidCreate(onEvent);
     this.watcher.onDidChange(onEvent);
@@ -182,8 +213,18 @@ export class RunsOnDisk implements RunCatalog, vscode.Disposable {
   }
 
   dispose(): void {
+    clearInterval(this.folderCheck);
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.watcher?.dispose();
     this.changed.dispose();
   }
+}
+
+/**
+ * `dir` itself when it exists, else its parent or grandparent that does (.seqlab, the workspace); else `dir`.
+ * Not further up: a watcher on a folder far above the runs would watch all of it.
+ */
+function existingAncestor(dir: string): string {
+  const d = path.resolve(dir);
+  return [d, path.dirname(d), path.dirname(path.dirname(d))].find((a) => fs.existsSync(a)) ?? d;
 }
