@@ -151,7 +151,8 @@ class DashboardPanel implements vscode.Disposable {
   /** Samples in flight, cancelled when the panel closes. */
   private readonly sampling = new Set<AbortController>();
   private slots: Slot[];
-  /** Slots changed while a load from disk was in flight: the webview gets the new runs after it. */
+  /** Slots or runs changed while a load from disk was in flight: the webview gets the new runs after it (the
+   *  change's event will not come again: RunsOnDisk fires only when a listing differs). */
   private slotsChangedWhileLoading = false;
   private readonly explorer: PanelExplorer;
   private readonly translator: PanelTranslator;
@@ -188,8 +189,10 @@ class DashboardPanel implements vscode.Disposable {
     );
   }
 
+  /** A run's state changed on disk or in the queue (a status, a finish): a load in flight sends it once it is done. */
   private runsChanged(): void {
     if (this.phase.kind === 'live') void this.postRuns().catch((e) => this.fail(e));
+    else if (this.phase.kind === 'loading') this.slotsChangedWhileLoading = true;
   }
 
   /** Whether the webview has everything from disk and follows the runs live (the tests' state hook). */
