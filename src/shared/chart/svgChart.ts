@@ -92,14 +92,20 @@ interface Scales {
   validY(v: number): boolean;
 }
 
+/** An SVG figure's opening: the document, its title, the background and the title text (charts and heatmaps alike). */
+export function writeSvgHead(out: string[], f: { width: number; height: number; font: string; title: string; colors: { background: string; foreground: string } }): void {
+  const { width, height, colors } = f;
+  out.push(`<?xml version="1.0" encoding="UTF-8"?>`);
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${escapeXml(f.font)}">`);
+  out.push(`<title>${escapeXml(f.title)}</title>`);
+  out.push(`<rect class="background" x="0" y="0" width="${width}" height="${height}" ${paint('fill', colors.background)}/>`);
+  out.push(`<text class="chart-title" x="12" y="22" font-size="14" font-weight="600" ${paint('fill', colors.foreground)}>${escapeXml(f.title)}</text>`);
+}
+
 export function buildChartSvg(spec: ChartSvgSpec): string {
   const { width, height, colors } = spec;
   const out: string[] = [];
-  out.push(`<?xml version="1.0" encoding="UTF-8"?>`);
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${escapeXml(spec.font)}">`);
-  out.push(`<title>${escapeXml(spec.title)}</title>`);
-  out.push(`<rect class="background" x="0" y="0" width="${width}" height="${height}" ${paint('fill', colors.background)}/>`);
-  out.push(`<text class="chart-title" x="12" y="22" font-size="14" font-weight="600" ${paint('fill', colors.foreground)}>${escapeXml(spec.title)}</text>`);
+  writeSvgHead(out, { width, height, font: spec.font, title: spec.title, colors });
   const legendBottom = writeLegend(out, spec);
   const plot = { left: 64, top: (spec.legend.length ? legendBottom : 26) + 14, right: width - 16, bottom: height - 44 };
   const scales = scalesOf(spec, plot);

@@ -3,7 +3,7 @@
 // writes concrete colours: each cell's is the linear mix of `low` and `high` at the value's place in
 // `range` (a two-colour scale reads well in print and in grey, as Bahdanau et al.'s attention figures).
 // Pure, no DOM; each cell carries its value in a <title> (a browser shows it on hover).
-import { escapeXml, paint } from './svgChart';
+import { escapeXml, paint, writeSvgHead } from './svgChart';
 
 export interface HeatmapSvgSpec {
   title: string;
@@ -61,11 +61,7 @@ export function buildHeatmapSvg(spec: HeatmapSvgSpec): string {
   const width = Math.ceil(Math.max(barX + barW + 12 + textWidth(formatValue(spec.range[1]), labelPx) + 8, textWidth(spec.title, 14) + 24));
   const height = Math.ceil(top + plotH + 40);
   const out: string[] = [];
-  out.push(`<?xml version="1.0" encoding="UTF-8"?>`);
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${escapeXml(spec.font)}">`);
-  out.push(`<title>${escapeXml(spec.title)}</title>`);
-  out.push(`<rect class="background" x="0" y="0" width="${width}" height="${height}" ${paint('fill', colors.background)}/>`);
-  out.push(`<text class="chart-title" x="12" y="22" font-size="14" font-weight="600" ${paint('fill', colors.foreground)}>${escapeXml(spec.title)}</text>`);
+  writeSvgHead(out, { width, height, font: spec.font, title: spec.title, colors });
   out.push(`<g class="cells" stroke="none">`);
   for (let r = 0; r < rows.length; r++) {
     for (let c = 0; c < columns.length; c++) {
