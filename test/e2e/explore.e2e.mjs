@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fixtureWorkspace, withWorkbench } from '../host/workbench.mjs';
+import { cspListener, fixtureWorkspace, withWorkbench } from '../host/workbench.mjs';
 import { defaultExtensionPath, repoRoot } from '../host/codeServer.mjs';
 
 const extensionPath = defaultExtensionPath();
@@ -28,16 +28,6 @@ const charConfig = {
 
 const PROBE = 'The keeper said "the light is lit" and went down.';
 const CSP_TEXT = /Content Security Policy/i;
-
-/** Installs a securitypolicyviolation listener in this webview document (once) and returns what it saw. */
-function cspListener() {
-  const w = window;
-  if (!w.__seqlabCsp) {
-    w.__seqlabCsp = [];
-    document.addEventListener('securitypolicyviolation', (e) => w.__seqlabCsp.push(`${e.violatedDirective} ${e.blockedURI}`));
-  }
-  return w.__seqlabCsp.slice();
-}
 
 /** Pixels with alpha ≥ 128 on a canvas, and how many colours they have. */
 function canvasInk(canvas) {

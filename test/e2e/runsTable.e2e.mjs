@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fixtureWorkspace, withWorkbench } from '../host/workbench.mjs';
+import { cspListener, fixtureWorkspace, withWorkbench } from '../host/workbench.mjs';
 import { defaultExtensionPath } from '../host/codeServer.mjs';
 
 const extensionPath = defaultExtensionPath();
@@ -27,16 +27,6 @@ const sweepConfig = {
 };
 
 const CSP_TEXT = /Content Security Policy/i;
-
-/** Installs a securitypolicyviolation listener in this webview document (once) and returns what it saw. */
-function cspListener() {
-  const w = window;
-  if (!w.__seqlabCsp) {
-    w.__seqlabCsp = [];
-    document.addEventListener('securitypolicyviolation', (e) => w.__seqlabCsp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample ?? ''}`));
-  }
-  return w.__seqlabCsp.slice();
-}
 
 test('runs table: a sweep trained from the editor, sorted, grouped, two runs overlaid in the dashboard', { skip: isProbe && 'needs the real extension (npm run build)', timeout: 600_000 }, async (t) => {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-e2e-table-'));

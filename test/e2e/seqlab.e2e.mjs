@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { transformSync } from 'esbuild';
-import { fixtureWorkspace, withWorkbench } from '../host/workbench.mjs';
+import { cspListener, fixtureWorkspace, withWorkbench } from '../host/workbench.mjs';
 import { defaultExtensionPath, repoRoot } from '../host/codeServer.mjs';
 
 const extensionPath = defaultExtensionPath();
@@ -57,16 +57,6 @@ function plotInk(root) {
     }
   }
   return { ink, area: w * h, colors: colors.size };
-}
-
-/** Installs a securitypolicyviolation listener in this webview document (once) and returns what it saw. */
-function cspListener() {
-  const w = window;
-  if (!w.__seqlabCsp) {
-    w.__seqlabCsp = [];
-    document.addEventListener('securitypolicyviolation', (e) => w.__seqlabCsp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample ?? ''}`));
-  }
-  return w.__seqlabCsp.slice();
 }
 
 test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: isProbe && 'needs the real extension (npm run build)', timeout: 900_000 }, async (t) => {

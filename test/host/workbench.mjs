@@ -55,6 +55,19 @@ export async function openWorkbench(workspace = fixtureWorkspace, opts = {}) {
   return wb;
 }
 
+/**
+ * Installs a securitypolicyviolation listener in a webview document (once) and returns what it saw: run it
+ * in the page with `locator.evaluate(cspListener)`, so it takes nothing from this module's scope.
+ */
+export function cspListener() {
+  const w = window;
+  if (!w.__seqlabCsp) {
+    w.__seqlabCsp = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.__seqlabCsp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample ?? ''}`));
+  }
+  return w.__seqlabCsp.slice();
+}
+
 /** Opens a workbench, runs `fn`, saves `<name>-failure.png` if it throws, always cleans up. */
 export async function withWorkbench(name, opts, fn) {
   const wb = await openWorkbench(opts.workspace, opts);
