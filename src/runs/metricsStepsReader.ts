@@ -173,6 +173,8 @@ const sliceEvals = (e: EvalColumns, from: number, to: number): EvalColumns => ({
   accuracy: e.accuracy.slice(from, to),
   exactMatch: e.exactMatch.slice(from, to),
   errorRate: e.errorRate.slice(from, to),
+  bleu: e.bleu.slice(from, to),
+  chrF: e.chrF.slice(from, to),
 });
 
 /**

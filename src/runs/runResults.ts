@@ -44,6 +44,14 @@ export async function readRunResults(run: RunSummary): Promise<RunResults> {
 export function scoresOf(e: EvalRecord): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(e)) if (!NOT_SCORES.has(k) && typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  // an encoder–decoder's decoding scores sit one level down; greedy decoding's are the run's
+  const g = e.greedy;
+  if (g) {
+    for (const [k, v] of [['exactMatch', g.exactMatch], ['tokenErrorRate', g.tokenErrorRate], ['bleu', g.bleu], ['chrF', g.chrF]] as const) {
+      if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+    }
+  }
+  if (e.beam && Number.isFinite(e.beam.exactMatch)) out.beamExactMatch = e.beam.exactMatch;
   return out;
 }
 

@@ -25,6 +25,9 @@ export interface EvalColumns {
   /** Encoder–decoders: greedy decoding's exact match and token error rate (EvalRecord.greedy); NaN for other runs. */
   exactMatch: Float64Array;
   errorRate: Float64Array;
+  /** Encoder–decoders with word-level targets: greedy decoding's corpus BLEU-4 and chrF (0–100); NaN otherwise. */
+  bleu: Float64Array;
+  chrF: Float64Array;
 }
 
 export interface MetricColumns {
@@ -79,6 +82,8 @@ export class MetricColumnsBuilder {
         c.accuracy[i] = numberOrNaN(r.accuracy);
         c.exactMatch[i] = numberOrNaN(r.greedy?.exactMatch);
         c.errorRate[i] = numberOrNaN(r.greedy?.tokenErrorRate);
+        c.bleu[i] = numberOrNaN(r.greedy?.bleu);
+        c.chrF[i] = numberOrNaN(r.greedy?.chrF);
         break;
       }
       case 'sample':
@@ -122,7 +127,7 @@ function stepColumns(n: number): StepColumns {
 }
 
 function evalColumns(n: number): EvalColumns {
-  return { step: new Float64Array(n), epoch: new Float64Array(n), time: new Float64Array(n), loss: new Float64Array(n), accuracy: new Float64Array(n), exactMatch: new Float64Array(n), errorRate: new Float64Array(n) };
+  return { step: new Float64Array(n), epoch: new Float64Array(n), time: new Float64Array(n), loss: new Float64Array(n), accuracy: new Float64Array(n), exactMatch: new Float64Array(n), errorRate: new Float64Array(n), bleu: new Float64Array(n), chrF: new Float64Array(n) };
 }
 
 function grown<C extends { [K in keyof C]: Float64Array | Uint8Array }>(c: C, capacity: number, make: (n: number) => C): C {

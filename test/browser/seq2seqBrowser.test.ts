@@ -267,6 +267,33 @@ test('the Loss tab: exact match, CER and token accuracy per evaluation under the
   await page.close();
 });
 
+test('the Loss tab: a word-level run adds BLEU and chrF (0–100) to the scores and their readout', { skip }, async () => {
+  const page = await session.blank('dark');
+  await postFromHost(page, { type: 'init', panelKind: 'run', runs: [{ ...runView(), info: { ...runView().info, errorRateName: 'PER' } }], pending: [] });
+  await page.evaluate(() => {
+    const f = (xs: number[]) => Float64Array.from(xs);
+    const steps = f([1, 100, 200]);
+    window.postMessage({ type: 'metrics', runId: 'rev', columns: {
+      steps: { step: steps, epoch: f([0, 0, 1]), time: f([0.1, 2, 4]), loss: f([3, 1, 0.2]), gradNorm: f([1, 1, 1]), clipped: new Uint8Array(3) },
+      evals: { step: f([100, 200]), epoch: f([0, 1]), time: f([2, 4]), loss: f([1.1, 0.3]), accuracy: f([0.6, 0.95]), exactMatch: f([0.25, 0.5]), errorRate: f([0.4, 0.2]), bleu: f([12.25, 38.5]), chrF: f([30, 61.75]) },
+      samples: [] } }, '*');
+  });
+  await page.waitForSelector('#scores-section:not([hidden])');
+  await page.waitForFunction(() => document.querySelector('#scores-chart').dataset.yTicks);
+  // the y axis runs to 100: BLEU and chrF share it with the fractions shown as percent
+  const yTicks = (await page.getAttribute('#scores-chart', 'data-y-ticks'))!.split('|').map(Number);
+  assert.ok(Math.max(...yTicks) >= 60, `y ticks reach the chrF of 61.75: ${yTicks}`);
+  const box = (await page.locator('#scores-chart .u-over').boundingBox())!;
+  await page.mouse.move(0, 0);
+  await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+  await page.waitForSelector('#scores-chart .readout:not([hidden])');
+  const head = await page.locator('#scores-chart .readout th').allTextContents();
+  for (const c of ['Exact match', 'PER', 'BLEU', 'chrF']) assert.ok(head.includes(c), `${c} in ${head.join(' | ')}`);
+  const cells = await page.locator('#scores-chart .readout td').allTextContents();
+  for (const v of ['50.0 %', '20.0 %', '38.5', '61.8', '200']) assert.ok(cells.includes(v), `${v} in ${cells.join(' | ')}`);
+  await page.close();
+});
+
 test('a real run: trained by the CLI, read from its folder, translated by the engine (screenshot)', { skip }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-s2s-'));
   const config = path.join(dir, 'reverse.seqlab.json');

@@ -173,17 +173,20 @@ test('the panel\'s translator: the run folder and the attention asked for, answe
   assert.equal(posted.length, 3, 'nothing posted for a cancelled request');
 });
 
-test('decoding scores travel in the eval columns (greedy exact match and error rate; NaN for other runs) and columns without them read as NaN', () => {
+test('decoding scores travel in the eval columns (greedy exact match, error rate, BLEU and chrF; NaN for other runs) and columns without them read as NaN', () => {
   const c = recordsToColumns([
-    { kind: 'eval', step: 100, epoch: 0, time: 1, loss: 0.5, accuracy: 0.9, greedy: { pairs: 40, exactMatch: 0.75, tokenErrorRate: 0.05 } },
+    { kind: 'eval', step: 100, epoch: 0, time: 1, loss: 0.5, accuracy: 0.9, greedy: { pairs: 40, exactMatch: 0.75, tokenErrorRate: 0.05, bleu: 41.5, chrF: 63.25 } },
     { kind: 'eval', step: 200, epoch: 0, time: 2, loss: 0.4 },
   ]);
   assert.deepEqual(Array.from(c.evals.exactMatch), [0.75, NaN]);
   assert.deepEqual(Array.from(c.evals.errorRate), [0.05, NaN]);
+  assert.deepEqual(Array.from(c.evals.bleu), [41.5, NaN]);
+  assert.deepEqual(Array.from(c.evals.chrF), [63.25, NaN]);
   const d = new RunData();
   d.addColumns(c);
-  const { exactMatch: _e, errorRate: _r, ...older } = c.evals;
+  const { exactMatch: _e, errorRate: _r, bleu: _b, chrF: _c, ...older } = c.evals;
   d.addColumns({ ...c, evals: { ...older, step: Float64Array.from([300]), epoch: Float64Array.from([1]), time: Float64Array.from([3]), loss: Float64Array.from([0.3]), accuracy: Float64Array.from([0.95]) } as typeof c.evals });
   assert.deepEqual(Array.from(d.eval.exactMatch.view()), [0.75, NaN, NaN]);
+  assert.deepEqual(Array.from(d.eval.bleu.view()), [41.5, NaN, NaN]);
   assert.deepEqual(Array.from(d.eval.step.view()), [100, 200, 300]);
 });

@@ -22,7 +22,7 @@ export function joined(chunks: MetricColumns[]): MetricColumns {
   const cat = (pick: (c: MetricColumns) => ArrayLike<number>) => Float64Array.from(chunks.flatMap((c) => Array.from(pick(c))));
   return {
     steps: { step: cat((c) => c.steps.step), epoch: cat((c) => c.steps.epoch), time: cat((c) => c.steps.time), loss: cat((c) => c.steps.loss), gradNorm: cat((c) => c.steps.gradNorm), clipped: Uint8Array.from(cat((c) => c.steps.clipped)) },
-    evals: { step: cat((c) => c.evals.step), epoch: cat((c) => c.evals.epoch), time: cat((c) => c.evals.time), loss: cat((c) => c.evals.loss), accuracy: cat((c) => c.evals.accuracy), exactMatch: cat((c) => c.evals.exactMatch), errorRate: cat((c) => c.evals.errorRate) },
+    evals: { step: cat((c) => c.evals.step), epoch: cat((c) => c.evals.epoch), time: cat((c) => c.evals.time), loss: cat((c) => c.evals.loss), accuracy: cat((c) => c.evals.accuracy), exactMatch: cat((c) => c.evals.exactMatch), errorRate: cat((c) => c.evals.errorRate), bleu: cat((c) => c.evals.bleu), chrF: cat((c) => c.evals.chrF) },
     samples: chunks.flatMap((c) => c.samples),
   };
 }

@@ -10,6 +10,7 @@ import { parseRunsTableMessage } from '../../src/shared/runsTableProtocol';
 import { configDiffLines, configLabelIn, settingsOf, toRunRow } from '../../src/extension/runsTable/runRows';
 import { planSweep, sweepProgressText } from '../../src/extension/commands/sweepPlan';
 import type { RunSummary } from '../../src/runs/runReader';
+import { scoresOf } from '../../src/runs/runResults';
 import { axisScale, axisX, insideBrushes, lineReadout, nearestLine, parallelModel, position, sweepsIn, valueAt, yOf } from '../../webview/runsTable/parallelCoordinates';
 
 let created = 0;
@@ -208,4 +209,19 @@ describe('parallel coordinates', () => {
     assert.equal(nearestLine(m, plot, x, y, 4)?.runId, 's2');
     assert.equal(nearestLine(m, plot, x, y + 40, 4), undefined);
   });
+});
+
+test('an encoder–decoder run\'s results: greedy decoding\'s exact match, error rate, BLEU and chrF and beam\'s exact match become columns, better in the right direction', () => {
+  const scores = scoresOf({ kind: 'eval', step: 500, epoch: 2, time: 9, loss: 0.4, accuracy: 0.91,
+    greedy: { pairs: 200, exactMatch: 0.62, tokenErrorRate: 0.081, bleu: 44.25, chrF: 63.5 }, beam: { pairs: 50, exactMatch: 0.66, tokenErrorRate: 0.07, beamWidth: 5 } });
+  assert.deepEqual(scores, { accuracy: 0.91, exactMatch: 0.62, tokenErrorRate: 0.081, bleu: 44.25, chrF: 63.5, beamExactMatch: 0.66 });
+  assert.deepEqual(scoresOf({ kind: 'eval', step: 1, epoch: 0, time: 1, loss: 1, greedy: { pairs: 4, exactMatch: 0.5, tokenErrorRate: 0.25 } }), { exactMatch: 0.5, tokenErrorRate: 0.25 }, 'character targets have no BLEU');
+  const two = [row('p', { 'model.attention': 'none' }, { exactMatch: 0.5, tokenErrorRate: 0.2, bleu: 30 }), row('q', { 'model.attention': 'additive' }, { exactMatch: 0.62, tokenErrorRate: 0.081, bleu: 44.25 })];
+  const cols = tableColumns(two);
+  const label = (key: string) => cols.find((c) => c.key === key);
+  assert.equal(label('metric:tokenErrorRate')?.label, 'token error rate');
+  assert.equal(label('metric:tokenErrorRate')?.better, 'lower');
+  assert.equal(label('metric:bleu')?.better, 'higher');
+  assert.equal(formatCell('metric:bleu', two[1].metrics.bleu), '44.3');
+  assert.equal(formatCell('metric:tokenErrorRate', two[1].metrics.tokenErrorRate), '8.1%');
 });

@@ -64,11 +64,11 @@ function appendNewer<K extends string>(into: ColumnSet<K>, src: Record<K, ArrayL
 }
 
 const STEP_KEYS = ['step', 'epoch', 'time', 'loss', 'gradNorm', 'clipped'] as const;
-const EVAL_KEYS = ['step', 'epoch', 'time', 'loss', 'accuracy', 'exactMatch', 'errorRate'] as const;
+const EVAL_KEYS = ['step', 'epoch', 'time', 'loss', 'accuracy', 'exactMatch', 'errorRate', 'bleu', 'chrF'] as const;
 
 export class RunData {
   readonly step = { step: new Column(), epoch: new Column(), time: new Column(), loss: new Column(), gradNorm: new Column(), clipped: new Column() };
-  readonly eval = { step: new Column(), epoch: new Column(), time: new Column(), loss: new Column(), accuracy: new Column(), exactMatch: new Column(), errorRate: new Column() };
+  readonly eval = { step: new Column(), epoch: new Column(), time: new Column(), loss: new Column(), accuracy: new Column(), exactMatch: new Column(), errorRate: new Column(), bleu: new Column(), chrF: new Column() };
   readonly samples: SampleRecord[] = [];
   /** Full snapshots received, by step (the latest and those the user asked for). */
   readonly snapshots = new Map<number, DiagnosticsSnapshot>();

@@ -1,7 +1,9 @@
 // The Loss tab's decoding scores, for encoder–decoder runs (hidden for the others): at each evaluation,
-// greedy decoding's exact match and token error rate (CER or PER, as the run names it) and the
-// teacher-forced token accuracy on the validation pairs, per run in its colour, on the loss chart's x axis
-// (step, epoch or wall time), with a readout of the values at the evaluation nearest the cursor.
+// greedy decoding's exact match and token error rate (CER or PER, as the run names it), for word-level
+// targets corpus BLEU-4 and chrF, and the teacher-forced token accuracy on the validation pairs, per run in
+// its colour, on the loss chart's x axis (step, epoch or wall time), with a readout of the values at the
+// evaluation nearest the cursor. One y axis from 0 to 100: the fractions as percent, BLEU and chrF as the
+// 0–100 scores they are reported as.
 import { formatCount } from '../../src/shared/format';
 import type { RunView } from '../../src/shared/webviewProtocol';
 import { type ChartSeries, SeriesChart } from '../charts/seriesChart';
@@ -23,14 +25,20 @@ export interface ScoredRun {
   x: Float64Array;
 }
 
+/** Each score: its eval column, what the chart names it, its dash, and the factor that puts it on 0–100. */
 const SCORES = [
-  { key: 'exactMatch', label: () => 'exact match', dash: undefined },
-  { key: 'errorRate', label: (r: RunView) => r.info.errorRateName ?? 'error rate', dash: [6, 3] },
-  { key: 'accuracy', label: () => 'token accuracy', dash: [2, 3] },
+  { key: 'exactMatch', head: () => 'Exact match', label: () => 'exact match', dash: undefined, toHundred: 100 },
+  { key: 'errorRate', head: (r?: RunView) => r?.info.errorRateName ?? 'Error rate', label: (r: RunView) => r.info.errorRateName ?? 'error rate', dash: [6, 3], toHundred: 100 },
+  { key: 'accuracy', head: () => 'Token acc.', label: () => 'token accuracy', dash: [2, 3], toHundred: 100 },
+  { key: 'bleu', head: () => 'BLEU', label: () => 'BLEU', dash: [10, 3, 2, 3], toHundred: 1 },
+  { key: 'chrF', head: () => 'chrF', label: () => 'chrF', dash: [14, 4], toHundred: 1 },
 ] as const;
 
+type Score = (typeof SCORES)[number];
+
 const hasValues = (a: Float64Array): boolean => a.some(Number.isFinite);
-const percent = (v: number): string => (Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : '–');
+const scaled = (a: Float64Array, k: number): Float64Array => (k === 1 ? a : a.map((v) => v * k));
+const scoreText = (s: Score, v: number): string => (!Number.isFinite(v) ? '–' : s.toHundred === 100 ? `${(v * 100).toFixed(1)} %` : v.toFixed(1));
 
 export class DecodingScores {
   readonly el: HTMLElement;
@@ -40,9 +48,9 @@ export class DecodingScores {
 
   constructor(theme: Theme, xLabel: string) {
     this.el = h('section', { id: 'scores-section', hidden: true },
-      h('h3', {}, 'Decoding on the validation pairs: exact match, error rate and token accuracy'), this.chartEl,
-      h('p', { class: 'hint' }, 'Solid: exact match (greedy decoding, whole output right). Dashed: token error rate (edit distance / reference length). Dotted: token accuracy (teacher-forced).'));
-    this.chart = new SeriesChart(this.chartEl, { xLabel, xInteger: xLabel === 'step', yLabel: 'fraction of pairs / tokens', logY: false, height: 220, readout: (x) => this.readout(x) }, theme);
+      h('h3', {}, 'Decoding on the validation pairs: exact match, error rate, token accuracy (and BLEU, chrF for word targets)'), this.chartEl,
+      h('p', { class: 'hint' }, 'Solid: exact match (greedy decoding, whole output right). Dashed: token error rate (edit distance / reference length). Dotted: token accuracy (teacher-forced). Word-level targets add corpus BLEU-4 (dash-dot) and chrF (long dashes), on their 0–100 scales.'));
+    this.chart = new SeriesChart(this.chartEl, { xLabel, xInteger: xLabel === 'step', yLabel: '% of pairs / tokens; BLEU, chrF', logY: false, height: 220, readout: (x) => this.readout(x) }, theme);
   }
 
   /** Whether any run has decoding scores (the section shows only then). */
@@ -68,7 +76,7 @@ export class DecodingScores {
       for (const s of SCORES) {
         const y = r.data.eval[s.key].view();
         if (!hasValues(y)) continue;
-        series.push({ label: `${r.name} ${s.label(r.run)}`, color: r.color, x: r.x, y, width: 2, points: true, ...(s.dash && { dash: [...s.dash] }) });
+        series.push({ label: `${r.name} ${s.label(r.run)}`, color: r.color, x: r.x, y: scaled(y, s.toHundred), width: 2, points: true, ...(s.dash && { dash: [...s.dash] }) });
       }
     }
     this.chart.setSeries(series);
@@ -79,15 +87,17 @@ export class DecodingScores {
   }
 
   private readout(x: number): Readout {
+    // BLEU and chrF get columns only when a shown run has them (word-level targets)
+    const shown = SCORES.filter((s) => s.toHundred === 100 || this.runs.some((r) => hasValues(r.data.eval[s.key].view())));
     const rows: ReadoutRow[] = [];
     for (const r of this.runs) {
       const i = nearestIndex(r.x, x);
       if (i < 0) continue;
       const e = r.data.eval;
       rows.push({ label: r.name, color: r.color, swatch: 'line', points: true,
-        cells: [percent(e.exactMatch.data[i]), percent(e.errorRate.data[i]), percent(e.accuracy.data[i]), formatCount(e.step.data[i])] });
+        cells: [...shown.map((s) => scoreText(s, e[s.key].data[i])), formatCount(e.step.data[i])] });
     }
-    const rate = this.runs.map((r) => r.run.info.errorRateName).find((n) => n !== undefined) ?? 'Error rate';
-    return { labelHead: 'Run', columns: ['Exact match', rate, 'Token acc.', 'Step'], rows };
+    const named = this.runs.find((r) => r.run.info.errorRateName !== undefined)?.run;
+    return { labelHead: 'Run', columns: [...shown.map((s) => s.head(named)), 'Step'], rows };
   }
 }
