@@ -22,7 +22,8 @@ import { RUN_REFERENCE_HELP } from '../runs/runReference';
 import { prepareResume } from './resumeSetup';
 import { EXIT, fail } from './exitCodes';
 import { registerRepair } from './repairCommand';
-import { trainSweep } from './sweepCommand';
+import { trainComparison, trainSweep } from './sweepCommand';
+import { COMPARISON_KINDS, type ComparisonKind } from '../shared/comparisonVariants';
 import { registerTranslate } from './translateCommand';
 
 enableRelaxedSimd();
@@ -59,11 +60,13 @@ program
   .option(...runsDirOption)
   .option('--json', 'print one JSON line per event instead of a progress bar')
   .option('--no-sweep', 'train the config alone, without the runs of its sweep')
-  .action(async (config: string | undefined, o: { backend?: BackendKind; maxSteps?: number; cell?: CellKind; threads?: number; resume?: string; runsDir: string; json?: boolean; sweep: boolean }) => {
+  .addOption(new Option('--compare [kind]', 'train a comparison as the extension\'s Compare Cells (the config\'s `compare` cells, else RNN, LSTM and GRU) or Compare Attention does').choices(COMPARISON_KINDS))
+  .action(async (config: string | undefined, o: { backend?: BackendKind; maxSteps?: number; cell?: CellKind; threads?: number; resume?: string; runsDir: string; json?: boolean; sweep: boolean; compare?: ComparisonKind | true }) => {
     const resume = o.resume === undefined ? undefined : await resumeOrFail(path.resolve(o.runsDir), o.resume, config);
     const configPath = resume?.configPath ?? config;
     if (configPath === undefined) fail(EXIT.usage, 'seqlab train needs a config (seqlab train <config>), or a run to continue (seqlab train --resume <run>).');
     if (!resume) warnAboutDataPath(configPath);
+    if (o.compare && (resume || o.cell)) fail(EXIT.usage, `--compare trains one run per ${o.compare === 'attention' ? 'attention' : 'cell'}; it cannot be combined with ${resume ? '--resume' : '--cell'}.`);
     // Every phase checks `stop` between chunks of its work (trainer/training/phases.ts), so the first
     // signal is honoured within a chunk; the second quits at once.
     let stop = false;
@@ -84,8 +87,10 @@ program
       ...(o.threads && { threads: o.threads }),
     };
     try {
+      const series = { request, json: Boolean(o.json), shouldStop: () => stop };
+      if (o.compare) process.exit(await trainComparison(configPath, loadConfigFile(configPath).config, o.compare === true ? 'cells' : o.compare, series));
       const swept = !resume && o.sweep ? loadConfigFile(configPath).config : undefined;
-      if (swept?.sweep) process.exit(await trainSweep(configPath, swept, { request, json: Boolean(o.json), shouldStop: () => stop }));
+      if (swept?.sweep) process.exit(await trainSweep(configPath, swept, series));
       const outcome = await train({ ...request, configPath, ...(resume && { resumeRunId: resume.run.id }) }, view.sink(Boolean(o.json)), () => stop);
       view.stop();
       process.stdout.write(outcomeText(outcome, view.plan));

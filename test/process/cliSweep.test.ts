@@ -1,7 +1,7 @@
 // `seqlab train` of a config with a sweep, end to end on dist/cli.js: a 2 × 2 grid of a tiny synthetic
 // task trains four runs one after another, each run folder records the sweep and its values in meta.json
 // and has the swept config as its snapshot, and the summary lists the four runs with the best marked;
-// `--no-sweep` trains the config alone. Also the tail reader of the last evaluation. Needs `npm run build`.
+// `--no-sweep` trains the config alone; `--compare` trains what Compare Cells / Compare Attention do. Also the tail reader of the last evaluation. Needs `npm run build`.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -92,6 +92,37 @@ test('--no-sweep trains the config alone', async () => {
   assert.equal(runs.length, 1);
   assert.equal(runs[0].meta.info.sweep, undefined);
   assert.doesNotMatch(r.stdout + r.stderr, /Sweep/);
+});
+
+test('--compare trains the config\'s compare cells one after another, --compare attention an encoder–decoder with and without attention', async () => {
+  const ws = workspace();
+  const cells = path.join(ws.dir, 'cells.seqlab.json');
+  const { sweep: _s, ...plain } = config;
+  fs.writeFileSync(cells, JSON.stringify({ ...plain, name: 'tiny-cells', compare: ['rnn', 'lstm'] }));
+  const r = spawnSync(process.execPath, [cli, 'train', cells, '--runs-dir', ws.runsDir, '--compare', '--max-steps', '4'], { cwd: ws.dir, encoding: 'utf8', timeout: 300_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /Comparison sweep-[\d-]+[0-9a-f]{4}: 2 runs of tiny-cells \(RNN · LSTM\)/);
+  assert.match(r.stderr, /\[1\/2\] rnn/);
+  const runs = await listRuns(ws.runsDir);
+  assert.deepEqual(runs.map((x) => x.meta.info.cell).sort(), ['lstm', 'rnn']);
+  for (const x of runs) assert.match(r.stdout, new RegExp(`^\\d\\*?\\s+${x.meta.info.cell}\\s+finished.*${x.id}$`, 'm'));
+
+  const pairs = path.join(ws.dir, 'rev.seqlab.json');
+  fs.writeFileSync(pairs, JSON.stringify({
+    name: 'tiny-rev', data: { kind: 'synthetic-pairs', task: 'reverse', minLength: 3, maxLength: 4, samples: 64 },
+    model: { kind: 'seq2seq', cell: 'gru', hiddenSize: 8, embeddingSize: 4, attention: 'dot' },
+    training: { maxSteps: 3, batchSize: 8, validateEvery: 3, threads: 1 }, diagnostics: { enabled: false },
+  }));
+  const a = spawnSync(process.execPath, [cli, 'train', pairs, '--runs-dir', path.join(ws.dir, 'att'), '--compare', 'attention', '--json'], { cwd: ws.dir, encoding: 'utf8', timeout: 300_000 });
+  assert.equal(a.status, 0, a.stderr);
+  const summary = a.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((m) => m.type === 'comparison');
+  assert.deepEqual(summary.runs.map((x: { run: { values: Record<string, unknown> } }) => x.run.values['model.attention']), ['none', 'additive', 'dot'], 'none, additive and the config\'s own');
+  const attRuns = await listRuns(path.join(ws.dir, 'att'));
+  assert.equal(new Set(attRuns.map((x) => x.meta.info.sweep?.id)).size, 1, 'one comparison id on the three runs');
+
+  const refused = spawnSync(process.execPath, [cli, 'train', cells, '--runs-dir', ws.runsDir, '--compare', 'attention'], { cwd: ws.dir, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(refused.status, 2, refused.stderr);
+  assert.match(refused.stderr, /Compare Attention trains encoder–decoders/);
 });
 
 test('the last evaluation is found across chunk boundaries, past a torn last line, and not in a file without one', async () => {
