@@ -197,3 +197,10 @@ export interface DiagnosticsSnapshot {
   weightNorms?: Record<string, number>;
   gradNorms?: Record<string, number>;
 }
+
+/**
+ * The arrays the Gradients tab follows over training (the host sends them for every snapshot): a sequence
+ * model's ‖∂L_T/∂h_t‖ per layer (`l{layer}.dhLast`), an encoder–decoder's ‖∂L/∂h‖ per encoder position and
+ * decoder step (`enc.l{layer}[.fwd|.bwd].dh`, `dec.l{layer}.dh`).
+ */
+export const isGradientHistoryArray = (name: string): boolean => name.endsWith('.dhLast') || /^(enc|dec)\.l\d+(\.(fwd|bwd))?\.dh$/.test(name);

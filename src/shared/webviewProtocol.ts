@@ -48,7 +48,7 @@ export type HostToWebview =
   /** Records of a run, column by column (a disk read's chunk, or a live run's latest). */
   | { type: 'metrics'; runId: string; columns: MetricColumns }
   | { type: 'diagnostics'; runId: string; snapshot: DiagnosticsSnapshot }
-  /** ‖∂L_T/∂h_t‖ of every snapshot on disk: arrays `l{layer}.dhLast` of shape [steps.length, T]. */
+  /** Gradients through time of every snapshot on disk (metrics.ts isGradientHistoryArray) of shape [steps.length, T]. */
   | { type: 'gradientHistory'; runId: string; steps: number[]; arrays: Record<string, { data: Float32Array; shape: number[] }> }
   /** `text` is what the model wrote after `prime` (the webview shows the prime, marked, before it). */
   | { type: 'generated'; runId: string; prime: string; temperature: number; text: string }

@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import { recordsToColumns } from '../../src/shared/metricColumns';
 import type { MetricRecord } from '../../src/shared/metrics';
 import type { HostToWebview, PendingRunView, RunView } from '../../src/shared/webviewProtocol';
-import { layersOf, stateMatrix, stateOptions, unitOrder } from '../../webview/model/hiddenStates';
+import { stateLayers, stateMatrix, stateOptions, unitOrder } from '../../webview/model/hiddenStates';
+import { gradientLayers } from '../../webview/model/gradientLayers';
+import { isGradientHistoryArray } from '../../src/shared/metrics';
 import { liveFacts, pendingText, statusText } from '../../webview/model/runFacts';
 import { TAB_KEYS } from '../../webview/state/effects';
 import { applyHostMessage } from '../../webview/state/messages';
@@ -102,25 +104,27 @@ test('a finished run\'s status is the host\'s, whatever records arrive', () => {
   assert.equal(store.runById('a')!.seconds, 10);
 });
 
-test('diagnostics: the snapshot step joins the slider\'s stops, in order; the Hidden states controls follow only for its run', () => {
+test('diagnostics: the snapshot step joins the slider\'s stops, in order; the Hidden states and Gradients controls follow only for their run', () => {
   const { store, send } = setup();
   send({ type: 'init', panelKind: 'comparison', runs: [run('a', 0, { snapshotSteps: [100] }), run('b', 1)], pending: [] });
   const snapshot = (s: number) => ({ step: s, arrays: { 'l0.h': { data: new Float32Array(6), shape: [3, 2] } } });
-  assert.deepEqual(send({ type: 'diagnostics', runId: 'a', snapshot: snapshot(50) }), { controls: ['hidden'], redraw: ['hidden', 'gradients', 'output', 'seq2seq'] });
+  assert.deepEqual(send({ type: 'diagnostics', runId: 'a', snapshot: snapshot(50) }), { controls: ['hidden', 'gradients'], redraw: ['hidden', 'gradients', 'output', 'seq2seq'] });
   assert.deepEqual(store.runById('a')!.snapshotSteps, [50, 100]);
   send({ type: 'diagnostics', runId: 'a', snapshot: snapshot(100) });
   assert.deepEqual(store.runById('a')!.snapshotSteps, [50, 100], 'no step twice');
   assert.equal(store.dataOf('a').latestSnapshotStep, 100);
   assert.deepEqual(send({ type: 'diagnostics', runId: 'b', snapshot: snapshot(10) }).controls, []);
   store.selectHiddenStatesRun('b');
-  assert.deepEqual(send({ type: 'diagnostics', runId: 'b', snapshot: snapshot(20) }).controls, ['hidden']);
+  assert.deepEqual(send({ type: 'diagnostics', runId: 'b', snapshot: snapshot(20) }).controls, ['hidden', 'gradients'], 'the Gradients tab follows the Hidden states run');
+  store.selectGradientsRun('a');
+  assert.deepEqual(send({ type: 'diagnostics', runId: 'b', snapshot: snapshot(30) }).controls, ['hidden']);
 });
 
-test('gradientHistory: rows of ‖∂L_T/∂h_t‖ per snapshot step; only the Gradients tab redraws', () => {
+test('gradientHistory: rows of ‖∂L_T/∂h_t‖ per snapshot step; only the Gradients tab redraws, its layer menu follows', () => {
   const { store, send } = setup();
   send({ type: 'init', panelKind: 'run', runs: [run('a', 0)], pending: [] });
   const fx = send({ type: 'gradientHistory', runId: 'a', steps: [10, 20], arrays: { 'l0.dhLast': { data: Float32Array.from([1, 2, 3, 4, 5, 6]), shape: [2, 3] } } });
-  assert.deepEqual(fx, { redraw: ['gradients'] });
+  assert.deepEqual(fx, { controls: ['gradients'], redraw: ['gradients'] });
   assert.deepEqual([...store.dataOf('a').gradientHistory.get(20)!['l0.dhLast']], [4, 5, 6]);
 });
 
@@ -184,19 +188,39 @@ test('header texts: status of a run, place of a queued one', () => {
 
 test('hidden states: states of the cell, layers of the snapshot, a gate\'s slice, unit orders', () => {
   const lstm = run('a', 0);
-  assert.deepEqual(stateOptions(lstm).map(([v]) => v), ['h', 'c', 'gate:0', 'gate:1', 'gate:2', 'gate:3']);
-  assert.deepEqual(stateOptions(run('r', 0, {}, 'rnn')).map(([v]) => v), ['h']);
+  const l0 = { prefix: 'l0', label: 'layer 0', tokens: 'probe' } as const;
+  assert.deepEqual(stateOptions(lstm, undefined, l0).map(([v]) => v), ['h', 'c', 'gate:0', 'gate:1', 'gate:2', 'gate:3'], 'before a snapshot: what the cell has');
+  assert.deepEqual(stateOptions(run('r', 0, {}, 'rnn'), undefined, l0).map(([v]) => v), ['h']);
   // T = 2, H = 2, 4 gates: gates [T, 4H]
   const gates = Float32Array.from({ length: 16 }, (_, i) => i);
   const snap = { step: 1, arrays: { 'l1.h': { data: Float32Array.from([0, 5, 0, -5]), shape: [2, 2] }, 'l0.h': { data: new Float32Array(4), shape: [2, 2] }, 'l1.gates': { data: gates, shape: [2, 8] } } };
-  assert.deepEqual(layersOf(snap), [0, 1]);
-  assert.deepEqual(layersOf(undefined), [0]);
-  const forget = stateMatrix(lstm, snap, 1, 'gate:1')!;
+  const layers = stateLayers(snap);
+  assert.deepEqual(layers.map((l) => [l.prefix, l.label]), [['l0', 'layer 0'], ['l1', 'layer 1']]);
+  assert.deepEqual(stateLayers(undefined).map((l) => l.prefix), ['l0']);
+  assert.deepEqual(stateOptions(lstm, snap, layers[1]).map(([v]) => v), ['h', 'gate:0', 'gate:1', 'gate:2', 'gate:3'], 'the snapshot holds no c: not offered');
+  assert.deepEqual(stateOptions(lstm, snap, layers[0]).map(([v]) => v), ['h']);
+  const forget = stateMatrix(lstm, snap, layers[1], 'gate:1')!;
   assert.deepEqual({ T: forget.T, H: forget.H, values: [...forget.values] }, { T: 2, H: 2, values: [2, 3, 10, 11] });
-  assert.equal(stateMatrix(lstm, snap, 0, 'c'), undefined);
-  const h = stateMatrix(lstm, snap, 1, 'h')!;
+  assert.equal(stateMatrix(lstm, snap, layers[0], 'c'), undefined);
+  const h = stateMatrix(lstm, snap, layers[1], 'h')!;
   assert.deepEqual(unitOrder(h, 'none', 0), [0, 1]);
   assert.deepEqual(unitOrder(h, 'variance', 0), [1, 0]);
+});
+
+test('hidden states of an encoder–decoder: the encoder\'s layers (each direction) over the source, then the decoder\'s over its steps', () => {
+  const s2s = run('s', 0);
+  const arr = (T: number, H: number) => ({ data: Float32Array.from({ length: T * H }, (_, i) => i), shape: [T, H] });
+  const snap = { step: 5, arrays: { 'dec.l0.h': arr(4, 3), 'enc.l0.bwd.h': arr(6, 2), 'enc.l0.fwd.h': arr(6, 2), 'att': arr(4, 6), 'enc.l0.fwd.dh': { data: new Float32Array(6), shape: [6] } } };
+  const layers = stateLayers(snap);
+  assert.deepEqual(layers.map((l) => [l.prefix, l.label, l.tokens]), [
+    ['enc.l0.fwd', 'encoder layer 0 (forward)', 'probe'],
+    ['enc.l0.bwd', 'encoder layer 0 (backward)', 'probe'],
+    ['dec.l0', 'decoder layer 0', 'target'],
+  ]);
+  assert.deepEqual(stateOptions(s2s, snap, layers[2]).map(([v]) => v), ['h'], 'an encoder–decoder\'s snapshot holds h only');
+  const dec = stateMatrix(s2s, snap, layers[2], 'h')!;
+  assert.deepEqual([dec.T, dec.H], [4, 3]);
+  assert.equal(stateMatrix(s2s, snap, layers[0], 'h')!.T, 6);
 });
 
 test('validation curves: their own switch in the legend, off with their run', () => {
@@ -216,4 +240,12 @@ test('UI state of an older build gains the colour-range choices at their default
   assert.equal(ui.rangePercentile, 99);
   assert.equal(ui.gradScale, 'run');
   assert.equal(ui.state, 'c');
+});
+
+test('gradient layers: a sequence model\'s ‖∂L_T/∂h_t‖ per layer; an encoder–decoder\'s over source positions (per direction) and decoder steps; other arrays are not followed', () => {
+  const info = run('a', 0).info;
+  assert.deepEqual(gradientLayers(info, ['l1.dhLast', 'l0.dhLast', 'l0.dh']).map((l) => [l.key, l.label, l.quantity]), [['l0.dhLast', 'layer 0', '‖∂L_T/∂h_t‖'], ['l1.dhLast', 'layer 1', '‖∂L_T/∂h_t‖']]);
+  const s2s = gradientLayers(info, ['dec.l0.dh', 'enc.l1.dh', 'enc.l0.dh', 'dec.l1.dh']);
+  assert.deepEqual(s2s.map((l) => [l.key, l.axis.title]), [['enc.l0.dh', 'source position s'], ['enc.l1.dh', 'source position s'], ['dec.l0.dh', 'decoder step t'], ['dec.l1.dh', 'decoder step t']]);
+  assert.deepEqual(['l0.dhLast', 'enc.l0.fwd.dh', 'dec.l2.dh', 'l0.dh', 'enc.l0.fwd.dc', 'enc.l0.h', 'att'].filter(isGradientHistoryArray), ['l0.dhLast', 'enc.l0.fwd.dh', 'dec.l2.dh']);
 });

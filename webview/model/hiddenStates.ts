@@ -1,5 +1,7 @@
 // What the Hidden states tab draws from a snapshot: which states and layers it has, the [T, H] matrix of
-// the chosen one, the order of its units. Pure.
+// the chosen one, the order of its units. A sequence model's layers are `l{n}`; an encoder–decoder's are
+// its encoder's layers (per direction when bidirectional) over the source tokens, then its decoder's over
+// the decoder steps. Pure.
 import type { DiagnosticsSnapshot } from '../../src/shared/metrics';
 import type { RunView } from '../../src/shared/webviewProtocol';
 import { gateSlice, orderByActivation, orderByVariance } from './heatmap';
@@ -11,33 +13,56 @@ export interface StateMatrix {
   H: number;
 }
 
-/** The states a run's cell has: h, c for an LSTM, and each gate. Values are UiState.state's. */
-export function stateOptions(r: RunView): Array<[string, string]> {
+/** A layer whose states the snapshot holds: its arrays' prefix, its name, and what its time axis reads. */
+export interface StateLayer {
+  /** `l0`; an encoder–decoder's `enc.l0`, `enc.l0.fwd`, `enc.l0.bwd`, `dec.l0`. */
+  prefix: string;
+  label: string;
+  /** The tokens along its time axis: the probe's (and an encoder's source), or the decoder's emitted target tokens. */
+  tokens: 'probe' | 'target';
+}
+
+/** The states a layer has in the snapshot: h, c for an LSTM, and each gate. Values are UiState.state's. */
+export function stateOptions(r: RunView, snap: DiagnosticsSnapshot | undefined, layer: StateLayer): Array<[string, string]> {
   const opts: Array<[string, string]> = [['h', 'h (hidden state)']];
-  if (r.info.cell === 'lstm') opts.push(['c', 'c (cell state)']);
-  r.info.gateNames.forEach((g, i) => opts.push([`gate:${i}`, `gate ${g}`]));
+  // before the first snapshot, what the cell would have; after it, what the snapshot holds (an encoder–decoder's: h)
+  const has = (name: string) => (snap ? snap.arrays[`${layer.prefix}.${name}`] !== undefined : r.info.cell === 'lstm' || name === 'gates');
+  if (r.info.cell === 'lstm' && has('c')) opts.push(['c', 'c (cell state)']);
+  if (has('gates')) r.info.gateNames.forEach((g, i) => opts.push([`gate:${i}`, `gate ${g}`]));
   return opts;
 }
 
-/** Layers with a hidden state in the snapshot (`l{layer}.h`), ascending; [0] before the first snapshot. */
-export function layersOf(snap: DiagnosticsSnapshot | undefined): number[] {
-  if (!snap) return [0];
-  const ls = Object.keys(snap.arrays).map((k) => /^l(\d+)\.h$/.exec(k)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1]));
-  return ls.length ? ls.sort((a, b) => a - b) : [0];
+const SEQUENCE_LAYER = /^l(\d+)\.h$/;
+const SEQ2SEQ_LAYER = /^(enc|dec)\.l(\d+)(?:\.(fwd|bwd))?\.h$/;
+
+/** Layers with a hidden state in the snapshot, in order (encoder before decoder); layer 0 before the first snapshot. */
+export function stateLayers(snap: DiagnosticsSnapshot | undefined): StateLayer[] {
+  const keys = snap ? Object.keys(snap.arrays) : [];
+  const sequence = keys.map((k) => SEQUENCE_LAYER.exec(k)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
+  const layers: StateLayer[] = sequence.map((l) => ({ prefix: `l${l}`, label: `layer ${l}`, tokens: 'probe' }));
+  const rank = (m: RegExpExecArray) => (m[1] === 'enc' ? 0 : 1000) + Number(m[2]) * 2 + (m[3] === 'bwd' ? 1 : 0);
+  const sides = keys.map((k) => SEQ2SEQ_LAYER.exec(k)).filter((m): m is RegExpExecArray => m !== null).sort((a, b) => rank(a) - rank(b));
+  for (const m of sides) layers.push({ prefix: m[0].slice(0, -2), label: seq2seqLayerLabel(m[1], m[2], m[3]), tokens: m[1] === 'enc' ? 'probe' : 'target' });
+  return layers.length ? layers : [{ prefix: 'l0', label: 'layer 0', tokens: 'probe' }];
+}
+
+/** "encoder layer 0 (backward)", "decoder layer 1": an encoder–decoder's layer as its arrays' names give it. */
+export function seq2seqLayerLabel(side: string, layer: string, direction: string | undefined): string {
+  return `${side === 'enc' ? 'encoder' : 'decoder'} layer ${layer}${direction ? ` (${direction === 'fwd' ? 'forward' : 'backward'})` : ''}`;
 }
 
 /** The chosen state of a layer (`h`, `c` or `gate:<i>`, a slice of the layer's gates); undefined when absent. */
-export function stateMatrix(r: RunView, snap: DiagnosticsSnapshot, layer: number, state: string): StateMatrix | undefined {
+export function stateMatrix(r: RunView, snap: DiagnosticsSnapshot, layer: StateLayer, state: string): StateMatrix | undefined {
   if (state.startsWith('gate:')) {
     const g = Number(state.slice(5));
-    const a = snap.arrays[`l${layer}.gates`];
+    const a = snap.arrays[`${layer.prefix}.gates`];
     if (!a) return undefined;
     const G = r.info.gateNames.length || 1;
     const [T, GH] = a.shape;
     const H = GH / G;
     return { values: gateSlice(a.data, T, H, G, g), T, H };
   }
-  const a = snap.arrays[`l${layer}.${state}`];
+  const a = snap.arrays[`${layer.prefix}.${state}`];
   if (!a) return undefined;
   return { values: a.data, T: a.shape[0], H: a.shape[1] };
 }

@@ -3,7 +3,7 @@
 // (src/shared/metricColumns.ts): an ascending chunk is appended with one copy per column. Records older
 // than what is held (a replay after a reload) are dropped.
 import { type MetricColumns, recordsToColumns } from '../../src/shared/metricColumns';
-import type { DiagnosticsSnapshot, MetricRecord, SampleRecord } from '../../src/shared/metrics';
+import { type DiagnosticsSnapshot, isGradientHistoryArray, type MetricRecord, type SampleRecord } from '../../src/shared/metrics';
 
 class Column {
   data = new Float64Array(1024);
@@ -72,7 +72,7 @@ export class RunData {
   readonly samples: SampleRecord[] = [];
   /** Full snapshots received, by step (the latest and those the user asked for). */
   readonly snapshots = new Map<number, DiagnosticsSnapshot>();
-  /** ‖∂L_T/∂h_t‖ per snapshot step, per array name (`l0.dhLast`). */
+  /** Gradients through time per snapshot step, per array name (`l0.dhLast`; isGradientHistoryArray). */
   readonly gradientHistory = new Map<number, Record<string, Float32Array>>();
   latestSnapshotStep = -1;
   /** Bumped on every change, so views know when to recompute. */
@@ -113,7 +113,7 @@ export class RunData {
     this.snapshots.set(s.step, s);
     if (s.step >= this.latestSnapshotStep) this.latestSnapshotStep = s.step;
     const dh: Record<string, Float32Array> = {};
-    for (const [name, a] of Object.entries(s.arrays)) if (name.endsWith('.dhLast')) dh[name] = a.data;
+    for (const [name, a] of Object.entries(s.arrays)) if (isGradientHistoryArray(name)) dh[name] = a.data;
     if (Object.keys(dh).length > 0) this.gradientHistory.set(s.step, dh);
     this.version++;
   }

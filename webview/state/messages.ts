@@ -21,10 +21,11 @@ export function applyHostMessage(store: DashboardStore, msg: HostToWebview): Eff
     case 'diagnostics':
       store.dataOf(msg.runId).addSnapshot(msg.snapshot);
       store.addSnapshotStep(msg.runId, msg.snapshot.step);
-      return { controls: msg.runId === store.hiddenStatesRun()?.id ? ['hidden'] : [], redraw: ['hidden', 'gradients', 'output', 'seq2seq'] };
+      // the Hidden states and Gradients tabs' layer menus follow what the snapshots of their run hold
+      return { controls: [...(msg.runId === store.hiddenStatesRun()?.id ? ['hidden' as const] : []), ...(msg.runId === store.gradientsRun()?.id ? ['gradients' as const] : [])], redraw: ['hidden', 'gradients', 'output', 'seq2seq'] };
     case 'gradientHistory':
       store.dataOf(msg.runId).addGradientHistory(msg.steps, msg.arrays);
-      return { redraw: ['gradients'] };
+      return { controls: msg.runId === store.gradientsRun()?.id ? ['gradients'] : [], redraw: ['gradients'] };
     case 'generated':
       store.finishGeneration(msg.prime, msg.text);
       return { controls: ['output'] };

@@ -2,7 +2,8 @@
 // as a snapshot step × timestep heatmap of one run on a log colour scale with a numeric legend (each run's
 // own range, or one range shared by the runs of a comparison); the global gradient norm per step, raw and
 // smoothed, with the clipping threshold; the per-parameter norms of the latest snapshot. The line charts
-// carry the readout; the adding problem's flagged positions are marked.
+// carry the readout; the adding problem's flagged positions are marked. An encoder–decoder shows ‖∂L/∂h‖
+// over the source positions of each encoder layer, or over the decoder steps (model/gradientLayers.ts).
 import { integerTicks } from '../../src/shared/chart/ticks';
 import { formatCount, formatDuration, formatNumber } from '../../src/shared/format';
 import type { RunView } from '../../src/shared/webviewProtocol';
@@ -15,6 +16,7 @@ import { withAlpha } from '../model/palette';
 import { type Readout, type ScalarRun, scalarReadout } from '../model/readout';
 import { interpolateAt } from '../model/runData';
 import { emaSmooth } from '../model/smoothing';
+import { type GradientLayer, gradientLayers } from '../model/gradientLayers';
 import { flaggedPositions, type TimeAxis, timeAxisOf } from '../model/taskViews';
 import type { Theme } from '../model/theme';
 import { h, select } from '../views/dom';
@@ -34,6 +36,9 @@ export class GradientsTab implements TabView {
   private readonly legend = new ScaleLegend('grad-legend');
   private readonly controls = h('div', { class: 'toolbar' });
   private readonly normsTable = h('table', { id: 'norms-table', class: 'norms' });
+  private readonly timeTitle = h('h3', { id: 'grad-time-title' });
+  /** The gradients through time drawn now (a layer of the gradients run), or undefined before any. */
+  private layer: GradientLayer | undefined;
   private charts: { time: SeriesChart; norm: SeriesChart; heat: HeatmapView } | undefined;
   private theme: Theme | undefined;
   private axis: TimeAxis | undefined;
@@ -46,7 +51,7 @@ export class GradientsTab implements TabView {
     const timeEl = h('div', { id: 'grad-time-chart', class: 'chart', 'aria-label': '‖∂LT/∂ht‖ against t' });
     const normEl = h('div', { id: 'grad-norm-chart', class: 'chart', 'aria-label': 'Global gradient norm per step' });
     panel.append(
-      h('h3', {}, ...richLabel(DH_LABEL), ' against t (latest snapshot solid, earlier ones faded)'), timeEl,
+      this.timeTitle, timeEl,
       h('h3', {}, 'The same over training: snapshot step × timestep (log colour)'), this.controls,
       h('div', { class: 'heatmap-frame' }, this.heatWrap, this.legend.el),
       h('h3', {}, 'Global gradient norm per step (faint: raw, solid: smoothed as on the Loss tab)'), normEl,
@@ -60,22 +65,47 @@ export class GradientsTab implements TabView {
     };
   }
 
-  /** In a comparison, the run of the heatmap and the norms table, and whose range the colours span. */
+  /** The layer (an encoder–decoder: encoder or decoder layer) when there are several; in a comparison, the run of the heatmap and the norms table, and whose range the colours span. */
   renderControls(): void {
     const { store } = this.ctx;
     const r = store.gradientsRun();
-    this.controls.hidden = store.runs.length < 2 || !r;
+    const layers = r ? this.layersOf(r) : [];
+    this.controls.hidden = !r || (store.runs.length < 2 && layers.length < 2);
     if (this.controls.hidden || !r) return this.controls.replaceChildren();
-    this.controls.replaceChildren(
-      select('grad-run', 'Run', store.runs.map((x) => [x.id, store.runName(x)]), r.id, (v) => {
-        store.selectGradientsRun(v);
+    const items: HTMLElement[] = [];
+    if (layers.length > 1) {
+      items.push(select('grad-layer', 'Layer', layers.map((l, i) => [String(i), l.label]), String(this.layerIndex(layers)), (v) => {
+        store.setUi({ layer: Number(v) });
         this.update();
-      }),
-      select('grad-scale', 'Colour range', [['run', 'this run’s own'], ['shared', 'shared by all runs']], store.ui.gradScale, (v) => {
-        store.setUi({ gradScale: v === 'shared' ? 'shared' : 'run' });
-        this.update();
-      }),
-    );
+      }));
+    }
+    if (store.runs.length > 1) {
+      items.push(
+        select('grad-run', 'Run', store.runs.map((x) => [x.id, store.runName(x)]), r.id, (v) => {
+          store.selectGradientsRun(v);
+          this.renderControls();
+          this.update();
+        }),
+        select('grad-scale', 'Colour range', [['run', 'this run’s own'], ['shared', 'shared by all runs']], store.ui.gradScale, (v) => {
+          store.setUi({ gradScale: v === 'shared' ? 'shared' : 'run' });
+          this.update();
+        }),
+      );
+    }
+    this.controls.replaceChildren(...items);
+  }
+
+  /** The gradients through time a run's snapshots hold, by layer. */
+  private layersOf(r: RunView): GradientLayer[] {
+    const names = new Set<string>();
+    for (const row of this.ctx.store.dataOf(r.id).gradientHistory.values()) for (const k of Object.keys(row)) names.add(k);
+    return gradientLayers(r.info, names);
+  }
+
+  /** The chosen layer's place among `layers` (the first when the stored choice is past them). */
+  private layerIndex(layers: readonly GradientLayer[]): number {
+    const i = this.ctx.store.ui.layer;
+    return Number.isInteger(i) && i >= 0 && i < layers.length ? i : 0;
   }
 
   update(): void {
@@ -89,9 +119,14 @@ export class GradientsTab implements TabView {
       charts.heat.setForeground(store.theme.foreground);
     }
     const r = store.gradientsRun();
-    const axis = (this.axis = r ? timeAxisOf(r.info) : undefined);
+    const layers = r ? this.layersOf(r) : [];
+    // the layer drawn; a run without gradient snapshots keeps the sequence model's names for the empty chart
+    this.layer = layers[this.layerIndex(layers)];
+    const quantity = this.layer?.quantity ?? DH_LABEL;
+    const axis = (this.axis = this.layer?.axis ?? (r ? timeAxisOf(r.info) : undefined));
     const xLabel = axis?.kind === 'tokens' || !axis ? 'timestep t' : axis.title;
-    if (charts.time.options.xLabel !== xLabel) charts.time.setOptions({ xLabel });
+    if (charts.time.options.xLabel !== xLabel || charts.time.options.yLabel !== quantity) charts.time.setOptions({ xLabel, yLabel: quantity });
+    this.timeTitle.replaceChildren(...richLabel(quantity), ` against ${axis?.unit ?? 't'}${this.layer && layers.length > 1 ? `, ${this.layer.label}` : ''} (latest snapshot solid, earlier ones faded)`);
     charts.time.setSeries(this.throughTimeSeries(), r ? this.flagLines(r) : []);
     if (r) {
       this.drawHistory(r, charts.heat);
@@ -151,7 +186,8 @@ export class GradientsTab implements TabView {
   private snapshotsOf(r: RunView): Array<{ step: number; dh: Float32Array }> {
     const { store } = this.ctx;
     const d = store.dataOf(r.id);
-    const key = `l${store.ui.layer}.dhLast`;
+    // every run of a comparison shows the same layer as the gradients run
+    const key = this.layer?.key ?? 'l0.dhLast';
     return [...d.gradientHistory.keys()].sort((a, b) => a - b).slice(-SNAPSHOTS_SHOWN)
       .map((step) => ({ step, dh: d.gradientHistory.get(step)?.[key] }))
       .filter((s): s is { step: number; dh: Float32Array } => s.dh !== undefined);
@@ -186,7 +222,7 @@ export class GradientsTab implements TabView {
   private drawHistory(r: RunView, heat: HeatmapView): void {
     const { store } = this.ctx;
     const d = store.dataOf(r.id);
-    const key = `l${store.ui.layer}.dhLast`;
+    const key = this.layer?.key ?? 'l0.dhLast';
     const steps = [...d.gradientHistory.keys()].sort((a, b) => a - b).filter((s) => d.gradientHistory.get(s)?.[key]);
     const rows = steps.map((s) => d.gradientHistory.get(s)![key]);
     if (!rows.length || !rows[0].length) return;
@@ -207,7 +243,7 @@ export class GradientsTab implements TabView {
       colTicks: integerTicks(base, T - 1 + base, Math.max(2, Math.round(width / 50))).map((v) => v - base),
     }, width, height);
     const whose = shared ? `one range shared by ${store.runs.length} runs` : store.runs.length > 1 ? `this run’s own range (${store.runName(r)})` : 'this run’s range';
-    this.legend.update(scale, `${DH_LABEL}, log scale: ${whose}`, undefined, height);
+    this.legend.update(scale, `${this.layer?.quantity ?? DH_LABEL}, log scale: ${whose}`, undefined, height);
   }
 
   private renderNorms(r: RunView): void {

@@ -12,7 +12,7 @@ import { SeriesChart } from '../charts/seriesChart';
 import { type ColorScale, cssRgb, scaleColor } from '../model/colorScales';
 import { unitsByTimeRgba } from '../model/heatmap';
 import { clipNote, clippedShare, RANGE_PERCENTILES, stateScale } from '../model/heatmapScales';
-import { layersOf, parseTimestep, type StateMatrix, stateMatrix, stateOptions, tokenLabel, unitOrder } from '../model/hiddenStates';
+import { parseTimestep, type StateLayer, stateLayers, type StateMatrix, stateMatrix, stateOptions, tokenLabel, unitOrder } from '../model/hiddenStates';
 import type { Readout } from '../model/readout';
 import { flaggedPositions, type TimeAxis, timeAxisOf } from '../model/taskViews';
 import type { Theme } from '../model/theme';
@@ -29,6 +29,7 @@ interface Shown {
   axis: TimeAxis;
   tokens: readonly string[];
   marked: readonly number[];
+  layer: StateLayer;
 }
 
 export class HiddenStatesTab implements TabView {
@@ -86,8 +87,10 @@ export class HiddenStatesTab implements TabView {
     if (!r) return;
     const items: HTMLElement[] = [];
     if (store.runs.length > 1) items.push(select('hs-run', 'Run', store.runs.map((x) => [x.id, store.runName(x)]), r.id, (v) => this.pickRun(v)));
-    items.push(select('hs-layer', 'Layer', layersOf(this.snapshot(r)).map((l) => [String(l), `layer ${l}`]), String(store.ui.layer), (v) => { store.setUi({ layer: Number(v) }); this.update(); }));
-    const states = stateOptions(r);
+    const snap = this.snapshot(r);
+    const layers = stateLayers(snap);
+    items.push(select('hs-layer', 'Layer', layers.map((l, i) => [String(i), l.label]), String(this.layerIndex(layers)), (v) => { store.setUi({ layer: Number(v) }); this.renderControls(); this.update(); }));
+    const states = stateOptions(r, snap, layers[this.layerIndex(layers)]);
     if (!states.some(([v]) => v === store.ui.state)) store.setUi({ state: 'h' });
     items.push(select('hs-state', 'State', states, store.ui.state, (v) => { store.setUi({ state: v }); this.update(); }));
     items.push(select('hs-range', 'Colour range (h, c)', RANGE_PERCENTILES.map((p) => [String(p), p === 100 ? 'max |v|' : `${p}th percentile of |v|`]), String(store.ui.rangePercentile), (v) => {
@@ -120,10 +123,15 @@ export class HiddenStatesTab implements TabView {
     const idx = steps.indexOf(store.pinnedStep ?? store.dataOf(r.id).latestSnapshotStep);
     this.stepSlider.value = String(idx >= 0 ? idx : steps.length - 1);
     this.stepLabel.textContent = `step ${snap.step}${store.pinnedStep === undefined ? ' (latest)' : ''}`;
-    const m = stateMatrix(r, snap, store.ui.layer, store.ui.state);
+    const layers = stateLayers(snap);
+    const layer = layers[this.layerIndex(layers)];
+    const m = stateMatrix(r, snap, layer, store.ui.state);
     if (!m) return;
     const { scale, caption, clip } = this.scaleFor(m, r.info.gateNames);
-    const shown: Shown = { m, order: this.order(m), scale, axis: timeAxisOf(r.info), tokens: r.info.probeTokens ?? [], marked: flaggedPositions(r.info, snap) };
+    const target = layer.tokens === 'target';
+    const axis: TimeAxis = target ? { kind: 'tokens', title: 'decoder step (token emitted)', unit: 't', base: 0 } : timeAxisOf(r.info);
+    const tokens = (target ? r.info.probeTargetTokens : r.info.probeTokens) ?? [];
+    const shown: Shown = { m, order: this.order(m), scale, axis, tokens, marked: target ? [] : flaggedPositions(r.info, snap), layer };
     this.shown = shown;
     const rgba = unitsByTimeRgba(m.values, m.T, m.H, shown.order, scale);
     const width = Math.max(300, this.heatWrap.clientWidth || 800);
@@ -184,6 +192,12 @@ export class HiddenStatesTab implements TabView {
     this.sortTError.textContent = error ?? '';
     this.sortTError.hidden = error === undefined;
     return order;
+  }
+
+  /** The chosen layer's place in the snapshot's layers (the first when the stored choice is past them). */
+  private layerIndex(layers: readonly StateLayer[]): number {
+    const i = this.ctx.store.ui.layer;
+    return Number.isInteger(i) && i >= 0 && i < layers.length ? i : 0;
   }
 
   private colLabel(s: Shown, c: number): string {
@@ -280,7 +294,7 @@ export class HiddenStatesTab implements TabView {
       return span;
     });
     const state = store.ui.state.startsWith('gate:') ? `gate ${store.hiddenStatesRun()?.info.gateNames[Number(store.ui.state.slice(5))] ?? ''}` : store.ui.state;
-    this.unitText.replaceChildren(h('div', { class: 'unit-title' }, `Unit ${unit} (${state}, layer ${store.ui.layer})`), h('div', { class: 'tokens' }, ...spans));
+    this.unitText.replaceChildren(h('div', { class: 'unit-title' }, `Unit ${unit} (${state}, ${s.layer.label})`), h('div', { class: 'tokens' }, ...spans));
     this.unitChartEl.hidden = false;
     const xLabel = s.axis.kind === 'tokens' ? 'timestep t' : s.axis.title;
     const yLabel = `${state}, unit ${unit}`;

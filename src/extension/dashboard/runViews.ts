@@ -2,7 +2,7 @@
 // the history of ‖∂L_T/∂h_t‖ across snapshots, all read through src/runs (asynchronous: this runs on the
 // extension host, whose event loop serves the whole window). No vscode, so unit tests can call it.
 import { lastStepsOf, type MetricColumns } from '../../shared/metricColumns';
-import type { DiagnosticsSnapshot, MetricRecord } from '../../shared/metrics';
+import { type DiagnosticsSnapshot, isGradientHistoryArray, type MetricRecord } from '../../shared/metrics';
 import type { RunView } from '../../shared/webviewProtocol';
 import { metricColumnChunks } from '../../runs/metricColumnsReader';
 import { readConfigSnapshot, readDiagnosticsIndex, readDiagnosticsSnapshot, type RunSummary } from '../../runs/runReader';
@@ -86,14 +86,14 @@ export async function readSnapshot(run: RunSummary, step?: number): Promise<Diag
   return entry && readDiagnosticsSnapshot(run.dir, entry);
 }
 
-/** ‖∂L_T/∂h_t‖ of every snapshot: arrays `l{layer}.dhLast` flattened [S, T] with the snapshots' steps. */
+/** The gradients through time of every snapshot (isGradientHistoryArray: `l{layer}.dhLast`, an encoder–decoder's `….dh`) flattened [S, T] with the snapshots' steps. */
 export async function readGradientHistory(run: RunSummary): Promise<{ steps: number[]; arrays: Record<string, { data: Float32Array; shape: number[] }> }> {
   const index = await readDiagnosticsIndex(run.dir);
   const steps: number[] = [];
   const rows: Record<string, Float32Array[]> = {};
   for (const e of index) {
     steps.push(e.step);
-    const snap = await readDiagnosticsSnapshot(run.dir, e, (name) => name.endsWith('.dhLast'));
+    const snap = await readDiagnosticsSnapshot(run.dir, e, isGradientHistoryArray);
     for (const [name, a] of Object.entries(snap.arrays)) (rows[name] ??= []).push(a.data);
   }
   const arrays: Record<string, { data: Float32Array; shape: number[] }> = {};
