@@ -8,7 +8,7 @@ import { minMaxDownsample } from '../../webview/model/downsample';
 import { orderByActivation, orderByVariance, unitsByTimeRgba } from '../../webview/model/heatmap';
 import { runColor } from '../../webview/model/palette';
 import { fractionalEpochs, RunData } from '../../webview/model/runData';
-import { emaSmooth } from '../../webview/model/smoothing';
+import { emaSmooth, GrowingEma } from '../../webview/model/smoothing';
 import { tooltipPlacement } from '../../webview/model/tooltipPlacement';
 
 function rng(seed: number) {
@@ -196,4 +196,18 @@ test('tooltip placement flips near the right and bottom edges', () => {
   assert.deepEqual(tooltipPlacement({ x: 450, y: 100 }, size, bounds), { left: 318, top: 112 });
   assert.deepEqual(tooltipPlacement({ x: 450, y: 290 }, size, bounds), { left: 318, top: 258 });
   assert.deepEqual(tooltipPlacement({ x: 50, y: 10 }, { width: 600, height: 400 }, bounds), { left: 0, top: 0 });
+});
+
+test('GrowingEma: a series smoothed as it grows equals emaSmooth of the whole, through NaNs, a constant start and a weight change', () => {
+  const ys = Array.from({ length: 5000 }, (_, i) => (i < 300 ? 2 : i % 97 === 0 ? NaN : 1 + Math.sin(i / 50) + (i % 7) / 10));
+  const ema = new GrowingEma();
+  for (const end of [1, 2, 150, 300, 301, 1200, 1200, 4999, 5000]) {
+    const got = ema.smooth(ys.slice(0, end), 0.6);
+    const want = emaSmooth(ys.slice(0, end), 0.6);
+    assert.equal(got.length, end);
+    for (let i = 0; i < end; i++) assert.ok(Object.is(got[i], want[i]) || Math.abs(got[i] - want[i]) <= 1e-12 * Math.abs(want[i]), `${end}: [${i}] ${got[i]} vs ${want[i]}`);
+  }
+  assert.deepEqual([...ema.smooth(ys.slice(0, 300), 0.6)], ys.slice(0, 300), 'a shorter series starts again: constant, passed through');
+  const other = ema.smooth(ys, 0.95);
+  assert.ok(Math.abs(other[4000] - emaSmooth(ys, 0.95)[4000]) < 1e-12, 'another weight smooths again');
 });

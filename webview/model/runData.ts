@@ -6,7 +6,7 @@ import { type MetricColumns, recordsToColumns } from '../../src/shared/metricCol
 import { type DiagnosticsSnapshot, isGradientHistoryArray, type MetricRecord, type SampleRecord } from '../../src/shared/metrics';
 
 class Column {
-  data = new Float64Array(1024);
+  data: Float64Array<ArrayBufferLike> = new Float64Array(1024);
   length = 0;
   push(v: number): void {
     if (this.length === this.data.length) this.reserve(this.length + 1);
@@ -23,6 +23,13 @@ class Column {
   }
   /** Values [from, to) of `src` at the end; NaN for a column the sender does not have (the dashboard bench's feed has no decoding scores). */
   append(src: ArrayLike<number> | undefined, from: number, to: number): void {
+    // the first chunk of a load is taken as it came: it is full, so the next append copies it into room
+    // to grow and nothing is ever written into the sender's array
+    if (this.length === 0 && src instanceof Float64Array && from === 0 && to === src.length && src.length > this.data.length) {
+      this.data = src;
+      this.length = src.length;
+      return;
+    }
     this.reserve(this.length + to - from);
     if (src === undefined) {
       this.data.fill(NaN, this.length, this.length + to - from);

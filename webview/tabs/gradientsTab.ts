@@ -15,7 +15,7 @@ import { logScaleOf } from '../model/heatmapScales';
 import { withAlpha } from '../model/palette';
 import { type Readout, type ScalarRun, scalarReadout } from '../model/readout';
 import { interpolateAt } from '../model/runData';
-import { emaSmooth } from '../model/smoothing';
+import { GrowingEma } from '../model/smoothing';
 import { type GradientLayer, gradientLayers } from '../model/gradientLayers';
 import { flaggedPositions, type TimeAxis, timeAxisOf } from '../model/taskViews';
 import type { Theme } from '../model/theme';
@@ -42,8 +42,9 @@ export class GradientsTab implements TabView {
   private charts: { time: SeriesChart; norm: SeriesChart; heat: HeatmapView } | undefined;
   private theme: Theme | undefined;
   private axis: TimeAxis | undefined;
-  /** Each run's smoothed gradient norm as drawn (the readout reads it). */
+  /** Each run's smoothed gradient norm as drawn (the readout reads it), and its smoothing. */
   private readonly smoothedNorms = new Map<string, Float64Array>();
+  private normEmas = new WeakMap<object, GrowingEma>();
 
   constructor(private readonly ctx: TabContext) {}
 
@@ -138,7 +139,9 @@ export class GradientsTab implements TabView {
       const show = store.isShown(x.id);
       const steps = d.step.step.view();
       const raw = d.step.gradNorm.view();
-      const smoothed = emaSmooth(raw, store.ui.smoothing, this.smoothedNorms.get(x.id)).subarray(0, raw.length);
+      let ema = this.normEmas.get(d);
+      if (!ema) this.normEmas.set(d, (ema = new GrowingEma()));
+      const smoothed = ema.smooth(raw, store.ui.smoothing);
       this.smoothedNorms.set(x.id, smoothed);
       return [
         { label: `${store.runName(x)} raw`, color: withAlpha(color, 0.3), x: steps, y: raw, width: 1, show },
@@ -154,6 +157,7 @@ export class GradientsTab implements TabView {
     this.charts?.norm.destroy();
     this.charts = undefined;
     this.smoothedNorms.clear();
+    this.normEmas = new WeakMap();
   }
 
   /** A timestep's x on the chart: t, or the position t + 1 where the axis counts from 1. */

@@ -12,7 +12,7 @@ import { validationShade, withAlpha } from '../model/palette';
 import type { Readout, ScalarRun } from '../model/readout';
 import { scalarReadout } from '../model/readout';
 import { fractionalEpochs, interpolateAt, lossCsv, type RunData } from '../model/runData';
-import { emaSmooth } from '../model/smoothing';
+import { GrowingEma } from '../model/smoothing';
 import { baselineName, lossAxisLabel } from '../model/taskViews';
 import type { Theme } from '../model/theme';
 import { control, h, select } from '../views/dom';
@@ -28,6 +28,8 @@ interface RunCurves {
   val: Float64Array;
   smooth: Float64Array;
   smoothKey: string;
+  /** The smoothing of this run's loss, continued as records arrive. */
+  ema: GrowingEma;
 }
 
 const X_LABELS = { step: 'step', epoch: 'epoch', time: 'wall time (s)' } as const;
@@ -236,12 +238,12 @@ export class LossTab implements TabView {
         train = fractionalEpochs(s.step.view(), s.epoch.view());
         val = interpolateAt(s.step.view(), train, e.step.view(), e.epoch.view());
       }
-      c = { data: d, key, train, val, smooth: c?.smooth ?? new Float64Array(0), smoothKey: '' };
+      c = { data: d, key, train, val, smooth: c?.smooth ?? new Float64Array(0), smoothKey: '', ema: c?.data === d ? c.ema : new GrowingEma() };
       this.curves.set(r.id, c);
     }
     const sk = `${d.version}|${ui.smoothing}`;
     if (c.smoothKey !== sk) {
-      c.smooth = emaSmooth(d.step.loss.view(), ui.smoothing, c.smooth);
+      c.smooth = c.ema.smooth(d.step.loss.view(), ui.smoothing);
       c.smoothKey = sk;
     }
     return c;
