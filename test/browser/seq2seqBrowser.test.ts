@@ -1,10 +1,10 @@
 // The Seq2seq tab in headless Chromium (the harness page: the webview's CSP and a fake host that posts an
 // encoder–decoder run's messages and answers the tab's `translate` requests): the tab only for
 // encoder–decoder runs; the attention's tokens on both axes and the weight under the pointer in the
-// readout; the step-through walking source, hand-over and decoder steps; the gradient charts; the "try it"
-// box's request and its translation with attention. Last, a real run (trained here by the CLI, read from
-// its folder as the panel's host reads it, translated by the engine's own function) for the screenshot
-// test-output/dashboard/seq2seq-real.png (docs/images/seq2seq.png).
+// readout; the step-through walking source (back to front with reverseSource), hand-over and decoder steps;
+// the gradient charts; the "try it" box's request and its translation with attention. Last, a real run
+// (trained here by the CLI, read from its folder as the panel's host reads it, translated by the engine's
+// own function, traced) for the screenshot test-output/dashboard/seq2seq-real.png (docs/images/seq2seq.png).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -132,6 +132,25 @@ test('states on one time axis, and the step-through: source tokens, the hand-ove
   await page.close();
 });
 
+test('with reverseSource the step-through walks the source as the encoder reads it, back to front, and says so', { skip }, async () => {
+  const { page } = await openSeq2seqPage(session, { info: { reverseSource: true } });
+  assert.match(await page.textContent('#s2s-walk-caption') ?? '', /4 source tokens as the encoder reads them, back to front \(reverseSource\)/);
+  assert.deepEqual(await page.locator('#s2s-walk-tokens .s2s-tok').allTextContents(), [...SOURCE, '⇒', ...TARGET], 'the strip keeps the written order');
+  const seen: Array<[string | null, string | null, string | null]> = [];
+  for (let i = 0; i <= S + 1; i++) {
+    await page.click('#s2s-walk-next');
+    seen.push([await page.getAttribute('#s2s-walk-caption', 'data-stop'), await page.textContent('#s2s-walk-tokens .s2s-tok.current'), await page.getAttribute('#s2s-states-canvas', 'data-marked-cols')]);
+  }
+  assert.deepEqual(seen, [
+    ['encode:3', 's', '3'], ['encode:2', 't', '2'], ['encode:1', 'a', '1'], ['encode:0', 'c', '0'], ['handOver', '⇒', '4'], ['decode:0', 's', '5'],
+  ]);
+  await page.click('#s2s-walk-first');
+  assert.equal(await page.textContent('#s2s-walk-caption'), 'Encoder reads “s” (source position 3, read 1 of 4: it reads back to front) → its state h_3');
+  for (let i = 0; i < S; i++) await page.click('#s2s-walk-next');
+  assert.equal(await page.textContent('#s2s-walk-caption'), 'The encoder\'s final state h_0 is handed to the decoder as its initial state');
+  await page.close();
+});
+
 test('gradient norms over source positions and decoder steps: labelled axes, log y over a wide range, a readout with tokens', { skip }, async () => {
   const { page } = await seq2seqPage();
   await page.waitForFunction(() => document.querySelector('#s2s-grad-enc').dataset.yTicks);
@@ -228,9 +247,11 @@ test('a real run: trained by the CLI, read from its folder, translated by the en
   const [run] = await listRuns(path.join(dir, 'runs'));
   const view = await toRunView(run, 0);
   const page = await session.blank('dark', { width: 1000, height: 1500 });
+  const answers = new Map<number, TranslateResult>();
   await page.exposeBinding('__seqlabHost', async (_source: unknown, m: WebviewToHost) => {
     if (m.type !== 'translate') return;
-    const result = await translateRun({ runsDir: path.join(dir, 'runs'), run: run.dir, sources: [m.source], beam: m.beam, top: m.top, attention: true });
+    const result = await translateRun({ runsDir: path.join(dir, 'runs'), run: run.dir, sources: [m.source], beam: m.beam, top: m.top, attention: true, ...(m.steps && { trace: m.steps }) });
+    answers.set(m.id, result);
     await page.evaluate((r: unknown) => window.postMessage(r, '*'), { type: 'translated', id: m.id, runId: m.runId, result });
   });
   await page.evaluate(() => { window.__onPost = (m: unknown) => window.__seqlabHost(m); });
@@ -246,6 +267,14 @@ test('a real run: trained by the CLI, read from its folder, translated by the en
   await page.click('#s2s-try-go');
   await page.waitForSelector('#s2s-try-status[data-state="done"]', { timeout: 60_000 });
   assert.equal(await page.textContent('#s2s-try-result .s2s-hyp[data-rank="0"] .s2s-hyp-text'), 'egaugnal', 'the trained model reverses what it is given');
+  // the engine's trace as drawn: the best hypothesis's steps in the table, a node per entry of the tree, its path marked
+  const shown = answers.get(await page.evaluate(() => window.__posted.filter((m: any) => m.type === 'translate').at(-1).id))!.translations[0];
+  const best = shown.hypotheses[0];
+  assert.deepEqual(await page.locator('#s2s-steps tbody td.taken .s2s-cand-token').allTextContents(), best.finished ? [...best.tokens, '</s>'] : best.tokens);
+  assert.equal(await page.locator('#s2s-tree .bt-node').count(), shown.beamTree!.length);
+  const bestPath: number[] = [];
+  for (let n = best.node!; n >= 0; n = shown.beamTree![n].parent) bestPath.unshift(n);
+  assert.deepEqual(await page.locator('#s2s-tree .bt-node.on-path').evaluateAll((gs: any[]) => gs.map((g) => Number(g.dataset.id)).sort((a, b) => a - b)), bestPath);
   await nextFrames(page);
   await page.screenshot({ path: path.join(outDir, 'seq2seq-real.png'), fullPage: true });
   await page.click('.tab-loss');
