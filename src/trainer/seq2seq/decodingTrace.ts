@@ -32,11 +32,18 @@ export interface TraceNode {
 /** Candidates of the row `lp[offset … offset + V)` best first (ties: lower id first), <pad> left out. */
 const better = (lp: ArrayLike<number>, offset: number) => (a: number, b: number): number => lp[offset + b] - lp[offset + a] || a - b;
 
-/** The `k` most probable tokens of a row of V log-probabilities. */
+/** The `k` most probable tokens of a row of V log-probabilities: one pass keeping the best k in order (V·k, not V log V, for word vocabularies). */
 export function topCandidates(lp: ArrayLike<number>, offset: number, V: number, k: number): TracedToken[] {
+  const cmp = better(lp, offset);
   const ids: number[] = [];
-  for (let v = 0; v < V; v++) if (v !== PAD_ID) ids.push(v);
-  return ids.sort(better(lp, offset)).slice(0, k).map((id) => ({ id, logProb: lp[offset + id] }));
+  for (let v = 0; v < V; v++) {
+    if (v === PAD_ID || (ids.length === k && cmp(v, ids[k - 1]) >= 0)) continue;
+    let i = Math.min(ids.length, k - 1);
+    while (i > 0 && cmp(v, ids[i - 1]) < 0) i--;
+    ids.splice(i, 0, v);
+    if (ids.length > k) ids.pop();
+  }
+  return ids.map((id) => ({ id, logProb: lp[offset + id] }));
 }
 
 /** Where `id` ranks among the row's tokens in topCandidates' order. */
