@@ -97,7 +97,10 @@ export interface Hypothesis {
   finished: boolean;
   /** With `attention`: [emitted tokens (</s> included when finished)][source tokens]. */
   attention?: number[][];
-  /** With `trace`: one step per emitted token (</s> included when finished); the taken tokens are `tokens` (and </s>), their log-probabilities sum to `logProb`. */
+  /**
+   * With `trace`: one step per emitted token (</s> included when finished). The taken tokens are `tokens` (and
+   * </s>; an emitted <s>, which `tokens` leaves out, too); their log-probabilities, summed in order, are `logProb`.
+   */
   steps?: DecodingStep[];
   /** With `trace`, beam search: the hypothesis's last node in the translation's `beamTree`. */
   node?: number;
