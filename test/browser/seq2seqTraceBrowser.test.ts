@@ -1,8 +1,9 @@
 // The "try it" box's decoding trace in headless Chromium (the harness page with the webview's CSP, a fake host
-// whose answers the tests post): typing translates live and an answer to an older text is dropped; the
-// candidates table shows each step's tokens and percentages as the trace has them, the taken one outlined,
-// the exact log-probability under the pointer; the beam's tree has a node per entry of the trace, the pruned
-// ones faded, the best hypothesis's path marked (another's when it is picked); greedy decoding has no tree.
+// whose answers the tests post): typing translates live, an answer to an older text is dropped, clearing the
+// text clears the box; the candidates table shows each step's tokens and percentages as the trace has them,
+// the taken one outlined, the exact log-probability under the pointer; the beam's tree has a node per entry
+// of the trace, the pruned ones faded, the best hypothesis's path marked (another's when it is picked);
+// greedy decoding has no tree.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -87,6 +88,10 @@ test('try it translates as you type; the answer to an older text is dropped; the
   await page.click('#s2s-try-result .s2s-hyp[data-rank="1"]');
   assert.deepEqual((await tableCells(page)).map((col) => col.find((c) => c[2])![0]), other.steps!.map((st) => st.taken.token));
   assert.deepEqual(await pathIds(page), [0, 2, 7]);
+  // clearing the text clears the box
+  await page.fill('#s2s-try-text input', '');
+  await page.waitForSelector('#s2s-try-status[data-state="idle"]');
+  assert.deepEqual([await page.locator('#s2s-try-result li').count(), await page.isVisible('#s2s-steps'), await page.isVisible('#s2s-tree')], [0, false, false]);
   assert.deepEqual(await page.evaluate(() => window.__violations), []);
   await page.close();
 });

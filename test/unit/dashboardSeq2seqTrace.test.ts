@@ -46,6 +46,9 @@ test('beam tree layout: a column per depth, children under their parents best fi
 test('the trace travels: the box asks for its candidates per step, the host reads them in range, the translator asks the engine for the trace', async () => {
   const t = new TranslationTry();
   assert.deepEqual(t.ask({ runId: 'r', source: 'ab', beam: 3, top: 2, steps: 5 }), { message: { type: 'translate', id: 1, runId: 'r', source: 'ab', beam: 3, top: 2, steps: 5 } });
+  t.clear();
+  assert.equal(t.state.kind, 'idle');
+  assert.equal(t.receive({ type: 'translated', id: 1, runId: 'r', result: tracedTranslation('ab', 'beam') }), false, 'the cleared request\'s answer is dropped');
   const msg = { type: 'translate', id: 1, runId: 'r', source: 'ab', beam: 3, top: 2 };
   assert.deepEqual(parseWebviewMessage({ ...msg, steps: 5 }), { ...msg, steps: 5 });
   assert.deepEqual(parseWebviewMessage(msg), msg, 'steps may be left out');

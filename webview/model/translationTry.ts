@@ -42,6 +42,12 @@ export class TranslationTry {
     return { message: { type: 'translate', id, runId: a.runId, source, beam, top, ...(a.steps !== undefined && { steps: clampWhole(a.steps) }) } };
   }
 
+  /** Back to nothing asked (the text was cleared): an answer still on its way is dropped. */
+  clear(): void {
+    this._state = { kind: 'idle' };
+    this.shownHypothesis = 0;
+  }
+
   /** The host's answer; false when it is for a request that was replaced (nothing changes). */
   receive(reply: Reply): boolean {
     const s = this._state;

@@ -57,7 +57,13 @@ export class Seq2seqTryIt {
     });
     this.text.addEventListener('input', () => {
       clearTimeout(this.typing);
-      this.typing = this.text.value.trim() === '' ? undefined : setTimeout(() => this.translate(), LIVE_MS);
+      this.typing = undefined;
+      if (this.text.value.trim() !== '') this.typing = setTimeout(() => this.translate(), LIVE_MS);
+      else if (this.ctx.store.translation.state.kind !== 'idle') {
+        // nothing typed: nothing shown, and an answer still on its way is dropped
+        this.ctx.store.translation.clear();
+        this.render();
+      }
     });
   }
 
@@ -89,6 +95,9 @@ export class Seq2seqTryIt {
     switch (s.kind) {
       case 'idle':
         this.setStatus('idle', 'Type a source: the run’s last weights decode it as you type (or press Translate).');
+        this.result.replaceChildren();
+        this.att.el.hidden = true;
+        this.showTrace(false);
         break;
       case 'asking':
         this.setStatus('loading', `Translating “${s.source}”…`);
