@@ -1,11 +1,13 @@
 // `seqlab translate <run> "source"` (or --file, one source per line): what a trained encoder–decoder writes
 // for each source, by the run's decoding (greedy with --beam 1, beam search, or sampling at --temperature),
 // through translateRun, the function the engine child answers the extension's `translate` request with.
+// --steps K shows how each output came about: every decoder step's K most probable tokens.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { TranslateResult } from '../shared/translation';
+import { tokenLabel } from '../shared/format';
+import type { DecodingStep, Hypothesis, TranslateResult, Translation } from '../shared/translation';
 import { RUN_REFERENCE_HELP } from '../runs/runReference';
 import { translateRun } from '../trainer/translateRun';
 import { EXIT, fail } from './exitCodes';
@@ -19,6 +21,7 @@ interface TranslateOptions {
   maxLength?: number;
   checkpoint: 'last' | 'best';
   attention?: boolean;
+  steps?: number;
   runsDir: string;
   json?: boolean;
 }
@@ -48,6 +51,7 @@ export function registerTranslate(program: Command, runsDirOption: readonly [str
     .option('--max-length <n>', "most decoder steps (default: the run's decoding.maxLength)", wholeNumber)
     .addOption(new Option('--checkpoint <which>', 'last: the final weights (the latest checkpoint while unfinished); best: the lowest validation loss').choices(['last', 'best']).default('last'))
     .option('--attention', 'with --json: each output\'s attention rows over the source tokens')
+    .option('--steps <k>', 'print each decoder step\'s k most probable tokens with their probabilities, the one taken marked (with --json: each output\'s steps, and the beam\'s tree)', wholeNumber)
     .option(...runsDirOption)
     .option('--json', 'print the result as one JSON object')
     .action(async (run: string, source: string | undefined, o: TranslateOptions) => {
@@ -60,9 +64,10 @@ export function registerTranslate(program: Command, runsDirOption: readonly [str
         ...(o.seed !== undefined && { seed: o.seed }),
         ...(o.maxLength !== undefined && { maxLength: o.maxLength }),
         ...(o.attention && { attention: true }),
+        ...(o.steps !== undefined && { trace: o.steps }),
       }));
       if (o.json) process.stdout.write(JSON.stringify(result) + '\n');
-      else printTranslations(result, o.top !== undefined);
+      else printTranslations(result, o.top !== undefined || o.steps !== undefined);
     });
 }
 
@@ -80,7 +85,7 @@ function sourcesOf(source: string | undefined, file: string | undefined): string
   return lines;
 }
 
-/** One output per line, in source order; with --top, each source's outputs ranked with their log-probabilities. */
+/** One output per line, in source order; with --top or --steps, each source's outputs ranked with their log-probabilities (and steps). */
 function printTranslations(r: TranslateResult, ranked: boolean): void {
   r.translations.forEach((t, i) => {
     if (t.unknown.length > 0) process.stderr.write(`warning: source ${i + 1}: ${t.unknown.map((u) => JSON.stringify(u)).join(', ')} not in the run's vocabulary (read as <unk>)\n`);
@@ -92,6 +97,25 @@ function printTranslations(r: TranslateResult, ranked: boolean): void {
     t.hypotheses.forEach((h, k) => {
       const unfinished = h.finished ? '' : ' (no </s> within --max-length)';
       process.stdout.write(`  ${k + 1}. ${h.text}\tlog p ${h.logProb.toFixed(4)}${r.decoding.method === 'beam' ? `, score ${h.score.toFixed(4)}` : ''}${unfinished}\n`);
+      if (h.steps) process.stdout.write(stepLines(h).map((line) => `       ${line}\n`).join(''));
     });
+    if (t.beamTree) process.stdout.write(`  beam tree: ${treeSummary(t)} (--json lists its nodes)\n`);
   });
+}
+
+const percent = (logProb: number): string => `${(100 * Math.exp(logProb)).toFixed(1)}%`;
+
+/** One line per decoder step: its candidates with probabilities, the taken one in [brackets] (or named after them when it was not among them). */
+function stepLines(h: Hypothesis): string[] {
+  return h.steps!.map((st: DecodingStep, t) => {
+    const cands = st.candidates.map((c, i) => (i === st.taken.rank ? `[${tokenLabel(c.token)} ${percent(c.logProb)}]` : `${tokenLabel(c.token)} ${percent(c.logProb)}`));
+    const outside = st.taken.rank >= st.candidates.length ? `  → took ${tokenLabel(st.taken.token)} ${percent(st.taken.logProb)} (rank ${st.taken.rank + 1})` : '';
+    return `step ${t}: ${cands.join('  ')}${outside}`;
+  });
+}
+
+function treeSummary(t: Translation): string {
+  const tree = t.beamTree!;
+  const count = (s: string) => tree.filter((n) => n.status === s).length;
+  return `${tree.length} nodes over ${Math.max(...tree.map((n) => n.depth))} steps: ${count('kept') - 1} kept, ${count('finished')} finished, ${count('pruned')} pruned`;
 }

@@ -47,3 +47,6 @@ export function formatLoss(x: number | undefined): string {
 }
 
 export const cellLabel = (cell: string): string => cell.toUpperCase();
+
+/** A token as it is drawn: a newline and a space made visible. */
+export const tokenLabel = (t: string): string => (t === '\n' ? '⏎' : t === ' ' ? '␣' : t);

@@ -170,6 +170,8 @@ export interface RunInfo {
   probeTargetTokens?: string[];
   /** Encoder–decoder: the name of DecodingScores.tokenErrorRate for these targets: CER (characters) or PER (phonemes, words). */
   errorRateName?: 'CER' | 'PER';
+  /** Encoder–decoder: the encoder reads the source back to front (model.reverseSource; absent: front to back, or an older run). */
+  reverseSource?: boolean;
   /** Names of the LSTM/GRU gates in the order diagnostics store them. */
   gateNames: string[];
   /** The sweep this run is one point of, and its values (absent: not part of a sweep). */

@@ -77,8 +77,11 @@ export type WebviewToHost =
   | { type: 'explore'; id: number; runId: string; weights: WeightsChoice; query: ExplorerQuery }
   /** The dashboard no longer wants the answer to `explore` request `id`. */
   | { type: 'cancelExplore'; id: number }
-  /** Translate `source` with an encoder–decoder run of the panel: beam 1 is greedy decoding; `top` hypotheses, best first. */
-  | { type: 'translate'; id: number; runId: string; source: string; beam: number; top: number };
+  /**
+   * Translate `source` with an encoder–decoder run of the panel: beam 1 is greedy decoding; `top` hypotheses, best
+   * first; with `steps` K, traced (each step's K most probable tokens, and the beam's tree: TranslateRequest.trace).
+   */
+  | { type: 'translate'; id: number; runId: string; source: string; beam: number; top: number; steps?: number };
 
 /** The longest text the dashboard's "try it" box may send, and the most beams and hypotheses it may ask for (the engine's limit). */
 export const TRANSLATE_LIMITS = { sourceLength: 2000, beam: 64 } as const;
@@ -119,8 +122,8 @@ export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
       return isId(o.id) ? { type: 'cancelExplore', id: o.id } : undefined;
     case 'translate': {
       const whole = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= TRANSLATE_LIMITS.beam;
-      return isId(o.id) && isString(o.runId) && isString(o.source) && o.source.length <= TRANSLATE_LIMITS.sourceLength && whole(o.beam) && whole(o.top)
-        ? { type: 'translate', id: o.id, runId: o.runId, source: o.source, beam: o.beam, top: o.top }
+      return isId(o.id) && isString(o.runId) && isString(o.source) && o.source.length <= TRANSLATE_LIMITS.sourceLength && whole(o.beam) && whole(o.top) && (o.steps === undefined || whole(o.steps))
+        ? { type: 'translate', id: o.id, runId: o.runId, source: o.source, beam: o.beam, top: o.top, ...(o.steps !== undefined && { steps: o.steps }) }
         : undefined;
     }
     default:

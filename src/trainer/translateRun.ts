@@ -4,7 +4,7 @@
 // temperature. `seqlab translate` prints the result; the engine child answers the extension's `translate`
 // request with it.
 
-import type { TranslateRequest, TranslateResult, Translation } from '../shared/translation';
+import type { BeamNode, DecodingStep, TranslateRequest, TranslateResult, Translation } from '../shared/translation';
 import type { DecodingConfig } from '../shared/config';
 import { fillDefaults, seqlabSchema } from '../shared/configSchema';
 import { isSeq2seqSpec, type Seq2seqSpec } from '../shared/seq2seqSpec';
@@ -15,7 +15,8 @@ import { explainNoWeights } from '../runs/runContents';
 import { PAIR_UNK_ID, pairVocabulary, type PairVocabulary } from './data/pairVocabulary';
 import { RequestError } from './requestError';
 import { Rng } from './rng';
-import { decodingMaxLength, Seq2seqDecoder, type Hypothesis } from './seq2seq/seq2seqDecoder';
+import type { TraceNode, TracedStep } from './seq2seq/decodingTrace';
+import { type BeamResult, decodingMaxLength, Seq2seqDecoder } from './seq2seq/seq2seqDecoder';
 
 /** The schema's decoding defaults, for weights whose config has no decoding section. */
 const defaultDecoding = (): DecodingConfig => fillDefaults(seqlabSchema.properties!.decoding, {}) as DecodingConfig;
@@ -42,19 +43,23 @@ export async function translateRun(request: TranslateRequest): Promise<Translate
     if (tokens.length === 0) throw new RequestError('badInput', `Source ${i + 1} (${JSON.stringify(text)}) has no ${source.level === 'word' ? 'words' : 'characters'} to read.`);
     const ids = Int32Array.from(tokens, (t) => source.idOf(t));
     const unknown = [...new Set(tokens.filter((_, k) => ids[k] === PAIR_UNK_ID))];
-    const hyps = decode(w, ids, plan, rng).slice(0, plan.top);
+    const decoded = decode(w, ids, plan, rng);
+    const name = (id: number) => target.tokens[id] ?? '<unk>';
     return {
       source: text,
       sourceTokens: tokens,
       unknown,
-      hypotheses: hyps.map((h) => ({
+      hypotheses: decoded.hypotheses.slice(0, plan.top).map((h) => ({
         text: target.decode(h.tokens),
         tokens: target.tokensOf(h.tokens),
         logProb: h.logProb,
         score: h.score,
         finished: h.finished,
         ...(request.attention && { attention: h.attention.map((row) => Array.from(row)) }),
+        ...(h.steps && { steps: h.steps.map((st) => namedStep(st, name)) }),
+        ...(h.node !== undefined && { node: h.node }),
       })),
+      ...(decoded.tree && { beamTree: decoded.tree.map((n, id) => namedNode(n, id, name)) }),
     };
   });
   const { method, beamWidth, lengthPenalty, maxLength, temperature } = plan;
@@ -91,6 +96,8 @@ interface DecodingPlan {
   maxLength: number;
   temperature: number;
   top: number;
+  /** Candidates recorded per step; 0: no trace. */
+  trace: number;
 }
 
 function decodingPlan(r: TranslateRequest, w: Seq2seqWeights): DecodingPlan {
@@ -102,24 +109,26 @@ function decodingPlan(r: TranslateRequest, w: Seq2seqWeights): DecodingPlan {
   whole('beam', r.beam, 1);
   whole('top', r.top, 1);
   whole('max-length', r.maxLength, 1);
+  whole('steps', r.trace, 1);
   const temperature = r.temperature ?? 0;
   if (!(Number.isFinite(temperature) && temperature >= 0)) throw new RequestError('badInput', `--temperature must be 0 (search) or more (got ${r.temperature}).`);
   const top = r.top ?? 1;
   const maxLength = r.maxLength ?? decodingMaxLength(w.decoding.maxLength, w.pairs.targetSteps);
   const lengthPenalty = w.decoding.lengthPenalty;
-  if (temperature > 0) return { method: 'sample', beamWidth: top, lengthPenalty, maxLength, temperature, top };
+  const trace = r.trace ?? 0;
+  if (temperature > 0) return { method: 'sample', beamWidth: top, lengthPenalty, maxLength, temperature, top, trace };
   const beamWidth = Math.max(r.beam ?? w.decoding.beamWidth, top);
-  return { method: beamWidth === 1 ? 'greedy' : 'beam', beamWidth, lengthPenalty, maxLength, temperature, top };
+  return { method: beamWidth === 1 ? 'greedy' : 'beam', beamWidth, lengthPenalty, maxLength, temperature, top, trace };
 }
 
-function decode(w: Seq2seqWeights, source: Int32Array, plan: DecodingPlan, rng: Rng): Hypothesis[] {
+function decode(w: Seq2seqWeights, source: Int32Array, plan: DecodingPlan, rng: Rng): BeamResult {
   const d = Seq2seqDecoder.create({ spec: w.spec, rows: plan.beamWidth, sourceLength: source.length });
   try {
     d.params().set(w.params);
     switch (plan.method) {
-      case 'greedy': return d.greedy(source, plan.maxLength);
-      case 'beam': return d.beam(source, { maxLength: plan.maxLength, alpha: plan.lengthPenalty });
-      case 'sample': return d.sample(source, { maxLength: plan.maxLength, temperature: plan.temperature, rng });
+      case 'greedy': return { hypotheses: d.greedy(source, plan.maxLength, plan.trace) };
+      case 'beam': return d.beamSearch(source, { maxLength: plan.maxLength, alpha: plan.lengthPenalty, trace: plan.trace });
+      case 'sample': return { hypotheses: d.sample(source, { maxLength: plan.maxLength, temperature: plan.temperature, rng, trace: plan.trace }) };
     }
   } finally {
     d.dispose();
@@ -133,4 +142,12 @@ function vocabularyOf(side: PairSide, which: string, runId: string): PairVocabul
     throw new RequestError('unsupported', `Run ${runId}'s ${which} vocabulary was saved in an order this version does not rebuild; train the config again.`);
   }
   return v;
+}
+
+function namedStep(st: TracedStep, name: (id: number) => string): DecodingStep {
+  return { candidates: st.candidates.map((c) => ({ token: name(c.id), logProb: c.logProb })), taken: { token: name(st.taken.id), logProb: st.taken.logProb, rank: st.taken.rank } };
+}
+
+function namedNode(n: TraceNode, id: number, name: (id: number) => string): BeamNode {
+  return { id, parent: n.parent, depth: n.depth, token: n.parent < 0 ? '<s>' : name(n.token), tokenLogProb: n.tokenLogProb, rank: n.rank, logProb: n.logProb, score: n.score, status: n.status };
 }

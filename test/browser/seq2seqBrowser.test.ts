@@ -1,10 +1,10 @@
 // The Seq2seq tab in headless Chromium (the harness page: the webview's CSP and a fake host that posts an
 // encoder–decoder run's messages and answers the tab's `translate` requests): the tab only for
 // encoder–decoder runs; the attention's tokens on both axes and the weight under the pointer in the
-// readout; the step-through walking source, hand-over and decoder steps; the gradient charts; the "try it"
-// box's request and its translation with attention. Last, a real run (trained here by the CLI, read from
-// its folder as the panel's host reads it, translated by the engine's own function) for the screenshot
-// test-output/dashboard/seq2seq-real.png (docs/images/seq2seq.png).
+// readout; the step-through walking source (back to front with reverseSource), hand-over and decoder steps;
+// the gradient charts; the "try it" box's request and its translation with attention. Last, a real run
+// (trained here by the CLI, read from its folder as the panel's host reads it, translated by the engine's
+// own function, traced) for the screenshot test-output/dashboard/seq2seq-real.png (docs/images/seq2seq.png).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,15 +12,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { TranslateResult } from '../../src/shared/translation';
-import type { HostToWebview, RunView, WebviewToHost } from '../../src/shared/webviewProtocol';
-import { heatmapPlot, nextFrames, outDir, root, type Session, skip, startSession } from './dashboardPage';
+import type { RunView, WebviewToHost } from '../../src/shared/webviewProtocol';
+import { nextFrames, outDir, root, type Session, skip, startSession } from './dashboardPage';
+import { cellCenter, He, postFromHost, runView, S, seq2seqPage as openSeq2seqPage, snapshot, SOURCE, T, TARGET } from './seq2seqPage';
 
 // these run inside the page (page.evaluate); the root tsconfig has no DOM lib
 declare const window: any;
 declare const document: any;
-
-type Page = import('playwright-core').Page;
-type Translate = Extract<WebviewToHost, { type: 'translate' }>;
 
 let session: Session;
 before(async () => {
@@ -29,44 +27,6 @@ before(async () => {
 after(async () => {
   await session?.close();
 });
-
-const SOURCE = ['c', 'a', 't', 's'];
-const TARGET = ['s', 't', 'a', 'c', '</s>'];
-const S = SOURCE.length, T = TARGET.length, He = 6, Hd = 4;
-
-function runView(): RunView {
-  return {
-    id: 'rev', colorIndex: 0, seconds: 12, snapshotSteps: [100, 200], status: { kind: 'finished', step: 200 },
-    info: { id: 'rev', name: 'reverse', configPath: '/ws/rev.seqlab.json', cell: 'gru', backend: 'wasm', device: 'wasm', seed: 1, paramCount: 900, totalSteps: 200, dataSummary: 'reverse', task: 'reverse', gateNames: [], probeTokens: SOURCE, probeTargetTokens: TARGET, errorRateName: 'CER' },
-  };
-}
-
-/** Step `step`'s planted snapshot: attention anti-diagonal (0.85 on it, the rest shared), the last decoder step on the first source token; states t/10 + u/100; ‖∂L/∂h‖ falling by 10 per position. */
-function snapshot(step: number) {
-  const att = Array.from({ length: T * S }, (_, i) => {
-    const t = Math.floor(i / S), s = i % S;
-    const target = t < S ? S - 1 - t : 0;
-    return s === target ? 0.85 : 0.05;
-  });
-  return {
-    step,
-    arrays: {
-      att: { data: att, shape: [T, S] },
-      'enc.l0.h': { data: Array.from({ length: S * He }, (_, i) => Math.floor(i / He) / 10 + (i % He) / 100), shape: [S, He] },
-      'dec.l0.h': { data: Array.from({ length: T * Hd }, (_, i) => -Math.floor(i / Hd) / 10), shape: [T, Hd] },
-      'enc.l0.dh': { data: [1e-4, 1e-3, 1e-2, 1e-1], shape: [S] },
-      'dec.l0.dh': { data: [0.5, 0.4, 0.3, 0.2, 0.1], shape: [T] },
-    },
-  };
-}
-
-/** Post a message from the fake host, typed arrays made in the page (as structured clone delivers them). */
-async function postFromHost(page: Page, msg: unknown): Promise<void> {
-  await page.evaluate((m: any) => {
-    if (m.type === 'diagnostics') for (const a of Object.values(m.snapshot.arrays) as any[]) a.data = Float32Array.from(a.data);
-    window.postMessage(m, '*');
-  }, msg);
-}
 
 function translation(source: string, top: number): TranslateResult {
   const tokens = [...source];
@@ -80,32 +40,12 @@ function translation(source: string, top: number): TranslateResult {
 }
 
 /** A dashboard page showing the fake run on the Seq2seq tab; its `translate` requests land in `asked` and are answered. */
-async function seq2seqPage(theme: 'dark' | 'light' = 'dark'): Promise<{ page: Page; asked: Translate[] }> {
-  const page = await session.blank(theme, { width: 1100, height: 1400 });
-  const asked: Translate[] = [];
-  await page.exposeBinding('__seqlabHost', async (_source: unknown, m: WebviewToHost) => {
-    if (m.type !== 'translate') return;
-    asked.push(m);
-    const reply: HostToWebview = m.source === 'fail'
-      ? { type: 'translateFailed', id: m.id, runId: m.runId, problem: 'noWeights', message: 'Run rev has no weights yet.' }
-      : { type: 'translated', id: m.id, runId: m.runId, result: translation(m.source, m.top) };
-    await page.evaluate((r: unknown) => window.postMessage(r, '*'), reply);
-  });
-  await page.evaluate(() => { window.__onPost = (m: unknown) => window.__seqlabHost(m); });
-  await postFromHost(page, { type: 'init', panelKind: 'run', runs: [runView()], pending: [] });
-  await postFromHost(page, { type: 'diagnostics', runId: 'rev', snapshot: snapshot(200) });
-  await page.click('.tab-seq2seq');
-  await page.waitForSelector('#s2s-att-canvas[data-plot]');
-  await nextFrames(page);
-  return { page, asked };
-}
-
-/** Client coordinates of the middle of cell (row, col) of a heatmap canvas of rows × cols. */
-async function cellCenter(page: Page, canvas: string, row: number, col: number, rows: number, cols: number): Promise<{ x: number; y: number }> {
-  const plot = await heatmapPlot(page, canvas);
-  const box = (await page.locator(canvas).boundingBox())!;
-  return { x: box.x + plot.left + (col + 0.5) * (plot.width / cols), y: box.y + plot.top + (row + 0.5) * (plot.height / rows) };
-}
+const seq2seqPage = (theme: 'dark' | 'light' = 'dark') => openSeq2seqPage(session, {
+  theme,
+  answer: (m) => (m.source === 'fail'
+    ? { type: 'translateFailed', id: m.id, runId: m.runId, problem: 'noWeights', message: 'Run rev has no weights yet.' }
+    : { type: 'translated', id: m.id, runId: m.runId, result: translation(m.source, m.top) }),
+});
 
 test('the Seq2seq tab is there for an encoder–decoder run only', { skip }, async () => {
   const page = await session.blank('dark');
@@ -192,6 +132,25 @@ test('states on one time axis, and the step-through: source tokens, the hand-ove
   await page.close();
 });
 
+test('with reverseSource the step-through walks the source as the encoder reads it, back to front, and says so', { skip }, async () => {
+  const { page } = await openSeq2seqPage(session, { info: { reverseSource: true } });
+  assert.match(await page.textContent('#s2s-walk-caption') ?? '', /4 source tokens as the encoder reads them, back to front \(reverseSource\)/);
+  assert.deepEqual(await page.locator('#s2s-walk-tokens .s2s-tok').allTextContents(), [...SOURCE, '⇒', ...TARGET], 'the strip keeps the written order');
+  const seen: Array<[string | null, string | null, string | null]> = [];
+  for (let i = 0; i <= S + 1; i++) {
+    await page.click('#s2s-walk-next');
+    seen.push([await page.getAttribute('#s2s-walk-caption', 'data-stop'), await page.textContent('#s2s-walk-tokens .s2s-tok.current'), await page.getAttribute('#s2s-states-canvas', 'data-marked-cols')]);
+  }
+  assert.deepEqual(seen, [
+    ['encode:3', 's', '3'], ['encode:2', 't', '2'], ['encode:1', 'a', '1'], ['encode:0', 'c', '0'], ['handOver', '⇒', '4'], ['decode:0', 's', '5'],
+  ]);
+  await page.click('#s2s-walk-first');
+  assert.equal(await page.textContent('#s2s-walk-caption'), 'Encoder reads “s” (source position 3, read 1 of 4: it reads back to front) → its state h_3');
+  for (let i = 0; i < S; i++) await page.click('#s2s-walk-next');
+  assert.equal(await page.textContent('#s2s-walk-caption'), 'The encoder\'s final state h_0 is handed to the decoder as its initial state');
+  await page.close();
+});
+
 test('gradient norms over source positions and decoder steps: labelled axes, log y over a wide range, a readout with tokens', { skip }, async () => {
   const { page } = await seq2seqPage();
   await page.waitForFunction(() => document.querySelector('#s2s-grad-enc').dataset.yTicks);
@@ -216,7 +175,9 @@ test('try it: the typed text goes to the host as a translate request; the hypoth
   await page.evaluate(() => { for (const [id, v] of [['#s2s-try-beam', '3'], ['#s2s-try-top', '3']]) { const s = document.querySelector(id); s.value = v; s.dispatchEvent(new Event('change')); } });
   await page.click('#s2s-try-go');
   await page.waitForSelector('#s2s-try-status[data-state="done"]');
-  assert.deepEqual(asked.map(({ source, beam, top, runId }) => ({ source, beam, top, runId })), [{ source: 'dog', beam: 3, top: 3, runId: 'rev' }]);
+  // typing and each changed setting ask again (the box translates live); the answer shown is the last one's
+  assert.ok(asked.every((m) => m.source === 'dog' && m.runId === 'rev'));
+  assert.deepEqual((({ beam, top }) => ({ beam, top }))(asked.at(-1)!), { beam: 3, top: 3 });
   assert.deepEqual(await page.locator('#s2s-try-result .s2s-hyp-text').allTextContents(), ['god', 'gox', 'dog']);
   assert.match(await page.textContent('#s2s-try-result .s2s-hyp[data-rank="0"]') ?? '', /p = 0\.93/);
   assert.match(await page.textContent('#s2s-try-result .s2s-hyp[data-rank="2"]') ?? '', /p = 2\.0e-6/);
@@ -235,7 +196,7 @@ test('try it: the typed text goes to the host as a translate request; the hypoth
   await page.press('#s2s-try-text input', 'Enter');
   await page.waitForSelector('#s2s-try-status[data-state="failed"]');
   assert.equal(await page.textContent('#s2s-try-status'), 'Run rev has no weights yet.');
-  assert.deepEqual({ beam: asked[1].beam, top: asked[1].top }, { beam: 1, top: 1 });
+  assert.deepEqual({ source: asked.at(-1)!.source, beam: asked.at(-1)!.beam, top: asked.at(-1)!.top }, { source: 'fail', beam: 1, top: 1 });
   assert.deepEqual(await page.evaluate(() => window.__violations), []);
   await page.close();
 });
@@ -313,9 +274,11 @@ test('a real run: trained by the CLI, read from its folder, translated by the en
   const [run] = await listRuns(path.join(dir, 'runs'));
   const view = await toRunView(run, 0);
   const page = await session.blank('dark', { width: 1000, height: 1500 });
+  const answers = new Map<number, TranslateResult>();
   await page.exposeBinding('__seqlabHost', async (_source: unknown, m: WebviewToHost) => {
     if (m.type !== 'translate') return;
-    const result = await translateRun({ runsDir: path.join(dir, 'runs'), run: run.dir, sources: [m.source], beam: m.beam, top: m.top, attention: true });
+    const result = await translateRun({ runsDir: path.join(dir, 'runs'), run: run.dir, sources: [m.source], beam: m.beam, top: m.top, attention: true, ...(m.steps && { trace: m.steps }) });
+    answers.set(m.id, result);
     await page.evaluate((r: unknown) => window.postMessage(r, '*'), { type: 'translated', id: m.id, runId: m.runId, result });
   });
   await page.evaluate(() => { window.__onPost = (m: unknown) => window.__seqlabHost(m); });
@@ -331,6 +294,14 @@ test('a real run: trained by the CLI, read from its folder, translated by the en
   await page.click('#s2s-try-go');
   await page.waitForSelector('#s2s-try-status[data-state="done"]', { timeout: 60_000 });
   assert.equal(await page.textContent('#s2s-try-result .s2s-hyp[data-rank="0"] .s2s-hyp-text'), 'egaugnal', 'the trained model reverses what it is given');
+  // the engine's trace as drawn: the best hypothesis's steps in the table, a node per entry of the tree, its path marked
+  const shown = answers.get(await page.evaluate(() => window.__posted.filter((m: any) => m.type === 'translate').at(-1).id))!.translations[0];
+  const best = shown.hypotheses[0];
+  assert.deepEqual(await page.locator('#s2s-steps tbody td.taken .s2s-cand-token').allTextContents(), best.finished ? [...best.tokens, '</s>'] : best.tokens);
+  assert.equal(await page.locator('#s2s-tree .bt-node').count(), shown.beamTree!.length);
+  const bestPath: number[] = [];
+  for (let n = best.node!; n >= 0; n = shown.beamTree![n].parent) bestPath.unshift(n);
+  assert.deepEqual(await page.locator('#s2s-tree .bt-node.on-path').evaluateAll((gs: any[]) => gs.map((g) => Number(g.dataset.id)).sort((a, b) => a - b)), bestPath);
   await nextFrames(page);
   await page.screenshot({ path: path.join(outDir, 'seq2seq-real.png'), fullPage: true });
   await page.click('.tab-loss');

@@ -78,6 +78,41 @@ describe('seqlab translate', { skip: !built && 'not built' }, () => {
     assert.match(warned.stderr, /source 1: "z" not in the run's vocabulary \(read as <unk>\)/);
   });
 
+  test('--steps K: each output\'s decoder steps with their K most probable tokens; with --json the steps and the beam\'s tree, results unchanged', () => {
+    const json = (args: string[]) => {
+      const r = run(['translate', 'rev', 'abcde', ...args, '--json', '--runs-dir', runsDir], dir);
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as TranslateResult;
+    };
+    const plain = json(['--top', '3']), traced = json(['--top', '3', '--steps', '4']);
+    const [t] = traced.translations;
+    assert.deepEqual(t.hypotheses.map(({ steps, node, ...h }) => h), plain.translations[0].hypotheses, 'the same hypotheses');
+    assert.equal(plain.translations[0].beamTree, undefined, 'no tree unless asked');
+    const tree = t.beamTree!;
+    for (const h of t.hypotheses) {
+      const emitted = h.finished ? [...h.tokens, '</s>'] : h.tokens;
+      assert.deepEqual(h.steps!.map((st) => st.taken.token), emitted);
+      assert.equal(h.steps!.reduce((sum, st) => sum + st.taken.logProb, 0), h.logProb, 'Σ log p of the taken tokens, to the bit');
+      assert.ok(h.steps!.every((st) => st.candidates.length === 4 && st.candidates.reduce((p, c) => p + Math.exp(c.logProb), 0) <= 1 + 1e-6));
+      const path: string[] = [];
+      for (let n = h.node!; n > 0; n = tree[n].parent) path.unshift(tree[n].token);
+      assert.deepEqual(path, emitted, 'its path in the tree');
+      assert.deepEqual([tree[h.node!].logProb, tree[h.node!].score], [h.logProb, h.score]);
+    }
+    for (let d = 1; d <= Math.max(...tree.map((n) => n.depth)); d++) assert.ok(tree.filter((n) => n.depth === d && n.status !== 'pruned').length <= traced.decoding.beamWidth, `depth ${d}`);
+    // greedy, as text: one line per step, the taken token (the most probable) first and in brackets
+    const greedy = json(['--beam', '1', '--steps', '3']).translations[0].hypotheses[0];
+    const text = run(['translate', 'rev', 'abcde', '--beam', '1', '--steps', '3', '--runs-dir', runsDir], dir);
+    assert.equal(text.status, 0, text.stderr);
+    const lines = text.stdout.split('\n').filter((l) => /^ +step \d+: /.test(l));
+    assert.equal(lines.length, greedy.steps!.length);
+    lines.forEach((line, i) => {
+      const want = greedy.steps![i].candidates.map((c, k) => `${k === 0 ? '[' : ''}${c.token} ${(100 * Math.exp(c.logProb)).toFixed(1)}%${k === 0 ? ']' : ''}`).join('  ');
+      assert.equal(line.trim(), `step ${i}: ${want}`);
+    });
+    assert.equal(run(['translate', 'rev', 'abcde', '--steps', '0', '--runs-dir', runsDir], dir).status, 2);
+  });
+
   test('usage errors and runs that cannot translate exit with their codes', () => {
     const neither = run(['translate', 'rev', '--runs-dir', runsDir], dir);
     assert.equal(neither.status, 2);

@@ -10,7 +10,7 @@ import type { RequestOutcome } from '../../src/extension/engine/engineProcess';
 import type { DiagnosticsSnapshot, RunInfo } from '../../src/shared/metrics';
 import type { TranslateRequest, TranslateResult } from '../../src/shared/translation';
 import { type HostToWebview, parseWebviewMessage } from '../../src/shared/webviewProtocol';
-import { attentionFromRows, attentionOf, attentionScale, encoderDecoderLayers, encoderDecoderStates, gradientNorms, isEncoderDecoder, walkCaption, walkLength, walkStop, wideRange } from '../../webview/model/seq2seqViews';
+import { attentionFromRows, attentionOf, attentionScale, encoderDecoderLayers, encoderDecoderStates, gradientNorms, isEncoderDecoder, walkCaption, walkColumn, walkLength, walkStop, wideRange } from '../../webview/model/seq2seqViews';
 import { probabilityText, type TranslationState } from '../../webview/model/translationTry';
 import { RunData } from '../../webview/model/runData';
 import { recordsToColumns } from '../../src/shared/metricColumns';
@@ -81,6 +81,18 @@ test('states on one time axis: source positions, the hand-over column, decoder s
   assert.deepEqual(col(3).slice(0, 3), [-1, -2, -3]);
   assert.ok(Number.isNaN(col(3)[3]), 'the decoder has 3 units');
   assert.equal(encoderDecoderStates(info(), { step: 1, arrays: {} }, 0), undefined);
+  assert.equal(st.reversed, false);
+  assert.equal(encoderDecoderStates(info({ probeTokens: ['a', 'b'], reverseSource: true }), snap, 0)!.reversed, true, 'the run\'s info says the encoder read backwards');
+});
+
+test('the walk with reverseSource: the encoder\'s stops go back to front, each lighting its own column, and the captions say so', () => {
+  const stops = [0, 1, 2, 3, 4].map((i) => walkStop(i, 3, true));
+  assert.deepEqual(stops, [{ kind: 'encode', s: 2 }, { kind: 'encode', s: 1 }, { kind: 'encode', s: 0 }, { kind: 'handOver' }, { kind: 'decode', t: 0 }]);
+  assert.deepEqual(stops.map((s) => walkColumn(s, 3)), [2, 1, 0, 3, 4]);
+  assert.deepEqual([0, 3, 4].map((i) => walkColumn(walkStop(i, 3), 3)), [0, 3, 4], 'front to back: stop i is column i');
+  const src = ['a', 'b', 'c'];
+  assert.equal(walkCaption(stops[0], src, ['c'], true), 'Encoder reads “c” (source position 2, read 1 of 3: it reads back to front) → its state h_2');
+  assert.equal(walkCaption(stops[3], src, ['c'], true), 'The encoder\'s final state h_0 is handed to the decoder as its initial state');
 });
 
 test('the walk: S reads, the hand-over, T emissions, each said in words with its tokens', () => {

@@ -66,6 +66,7 @@ test('a tiny reverse task trains through train() to a high greedy exact match, w
   assert.match(info.backendReason!, /auto: wasm kernels/);
   assert.deepEqual(info.probeTargetTokens, [...[...info.probeTokens!].reverse(), '</s>']);
   assert.equal(info.baselines?.[0]?.metric, 'xent');
+  assert.equal(info.reverseSource, undefined, 'the encoder reads front to back');
 
   const weights = (await readWeights(out.runDir!))!;
   assert.ok(isSeq2seqSpec(weights.meta.spec));
@@ -121,7 +122,7 @@ test('a stopped seq2seq run resumes from its checkpoint and continues the straig
   assert.deepEqual((await readWeights(second.runDir!))!.params, (await readWeights(full.runDir!))!.params);
 });
 
-test('word-level targets get BLEU and chrF, and the error rate is called PER', async () => {
+test('word-level targets get BLEU and chrF, and the error rate is called PER; the run\'s info says the encoder read backwards', async () => {
   const numbers = ['zero', 'one', 'two', 'three', 'four', 'five'];
   const lines = Array.from({ length: 120 }, (_, i) => {
     const words = [numbers[i % 6], numbers[(i * 7) % 6], numbers[(i * 5 + 1) % 6]];
@@ -131,7 +132,7 @@ test('word-level targets get BLEU and chrF, and the error rate is called PER', a
     name: 'word pairs',
     data: { kind: 'pairs', path: 'p.tsv', sourceLevel: 'word', targetLevel: 'word' },
     validationSplit: 0.2,
-    model: { kind: 'seq2seq', cell: 'gru', hiddenSize: 16, embeddingSize: 8 },
+    model: { kind: 'seq2seq', cell: 'gru', hiddenSize: 16, embeddingSize: 8, reverseSource: true },
     training: { maxSteps: 10, batchSize: 8, validateEvery: 10, threads: 1 },
     decoding: { beamPairs: 5 },
   }, { 'p.tsv': lines.join('\n') + '\n' });
@@ -141,7 +142,8 @@ test('word-level targets get BLEU and chrF, and the error rate is called PER', a
     assert.ok(scores.bleu !== undefined && scores.bleu >= 0 && scores.bleu <= 100, `BLEU ${scores.bleu}`);
     assert.ok(scores.chrF !== undefined && scores.chrF >= 0 && scores.chrF <= 100, `chrF ${scores.chrF}`);
   }
-  assert.equal((await resolveRun(ws.runsDir, out.runId!)).meta.info.errorRateName, 'PER');
+  const info = (await resolveRun(ws.runsDir, out.runId!)).meta.info;
+  assert.deepEqual([info.errorRateName, info.reverseSource], ['PER', true]);
 });
 
 test('the tfjs backend is refused, naming wasm', async () => {

@@ -123,6 +123,8 @@ export class HeatmapView {
     drawRichText(ctx, layout.rowTitle, 0, 0, { size: 10, family: FONT, color: this.fg, align: 'center', baseline: 'bottom' });
     ctx.restore();
     this.canvas.dataset.plot = [m.left, m.top, pw, ph].join(',');
+    // the outlined columns, for the tests that read what is drawn
+    this.canvas.dataset.markedCols = (layout.markedCols ?? []).join(',');
     this.paintAxis(layout, width, pw);
   }
 

@@ -74,8 +74,8 @@ export function unitOrder(m: StateMatrix, sort: 'none' | 'variance' | 'activatio
   return Array.from({ length: m.H }, (_, i) => i);
 }
 
-/** A probe token as a heatmap label: newline and space made visible. */
-export const tokenLabel = (t: string): string => (t === '\n' ? '⏎' : t === ' ' ? '␣' : t);
+/** A probe token as a heatmap label (its home is src/shared/format.ts, which the CLI shares). */
+export { tokenLabel } from '../../src/shared/format';
 
 /** The "sort by activation at t" field read against the probe's T timesteps: a whole t in 0…T−1, or why not. */
 export type TimestepChoice = { ok: true; t: number } | { ok: false; message: string };

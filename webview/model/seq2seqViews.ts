@@ -75,6 +75,8 @@ export interface EncoderDecoderStates {
   decoderUnits: number;
   rowLabels: string[];
   colLabels: string[];
+  /** The encoder read the source back to front (RunInfo.reverseSource): the walk goes as it read. */
+  reversed: boolean;
 }
 
 /** Layers whose states the snapshot holds on both sides (`enc.l{l}…h` and `dec.l{l}.h`), ascending. */
@@ -108,7 +110,7 @@ export function encoderDecoderStates(info: RunInfo, snap: DiagnosticsSnapshot, l
   for (let t = 0; t < T; t++) values.set(dec.data.subarray(t * Hd, (t + 1) * Hd), (S + 1 + t) * U);
   const rowLabels = Array.from({ length: U }, (_, u) => (enc.length === 2 && u < encoderUnits ? `${u < He ? 'f' : 'b'}${u % He}` : String(u)));
   const colLabels = [...labels(info.probeTokens, S, 's'), '⇒', ...labels(info.probeTargetTokens, T, 't')];
-  return { values, S, T, U, cols, encoderUnits, decoderUnits: Hd, rowLabels, colLabels };
+  return { values, S, T, U, cols, encoderUnits, decoderUnits: Hd, rowLabels, colLabels, reversed: info.reverseSource === true };
 }
 
 /** One stop of the step-through: the encoder reads source token `s`, the final state is handed over, or the decoder emits target token `t`. */
@@ -117,20 +119,35 @@ export type WalkStop = { kind: 'encode'; s: number } | { kind: 'handOver' } | { 
 /** Stops of a pair of S source and T target tokens: S reads, the hand-over, T emissions. */
 export const walkLength = (S: number, T: number): number => S + 1 + T;
 
-/** Stop `i` (0 ≤ i < walkLength) of the walk over S source tokens; stop i lights up column i of the states' time axis. */
-export function walkStop(i: number, S: number): WalkStop {
-  if (i < S) return { kind: 'encode', s: i };
+/**
+ * Stop `i` (0 ≤ i < walkLength) of the walk over S source tokens, in the order the encoder reads them: front
+ * to back, or back to front when it read the source `reversed` (so stop 0 reads the last source position).
+ */
+export function walkStop(i: number, S: number, reversed = false): WalkStop {
+  if (i < S) return { kind: 'encode', s: reversed ? S - 1 - i : i };
   if (i === S) return { kind: 'handOver' };
   return { kind: 'decode', t: i - S - 1 };
 }
 
-/** What a stop says, with the tokens (as they are drawn) and the state's name. */
-export function walkCaption(stop: WalkStop, sourceTokens: readonly string[], targetTokens: readonly string[]): string {
+/** The column of the states' time axis (source positions in written order, the hand-over, decoder steps) a stop lights up. */
+export function walkColumn(stop: WalkStop, S: number): number {
+  switch (stop.kind) {
+    case 'encode': return stop.s;
+    case 'handOver': return S;
+    case 'decode': return S + 1 + stop.t;
+  }
+}
+
+/** What a stop says, with the tokens (as they are drawn) and the state's name; `reversed`: the encoder read back to front. */
+export function walkCaption(stop: WalkStop, sourceTokens: readonly string[], targetTokens: readonly string[], reversed = false): string {
+  const S = sourceTokens.length;
   switch (stop.kind) {
     case 'encode':
-      return `Encoder reads “${sourceTokens[stop.s] ?? '?'}” (source position ${stop.s}) → its state h_${stop.s}`;
+      return reversed
+        ? `Encoder reads “${sourceTokens[stop.s] ?? '?'}” (source position ${stop.s}, read ${S - stop.s} of ${S}: it reads back to front) → its state h_${stop.s}`
+        : `Encoder reads “${sourceTokens[stop.s] ?? '?'}” (source position ${stop.s}) → its state h_${stop.s}`;
     case 'handOver':
-      return `The encoder's final state h_${sourceTokens.length - 1} is handed to the decoder as its initial state`;
+      return `The encoder's final state h_${reversed ? 0 : S - 1} is handed to the decoder as its initial state`;
     case 'decode': {
       const input = stop.t === 0 ? '<s>' : targetTokens[stop.t - 1] ?? '?';
       return `Decoder step ${stop.t} reads “${input}” → state s_${stop.t} → emits “${targetTokens[stop.t] ?? '?'}”`;

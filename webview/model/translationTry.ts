@@ -12,12 +12,13 @@ export type TranslationState =
 
 type Reply = Extract<HostToWebview, { type: 'translated' | 'translateFailed' }>;
 
-/** What the box asks for: a source text, beam width (1 = greedy) and hypotheses shown. */
+/** What the box asks for: a source text, beam width (1 = greedy), hypotheses shown and candidates traced per step. */
 export interface TranslationAsk {
   runId: string;
   source: string;
   beam: number;
   top: number;
+  steps?: number;
 }
 
 export class TranslationTry {
@@ -38,7 +39,13 @@ export class TranslationTry {
     const id = this.nextId++;
     this._state = { kind: 'asking', id, source };
     this.shownHypothesis = 0;
-    return { message: { type: 'translate', id, runId: a.runId, source, beam, top } };
+    return { message: { type: 'translate', id, runId: a.runId, source, beam, top, ...(a.steps !== undefined && { steps: clampWhole(a.steps) }) } };
+  }
+
+  /** Back to nothing asked (the text was cleared): an answer still on its way is dropped. */
+  clear(): void {
+    this._state = { kind: 'idle' };
+    this.shownHypothesis = 0;
   }
 
   /** The host's answer; false when it is for a request that was replaced (nothing changes). */

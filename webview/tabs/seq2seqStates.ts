@@ -1,9 +1,10 @@
 // The Seq2seq tab's states section: the encoder's and the decoder's hidden states of one layer as one
 // units × time heatmap (source positions, the hand-over, decoder steps; diverging around 0 with a numeric
 // legend), the tokens of both sides in a strip above it, and a step-through that walks the pair as the
-// textbook animation does: the encoder reads token s → its state; the final state is handed to the
-// decoder; the decoder reads its input and emits token t (the source tokens then coloured by that step's
-// attention). The stop in view is outlined on the heatmap and lit in the strip.
+// textbook animation does: the encoder reads token s → its state (in the order it reads them: back to
+// front for a run with reverseSource); the final state is handed to the decoder; the decoder reads its
+// input and emits token t (the source tokens then coloured by that step's attention). The stop in view is
+// outlined on the heatmap and lit in the strip.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { formatNumber } from '../../src/shared/format';
 import { HeatmapView } from '../charts/heatmapView';
@@ -11,7 +12,7 @@ import { type ColorScale, cssRgb, scaleColor } from '../model/colorScales';
 import { unitsByTimeRgba } from '../model/heatmap';
 import { clipNote, clippedShare, symmetricScale } from '../model/heatmapScales';
 import { tokenLabel } from '../model/hiddenStates';
-import { type AttentionMatrix, type EncoderDecoderStates, walkCaption, walkLength, walkStop, type WalkStop } from '../model/seq2seqViews';
+import { type AttentionMatrix, type EncoderDecoderStates, walkCaption, walkColumn, walkLength, walkStop, type WalkStop } from '../model/seq2seqViews';
 import { h } from '../views/dom';
 import { ScaleLegend } from '../views/scaleLegend';
 
@@ -33,7 +34,7 @@ export class Seq2seqStatesSection {
   private readonly play = h('vscode-button', { id: 's2s-walk-play' }, '▶ Play');
   private readonly next = h('vscode-button', { id: 's2s-walk-next', secondary: true, title: 'One stop on' }, 'Step ▶');
   private shown: { st: EncoderDecoderStates; scale: ColorScale; att: AttentionMatrix | undefined } | undefined;
-  /** The walk's stop in view (0 … S + T); undefined before the first step. */
+  /** The walk's stop in view (0 … S + T, in reading order: walkStop); undefined before the first step. */
   private stop: number | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   /** The stop in view changed (the tab outlines a decoding stop's attention row). */
@@ -67,8 +68,8 @@ export class Seq2seqStatesSection {
     const height = Math.min(600, Math.max(160, st.U * 6 + 8));
     this.heatmap.draw(rgba, {
       rows: st.U, cols: st.cols, rowLabel: (u) => st.rowLabels[u], colLabel: (c) => tokenLabel(st.colLabels[c]),
-      rowTitle: 'unit', colTitle: 'encoder reads the source  ⇒  decoder writes the target',
-      markedCols: this.stop === undefined ? [] : [this.stop],
+      rowTitle: 'unit', colTitle: `encoder reads the source${st.reversed ? ' (back to front)' : ''}  ⇒  decoder writes the target`,
+      markedCols: this.stop === undefined ? [] : [walkColumn(walkStop(this.stop, st.S, st.reversed), st.S)],
     }, width, height);
     const clip = clipNote(clippedShare(st.values, scale), scale);
     this.legend.update(scale, `h: diverging around 0, ±${scale.hi} (99th percentile of |h|, both sides)`, clip, height);
@@ -107,7 +108,8 @@ export class Seq2seqStatesSection {
 
   private goTo(i: number): void {
     this.stop = i;
-    this.heatmap.relayout({ markedCols: [i] });
+    const st = this.shown?.st;
+    this.heatmap.relayout({ markedCols: st ? [walkColumn(walkStop(i, st.S, st.reversed), st.S)] : [i] });
     this.renderStop();
   }
 
@@ -116,14 +118,15 @@ export class Seq2seqStatesSection {
     const s = this.shown;
     if (!s) return;
     const { st, att } = s;
-    const stop = this.stop === undefined ? undefined : walkStop(this.stop, st.S);
+    const stop = this.stop === undefined ? undefined : walkStop(this.stop, st.S, st.reversed);
+    const current = stop && walkColumn(stop, st.S);
     const source = st.colLabels.slice(0, st.S), target = st.colLabels.slice(st.S + 1);
     this.caption.dataset.stop = stop === undefined ? '' : stop.kind === 'encode' ? `encode:${stop.s}` : stop.kind === 'decode' ? `decode:${stop.t}` : 'handOver';
     this.caption.textContent = stop === undefined
-      ? `Step through the pair: ${st.S} source tokens, the hand-over, ${st.T} decoder steps.`
-      : walkCaption(stop, source.map(tokenLabel), target.map(tokenLabel));
+      ? `Step through the pair: ${st.S} source tokens${st.reversed ? ' as the encoder reads them, back to front (reverseSource)' : ''}, the hand-over, ${st.T} decoder steps.`
+      : walkCaption(stop, source.map(tokenLabel), target.map(tokenLabel), st.reversed);
     const spans = st.colLabels.map((tok, c) => {
-      const span = h('span', { class: `s2s-tok${c === st.S ? ' handover' : ''}${c === this.stop ? ' current' : ''}`, 'data-col': c }, tokenLabel(tok));
+      const span = h('span', { class: `s2s-tok${c === st.S ? ' handover' : ''}${c === current ? ' current' : ''}`, 'data-col': c }, tokenLabel(tok));
       if (stop?.kind === 'decode' && att && c < st.S && stop.t < att.T) {
         const w = att.weights[stop.t * att.S + c];
         const color = scaleColor({ kind: 'sequential', lo: 0, hi: 1 }, w);

@@ -129,6 +129,7 @@ export class Seq2seqTab implements TabView {
 
   dispose(): void {
     this.states?.dispose();
+    this.tryIt?.dispose();
     this.grads?.enc.destroy();
     this.grads?.dec.destroy();
     this.grads = undefined;

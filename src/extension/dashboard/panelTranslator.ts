@@ -1,5 +1,5 @@
 // A dashboard's "try it" translations (the Seq2seq tab): each `translate` message of the webview is asked of
-// the engine (`translate`, with the attention of each hypothesis) for an encoder–decoder run of the panel,
+// the engine (`translate`, with the attention of each hypothesis and the trace the message asks for) for an encoder–decoder run of the panel,
 // and its answer posted back under the message's id. A newer request replaces the one in flight (the
 // webview drops its answer anyway); closing the panel cancels it. No vscode.
 import * as path from 'node:path';
@@ -39,7 +39,7 @@ export class PanelTranslator {
     this.inFlight?.abort();
     const abort = (this.inFlight = new AbortController());
     // a run folder names its run whatever the runs folder is; the folder above it is where it lives
-    const request: TranslateRequest = { runsDir: path.dirname(runDir), run: runDir, sources: [msg.source], beam: msg.beam, top: msg.top, attention: true };
+    const request: TranslateRequest = { runsDir: path.dirname(runDir), run: runDir, sources: [msg.source], beam: msg.beam, top: msg.top, attention: true, ...(msg.steps && { trace: msg.steps }) };
     let outcome: RequestOutcome<TranslateResult>;
     try {
       outcome = await this.engine.translate(request, abort.signal);

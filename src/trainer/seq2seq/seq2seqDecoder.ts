@@ -5,6 +5,7 @@
 import type { Seq2seqSpec } from '../../shared/seq2seqSpec';
 import type { Rng } from '../rng';
 import { drawToken } from '../sampling';
+import { BeamTree, type TraceNode, type TracedStep, tracedStep } from './decodingTrace';
 import { checkIds, checkSourceRows, instantiateSeq2seq, type Seq2seqExports } from './seq2seqModel';
 
 /** Target id 0 (pairVocabulary.ts): never a decoder's output. */
@@ -31,7 +32,14 @@ export interface Hypothesis {
   finished: boolean;
   /** One attention row [S] per emitted token (the </s> step included when finished); empty without attention. */
   attention: Float32Array[];
+  /** Traced: one step per emitted token (</s> included when finished). */
+  steps?: TracedStep[];
+  /** Traced beam search: the hypothesis's last node in the tree. */
+  node?: number;
 }
+
+/** Beam search's hypotheses and, traced, its tree (decodingTrace.ts). */
+export interface BeamResult { hypotheses: Hypothesis[]; tree?: TraceNode[] }
 
 /** decoding.maxLength, or when 0 twice the decoder steps of the longest training target (`targetSteps`, </s> included). */
 export const decodingMaxLength = (maxLength: number, targetSteps: number): number => (maxLength > 0 ? maxLength : 2 * targetSteps);
@@ -91,12 +99,12 @@ export class Seq2seqDecoder {
   /**
    * Greedy decoding of `rows` sources at once: each row takes its most probable token until </s> or maxLength.
    * Returns one hypothesis per row. The candidates are those of beam search (every id but <pad>), so greedy
-   * decoding is beam search of width 1.
+   * decoding is beam search of width 1. With `trace` K, each step's K most probable tokens are recorded.
    */
-  greedy(source: Int32Array, maxLength: number): Hypothesis[] {
+  greedy(source: Int32Array, maxLength: number, trace = 0): Hypothesis[] {
     this.encode(source);
     const R = this.rows, V = this.spec.targetVocab;
-    const out: Hypothesis[] = Array.from({ length: R }, () => ({ tokens: [], logProb: 0, score: 0, finished: false, attention: [] }));
+    const out: Hypothesis[] = Array.from({ length: R }, () => ({ tokens: [], logProb: 0, score: 0, finished: false, attention: [], ...(trace > 0 && { steps: [] }) }));
     const tokens = new Int32Array(R).fill(this.spec.bosId);
     for (let t = 0; t < maxLength && out.some((h) => !h.finished); t++) {
       this.advance(tokens);
@@ -107,6 +115,7 @@ export class Seq2seqDecoder {
         let best = 1;
         for (let v = 2; v < V; v++) if (lp[r * V + v] > lp[r * V + best]) best = v;
         h.logProb += lp[r * V + best];
+        h.steps?.push(tracedStep(lp, r * V, V, trace, best));
         if (att.length > 0) h.attention.push(att.slice(r * this.sourceLength, (r + 1) * this.sourceLength));
         if (best === this.spec.eosId) h.finished = true;
         else h.tokens.push(best);
@@ -122,12 +131,18 @@ export class Seq2seqDecoder {
    * logProb / ((5 + length) / 6)^alpha (Wu et al. 2016's length penalty; alpha 0 = plain log-probability).
    */
   beam(source: Int32Array, opts: { maxLength: number; alpha?: number }): Hypothesis[] {
+    return this.beamSearch(source, opts).hypotheses;
+  }
+
+  /** beam(), and with `trace` K its tree: each live hypothesis's K most probable extensions per step and all it took. */
+  beamSearch(source: Int32Array, opts: { maxLength: number; alpha?: number; trace?: number }): BeamResult {
     const K = this.rows, V = this.spec.targetVocab, S = this.sourceLength, alpha = opts.alpha ?? 0;
     const copies = new Int32Array(K * S);
     for (let r = 0; r < K; r++) copies.set(source, r * S);
     let state = this.encode(copies);
     const penalty = (len: number) => Math.pow((5 + len) / 6, alpha);
-    let live: Hypothesis[] = [{ tokens: [], logProb: 0, score: 0, finished: false, attention: [] }];
+    const tree = opts.trace ? new BeamTree(opts.trace, V) : undefined;
+    let live: Hypothesis[] = [{ tokens: [], logProb: 0, score: 0, finished: false, attention: [], ...(tree && { node: 0 }) }];
     const done: Hypothesis[] = [];
     for (let t = 0; t < opts.maxLength && live.length > 0; t++) {
       const tokens = new Int32Array(K).fill(this.spec.bosId);
@@ -137,6 +152,7 @@ export class Seq2seqDecoder {
       live.forEach((h, r) => { for (let v = 1; v < V; v++) cand.push({ parent: r, token: v, logProb: h.logProb + logProbs[r * V + v] }); });
       cand.sort((a, b) => b.logProb - a.logProb);
       const kept: Hypothesis[] = [], parents: number[] = [];
+      const taken: { row: number; token: number; finished: boolean; h: Hypothesis }[] = [];
       for (const c of cand) {
         if (kept.length + done.length >= K) break;
         const parent = live[c.parent];
@@ -146,23 +162,31 @@ export class Seq2seqDecoder {
         h.score = h.logProb / penalty(h.tokens.length + (finished ? 1 : 0));
         if (finished) done.push(h);
         else { kept.push(h); parents.push(c.parent); }
+        if (tree) taken.push({ row: c.parent, token: c.token, finished, h });
+      }
+      if (tree) {
+        const nodes = tree.grow(live.map((h) => h.node!), logProbs, taken, (logProb, length) => logProb / penalty(length));
+        taken.forEach((t, i) => (t.h.node = nodes[i]));
       }
       live = kept;
       state = this.selectRows(next, parents.concat(Array(K - parents.length).fill(0)));
     }
-    return [...done, ...live].sort((a, b) => b.score - a.score).slice(0, K);
+    const hypotheses = [...done, ...live].sort((a, b) => b.score - a.score).slice(0, K);
+    if (!tree) return { hypotheses };
+    for (const h of hypotheses) h.steps = tree.stepsTo(h.node!);
+    return { hypotheses, tree: tree.nodes };
   }
 
   /**
    * `rows` outputs for one source row [S], each drawn token by token from softmax(logits / temperature)
    * (sampling.ts's drawToken; <pad> never drawn) until </s> or maxLength; most probable first.
    */
-  sample(source: Int32Array, opts: { maxLength: number; temperature: number; rng: Rng }): Hypothesis[] {
+  sample(source: Int32Array, opts: { maxLength: number; temperature: number; rng: Rng; trace?: number }): Hypothesis[] {
     const R = this.rows, V = this.spec.targetVocab, S = this.sourceLength;
     const copies = new Int32Array(R * S);
     for (let r = 0; r < R; r++) copies.set(source, r * S);
     let state = this.encode(copies);
-    const out: Hypothesis[] = Array.from({ length: R }, () => ({ tokens: [], logProb: 0, score: 0, finished: false, attention: [] }));
+    const out: Hypothesis[] = Array.from({ length: R }, () => ({ tokens: [], logProb: 0, score: 0, finished: false, attention: [], ...((opts.trace ?? 0) > 0 && { steps: [] }) }));
     const tokens = new Int32Array(R).fill(this.spec.bosId);
     for (let t = 0; t < opts.maxLength && out.some((h) => !h.finished); t++) {
       const step = this.step(tokens, state);
@@ -173,6 +197,7 @@ export class Seq2seqDecoder {
         const lp = step.logProbs.subarray(r * V, (r + 1) * V);
         const token = drawToken(lp.map(Math.exp), opts.temperature, opts.rng, PAD_ID);
         h.logProb += lp[token];
+        h.steps?.push(tracedStep(step.logProbs, r * V, V, opts.trace!, token));
         if (step.attention.length > 0) h.attention.push(step.attention.slice(r * S, (r + 1) * S));
         if (token === this.spec.eosId) h.finished = true;
         else h.tokens.push(token);

@@ -75,6 +75,7 @@ export async function seq2seqTask<D extends PairsDataset>(data: D, setup: TaskSe
       lossUnit: 'nats/token',
       validationExamples: data.validationSize,
       errorRateName: data.targetVocabulary.level === 'char' ? 'CER' : 'PER',
+      ...(spec.reverseSource && { reverseSource: true }),
       ...(probe && { probeTokens: probe.tokens, probeTargetTokens: probe.targetTokens }),
     },
     weights: { spec, data: { pairs: pairVocabularies(data, config.data) } },

@@ -345,6 +345,7 @@ function runInfo(s: SessionStart, id: string): RunInfo {
     ...(s.request.sweep && { sweep: s.request.sweep }),
     ...(i.probeTargetTokens && { probeTargetTokens: i.probeTargetTokens }),
     ...(i.errorRateName && { errorRateName: i.errorRateName }),
+    ...(i.reverseSource && { reverseSource: true }),
   };
 }
 

@@ -31,7 +31,7 @@ export interface Probe<B> {
 }
 
 /** What the run folder records about a task when it starts (RunInfo's task-specific fields). */
-export type TaskInfo = Pick<RunInfo, 'backendReason' | 'dataSummary' | 'task' | 'lossUnit' | 'gateNames' | 'probeTokens' | 'probeTargetTokens' | 'errorRateName' | 'validationExamples'> & { baselines: NonNullable<RunInfo['baselines']> };
+export type TaskInfo = Pick<RunInfo, 'backendReason' | 'dataSummary' | 'task' | 'lossUnit' | 'gateNames' | 'probeTokens' | 'probeTargetTokens' | 'errorRateName' | 'reverseSource' | 'validationExamples'> & { baselines: NonNullable<RunInfo['baselines']> };
 
 /** What saved weights hold beside the parameters: the model's shape and what the data adds for `seqlab export`. */
 export interface TaskWeights {
