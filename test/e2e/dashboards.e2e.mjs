@@ -8,7 +8,8 @@
 //     diagnostics.bin holds there, h and c on a symmetric range from the data with the clipped share said,
 //     gate f on 0…1; a clicked unit's row is outlined; sorting by activation at an out-of-range t says so;
 //     the token strip stays in view while 128 rows scroll;
-//  3. gradients: a numeric log legend over the run's ‖∂L_T/∂h_t‖, whole timesteps, subscripts drawn;
+//  3. gradients: a numeric log legend over the run's ‖∂L_T/∂h_t‖, whole timesteps, subscripts drawn, the
+//     readouts of ‖∂L_T/∂h_t‖ and of the gradient norm against diagnostics.bin and metrics.jsonl;
 //  4. Compare Cells: toasts and legends name runs by config and cell; the gradients' shared scale spans
 //     all three runs' ‖∂L_T/∂h_t‖;
 //  5. a sweep's two runs compared: named by the swept value, not twice "sweep · LSTM"; the loss in MSE;
@@ -101,6 +102,16 @@ test('dashboards: readouts, colours and matches against the run\'s files; names;
         return Promise.all(index.map(async (e) => (await readDiagnosticsSnapshot(dir, e, (n) => n === 'l0.dhLast')).arrays['l0.dhLast'].data));
       };
       const legendScale = (v, sel) => v.locator(sel).evaluate((el) => ({ kind: el.dataset.kind, lo: Number(el.dataset.lo), hi: Number(el.dataset.hi) }));
+      /** The readout of a line chart (rows of cell texts, swatch left out) with the pointer at `x` CSS px into its plot. */
+      const readoutAt = async (v, chart, x) => {
+        const over = v.locator(`${chart} .u-over`);
+        const box = await over.boundingBox();
+        await page.mouse.move(0, 0);
+        await over.hover({ position: { x, y: box.height / 2 } });
+        const readout = v.locator(`${chart} .readout:not([hidden])`);
+        await readout.waitFor();
+        return readout.locator('tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].slice(1).map((c) => c.textContent)));
+      };
       const ticksOf = async (v, chart, axis) => (await v.locator(chart).getAttribute(axis === 'x' ? 'data-x-ticks' : 'data-y-ticks') ?? '').split('|');
 
       let runId;
@@ -139,11 +150,7 @@ test('dashboards: readouts, colours and matches against the run\'s files; names;
         const over = v.locator('#loss-chart .u-over');
         const xOf = (s) => over.evaluate((_, s) => window.seqlabDashboard.lossChart.plot.valToPos(s, 'x'), s);
         const box = await over.boundingBox();
-        await page.mouse.move(0, 0);
-        await over.hover({ position: { x: await xOf(at), y: box.height / 2 } });
-        const readout = v.locator('#loss-chart .readout:not([hidden])');
-        await readout.waitFor();
-        const rows = await readout.locator('tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].slice(1).map((c) => c.textContent)));
+        const rows = await readoutAt(v, '#loss-chart', await xOf(at));
         assert.deepEqual(rows[0], ['Run', 'Smoothed', 'Value', 'Step', 'Relative']);
         assert.deepEqual(rows[1], ['dash-chars', formatNumber(smoothed[i]), formatNumber(steps[i].loss), String(at), formatDuration(steps[i].time)],
           `the training row at step ${at}: raw ${steps[i].loss}, smoothed (${weight}) ${smoothed[i]}`);
@@ -322,7 +329,7 @@ test('dashboards: readouts, colours and matches against the run\'s files; names;
         await wb.collectCsp();
       });
 
-      await step('5. gradients: a numeric log legend over the run\'s ‖∂L_T/∂h_t‖; whole timesteps; subscripts drawn', async () => {
+      await step('5. gradients: a numeric log legend over the run\'s ‖∂L_T/∂h_t‖; whole timesteps; subscripts drawn; readouts from the files', async () => {
         const v = view();
         await v.locator('body').evaluate(() => { window.__seqlabTexts.length = 0; });
         await selectTab(v, 'tab-gradients');
@@ -342,6 +349,26 @@ test('dashboards: readouts, colours and matches against the run\'s files; names;
         assert.ok(texts.includes('/∂h'), 'drawn in pieces around its subscripts');
         assert.deepEqual(texts.filter((s) => s.includes('_')), [], 'no raw underscore drawn');
         assert.equal(await v.locator('#grad-legend .scale-caption sub').count(), 2, 'subscripts in the legend caption');
+
+        // the readouts: ‖∂L_T/∂h_t‖ of the latest snapshot at the t under the pointer, and the global gradient
+        // norm's raw and smoothed value at the step under it, as the run's files have them
+        const latest = await latestSnapshot(runDir);
+        const dh = latest.arrays['l0.dhLast'].data;
+        const timeBox = await v.locator('#grad-time-chart .u-over').boundingBox();
+        const rows = await readoutAt(v, '#grad-time-chart', timeBox.width * 0.4);
+        assert.deepEqual(rows[0], ['Run (latest snapshot)', 'Value', 't', 'Step', 'Relative']);
+        const tt = Number(rows[1][2]);
+        assert.ok(Number.isInteger(tt) && tt > 0 && tt < T - 1, `a timestep: ${rows[1]}`);
+        assert.deepEqual(rows[1].slice(0, 4), ['dash-chars', formatNumber(dh[tt]), String(tt), String(latest.step)], `‖∂L_T/∂h_t‖ at t ${tt} of step ${latest.step}: ${dh[tt]}`);
+        const steps = (await readMetrics(runDir)).filter((r) => r.kind === 'step');
+        const smoothedNorm = emaSmooth(steps.map((r) => r.gradNorm), Number(await v.locator('#smoothing').inputValue()));
+        const normBox = await v.locator('#grad-norm-chart .u-over').boundingBox();
+        await v.locator('#grad-norm-chart').scrollIntoViewIfNeeded();
+        const norm = await readoutAt(v, '#grad-norm-chart', normBox.width * 0.6);
+        assert.deepEqual(norm[0], ['Run', 'Smoothed', 'Value', 'Step', 'Relative']);
+        const i = steps.findIndex((r) => String(r.step) === norm[1][3]);
+        assert.ok(i > 0, `a step of the run: ${norm[1]}`);
+        assert.deepEqual(norm[1], ['dash-chars', formatNumber(smoothedNorm[i]), formatNumber(steps[i].gradNorm), String(steps[i].step), formatDuration(steps[i].time)], `the gradient norm at step ${steps[i].step}`);
         await shot('07-gradients');
         await wb.collectCsp();
       });
