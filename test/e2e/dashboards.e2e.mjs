@@ -21,7 +21,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { canvasTexts, fixtureWorkspace, importSource, pickOption, sequentialSteps, withWorkbench } from '../host/workbench.mjs';
+import {
+  canvasPixel, canvasTexts, fixtureWorkspace, heatmapPlot, importSource, legendScaleOf, pickOption, sequentialSteps, withWorkbench,
+} from '../host/workbench.mjs';
 import { defaultExtensionPath, repoRoot } from '../host/codeServer.mjs';
 
 const extensionPath = defaultExtensionPath();
@@ -59,20 +61,6 @@ const CSP_TEXT = /Content Security Policy/i;
 /** A run id as runWriter makes them: yyyymmdd-hhmmss-… */
 const RUN_ID = /\d{8}-\d{6}-/;
 
-// ---------- functions evaluated inside the webview ----------
-
-/** RGB of the CSS pixel (x, y) of a canvas. */
-function pixelOf(canvas, [x, y]) {
-  const dpr = canvas.width / canvas.getBoundingClientRect().width;
-  return [...canvas.getContext('2d').getImageData(Math.floor(x * dpr), Math.floor(y * dpr), 1, 1).data.slice(0, 3)];
-}
-
-/** The plot area of a heatmap canvas, CSS pixels inside it (its data-plot attribute). */
-const plotOf = async (canvas) => {
-  const [left, top, width, height] = (await canvas.getAttribute('data-plot')).split(',').map(Number);
-  return { left, top, width, height };
-};
-
 test('dashboards: readouts, colours and matches against the run\'s files; names; no CSP violation', { skip: isProbe && 'needs the real extension (npm run build)', timeout: 900_000 }, async (t) => {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-e2e-dash-'));
   fs.cpSync(fixtureWorkspace, ws, { recursive: true });
@@ -101,17 +89,8 @@ test('dashboards: readouts, colours and matches against the run\'s files; names;
         const index = await readDiagnosticsIndex(dir);
         return Promise.all(index.map(async (e) => (await readDiagnosticsSnapshot(dir, e, (n) => n === 'l0.dhLast')).arrays['l0.dhLast'].data));
       };
-      const legendScale = (v, sel) => v.locator(sel).evaluate((el) => ({ kind: el.dataset.kind, lo: Number(el.dataset.lo), hi: Number(el.dataset.hi) }));
-      /** The readout of a line chart (rows of cell texts, swatch left out) with the pointer at `x` CSS px into its plot. */
-      const readoutAt = async (v, chart, x) => {
-        const over = v.locator(`${chart} .u-over`);
-        const box = await over.boundingBox();
-        await page.mouse.move(0, 0);
-        await over.hover({ position: { x, y: box.height / 2 } });
-        const readout = v.locator(`${chart} .readout:not([hidden])`);
-        await readout.waitFor();
-        return readout.locator('tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].slice(1).map((c) => c.textContent)));
-      };
+      const legendScale = (v, sel) => v.locator(sel).evaluate(legendScaleOf);
+      const readoutAt = (v, chart, x) => wb.readoutAt(v.locator(chart), x);
       const ticksOf = async (v, chart, axis) => (await v.locator(chart).getAttribute(axis === 'x' ? 'data-x-ticks' : 'data-y-ticks') ?? '').split('|');
 
       let runId;
@@ -203,10 +182,10 @@ test('dashboards: readouts, colours and matches against the run\'s files; names;
         const checkState = async (state, values, want) => {
           await pickOption(v.locator('#hs-state'), state);
           await wb.until(async () => JSON.stringify(await legendScale(v, '#hs-legend')) === JSON.stringify(want), `the ${state} legend on ${JSON.stringify(want)}`);
-          const plot = await plotOf(canvas);
+          const plot = await heatmapPlot(canvas);
           for (const [u, tt] of cells) {
             const at = [plot.left + ((tt + 0.5) * plot.width) / T, plot.top + ((u + 0.5) * plot.height) / H];
-            const px = await canvas.evaluate(pixelOf, at);
+            const px = await canvas.evaluate(canvasPixel, at);
             assert.deepEqual(px, scaleColor(want, values[tt * H + u]), `${state}, unit ${u} at t ${tt} (${values[tt * H + u]}) in the legend's colour`);
           }
           const ticks = await v.locator('#hs-legend .scale-tick').allInnerTexts();
@@ -218,7 +197,7 @@ test('dashboards: readouts, colours and matches against the run\'s files; names;
         const hScale = symmetricScale(h, 99);
         await checkState('h', h, hScale);
         // hover the cells in view: the tooltip reads the value diagnostics.bin holds
-        const plot = await plotOf(canvas);
+        const plot = await heatmapPlot(canvas);
         for (const [u, tt] of cells.slice(0, 3)) {
           await canvas.hover({ position: { x: plot.left + ((tt + 0.5) * plot.width) / T, y: plot.top + ((u + 0.5) * plot.height) / H } });
           await v.locator('#heatmap-tooltip .tip-value', { hasText: formatNumber(h[tt * H + u]) }).waitFor();
@@ -261,16 +240,16 @@ test('dashboards: readouts, colours and matches against the run\'s files; names;
         const snap = await latestSnapshot(runDir);
         const h = snap.arrays['l0.h'].data;
         const canvas = v.locator('#heatmap-canvas');
-        const plot = await plotOf(canvas);
+        const plot = await heatmapPlot(canvas);
         const unit = 4;
         const rowY = plot.top + ((unit + 0.5) * plot.height) / H;
         // left of the rows, where the outline's edge goes and no label reaches
         const edge = [plot.left - 1, rowY];
-        const before = await canvas.evaluate(pixelOf, edge);
+        const before = await canvas.evaluate(canvasPixel, edge);
         await v.locator('body').evaluate(() => { window.__seqlabTexts.length = 0; });
         await canvas.click({ position: { x: plot.left + 40, y: rowY } });
         await v.locator('#unit-text .unit-title', { hasText: `Unit ${unit} (h, layer 0)` }).waitFor();
-        const after = await canvas.evaluate(pixelOf, edge);
+        const after = await canvas.evaluate(canvasPixel, edge);
         assert.notDeepEqual(after, before, `the row of unit ${unit} is outlined (${before} → ${after})`);
         assert.ok((await v.locator('body').evaluate(canvasTexts)).includes(`▸ ${unit}`), 'its label is marked');
         // the probe coloured by the unit: each token's background is the legend's colour of its value
@@ -286,7 +265,7 @@ test('dashboards: readouts, colours and matches against the run\'s files; names;
 
         // sort by activation at t: out of range is an error and the units keep their order; in range sorts
         const topUnit = async () => {
-          const now = await plotOf(canvas);
+          const now = await heatmapPlot(canvas);
           await v.locator('.heatmap-scroll.bounded').evaluate((el) => { el.scrollTop = 0; });
           await canvas.hover({ position: { x: now.left + 40, y: now.top + 1 } });
           return Number(/^unit (\d+)/.exec(await v.locator('#heatmap-tooltip').innerText())[1]);

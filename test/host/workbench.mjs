@@ -88,6 +88,23 @@ export function canvasTexts() {
   return w.__seqlabTexts.slice();
 }
 
+/** RGB of the CSS pixel (x, y) of a canvas: run it with `canvas.evaluate(canvasPixel, [x, y])`. */
+export function canvasPixel(canvas, [x, y]) {
+  const dpr = canvas.width / canvas.getBoundingClientRect().width;
+  return [...canvas.getContext('2d').getImageData(Math.floor(x * dpr), Math.floor(y * dpr), 1, 1).data.slice(0, 3)];
+}
+
+/** The colour scale a dashboard's legend shows (its data-kind, data-lo, data-hi): `legend.evaluate(legendScaleOf)`. */
+export function legendScaleOf(legend) {
+  return { kind: legend.dataset.kind, lo: Number(legend.dataset.lo), hi: Number(legend.dataset.hi) };
+}
+
+/** The plot area of a heatmap canvas, CSS pixels inside it (its data-plot attribute). */
+export async function heatmapPlot(canvas) {
+  const [left, top, width, height] = (await canvas.getAttribute('data-plot')).split(',').map(Number);
+  return { left, top, width, height };
+}
+
 /**
  * A module of the repo (TypeScript, with its imports bundled) loaded into the test, so that a test computes what
  * a view should show with the product's own pure functions (colour scales, smoothing, number formats) or reads a
@@ -280,6 +297,20 @@ export class Workbench {
     const seen = await this.visibleWebview().locator('body').evaluate(cspListener).catch(() => []);
     for (const v of seen) if (!this.cspSeen.includes(v)) this.cspSeen.push(v);
     return this.cspSeen;
+  }
+
+  /**
+   * The readout table of a line chart (a locator of its root) with the pointer `x` CSS pixels into its plot, as
+   * rows of cell texts without the swatch. The pointer comes from outside, so the readout is drawn anew.
+   */
+  async readoutAt(chart, x) {
+    const over = chart.locator('.u-over');
+    const box = await over.boundingBox();
+    await this.page.mouse.move(0, 0);
+    await over.hover({ position: { x, y: box.height / 2 } });
+    const readout = chart.locator('.readout:not([hidden])');
+    await readout.waitFor();
+    return readout.locator('tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].slice(1).map((c) => c.textContent)));
   }
 
   /**
