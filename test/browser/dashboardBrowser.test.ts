@@ -103,7 +103,7 @@ test('comparison dashboard draws every chart and heatmap under the CSP', { skip 
 
     await tab(page, 3);
     assert.equal(await page.locator('#samples .sample').count(), 2, 'a sample of each run');
-    assert.deepEqual(await page.locator('#samples .run-samples .run-label').allTextContents(), ['char-lstm · lstm', 'char-gru · gru'], 'each run labelled');
+    assert.deepEqual(await page.locator('#samples .run-samples .run-label').allTextContents(), ['char · LSTM', 'char · GRU'], 'each run labelled (config · cell)');
     await page.click('#generate-button');
     const posted = await page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'generate'));
     assert.equal(posted.length, 1);
@@ -144,7 +144,7 @@ async function checkExports(page: Page, theme: string): Promise<void> {
   }, svg.data);
   assert.equal(parsed.error, '');
   assert.equal(parsed.paths.length, 6, 'raw, train and validation of two runs');
-  assert.deepEqual(parsed.legend, ['char-lstm · lstm', 'char-lstm · lstm validation', 'char-gru · gru', 'char-gru · gru validation']);
+  assert.deepEqual(parsed.legend, ['char · LSTM', 'char · LSTM validation', 'char · GRU', 'char · GRU validation']);
   assert.equal(parsed.vars, false, 'theme colours resolved');
   const raw = parsed.paths.find((p: any) => p.label.endsWith('raw'))!;
   assert.ok(raw.points > 100 && raw.points < 3000, `raw series downsampled as drawn: ${raw.points} points of 3000`);

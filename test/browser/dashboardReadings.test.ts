@@ -241,7 +241,7 @@ test('gradients: a numeric log legend, pixels on its scale, one range shared by 
   const own = logScaleOf(history(0))!;
   assert.deepEqual(await legendScale(page, '#grad-legend'), own);
   assert.deepEqual(await page.locator('#grad-legend .scale-tick').allTextContents(), ['0.001', '0.01', '0.1', '1']);
-  assert.match((await page.textContent('#grad-legend .scale-caption'))!, /log scale: this run’s own range \(char-lstm · lstm\)/);
+  assert.match((await page.textContent('#grad-legend .scale-caption'))!, /log scale: this run’s own range \(char · LSTM\)/);
   const plot = await heatmapPlot(page, '#grad-heatmap');
   for (const [s, t] of [[0, 0], [0, 30], [3, 10], [2, 59]]) {
     const px = await pixelAt(page, '#grad-heatmap', plot.left + ((t + 0.5) * plot.width) / T, plot.top + ((s + 0.5) * plot.height) / 4);
@@ -265,7 +265,7 @@ test('gradients: a numeric log legend, pixels on its scale, one range shared by 
   assert.deepEqual(texts.filter((s) => s.includes('_')), [], 'no raw underscore drawn');
   const rows = await readoutAt(page, '#grad-time-chart', 0.5);
   assert.deepEqual(rows[0], ['Run (latest snapshot)', 'Value', 't', 'Step', 'Relative']);
-  assert.deepEqual(rows.slice(1).map((r) => r[0]), ['char-lstm · lstm', 'char-gru · gru']);
+  assert.deepEqual(rows.slice(1).map((r) => r[0]), ['char · LSTM', 'char · GRU']);
   const t = Number(rows[1][2]);
   assert.equal(rows[1][1], formatNumber(dh(0, 3, t)), 'the latest snapshot\'s value at that t');
   const norm = await readoutAt(page, '#grad-norm-chart', 0.5);

@@ -3,6 +3,7 @@
 // Selectors are the ones that worked on VS Code 1.100 (see README.md).
 import fs from 'node:fs';
 import path from 'node:path';
+import { buildSync } from 'esbuild';
 import {
   copyWorkspace, defaultExtensionPath, launchChromium, remoteUri, repoRoot, startCodeServer, workbenchUrl,
 } from './codeServer.mjs';
@@ -66,6 +67,87 @@ export function cspListener() {
     document.addEventListener('securitypolicyviolation', (e) => w.__seqlabCsp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample ?? ''}`));
   }
   return w.__seqlabCsp.slice();
+}
+
+/**
+ * Records every string drawn with fillText on any canvas of a webview document from now on (window.__seqlabTexts),
+ * and returns what it recorded so far: run it with `locator.evaluate(canvasTexts)`, like cspListener. Axis titles
+ * and tick labels are drawn on canvases, so this is how a test reads them.
+ */
+export function canvasTexts() {
+  const w = window;
+  if (!w.__seqlabTexts) {
+    w.__seqlabTexts = [];
+    const proto = w.CanvasRenderingContext2D.prototype;
+    const fill = proto.fillText;
+    proto.fillText = function (text, ...rest) {
+      w.__seqlabTexts.push(String(text));
+      return fill.call(this, text, ...rest);
+    };
+  }
+  return w.__seqlabTexts.slice();
+}
+
+/** RGB of the CSS pixel (x, y) of a canvas: run it with `canvas.evaluate(canvasPixel, [x, y])`. */
+export function canvasPixel(canvas, [x, y]) {
+  const dpr = canvas.width / canvas.getBoundingClientRect().width;
+  return [...canvas.getContext('2d').getImageData(Math.floor(x * dpr), Math.floor(y * dpr), 1, 1).data.slice(0, 3)];
+}
+
+/** The colour scale a dashboard's legend shows (its data-kind, data-lo, data-hi): `legend.evaluate(legendScaleOf)`. */
+export function legendScaleOf(legend) {
+  return { kind: legend.dataset.kind, lo: Number(legend.dataset.lo), hi: Number(legend.dataset.hi) };
+}
+
+/** The plot area of a heatmap canvas, CSS pixels inside it (its data-plot attribute). */
+export async function heatmapPlot(canvas) {
+  const [left, top, width, height] = (await canvas.getAttribute('data-plot')).split(',').map(Number);
+  return { left, top, width, height };
+}
+
+/**
+ * A module of the repo (TypeScript, with its imports bundled) loaded into the test, so that a test computes what
+ * a view should show with the product's own pure functions (colour scales, smoothing, number formats) or reads a
+ * run folder with its readers, from data the test reads itself.
+ */
+export async function importSource(relPath, { platform = 'neutral' } = {}) {
+  const out = buildSync({
+    entryPoints: [path.join(repoRoot, relPath)], bundle: true, format: 'esm', platform, write: false, logLevel: 'error',
+    ...(platform === 'neutral' && { mainFields: ['module', 'main'] }),
+  });
+  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+}
+
+/**
+ * Sets a <vscode-single-select> (the dashboards' drop-downs) to `value` as picking an option does: its value,
+ * then the change event the view listens to.
+ */
+export async function pickOption(select, value) {
+  await select.evaluate((el, v) => {
+    if (![...el.querySelectorAll('vscode-option')].some((o) => o.value === v)) throw new Error(`no option ${v} in #${el.id}`);
+    el.value = v;
+    el.dispatchEvent(new Event('change'));
+  }, value);
+}
+
+/**
+ * Subtests of one workbench that run in order: once one fails, the rest are skipped (they build on it), and
+ * the failing one leaves a screenshot `<prefix>-failure-<n>.png`.
+ */
+export function sequentialSteps(t, wb, prefix) {
+  let failed;
+  let n = 0;
+  return (name, fn) => t.test(name, async (st) => {
+    const i = ++n;
+    if (failed) return st.skip(`after the failure of "${failed}"`);
+    try {
+      await fn();
+    } catch (e) {
+      failed = name;
+      await wb.screenshot(`${prefix}-failure-${i}`).catch(() => {});
+      throw e;
+    }
+  });
 }
 
 /** Opens a workbench, runs `fn`, saves `<name>-failure.png` if it throws, always cleans up. */
@@ -199,6 +281,36 @@ export class Workbench {
   /** The DOM of the active webview (panel or view): two nested iframes. */
   webviewFrame() {
     return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  }
+
+  /** The DOM of the visible webview (a dashboard or the runs table); hidden webviews are destroyed, but be explicit. */
+  visibleWebview() {
+    return this.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('iframe#active-frame');
+  }
+
+  /**
+   * Installs the CSP listener in the visible webview and adds what it has seen to `cspSeen`: call it on every
+   * webview a test opens, before it goes away (a closed webview takes its events with it).
+   */
+  async collectCsp() {
+    this.cspSeen ??= [];
+    const seen = await this.visibleWebview().locator('body').evaluate(cspListener).catch(() => []);
+    for (const v of seen) if (!this.cspSeen.includes(v)) this.cspSeen.push(v);
+    return this.cspSeen;
+  }
+
+  /**
+   * The readout table of a line chart (a locator of its root) with the pointer `x` CSS pixels into its plot, as
+   * rows of cell texts without the swatch. The pointer comes from outside, so the readout is drawn anew.
+   */
+  async readoutAt(chart, x) {
+    const over = chart.locator('.u-over');
+    const box = await over.boundingBox();
+    await this.page.mouse.move(0, 0);
+    await over.hover({ position: { x, y: box.height / 2 } });
+    const readout = chart.locator('.readout:not([hidden])');
+    await readout.waitFor();
+    return readout.locator('tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].slice(1).map((c) => c.textContent)));
   }
 
   /**

@@ -101,6 +101,9 @@ test('loss units: the run\'s own, else what its task implies', () => {
   assert.equal(lossUnitOf(info({ task: 'csv' })), 'MSE (z-scores)');
   assert.equal(lossUnitOf(info({ task: 'adding', baseline: { value: 1 / 24, metric: 'mse', label: 'predict 0.5' } })), 'MSE');
   assert.equal(lossUnitOf(info({ task: 'reverse', baseline: { value: 2, metric: 'xent', label: 'x' } })), 'nats/token');
+  // what runs write now: a list of baselines (the adding problem's y axis read "loss" without its unit)
+  assert.equal(lossUnitOf(info({ task: 'adding', baselines: [{ value: 1 / 24, metric: 'mse', label: 'predict 0.5' }] })), 'MSE');
+  assert.equal(lossUnitOf(info({ task: 'reverse', baselines: [{ value: 2, metric: 'xent', label: 'x' }, { value: 0.1, metric: 'accuracy', label: 'y' }] })), 'nats/token');
   assert.equal(lossAxisLabel([info({ task: 'csv' }), info({ task: 'csv' })]), 'loss (MSE (z-scores))');
   assert.equal(lossAxisLabel([info({ task: 'csv' }), info({ task: 'text' })]), 'loss', 'runs that disagree');
   assert.equal(baselineName('persistence (repeat the last observed value; RMSE visitors 12.3)'), 'persistence');

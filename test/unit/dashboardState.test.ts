@@ -43,7 +43,19 @@ test('init: the panel\'s runs, ready, every view out of date; the run ids are pe
   assert.deepEqual(fx, { header: 'rows', controls: TAB_KEYS, redraw: TAB_KEYS });
   assert.deepEqual(saved.at(-1)?.runIds, ['a', 'b']);
   assert.equal(store.hiddenStatesRun()?.id, 'a', 'the first run until one is picked');
-  assert.equal(store.runName(store.runs[1]), 'char · lstm', 'a comparison names runs by their cell');
+  assert.equal(store.runName(store.runs[1]), 'char · LSTM', 'a comparison names runs by config and cell');
+});
+
+test('a comparison names its runs by what sets them apart: the cell, the swept values; a run panel by its config', () => {
+  const { store, send } = setup();
+  const swept = (id: string, k: number, hidden: number) => {
+    const r = run(id, k);
+    return { ...r, info: { ...r.info, name: 'sweep-lstm', sweep: { id: 's1', index: k, count: 2, values: { 'model.hiddenSize': hidden }, label: `hidden ${hidden}` } } };
+  };
+  send({ type: 'init', panelKind: 'comparison', runs: [swept('a', 0, 6), swept('b', 1, 12), run('c', 2, {}, 'gru')], pending: [] });
+  assert.deepEqual(store.runs.map((r) => store.runName(r)), ['sweep · LSTM · hidden 6', 'sweep · LSTM · hidden 12', 'char · GRU']);
+  send({ type: 'init', panelKind: 'run', runs: [swept('a', 0, 6)], pending: [] });
+  assert.equal(store.runName(store.runs[0]), 'sweep-lstm', 'one run: its config\'s name (the header shows the cell)');
 });
 
 test('init replaces the records of an earlier init and forgets a Gradients run that is gone', () => {

@@ -2,15 +2,17 @@
 // of a text, positions of the adding problem, steps of an input window), which positions the probe flags,
 // and whether the forecast's validation examples follow each other in time. From the run's info and its
 // snapshot, with the host's explicit fields first where it sends them. Pure.
-import type { DiagnosticsSnapshot, RunInfo } from '../../src/shared/metrics';
+import { baselinesOf, type DiagnosticsSnapshot, type RunInfo } from '../../src/shared/metrics';
 
 /** The loss axis' unit: the run's own word for it, else what its task implies; undefined when unknown. */
 export function lossUnitOf(info: RunInfo): string | undefined {
   if (info.lossUnit) return info.lossUnit;
   if (info.task === 'text') return / words?\b/.test(info.dataSummary) ? 'nats/word' : 'nats/char';
   if (info.task === 'csv') return 'MSE (z-scores)';
-  if (info.baseline?.metric === 'mse') return 'MSE';
-  if (info.baseline?.metric === 'xent' || info.baseline?.metric === 'accuracy') return 'nats/token';
+  // runs carry `baselines` (older ones a single `baseline`): their first one's metric is the loss'
+  const metric = baselinesOf(info)[0]?.metric;
+  if (metric === 'mse') return 'MSE';
+  if (metric === 'xent' || metric === 'accuracy') return 'nats/token';
   return undefined;
 }
 

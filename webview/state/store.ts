@@ -3,6 +3,7 @@
 // colour, name and data). No DOM: views read it and change it through its methods; the message handling
 // (messages.ts) is the host's only way in. The UI choices are persisted through `persist` on every change.
 import type { MetricColumns } from '../../src/shared/metricColumns';
+import { runTitle } from '../../src/shared/runNames';
 import type { PendingRunView, RunView } from '../../src/shared/webviewProtocol';
 import { ExplorerSession } from '../model/explorerSession';
 import { TranslationTry } from '../model/translationTry';
@@ -76,7 +77,8 @@ export class DashboardStore {
   colorOf(r: { colorIndex: number }): string { return runColor(r.colorIndex, this._theme.charts); }
 
   /** A comparison's runs share their config's name; the cell tells them apart. */
-  runName(r: RunView): string { return this._panelKind === 'comparison' ? `${r.info.name} · ${r.info.cell}` : r.info.name; }
+  /** In a comparison, what sets each run apart ("tiny · GRU", "sweep · LSTM · hidden 12"), as the tree and toasts name it. */
+  runName(r: RunView): string { return this._panelKind === 'comparison' ? runTitle(r.info) : r.info.name; }
 
   isShown(id: string): boolean { return !this.hiddenRuns.has(id); }
 

@@ -83,7 +83,7 @@ export class LossTab implements TabView {
         }),
         this.resetZoom,
         h('span', { class: 'spacer' }),
-        exportButton('csv', () => lossCsv(store.runs.map((r) => ({ name: r.info.name, data: store.dataOf(r.id) })))),
+        exportButton('csv', () => lossCsv(store.runs.map((r) => ({ name: store.runName(r), data: store.dataOf(r.id) })))),
         exportButton('png', () => this.lossChart.toPng(this.decor())),
         exportButton('svg', () => this.lossChart.toSvg(this.decor()))),
       this.legend, chartEl, this.hint,

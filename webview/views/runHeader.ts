@@ -3,6 +3,7 @@
 // where its run will appear.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { formatDuration, formatNumber } from '../../src/shared/format';
+import { configBaseName, sweptValues } from '../../src/shared/runNames';
 import type { PendingRunView, RunView, WebviewToHost } from '../../src/shared/webviewProtocol';
 import { liveFacts, pendingText, statusText } from '../model/runFacts';
 import type { DashboardStore } from '../state/store';
@@ -48,7 +49,8 @@ export class RunHeader {
     const live = liveFacts(r, this.store.dataOf(r.id));
     return h('div', { class: `run-row status-${r.status.kind}`, 'data-run-id': r.id },
       swatch,
-      h('span', { class: 'run-name', title: r.id }, r.info.name),
+      // the config and the swept values; the badge names the cell
+      h('span', { class: 'run-name', title: r.id }, [configBaseName(r.info.name), sweptValues(r.info)].filter(Boolean).join(' · ')),
       h('span', { class: 'badge' }, r.info.cell.toUpperCase()),
       h('span', { class: `status status-${r.status.kind}` }, statusText(r)),
       fact('fact-backend', 'backend', `${r.info.backend} (${r.info.device})`),

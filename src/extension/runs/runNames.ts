@@ -1,39 +1,13 @@
-// What a person calls a run: its config's name and what sets it apart from the other runs of that config
-// (the cell, the swept values), e.g. "tiny · GRU" — for tab titles, toasts, picks and tree rows. The run
-// id (a timestamp, the config's slug, the cell, four hex digits) stays for the output channel and for
-// the tooltip. Pure.
+// The extension's names for runs: the shared ones (src/shared/runNames.ts: config and what sets the run
+// apart, e.g. "tiny · GRU"), told apart further where runs share them (the start time), and read back
+// from a damaged run's id. The run id stays for the output channel and for the tooltip. Pure.
 
-import type { RunInfo } from '../../shared/metrics';
 import { CELL_KINDS } from '../../shared/config';
 import { cellLabel } from '../../shared/format';
+import { configBaseName, runTitle } from '../../shared/runNames';
 import type { RunSummary } from '../../runs/runReader';
 
-const CELL_SUFFIX = new RegExp(`[\\s_-]+(${CELL_KINDS.join('|')})$`, 'i');
-
-/**
- * The config's name without a trailing cell word: a comparison trains "adding-lstm" as an RNN too, and
- * "adding-lstm · RNN" would name two cells. The cell is named on its own.
- */
-export function configBaseName(name: string): string {
-  const base = name.replace(CELL_SUFFIX, '');
-  return base.length > 0 ? base : name;
-}
-
-/** The values a sweep set for this run in words ("lr 0.003 · hidden 128"): the label the trainer recorded in `info.sweep`. */
-export function sweptValues(info: RunInfo): string | undefined {
-  return info.sweep?.label || undefined;
-}
-
-/** What sets a run apart among the runs of its config: "GRU", "GRU · learningRate 0.01". */
-export function runVariant(info: RunInfo): string {
-  const swept = sweptValues(info);
-  return swept ? `${cellLabel(info.cell)} · ${swept}` : cellLabel(info.cell);
-}
-
-/** "tiny · GRU", "adding · RNN · learningRate 0.01". */
-export function runTitle(info: RunInfo): string {
-  return `${configBaseName(info.name)} · ${runVariant(info)}`;
-}
+export { configBaseName, runTitle, runVariant, sweptValues } from '../../shared/runNames';
 
 /** `19:01` of an ISO time, in local time. */
 const clock = (iso: string): string => {
