@@ -403,7 +403,7 @@ test('dashboards: readouts, colours and matches against the run\'s files; names;
       await step('7. a sweep\'s two runs compared: named by the swept value; the adding problem\'s loss axis in MSE', async () => {
         await wb.openFile('dash-sweep.seqlab.json');
         await wb.clickCodeLens('▶ Train');
-        await wb.waitForNotification(/SeqLab: sweep finished, 2 of 2 runs trained; best hidden (6|12) \(val \d/);
+        await wb.waitForNotification(/SeqLab: sweep of dash-sweep finished, 2 of 2 runs trained; best hidden (6|12) \(val \d/);
         await wb.clearNotifications();
         await wb.runCommand('SeqLab: Open Dashboard', { picker: true });
         for (const hidden of [6, 12]) {

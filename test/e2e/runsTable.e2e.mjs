@@ -75,11 +75,11 @@ test('runs table: a sweep trained from the editor, sorted, grouped, two runs ove
         await wb.clickCodeLens('▶ Train');
         // the sweep's one progress notification (not asserted: two 20-step runs may end before it is seen)
         await shot('01-sweep-progress');
-        const done = await wb.waitForNotification(/SeqLab: sweep finished, 2 of 2 runs trained; best hidden \d+ \(val \d/);
-        const perRun = (await wb.notifications()).filter((n) => / finished/.test(n) && !/sweep finished/.test(n));
+        const done = await wb.waitForNotification(/SeqLab: sweep of sweep finished, 2 of 2 runs trained; best hidden \d+ \(val \d/);
+        const perRun = (await wb.notifications()).filter((n) => / finished/.test(n) && !/sweep of /.test(n));
         assert.deepEqual(perRun, [], 'no message per run of the sweep');
         await shot('02-sweep-finished');
-        const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'sweep finished' }).first();
+        const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'sweep of sweep finished' }).first();
         await toast.locator('.monaco-button', { hasText: 'Runs Table' }).click();
         assert.ok(done);
       });

@@ -1,9 +1,11 @@
 // A sweep's one progress notification (instead of one per run): how many runs are done, which run, at
 // which step, how many wait in the queue; Cancel stops every run of the sweep that has not ended. When
-// the last run ends, one message names the best run and offers the runs table and the dashboard.
+// the last run ends, one message names the config and the best run and offers the runs table and the dashboard.
 
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatLoss } from '../../shared/format';
+import { configBaseName } from '../../shared/runNames';
 import { MAX_DASHBOARD_RUNS } from '../../shared/runsTableProtocol';
 import { COMMANDS } from '../constants';
 import { type SweepJobState, sweepProgressText } from '../commands/sweepPlan';
@@ -58,7 +60,8 @@ function ended(sweepJobs: readonly ActiveRun[], outcomes: Map<string, JobOutcome
   });
   const best = finished.filter((f) => f.loss !== undefined).sort((a, b) => a.loss! - b.loss!)[0];
   const failed = sweepJobs.filter((job) => outcomes.get(job.key)?.kind === 'failed').length;
-  const text = `SeqLab: sweep finished, ${finished.length} of ${sweepJobs.length} runs trained${failed ? ` (${failed} failed)` : ''}` +
+  const name = configBaseName(path.basename(configPath).replace(/\.seqlab\.json$/i, ''));
+  const text = `SeqLab: sweep of ${name} finished, ${finished.length} of ${sweepJobs.length} runs trained${failed ? ` (${failed} failed)` : ''}` +
     (best ? `; best ${best.label} (val ${formatLoss(best.loss)})` : '') + '.';
   void vscode.window.showInformationMessage(text, 'Runs Table', 'Dashboard').then((action) => {
     if (action === 'Runs Table') void vscode.commands.executeCommand(COMMANDS.openRunsTable, configPath);
