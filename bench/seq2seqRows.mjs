@@ -53,6 +53,12 @@ export function seq2seqBench({ root, rounds, steps, cores, hasKeras, diagEvery =
     lines.push(`| ${label} | ${fmt(one)} | ${fmt(many)} | ${fmt(med(`${prefix}/${cores}`, 'gflops'))} | ${fmt(kerasMs)} | ${ratio(many, kerasMs)} | ${ratio(one, kerasMs)} |`);
   };
   row('this build', 'ours');
+  // The spread: each round's ratio against the Keras run of the same round (the machine is shared and its load drifts).
+  const spread = (prefix) => {
+    const r = (results[prefix] ?? []).map((v, i) => (v.error || results.keras?.[i]?.error || !results.keras?.[i] ? undefined : v.median_ms / results.keras[i].median_ms)).filter((v) => v !== undefined);
+    return r.length ? `${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)}× (${r.length} rounds)` : '–';
+  };
+  if (hasKeras) lines.push(`per round, ours / Keras: 1 thread ${spread('ours/1')}, all cores ${spread(all)}`);
   if (compare) {
     row(compare, 'compare');
     lines.push(`this build / ${compare}: ${ratio(med('ours/1'), med('compare/1'))} on 1 thread, ${ratio(med(all), med(`compare/${cores}`))} on ${cores}`);

@@ -51,22 +51,39 @@ export function packB(B: usize, K: i32, N: i32, ldb: i32, Bp: usize): void {
 }
 
 // Bp ← Sᵀ, i.e. B(k, j) = S[j*lds + k] for S [N, K] (backward through a weight matrix).
+// Full panels go 4×4 at a time through registers (transpose4); the scalar loop takes the edges.
 export function packBT(S: usize, K: i32, N: i32, lds: i32, Bp: usize): void {
   for (let k0 = 0; k0 < K; k0 += KC) {
-    const kc = min(K - k0, KC);
+    const kc = min(K - k0, KC), kc4 = kc & ~3;
     for (let j = 0; j < N; j += NR) {
       const nc = min(N - j, NR);
       const dst = panelAt(Bp, k0, kc, j, N);
-      for (let jj = 0; jj < NR; jj++) {
-        if (jj < nc) {
-          const src = S + (<usize>((j + jj) * lds + k0) << 2);
-          for (let k = 0; k < kc; k++) store<f32>(dst + (<usize>(k * NR + jj) << 2), load<f32>(src + (<usize>k << 2)));
-        } else {
-          for (let k = 0; k < kc; k++) store<f32>(dst + (<usize>(k * NR + jj) << 2), 0);
+      let jj = 0;
+      if (nc == NR)
+        for (; jj < NR; jj += 4) {
+          const src = S + (<usize>((j + jj) * lds + k0) << 2), ls = <usize>lds << 2;
+          for (let k = 0; k < kc4; k += 4)
+            transpose4(src + (<usize>k << 2), ls, dst + (<usize>(k * NR + jj) << 2), <usize>NR << 2);
         }
+      for (let c = 0; c < NR; c++) {
+        const src = S + (<usize>((j + c) * lds + k0) << 2);
+        for (let k = c < jj ? kc4 : 0; k < kc; k++)
+          store<f32>(dst + (<usize>(k * NR + c) << 2), c < nc ? load<f32>(src + (<usize>k << 2)) : 0);
       }
     }
   }
+}
+
+// The 4×4 block at src (row stride ss bytes) transposed into dst (row stride ds bytes).
+// @ts-ignore: decorator
+@inline function transpose4(src: usize, ss: usize, dst: usize, ds: usize): void {
+  const r0 = v128.load(src), r1 = v128.load(src + ss), r2 = v128.load(src + 2 * ss), r3 = v128.load(src + 3 * ss);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + ds, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * ds, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * ds, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
 }
 
 const edge = memory.data(2 * 16 * 4, 16);
@@ -161,10 +178,13 @@ export function gemmTN(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb
   if (K == 0) { gemmPacked(M, N, 0, A, 1, lda, panel, C, ldc, acc); return; }
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = min(K - k0, KC);
-    const a = A + (<usize>(k0 * lda) << 2);
+    const a = A + (<usize>(k0 * lda) << 2), kc4 = kc & ~3, M4 = M & ~3;
+    for (let k = 0; k < kc4; k += 4)
+      for (let i = 0; i < M4; i += 4)
+        transpose4(a + (<usize>(k * lda + i) << 2), <usize>lda << 2, aBlock + (<usize>(i * kc + k) << 2), <usize>kc << 2);
     for (let k = 0; k < kc; k++) {
       const row = a + (<usize>(k * lda) << 2);
-      for (let i = 0; i < M; i++) store<f32>(aBlock + (<usize>(i * kc + k) << 2), load<f32>(row + (<usize>i << 2)));
+      for (let i = k < kc4 ? M4 : 0; i < M; i++) store<f32>(aBlock + (<usize>(i * kc + k) << 2), load<f32>(row + (<usize>i << 2)));
     }
     packB(B + (<usize>(k0 * ldb) << 2), kc, N, ldb, panel);
     gemmPacked(M, N, kc, aBlock, kc, 1, panel, C, ldc, acc || k0 > 0);

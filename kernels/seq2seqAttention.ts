@@ -15,7 +15,7 @@
 //   dot, general: ∂h_t += Σ_s ∂e_ts k_s;  ∂k_s += ∂e_ts h_t
 //   keys, once after every step: ∂Wk = Σ_s m_sᵀ·∂k_s, ∂m_s += ∂k_s·Wkᵀ   (dot: ∂m_s += ∂k_s)
 import { alloc, allocF32, packedSize, packB, packBT, gemmPacked, gemmTN } from './gemm';
-import { at, splat, ldn, stn, madd, tanh4, biasTanh, tanhBackward, dotN, axpyN, addN } from './vecmath';
+import { at, splat, ldn, stn, madd, hsum, tanh4, biasTanh, tanhBackward, dotN, axpyN, addN } from './vecmath';
 
 export const NONE = 0, ADDITIVE = 1, DOT = 2, GENERAL = 3;
 
@@ -35,7 +35,7 @@ export const NONE = 0, ADDITIVE = 1, DOT = 2, GENERAL = 3;
   da: usize;                    // [T·B, Hd]
   dcat: usize;                  // [B, Dm + Hd]
   dq: usize;                    // additive [T·B, A]
-  dAlpha: usize;                // [S]: ∂α_ts of the current row
+  dAlpha: usize;                // [S]: ∂α_ts of the current row, then its ∂e_ts
 }
 
 export function newAttention(kind: i32, B: i32, S: i32, T: i32, Dm: i32, Hd: i32, A: i32, live: usize): Attention {
@@ -83,6 +83,27 @@ export function prepareAttention(a: Attention): void {
 @inline function isLive(a: Attention, s: i32, b: i32): bool { return load<i32>(a.live + (<usize>(s * a.B + b) << 2)) != 0; }
 
 // ---------------------------------------------------------------- forward of step t
+// additive, one (b, s): u = tanh(q_t + k_s) into u, returns e = v · u. Eight floats a step: two independent
+// tanh chains (/work/shared/kernels: gate math 8 wide), the dot product taken on the way.
+// @ts-ignore: decorator
+@inline function additiveScore(a: Attention, q: usize, key: usize, u: usize): f32 {
+  const K = a.K;
+  let acc0 = splat(0), acc1 = splat(0), j = 0;
+  for (; j + 8 <= K; j += 8) {
+    const u0 = tanh4(f32x4.add(v128.load(at(q, j)), v128.load(at(key, j))));
+    const u1 = tanh4(f32x4.add(v128.load(at(q, j + 4)), v128.load(at(key, j + 4))));
+    v128.store(at(u, j), u0); v128.store(at(u, j + 4), u1);
+    acc0 = madd(v128.load(at(a.v, j)), u0, acc0);
+    acc1 = madd(v128.load(at(a.v, j + 4)), u1, acc1);
+  }
+  for (; j < K; j += 4) {   // padded lanes: tanh(0 + 0) = 0 adds nothing
+    const n = min(K - j, 4), u0 = tanh4(f32x4.add(ldn(at(q, j), n), ldn(at(key, j), n)));
+    stn(at(u, j), u0, n);
+    acc0 = madd(ldn(at(a.v, j), n), u0, acc0);
+  }
+  return hsum(f32x4.add(acc0, acc1));
+}
+
 /** h: [B, Hd] the decoder's top state h_t. Writes α_t, [c_t; h_t] and h̃_t (htilde block t+1). */
 export function attendForward(a: Attention, t: i32, h: usize): void {
   const B = a.B, S = a.S, Dm = a.Dm, Hd = a.Hd, K = a.K, C = Dm + Hd;
@@ -93,17 +114,7 @@ export function attendForward(a: Attention, t: i32, h: usize): void {
     for (let s = 0; s < S; s++) {
       if (!isLive(a, s, b)) continue;
       const key = at(a.keys, (b * S + s) * K);
-      let e: f32;
-      if (a.kind == ADDITIVE) {
-        const u = at(a.u, ((t * B + b) * S + s) * K), q = at(a.q, b * K);
-        for (let j = 0; j < K; j += 4) {
-          const n = min(K - j, 4);
-          stn(at(u, j), tanh4(f32x4.add(ldn(at(q, j), n), ldn(at(key, j), n))), n);
-        }
-        e = dotN(a.v, u, K);
-      } else {
-        e = dotN(hb, key, K);
-      }
+      const e = a.kind == ADDITIVE ? additiveScore(a, at(a.q, b * K), key, at(a.u, ((t * B + b) * S + s) * K)) : dotN(hb, key, K);
       store<f32>(at(alpha, s), e);
       mx = max(mx, e);
     }
@@ -134,16 +145,25 @@ export function packAttentionBackward(a: Attention): void {
   if (a.kind == ADDITIVE || a.kind == GENERAL) packBT(a.Wk, a.K, a.Dm, a.K, a.WkTP);
 }
 
-// additive, one (b, s): ∂u = ∂e v ⊙ (1 − u²) into ∂q_t and ∂k_s;  ∂v += ∂e u
-// @ts-ignore: decorator
-@inline function additiveScoreBackward(a: Attention, u: usize, de: f32, dq: usize, dk: usize): void {
-  const de4 = splat(de);
-  for (let j = 0; j < a.K; j += 4) {
-    const n = min(a.K - j, 4), uv = ldn(at(u, j), n);
-    const du = f32x4.mul(f32x4.mul(de4, ldn(at(a.v, j), n)), f32x4.sub(splat(1), f32x4.mul(uv, uv)));
-    stn(at(dq, j), f32x4.add(ldn(at(dq, j), n), du), n);
-    stn(at(dk, j), f32x4.add(ldn(at(dk, j), n), du), n);
-    stn(at(a.dv, j), madd(de4, uv, ldn(at(a.dv, j), n)), n);
+// additive, row b of step t, with ∂e_ts in de [S] (0 where α_ts = 0): ∂u_ts = ∂e_ts v ⊙ (1 − u_ts²);
+// ∂q_t = Σ_s ∂u_ts (written), ∂k_s += ∂u_ts, ∂v += Σ_s ∂e_ts u_ts. Four columns at a time over every s, so
+// ∂q, ∂v and v stay in registers and only u and ∂k stream.
+function additiveScoreBackward(a: Attention, t: i32, b: i32, de: usize, dq: usize): void {
+  const K = a.K, S = a.S, u = at(a.u, (t * a.B + b) * S * K), dk = at(a.dKeys, b * S * K);
+  for (let j = 0; j < K; j += 4) {
+    const n = min(K - j, 4), v4 = ldn(at(a.v, j), n);
+    let dq4 = splat(0), dv4 = splat(0);
+    for (let s = 0; s < S; s++) {
+      const d = load<f32>(at(de, s));
+      if (d == 0) continue;   // padding (never scored: its u is stale) and underflowed weights
+      const de4 = splat(d), uv = ldn(at(u, s * K + j), n), dks = at(dk, s * K + j);
+      const du = f32x4.mul(f32x4.mul(de4, v4), f32x4.sub(splat(1), f32x4.mul(uv, uv)));
+      dq4 = f32x4.add(dq4, du);
+      stn(dks, f32x4.add(ldn(dks, n), du), n);
+      dv4 = madd(de4, uv, dv4);
+    }
+    stn(at(dq, j), dq4, n);
+    stn(at(a.dv, j), f32x4.add(ldn(at(a.dv, j), n), dv4), n);
   }
 }
 
@@ -153,8 +173,7 @@ export function attendBackward(a: Attention, t: i32, h: usize, dht: usize, dh: u
   const da = at(a.da, t * B * Hd);
   tanhBackward(dht, at(a.htilde, (t + 1) * B * Hd), da, B * Hd);
   gemmPacked(B, C, Hd, da, Hd, 1, a.WcTP, a.dcat, C, false);
-  const dq = a.kind == ADDITIVE ? at(a.dq, t * B * K) : 0;
-  if (dq != 0) memory.fill(dq, 0, <usize>(B * K) << 2);
+  const dq = a.kind == ADDITIVE ? at(a.dq, t * B * K) : 0;   // written row by row (additiveScoreBackward)
   for (let b = 0; b < B; b++) {
     const dctx = at(a.dcat, b * C), dhb = at(dh, b * Hd), hb = at(h, b * Hd), alpha = at(a.alpha, (t * B + b) * S);
     memory.copy(dhb, at(dctx, Dm), <usize>Hd << 2);
@@ -168,13 +187,14 @@ export function attendBackward(a: Attention, t: i32, h: usize, dht: usize, dh: u
     }
     for (let s = 0; s < S; s++) {
       const w = load<f32>(at(alpha, s));
-      if (w == 0) continue;   // padding (and an underflowed weight): no gradient reaches its score or memory
-      const dk = at(a.dKeys, (b * S + s) * K);
+      // padding (and an underflowed weight): no gradient reaches its score or memory; ∂e = 0 there
+      const de = w == 0 ? <f32>0 : <f32>(<f64>w * (<f64>load<f32>(at(a.dAlpha, s)) - mean));
+      store<f32>(at(a.dAlpha, s), de);
+      if (w == 0) continue;
       axpyN(at(a.dMem, (b * S + s) * Dm), w, dctx, Dm);
-      const de = <f32>(<f64>w * (<f64>load<f32>(at(a.dAlpha, s)) - mean));
-      if (a.kind == ADDITIVE) additiveScoreBackward(a, at(a.u, ((t * B + b) * S + s) * K), de, at(dq, b * K), dk);
-      else { axpyN(dhb, de, at(a.keys, (b * S + s) * K), K); axpyN(dk, de, hb, K); }
+      if (a.kind != ADDITIVE) { axpyN(dhb, de, at(a.keys, (b * S + s) * K), K); axpyN(at(a.dKeys, (b * S + s) * K), de, hb, K); }
     }
+    if (a.kind == ADDITIVE) additiveScoreBackward(a, t, b, a.dAlpha, at(dq, b * K));
   }
   if (dq != 0) gemmPacked(B, Hd, a.A, dq, a.A, 1, a.WqTP, dh, Hd, true);   // ∂h_t += ∂q_t·Wqᵀ
 }

@@ -65,9 +65,9 @@ export function createNet(Vs: i32, Ds: i32, Vt: i32, Dt: i32, encCell: i32, laye
   const Dm = n.Dm;
   n.encTable = table(layers * n.dirs); n.decTable = table(layers); n.bridgeTable = table(layers); n.encOutTable = table(layers);
   for (let l = 0; l < layers; l++) {
-    for (let d = 0; d < n.dirs; d++) put(n.encTable, l * n.dirs + d, changetype<usize>(newRecurrent(encCell, l == 0 ? Ds : Dm, He, B, S, d == 1)));
+    for (let d = 0; d < n.dirs; d++) put(n.encTable, l * n.dirs + d, changetype<usize>(newRecurrent(encCell, l == 0 ? Ds : Dm, He, B, S, d == 1, true)));
     put(n.encOutTable, l, allocF32(S * B * Dm));
-    put(n.decTable, l, changetype<usize>(newRecurrent(decCell, l == 0 ? n.Din : Hd, Hd, B, T, false)));
+    put(n.decTable, l, changetype<usize>(newRecurrent(decCell, l == 0 ? n.Din : Hd, Hd, B, T, false, false)));
     put(n.bridgeTable, l, changetype<usize>(newBridge(n)));
   }
   n.live = alloc(S * B * 4); n.srcIds = alloc(S * B * 4); n.decIn = alloc(T * B * 4);

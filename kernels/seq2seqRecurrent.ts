@@ -15,6 +15,7 @@ export const RNN = 0, LSTM = 1, GRU = 2;
 
 @unmanaged export class Recurrent {
   cell: i32; G: i32; H: i32; GH: i32; I: i32; B: i32; steps: i32; backward: bool;
+  fromZero: bool; // the state before the first position is 0 (the encoder): h_prev·Wh vanishes there, and ∂L/∂(that state) is not needed
   Wx: usize; Wh: usize; b: usize; bh: usize;          // parameters (views into the flat vector)
   dWx: usize; dWh: usize; db: usize; dbh: usize;      // their gradients
   WxP: usize; WhP: usize; WhTP: usize; WxTP: usize;   // packed panels of Wx, Wh, Whᵀ, Wxᵀ
@@ -35,10 +36,10 @@ export const RNN = 0, LSTM = 1, GRU = 2;
 const SIZE = offsetof<Recurrent>();
 
 /** A layer's buffers; its parameter views are set by bindRecurrent. */
-export function newRecurrent(cell: i32, I: i32, H: i32, B: i32, steps: i32, backward: bool): Recurrent {
+export function newRecurrent(cell: i32, I: i32, H: i32, B: i32, steps: i32, backward: bool, fromZero: bool): Recurrent {
   const ly = changetype<Recurrent>(alloc(<i32>SIZE));
   const G = cell == LSTM ? 4 : cell == GRU ? 3 : 1, GH = G * H, rows = steps * B;
-  ly.cell = cell; ly.G = G; ly.H = H; ly.GH = GH; ly.I = I; ly.B = B; ly.steps = steps; ly.backward = backward;
+  ly.cell = cell; ly.G = G; ly.H = H; ly.GH = GH; ly.I = I; ly.B = B; ly.steps = steps; ly.backward = backward; ly.fromZero = fromZero;
   ly.WxP = allocF32(packedSize(I, GH)); ly.WhP = allocF32(packedSize(H, GH));
   ly.WhTP = allocF32(packedSize(GH, H)); ly.WxTP = allocF32(packedSize(GH, I));
   ly.hs = allocF32((steps + 1) * B * H);
@@ -69,6 +70,9 @@ export function bindRecurrent(ly: Recurrent, params: usize, grads: usize, o: i32
 @inline export function prevBlock(ly: Recurrent, s: i32): i32 { return ly.backward ? s + 1 : s; }
 // @ts-ignore: decorator
 @inline export function outBlock(ly: Recurrent, s: i32): i32 { return ly.backward ? s : s + 1; }
+/** Whether position s is read first and its h_prev is the zero state (no recurrent product, forward or backward). */
+// @ts-ignore: decorator
+@inline function startsFromZero(ly: Recurrent, s: i32): bool { return ly.fromZero && s == (ly.backward ? ly.steps - 1 : 0); }
 /** h after position s: [B, H]. */
 export function hAt(ly: Recurrent, s: i32): usize { return block(ly, ly.hs, outBlock(ly, s)); }
 /** LSTM c after position s: [B, H]. */
@@ -99,12 +103,14 @@ export function inputProjection(ly: Recurrent, s: i32, rows: i32, x: usize): voi
 export function stepForward(ly: Recurrent, s: i32, live: usize): void {
   const B = ly.B, H = ly.H, GH = ly.GH;
   const z = at(ly.z, s * B * GH), hPrev = block(ly, ly.hs, prevBlock(ly, s)), h = block(ly, ly.hs, outBlock(ly, s));
+  const zero = startsFromZero(ly, s);
   if (ly.cell == GRU) {
     const zh = at(ly.zh, s * B * GH);
-    gemmPacked(B, GH, H, hPrev, H, 1, ly.WhP, zh, GH, false);
+    if (zero) memory.fill(zh, 0, <usize>(B * GH) << 2);
+    else gemmPacked(B, GH, H, hPrev, H, 1, ly.WhP, zh, GH, false);
     gruForward(B, H, z, zh, ly.b, ly.bh, hPrev, h);
   } else {
-    gemmPacked(B, GH, H, hPrev, H, 1, ly.WhP, z, GH, true);
+    if (!zero) gemmPacked(B, GH, H, hPrev, H, 1, ly.WhP, z, GH, true);
     if (ly.cell == LSTM) lstmForward(B, H, z, ly.b, block(ly, ly.cs, prevBlock(ly, s)), block(ly, ly.cs, outBlock(ly, s)), at(ly.tc, s * B * H), h);
     else rnnForward(B, H, z, ly.b, h);
   }
@@ -153,6 +159,7 @@ export function stepBackward(ly: Recurrent, s: i32, live: usize): void {
       if (ly.cell == GRU) memory.fill(at(ly.dzh, (s * B + b) * GH), 0, <usize>GH << 2);
     }
   }
+  if (startsFromZero(ly, s)) return;   // ∂L/∂(the zero state) reaches nothing
   if (ly.cell == GRU) {
     memory.copy(ly.dhNext, ly.dhDirect, <usize>(B * H) << 2);
     gemmPacked(B, H, GH, at(ly.dzh, s * B * GH), GH, 1, ly.WhTP, ly.dhNext, H, true);   // dh_prev = dh⊙z + dzh·Whᵀ
@@ -172,11 +179,13 @@ export function inputGradient(ly: Recurrent, s: i32, rows: i32, dst: usize, acc:
   gemmPacked(rows, ly.I, ly.GH, at(ly.dz, s * ly.B * ly.GH), ly.GH, 1, ly.WxTP, dst, ly.I, acc);
 }
 
-/** dWh = Σ_s h_prevᵀ·dz_s, dWx = Σ_s x_sᵀ·dz_s (by token: tokenGradients), db = Σ dz (GRU: dbh = Σ dzh), over every position. */
+/** dWh = Σ_s h_prevᵀ·dz_s, dWx = Σ_s x_sᵀ·dz_s (by token: tokenGradients), db = Σ dz (GRU: dbh = Σ dzh), over every position
+ *  (dWh: but the first when h_prev is the zero state there; it is the last position block of the backward direction). */
 export function weightGradients(ly: Recurrent): void {
-  const rows = ly.steps * ly.B;
+  const rows = ly.steps * ly.B, skip = ly.fromZero ? ly.B : 0;
   const dzRec = ly.cell == GRU ? ly.dzh : ly.dz;
-  gemmTN(ly.H, ly.GH, rows, block(ly, ly.hs, ly.backward ? 1 : 0), ly.H, dzRec, ly.GH, ly.dWh, ly.GH, false);
+  const hPrev = block(ly, ly.hs, ly.backward ? 1 : 0), dzFrom = ly.backward ? 0 : skip;
+  gemmTN(ly.H, ly.GH, rows - skip, at(hPrev, (ly.backward ? 0 : skip) * ly.H), ly.H, at(dzRec, dzFrom * ly.GH), ly.GH, ly.dWh, ly.GH, false);
   if (ly.tok == 0) gemmTN(ly.I, ly.GH, rows, ly.input, ly.I, ly.dz, ly.GH, ly.dWx, ly.GH, false);
   columnSums(ly.dz, rows, ly.GH, ly.db);
   if (ly.cell == GRU) columnSums(ly.dzh, rows, ly.GH, ly.dbh);

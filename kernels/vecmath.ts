@@ -100,26 +100,42 @@ export function tanhBackward(g: usize, y: usize, d: usize, n: i32): void {
     stn(at(d, i), f32x4.mul(ldn(at(g, i), k), f32x4.sub(splat(1), f32x4.mul(yv, yv))), k);
   }
 }
+// The short-vector helpers below take 8 floats a step in two independent chains (a lone f32x4
+// accumulator waits on its own add every step) and the last 1..7 floats through ldn/stn.
 // Σ_i a[i]·b[i] over n floats
 export function dotN(a: usize, b: usize, n: i32): f32 {
-  let acc = splat(0);
-  for (let i = 0; i < n; i += 4) {
-    const k = min(n - i, 4);
-    acc = madd(ldn(at(a, i), k), ldn(at(b, i), k), acc);
+  let acc0 = splat(0), acc1 = splat(0), i = 0;
+  for (; i + 8 <= n; i += 8) {
+    acc0 = madd(v128.load(at(a, i)), v128.load(at(b, i)), acc0);
+    acc1 = madd(v128.load(at(a, i + 4)), v128.load(at(b, i + 4)), acc1);
   }
-  return hsum(acc);
+  for (; i < n; i += 4) {
+    const k = min(n - i, 4);
+    acc0 = madd(ldn(at(a, i), k), ldn(at(b, i), k), acc0);
+  }
+  return hsum(f32x4.add(acc0, acc1));
 }
 // y[i] += s·x[i] over n floats
 export function axpyN(y: usize, s: f32, x: usize, n: i32): void {
   const s4 = splat(s);
-  for (let i = 0; i < n; i += 4) {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    v128.store(at(y, i), madd(s4, v128.load(at(x, i)), v128.load(at(y, i))));
+    v128.store(at(y, i + 4), madd(s4, v128.load(at(x, i + 4)), v128.load(at(y, i + 4))));
+  }
+  for (; i < n; i += 4) {
     const k = min(n - i, 4);
     stn(at(y, i), madd(s4, ldn(at(x, i), k), ldn(at(y, i), k)), k);
   }
 }
 // y[i] += x[i] over n floats
 export function addN(y: usize, x: usize, n: i32): void {
-  for (let i = 0; i < n; i += 4) {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    v128.store(at(y, i), f32x4.add(v128.load(at(y, i)), v128.load(at(x, i))));
+    v128.store(at(y, i + 4), f32x4.add(v128.load(at(y, i + 4)), v128.load(at(x, i + 4))));
+  }
+  for (; i < n; i += 4) {
     const k = min(n - i, 4);
     stn(at(y, i), f32x4.add(ldn(at(y, i), k), ldn(at(x, i), k)), k);
   }
