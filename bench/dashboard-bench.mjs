@@ -30,7 +30,7 @@ const { metricColumnChunks } = await import('../src/runs/metricColumnsReader.ts'
 const { readStepsFile } = await import('../src/runs/metricsStepsReader.ts');
 const { RunWriter } = await import('../src/runs/runWriter.ts');
 const { EngineClient } = await import('../src/extension/engine/engineClient.ts');
-const { METRICS_CHUNK } = await import('../src/extension/dashboard/runViews.ts');
+const { METRICS_CHUNK, STEP_FILE_CHUNK } = await import('../src/extension/dashboard/runViews.ts');
 const { train } = await import('../src/trainer/training.ts');
 
 if (!fs.existsSync(CHROMIUM)) {
@@ -75,7 +75,7 @@ async function hostRead(dir) {
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now(), cpu0 = process.cpuUsage();
     steps = 0;
-    for await (const c of metricColumnChunks(dir, METRICS_CHUNK)) steps += c.steps.step.length;
+    for await (const c of metricColumnChunks(dir, METRICS_CHUNK, { stepFileChunk: STEP_FILE_CHUNK })) steps += c.steps.step.length;
     times.push(performance.now() - t0);
     const used = process.cpuUsage(cpu0);
     cpu.push((used.user + used.system) / 1000);
@@ -131,7 +131,8 @@ try {
   await page.goto(harness.url('dark'));
   await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
   // the messages are made first (not timed), then posted as the host posts them
-  await page.evaluate(feedInPage, { nRuns: 1, steps: STEPS, T: 1000, H: 512, cell: 'rnn', hold: true, chunk: METRICS_CHUNK });
+  // as the host posts a run read from its step file (runViews.ts STEP_FILE_CHUNK)
+  await page.evaluate(feedInPage, { nRuns: 1, steps: STEPS, T: 1000, H: 512, cell: 'rnn', hold: true, chunk: STEP_FILE_CHUNK });
   const load = await page.evaluate(async (steps) => {
     const t0 = performance.now();
     for (const m of window.__feed) window.postMessage(m, '*');

@@ -90,7 +90,7 @@ export function feedInPage({ nRuns, steps, T, H, cell, hold = false, chunk = 262
   }));
   post({ type: 'init', panelKind: nRuns > 1 ? 'comparison' : 'run', runs, pending: [] });
   // metrics as the host posts them: columns (src/shared/metricColumns.ts), `chunk` steps a message
-  // (the host's METRICS_CHUNK, src/extension/dashboard/runViews.ts)
+  // (the host's METRICS_CHUNK or STEP_FILE_CHUNK, src/extension/dashboard/runViews.ts)
   const CHUNK = chunk;
   for (let k = 0; k < nRuns; k++) {
     let seed = 12345 + k;

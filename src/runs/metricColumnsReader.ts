@@ -25,6 +25,8 @@ export interface MetricColumnsOptions {
    * with it): only for a run that no process writes to any more.
    */
   rebuild?: boolean;
+  /** Steps per chunk read from metrics.steps.bin (default: `chunkRecords`). */
+  stepFileChunk?: number;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface MetricColumnsOptions {
 export async function* metricColumnChunks(dir: string, chunkRecords = 65536, options: MetricColumnsOptions = {}): AsyncGenerator<MetricColumns> {
   const file = path.join(dir, RUN_FILES.metrics);
   const readBytes = options.readBytes ?? READ_BYTES;
-  const steps = await readStepsFile(dir, chunkRecords);
+  const steps = await readStepsFile(dir, options.stepFileChunk ?? chunkRecords);
   if (steps) {
     yield* stepsFileChunks(dir, steps);
     yield* textChunks(file, { from: steps.tailFrom, chunkRecords, readBytes });

@@ -9,6 +9,7 @@ import { orderByActivation, orderByVariance, unitsByTimeRgba } from '../../webvi
 import { runColor } from '../../webview/model/palette';
 import { fractionalEpochs, RunData } from '../../webview/model/runData';
 import { emaSmooth, GrowingEma } from '../../webview/model/smoothing';
+import { lengthInside } from '../../webview/model/segmentClip';
 import { tooltipPlacement } from '../../webview/model/tooltipPlacement';
 
 function rng(seed: number) {
@@ -210,4 +211,14 @@ test('GrowingEma: a series smoothed as it grows equals emaSmooth of the whole, t
   assert.deepEqual([...ema.smooth(ys.slice(0, 300), 0.6)], ys.slice(0, 300), 'a shorter series starts again: constant, passed through');
   const other = ema.smooth(ys, 0.95);
   assert.ok(Math.abs(other[4000] - emaSmooth(ys, 0.95)[4000]) < 1e-12, 'another weight smooths again');
+});
+
+test('a reference label\'s box: the length of a curve\'s segment inside it (Liang–Barsky), for placing the label where curves cover least', () => {
+  const box = { x0: 10, y0: 10, x1: 30, y1: 20 };
+  assert.equal(lengthInside(0, 15, 40, 15, box), 20, 'straight across');
+  assert.ok(Math.abs(lengthInside(10, 10, 30, 20, box) - Math.hypot(20, 10)) < 1e-12, 'corner to corner');
+  assert.ok(Math.abs(lengthInside(20, 0, 20, 15, box) - 5) < 1e-12, 'ends inside');
+  assert.equal(lengthInside(0, 0, 5, 50, box), 0, 'left of it');
+  assert.equal(lengthInside(0, 25, 40, 25, box), 0, 'below it');
+  assert.equal(lengthInside(15, 12, 15, 12, box), 0, 'a point has no length');
 });

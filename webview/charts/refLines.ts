@@ -1,8 +1,10 @@
 // Reference lines on a uPlot canvas: dashed, across the plot at a y value (a task's baseline, the clipping
 // threshold) or up it at an x value (a position the probe flags), each with its label in a halo of the
-// background colour where the curves cover the least of it.
+// background colour where the curves cover the least of it (measured on the plot's data, not read back
+// from the canvas: a readback stalls the GPU canvas, 4–7 ms a redraw with a baseline).
 import type uPlot from 'uplot';
 import type { SvgRefLine } from '../../src/shared/chart/svgChart';
+import { lengthInside } from '../model/segmentClip';
 import type { Theme } from '../model/theme';
 
 export function drawRefs(u: uPlot, refs: readonly SvgRefLine[], logY: boolean, theme: Theme): void {
@@ -30,7 +32,7 @@ export function drawRefs(u: uPlot, refs: readonly SvgRefLine[], logY: boolean, t
     ctx.setLineDash([]);
     ctx.font = `${11 * dpr}px ${theme.font}`;
     const textWidth = ctx.measureText(r.label).width;
-    const at = upright ? { x: Math.min(p + 4 * dpr, left + width - textWidth - 2 * dpr), y: top + 12 * dpr } : labelSpot(ctx, u.bbox, p, textWidth, dpr);
+    const at = upright ? { x: Math.min(p + 4 * dpr, left + width - textWidth - 2 * dpr), y: top + 12 * dpr } : labelSpot(u, p, textWidth, dpr);
     // a halo in the background colour keeps the label readable where a curve still crosses it
     ctx.textAlign = 'left';
     ctx.lineJoin = 'round';
@@ -44,11 +46,12 @@ export function drawRefs(u: uPlot, refs: readonly SvgRefLine[], logY: boolean, t
 }
 
 /**
- * Where a horizontal line's label goes: above the line at its left end, unless the curves already drawn
- * there cover more of it than at the other candidates (left below, right above, right below); the
- * curves' ink is read back from the canvas under each candidate's box. Canvas pixels throughout.
+ * Where a horizontal line's label goes: above the line at its left end, unless the curves cover more of
+ * it there than at the other candidates (left below, right above, right below): the length of the drawn
+ * series' segments inside each candidate's box. Canvas pixels throughout.
  */
-function labelSpot(ctx: CanvasRenderingContext2D, bbox: { left: number; top: number; width: number; height: number }, y: number, textWidth: number, dpr: number): { x: number; y: number } {
+function labelSpot(u: uPlot, y: number, textWidth: number, dpr: number): { x: number; y: number } {
+  const bbox = u.bbox;
   const left = bbox.left + 6 * dpr;
   const right = bbox.left + bbox.width - 6 * dpr - textWidth;
   const above = y - 5 * dpr;
@@ -57,19 +60,43 @@ function labelSpot(ctx: CanvasRenderingContext2D, bbox: { left: number; top: num
   const candidates = [{ x: left, y: above }, { x: left, y: below }, { x: right, y: above }, { x: right, y: below }]
     .filter((c) => c.y - h >= bbox.top && c.y + 2 * dpr <= bbox.top + bbox.height);
   let best = candidates[0] ?? { x: left, y: above };
+  if (candidates.length < 2) return best;
+  const curves = drawnCurves(u);
   let bestInk = Infinity;
   for (const c of candidates) {
+    const box = { x0: c.x, y0: c.y - h + 2 * dpr, x1: c.x + textWidth, y1: c.y + 2 * dpr };
     let ink = 0;
-    try {
-      const d = ctx.getImageData(Math.round(c.x), Math.round(c.y - h + 2 * dpr), Math.max(1, Math.round(textWidth)), Math.round(h)).data;
-      for (let i = 3; i < d.length; i += 4) if (d[i] > 96) ink++;
-    } catch {
-      return best;
-    }
+    for (const pts of curves) for (let i = 2; i < pts.length; i += 2) ink += lengthInside(pts[i - 2], pts[i - 1], pts[i], pts[i + 1], box);
     if (ink < bestInk * 0.8) {
       best = c;
       bestInk = ink;
     }
   }
   return best;
+}
+
+/** The shown series as canvas points (x, y pairs); a gap (null, non-finite) ends a piece. */
+function drawnCurves(u: uPlot): Float64Array[] {
+  const xs = u.data[0];
+  const out: Float64Array[] = [];
+  for (let s = 1; s < u.series.length; s++) {
+    if (u.series[s].show === false) continue;
+    const ys = u.data[s];
+    const scale = u.series[s].scale ?? 'y';
+    let piece: number[] = [];
+    const flush = () => {
+      if (piece.length >= 4) out.push(Float64Array.from(piece));
+      piece = [];
+    };
+    for (let i = 0; i < xs.length; i++) {
+      const v = ys[i];
+      if (v == null || !Number.isFinite(v)) {
+        flush();
+        continue;
+      }
+      piece.push(u.valToPos(xs[i], 'x', true), u.valToPos(v, scale, true));
+    }
+    flush();
+  }
+  return out;
 }

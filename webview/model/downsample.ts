@@ -44,32 +44,44 @@ export function minMaxDownsample(s: XY, xMin: number, xMax: number, buckets: num
   if (count <= buckets * 4 || !(xMax > xMin)) {
     return { x: Float64Array.from({ length: count }, (_, i) => s.x[start + i]), y: Float64Array.from({ length: count }, (_, i) => s.y[start + i]) };
   }
+  const xs = s.x, ys = s.y;
   const ox = new Float64Array(buckets * 4 + 4);
   const oy = new Float64Array(buckets * 4 + 4);
+  const keep = [0, 0, 0, 0];
   let k = 0;
   const width = (xMax - xMin) / buckets;
   let i = start;
   while (i < end) {
-    const b = Math.min(buckets - 1, Math.max(0, Math.floor((s.x[i] - xMin) / width)));
+    const b = Math.min(buckets - 1, Math.max(0, Math.floor((xs[i] - xMin) / width)));
     // points left of xMin fall in bucket 0 and right of xMax in the last one; both are kept whole below
-    const bucketEnd = s.x[i] < xMin || s.x[i] > xMax ? i + 1 : Math.min(end, lowerBound(s.x, xMin + (b + 1) * width));
+    const bucketEnd = xs[i] < xMin || xs[i] > xMax ? i + 1 : Math.min(end, lowerBound(xs, xMin + (b + 1) * width));
     const last = Math.max(i + 1, bucketEnd);
-    let iMin = -1;
-    let iMax = -1;
+    // the first finite minimum and maximum (NaN and ±Infinity skipped: v − v is 0 only for a finite v)
+    let iMin = -1, iMax = -1, vMin = Infinity, vMax = -Infinity;
     for (let j = i; j < last; j++) {
-      const v = s.y[j];
-      if (!Number.isFinite(v)) continue;
-      if (iMin < 0 || v < s.y[iMin]) iMin = j;
-      if (iMax < 0 || v > s.y[iMax]) iMax = j;
+      const v = ys[j];
+      if (v - v !== 0) continue;
+      if (v < vMin) {
+        vMin = v;
+        iMin = j;
+      }
+      if (v > vMax) {
+        vMax = v;
+        iMax = j;
+      }
     }
-    const keep = [i, iMin, iMax, last - 1].filter((j) => j >= 0).sort((a, b2) => a - b2);
+    keep[0] = i;
+    keep[1] = iMin < 0 ? i : iMin;
+    keep[2] = iMax < 0 ? i : iMax;
+    keep[3] = last - 1;
+    if (keep[1] > keep[2]) [keep[1], keep[2]] = [keep[2], keep[1]];
     let prev = -1;
     for (const j of keep) {
       if (j === prev) continue;
       prev = j;
       if (k >= ox.length) break;
-      ox[k] = s.x[j];
-      oy[k] = s.y[j];
+      ox[k] = xs[j];
+      oy[k] = ys[j];
       k++;
     }
     i = last;
