@@ -81,7 +81,13 @@ function sourcesOf(source: string | undefined, file: string | undefined): string
     fail(EXIT.notFound, `${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? e}).`);
   }
   const lines = text.split(/\r?\n/);
-  if (lines.at(-1) === '') lines.pop();
+  // blank lines at the end are the file's ending, not sources; one inside would shift every output after it
+  while (lines.length > 0 && lines.at(-1)!.trim() === '') lines.pop();
+  const blank = lines.findIndex((line) => line.trim() === '');
+  if (blank >= 0) {
+    const name = file === '-' ? 'standard input' : file;
+    fail(EXIT.usage, `${name}:${blank + 1}: the line is blank; --file reads one source per line and writes one output per line. Delete the blank line (or put a source on it).`);
+  }
   return lines;
 }
 

@@ -113,6 +113,21 @@ describe('seqlab translate', { skip: !built && 'not built' }, () => {
     assert.equal(run(['translate', 'rev', 'abcde', '--steps', '0', '--runs-dir', runsDir], dir).status, 2);
   });
 
+  test('--file: blank lines at the end are the file\'s ending; a blank line inside is refused with its file and line', () => {
+    const file = path.join(dir, 'sources.txt');
+    fs.writeFileSync(file, `${samples[0].prime}\r\n${samples[1].prime}\r\n\r\n \n`);
+    const ended = run(['translate', 'rev', '--file', file, '--beam', '1', '--runs-dir', runsDir], dir);
+    assert.equal(ended.status, 0, ended.stderr);
+    assert.deepEqual(ended.stdout.split('\n'), [samples[0].text, samples[1].text, '']);
+    fs.writeFileSync(file, `${samples[0].prime}\n\n${samples[1].prime}\n`);
+    const inside = run(['translate', 'rev', '--file', file, '--beam', '1', '--runs-dir', runsDir], dir);
+    assert.equal(inside.status, 2);
+    assert.equal(inside.stdout, '', 'nothing is translated when the lines would not line up');
+    assert.match(inside.stderr, /sources\.txt:2: the line is blank/);
+    const piped = run(['translate', 'rev', '--file', '-', '--runs-dir', runsDir], dir, `${samples[0].prime}\n \n${samples[1].prime}\n`);
+    assert.match(piped.stderr, /^standard input:2: the line is blank/);
+  });
+
   test('usage errors and runs that cannot translate exit with their codes', () => {
     const neither = run(['translate', 'rev', '--runs-dir', runsDir], dir);
     assert.equal(neither.status, 2);
