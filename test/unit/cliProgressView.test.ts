@@ -10,9 +10,9 @@ function stderrOf(records: SampleRecord[]): string {
   const sink = new ProgressView(true).sink(false);
   const written: string[] = [];
   const write = process.stderr.write;
-  process.stderr.write = ((chunk: string) => written.push(chunk)) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string) => written.push(chunk) > 0) as unknown as typeof process.stderr.write;
   try {
-    sink.metrics(records);
+    sink.metrics!(records);
   } finally {
     process.stderr.write = write;
   }
