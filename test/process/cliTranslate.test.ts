@@ -128,6 +128,24 @@ describe('seqlab translate', { skip: !built && 'not built' }, () => {
     assert.match(piped.stderr, /^standard input:2: the line is blank/);
   });
 
+  test('--file under the data files\' rules: Latin-1 and binary refused with the byte and what to do (exit 3); a BOM dropped', () => {
+    const latin1 = path.join(dir, 'latin1.txt');
+    fs.writeFileSync(latin1, Buffer.from(`${samples[0].prime}\ncaf\xe9\n`, 'latin1'));
+    const e = run(['translate', 'rev', '--file', latin1, '--runs-dir', runsDir], dir);
+    assert.equal(e.status, 3);
+    assert.equal(e.stdout, '');
+    assert.match(e.stderr, /latin1\.txt:2 \(byte \d+\): the file is not valid UTF-8: byte 0xe9 .*iconv -f latin1/);
+    const binary = path.join(dir, 'binary.txt');
+    fs.writeFileSync(binary, Buffer.from([0x61, 0x00, 0x62, 0x0a]));
+    const b = run(['translate', 'rev', '--file', binary, '--runs-dir', runsDir], dir);
+    assert.equal(b.status, 3);
+    assert.match(b.stderr, /binary\.txt:1 \(byte 1\): the file looks binary: a NUL byte at byte offset 1\. Give --file a plain-text file/);
+    const bom = run(['translate', 'rev', '--file', '-', '--beam', '1', '--runs-dir', runsDir], dir, `\ufeff${samples[0].prime}\n`);
+    assert.equal(bom.status, 0, bom.stderr);
+    assert.equal(bom.stderr, '', 'no <unk> warning for the BOM');
+    assert.equal(bom.stdout, `${samples[0].text}\n`);
+  });
+
   test('usage errors and runs that cannot translate exit with their codes', () => {
     const neither = run(['translate', 'rev', '--runs-dir', runsDir], dir);
     assert.equal(neither.status, 2);
