@@ -28,6 +28,14 @@ import { registerTranslate } from './translateCommand';
 
 enableRelaxedSimd();
 
+// `seqlab runs | head`: the reader has closed the pipe. Node ignores SIGPIPE, so the next write would throw
+// EPIPE with a stack; end quietly instead, as other command-line tools do. `train` replaces this with a stop
+// after the current step, so the run keeps its checkpoint.
+let onStdoutClosed = (): void => process.exit(EXIT.ok);
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  onStdoutClosed();
+});
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -77,6 +85,9 @@ program
     };
     process.on('SIGINT', onSignal('SIGINT'));
     process.on('SIGTERM', onSignal('SIGTERM'));
+    onStdoutClosed = () => {
+      stop = true;
+    };
     const view = new ProgressView(Boolean(o.json) || !process.stderr.isTTY);
     const request = {
       // a run given by its folder may live outside --runs-dir

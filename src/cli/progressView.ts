@@ -5,12 +5,16 @@
 
 import { SingleBar } from 'cli-progress';
 import { formatLoss } from '../shared/format';
-import type { EvalRecord, PlanSummary } from '../shared/metrics';
+import type { EvalRecord, PlanSummary, SampleRecord } from '../shared/metrics';
+import { pairSampleText } from './runReportLines';
 import { endText, estimateText, PHASE_DOING, planText, verdictLines } from '../shared/runReport';
 import type { TrainOutcome, TrainSink } from '../trainer/training';
 import type { PhaseEvent } from '../trainer/training/phases';
 
 const PLAIN_EVERY_MS = 2000;
+
+/** A text model's sample as it reads; an encoder–decoder's with the source it was written for, the reference and the beam's. */
+const sampleText = (r: SampleRecord): string => (r.reference !== undefined ? pairSampleText(r) : JSON.stringify(r.text.slice(0, 120)));
 /** Initialisation says nothing when it is over within this time. */
 const INIT_QUIET_MS = 1000;
 
@@ -58,7 +62,7 @@ export class ProgressView {
       metrics: (records) => {
         for (const r of records) {
           if (r.kind === 'eval') this.lastEval = r;
-          if (r.kind === 'sample' && this.plain) process.stderr.write(`sample (τ=${r.temperature}): ${JSON.stringify(r.text.slice(0, 120))}\n`);
+          if (r.kind === 'sample' && this.plain) process.stderr.write(`sample (τ=${r.temperature}): ${sampleText(r)}\n`);
         }
       },
       progress: (p) => {

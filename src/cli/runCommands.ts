@@ -9,7 +9,7 @@ import { readResumability, readRunContents } from '../runs/runContents';
 import { checkRepair } from '../runs/runRepair';
 import { damagedRunLines, resumeLines, resumeNote } from './runFolderView';
 import { bestAndFinal } from '../shared/verdict';
-import { runReportLines } from './runReportLines';
+import { pairSampleText, runReportLines } from './runReportLines';
 
 export async function printRuns(runsDir: string, json: boolean): Promise<void> {
   const folders = await listRunFolders(runsDir);
@@ -111,10 +111,7 @@ function decodingLine(d: DecodingScores, info: RunInfo): string {
 }
 
 /** `example   "gbfad" → "dafbg" (reference "dafbg"; beam "dafbg")` */
-function pairSampleLine(s: SampleRecord): string {
-  const clip = (t: string) => JSON.stringify(t.slice(0, 120));
-  return `example   ${clip(s.prime)} → ${clip(s.text)} (reference ${clip(s.reference ?? '')}${s.beam !== undefined ? `; beam ${clip(s.beam)}` : ''})`;
-}
+const pairSampleLine = (s: SampleRecord): string => `example   ${pairSampleText(s)}`;
 
 /** A meta.json that `seqlab repair` rebuilt says so, with what it could not know. */
 function repairedLines(run: RunSummary): string[] {

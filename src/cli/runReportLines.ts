@@ -1,7 +1,7 @@
 // The lines `seqlab show` adds about how a run was planned, what ended it, what it was estimated to
 // take and whether it beat its baselines (the words are src/shared/runReport.ts's).
 
-import type { EvalRecord } from '../shared/metrics';
+import type { EvalRecord, SampleRecord } from '../shared/metrics';
 import { baselinesOf } from '../shared/metrics';
 import { endText, estimateText, planText, verdictLines } from '../shared/runReport';
 import { bestAndFinal, verdictOf } from '../shared/verdict';
@@ -20,4 +20,10 @@ export function runReportLines(meta: RunMeta, evals: readonly EvalRecord[]): str
   const verdict = meta.verdict ?? verdictOf(baselinesOf(i), best, final, i.validationExamples);
   for (const line of verdictLines(verdict)) lines.push(`verdict   ${line}`);
   return lines;
+}
+
+/** An encoder–decoder's sample, source first: `"gbfad" → "dafbg" (reference "dafbg"; beam "dafbg")`. */
+export function pairSampleText(s: SampleRecord): string {
+  const clip = (t: string) => JSON.stringify(t.slice(0, 120));
+  return `${clip(s.prime)} → ${clip(s.text)} (reference ${clip(s.reference ?? '')}${s.beam !== undefined ? `; beam ${clip(s.beam)}` : ''})`;
 }

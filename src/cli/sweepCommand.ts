@@ -8,6 +8,7 @@
 import { type ComparisonKind, comparisonVariants, variantRuns } from '../shared/comparisonVariants';
 import type { ExperimentConfig } from '../shared/config';
 import { formatDuration, formatLoss } from '../shared/format';
+import { columnOf, formatCell, metricColumn } from '../shared/runsTable';
 import type { TrainRequest } from '../shared/protocol';
 import { formatSweepValue, newSweepId, shortSettingName, sweepRuns, type SweepRunInfo } from '../shared/sweep';
 import { sweepPointsOf } from '../shared/sweepSettings';
@@ -109,7 +110,7 @@ export function sweepSummary(outcomes: readonly SweepRunOutcome[]): string {
   const scores = [...new Set(outcomes.flatMap((x) => ('results' in x ? Object.keys(x.results.finalScores) : [])))];
   const ranked = outcomes.filter((x) => rankValue(x) !== undefined).sort((a, b) => rankValue(a)! - rankValue(b)!);
   const best = ranked[0];
-  const head = ['#', ...paths.map(shortSettingName), 'STATUS', 'BEST VAL', 'AT STEP', 'TRAIN LOSS', ...scores.map((s) => s.toUpperCase()), 'TIME', 'RUN'];
+  const head = ['#', ...paths.map(shortSettingName), 'STATUS', 'BEST VAL', 'AT STEP', 'TRAIN LOSS', ...scores.map((s) => columnOf(metricColumn(s)).label.toUpperCase()), 'TIME', 'RUN'];
   const rows = outcomes.map((x) => {
     const r = 'results' in x ? x.results : undefined;
     return [
@@ -119,7 +120,8 @@ export function sweepSummary(outcomes: readonly SweepRunOutcome[]): string {
       formatLoss(r?.bestValidationLoss),
       r?.bestValidationStep === undefined ? '-' : String(r.bestValidationStep),
       formatLoss(r?.finalTrainingLoss),
-      ...scores.map((s) => (r?.finalScores[s] === undefined ? '-' : formatSweepValue(r.finalScores[s]))),
+      // the runs table's labels and units (exact match 12.5%, BLEU 31.5), so both read alike
+      ...scores.map((s) => (r?.finalScores[s] === undefined ? '-' : formatCell(metricColumn(s), r.finalScores[s]))),
       r ? formatDuration(r.seconds) : '-',
       ('runId' in x && x.runId) || '-',
     ];

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { contentProblem, formatDataError } from '../shared/dataFileRules';
 import { tokenLabel } from '../shared/format';
 import type { DecodingStep, Hypothesis, TranslateResult, Translation } from '../shared/translation';
 import { RUN_REFERENCE_HELP } from '../runs/runReference';
@@ -74,14 +75,26 @@ export function registerTranslate(program: Command, runsDirOption: readonly [str
 function sourcesOf(source: string | undefined, file: string | undefined): string[] {
   if ((source === undefined) === (file === undefined)) fail(EXIT.usage, 'seqlab translate needs a source text or --file <file> (one source per line), not both.');
   if (source !== undefined) return [source];
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(file === '-' ? 0 : file!, 'utf8');
+    bytes = fs.readFileSync(file === '-' ? 0 : file!);
   } catch (e) {
     fail(EXIT.notFound, `${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? e}).`);
   }
-  const lines = text.split(/\r?\n/);
-  if (lines.at(-1) === '') lines.pop();
+  const name = file === '-' ? 'standard input' : file!;
+  // the data files' rules: a Latin-1 é read as U+FFFD would reach the model as <unk> with no word of why
+  const bad = contentProblem(name, bytes);
+  if (bad) {
+    const binary = bad.where.offset !== undefined && bytes[bad.where.offset] === 0;
+    fail(EXIT.data, formatDataError(bad.problem, binary ? 'Give --file a plain-text file (UTF-8), one source per line' : bad.hint, bad.where));
+  }
+  const lines = new TextDecoder('utf-8').decode(bytes).split(/\r?\n/);
+  // blank lines at the end are the file's ending, not sources; one inside would shift every output after it
+  while (lines.length > 0 && lines.at(-1)!.trim() === '') lines.pop();
+  const blank = lines.findIndex((line) => line.trim() === '');
+  if (blank >= 0) {
+    fail(EXIT.usage, `${name}:${blank + 1}: the line is blank; --file reads one source per line and writes one output per line. Delete the blank line (or put a source on it).`);
+  }
   return lines;
 }
 

@@ -103,7 +103,7 @@ test('SIGINT while training: exit 130, the steps taken and a checkpoint of the l
   const step = run.status.step;
   assert.ok(step >= 50, `stopped at step ${step}, after the first progress event (step 50)`);
   assert.deepEqual(run.meta.end, { by: 'stop', step, phase: 'training' });
-  assert.match(r.stdout, new RegExp(`Cancelled while training at step ${step}: the checkpoint of step ${step} is kept \\(resume with: seqlab train --resume ${run.id}`));
+  assert.match(r.stdout, new RegExp(`Cancelled while training at step ${step}: the checkpoint of step ${step} is kept \\(resume with: seqlab train --resume ${run.id}\\)\\.$`, 'm'));
   assert.equal((await readMetrics(run.dir)).filter((m) => m.kind === 'step').length, step);
   assert.ok(fs.existsSync(path.join(run.dir, RUN_FILES.checkpoints, `ckpt-${step}.json`)));
 });

@@ -49,7 +49,7 @@ test('a checkpoint that meets a full disk: exit 1 naming the file and ENOSPC, th
   // by the shell that then becomes the CLI (exec keeps the pid), leads to a device on which every write is ENOSPC
   const r = spawnSync('/bin/sh', ['-c', 'ln -s /dev/full "$0/.ckpt-20.bin.$$.tmp" && exec "$@"', checkpoints, process.execPath, cli, 'train', '--resume', id, '--runs-dir', ws.runsDir, '--max-steps', '20'], { cwd: ws.dir, encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stderr, new RegExp(`Cannot write .*ckpt-20\\.bin: the disk is full \\(ENOSPC\\)\\. The checkpoint of step 10 is kept \\(resume with: seqlab train --resume ${id} <config>\\)\\. Free space on that disk \\(or move the runs folder\\), then resume\\.`));
+  assert.match(r.stderr, new RegExp(`Cannot write .*ckpt-20\\.bin: the disk is full \\(ENOSPC\\)\\. The checkpoint of step 10 is kept \\(resume with: seqlab train --resume ${id}\\)\\. Free space on that disk \\(or move the runs folder\\), then resume\\.`));
   assert.doesNotMatch(r.stderr, STACK_LINE);
   assert.deepEqual(ckpts(), before, 'the checkpoint of step 10 as it was; no temp file');
   assert.deepEqual(before, ['ckpt-10.bin', 'ckpt-10.json']);

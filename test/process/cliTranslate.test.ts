@@ -113,6 +113,39 @@ describe('seqlab translate', { skip: !built && 'not built' }, () => {
     assert.equal(run(['translate', 'rev', 'abcde', '--steps', '0', '--runs-dir', runsDir], dir).status, 2);
   });
 
+  test('--file: blank lines at the end are the file\'s ending; a blank line inside is refused with its file and line', () => {
+    const file = path.join(dir, 'sources.txt');
+    fs.writeFileSync(file, `${samples[0].prime}\r\n${samples[1].prime}\r\n\r\n \n`);
+    const ended = run(['translate', 'rev', '--file', file, '--beam', '1', '--runs-dir', runsDir], dir);
+    assert.equal(ended.status, 0, ended.stderr);
+    assert.deepEqual(ended.stdout.split('\n'), [samples[0].text, samples[1].text, '']);
+    fs.writeFileSync(file, `${samples[0].prime}\n\n${samples[1].prime}\n`);
+    const inside = run(['translate', 'rev', '--file', file, '--beam', '1', '--runs-dir', runsDir], dir);
+    assert.equal(inside.status, 2);
+    assert.equal(inside.stdout, '', 'nothing is translated when the lines would not line up');
+    assert.match(inside.stderr, /sources\.txt:2: the line is blank/);
+    const piped = run(['translate', 'rev', '--file', '-', '--runs-dir', runsDir], dir, `${samples[0].prime}\n \n${samples[1].prime}\n`);
+    assert.match(piped.stderr, /^standard input:2: the line is blank/);
+  });
+
+  test('--file under the data files\' rules: Latin-1 and binary refused with the byte and what to do (exit 3); a BOM dropped', () => {
+    const latin1 = path.join(dir, 'latin1.txt');
+    fs.writeFileSync(latin1, Buffer.from(`${samples[0].prime}\ncaf\xe9\n`, 'latin1'));
+    const e = run(['translate', 'rev', '--file', latin1, '--runs-dir', runsDir], dir);
+    assert.equal(e.status, 3);
+    assert.equal(e.stdout, '');
+    assert.match(e.stderr, /latin1\.txt:2 \(byte \d+\): the file is not valid UTF-8: byte 0xe9 .*iconv -f latin1/);
+    const binary = path.join(dir, 'binary.txt');
+    fs.writeFileSync(binary, Buffer.from([0x61, 0x00, 0x62, 0x0a]));
+    const b = run(['translate', 'rev', '--file', binary, '--runs-dir', runsDir], dir);
+    assert.equal(b.status, 3);
+    assert.match(b.stderr, /binary\.txt:1 \(byte 1\): the file looks binary: a NUL byte at byte offset 1\. Give --file a plain-text file/);
+    const bom = run(['translate', 'rev', '--file', '-', '--beam', '1', '--runs-dir', runsDir], dir, `\ufeff${samples[0].prime}\n`);
+    assert.equal(bom.status, 0, bom.stderr);
+    assert.equal(bom.stderr, '', 'no <unk> warning for the BOM');
+    assert.equal(bom.stdout, `${samples[0].text}\n`);
+  });
+
   test('usage errors and runs that cannot translate exit with their codes', () => {
     const neither = run(['translate', 'rev', '--runs-dir', runsDir], dir);
     assert.equal(neither.status, 2);

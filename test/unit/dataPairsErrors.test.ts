@@ -63,6 +63,18 @@ test('too few fields for a column past the second: the field count and the colum
   assert.equal(named.problem, 'the line has 1 field; column 1 ("p") is needed');
 });
 
+test('a column past the end of every line: said at the setting, with the columns the lines have', () => {
+  const tatoeba = 'Hi.\tSalut.\tCC-BY 2.0 #1\nRun!\tCours !\tCC-BY 2.0 #2\n';
+  for (const skipMalformed of [false, true]) {
+    const e = dataError(fromText(tatoeba, { targetColumn: 5, skipMalformed }));
+    assert.deepEqual([e.field, e.line], ['data.targetColumn', undefined]);
+    assert.equal(e.message, '/data/pairs.tsv: data.targetColumn is 5, but no line has more than 3 fields (columns 0 to 2). Use a 0-based column index below 3.');
+  }
+  assert.equal(dataError(fromText(tatoeba, { sourceColumn: 3 })).field, 'data.sourceColumn');
+  // a file without any tab is told so at its first line
+  assert.equal(dataError(fromText('no tab\nnone here\n', { targetColumn: 4 })).line, 1);
+});
+
 test('a column name not in the header: did you mean, the header\'s columns, line 1', () => {
   const e = dataError(fromFixture('pairs-header.csv', { sourceColumn: 'word', targetColumn: 'phoneme' }));
   assert.deepEqual([e.line, e.column, e.field], [1, 'phoneme', 'data.targetColumn']);
@@ -90,7 +102,7 @@ test('no pair left after the length limits: how many each limit dropped and the 
   assert.equal(e.message, '/data/pairs.tsv: no pair is left after the length limits: of 3 pairs, 3 have more than maxSourceLength 1 source characters (the shortest source has 2), and 2 more than maxTargetLength 3 target characters (the shortest target has 1). Raise data.maxSourceLength / data.maxTargetLength (0 = no limit).');
   const words = dataError(fromText('a b\tc d e\n', { sourceLevel: 'word', targetLevel: 'word', maxTargetLength: 2 }));
   assert.equal(words.field, 'data.maxTargetLength');
-  assert.match(words.problem, /of 1 pairs, 1 more than maxTargetLength 2 target words \(the shortest target has 3\)$/);
+  assert.match(words.problem, /of 1 pair, 1 have more than maxTargetLength 2 target words \(the shortest target has 3\)$/);
 });
 
 test('nothing to read: an empty file, a header alone, every line malformed', () => {

@@ -175,9 +175,9 @@ function lengthLimits(parsed: PairsFile, data: PairsDataConfig, file: string) {
   if (fitting.length === 0) {
     const limits: string[] = [];
     if (overSourceLength > 0) limits.push(`${formatCount(overSourceLength)} have more than maxSourceLength ${data.maxSourceLength} source ${units(data.sourceLevel)} (the shortest source has ${shortestSource})`);
-    if (overTargetLength > 0) limits.push(`${formatCount(overTargetLength)} more than maxTargetLength ${data.maxTargetLength} target ${units(data.targetLevel)} (the shortest target has ${shortestTarget})`);
+    if (overTargetLength > 0) limits.push(`${formatCount(overTargetLength)}${limits.length === 0 ? ' have' : ''} more than maxTargetLength ${data.maxTargetLength} target ${units(data.targetLevel)} (the shortest target has ${shortestTarget})`);
     throw new DataError(
-      `no pair is left after the length limits: of ${formatCount(parsed.pairs.length)} pairs, ${limits.join(', and ')}`,
+      `no pair is left after the length limits: of ${formatCount(parsed.pairs.length)} ${parsed.pairs.length === 1 ? 'pair' : 'pairs'}, ${limits.join(', and ')}`,
       'Raise data.maxSourceLength / data.maxTargetLength (0 = no limit)',
       { file, field: overSourceLength >= overTargetLength ? 'data.maxSourceLength' : 'data.maxTargetLength' },
     );

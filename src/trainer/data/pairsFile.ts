@@ -65,6 +65,8 @@ export function parsePairsFile(text: string, data: PairsFileOptions, file: strin
   const sourceIndex = columnIndex(data.sourceColumn, 'data.sourceColumn', header, headerLine, file, format);
   const targetIndex = columnIndex(data.targetColumn, 'data.targetColumn', header, headerLine, file, format);
   const need = Math.max(sourceIndex, targetIndex) + 1;
+  const body = hasHeader ? records.slice(1) : records;
+  columnWithinLines(body, need, sourceIndex >= targetIndex ? 'data.sourceColumn' : 'data.targetColumn', file);
 
   const pairs: RawPair[] = [];
   const skipped: PairsFile['skipped'] = {};
@@ -75,7 +77,6 @@ export function parsePairsFile(text: string, data: PairsFileOptions, file: strin
     const s = (skipped[reason] ??= { count: 0, firstLine: line });
     s.count++;
   };
-  const body = hasHeader ? records.slice(1) : records;
   for (const { record, info } of body) {
     const line = info.lines;
     if (record.length < need) {
@@ -96,6 +97,20 @@ export function parsePairsFile(text: string, data: PairsFileOptions, file: strin
     }
   }
   return { format, header, sourceIndex, targetIndex, pairs, rows: body.length, skipped };
+}
+
+/** A column past the end of every line (`targetColumn: 5` of a three-column file) is a setting to fix, not
+ *  a first malformed line: said at the setting, with the columns the lines have. A file with no separator
+ *  at all is left to the per-line message, which names the separator. */
+function columnWithinLines(body: readonly ParsedRecord[], need: number, field: string, file: string): void {
+  let widest = 0;
+  for (const { record } of body) widest = Math.max(widest, record.length);
+  if (widest >= need || widest < 2) return;
+  throw new DataError(
+    `${field} is ${need - 1}, but no line has more than ${widest} fields (columns 0 to ${widest - 1})`,
+    `Use a 0-based column index below ${widest}`,
+    { file, field },
+  );
 }
 
 interface ParsedRecord {

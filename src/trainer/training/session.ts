@@ -301,7 +301,7 @@ export class RunSession {
   /** What the run folder keeps to go on from, in words. */
   kept(): string {
     return this.lastCheckpoint !== undefined
-      ? `the checkpoint of step ${this.lastCheckpoint} is kept (resume with: seqlab train --resume ${this.runId} <config>)`
+      ? `the checkpoint of step ${this.lastCheckpoint} is kept (resume with: seqlab train --resume ${this.runId})`
       : 'no checkpoint was written: nothing to resume or export from';
   }
 
