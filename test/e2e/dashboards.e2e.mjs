@@ -400,7 +400,7 @@ test('dashboards: readouts, colours and matches against the run\'s files; names;
         await wb.collectCsp();
       });
 
-      await step('7. a sweep\'s two runs compared: named by the swept value; the adding problem\'s loss axis in MSE', async () => {
+      await step('7. a sweep\'s two runs compared: named by the swept value; the adding problem\'s loss axis in MSE and its flagged positions marked', async () => {
         await wb.openFile('dash-sweep.seqlab.json');
         await wb.clickCodeLens('▶ Train');
         await wb.waitForNotification(/SeqLab: sweep of dash-sweep finished, 2 of 2 runs trained; best hidden (6|12) \(val \d/);
@@ -430,6 +430,21 @@ test('dashboards: readouts, colours and matches against the run\'s files; names;
         await wb.until(async () => (await v.locator('body').evaluate(canvasTexts)).includes('loss (MSE)'), 'the loss axis title "loss (MSE)"');
         await wb.collectCsp();
         await shot('13-sweep-compared');
+        // the adding problem's two flagged positions, where the probe's input marks them (diagnostics.bin's
+        // probe.input: value, marker): outlined on the Hidden states heatmap, dashed on ‖∂L_T/∂h_t‖ (1-based)
+        await selectTab(v, 'tab-hidden');
+        const shownRun = await v.locator('#hs-run').evaluate((el) => el.value);
+        const input = (await latestSnapshot(path.join(runsDir, shownRun))).arrays['probe.input'].data;
+        const flagged = [];
+        for (let t = 0; t < input.length / 2; t++) if (input[t * 2 + 1] > 0.5) flagged.push(t);
+        assert.equal(flagged.length, 2, `the probe flags two positions: ${flagged}`);
+        await wb.until(async () => (await v.locator('#heatmap-canvas').getAttribute('data-marked-cols')) === flagged.join(','), `the heatmap outlines columns ${flagged}`);
+        await selectTab(v, 'tab-gradients');
+        await wb.until(async () => {
+          const texts = await v.locator('body').evaluate(canvasTexts);
+          return flagged.every((t) => texts.includes(`marked ${t + 1}`));
+        }, `dashed lines "marked ${flagged.map((t) => t + 1)}" on the gradients chart`);
+        await shot('14-sweep-marked');
       });
 
       await step('8. no Content Security Policy violation in any webview', async () => {
