@@ -67,6 +67,7 @@ test('dashboards: readouts, colours and matches against the run\'s files; names;
   fs.copyFileSync(path.join(repoRoot, 'examples/lighthouse.txt'), path.join(ws, 'lighthouse.txt'));
   fs.writeFileSync(path.join(ws, 'dash-chars.seqlab.json'), JSON.stringify(charsConfig, null, 2));
   fs.writeFileSync(path.join(ws, 'dash-sweep.seqlab.json'), JSON.stringify(sweepConfig, null, 2));
+  for (const f of ['tiny-csv.seqlab.json', 'visitors.csv']) fs.copyFileSync(path.join(repoRoot, 'test/fixtures/workspace', f), path.join(ws, f));
   try {
     const settings = { 'workbench.colorTheme': 'Default Dark Modern', 'seqlab.maxConcurrentRuns': 1 };
     await withWorkbench('dashboards', { extensionPath, workspace: ws, settings }, async (wb) => {
@@ -406,11 +407,19 @@ test('dashboards: readouts, colours and matches against the run\'s files; names;
         await wb.waitForNotification(/SeqLab: sweep of dash-sweep finished, 2 of 2 runs trained; best hidden (6|12) \(val \d/);
         await wb.clearNotifications();
         await wb.runCommand('SeqLab: Open Dashboard', { picker: true });
-        for (const hidden of [6, 12]) {
+        // a click can land while the list still lays out on a loaded machine: each is checked against the
+        // count of selected picks, and repeated only when the count did not follow it within 3 s
+        const count = page.locator('.quick-input-widget .quick-input-count');
+        for (const [k, hidden] of [6, 12].entries()) {
           const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: `hidden ${hidden}` }).first();
           await row.waitFor();
           assert.doesNotMatch(await row.innerText(), RUN_ID, 'the pick names the run, not its id');
-          await row.click();
+          const selected = count.filter({ hasText: `${k + 1} Selected` });
+          await wb.until(async () => {
+            if (await selected.count()) return true;
+            await row.click();
+            return selected.waitFor({ timeout: 3000 }).then(() => true, () => false);
+          }, `${k + 1} run(s) picked`);
         }
         await page.keyboard.press('Enter');
         await page.locator('.tabs-container .tab.active', { hasText: 'Compare 2 runs' }).waitFor();
@@ -447,7 +456,40 @@ test('dashboards: readouts, colours and matches against the run\'s files; names;
         await shot('14-sweep-marked');
       });
 
-      await step('8. no Content Security Policy violation in any webview', async () => {
+      await step('8. a CSV forecast: the Output tab\'s legend names actual, predicted and the baselines with their RMSE in the data\'s units; the loss axis in z-score MSE', async () => {
+        await wb.openFile('tiny-csv.seqlab.json');
+        await wb.clickCodeLens('▶ Train');
+        await wb.waitForNotification(/SeqLab: tiny-csv · GRU finished/);
+        await wb.clearNotifications();
+        await wb.clickCodeLens('Dashboard');
+        await page.locator('.tabs-container .tab.active', { hasText: 'SeqLab: tiny-csv · GRU' }).waitFor();
+        const v = view();
+        await v.locator('#seqlab-dashboard[data-state="ready"]').waitFor();
+        await v.locator('#run-header .run-row.status-finished').waitFor();
+        const csvRun = await v.locator('#run-header .run-row').first().getAttribute('data-run-id');
+        await v.locator('body').evaluate(canvasTexts);
+        await v.locator('#log-y').click();
+        await v.locator('#log-y').click();
+        await wb.until(async () => (await v.locator('body').evaluate(canvasTexts)).includes('loss (MSE (z-scores))'), 'the loss axis title "loss (MSE (z-scores))"');
+        await selectTab(v, 'tab-output');
+        // the legend is drawn again when the snapshot with the baselines arrives
+        await v.locator('#forecast-legend .legend-key[data-series="baseline"] >> nth=0').waitFor();
+        assert.match(await v.locator('#forecast-title').innerText(), /time order, in the data’s units/);
+        const keys = (await v.locator('#forecast-legend .legend-key').allTextContents()).map((k) => k.replace(/\s+/g, ' ').trim());
+        assert.deepEqual(keys.slice(0, 3).map((k) => k.replace(/ RMSE .*/, '').trim()), ['actual', 'predicted', 'baseline: persistence'], `the legend: ${keys}`);
+        // the prediction's RMSE is the one diagnostics.bin's forecast arrays give, in visitors
+        const f = (await latestSnapshot(path.join(runsDir, csvRun))).arrays;
+        const actual = f['forecast.actual'].data, pred = f['forecast.pred'].data;
+        const rmse = Math.sqrt(actual.reduce((sum, a, i) => sum + (pred[i] - a) ** 2, 0) / actual.length);
+        assert.equal(keys[1].trim(), `predicted RMSE ${formatNumber(rmse, 3)}`);
+        // the validation windows are counted: whole ticks, even for the two windows of this short split
+        const xTicks = await ticksOf(v, '#forecast-chart', 'x');
+        assert.ok(xTicks.length >= 2 && xTicks.every((x) => /^\d+$/.test(x)), `whole windows on the x axis: ${xTicks}`);
+        await shot('15-csv-forecast');
+        await wb.collectCsp();
+      });
+
+      await step('9. no Content Security Policy violation in any webview', async () => {
         assert.deepEqual(wb.cspSeen ?? [], [], 'securitypolicyviolation events in the dashboards');
         assert.deepEqual(wb.consoleMessages.filter((m) => CSP_TEXT.test(m.text)).map((m) => `${m.url}: ${m.text}`), [], 'CSP errors in the console');
       });

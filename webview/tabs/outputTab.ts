@@ -63,7 +63,7 @@ export class OutputTab implements TabView {
       this.generated);
     panel.append(this.generateForm, this.samplesTitle, this.samples, this.forecastTitle, this.forecastLegend, this.forecastEl, this.empty);
     this.theme = this.ctx.store.theme;
-    this.forecast = new SeriesChart(this.forecastEl, { xLabel: 'validation window (time order)', yLabel: 'value (data units)', logY: false, height: 280, readout: (x) => this.readout(x) }, this.theme);
+    this.forecast = new SeriesChart(this.forecastEl, { xLabel: 'validation window (time order)', xInteger: true, yLabel: 'value (data units)', logY: false, height: 280, readout: (x) => this.readout(x) }, this.theme);
     button.addEventListener('click', () => {
       const r = this.generatingRun();
       if (!r) return;
@@ -145,7 +145,8 @@ export class OutputTab implements TabView {
     });
     const xLabel = inTime ? 'validation window (time order)' : 'actual value (data units)';
     const yLabel = inTime ? 'value (data units)' : 'predicted value (data units)';
-    if (chart.options.xLabel !== xLabel || chart.options.yLabel !== yLabel) chart.setOptions({ xLabel, yLabel, xInteger: inTime });
+    // windows are counted: whole ticks (a short validation split's two windows read 0.0…1.0 without it)
+    if (chart.options.xLabel !== xLabel || chart.options.yLabel !== yLabel || chart.options.xInteger !== inTime) chart.setOptions({ xLabel, yLabel, xInteger: inTime });
     chart.setSeries(series);
     this.forecastLegend.replaceChildren(...lines.map((l, k) => h('span', { class: 'legend-key', 'data-series': k === 0 ? 'actual' : l.swatch === 'dashed' ? 'baseline' : 'predicted' },
       legendSwatch(l.color, !inTime && k === 0 ? 'dashed' : l.swatch, !inTime && k > 0),
