@@ -311,3 +311,22 @@ test('a real run: trained by the CLI, read from its folder, translated by the en
   await page.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('the Output tab of an encoder–decoder: every validation pair of an evaluation, source → output and the target where it erred; no Generate', { skip }, async () => {
+  const page = await session.blank('dark');
+  await postFromHost(page, { type: 'init', panelKind: 'run', runs: [runView()], pending: [] });
+  const sample = (prime: string, text: string, reference: string, beam?: string) => ({ kind: 'sample', step: 200, temperature: 0, prime, text, reference, ...(beam !== undefined && { beam }) });
+  await page.evaluate((samples: unknown[]) => {
+    const f = (xs: number[]) => Float64Array.from(xs);
+    window.postMessage({ type: 'metrics', runId: 'rev', columns: {
+      steps: { step: f([1, 200]), epoch: f([0, 1]), time: f([0.1, 4]), loss: f([3, 0.2]), gradNorm: f([1, 1]), clipped: new Uint8Array(2) },
+      evals: { step: f([200]), epoch: f([1]), time: f([4]), loss: f([0.3]), accuracy: f([0.95]) },
+      samples } }, '*');
+  }, [sample('abc', 'cba', 'cba', 'cba'), sample('dog', 'gdo', 'god', 'god'), sample('xyz', 'zyx', 'zyx')]);
+  await page.click('.tab-output');
+  await page.waitForSelector('#samples .sample');
+  const texts = (await page.locator('#samples .sample-text').allTextContents()).map((t) => t.trim());
+  assert.deepEqual(texts, ['abc → cba ✓', 'dog → gdo\n  target: god\n  beam search: god ✓', 'xyz → zyx ✓'], 'one entry per pair decoded at step 200');
+  assert.equal(await page.isVisible('#generate-button'), false, 'an encoder–decoder writes for a source; it continues no prime');
+  await page.close();
+});
