@@ -330,3 +330,35 @@ test('the Output tab of an encoder–decoder: every validation pair of an evalua
   assert.equal(await page.isVisible('#generate-button'), false, 'an encoder–decoder writes for a source; it continues no prime');
   await page.close();
 });
+
+test('the Loss tab: the decoding scores\' y-axis title fits on its chart (it was cut off at the top)', { skip }, async () => {
+  const page = await session.blank('dark', { width: 1100, height: 860 });
+  // where each text drawn on a canvas runs, vertically, in the canvas's pixels (rotated axis titles run along y)
+  await page.evaluate(() => {
+    window.__extents = [];
+    const proto = window.CanvasRenderingContext2D.prototype;
+    const fill = proto.fillText;
+    proto.fillText = function (text: string, x: number, y: number, ...rest: unknown[]) {
+      const w = this.measureText(text).width;
+      const [x0, x1] = this.textAlign === 'center' ? [x - w / 2, x + w / 2] : this.textAlign === 'right' || this.textAlign === 'end' ? [x - w, x] : [x, x + w];
+      const t = this.getTransform();
+      const ys = [x0, x1].map((px) => t.b * px + t.d * y + t.f);
+      window.__extents.push({ text: String(text), top: Math.min(...ys), bottom: Math.max(...ys), height: this.canvas.height, id: this.canvas.closest('[id]')?.id });
+      return fill.call(this, text, x, y, ...rest);
+    };
+  });
+  await postFromHost(page, { type: 'init', panelKind: 'run', runs: [{ ...runView(), info: { ...runView().info, errorRateName: 'PER' } }], pending: [] });
+  await page.evaluate(() => {
+    const f = (xs: number[]) => Float64Array.from(xs);
+    window.postMessage({ type: 'metrics', runId: 'rev', columns: {
+      steps: { step: f([1, 100, 200]), epoch: f([0, 0, 1]), time: f([0.1, 2, 4]), loss: f([3, 1, 0.2]), gradNorm: f([1, 1, 1]), clipped: new Uint8Array(3) },
+      evals: { step: f([100, 200]), epoch: f([0, 1]), time: f([2, 4]), loss: f([1.1, 0.3]), accuracy: f([0.6, 0.95]), exactMatch: f([0.25, 0.5]), errorRate: f([0.4, 0.2]), bleu: f([12.25, 38.5]), chrF: f([30, 61.75]) },
+      samples: [] } }, '*');
+  });
+  await page.waitForSelector('#scores-section:not([hidden])');
+  await page.waitForFunction(() => document.querySelector('#scores-chart').dataset.yTicks);
+  const titles = await page.evaluate(() => window.__extents.filter((e: any) => e.id === 'scores-chart' && /BLEU/.test(e.text)));
+  assert.ok(titles.length > 0, 'the y-axis title is drawn');
+  for (const e of titles) assert.ok(e.top >= 0 && e.bottom <= e.height, `"${e.text}" runs from y ${Math.round(e.top)} to ${Math.round(e.bottom)} on a canvas ${e.height} px high`);
+  await page.close();
+});
