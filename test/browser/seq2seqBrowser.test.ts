@@ -362,3 +362,29 @@ test('the Loss tab: the decoding scores\' y-axis title fits on its chart (it was
   for (const e of titles) assert.ok(e.top >= 0 && e.bottom <= e.height, `"${e.text}" runs from y ${Math.round(e.top)} to ${Math.round(e.bottom)} on a canvas ${e.height} px high`);
   await page.close();
 });
+
+test('the attention map of word targets: each row label starts right of the rotated "target (decoder step)" title', { skip }, async () => {
+  const words = ['seven', 'hundred', 'seventeen', 'eighty', '</s>'];
+  const { page } = await openSeq2seqPage(session, { info: { probeTargetTokens: words } });
+  // where each text drawn on the attention canvas starts and ends across (labels are drawn unrotated, right-aligned)
+  await page.evaluate(() => {
+    window.__spans = [];
+    const proto = window.CanvasRenderingContext2D.prototype;
+    const fill = proto.fillText;
+    proto.fillText = function (text: string, x: number, y: number, ...rest: unknown[]) {
+      const t = this.getTransform();
+      if (this.canvas.id === 's2s-att-canvas') window.__spans.push({ text: String(text), align: this.textAlign, x: t.a * x + t.c * y + t.e, w: this.measureText(text).width * t.a, rotated: t.b !== 0 });
+      return fill.call(this, text, x, y, ...rest);
+    };
+  });
+  // a walk stop outlines a row: its label is drawn bold with a ▸, the widest it gets
+  await page.click('#s2s-walk-next');
+  await page.click('#s2s-walk-next');
+  await page.waitForFunction(() => window.__spans.some((s: any) => s.rotated));
+  const spans = await page.evaluate(() => window.__spans);
+  const title = spans.find((s: any) => s.rotated && /target/.test(s.text));
+  assert.ok(title, 'the row title is drawn');
+  for (const s of spans.filter((x: any) => !x.rotated && x.align === 'right' && words.some((w) => x.text.endsWith(w))))
+    assert.ok(s.x - s.w > title.x + 1, `"${s.text}" starts at x ${Math.round(s.x - s.w)}, under the title's baseline at x ${Math.round(title.x)}`);
+  await page.close();
+});
