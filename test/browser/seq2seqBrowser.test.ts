@@ -311,3 +311,80 @@ test('a real run: trained by the CLI, read from its folder, translated by the en
   await page.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('the Output tab of an encoder–decoder: every validation pair of an evaluation, source → output and the target where it erred; no Generate', { skip }, async () => {
+  const page = await session.blank('dark');
+  await postFromHost(page, { type: 'init', panelKind: 'run', runs: [runView()], pending: [] });
+  const sample = (prime: string, text: string, reference: string, beam?: string) => ({ kind: 'sample', step: 200, temperature: 0, prime, text, reference, ...(beam !== undefined && { beam }) });
+  await page.evaluate((samples: unknown[]) => {
+    const f = (xs: number[]) => Float64Array.from(xs);
+    window.postMessage({ type: 'metrics', runId: 'rev', columns: {
+      steps: { step: f([1, 200]), epoch: f([0, 1]), time: f([0.1, 4]), loss: f([3, 0.2]), gradNorm: f([1, 1]), clipped: new Uint8Array(2) },
+      evals: { step: f([200]), epoch: f([1]), time: f([4]), loss: f([0.3]), accuracy: f([0.95]) },
+      samples } }, '*');
+  }, [sample('abc', 'cba', 'cba', 'cba'), sample('dog', 'gdo', 'god', 'god'), sample('xyz', 'zyx', 'zyx')]);
+  await page.click('.tab-output');
+  await page.waitForSelector('#samples .sample');
+  const texts = (await page.locator('#samples .sample-text').allTextContents()).map((t) => t.trim());
+  assert.deepEqual(texts, ['abc → cba ✓', 'dog → gdo\n  target: god\n  beam search: god ✓', 'xyz → zyx ✓'], 'one entry per pair decoded at step 200');
+  assert.equal(await page.isVisible('#generate-button'), false, 'an encoder–decoder writes for a source; it continues no prime');
+  await page.close();
+});
+
+test('the Loss tab: the decoding scores\' y-axis title fits on its chart (it was cut off at the top)', { skip }, async () => {
+  const page = await session.blank('dark', { width: 1100, height: 860 });
+  // where each text drawn on a canvas runs, vertically, in the canvas's pixels (rotated axis titles run along y)
+  await page.evaluate(() => {
+    window.__extents = [];
+    const proto = window.CanvasRenderingContext2D.prototype;
+    const fill = proto.fillText;
+    proto.fillText = function (text: string, x: number, y: number, ...rest: unknown[]) {
+      const w = this.measureText(text).width;
+      const [x0, x1] = this.textAlign === 'center' ? [x - w / 2, x + w / 2] : this.textAlign === 'right' || this.textAlign === 'end' ? [x - w, x] : [x, x + w];
+      const t = this.getTransform();
+      const ys = [x0, x1].map((px) => t.b * px + t.d * y + t.f);
+      window.__extents.push({ text: String(text), top: Math.min(...ys), bottom: Math.max(...ys), height: this.canvas.height, id: this.canvas.closest('[id]')?.id });
+      return fill.call(this, text, x, y, ...rest);
+    };
+  });
+  await postFromHost(page, { type: 'init', panelKind: 'run', runs: [{ ...runView(), info: { ...runView().info, errorRateName: 'PER' } }], pending: [] });
+  await page.evaluate(() => {
+    const f = (xs: number[]) => Float64Array.from(xs);
+    window.postMessage({ type: 'metrics', runId: 'rev', columns: {
+      steps: { step: f([1, 100, 200]), epoch: f([0, 0, 1]), time: f([0.1, 2, 4]), loss: f([3, 1, 0.2]), gradNorm: f([1, 1, 1]), clipped: new Uint8Array(3) },
+      evals: { step: f([100, 200]), epoch: f([0, 1]), time: f([2, 4]), loss: f([1.1, 0.3]), accuracy: f([0.6, 0.95]), exactMatch: f([0.25, 0.5]), errorRate: f([0.4, 0.2]), bleu: f([12.25, 38.5]), chrF: f([30, 61.75]) },
+      samples: [] } }, '*');
+  });
+  await page.waitForSelector('#scores-section:not([hidden])');
+  await page.waitForFunction(() => document.querySelector('#scores-chart').dataset.yTicks);
+  const titles = await page.evaluate(() => window.__extents.filter((e: any) => e.id === 'scores-chart' && /BLEU/.test(e.text)));
+  assert.ok(titles.length > 0, 'the y-axis title is drawn');
+  for (const e of titles) assert.ok(e.top >= 0 && e.bottom <= e.height, `"${e.text}" runs from y ${Math.round(e.top)} to ${Math.round(e.bottom)} on a canvas ${e.height} px high`);
+  await page.close();
+});
+
+test('the attention map of word targets: each row label starts right of the rotated "target (decoder step)" title', { skip }, async () => {
+  const words = ['seven', 'hundred', 'seventeen', 'eighty', '</s>'];
+  const { page } = await openSeq2seqPage(session, { info: { probeTargetTokens: words } });
+  // where each text drawn on the attention canvas starts and ends across (labels are drawn unrotated, right-aligned)
+  await page.evaluate(() => {
+    window.__spans = [];
+    const proto = window.CanvasRenderingContext2D.prototype;
+    const fill = proto.fillText;
+    proto.fillText = function (text: string, x: number, y: number, ...rest: unknown[]) {
+      const t = this.getTransform();
+      if (this.canvas.id === 's2s-att-canvas') window.__spans.push({ text: String(text), align: this.textAlign, x: t.a * x + t.c * y + t.e, w: this.measureText(text).width * t.a, rotated: t.b !== 0 });
+      return fill.call(this, text, x, y, ...rest);
+    };
+  });
+  // a walk stop outlines a row: its label is drawn bold with a ▸, the widest it gets
+  await page.click('#s2s-walk-next');
+  await page.click('#s2s-walk-next');
+  await page.waitForFunction(() => window.__spans.some((s: any) => s.rotated));
+  const spans = await page.evaluate(() => window.__spans);
+  const title = spans.find((s: any) => s.rotated && /target/.test(s.text));
+  assert.ok(title, 'the row title is drawn');
+  for (const s of spans.filter((x: any) => !x.rotated && x.align === 'right' && words.some((w) => x.text.endsWith(w))))
+    assert.ok(s.x - s.w > title.x + 1, `"${s.text}" starts at x ${Math.round(s.x - s.w)}, under the title's baseline at x ${Math.round(title.x)}`);
+  await page.close();
+});

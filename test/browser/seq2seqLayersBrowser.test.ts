@@ -116,3 +116,17 @@ test('gradients of an encoder–decoder: ‖∂L/∂h_s‖ over source positions
   assert.deepEqual(await violations(p), []);
   await p.close();
 });
+
+test('the layer chosen on one tab is the one the other tab\'s menu names when it is shown', { skip }, async () => {
+  const p = await page();
+  await p.click('.tab-hidden');
+  await p.waitForSelector('#heatmap-canvas[data-plot]');
+  await choose(p, '#hs-layer', '2');
+  await p.click('.tab-gradients');
+  await p.waitForFunction(() => /decoder/.test(document.querySelector('#grad-time-title').textContent));
+  assert.equal(await p.evaluate(() => document.querySelector('#grad-layer').value), '2', 'the Gradients menu names the decoder layer its charts draw');
+  await choose(p, '#grad-layer', '0');
+  await p.click('.tab-hidden');
+  await p.waitForFunction(() => document.querySelector('#hs-layer').value === '0');
+  await p.close();
+});

@@ -21,6 +21,10 @@ export interface HeatmapLayout {
 }
 
 const FONT = 'system-ui, sans-serif';
+/** The left margin for row labels of up to 4 digits (unit numbers) beside the rotated row title. */
+const LEFT_MARGIN = 44;
+/** Where the rotated row title's baseline runs: row labels must start to the right of it. */
+const ROW_TITLE_X = 12;
 
 export class HeatmapView {
   /** The heatmap's box: the rows' scroll box, then the column axis. */
@@ -30,7 +34,7 @@ export class HeatmapView {
   private readonly image = document.createElement('canvas');
   private layout: HeatmapLayout | undefined;
   private size = { width: 0, height: 0 };
-  readonly margin = { left: 44, top: 4, right: 6, bottom: 4 };
+  readonly margin = { left: LEFT_MARGIN, top: 4, right: 6, bottom: 4 };
   private static readonly AXIS_HEIGHT = 38;
   onHover?: (cell: { row: number; col: number } | undefined, ev: MouseEvent) => void;
   onClick?: (cell: { row: number; col: number }) => void;
@@ -61,6 +65,19 @@ export class HeatmapView {
 
   setForeground(fg: string): void {
     this.fg = fg;
+  }
+
+  /**
+   * Widens the left margin to the widest of these row labels as drawn (the highlighted one bold, with its ▸), so
+   * that words (an attention map's target tokens) do not run under the rotated row title. Call before sizing
+   * the map from `margin`.
+   */
+  fitRowLabels(labels: readonly string[]): void {
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.font = `bold 11px ${FONT}`;
+    const widest = Math.max(0, ...labels.map((l) => ctx.measureText(`▸ ${l}`).width));
+    this.margin.left = Math.max(LEFT_MARGIN, Math.ceil(ROW_TITLE_X + 4 + widest + 4));
   }
 
   /** Draw rgba pixels (rows × cols) in a rows area of cssHeight, and the axis; returns the time it took in ms. */
@@ -118,7 +135,7 @@ export class HeatmapView {
       ctx.fillText(`▸ ${layout.rowLabel(hr)}`, m.left - 4, m.top + (hr + 0.5) * rowH);
     }
     ctx.save();
-    ctx.translate(12, m.top + ph / 2);
+    ctx.translate(ROW_TITLE_X, m.top + ph / 2);
     ctx.rotate(-Math.PI / 2);
     drawRichText(ctx, layout.rowTitle, 0, 0, { size: 10, family: FONT, color: this.fg, align: 'center', baseline: 'bottom' });
     ctx.restore();

@@ -93,7 +93,8 @@ export class RunData {
     appendNewer(this.step, c.steps, STEP_KEYS);
     appendNewer(this.eval, c.evals, EVAL_KEYS);
     for (const r of c.samples) {
-      if (this.samples.some((s) => s.step === r.step && s.temperature === r.temperature)) continue;
+      // an encoder–decoder writes several validation pairs per evaluation, each its own sample (told apart by its source)
+      if (this.samples.some((s) => s.step === r.step && s.temperature === r.temperature && s.prime === r.prime)) continue;
       this.samples.push(r);
     }
     this.version++;

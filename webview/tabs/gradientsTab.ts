@@ -122,7 +122,11 @@ export class GradientsTab implements TabView {
     const r = store.gradientsRun();
     const layers = r ? this.layersOf(r) : [];
     // the layer drawn; a run without gradient snapshots keeps the sequence model's names for the empty chart
-    this.layer = layers[this.layerIndex(layers)];
+    const index = this.layerIndex(layers);
+    this.layer = layers[index];
+    // the Hidden states tab shares the layer choice: the menu, built before it changed, must name the layer drawn
+    const menu = this.controls.querySelector<HTMLElement & { value: string }>('#grad-layer');
+    if (menu && menu.value !== String(index)) this.renderControls();
     const quantity = this.layer?.quantity ?? DH_LABEL;
     const axis = (this.axis = this.layer?.axis ?? (r ? timeAxisOf(r.info) : undefined));
     const xLabel = axis?.kind === 'tokens' || !axis ? 'timestep t' : axis.title;

@@ -124,7 +124,11 @@ export class HiddenStatesTab implements TabView {
     this.stepSlider.value = String(idx >= 0 ? idx : steps.length - 1);
     this.stepLabel.textContent = `step ${snap.step}${store.pinnedStep === undefined ? ' (latest)' : ''}`;
     const layers = stateLayers(snap);
-    const layer = layers[this.layerIndex(layers)];
+    const index = this.layerIndex(layers);
+    const layer = layers[index];
+    // the Gradients tab shares the layer choice: the menus, built before it changed, must name the layer drawn
+    const menu = this.controls.querySelector<HTMLElement & { value: string }>('#hs-layer');
+    if (menu && menu.value !== String(index)) this.renderControls();
     const m = stateMatrix(r, snap, layer, store.ui.state);
     if (!m) return;
     const { scale, caption, clip } = this.scaleFor(m, r.info.gateNames);

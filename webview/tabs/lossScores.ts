@@ -50,7 +50,7 @@ export class DecodingScores {
     this.el = h('section', { id: 'scores-section', hidden: true },
       h('h3', {}, 'Decoding on the validation pairs: exact match, error rate, token accuracy (and BLEU, chrF for word targets)'), this.chartEl,
       h('p', { class: 'hint' }, 'Solid: exact match (greedy decoding, whole output right). Dashed: token error rate (edit distance / reference length). Dotted: token accuracy (teacher-forced). Word-level targets add corpus BLEU-4 (dash-dot) and chrF (long dashes), on their 0–100 scales.'));
-    this.chart = new SeriesChart(this.chartEl, { xLabel, xInteger: xLabel === 'step', yLabel: '% of pairs / tokens; BLEU, chrF', logY: false, height: 220, readout: (x) => this.readout(x) }, theme);
+    this.chart = new SeriesChart(this.chartEl, { xLabel, xInteger: xLabel === 'step', yLabel: '%, BLEU, chrF (0–100)', logY: false, height: 220, readout: (x) => this.readout(x) }, theme);
   }
 
   /** Whether any run has decoding scores (the section shows only then). */

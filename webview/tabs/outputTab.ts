@@ -1,5 +1,7 @@
 // Output tab: what the models produce. For text, generation from a prime (the host samples from the
-// chosen run's latest checkpoint) and the samples taken at evaluations, under each run's name; for a
+// chosen run's latest checkpoint) and the samples taken at evaluations, under each run's name; for an
+// encoder–decoder, the validation pairs it decoded at evaluations (source → output, the target where it
+// erred; it translates what you type on the Seq2seq tab, so no Generate here); for a
 // forecast, each run's predictions against the actual values of the validation examples in the data's
 // units, with a legend (actual, each run's prediction and RMSE, the baseline's where it is sent) and the
 // readout: windows of one series as lines in time order, independent examples as predicted-vs-actual points.
@@ -12,7 +14,8 @@ import { type ForecastArrays, forecastOf, orderByActual, pick, rmse } from '../m
 import { validationShade } from '../model/palette';
 import { nearestIndex, type Readout, type ReadoutRow, type SwatchStyle } from '../model/readout';
 import { baselineName, examplesFollowInTime } from '../model/taskViews';
-import { baselinesOf } from '../../src/shared/metrics';
+import { baselinesOf, type SampleRecord } from '../../src/shared/metrics';
+import { isEncoderDecoder } from '../model/seq2seqViews';
 import type { Theme } from '../model/theme';
 import { control, h, select } from '../views/dom';
 import { legendSwatch } from '../views/legendSwatch';
@@ -89,13 +92,15 @@ export class OutputTab implements TabView {
     const forecast = this.forecast;
     if (!forecast || !store.runs.length) return;
     if (this.theme !== store.theme) forecast.setTheme((this.theme = store.theme));
-    const isText = store.runs.some((r) => r.info.task === 'text' || store.dataOf(r.id).samples.length > 0);
+    // an encoder–decoder's samples are validation pairs it decoded; it writes for a source (the Seq2seq tab's Try it), it does not continue a prime
+    const isText = store.runs.some((r) => !isEncoderDecoder(r.info) && (r.info.task === 'text' || store.dataOf(r.id).samples.length > 0));
     this.generateForm.hidden = !isText;
     const groups = store.runs.map((r) => ({ r, samples: [...store.dataOf(r.id).samples].sort((a, b) => b.step - a.step || a.temperature - b.temperature).slice(0, SAMPLES_SHOWN) })).filter((g) => g.samples.length > 0);
     this.samplesTitle.hidden = groups.length === 0;
+    this.samplesTitle.textContent = store.runs.every((r) => isEncoderDecoder(r.info)) ? 'Validation pairs decoded at evaluations' : 'Samples at evaluations';
     this.samples.replaceChildren(...groups.map(({ r, samples }) => h('section', { class: 'run-samples', 'data-run-id': r.id },
       ...(store.runs.length > 1 ? [this.runLabel(r)] : []),
-      ...samples.map((s) => h('div', { class: 'sample' }, h('div', { class: 'sample-meta' }, `step ${s.step} · temperature ${s.temperature}`), h('pre', { class: 'sample-text' }, h('span', { class: 'prime' }, s.prime), s.text))))));
+      ...samples.map((s) => (s.reference === undefined ? textSample(s) : pairSample(s))))));
     const drew = this.drawForecast(forecast);
     this.empty.hidden = groups.length > 0 || drew || isText;
   }
@@ -166,4 +171,17 @@ export class OutputTab implements TabView {
     const rows: ReadoutRow[] = d.lines.map((l, j) => ({ label: l.label, color: l.color, swatch: l.swatch, cells: [formatNumber(l.values[i]), j === 0 ? '' : formatNumber(l.values[i] - a)] }));
     return { labelHead: `Example ${i}`, columns: ['Value', 'Error'], rows };
   }
+}
+
+/** A text sample: its prime (marked) and what followed. */
+function textSample(s: SampleRecord): HTMLElement {
+  return h('div', { class: 'sample' }, h('div', { class: 'sample-meta' }, `step ${s.step} · temperature ${s.temperature}`), h('pre', { class: 'sample-text' }, h('span', { class: 'prime' }, s.prime), s.text));
+}
+
+/** A validation pair an encoder–decoder decoded: the source (marked) → the greedy output, then the pair's target, and beam search's output where it differs. */
+function pairSample(s: SampleRecord): HTMLElement {
+  const right = s.text === s.reference;
+  const beam = s.beam !== undefined && s.beam !== s.text ? [`\n  beam search: ${s.beam}${s.beam === s.reference ? ' ✓' : ''}`] : [];
+  return h('div', { class: 'sample pair-sample' }, h('div', { class: 'sample-meta' }, `step ${s.step} · greedy decoding`),
+    h('pre', { class: 'sample-text' }, h('span', { class: 'prime' }, s.prime), ` → ${s.text}${right ? ' ✓' : `\n  target: ${s.reference}`}`, ...beam));
 }

@@ -49,6 +49,7 @@ export class AttentionMap {
     const byColumn = new Float32Array(m.S * m.T);
     for (let t = 0; t < m.T; t++) for (let s = 0; s < m.S; s++) byColumn[s * m.T + t] = m.weights[t * m.S + s];
     const rgba = unitsByTimeRgba(byColumn, m.S, m.T, Array.from({ length: m.T }, (_, t) => t), scale);
+    this.heatmap.fitRowLabels(m.targetTokens.slice(0, m.T).map(tokenLabel));
     const margin = this.heatmap.margin;
     // the map is as wide as its cells (the legend right beside it), at most the section's width less the legend's
     const room = Math.max(200, (this.el.clientWidth || 700) - LEGEND_WIDTH - margin.left - margin.right);
