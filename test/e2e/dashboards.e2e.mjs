@@ -489,7 +489,15 @@ test('dashboards: readouts, colours and matches against the run\'s files; names;
         await wb.collectCsp();
       });
 
-      await step('9. no Content Security Policy violation in any webview', async () => {
+      await step('9. Reload Window: the restored dashboard is named by config and cell again, not by its run id', async () => {
+        await wb.runCommand('Developer: Reload Window').catch(() => {}); // the page navigates away under it
+        await page.locator('.monaco-workbench').waitFor();
+        await page.locator('.tabs-container .tab', { hasText: 'SeqLab: tiny-csv · GRU' }).waitFor();
+        assert.equal(await page.locator('.tabs-container .tab', { hasText: RUN_ID }).count(), 0, 'no tab titled by a run id');
+        await shot('16-after-reload');
+      });
+
+      await step('10. no Content Security Policy violation in any webview', async () => {
         assert.deepEqual(wb.cspSeen ?? [], [], 'securitypolicyviolation events in the dashboards');
         assert.deepEqual(wb.consoleMessages.filter((m) => CSP_TEXT.test(m.text)).map((m) => `${m.url}: ${m.text}`), [], 'CSP errors in the console');
       });

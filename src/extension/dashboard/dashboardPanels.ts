@@ -189,8 +189,10 @@ class DashboardPanel implements vscode.Disposable {
     );
   }
 
-  /** A run's state changed on disk or in the queue (a status, a finish): a load in flight sends it once it is done. */
+  /** A run's state changed on disk or in the queue (a status, a finish, the first listing): the title follows; a load in flight sends it once it is done. */
   private runsChanged(): void {
+    // a panel restored by Reload Window is made before the runs are listed, under its run id: name it now
+    this.panel.title = this.titleOf(this.slots);
     if (this.phase.kind === 'live') void this.postRuns().catch((e) => this.fail(e));
     else if (this.phase.kind === 'loading') this.slotsChangedWhileLoading = true;
   }
