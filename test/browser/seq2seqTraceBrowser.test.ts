@@ -80,8 +80,8 @@ test('try it translates as you type; the answer to an older text is dropped; the
   const opacity = (sel: string) => page.$eval(sel, (g: any) => Number(window.getComputedStyle(g).opacity));
   assert.ok(await opacity('#s2s-tree .bt-node[data-id="3"]') < 0.5 && await opacity('#s2s-tree .bt-node[data-id="4"]') === 1, 'pruned nodes faded');
   await page.hover('#s2s-tree .bt-node[data-id="4"] rect');
-  await page.waitForFunction(() => document.querySelector('#s2s-tree-readout').textContent.startsWith('depth 2'));
-  assert.match(await page.textContent('#s2s-tree-readout') ?? '', /depth 2 “b” \(rank 1, log p -0\.3567\): cumulative log p -0\.8675, score -0\.8675, kept in the beam/);
+  await page.waitForFunction(() => document.querySelector('#s2s-tree-readout').textContent.startsWith('step 1'));
+  assert.match(await page.textContent('#s2s-tree-readout') ?? '', /step 1 “b” \(rank 1, log p -0\.3567\): cumulative log p -0\.8675, score -0\.8675, kept in the beam/);
   await page.screenshot({ path: path.join(outDir, 'seq2seq-trace.png'), fullPage: true });
 
   // picking the second hypothesis shows its steps and its path

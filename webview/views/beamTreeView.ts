@@ -34,7 +34,8 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
 export function nodeText(n: BeamNode): string {
   if (n.parent < 0) return 'the root: <s>, nothing emitted yet';
   const how = n.status === 'kept' ? 'kept in the beam' : n.status === 'finished' ? 'finished with </s>' : 'pruned';
-  return `depth ${n.depth} “${tokenLabel(n.token)}” (rank ${n.rank + 1}, log p ${formatNumber(n.tokenLogProb, 4)}): cumulative log p ${formatNumber(n.logProb, 4)}, score ${formatNumber(n.score, 4)}, ${how}`;
+  // decoder step d − 1 emits the token at depth d: the same step number as the candidates table's column
+  return `step ${n.depth - 1} “${tokenLabel(n.token)}” (rank ${n.rank + 1}, log p ${formatNumber(n.tokenLogProb, 4)}): cumulative log p ${formatNumber(n.logProb, 4)}, score ${formatNumber(n.score, 4)}, ${how}`;
 }
 
 export class BeamTreeView {
