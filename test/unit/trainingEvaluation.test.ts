@@ -12,7 +12,7 @@ import { textDataset } from '../../src/trainer/data/text';
 import type { ModelSpec } from '../../src/trainer/model';
 import { Rng } from '../../src/trainer/rng';
 import { csvKind } from '../../src/trainer/training/csvEvaluation';
-import { MAX_EVAL_BATCHES, validationBatches } from '../../src/trainer/training/evaluation';
+import { MAX_EVAL_BATCHES, validationBatches, validationBatchesWithRest } from '../../src/trainer/training/evaluation';
 import { syntheticKind } from '../../src/trainer/training/syntheticEvaluation';
 import { textKind } from '../../src/trainer/training/textEvaluation';
 
@@ -43,6 +43,17 @@ test('validation batches: at most 64 batches of min(batch, n) consecutive exampl
   assert.equal(new Set(all).size, all.length);
   assert.ok(all.every((i) => i >= 0 && i < 5000));
   assert.ok(all.at(-1)! > 4000, `the last batch reaches the end of the split (${all.at(-1)})`);
+});
+
+test('validation batches with the rest: a split that fits in 64 batches is read whole, the rest as one shorter batch; a larger one is sampled as before', () => {
+  assert.deepEqual(validationBatchesWithRest(30, 16), [Array.from({ length: 16 }, (_, i) => i), Array.from({ length: 14 }, (_, i) => 16 + i)]);
+  assert.deepEqual(validationBatchesWithRest(10, 4), [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+  assert.deepEqual(validationBatchesWithRest(8, 4), [[0, 1, 2, 3], [4, 5, 6, 7]], 'no empty batch');
+  assert.deepEqual(validationBatchesWithRest(3, 8), [[0, 1, 2]]);
+  assert.deepEqual(validationBatchesWithRest(0, 8), []);
+  assert.deepEqual(validationBatchesWithRest(5000, 10), validationBatches(5000, 10), 'spread batches leave gaps: no rest added');
+  const edge = validationBatchesWithRest(64 * 10 + 7, 10);
+  assert.equal(edge.flat().length, 647, '64 whole batches read from the start: the 7 after them too');
 });
 
 test('CSV: RMSE pools every target in its own units; the forecast snapshot is in the file\'s units', () => {

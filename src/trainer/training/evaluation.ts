@@ -32,6 +32,19 @@ export function validationBatches(n: number, batchSize: number): number[][] {
   return Array.from({ length: batches }, (_, b) => Array.from({ length: bs }, (_, i) => b * stride + i));
 }
 
+/**
+ * validationBatches, and when they read the split from its start without gaps (it fits in MAX_EVAL_BATCHES
+ * batches), the examples after the last whole batch as one shorter batch: every example is scored, for a
+ * backend that takes any batch size (the encoder–decoder's; 30 pairs at batch size 16 scored 16 otherwise).
+ */
+export function validationBatchesWithRest(n: number, batchSize: number): number[][] {
+  const batches = validationBatches(n, batchSize);
+  const read = batches.length * Math.min(batchSize, n);
+  const contiguous = batches.length > 0 && batches.at(-1)!.at(-1) === read - 1;
+  if (!contiguous || read >= n) return batches;
+  return [...batches, Array.from({ length: n - read }, (_, i) => read + i)];
+}
+
 /** The mean loss and the fraction of correct predictions (classification) over one validation pass. */
 export interface ValidationPass {
   loss: number;

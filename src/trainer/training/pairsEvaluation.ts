@@ -1,5 +1,6 @@
 // How an encoder–decoder is judged on source/target pairs (a file or a generated task). At every
-// evaluation, on the validation pairs the loss reads (evaluation.ts's validationBatches):
+// evaluation, on the validation pairs the loss reads (evaluation.ts's validationBatchesWithRest: all of them
+// up to 64 batches' worth):
 //   loss, accuracy   teacher-forced: the mean cross-entropy and the fraction of right argmax tokens over
 //                    the real target steps (tokens and </s>), the units of the dataset's baselines
 //   greedy           decoding each source token by token: exact match, token error rate (CER / PER) and,
@@ -20,7 +21,7 @@ import { corpusChrF } from '../metrics/chrF';
 import { tokenErrorRate } from '../metrics/editDistance';
 import type { Seq2seqBackend } from '../seq2seq/seq2seqBackend';
 import { decodingMaxLength, type Hypothesis } from '../seq2seq/seq2seqDecoder';
-import { validationBatches } from './evaluation';
+import { validationBatchesWithRest } from './evaluation';
 import type { PairKind } from './seq2seqTask';
 import type { EvalMetrics, Evaluation, Probe } from './task';
 
@@ -56,7 +57,7 @@ function pairsEvaluation(data: PairsDataset, model: Seq2seqBackend, ctx: PairEva
 
   return {
     metrics(): EvalMetrics | undefined {
-      const batches = validationBatches(data.validationSize, ctx.batchSize);
+      const batches = validationBatchesWithRest(data.validationSize, ctx.batchSize);
       if (batches.length === 0) return undefined;
       let nats = 0, tokens = 0, correct = 0;
       const greedy: Decoded[] = [];
