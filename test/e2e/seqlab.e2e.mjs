@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { transformSync } from 'esbuild';
-import { cspListener, fixtureWorkspace, withWorkbench } from '../host/workbench.mjs';
+import { cspListener, fixtureWorkspace, sequentialSteps, withWorkbench } from '../host/workbench.mjs';
 import { defaultExtensionPath, repoRoot } from '../host/codeServer.mjs';
 
 const extensionPath = defaultExtensionPath();
@@ -21,12 +21,15 @@ const isProbe = extensionPath.endsWith(path.join('test', 'host', 'probe'));
 const scales = await import(`data:text/javascript;base64,${Buffer.from(transformSync(
   fs.readFileSync(path.join(repoRoot, 'webview/model/colorScales.ts'), 'utf8'), { loader: 'ts', format: 'esm' }).code).toString('base64')}`);
 
-/** A longer training for the live step: ~170 steps/s on one core, so it runs for a minute unless stopped. */
+/**
+ * A longer training for the live step: ~170 steps/s on one core, so it runs for six minutes unless stopped (the
+ * steps stop it from the dashboard; at 12 000 steps a loaded machine once finished it before its ■ Stop lens showed).
+ */
 const longConfig = {
   name: 'long',
   data: { kind: 'synthetic', task: 'adding', length: 40, samples: 512 },
   model: { cell: 'lstm', hiddenSize: 64 },
-  training: { epochs: 1000, maxSteps: 12000, batchSize: 32, validateEvery: 200, threads: 1 },
+  training: { epochs: 5000, maxSteps: 60000, batchSize: 32, validateEvery: 200, threads: 1 },
   diagnostics: { every: 200 },
 };
 
@@ -109,19 +112,7 @@ test('SeqLab: train, dashboards, live run, comparison, theme, reload', { skip: i
       }, `${min} inked pixels in ${sel}`);
 
       /** A subtest that is skipped once an earlier one failed, with a screenshot when it fails. */
-      let failed;
-      let n = 0;
-      const step = (name, fn) => t.test(name, async (st) => {
-        const i = ++n;
-        if (failed) return st.skip(`after the failure of "${failed}"`);
-        try {
-          await fn();
-        } catch (e) {
-          failed = name;
-          await shot(`step${i}-failure`).catch(() => {});
-          throw e;
-        }
-      });
+      const step = sequentialSteps(t, wb, 'seqlab');
 
       let runId;
       let compareIds;
