@@ -175,6 +175,42 @@ test('live header: steps/s and best validation loss follow a running run\'s reco
   await page.close();
 });
 
+test('the runs posted again (a running run\'s status, a queued run\'s place) patch the header: unchanged buttons stay the same elements, so a click between mousedown and mouseup is not lost', { skip }, async () => {
+  const page = await open('dark', 1);
+  await page.evaluate(() => {
+    const info = { id: 'run-0', name: 'char-lstm', configPath: '/x.seqlab.json', cell: 'lstm', backend: 'wasm', device: 'wasm', seed: 1, paramCount: 1, totalSteps: 9000, dataSummary: '', task: 'text', gateNames: [] };
+    const post = (step: number, position: number) => window.postMessage({ type: 'runs', runs: [{ id: 'run-0', colorIndex: 0, seconds: step / 50, snapshotSteps: [], status: { kind: 'running', pid: 1, step }, info }],
+      pending: [{ key: 'job-1', name: 'char-lstm', cell: 'gru', state: 'queued', position, colorIndex: 1 }] }, '*');
+    (window as any).__postRuns = post;
+    post(100, 1);
+  });
+  await page.waitForSelector('#run-header .run-row.pending');
+  await page.evaluate(() => {
+    const w = window as any;
+    w.__buttons = [...document.querySelectorAll('#run-header vscode-button')];
+    w.__postRuns(200, 1);
+  });
+  await page.waitForFunction(() => document.querySelector('#run-header .run-row .status').textContent === 'running · step 200');
+  const same = await page.evaluate(() => {
+    const w = window as any;
+    const now = [...document.querySelectorAll('#run-header vscode-button')];
+    return now.length === w.__buttons.length && now.every((b, i) => b === w.__buttons[i]);
+  });
+  assert.ok(same, 'the buttons are the elements they were');
+  // a button whose state changed is a new one: the run finished, its Stop is disabled
+  await page.evaluate(() => {
+    const info = { id: 'run-0', name: 'char-lstm', configPath: '/x.seqlab.json', cell: 'lstm', backend: 'wasm', device: 'wasm', seed: 1, paramCount: 1, totalSteps: 9000, dataSummary: '', task: 'text', gateNames: [] };
+    window.postMessage({ type: 'runs', runs: [{ id: 'run-0', colorIndex: 0, seconds: 9, snapshotSteps: [], status: { kind: 'finished', step: 9000 }, info }], pending: [] }, '*');
+  });
+  await page.waitForSelector('#run-header .run-row.status-finished');
+  assert.equal(await page.locator('#run-header .run-row').count(), 1);
+  assert.equal(await page.getAttribute('#run-header .run-row .action-stop', 'disabled'), '');
+  assert.equal(await page.evaluate(() => (window as any).__buttons.includes(document.querySelector('#run-header .run-row .action-open-config'))), true, 'Open Config kept');
+  await page.click('#run-header .action-open-config');
+  await page.waitForFunction(() => (window as any).__posted.some((m: any) => m.type === 'openConfig' && m.runId === 'run-0'));
+  await page.close();
+});
+
 test('single-run dashboard: header actions post validated messages', { skip }, async () => {
   const page = await open('dark', 1);
   await page.click('#run-header .action-reveal');

@@ -17,12 +17,27 @@ export class RunHeader {
     private readonly post: (msg: WebviewToHost) => void,
   ) {}
 
+  /**
+   * The rows again, patched into those on screen: a row's parts that did not change (its buttons, mostly)
+   * stay the same elements. The host posts the runs whenever one changes on disk (a running run's meta.json,
+   * several times a second), and a row replaced between a button's mousedown and mouseup lost the click
+   * (seen in code-server: "Remove from Queue" ignored while a comparison's first run trained).
+   */
   render(): void {
     const rows: Array<[number, HTMLElement]> = [
       ...this.store.runs.map((r): [number, HTMLElement] => [r.colorIndex, this.runRow(r)]),
       ...this.store.pending.map((p): [number, HTMLElement] => [p.colorIndex, this.pendingRow(p)]),
     ];
-    this.el.replaceChildren(...rows.sort((a, b) => a[0] - b[0]).map(([, row]) => row));
+    const next = rows.sort((a, b) => a[0] - b[0]).map(([, row]) => row);
+    const current = [...this.el.children] as HTMLElement[];
+    const byKey = new Map(current.map((row) => [rowKey(row), row]));
+    const patched = next.map((row) => {
+      const prev = byKey.get(rowKey(row));
+      return prev ? patchRow(prev, row) : row;
+    });
+    // the same rows in the same order: nothing moves (moving a row detaches its buttons too)
+    if (patched.length === current.length && patched.every((row, i) => row === current[i])) return;
+    this.el.replaceChildren(...patched);
   }
 
   /** A running run's status step, elapsed time, steps/s and best validation loss, updated in place. */
@@ -77,8 +92,33 @@ export class RunHeader {
   }
 
   private button(cls: string, label: string, msg: WebviewToHost, disabled = false): HTMLElement {
-    const b = h('vscode-button', { class: cls, secondary: true, disabled, title: label }, label);
+    // what the button is, as patchRow compares it (the component adds attributes of its own once shown)
+    const b = h('vscode-button', { class: cls, secondary: true, disabled, title: label, 'data-sig': JSON.stringify([cls, label, disabled, msg]) }, label);
     b.addEventListener('click', () => this.post(msg));
     return b;
   }
+}
+
+const rowKey = (row: Element): string => row.getAttribute('data-run-id') ?? `job:${row.getAttribute('data-job-key')}`;
+
+/** `prev` made to look like `next`, keeping each child that is the same (and its listeners); `next` itself when their shapes differ. */
+function patchRow(prev: HTMLElement, next: HTMLElement): HTMLElement {
+  if (sameNode(prev, next)) return prev;
+  if (prev.children.length !== next.children.length || prev.childNodes.length !== next.childNodes.length) return next;
+  for (const name of prev.getAttributeNames()) if (!next.hasAttribute(name)) prev.removeAttribute(name);
+  for (const name of next.getAttributeNames()) if (prev.getAttribute(name) !== next.getAttribute(name)) prev.setAttribute(name, next.getAttribute(name)!);
+  const olds = [...prev.childNodes], news = [...next.childNodes];
+  olds.forEach((child, i) => {
+    if (sameNode(child, news[i])) return;
+    // a row's action buttons: patched one level down, so an unchanged button stays
+    const patched = child instanceof HTMLElement && news[i] instanceof HTMLElement && child.classList.contains('actions') ? patchRow(child, news[i] as HTMLElement) : news[i];
+    if (patched !== child) child.replaceWith(patched);
+  });
+  return prev;
+}
+
+/** A button by what it is and does (its data-sig); anything else node for node. */
+function sameNode(a: Node, b: Node): boolean {
+  const sig = (n: Node) => (n instanceof HTMLElement ? n.dataset.sig : undefined);
+  return sig(a) !== undefined || sig(b) !== undefined ? sig(a) === sig(b) : a.isEqualNode(b);
 }
