@@ -230,7 +230,8 @@ export class Workbench {
         await this.page.keyboard.press('Escape');
         await this.page.keyboard.press('F1');
         await this.quickInput.waitFor({ state: 'visible', timeout: 5_000 });
-        await this.quickInput.fill(typed);
+        // the palette can close again under it (focus taken by a starting extension host): a short wait, then retry
+        await this.quickInput.fill(typed, { timeout: 5_000 });
         await row.waitFor({ state: 'visible', timeout: 5_000 });
         return;
       } catch (e) {
