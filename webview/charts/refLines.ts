@@ -11,6 +11,9 @@ export function drawRefs(u: uPlot, refs: readonly SvgRefLine[], logY: boolean, t
   const ctx = u.ctx;
   const dpr = devicePixelRatio || 1;
   const { left, top, width, height } = u.bbox;
+  // the drawn series as canvas points, once per draw for all the labels that need them
+  let curves: Float64Array[] | undefined;
+  const drawn = () => (curves ??= drawnCurves(u));
   for (const r of refs) {
     const upright = r.axis === 'x';
     if (!upright && logY && r.value <= 0) continue;
@@ -32,7 +35,7 @@ export function drawRefs(u: uPlot, refs: readonly SvgRefLine[], logY: boolean, t
     ctx.setLineDash([]);
     ctx.font = `${11 * dpr}px ${theme.font}`;
     const textWidth = ctx.measureText(r.label).width;
-    const at = upright ? { x: Math.min(p + 4 * dpr, left + width - textWidth - 2 * dpr), y: top + 12 * dpr } : labelSpot(u, p, textWidth, dpr);
+    const at = upright ? { x: Math.min(p + 4 * dpr, left + width - textWidth - 2 * dpr), y: top + 12 * dpr } : labelSpot(u, drawn, p, textWidth, dpr);
     // a halo in the background colour keeps the label readable where a curve still crosses it
     ctx.textAlign = 'left';
     ctx.lineJoin = 'round';
@@ -50,7 +53,7 @@ export function drawRefs(u: uPlot, refs: readonly SvgRefLine[], logY: boolean, t
  * it there than at the other candidates (left below, right above, right below): the length of the drawn
  * series' segments inside each candidate's box. Canvas pixels throughout.
  */
-function labelSpot(u: uPlot, y: number, textWidth: number, dpr: number): { x: number; y: number } {
+function labelSpot(u: uPlot, drawn: () => Float64Array[], y: number, textWidth: number, dpr: number): { x: number; y: number } {
   const bbox = u.bbox;
   const left = bbox.left + 6 * dpr;
   const right = bbox.left + bbox.width - 6 * dpr - textWidth;
@@ -61,7 +64,7 @@ function labelSpot(u: uPlot, y: number, textWidth: number, dpr: number): { x: nu
     .filter((c) => c.y - h >= bbox.top && c.y + 2 * dpr <= bbox.top + bbox.height);
   let best = candidates[0] ?? { x: left, y: above };
   if (candidates.length < 2) return best;
-  const curves = drawnCurves(u);
+  const curves = drawn();
   let bestInk = Infinity;
   for (const c of candidates) {
     const box = { x0: c.x, y0: c.y - h + 2 * dpr, x1: c.x + textWidth, y1: c.y + 2 * dpr };

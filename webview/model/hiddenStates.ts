@@ -5,6 +5,7 @@
 import type { DiagnosticsSnapshot } from '../../src/shared/metrics';
 import type { RunView } from '../../src/shared/webviewProtocol';
 import { gateSlice, orderByActivation, orderByVariance } from './heatmap';
+import { layersIn } from './layerNames';
 
 /** A state over time: `values[t * H + unit]`. */
 export interface StateMatrix {
@@ -32,23 +33,10 @@ export function stateOptions(r: RunView, snap: DiagnosticsSnapshot | undefined, 
   return opts;
 }
 
-const SEQUENCE_LAYER = /^l(\d+)\.h$/;
-const SEQ2SEQ_LAYER = /^(enc|dec)\.l(\d+)(?:\.(fwd|bwd))?\.h$/;
-
 /** Layers with a hidden state in the snapshot, in order (encoder before decoder); layer 0 before the first snapshot. */
 export function stateLayers(snap: DiagnosticsSnapshot | undefined): StateLayer[] {
-  const keys = snap ? Object.keys(snap.arrays) : [];
-  const sequence = keys.map((k) => SEQUENCE_LAYER.exec(k)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
-  const layers: StateLayer[] = sequence.map((l) => ({ prefix: `l${l}`, label: `layer ${l}`, tokens: 'probe' }));
-  const rank = (m: RegExpExecArray) => (m[1] === 'enc' ? 0 : 1000) + Number(m[2]) * 2 + (m[3] === 'bwd' ? 1 : 0);
-  const sides = keys.map((k) => SEQ2SEQ_LAYER.exec(k)).filter((m): m is RegExpExecArray => m !== null).sort((a, b) => rank(a) - rank(b));
-  for (const m of sides) layers.push({ prefix: m[0].slice(0, -2), label: seq2seqLayerLabel(m[1], m[2], m[3]), tokens: m[1] === 'enc' ? 'probe' : 'target' });
-  return layers.length ? layers : [{ prefix: 'l0', label: 'layer 0', tokens: 'probe' }];
-}
-
-/** "encoder layer 0 (backward)", "decoder layer 1": an encoder–decoder's layer as its arrays' names give it. */
-export function seq2seqLayerLabel(side: string, layer: string, direction: string | undefined): string {
-  return `${side === 'enc' ? 'encoder' : 'decoder'} layer ${layer}${direction ? ` (${direction === 'fwd' ? 'forward' : 'backward'})` : ''}`;
+  const layers = layersIn(snap ? Object.keys(snap.arrays) : [], { sequence: 'h', seq2seq: 'h' });
+  return layers.length ? layers.map((l) => ({ prefix: l.prefix, label: l.label, tokens: l.side === 'decoder' ? 'target' : 'probe' })) : [{ prefix: 'l0', label: 'layer 0', tokens: 'probe' }];
 }
 
 /** The chosen state of a layer (`h`, `c` or `gate:<i>`, a slice of the layer's gates); undefined when absent. */

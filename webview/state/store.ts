@@ -58,6 +58,12 @@ export class DashboardStore {
   /** The last error the host reported, shown until the panel closes. */
   get error(): string | undefined { return this._error; }
 
+  /** The chosen layer's place among `count` layers (one choice for the Hidden states and Gradients tabs; the first when it is past them). */
+  layerIndex(count: number): number {
+    const i = this._ui.layer;
+    return Number.isInteger(i) && i >= 0 && i < count ? i : 0;
+  }
+
   setUi(patch: Partial<UiState>): void {
     this._ui = { ...this._ui, ...patch };
     this.persist(this._ui);

@@ -75,7 +75,7 @@ export class GradientsTab implements TabView {
     if (this.controls.hidden || !r) return this.controls.replaceChildren();
     const items: HTMLElement[] = [];
     if (layers.length > 1) {
-      items.push(select('grad-layer', 'Layer', layers.map((l, i) => [String(i), l.label]), String(this.layerIndex(layers)), (v) => {
+      items.push(select('grad-layer', 'Layer', layers.map((l, i) => [String(i), l.label]), String(this.ctx.store.layerIndex(layers.length)), (v) => {
         store.setUi({ layer: Number(v) });
         this.update();
       }));
@@ -103,11 +103,6 @@ export class GradientsTab implements TabView {
     return gradientLayers(r.info, names);
   }
 
-  /** The chosen layer's place among `layers` (the first when the stored choice is past them). */
-  private layerIndex(layers: readonly GradientLayer[]): number {
-    const i = this.ctx.store.ui.layer;
-    return Number.isInteger(i) && i >= 0 && i < layers.length ? i : 0;
-  }
 
   update(): void {
     const charts = this.charts;
@@ -122,7 +117,7 @@ export class GradientsTab implements TabView {
     const r = store.gradientsRun();
     const layers = r ? this.layersOf(r) : [];
     // the layer drawn; a run without gradient snapshots keeps the sequence model's names for the empty chart
-    const index = this.layerIndex(layers);
+    const index = this.ctx.store.layerIndex(layers.length);
     this.layer = layers[index];
     // the Hidden states tab shares the layer choice: the menu, built before it changed, must name the layer drawn
     const menu = this.controls.querySelector<HTMLElement & { value: string }>('#grad-layer');

@@ -89,8 +89,8 @@ export class HiddenStatesTab implements TabView {
     if (store.runs.length > 1) items.push(select('hs-run', 'Run', store.runs.map((x) => [x.id, store.runName(x)]), r.id, (v) => this.pickRun(v)));
     const snap = this.snapshot(r);
     const layers = stateLayers(snap);
-    items.push(select('hs-layer', 'Layer', layers.map((l, i) => [String(i), l.label]), String(this.layerIndex(layers)), (v) => { store.setUi({ layer: Number(v) }); this.renderControls(); this.update(); }));
-    const states = stateOptions(r, snap, layers[this.layerIndex(layers)]);
+    items.push(select('hs-layer', 'Layer', layers.map((l, i) => [String(i), l.label]), String(store.layerIndex(layers.length)), (v) => { store.setUi({ layer: Number(v) }); this.renderControls(); this.update(); }));
+    const states = stateOptions(r, snap, layers[store.layerIndex(layers.length)]);
     if (!states.some(([v]) => v === store.ui.state)) store.setUi({ state: 'h' });
     items.push(select('hs-state', 'State', states, store.ui.state, (v) => { store.setUi({ state: v }); this.update(); }));
     items.push(select('hs-range', 'Colour range (h, c)', RANGE_PERCENTILES.map((p) => [String(p), p === 100 ? 'max |v|' : `${p}th percentile of |v|`]), String(store.ui.rangePercentile), (v) => {
@@ -124,7 +124,7 @@ export class HiddenStatesTab implements TabView {
     this.stepSlider.value = String(idx >= 0 ? idx : steps.length - 1);
     this.stepLabel.textContent = `step ${snap.step}${store.pinnedStep === undefined ? ' (latest)' : ''}`;
     const layers = stateLayers(snap);
-    const index = this.layerIndex(layers);
+    const index = this.ctx.store.layerIndex(layers.length);
     const layer = layers[index];
     // the Gradients tab shares the layer choice: the menus, built before it changed, must name the layer drawn
     const menu = this.controls.querySelector<HTMLElement & { value: string }>('#hs-layer');
@@ -198,11 +198,6 @@ export class HiddenStatesTab implements TabView {
     return order;
   }
 
-  /** The chosen layer's place in the snapshot's layers (the first when the stored choice is past them). */
-  private layerIndex(layers: readonly StateLayer[]): number {
-    const i = this.ctx.store.ui.layer;
-    return Number.isInteger(i) && i >= 0 && i < layers.length ? i : 0;
-  }
 
   private colLabel(s: Shown, c: number): string {
     return s.axis.kind === 'tokens' ? tokenLabel(s.tokens[c] ?? String(c)) : String(c + s.axis.base);

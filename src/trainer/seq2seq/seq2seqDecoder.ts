@@ -38,6 +38,9 @@ export interface Hypothesis {
   node?: number;
 }
 
+/** A hypothesis before its first token; `traced`: with its steps to record. */
+const emptyHypothesis = (traced: boolean): Hypothesis => ({ tokens: [], logProb: 0, score: 0, finished: false, attention: [], ...(traced && { steps: [] }) });
+
 /** Beam search's hypotheses and, traced, its tree (decodingTrace.ts). */
 export interface BeamResult { hypotheses: Hypothesis[]; tree?: TraceNode[] }
 
@@ -104,7 +107,7 @@ export class Seq2seqDecoder {
   greedy(source: Int32Array, maxLength: number, trace = 0): Hypothesis[] {
     this.encode(source);
     const R = this.rows, V = this.spec.targetVocab;
-    const out: Hypothesis[] = Array.from({ length: R }, () => ({ tokens: [], logProb: 0, score: 0, finished: false, attention: [], ...(trace > 0 && { steps: [] }) }));
+    const out = Array.from({ length: R }, () => emptyHypothesis(trace > 0));
     const tokens = new Int32Array(R).fill(this.spec.bosId);
     for (let t = 0; t < maxLength && out.some((h) => !h.finished); t++) {
       this.advance(tokens);
@@ -142,7 +145,7 @@ export class Seq2seqDecoder {
     let state = this.encode(copies);
     const penalty = (len: number) => Math.pow((5 + len) / 6, alpha);
     const tree = opts.trace ? new BeamTree(opts.trace, V) : undefined;
-    let live: Hypothesis[] = [{ tokens: [], logProb: 0, score: 0, finished: false, attention: [], ...(tree && { node: 0 }) }];
+    let live: Hypothesis[] = [{ ...emptyHypothesis(false), ...(tree && { node: 0 }) }];
     const done: Hypothesis[] = [];
     for (let t = 0; t < opts.maxLength && live.length > 0; t++) {
       const tokens = new Int32Array(K).fill(this.spec.bosId);
@@ -186,7 +189,7 @@ export class Seq2seqDecoder {
     const copies = new Int32Array(R * S);
     for (let r = 0; r < R; r++) copies.set(source, r * S);
     let state = this.encode(copies);
-    const out: Hypothesis[] = Array.from({ length: R }, () => ({ tokens: [], logProb: 0, score: 0, finished: false, attention: [], ...((opts.trace ?? 0) > 0 && { steps: [] }) }));
+    const out = Array.from({ length: R }, () => emptyHypothesis((opts.trace ?? 0) > 0));
     const tokens = new Int32Array(R).fill(this.spec.bosId);
     for (let t = 0; t < opts.maxLength && out.some((h) => !h.finished); t++) {
       const step = this.step(tokens, state);
