@@ -141,7 +141,8 @@ test('dispose ends every child: requests at once (cancelled), a training after i
   const m = await charModel();
   const { engine, readyChildren } = watchedEngine();
   const configPath = path.join(m.dir, 'long.seqlab.json');
-  fs.writeFileSync(configPath, fs.readFileSync(path.join(m.dir, 'chars.seqlab.json'), 'utf8').replace('"maxSteps":5', '"maxSteps":1000000'));
+  // long enough by steps and by epochs (the default epochs ended it by itself once, before dispose, on a fast run)
+  fs.writeFileSync(configPath, fs.readFileSync(path.join(m.dir, 'chars.seqlab.json'), 'utf8').replace('"maxSteps":5', '"maxSteps":1000000,"epochs":100000'));
   const messages: TrainingMessage['type'][] = [];
   let firstStep!: () => void;
   const stepped = new Promise<void>((r) => (firstStep = r));
