@@ -2,9 +2,14 @@
 // and what to do. No problem is passed over silently: skipped lines are counted.
 
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
 import type { PairsDataConfig } from '../../src/shared/pairsConfig';
+import { parseConfig } from '../../src/shared/configValidation';
+import { dataIssues } from '../../src/trainer/data/dataChecks';
 import { DataError } from '../../src/trainer/data/dataError';
 import { loadPairsDataset, pairsFromText } from '../../src/trainer/data/pairs';
 
@@ -140,4 +145,28 @@ test('not UTF-8, binary, missing: the shared data-file checks, with the byte and
   assert.match(binary.message, /looks binary: a NUL byte at byte offset \d+/);
   const missing = dataError(fromFixture('no-such-pairs.tsv'));
   assert.match(missing.message, /no-such-pairs\.tsv: file not found\. Check data\.path/);
+});
+
+test('a Tatoeba line whose first tab was lost: it trains as read, with a warning naming the line and what it became', () => {
+  const attribution = (n: number) => `CC-BY 2.0 (France) Attribution: tatoeba.org #${n}`;
+  const good = ['Go.\tVa !', 'Hi.\tSalut !', 'Run!\tCours !', 'Wow!\tÇa alors !', 'Fire!\tAu feu !'].map((l, i) => `${l}\t${attribution(i)}`);
+  const lines = [...good.slice(0, 3), `Help! À l'aide !\t${attribution(9)}`, ...good.slice(3)];
+  const data = pairsFromText(lines.join('\n') + '\n', config(), 0, FILE);
+  assert.equal(data.counts.pairs, 6, 'nothing is dropped');
+  assert.deepEqual(data.warnings, [
+    'pairs.tsv: 1 line has 2 fields where 5 have 3 (first at line 4, read as source "Help! À l\'aide !" → target "CC-BY 2.0 (France) Attribution: tatoeba.…"). ' +
+    'A separator lost there moves a later column into the pair: check pairs.tsv:4; the pairs are trained as read.',
+  ]);
+  // a file whose lines all have the columns they need, with or without a third, is not warned about
+  assert.deepEqual(pairsFromText(good.join('\n'), config(), 0, FILE).warnings, []);
+  assert.deepEqual(pairsFromText('a\tb\nc\td\te\n', config(), 0, FILE).warnings, [], 'most lines do not have the third field');
+
+  // `seqlab validate` and the editor say the same, as a warning at data.path
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlab-short-'));
+  fs.writeFileSync(path.join(dir, 'fra.txt'), lines.join('\n') + '\n');
+  const configPath = path.join(dir, 'fra.seqlab.json');
+  const { config: parsed } = parseConfig(JSON.stringify({ name: 'fra', data: { kind: 'pairs', path: 'fra.txt' }, model: { kind: 'seq2seq' } }), configPath);
+  const issues = dataIssues(parsed!, configPath);
+  assert.deepEqual(issues.map((i) => [i.segments.join('.'), i.severity]), [['data.path', 'warning']]);
+  assert.match(issues[0].message, /^fra\.txt: 1 line has 2 fields where 5 have 3 \(first at line 4/);
 });

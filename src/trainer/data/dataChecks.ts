@@ -17,7 +17,8 @@ import { readDataFile } from './dataFile';
 import { DataError } from './dataError';
 import { loadDataset } from './index';
 
-/** The problems of `config`'s data, which parseConfig has accepted; [] when `train` would load it. */
+/** The problems of `config`'s data, which parseConfig has accepted: errors where `train` would refuse it,
+ *  warnings where it would warn about the data itself; [] when `train` would load it without a word. */
 export function dataIssues(config: ExperimentConfig, configPath: string): Issue[] {
   const configDir = path.dirname(path.resolve(configPath));
   const opts = { configDir, validationSplit: config.validationSplit, sequenceLength: config.training.sequenceLength };
@@ -29,7 +30,9 @@ export function dataIssues(config: ExperimentConfig, configPath: string): Issue[
       if (missing.length > 0) return missing.map((e) => issueOf(e, config.data));
       csvDataset(text, config.data, opts, file);
     } else {
-      loadDataset(config.data, opts);
+      // what loads but may not be meant (a pairs file's short lines) is a warning at data.path, as `train` warns
+      const data = loadDataset(config.data, opts);
+      if ('warnings' in data) return data.warnings.map((message): Issue => ({ segments: ['data', 'path'], anchor: 'value', message, severity: 'warning' }));
     }
     return [];
   } catch (e) {

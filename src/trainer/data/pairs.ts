@@ -23,7 +23,7 @@ import { DataError } from './dataError';
 import { checkValidationSplit, type Split } from './dataset';
 import { pairBaselines } from './pairBaseline';
 import { pairsDataset, type PairIds, type PairsDataset } from './pairDataset';
-import { parsePairsFile, type PairsFile, type RawPair } from './pairsFile';
+import { parsePairsFile, type PairsFile, type RawPair, type ShortLines } from './pairsFile';
 import { PAIR_UNK_ID, pairVocabulary, tokenizePairText } from './pairVocabulary';
 import { exampleRng, randInt } from './random';
 
@@ -55,6 +55,8 @@ export interface PairsFileDataset extends PairsDataset {
   /** Absolute path of the file. */
   file: string;
   counts: PairsCounts;
+  /** What the file holds that trains but may not be meant to (the run's warnings). */
+  warnings: string[];
 }
 
 export interface PairsOptions {
@@ -144,7 +146,15 @@ export function pairsFromText(text: string, data: PairsDataConfig, validationSpl
     task: 'pairs',
     file,
     counts,
+    warnings: parsed.shortLines ? [shortLinesWarning(parsed.shortLines, name)] : [],
   };
+}
+
+function shortLinesWarning(s: ShortLines, name: string): string {
+  const clip = (t: string) => JSON.stringify(t.length > 40 ? `${t.slice(0, 40)}…` : t);
+  return `${name}: ${formatCount(s.count)} ${s.count === 1 ? 'line has' : 'lines have'} ${s.fields} fields where ${formatCount(s.usualLines)} have ${s.usualFields} ` +
+    `(first at line ${s.firstLine}, read as source ${clip(s.example.source)} → target ${clip(s.example.target)}). ` +
+    `A separator lost there moves a later column into the pair: check ${name}:${s.firstLine}; the pairs are trained as read.`;
 }
 
 /** Tokens of every well-formed pair, and those within the length limits (the counts of the file header). */

@@ -38,6 +38,19 @@ export interface PairsFile {
   /** Data rows read (blank lines and the header not counted). */
   rows: number;
   skipped: Partial<Record<MalformedReason, SkippedLines>>;
+  /** Pairs read from lines with fewer fields than most lines have, when most have more than the chosen columns
+   *  need (a Tatoeba line whose first tab was lost still has two fields: its attribution became the target). */
+  shortLines?: ShortLines;
+}
+
+export interface ShortLines extends SkippedLines {
+  /** The fields of those lines, and of most lines. */
+  fields: number;
+  usualFields: number;
+  /** How many lines have usualFields. */
+  usualLines: number;
+  /** The first such pair, as read. */
+  example: RawPair;
 }
 
 type PairsFileOptions = Pick<PairsDataConfig, 'format' | 'sourceColumn' | 'targetColumn' | 'header' | 'skipMalformed'>;
@@ -96,7 +109,26 @@ export function parsePairsFile(text: string, data: PairsFileOptions, file: strin
       pairs.push({ source, target, line });
     }
   }
-  return { format, header, sourceIndex, targetIndex, pairs, rows: body.length, skipped };
+  const shortLines = fewerFieldsThanMost(body, need, pairs);
+  return { format, header, sourceIndex, targetIndex, pairs, rows: body.length, skipped, ...(shortLines && { shortLines }) };
+}
+
+/** The pairs read from lines of `need` or more fields but fewer than most lines have, when most have more than `need`. */
+function fewerFieldsThanMost(body: readonly ParsedRecord[], need: number, pairs: readonly RawPair[]): ShortLines | undefined {
+  const byFields = new Map<number, number>();
+  for (const { record } of body) byFields.set(record.length, (byFields.get(record.length) ?? 0) + 1);
+  const [usualFields, usualLines] = [...byFields].reduce((a, b) => (b[1] > a[1] ? b : a));
+  if (usualFields <= need || usualLines < body.length / 2) return undefined;
+  const lines = new Set<number>();
+  let fields = usualFields;
+  for (const { record, info } of body)
+    if (record.length >= need && record.length < usualFields) {
+      lines.add(info.lines);
+      fields = Math.min(fields, record.length);
+    }
+  const short = pairs.filter((p) => lines.has(p.line));
+  if (short.length === 0) return undefined;
+  return { count: short.length, firstLine: short[0].line, fields, usualFields, usualLines, example: short[0] };
 }
 
 /** A column past the end of every line (`targetColumn: 5` of a three-column file) is a setting to fix, not

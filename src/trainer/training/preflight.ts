@@ -29,7 +29,7 @@ export interface Preflight {
 /** The estimate and the warnings of a run; throws TrainError('config') when it cannot fit. */
 export function preflight(data: Dataset, setup: TaskSetup, plan: TrainingPlan, machine: MachineMemory = machineMemory()): Preflight {
   const small = smallValidation(data, setup.config);
-  if (data.kind === 'pairs') return { warnings: small ? [small] : [] };
+  if (data.kind === 'pairs') return { warnings: [...('warnings' in data ? data.warnings : []), ...(small ? [small] : [])] };
   const input = estimateInput(data, setup, plan);
   const estimate = estimateResources(input);
   const knobs = { hiddenSize: setup.config.model.hiddenSize, layers: setup.config.model.layers, batchSize: plan.batchSize, sequenceLength: data.steps, threads: input.threadRows.length };
