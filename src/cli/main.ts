@@ -104,7 +104,9 @@ program
       if (swept?.sweep) process.exit(await trainSweep(configPath, swept, series));
       const outcome = await train({ ...request, configPath, ...(resume && { resumeRunId: resume.run.id }) }, view.sink(Boolean(o.json)), () => stop);
       view.stop();
-      process.stdout.write(outcomeText(outcome, view.plan));
+      // --json: stdout is JSON lines only, the outcome among them
+      const text = outcomeText(outcome, view.plan);
+      process.stdout.write(o.json ? JSON.stringify({ type: outcome.kind, ...outcome, text: text.trimEnd() }) + '\n' : text);
       if (outcome.kind === 'cancelled') process.exit(EXIT.cancelled);
     } catch (e) {
       view.stop();

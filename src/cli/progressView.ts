@@ -41,7 +41,8 @@ export class ProgressView {
         },
         phase: (p) => out({ type: 'phase', ...p }),
         warning: (message) => out({ type: 'warning', message }),
-        metrics: (records) => records.forEach((r) => r.kind !== 'step' && out(r)),
+        // as metrics.jsonl holds them, with the stream's `type` beside their `kind`
+        metrics: (records) => records.forEach((r) => r.kind !== 'step' && out({ type: r.kind, ...r })),
         progress: (p) => p.step % 50 === 0 && out({ type: 'progress', ...p }),
         checkpoint: (step, file) => out({ type: 'checkpoint', step, file }),
       };

@@ -54,6 +54,18 @@ test('seqlab train: a 50-step synthetic run produces a complete run folder', asy
   assert.equal(run(['show', 'nope', '--runs-dir', ws.runsDir], ws.dir).status, 4);
 });
 
+test('seqlab train --json: stdout is one JSON event a line, evaluations typed as the others are, the outcome last', () => {
+  const ws = workspace(tiny(50));
+  const r = run(['train', ws.configPath, '--runs-dir', ws.runsDir, '--json'], ws.dir);
+  assert.equal(r.status, 0, r.stderr);
+  const events = r.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; kind?: string; step?: number; text?: string; runDir?: string });
+  assert.deepEqual(events.filter((e) => e.type === 'eval').map((e) => [e.kind, e.step]), [['eval', 25], ['eval', 50]]);
+  const last = events.at(-1)!;
+  assert.deepEqual([last.type, last.step], ['finished', 50]);
+  assert.match(last.text!, /^Finished 50 steps in [\d.]+ s.*\nRun folder: /s);
+  assert.ok(fs.existsSync(path.join(last.runDir!, RUN_FILES.meta)));
+});
+
 test('seqlab --version prints package.json\'s version, built into the bundle', () => {
   const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
   const r = run(['--version'], root);

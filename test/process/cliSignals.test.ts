@@ -20,6 +20,7 @@ interface Event {
   type: string;
   phase?: string;
   step?: number;
+  text?: string;
 }
 
 function workspace(config: object): { dir: string; configPath: string; runsDir: string } {
@@ -37,16 +38,16 @@ function trainUntil(ws: { dir: string; configPath: string; runsDir: string }, wh
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   createInterface({ input: child.stdout }).on('line', (line) => {
     stdout += line + '\n';
-    if (!line.startsWith('{')) return;
-    const e = JSON.parse(line) as Event;
+    const e = JSON.parse(line) as Event;   // --json: every stdout line is an event
     events.push(e);
     if (!signalled && when(e)) {
       signalled = true;
       child.kill(signal);
     }
   });
-  return new Promise<{ code: number | null; events: Event[]; stdout: string; stderr: string; signalled: boolean }>((resolve) => {
-    child.on('close', (code) => resolve({ code, events, stdout, stderr, signalled }));
+  return new Promise<{ code: number | null; events: Event[]; outcome: string; stderr: string; signalled: boolean }>((resolve) => {
+    // the last event says how the run ended, in the words `seqlab train` prints without --json
+    child.on('close', (code) => resolve({ code, events, outcome: String(events.find((e) => e.type === 'cancelled' || e.type === 'finished')?.text ?? stdout), stderr, signalled }));
   });
 }
 
@@ -58,7 +59,7 @@ test('SIGINT while loading the data: exit 130, no run folder, said so', async ()
   const r = await trainUntil(ws, atPhase('data'), 'SIGINT');
   assert.ok(r.signalled, r.stderr);
   assert.equal(r.code, 130, r.stderr);
-  assert.match(r.stdout, /Cancelled while loading the data: no run folder was created/);
+  assert.match(r.outcome, /Cancelled while loading the data: no run folder was created/);
   assert.equal(fs.existsSync(ws.runsDir), false);
 });
 
@@ -70,7 +71,7 @@ test('SIGINT while the backend starts its worker threads: exit 130, no run folde
   });
   const r = await trainUntil(ws, atPhase('backend'), 'SIGINT');
   assert.equal(r.code, 130, r.stderr);
-  assert.match(r.stdout, /Cancelled while starting the backend: no run folder was created/);
+  assert.match(r.outcome, /Cancelled while starting the backend: no run folder was created/);
   assert.equal(fs.existsSync(ws.runsDir), false);
 });
 
@@ -82,7 +83,7 @@ test('SIGTERM while initialising the weights: exit 130, a run folder that says c
   });
   const r = await trainUntil(ws, atPhase('init'), 'SIGTERM');
   assert.equal(r.code, 130, r.stderr);
-  assert.match(r.stdout, /Cancelled while initialising the weights at step 0: no checkpoint was written: nothing to resume or export from/);
+  assert.match(r.outcome, /Cancelled while initialising the weights at step 0: no checkpoint was written: nothing to resume or export from/);
   const [run] = await listRuns(ws.runsDir);
   assert.equal(run.status.kind, 'cancelled');
   assert.deepEqual(run.meta.end, { by: 'stop', step: 0, phase: 'init' });
@@ -103,7 +104,7 @@ test('SIGINT while training: exit 130, the steps taken and a checkpoint of the l
   const step = run.status.step;
   assert.ok(step >= 50, `stopped at step ${step}, after the first progress event (step 50)`);
   assert.deepEqual(run.meta.end, { by: 'stop', step, phase: 'training' });
-  assert.match(r.stdout, new RegExp(`Cancelled while training at step ${step}: the checkpoint of step ${step} is kept \\(resume with: seqlab train --resume ${run.id}\\)\\.$`, 'm'));
+  assert.match(r.outcome, new RegExp(`Cancelled while training at step ${step}: the checkpoint of step ${step} is kept \\(resume with: seqlab train --resume ${run.id}\\)\\.$`, 'm'));
   assert.equal((await readMetrics(run.dir)).filter((m) => m.kind === 'step').length, step);
   assert.ok(fs.existsSync(path.join(run.dir, RUN_FILES.checkpoints, `ckpt-${step}.json`)));
 });
@@ -120,7 +121,7 @@ test('SIGINT while writing a checkpoint: exit 130, the half-written checkpoint i
   fs.writeFileSync(path.join(ws.dir, 'words.txt'), [...words, ...words].join(' '));
   const r = await trainUntil(ws, atPhase('checkpoint', 2), 'SIGINT');
   assert.equal(r.code, 130, r.stderr);
-  assert.match(r.stdout, /Cancelled while writing a checkpoint at step 2: the checkpoint of step 1 is kept/);
+  assert.match(r.outcome, /Cancelled while writing a checkpoint at step 2: the checkpoint of step 1 is kept/);
   const [run] = await listRuns(ws.runsDir);
   assert.deepEqual(run.meta.end, { by: 'stop', step: 2, phase: 'checkpoint' });
   const files = fs.readdirSync(path.join(run.dir, RUN_FILES.checkpoints)).sort();
