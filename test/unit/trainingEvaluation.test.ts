@@ -56,6 +56,15 @@ test('validation batches with the rest: a split that fits in 64 batches is read 
   assert.equal(edge.flat().length, 647, '64 whole batches read from the start: the 7 after them too');
 });
 
+test('validation batches up to a larger cap: 100 batches of 10 read 1000 examples from the start; the rest joins when the cap covers the split', () => {
+  const capped = validationBatches(5000, 10, 100);
+  assert.equal(capped.length, 100);
+  assert.equal(new Set(capped.flat()).size, 1000);
+  const whole = validationBatchesWithRest(1007, 10, 101);
+  assert.deepEqual(whole.flat(), Array.from({ length: 1007 }, (_, i) => i), 'every example once, in order');
+  assert.equal(validationBatchesWithRest(1007, 10).flat().length, 640, 'the default cap is still 64 batches');
+});
+
 test('CSV: RMSE pools every target in its own units; the forecast snapshot is in the file\'s units', () => {
   // v = 10 + i and w = 100 i; 40 rows, the last 10 validate: 7 windows of lookback 3, horizon 1
   const rows = ['v,w', ...Array.from({ length: 40 }, (_, i) => `${10 + i},${100 * i}`)];

@@ -22,26 +22,27 @@ export interface EvaluationContext {
   diagnostics: DiagnosticsConfig;
 }
 
-/** The example indices of each validation batch: at most MAX_EVAL_BATCHES batches of
+/** The example indices of each validation batch: at most maxBatches batches of
  *  min(batchSize, n) consecutive examples, evenly spread over the n validation examples. */
-export function validationBatches(n: number, batchSize: number): number[][] {
+export function validationBatches(n: number, batchSize: number, maxBatches = MAX_EVAL_BATCHES): number[][] {
   if (n === 0) return [];
   const bs = Math.min(batchSize, n);
-  const batches = Math.min(Math.floor(n / bs), MAX_EVAL_BATCHES);
+  const batches = Math.min(Math.floor(n / bs), maxBatches);
   const stride = Math.floor(n / bs / batches) * bs || bs;
   return Array.from({ length: batches }, (_, b) => Array.from({ length: bs }, (_, i) => b * stride + i));
 }
 
 /**
- * validationBatches, and when they read the split from its start without gaps (it fits in MAX_EVAL_BATCHES
+ * validationBatches, and when they read the split from its start without gaps (it fits in maxBatches
  * batches), the examples after the last whole batch as one shorter batch: every example is scored, for a
  * backend that takes any batch size (the encoder–decoder's; 30 pairs at batch size 16 scored 16 otherwise).
  */
-export function validationBatchesWithRest(n: number, batchSize: number): number[][] {
-  const batches = validationBatches(n, batchSize);
+export function validationBatchesWithRest(n: number, batchSize: number, maxBatches = MAX_EVAL_BATCHES): number[][] {
+  const batches = validationBatches(n, batchSize, maxBatches);
   const read = batches.length * Math.min(batchSize, n);
   const contiguous = batches.length > 0 && batches.at(-1)!.at(-1) === read - 1;
-  if (!contiguous || read >= n) return batches;
+  // the rest is shorter than a batch only when the cap covers the split (else it would be one oversized batch)
+  if (!contiguous || read >= n || n - read >= Math.min(batchSize, n)) return batches;
   return [...batches, Array.from({ length: n - read }, (_, i) => read + i)];
 }
 

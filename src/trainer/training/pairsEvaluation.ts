@@ -1,6 +1,7 @@
 // How an encoder–decoder is judged on source/target pairs (a file or a generated task). At every
 // evaluation, on the validation pairs the loss reads (evaluation.ts's validationBatchesWithRest: all of them
-// up to 64 batches' worth):
+// up to 64 batches' worth, or up to beamPairs when that is more, so that a beam over the whole split is
+// compared with greedy decoding on the same pairs):
 //   loss, accuracy   teacher-forced: the mean cross-entropy and the fraction of right argmax tokens over
 //                    the real target steps (tokens and </s>), the units of the dataset's baselines
 //   greedy           decoding each source token by token: exact match, token error rate (CER / PER) and,
@@ -21,7 +22,7 @@ import { corpusChrF } from '../metrics/chrF';
 import { tokenErrorRate } from '../metrics/editDistance';
 import type { Seq2seqBackend } from '../seq2seq/seq2seqBackend';
 import { decodingMaxLength, type Hypothesis } from '../seq2seq/seq2seqDecoder';
-import { validationBatchesWithRest } from './evaluation';
+import { MAX_EVAL_BATCHES, validationBatchesWithRest } from './evaluation';
 import type { PairKind } from './seq2seqTask';
 import type { EvalMetrics, Evaluation, Probe } from './task';
 
@@ -57,7 +58,8 @@ function pairsEvaluation(data: PairsDataset, model: Seq2seqBackend, ctx: PairEva
 
   return {
     metrics(): EvalMetrics | undefined {
-      const batches = validationBatchesWithRest(data.validationSize, ctx.batchSize);
+      const beamPairs = Math.min(ctx.decoding.beamPairs, data.validationSize);
+      const batches = validationBatchesWithRest(data.validationSize, ctx.batchSize, Math.max(MAX_EVAL_BATCHES, Math.ceil(beamPairs / ctx.batchSize)));
       if (batches.length === 0) return undefined;
       let nats = 0, tokens = 0, correct = 0;
       const greedy: Decoded[] = [];
@@ -70,7 +72,6 @@ function pairsEvaluation(data: PairsDataset, model: Seq2seqBackend, ctx: PairEva
         const hyps = model.decoder(batch.size, batch.sourceSteps).greedy(batch.source, maxLength);
         hyps.forEach((h, b) => greedy.push(decodedOf(h, indices[b])));
       }
-      const beamPairs = Math.min(ctx.decoding.beamPairs, data.validationSize);
       const beam = Array.from({ length: beamPairs }, (_, i) => decodedOf(beamOf(i), i));
       const wordLevel = target.level === 'word';
       return {
