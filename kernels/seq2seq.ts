@@ -40,6 +40,22 @@ export function init(sourceVocab: i32, sourceEmbed: i32, targetVocab: i32, targe
   return net.NP;
 }
 
+/**
+ * Steps of the batches that follow: S ≤ the instance's source length, T ≤ its target length (a batch padded to
+ * its own longest pair instead of the dataset's). Buffers keep their size; every loop, stride and state block
+ * reads the current lengths, so the result equals an instance built with (S, T). Returns −1 when out of range.
+ */
+export function setLengths(S: i32, T: i32): i32 {
+  if (S < 1 || T < 1 || S > net.maxS || T > net.maxT) return -1;
+  net.S = S; net.T = T;
+  for (let l = 0; l < net.layers; l++) {
+    for (let d = 0; d < net.dirs; d++) enc(net, l, d).steps = S;
+    dec(net, l).steps = T;
+  }
+  if (hasAttention()) { net.att.S = S; net.att.T = T; }
+  return 0;
+}
+
 // @ts-ignore: decorator
 @inline function hasAttention(): bool { return changetype<usize>(net.att) != 0; }
 

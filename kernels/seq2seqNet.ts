@@ -20,6 +20,7 @@ import { TokenTable, newTokenTable, tabulates } from './seq2seqTokens';
 
 @unmanaged export class Net {
   B: i32; S: i32; T: i32;
+  maxS: i32; maxT: i32;             // the shape the buffers hold; S and T are the current batch's (setLengths)
   Vs: i32; Ds: i32; Vt: i32; Dt: i32;
   layers: i32; dirs: i32; He: i32; Hd: i32; Dm: i32; Din: i32;
   encCell: i32; decCell: i32; attKind: i32;
@@ -56,7 +57,7 @@ export function createNet(Vs: i32, Ds: i32, Vt: i32, Dt: i32, encCell: i32, laye
                           decCell: i32, Hd: i32, attKind: i32, A: i32, feed: bool, reverse: bool, bosId: i32,
                           B: i32, S: i32, T: i32): Net {
   const n = changetype<Net>(alloc(<i32>offsetof<Net>()));
-  n.B = B; n.S = S; n.T = T; n.Vs = Vs; n.Ds = Ds; n.Vt = Vt; n.Dt = Dt;
+  n.B = B; n.S = S; n.T = T; n.maxS = S; n.maxT = T; n.Vs = Vs; n.Ds = Ds; n.Vt = Vt; n.Dt = Dt;
   n.layers = layers; n.dirs = bidirectional ? 2 : 1; n.He = He; n.Hd = Hd; n.Dm = n.dirs * He;
   n.encCell = encCell; n.decCell = decCell; n.attKind = attKind;
   n.bridged = bidirectional || He != Hd; n.handsOver = encCell == LSTM && decCell == LSTM;

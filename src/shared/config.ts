@@ -185,6 +185,8 @@ export interface TrainingConfig {
   backend: BackendKind;
   /** Worker threads for the wasm backend; 0 = os.availableParallelism(). */
   threads: number;
+  /** Encoder–decoders: batches of pairs of similar length (less padding to step through); else shuffled alone. */
+  bucketByLength: boolean;
 }
 
 export interface ProbeConfig {

@@ -24,7 +24,7 @@ const common = {
   model: { kind: 'sequence', cell: 'gru', hiddenSize: 48, layers: 2, embeddingSize: 8, dropout: 0.1, forgetBias: 0.5, chronoInit: 0, recurrentSpectralRadius: 0.9 },
   training: {
     epochs: 3, maxSteps: 100, batchSize: 8, sequenceLength: 16, optimizer: 'sgd', learningRate: 0.1, learningRateSchedule: 'cosine', minLearningRate: 0.01, momentum: 0.5,
-    clipping: { globalNorm: 1, value: 2 }, seed: 7, validateEvery: 10, checkpointEvery: 50, backend: 'wasm', threads: 2,
+    clipping: { globalNorm: 1, value: 2 }, seed: 7, validateEvery: 10, checkpointEvery: 50, backend: 'wasm', threads: 2, bucketByLength: true,
   },
   diagnostics: {
     enabled: false, every: 5, probe: { text: 'ab', validationIndex: 1 }, hiddenStates: false, gates: false,

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { seq2seqLayout } from '../../src/shared/seq2seqSpec';
 import { referenceSeq2seq } from './referenceSeq2seq';
 import { Seq2seqModel } from '../../src/trainer/seq2seq/seq2seqModel';
-import { extraCases, gridCases, kernelFor, tinySeq2seqCase, type Seq2seqCase } from './seq2seqCases';
+import { extraCases, fillSeq2seqParams, gridCases, kernelFor, makeSeq2seqBatch, tinySeq2seqCase, type Seq2seqCase } from './seq2seqCases';
 import { compareWithFixture, scaledError, type Seq2seqTfFixture } from './seq2seqTfReference';
 import { worstErrors } from './wasmCases';
 
@@ -51,6 +51,43 @@ for (const c of [...gridCases().filter((g) => g.spec.inputFeeding || g.spec.atte
     m.dispose();
   });
 }
+
+// A training batch padded to its own longest pair runs on an instance built for longer ones (setLengths): after a
+// batch at the full lengths has left its states, attention and gradients in every buffer, the shorter batch gives
+// exactly what an instance of its own shape gives (which the tests above hold to the reference): loss, gradients,
+// norms, attention, states and argmax, bit for bit.
+for (const c of [...gridCases(), ...extraCases()]) {
+  test(`seq2seq kernels on a batch shorter than the instance equal an instance of its shape: ${c.name}`, () => {
+    const long: Seq2seqCase = { ...c, sourceLength: c.sourceLength + 3, targetLength: c.targetLength + 2 };
+    const m = Seq2seqModel.create({ spec: c.spec, batch: c.batch, sourceLength: long.sourceLength, targetLength: long.targetLength });
+    fillSeq2seqParams(m.params(), 23);
+    const first = makeSeq2seqBatch(long, 5);
+    m.setBatch(first.source, first.target);
+    m.lossAndGrads();
+    m.setLengths(c.sourceLength, c.targetLength);
+    assert.deepEqual(m.shape, { batch: c.batch, sourceLength: c.sourceLength, targetLength: c.targetLength });
+    const { source, target } = makeSeq2seqBatch(c, 24);
+    m.setBatch(source, target);
+    const own = Seq2seqModel.create({ spec: c.spec, batch: c.batch, sourceLength: c.sourceLength, targetLength: c.targetLength });
+    own.params().set(m.params());
+    own.setBatch(source, target);
+    assert.deepEqual(m.diagnose(), own.diagnose());
+    assert.deepEqual(m.argmax(), own.argmax());
+    m.dispose();
+    own.dispose();
+  });
+}
+
+test('setLengths refuses lengths past the instance\'s and a batch of the old lengths afterwards', () => {
+  const c = tinySeq2seqCase({ encoderCell: 'lstm', attention: 'additive' });
+  const m = Seq2seqModel.create({ spec: c.spec, batch: c.batch, sourceLength: c.sourceLength, targetLength: c.targetLength });
+  assert.throws(() => m.setLengths(c.sourceLength + 1, c.targetLength), /do not fit this instance/);
+  assert.throws(() => m.setLengths(0, c.targetLength), /do not fit this instance/);
+  m.setLengths(c.sourceLength - 1, c.targetLength);
+  const { source, target } = makeSeq2seqBatch(c, 3);
+  assert.throws(() => m.setBatch(source, target), /source has \d+ ids, expected/);
+  m.dispose();
+});
 
 function namedGrads(c: Seq2seqCase, g: Float64Array): Record<string, number[]> {
   return Object.fromEntries(seq2seqLayout(c.spec).map((p) => [p.name, Array.from(g.subarray(p.offset, p.offset + p.size))]));

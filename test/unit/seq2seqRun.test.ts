@@ -77,6 +77,15 @@ test('a tiny reverse task trains through train() to a high greedy exact match, w
   assert.deepEqual([pairs.source.level, pairs.target.level, pairs.reverseSourceText, pairs.sourceSteps, pairs.targetSteps], ['char', 'char', false, 5, 6]);
 });
 
+test('a beam over more pairs than 64 batches hold: greedy decoding scores the same pairs, so the two compare on the same words', async () => {
+  const config = reverse({ hiddenSize: 8, embeddingSize: 4, attention: 'none' }, { maxSteps: 1, batchSize: 2, validateEvery: 1, checkpointEvery: 0 });
+  const ws = workspace({ ...config, data: { ...config.data, samples: 3000 }, decoding: { beamPairs: 1000, beamWidth: 2 }, diagnostics: { enabled: false } });
+  const out = await train({ configPath: ws.configPath, runsDir: ws.runsDir });
+  const last = (await records(out.runDir!)).filter((m): m is EvalRecord => m.kind === 'eval').at(-1)!;
+  // 300 validation pairs at batch size 2 are 150 batches, over the 64 the loss reads on its own
+  assert.deepEqual([last.greedy!.pairs, last.beam!.pairs], [300, 300]);
+});
+
 test('the diagnostics snapshot holds the probe pair\'s attention, states and gradient norms under their documented names and shapes', async () => {
   const ws = workspace(reverse({ encoder: { bidirectional: true, hiddenSize: 12 }, hiddenSize: 20, attention: 'general' }, { maxSteps: 20, validateEvery: 20, checkpointEvery: 0 }));
   const out = await train({ configPath: ws.configPath, runsDir: ws.runsDir });
@@ -103,24 +112,26 @@ test('the diagnostics snapshot holds the probe pair\'s attention, states and gra
   assert.ok(snap.gradNorms!['att.Wk'] > 0 && snap.gradNorms!['bridge.l0.Wh'] > 0 && snap.weightNorms!['src.embedding'] > 0);
 });
 
-test('a stopped seq2seq run resumes from its checkpoint and continues the straight run\'s losses and weights', async () => {
-  const cfg = reverse({ cell: 'gru' }, { maxSteps: 24, validateEvery: 8, checkpointEvery: 0 });
-  const straight = workspace(cfg);
-  const full = await train({ configPath: straight.configPath, runsDir: straight.runsDir });
-  const losses = async (dir: string) => (await records(dir)).filter((m): m is StepRecord => m.kind === 'step').map((m) => m.loss);
-  const fullLosses = await losses(full.runDir!);
+for (const bucketByLength of [false, true]) {
+  test(`a stopped seq2seq run resumes from its checkpoint and continues the straight run's losses and weights${bucketByLength ? ', with batches bucketed by length' : ''}`, async () => {
+    const cfg = reverse({ cell: 'gru' }, { maxSteps: 24, validateEvery: 8, checkpointEvery: 0, bucketByLength });
+    const straight = workspace(cfg);
+    const full = await train({ configPath: straight.configPath, runsDir: straight.runsDir });
+    const losses = async (dir: string) => (await records(dir)).filter((m): m is StepRecord => m.kind === 'step').map((m) => m.loss);
+    const fullLosses = await losses(full.runDir!);
 
-  const ws = workspace(cfg);
-  let steps = 0;
-  const first = await train({ configPath: ws.configPath, runsDir: ws.runsDir }, { progress: (p) => (steps = p.step) }, () => steps >= 11);
-  assert.deepEqual([first.kind, first.step], ['cancelled', 11]);
-  const second = await train({ configPath: ws.configPath, runsDir: ws.runsDir, resumeRunId: first.runId });
-  assert.deepEqual([second.kind, second.runId], ['finished', first.runId]);
-  const resumed = await losses(second.runDir!);
-  assert.equal(resumed.length, 24);
-  for (let i = 0; i < 24; i++) assert.ok(Math.abs(resumed[i] - fullLosses[i]) <= 1e-6 * Math.abs(fullLosses[i]), `step ${i + 1}: ${resumed[i]} vs ${fullLosses[i]}`);
-  assert.deepEqual((await readWeights(second.runDir!))!.params, (await readWeights(full.runDir!))!.params);
-});
+    const ws = workspace(cfg);
+    let steps = 0;
+    const first = await train({ configPath: ws.configPath, runsDir: ws.runsDir }, { progress: (p) => (steps = p.step) }, () => steps >= 11);
+    assert.deepEqual([first.kind, first.step], ['cancelled', 11]);
+    const second = await train({ configPath: ws.configPath, runsDir: ws.runsDir, resumeRunId: first.runId });
+    assert.deepEqual([second.kind, second.runId], ['finished', first.runId]);
+    const resumed = await losses(second.runDir!);
+    assert.equal(resumed.length, 24);
+    for (let i = 0; i < 24; i++) assert.ok(Math.abs(resumed[i] - fullLosses[i]) <= 1e-6 * Math.abs(fullLosses[i]), `step ${i + 1}: ${resumed[i]} vs ${fullLosses[i]}`);
+    assert.deepEqual((await readWeights(second.runDir!))!.params, (await readWeights(full.runDir!))!.params);
+  });
+}
 
 test('word-level targets get BLEU and chrF, and the error rate is called PER; the run\'s info says the encoder read backwards', async () => {
   const numbers = ['zero', 'one', 'two', 'three', 'four', 'five'];

@@ -57,3 +57,47 @@ test('evaluation, diagnostics and decoding see the trained parameters', async ()
   assert.deepEqual(dec.params(), t.getParams());
   await t.dispose();
 });
+
+test('batches padded to their own longest pair: a trainer built for longer ones steps as one of their shape, on one thread and on two', async () => {
+  const spec = tinySpec({ encoderCell: 'lstm', attention: 'additive', bidirectional: true });
+  const B = 8, r = new Rng(9);
+  /** A batch of lengths S × T whose rows end at varied places. */
+  const batchOf = (S: number, T: number) => {
+    const source = new Int32Array(B * S), target = new Int32Array(B * T);
+    for (let b = 0; b < B; b++) {
+      for (let s = 0; s < 1 + ((b + S) % S); s++) source[b * S + s] = 1 + r.int(spec.sourceVocab - 1);
+      const n = 1 + ((b * 3) % T);
+      for (let t = 0; t < n - 1; t++) target[b * T + t] = 3 + r.int(spec.targetVocab - 3);
+      target[b * T + n - 1] = spec.eosId;
+    }
+    return { source, target };
+  };
+  const batches = [batchOf(7, 6), batchOf(3, 4), batchOf(5, 2), batchOf(7, 6)];
+  const params = initSeq2seqParams(spec, new Rng(3));
+  const opt = { kind: 'adam' as const, learningRate: 0.01, momentum: 0, clipNorm: 0, clipValue: 0 };
+  const train = async (threads: number, shaped: boolean) => {
+    const t = await Seq2seqTrainer.create({ spec, batch: B, sourceLength: 7, targetLength: 6, threads, relaxedSimd: false });
+    t.setParams(params);
+    const losses: number[] = [];
+    for (const b of batches) {
+      if (!shaped) { losses.push((await t.trainStep(b.source, b.target, opt)).loss); continue; }
+      // the same pairs padded to the trainer's full lengths
+      const S = b.source.length / B, T = b.target.length / B, source = new Int32Array(B * 7), target = new Int32Array(B * 6);
+      for (let i = 0; i < B; i++) { source.set(b.source.subarray(i * S, (i + 1) * S), i * 7); target.set(b.target.subarray(i * T, (i + 1) * T), i * 6); }
+      losses.push((await t.trainStep(source, target, opt)).loss);
+    }
+    const out = { losses, params: t.getParams() };
+    await t.dispose();
+    return out;
+  };
+  const [padded, own1, own2] = await Promise.all([train(1, true), train(1, false), train(2, false)]);
+  for (const other of [own1, own2]) {
+    other.losses.forEach((l, i) => assert.ok(Math.abs(l - padded.losses[i]) < 1e-6 * padded.losses[i], `step ${i}: loss ${l} vs ${padded.losses[i]} padded to the full lengths`));
+    let worst = 0;
+    for (let i = 0; i < params.length; i++) worst = Math.max(worst, Math.abs(other.params[i] - padded.params[i]));
+    assert.ok(worst < 1e-5, `parameters differ by ${worst} after four steps`);
+  }
+  const t = await Seq2seqTrainer.create({ spec, batch: B, sourceLength: 7, targetLength: 6, threads: 1, relaxedSimd: false });
+  await assert.rejects(t.trainStep(batchOf(8, 6).source, batchOf(7, 6).target, opt), /source \[8, 1\.\.7\]/);
+  await t.dispose();
+});

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyDefaults } from '../../src/shared/configValidation';
-import { cadenceOf, epochOrder, trainingPlan } from '../../src/trainer/training/plan';
+import { BUCKET_POOL_BATCHES, bucketedOrder, cadenceOf, epochOrder, trainingPlan } from '../../src/trainer/training/plan';
 
 test('the run ends after `epochs` passes or at maxSteps, whichever comes first; a request can lower maxSteps', () => {
   assert.deepEqual(trainingPlan({ batchSize: 32, epochs: 20, maxSteps: 0 }, 1000), { batchSize: 32, stepsPerEpoch: 31, totalSteps: 620, epochs: 20, maxSteps: 0, maxStepsFrom: 'config', limit: 'epochs' });
@@ -42,4 +42,29 @@ test('cadence: validation every validateEvery steps and at the last; samples at 
   const quiet = cadenceOf({ ...config, training: { ...config.training, checkpointEvery: 0 }, diagnostics: { ...config.diagnostics, enabled: false } }, 57);
   assert.deepEqual(at(quiet.snapshot), []);
   assert.deepEqual(at(quiet.checkpoint), []);
+});
+
+test('bucketed order: every example once an epoch, batches of similar length drawn from random pools, the same for the same seed and epoch', () => {
+  const n = 3 * 8 * BUCKET_POOL_BATCHES + 13, bs = 8;
+  const lengths = Float64Array.from({ length: n }, (_, i) => 1 + ((i * 7919) % 20));
+  const order = bucketedOrder(5, 1, lengths, bs);
+  assert.deepEqual([...order].sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i), 'a permutation');
+  assert.deepEqual(bucketedOrder(5, 1, lengths, bs), order);
+  assert.notDeepEqual(bucketedOrder(5, 2, lengths, bs), order);
+  const spread = (o: Uint32Array) => {
+    let total = 0;
+    for (let b = 0; b + bs <= o.length; b += bs) {
+      const ls = Array.from(o.subarray(b, b + bs), (i) => lengths[i]);
+      total += Math.max(...ls) - Math.min(...ls);
+    }
+    return total / Math.floor(o.length / bs);
+  };
+  assert.ok(spread(order) < 1, `lengths within a batch differ by ${spread(order)} on average`);
+  assert.ok(spread(epochOrder(5, 1, n)) > 10, 'a plain shuffle mixes lengths');
+  // pools are the plain shuffle's: the first pool holds the examples the epoch's shuffle puts first
+  const pool = bs * BUCKET_POOL_BATCHES;
+  assert.deepEqual([...order.subarray(0, pool)].sort((a, b) => a - b), [...epochOrder(5, 1, n).subarray(0, pool)].sort((a, b) => a - b));
+  // and the batches of a pool come in random order, not shortest first
+  const firstLengths = Array.from({ length: BUCKET_POOL_BATCHES }, (_, k) => lengths[order[k * bs]]);
+  assert.notDeepEqual(firstLengths, [...firstLengths].sort((a, b) => a - b));
 });

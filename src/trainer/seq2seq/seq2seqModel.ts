@@ -14,6 +14,7 @@ export interface Seq2seqExports extends OptimizerExports {
   init(sourceVocab: number, sourceEmbed: number, targetVocab: number, targetEmbed: number, encCell: number, layers: number,
        encHidden: number, bidirectional: number, decCell: number, decHidden: number, attention: number, attentionSize: number,
        inputFeeding: number, reverseSource: number, bosId: number, batch: number, sourceLength: number, targetLength: number): number;
+  setLengths(sourceLength: number, targetLength: number): number;
   forward(): number;
   lossAndGrads(): number;
   encode(): void;
@@ -87,7 +88,10 @@ export class Seq2seqModel {
   readonly optimizer: KernelOptimizer;
   private kernel: Seq2seqExports | null;
 
-  private constructor(readonly spec: Seq2seqSpec, readonly shape: Seq2seqShape, readonly variant: KernelVariant, k: Seq2seqExports) {
+  private current: Seq2seqShape;
+
+  private constructor(readonly spec: Seq2seqSpec, readonly capacity: Seq2seqShape, readonly variant: KernelVariant, k: Seq2seqExports) {
+    this.current = capacity;
     this.kernel = k;
     this.paramCount = k.paramCount();
     this.optimizer = new KernelOptimizer(() => this.k, this.paramCount);
@@ -105,6 +109,19 @@ export class Seq2seqModel {
   }
   private f32(ptr: number, length: number): Float32Array { return new Float32Array(this.k.memory.buffer, ptr, length); }
   private i32(ptr: number, length: number): Int32Array { return new Int32Array(this.k.memory.buffer, ptr, length); }
+
+  /** The shape of the batches it takes now: the built one, or shorter lengths after setLengths. */
+  get shape(): Seq2seqShape { return this.current; }
+
+  /** Steps of the batches that follow, at most the built ones: a batch padded to its own longest pair costs
+   *  its own lengths, not the dataset's. Every view (states, norms, attention) then has these lengths. */
+  setLengths(sourceLength: number, targetLength: number): void {
+    if (sourceLength === this.current.sourceLength && targetLength === this.current.targetLength) return;
+    const { sourceLength: S, targetLength: T } = this.capacity;
+    if (this.k.setLengths(sourceLength, targetLength) !== 0)
+      throw new RangeError(`lengths ${sourceLength} × ${targetLength} do not fit this instance (source 1..${S}, target 1..${T})`);
+    this.current = { batch: this.capacity.batch, sourceLength, targetLength };
+  }
 
   /** Live view of the flat parameter vector (seq2seqLayout order). */
   params(): Float32Array { return this.f32(this.k.paramsPtr(), this.paramCount); }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Seq2seqSpec } from '../../shared/seq2seqSpec';
 import type { OptimizerSettings, OptimizerState, StepResult } from '../backends/backend';
-import { createShared, type SharedLayout, splitRows, startStep, stepDone, stopWorkers, views } from '../backends/wasm/parallelPlan';
+import { createShared, CTL, type SharedLayout, splitRows, startStep, stepDone, stopWorkers, views } from '../backends/wasm/parallelPlan';
 import { relaxedSimdAvailable } from '../backends/wasm/kernelLoader';
 import { applyOptimizer } from '../backends/wasm/kernelOptimizer';
 import { Seq2seqDecoder } from './seq2seqDecoder';
@@ -17,7 +17,7 @@ import type { Seq2seqWorkerInit } from './seq2seqWorker';
 
 export interface Seq2seqTrainerOptions {
   spec: Seq2seqSpec;
-  /** Rows per training batch and the padded source/target lengths: fixed for the run. */
+  /** Rows per training batch, and the longest source/target lengths a training batch may have. */
   batch: number;
   sourceLength: number;
   targetLength: number;
@@ -92,27 +92,36 @@ export class Seq2seqTrainer {
   getOptimizerState(): OptimizerState { return this.main.optimizerState(); }
   setOptimizerState(s: OptimizerState): void { this.main.setOptimizerState(s); }
 
-  /** One optimizer step on a batch: source [B, S], target [B, T] (0 = <pad>). */
+  /**
+   * One optimizer step on a batch: source [B, S], target [B, T] (0 = <pad>), with S and T at most the lengths the
+   * trainer was built for: a batch padded to its own longest pair costs its own steps (rows past a row's length
+   * are masked, so the result is that of the same pairs padded further).
+   */
   async trainStep(source: Int32Array, target: Int32Array, opt: OptimizerSettings): Promise<StepResult> {
-    const loss = this.workers.length === 0 ? this.serialLossAndGrads(source, target) : await this.parallelLossAndGrads(source, target);
+    const { batch, sourceLength, targetLength } = this.opts;
+    const S = source.length / batch, T = target.length / batch;
+    if (!Number.isInteger(S) || !Number.isInteger(T) || S < 1 || T < 1 || S > sourceLength || T > targetLength)
+      throw new RangeError(`a batch of ${batch} rows needs source [${batch}, 1..${sourceLength}] and target [${batch}, 1..${targetLength}] ids, got ${source.length} and ${target.length}`);
+    const loss = this.workers.length === 0 ? this.serialLossAndGrads(source, target, S, T) : await this.parallelLossAndGrads(source, target, S, T);
     return { loss, ...applyOptimizer(this.main.optimizer, opt) };
   }
 
-  private serialLossAndGrads(source: Int32Array, target: Int32Array): number {
+  private serialLossAndGrads(source: Int32Array, target: Int32Array, S: number, T: number): number {
+    this.main.setLengths(S, T);
     this.main.setBatch(source, target);
     return this.main.lossAndGrads();
   }
 
-  private async parallelLossAndGrads(source: Int32Array, target: Int32Array): Promise<number> {
-    const { batch, sourceLength: S, targetLength: T } = this.opts;
-    if (source.length !== batch * S || target.length !== batch * T)
-      throw new RangeError(`a batch of ${batch} rows needs source [${batch}, ${S}] and target [${batch}, ${T}], got ${source.length} and ${target.length} ids`);
+  private async parallelLossAndGrads(source: Int32Array, target: Int32Array, S: number, T: number): Promise<number> {
     const v = views(this.shared!);
     v.params.set(this.main.params());
     v.xBytes.set(new Uint8Array(source.buffer, source.byteOffset, source.byteLength));
     v.yBytes.set(new Uint8Array(target.buffer, target.byteOffset, target.byteLength));
+    Atomics.store(v.ctl, CTL.sourceSteps, S);
+    Atomics.store(v.ctl, CTL.targetSteps, T);
     startStep(v);
 
+    this.main.setLengths(S, T);
     this.main.setBatch(source.subarray(0, this.rows[0] * S), target.subarray(0, this.rows[0] * T));
     const loss0 = this.main.lossAndGrads();
     await stepDone(v, this.workers.length, () => this.workerError, 'seq2seq worker');

@@ -3,12 +3,13 @@
 // reports through shared memory (the protocol of backends/wasm/parallelPlan.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Seq2seqSpec } from '../../shared/seq2seqSpec';
-import { serveSteps, type SharedLayout, views } from '../backends/wasm/parallelPlan';
+import { CTL, serveSteps, type SharedLayout, views } from '../backends/wasm/parallelPlan';
 import { Seq2seqModel } from './seq2seqModel';
 
 export interface Seq2seqWorkerInit {
   rank: number;
   spec: Seq2seqSpec;
+  /** The longest batch's lengths: each step's own are in the control words. */
   sourceLength: number;
   targetLength: number;
   rows: number[];
@@ -17,14 +18,17 @@ export interface Seq2seqWorkerInit {
 }
 
 function run(init: Seq2seqWorkerInit): void {
-  const { rank, spec, sourceLength: S, targetLength: T, rows, shared } = init;
+  const { rank, spec, sourceLength, targetLength, rows, shared } = init;
   const v = views(shared);
-  const model = Seq2seqModel.create({ spec, batch: rows[rank], sourceLength: S, targetLength: T, relaxedSimd: init.relaxedSimd });
-  const row0 = rows.slice(0, rank).reduce((a, b) => a + b, 0), total = rows.reduce((a, b) => a + b, 0);
-  const source = new Int32Array(v.xBytes.buffer, v.xBytes.byteOffset, total * S).subarray(row0 * S, (row0 + rows[rank]) * S);
-  const target = new Int32Array(v.yBytes.buffer, v.yBytes.byteOffset, total * T).subarray(row0 * T, (row0 + rows[rank]) * T);
+  const model = Seq2seqModel.create({ spec, batch: rows[rank], sourceLength, targetLength, relaxedSimd: init.relaxedSimd });
+  const row0 = rows.slice(0, rank).reduce((a, b) => a + b, 0), n = rows[rank];
   serveSteps(v, () => {
+    // the batch's own lengths (≤ the built ones): its [B, S] and [B, T] ids sit at the start of x and y
+    const S = Atomics.load(v.ctl, CTL.sourceSteps), T = Atomics.load(v.ctl, CTL.targetSteps);
+    const source = new Int32Array(v.xBytes.buffer, v.xBytes.byteOffset + 4 * row0 * S, n * S);
+    const target = new Int32Array(v.yBytes.buffer, v.yBytes.byteOffset + 4 * row0 * T, n * T);
     model.params().set(v.params);
+    model.setLengths(S, T);
     model.setBatch(source, target);
     v.losses[rank] = model.lossAndGrads();
     v.grads(rank).set(model.grads());

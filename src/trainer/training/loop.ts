@@ -8,7 +8,7 @@ import { learningRateAt } from '../schedule';
 import { takeSnapshot } from './diagnostics';
 import { DivergenceGuard } from './divergence';
 import type { Pacer } from './phases';
-import { type Cadence, epochOrder, type TrainingPlan } from './plan';
+import { bucketedOrder, type Cadence, epochOrder, type TrainingPlan } from './plan';
 import type { RunSession } from './session';
 import type { AnyTask } from './task';
 
@@ -32,7 +32,9 @@ export async function trainSteps({ task, session, training: t, plan, cadence, pa
   const optimizer: Omit<OptimizerSettings, 'learningRate'> = { kind: t.optimizer, momentum: t.momentum, clipNorm: t.clipping.globalNorm, clipValue: t.clipping.value };
   const guard = new DivergenceGuard({ learningRate: t.learningRate, baselines: task.info.baselines, ...(session.initialLoss !== undefined && { initialLoss: session.initialLoss }) });
   const speed = new StepSpeed(SPEED_WINDOW);
-  let order = epochOrder(t.seed, at.epoch, trainSize);
+  const lengths = t.bucketByLength ? task.examples.lengths?.() : undefined;
+  const orderOf = (epoch: number) => (lengths ? bucketedOrder(t.seed, epoch, lengths, plan.batchSize) : epochOrder(t.seed, epoch, trainSize));
+  let order = orderOf(at.epoch);
 
   if (at.step === 0) snapshot(task, session, 0);
   while (at.step < plan.totalSteps) {
@@ -40,7 +42,7 @@ export async function trainSteps({ task, session, training: t, plan, cadence, pa
     if (at.cursor + plan.batchSize > trainSize) {
       at.epoch++;
       at.cursor = 0;
-      order = epochOrder(t.seed, at.epoch, trainSize);
+      order = orderOf(at.epoch);
     }
     const batch = task.examples.batch('train', order.subarray(at.cursor, at.cursor + plan.batchSize), at.epoch);
     at.cursor += plan.batchSize;

@@ -21,9 +21,36 @@ export function trainingPlan(t: Pick<TrainingConfig, 'batchSize' | 'epochs' | 'm
   return { batchSize, stepsPerEpoch, totalSteps, epochs: t.epochs, maxSteps, maxStepsFrom: maxStepsOverride !== undefined ? 'override' : 'config', limit };
 }
 
+const epochSeed = (seed: number, epoch: number) => (Math.imul(seed, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b)) >>> 0;
+
 /** The order of epoch `epoch`'s training examples: a function of (seed, epoch) alone, so a resumed run continues the same order. */
 export function epochOrder(seed: number, epoch: number, trainSize: number): Uint32Array {
-  return new Rng((Math.imul(seed, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b)) >>> 0).permutation(trainSize);
+  return new Rng(epochSeed(seed, epoch)).permutation(trainSize);
+}
+
+/** Batches per pool that bucketing sorts by length (torchtext's BucketIterator pools 100). */
+export const BUCKET_POOL_BATCHES = 50;
+
+/**
+ * epochOrder with batches of similar lengths (training.bucketByLength, for examples of varying length): the epoch's
+ * permutation cut into pools of BUCKET_POOL_BATCHES batches, each pool sorted by `lengthOf` (ties keep the shuffled
+ * order) and cut into batches, the pool's whole batches then shuffled among themselves. Every example still comes
+ * once per epoch, the pools are random, and a function of (seed, epoch) alone as epochOrder is.
+ */
+export function bucketedOrder(seed: number, epoch: number, lengthOf: ArrayLike<number>, batchSize: number): Uint32Array {
+  const order = epochOrder(seed, epoch, lengthOf.length);
+  const rng = new Rng((epochSeed(seed, epoch) ^ 0x5bd1e995) >>> 0);
+  const out = new Uint32Array(order.length);
+  const pool = batchSize * BUCKET_POOL_BATCHES;
+  for (let from = 0; from < order.length; from += pool) {
+    const sorted = Array.from(order.subarray(from, Math.min(from + pool, order.length))).sort((a, b) => lengthOf[a] - lengthOf[b]);
+    const whole = Math.floor(sorted.length / batchSize);
+    const batches = rng.permutation(whole);
+    let at = from;
+    for (const b of batches) for (let i = 0; i < batchSize; i++) out[at++] = sorted[b * batchSize + i];
+    for (let i = whole * batchSize; i < sorted.length; i++) out[at++] = sorted[i];
+  }
+  return out;
 }
 
 /** At which steps the loop evaluates, samples, snapshots and checkpoints (steps count from 1). */

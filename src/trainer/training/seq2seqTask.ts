@@ -60,7 +60,7 @@ export async function seq2seqTask<D extends PairsDataset>(data: D, setup: TaskSe
   const backend = await WasmSeq2seqBackend.create({ spec, batch: setup.batchSize, sourceLength: data.sourceSteps, targetLength: data.targetSteps, threads });
   const probe = config.diagnostics.enabled ? kind.probe(data, config.diagnostics.probe) : undefined;
   return {
-    examples: data,
+    examples: trainingPairs(data),
     model: backend,
     initialParams: async (rng) => initSeq2seqParams(spec, rng, model.forgetBias),
     evaluation: kind.evaluation(data, backend, { batchSize: setup.batchSize, decoding: config.decoding, diagnostics: config.diagnostics }),
@@ -79,6 +79,20 @@ export async function seq2seqTask<D extends PairsDataset>(data: D, setup: TaskSe
       ...(probe && { probeTokens: probe.tokens, probeTargetTokens: probe.targetTokens }),
     },
     weights: { spec, data: { pairs: pairVocabularies(data, config.data) } },
+  };
+}
+
+/** Training batches padded to their own longest pair (the kernels then step through no more than that), and
+ *  the pairs' lengths for training.bucketByLength: source tokens, then target tokens. */
+function trainingPairs(data: PairsDataset): Task<PairBatch>['examples'] {
+  let lengths: Float64Array | undefined;
+  return {
+    trainSize: data.trainSize,
+    batch: (split, indices) => data.batchToLongest(split, indices),
+    lengths: () => (lengths ??= Float64Array.from({ length: data.trainSize }, (_, i) => {
+      const { source, target } = data.ids('train', i);
+      return source.length * (data.targetSteps + 1) + target.length;
+    })),
   };
 }
 

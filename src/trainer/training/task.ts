@@ -49,8 +49,9 @@ export interface TaskSetup {
 }
 
 export interface Task<B> {
-  /** Training examples by index: the loop draws a permutation of [0, trainSize) per epoch. */
-  examples: { trainSize: number; batch(split: 'train', indices: ArrayLike<number>, epoch: number): B };
+  /** Training examples by index: the loop draws a permutation of [0, trainSize) per epoch. Examples of varying
+   *  length give each one's length (`lengths`, by index), for training.bucketByLength. */
+  examples: { trainSize: number; batch(split: 'train', indices: ArrayLike<number>, epoch: number): B; lengths?(): ArrayLike<number> };
   model: TrainableModel<B>;
   /** The model kind's initial parameters, drawn from the run's random stream; `step` is awaited between
    *  chunks of the work (it reports progress and may throw to stop). */

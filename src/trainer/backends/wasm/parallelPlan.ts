@@ -16,7 +16,8 @@ export function splitRows(batch: number, threads: number): number[] {
 }
 
 /** Control words in the Int32 view at the start of the shared buffer. */
-export const CTL = { generation: 0, done: 1, command: 2, seed: 3, failed: 4 } as const;
+/** sourceSteps / targetSteps: the encoder–decoder's lengths of the current batch (its rows are padded to them). */
+export const CTL = { generation: 0, done: 1, command: 2, seed: 3, failed: 4, sourceSteps: 5, targetSteps: 6 } as const;
 export const COMMAND = { step: 1, exit: 2 } as const;
 const CTL_WORDS = 8;
 
