@@ -71,20 +71,34 @@ function encodeSource(): void {
   packDecoder(net);
 }
 
-function forwardPass(): f64 {
+function forwardPass(train: bool): f64 {
   encodeSource();
   teacherInputs(net);
   for (let t = 0; t < net.T; t++) decoderStep(net, t);
-  return outputForward(net);
+  return outputForward(net, train);
 }
 
 // ---------------------------------------------------------------- entry points
-/** Loss of the current batch (teacher forcing), no gradients. */
-export function forward(): f64 { return forwardPass(); }
+/** Loss of the current batch (teacher forcing), no gradients, no dropout. */
+export function forward(): f64 { return forwardPass(false); }
 
-/** Loss and the full gradient vector. */
+/**
+ * Dropout on the output layer's input for the lossAndGrads that follow: rate p (0 = off), the step's seed, and
+ * the global index of this instance's first row (a worker's share of the batch), which the masks are drawn by.
+ */
+export function setDropout(p: f32, seed: u32, row0: i32): void {
+  if (p > 0 && net.dropMask == 0) {
+    net.dropMask = allocF32(net.maxT * net.B * net.Hd);
+    net.dropped = allocF32(net.maxT * net.B * net.Hd);
+  }
+  net.dropP = p; net.dropSeed = seed; net.dropRow0 = row0;
+}
+/** [T·B, Hd] the keep-mask of the last lossAndGrads with dropout (0 or 1/(1−p)), time-major; 0 before any. */
+export function dropMaskPtr(): usize { return net.dropMask; }
+
+/** Loss and the full gradient vector (with dropout when setDropout set a rate). */
 export function lossAndGrads(): f64 {
-  const loss = forwardPass();
+  const loss = forwardPass(true);
   memory.fill(net.grads, 0, <usize>net.NPpad << 2);
   outputBackward(net);
   decoderBackward(net);

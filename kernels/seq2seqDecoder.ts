@@ -91,10 +91,37 @@ function softmaxRow(row: usize, bias: usize, V: i32, logs: bool): f64 {
   return logSum;
 }
 
-/** Logits of every step, softmax, loss (mean over real tokens), argmax and correct count. */
-export function outputForward(n: Net): f64 {
+// Dropout (training, n.dropP > 0): o_t ⊙ m_t feeds the output layer, m = 0 with probability p, else 1/(1−p). Each
+// mask value is a hash of (step seed, global row, t, unit), so a row gets the same mask on any thread of any
+// thread count, and the reference (tests) can read the mask back (dropMaskPtr).
+// @ts-ignore: decorator
+@inline function mix32(h: u32): u32 {
+  h ^= h >> 16; h *= 0x7feb352d; h ^= h >> 15; h *= 0x846ca68b; h ^= h >> 16;
+  return h;
+}
+
+function dropOutputs(n: Net, src: usize): usize {
+  const B = n.B, Hd = n.Hd, p = n.dropP, keep: f32 = <f32>1 / (<f32>1 - p);
+  const threshold = <u32>(<f64>p * 16777216.0);   // keep when the hash's top 24 bits ≥ p·2^24
+  for (let t = 0; t < n.T; t++)
+    for (let b = 0; b < B; b++) {
+      const base = mix32(mix32(n.dropSeed ^ mix32(<u32>(n.dropRow0 + b) * 0x9e3779b9)) ^ (<u32>t * 0x85ebca6b));
+      const r = (t * B + b) * Hd;
+      for (let j = 0; j < Hd; j++) {
+        const m: f32 = (mix32(base ^ (<u32>j * 0xc2b2ae35)) >> 8) >= threshold ? keep : 0;
+        store<f32>(at(n.dropMask, r + j), m);
+        store<f32>(at(n.dropped, r + j), m * load<f32>(at(src, r + j)));
+      }
+    }
+  return n.dropped;
+}
+
+/** Logits of every step, softmax, loss (mean over real tokens), argmax and correct count; `train`: with dropout. */
+export function outputForward(n: Net, train: bool): f64 {
   const rows = n.T * n.B, V = n.Vt;
-  gemmPacked(rows, V, n.Hd, outputInput(n), n.Hd, 1, n.WyP, n.yHat, V, false);
+  n.dropOn = train && n.dropP > 0;
+  const o = n.dropOn ? dropOutputs(n, outputInput(n)) : outputInput(n);
+  gemmPacked(rows, V, n.Hd, o, n.Hd, 1, n.WyP, n.yHat, V, false);
   let sum: f64 = 0, tokens = 0, correct = 0;
   for (let r = 0; r < rows; r++) {
     const t = r / n.B, b = r % n.B, row = at(n.yHat, r * V);
@@ -135,11 +162,17 @@ export function outputBackward(n: Net): void {
     }
     store<f32>(at(d, y), load<f32>(at(d, y)) - scale);
   }
-  gemmTN(Hd, V, rows, outputInput(n), Hd, n.dY, V, n.dWy, V, false);
+  gemmTN(Hd, V, rows, n.dropOn ? n.dropped : outputInput(n), Hd, n.dY, V, n.dWy, V, false);
   columnSums(n.dY, rows, V, n.dby);
   packBT(n.Wy, V, Hd, V, n.WyTP);
   const dst = hasAttention(n) ? n.dO : dec(n, n.layers - 1).dhs;
   gemmPacked(rows, Hd, V, n.dY, V, 1, n.WyTP, dst, Hd, false);
+  if (!n.dropOn) return;
+  const total = rows * Hd;
+  for (let i = 0; i < total; i += 4) {
+    const k = min(total - i, 4);
+    stn(at(dst, i), f32x4.mul(ldn(at(dst, i), k), ldn(at(n.dropMask, i), k)), k);
+  }
 }
 
 // ---------------------------------------------------------------- decoder backward

@@ -40,6 +40,9 @@ import { TokenTable, newTokenTable, tabulates } from './seq2seqTokens';
   dY: usize;                        // [T·B, Vt]: ∂L/∂logits
   dO: usize; dht: usize;            // [T·B, Hd]: ∂L/∂(output layer input); [B, Hd]: ∂L/∂h̃_t
   loss: f64; tokens: i32; correct: i32;
+  // dropout on the output layer's input o_t (training only; seq2seqDecoder.ts's outputForward): rate, the step's seed,
+  // the global index of this instance's row 0 (a worker's rows), keep-masks [T·B, Hd] (0 or 1/(1−p)) and o ⊙ mask
+  dropP: f32; dropSeed: u32; dropRow0: i32; dropMask: usize; dropped: usize; dropOn: bool;
 }
 
 // @ts-ignore: decorator

@@ -186,7 +186,7 @@ const g2p: Experiment = {
   paper: 'Yao & Zweig 2015: an encoder–decoder LSTM reaches 28.61 % word error rate and 7.63 % phoneme error rate on CMUdict; attention does better (Toshniwal & Livescu 2016: ~22 %).',
   runs: [
     { key: 'lstm', config: '11-g2p.seqlab.json' },
-    { key: 'lstm + attention', config: '11-g2p.seqlab.json', patch: { 'model.attention': 'additive' } },
+    { key: 'lstm + attention', config: '11-g2p.seqlab.json', patch: { 'model.attention': 'additive', 'model.encoder.bidirectional': true } },
   ],
   dataFile: { name: 'cmudict-g2p.tsv', source: 'the cmu-pronouncing-dictionary devDependency by `node scripts/fixtures/make-cmudict-g2p.mjs` (writes data/cmudict-g2p.tsv)' },
   quick: { 'data.maxPairs': 6000, 'model.hiddenSize': 64, 'training.epochs': 100, 'training.maxSteps': 400, 'training.validateEvery': 200, 'training.learningRateSchedule': 'constant', 'decoding.beamPairs': 100, 'diagnostics.every': 400 },

@@ -137,6 +137,8 @@ export interface Seq2seqModelConfig {
   teacherForcing: number;
   /** LSTM forget-gate bias at initialisation, both sides. */
   forgetBias: number;
+  /** Dropout rate on the output layer's input (the decoder's top state, or h̃_t with attention), training only. */
+  dropout: number;
 }
 
 export type ModelConfig = SequenceModelConfig | Seq2seqModelConfig;

@@ -40,7 +40,7 @@ const seq2seqModel = {
   kind: 'seq2seq', cell: 'gru', hiddenSize: 48, layers: 2, embeddingSize: 8, forgetBias: 0.5,
   encoder: { cell: 'lstm', layers: 2, hiddenSize: 24, embeddingSize: 6, bidirectional: true },
   decoder: { cell: 'lstm', layers: 2, hiddenSize: 48, embeddingSize: 10 },
-  attention: 'general', attentionSize: 16, inputFeeding: true, reverseSource: true, teacherForcing: 1,
+  attention: 'general', attentionSize: 16, inputFeeding: true, reverseSource: true, teacherForcing: 1, dropout: 0.3,
 } satisfies Complete<Extract<ExperimentConfig['model'], { kind: 'seq2seq' }>>;
 
 const maximal: Complete<ExperimentConfig>[] = [

@@ -23,6 +23,8 @@ export interface Seq2seqReferenceInput {
   /** Adds delta to one element of an encoder state (at a source position) or decoder state right after it is
    *  computed (LSTM c before h reads it), for finite differences on ‖∂L/∂h‖ and ‖∂L/∂c‖. */
   perturb?: { side: 'enc' | 'dec'; state?: 'h' | 'c'; layer: number; dir: number; t: number; b: number; j: number; delta: number };
+  /** [B, T, Hd] dropout keep-mask on the output layer's input o_t (0 or 1/(1−p)); absent: no dropout. */
+  outputMask?: ArrayLike<number>;
 }
 
 export interface Seq2seqReferenceResult {
@@ -211,6 +213,14 @@ function attend(c: Ctx, row: Row, h: Vec): Attend {
   return { alpha, ctx, cat, ht: affine(cat, P['att.Wc'], Hd).map(Math.tanh), pre };
 }
 
+/** v ⊙ the dropout mask of row b at step t (v itself without one). */
+function dropped(c: Ctx, b: number, t: number, v: Vec): Vec {
+  const m = c.inp.outputMask;
+  if (!m) return v;
+  const Hd = c.spec.decoder.hiddenSize, at = (b * c.T + t) * Hd;
+  return v.map((x, j) => x * m[at + j]);
+}
+
 function decoderForward(c: Ctx, b: number, row: Row): number {
   const { spec, P, T } = c, Hd = spec.decoder.hiddenSize, V = spec.targetVocab, Dt = spec.targetEmbed;
   let h = row.s0, cs = row.c0, feed: Vec = zeros(Hd), loss = 0;
@@ -231,6 +241,7 @@ function decoderForward(c: Ctx, b: number, row: Row): number {
       const a = attend(c, row, x);
       row.att.push(a); o = feed = a.ht;
     }
+    o = dropped(c, b, t, o);
     const logits = affine(o, P['out.Wy'], V, P['out.by']);
     const mx = Math.max(...logits), e = logits.map((v) => Math.exp(v - mx)), sum = e.reduce((a, v) => a + v, 0);
     const y = c.inp.target[b * T + t], d = zeros(V);
@@ -276,17 +287,17 @@ function attendBackward(c: Ctx, row: Row, a: Attend, h: Vec, dht: Vec, dMem: Vec
   return dh;
 }
 
-function decoderBackward(c: Ctx, row: Row, norms: Norms): { ds0: Vec[]; dc0: Vec[]; dMem: Vec[] } {
+function decoderBackward(c: Ctx, b: number, row: Row, norms: Norms): { ds0: Vec[]; dc0: Vec[]; dMem: Vec[] } {
   const { spec, P, D, T } = c, Hd = spec.decoder.hiddenSize, Dt = spec.targetEmbed, L = spec.decoder.layers;
   const dMem = row.memory.map((m) => zeros(m.length));
   const dKeys = spec.attention === 'none' ? [] : row.keys.map((k) => zeros(k.length));
   const dhNext: Vec[] = [...Array(L)].map(() => zeros(Hd)), dcNext: Vec[] = [...Array(L)].map(() => zeros(Hd));
   let dFeed: Vec = zeros(Hd);
   for (let t = T - 1; t >= 0; t--) {
-    const top = row.dec[L - 1][t], o = spec.attention === 'none' ? top.h : row.att[t].ht;
+    const top = row.dec[L - 1][t], o = dropped(c, b, t, spec.attention === 'none' ? top.h : row.att[t].ht);
     addOuter(D['out.Wy'], o, row.dLogits[t]);
     addTo(D['out.by'], row.dLogits[t]);
-    const dO = backAffine(P['out.Wy'], row.dLogits[t], Hd);
+    const dO = dropped(c, b, t, backAffine(P['out.Wy'], row.dLogits[t], Hd));
     let dAbove: Vec = spec.attention === 'none' ? dO : attendBackward(c, row, row.att[t], top.h, dO.map((g, j) => g + dFeed[j]), dMem, dKeys);
     for (let l = L - 1; l >= 0; l--) {
       const dh = dAbove.map((g, j) => g + dhNext[l][j]);
@@ -380,7 +391,7 @@ export function referenceSeq2seq(inp: Seq2seqReferenceInput): Seq2seqReferenceRe
     encoderForward(c, b, row);
     bridgeForward(c, row);
     res.loss += decoderForward(c, b, row);
-    const { ds0, dc0, dMem } = decoderBackward(c, row, norms);
+    const { ds0, dc0, dMem } = decoderBackward(c, b, row, norms);
     const { dFinal, dFinalC } = bridgeBackward(c, row, ds0, dc0);
     encoderBackward(c, row, dMem, dFinal, dFinalC, norms);
     for (let s = 0; s < S; s++) {

@@ -21,7 +21,7 @@ describe('model.kind "seq2seq"', () => {
     assert.deepEqual(parsed!.model, {
       kind: 'seq2seq', cell: 'lstm', hiddenSize: 128, layers: 1, embeddingSize: 32, forgetBias: 1,
       encoder: { bidirectional: false }, decoder: {},
-      attention: 'additive', attentionSize: 0, inputFeeding: false, reverseSource: false, teacherForcing: 1,
+      attention: 'additive', attentionSize: 0, inputFeeding: false, reverseSource: false, teacherForcing: 1, dropout: 0,
     });
     assert.deepEqual(parsed!.decoding, { beamWidth: 5, lengthPenalty: 0.6, maxLength: 0, beamPairs: 200 });
   });
@@ -85,9 +85,10 @@ describe('model.kind "seq2seq"', () => {
   });
 
   test('sequence-model settings are unknown in a seq2seq section, and the reverse', () => {
-    const dropout = check({ data: pairs, model: { kind: 'seq2seq', dropout: 0.2 } });
-    assert.deepEqual(dropout.problems.map((p) => [p.path, p.severity]), [['model.dropout', 'error']]);
-    assert.equal(dropout.problems[0].message, 'Unknown setting "dropout" in model (kind "seq2seq"). It is a setting of sequence models only.');
+    const chrono = check({ data: pairs, model: { kind: 'seq2seq', chronoInit: 20 } });
+    assert.deepEqual(chrono.problems.map((p) => [p.path, p.severity]), [['model.chronoInit', 'error']]);
+    assert.equal(chrono.problems[0].message, 'Unknown setting "chronoInit" in model (kind "seq2seq"). It is a setting of sequence models only.');
+    assert.deepEqual(check({ data: pairs, model: { kind: 'seq2seq', dropout: 0.2 } }).problems, [], 'both kinds have dropout');
     const attention = check({ data: { kind: 'synthetic', task: 'adding' }, model: { attention: 'dot' } });
     assert.deepEqual(attention.problems.map((p) => [p.path, p.severity]), [['model.attention', 'error']]);
     assert.equal(attention.problems[0].message, 'Unknown setting "attention" in model. It is a setting of seq2seq models only.');

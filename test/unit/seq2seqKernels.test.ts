@@ -78,6 +78,50 @@ for (const c of [...gridCases(), ...extraCases()]) {
   });
 }
 
+// Dropout on the output layer's input: the kernel's masks read back and given to the reference, which applies them
+// to o_t in its forward and to ∂o_t in its backward: loss and every gradient agree as without dropout.
+for (const c of [...gridCases().filter((g) => g.spec.encoder.bidirectional && (g.spec.inputFeeding || g.spec.attention === 'none')), ...extraCases()]) {
+  test(`seq2seq kernels with output dropout match the reference given the same masks: ${c.name}`, () => {
+    const { m, source, target } = kernelFor(c, 25);
+    m.setDropout(0.4, 77);
+    const loss = m.lossAndGrads();
+    const mask = m.dropoutMask();
+    assert.ok(mask.some((v) => v === 0) && mask.some((v) => Math.abs(v - 1 / 0.6) < 1e-6), 'the mask drops some units and scales the others by 1/(1 − p)');
+    const ref = referenceSeq2seq({ spec: c.spec, batch: c.batch, sourceLength: c.sourceLength, targetLength: c.targetLength, params: m.params(), source, target, outputMask: mask });
+    assert.ok(Math.abs(loss - ref.loss) < 1e-5 * ref.loss, `loss ${loss} vs ${ref.loss}`);
+    // att.Wq left out as in the test above: its f32 round-off depends on the draw, not on the masks
+    for (const p of seq2seqLayout(c.spec).filter((q) => q.name !== 'att.Wq')) {
+      const e = scaledError(m.grads().subarray(p.offset, p.offset + p.size), ref.grads.subarray(p.offset, p.offset + p.size));
+      check(`${c.name} ${p.name}`, e, 2e-5, 'gradients with output dropout');
+    }
+    m.dispose();
+  });
+}
+
+test('output dropout: masks drop p of the units, follow the seed, leave forward() (evaluation) alone, and p = 0 is no dropout', () => {
+  const c = tinySeq2seqCase({ encoderCell: 'lstm', attention: 'additive', inputFeeding: true });
+  const big: Seq2seqCase = { ...c, batch: 16, spec: { ...c.spec, decoder: { ...c.spec.decoder, hiddenSize: 64 }, attentionSize: 16 } };
+  const { m } = kernelFor(big, 26);
+  const plain = m.lossAndGrads(), plainGrads = m.grads().slice(), evaluated = m.forward();
+  m.setDropout(0.3, 5);
+  const dropped = m.lossAndGrads(), mask = m.dropoutMask();
+  const zeros = mask.filter((v) => v === 0).length / mask.length;
+  assert.ok(Math.abs(zeros - 0.3) < 0.03, `${(100 * zeros).toFixed(1)} % of ${mask.length} units dropped`);
+  assert.notEqual(dropped, plain);
+  assert.equal(m.forward(), evaluated, 'forward() runs without dropout');
+  m.setDropout(0.3, 5);
+  m.lossAndGrads();
+  assert.deepEqual(m.dropoutMask(), mask, 'the same seed draws the same masks');
+  m.setDropout(0.3, 6);
+  m.lossAndGrads();
+  assert.notDeepEqual(m.dropoutMask(), mask);
+  m.setDropout(0, 6);
+  assert.equal(m.lossAndGrads(), plain);
+  assert.deepEqual(m.grads(), plainGrads);
+  assert.throws(() => m.setDropout(1, 1), /dropout must be in \[0, 1\)/);
+  m.dispose();
+});
+
 test('setLengths refuses lengths past the instance\'s and a batch of the old lengths afterwards', () => {
   const c = tinySeq2seqCase({ encoderCell: 'lstm', attention: 'additive' });
   const m = Seq2seqModel.create({ spec: c.spec, batch: c.batch, sourceLength: c.sourceLength, targetLength: c.targetLength });

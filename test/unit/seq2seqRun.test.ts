@@ -112,9 +112,9 @@ test('the diagnostics snapshot holds the probe pair\'s attention, states and gra
   assert.ok(snap.gradNorms!['att.Wk'] > 0 && snap.gradNorms!['bridge.l0.Wh'] > 0 && snap.weightNorms!['src.embedding'] > 0);
 });
 
-for (const bucketByLength of [false, true]) {
-  test(`a stopped seq2seq run resumes from its checkpoint and continues the straight run's losses and weights${bucketByLength ? ', with batches bucketed by length' : ''}`, async () => {
-    const cfg = reverse({ cell: 'gru' }, { maxSteps: 24, validateEvery: 8, checkpointEvery: 0, bucketByLength });
+for (const [bucketByLength, dropout] of [[false, 0], [true, 0.3]] as const) {
+  test(`a stopped seq2seq run resumes from its checkpoint and continues the straight run's losses and weights${bucketByLength ? ', with batches bucketed by length and dropout' : ''}`, async () => {
+    const cfg = reverse({ cell: 'gru', dropout }, { maxSteps: 24, validateEvery: 8, checkpointEvery: 0, bucketByLength });
     const straight = workspace(cfg);
     const full = await train({ configPath: straight.configPath, runsDir: straight.runsDir });
     const losses = async (dir: string) => (await records(dir)).filter((m): m is StepRecord => m.kind === 'step').map((m) => m.loss);
@@ -132,6 +132,18 @@ for (const bucketByLength of [false, true]) {
     assert.deepEqual((await readWeights(second.runDir!))!.params, (await readWeights(full.runDir!))!.params);
   });
 }
+
+test('model.dropout reaches the training steps: the first step\'s loss differs from the run without it, the evaluation does not use it', async () => {
+  const first = async (dropout: number) => {
+    const ws = workspace(reverse({ dropout }, { maxSteps: 1, validateEvery: 1, checkpointEvery: 0 }));
+    const out = await train({ configPath: ws.configPath, runsDir: ws.runsDir });
+    const metrics = await records(out.runDir!);
+    return { step: metrics.find((m): m is StepRecord => m.kind === 'step')!.loss, params: (await readWeights(out.runDir!))!.params };
+  };
+  const [plain, dropped] = await Promise.all([first(0), first(0.5)]);
+  assert.notEqual(dropped.step, plain.step);
+  assert.notDeepEqual(dropped.params, plain.params);
+});
 
 test('word-level targets get BLEU and chrF, and the error rate is called PER; the run\'s info says the encoder read backwards', async () => {
   const numbers = ['zero', 'one', 'two', 'three', 'four', 'five'];

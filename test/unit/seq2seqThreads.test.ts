@@ -101,3 +101,29 @@ test('batches padded to their own longest pair: a trainer built for longer ones 
   await assert.rejects(t.trainStep(batchOf(8, 6).source, batchOf(7, 6).target, opt), /source \[8, 1\.\.7\]/);
   await t.dispose();
 });
+
+test('output dropout draws the masks of a row by its place in the batch: two threads train as one', async () => {
+  const spec = tinySpec({ encoderCell: 'gru', attention: 'dot' });
+  const B = 8, S = 4, T = 5, r = new Rng(12);
+  const source = new Int32Array(B * S), target = new Int32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    for (let s = 0; s < 1 + (b % S); s++) source[b * S + s] = 1 + r.int(spec.sourceVocab - 1);
+    for (let t = 0; t < T - 1; t++) target[b * T + t] = 3 + r.int(spec.targetVocab - 3);
+    target[b * T + T - 1] = spec.eosId;
+  }
+  const params = initSeq2seqParams(spec, new Rng(5));
+  const opt = { kind: 'adam' as const, learningRate: 0.01, momentum: 0, clipNorm: 0, clipValue: 0 };
+  const [one, two, none] = await Promise.all([[1, 0.5], [2, 0.5], [1, 0]].map(async ([threads, dropout]) => {
+    const t = await Seq2seqTrainer.create({ spec, batch: B, sourceLength: S, targetLength: T, threads, dropout, relaxedSimd: false });
+    t.setParams(params);
+    const losses = [(await t.trainStep(source, target, opt, 101)).loss, (await t.trainStep(source, target, opt, 102)).loss];
+    const out = { losses, params: t.getParams() };
+    await t.dispose();
+    return out;
+  }));
+  one.losses.forEach((l, i) => assert.ok(Math.abs(l - two.losses[i]) < 1e-6 * l, `step ${i}: ${l} vs ${two.losses[i]}`));
+  let worst = 0;
+  for (let i = 0; i < params.length; i++) worst = Math.max(worst, Math.abs(one.params[i] - two.params[i]));
+  assert.ok(worst < 1e-5, `parameters differ by ${worst}`);
+  assert.notEqual(one.losses[0], none.losses[0], 'dropout changes the training loss');
+});

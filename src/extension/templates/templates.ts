@@ -125,7 +125,8 @@ export function renderTemplate(input: TemplateInput, schemaRef?: string, name = 
         },
         validationSplit: 0.1,
         model: { kind: 'seq2seq', cell: 'lstm', hiddenSize: 128, embeddingSize: input.level === 'char' ? 32 : 64, attention: 'additive' },
-        training: { maxSteps: 3000, batchSize: 32, learningRate: 0.003, clipping: { globalNorm: 5 }, validateEvery: 250 },
+        // pairs of similar length batched together: sentences and words vary in length (docs/configs.md)
+        training: { maxSteps: 3000, batchSize: 32, learningRate: 0.003, clipping: { globalNorm: 5 }, validateEvery: 250, bucketByLength: true },
         decoding: { beamWidth: 5, beamPairs: 100 },
         diagnostics: { every: 250 },
         compare: ['rnn', 'lstm', 'gru'],

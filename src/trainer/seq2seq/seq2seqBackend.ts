@@ -39,7 +39,7 @@ export class WasmSeq2seqBackend implements Seq2seqBackend {
 
   private constructor(readonly spec: Seq2seqSpec, private readonly trainer: Seq2seqTrainer) {}
 
-  static async create(opts: { spec: Seq2seqSpec; batch: number; sourceLength: number; targetLength: number; threads: number }): Promise<WasmSeq2seqBackend> {
+  static async create(opts: { spec: Seq2seqSpec; batch: number; sourceLength: number; targetLength: number; threads: number; dropout?: number }): Promise<WasmSeq2seqBackend> {
     return new WasmSeq2seqBackend(opts.spec, await Seq2seqTrainer.create(opts));
   }
 
@@ -50,9 +50,9 @@ export class WasmSeq2seqBackend implements Seq2seqBackend {
   getOptimizerState(): OptimizerState { return this.trainer.getOptimizerState(); }
   setOptimizerState(s: OptimizerState): void { this.trainer.setOptimizerState(s); }
 
-  /** The encoder–decoder has no dropout: the loop's dropout seed goes unused. */
-  trainStep(batch: PairBatch, opt: OptimizerSettings): Promise<StepResult> {
-    return this.trainer.trainStep(batch.source, batch.target, opt);
+  /** `seed`: the loop's per-step seed, which draws the dropout masks (model.dropout). */
+  trainStep(batch: PairBatch, opt: OptimizerSettings, seed: number): Promise<StepResult> {
+    return this.trainer.trainStep(batch.source, batch.target, opt, seed);
   }
 
   evaluate(batch: PairBatch): Seq2seqEval {

@@ -15,6 +15,8 @@ export interface Seq2seqExports extends OptimizerExports {
        encHidden: number, bidirectional: number, decCell: number, decHidden: number, attention: number, attentionSize: number,
        inputFeeding: number, reverseSource: number, bosId: number, batch: number, sourceLength: number, targetLength: number): number;
   setLengths(sourceLength: number, targetLength: number): number;
+  setDropout(p: number, seed: number, row0: number): void;
+  dropMaskPtr(): number;
   forward(): number;
   lossAndGrads(): number;
   encode(): void;
@@ -121,6 +123,22 @@ export class Seq2seqModel {
     if (this.k.setLengths(sourceLength, targetLength) !== 0)
       throw new RangeError(`lengths ${sourceLength} × ${targetLength} do not fit this instance (source 1..${S}, target 1..${T})`);
     this.current = { batch: this.capacity.batch, sourceLength, targetLength };
+  }
+
+  /**
+   * Dropout on the output layer's input (the decoder's top state, or h̃_t with attention) in the lossAndGrads that
+   * follow: rate p (0 = off), the training step's seed, and the batch row this instance's row 0 is (a worker's
+   * share), by which each row's mask is drawn: any split of a batch over threads draws the same masks.
+   */
+  setDropout(p: number, seed: number, row0 = 0): void {
+    if (!(p >= 0 && p < 1)) throw new RangeError(`dropout must be in [0, 1), got ${p}`);
+    this.k.setDropout(p, seed >>> 0, row0);
+  }
+  /** [B, T, Hd] the keep-mask (0 or 1/(1−p)) of the last lossAndGrads with dropout. */
+  dropoutMask(): Float32Array {
+    const { batch: B, targetLength: T } = this.shape, Hd = this.spec.decoder.hiddenSize, ptr = this.k.dropMaskPtr();
+    if (ptr === 0) throw new Error('dropoutMask: no lossAndGrads with dropout yet');
+    return batchMajor(this.f32(ptr, T * B * Hd), T, B, Hd, false);
   }
 
   /** Live view of the flat parameter vector (seq2seqLayout order). */

@@ -22,6 +22,8 @@ export interface Seq2seqTrainerOptions {
   sourceLength: number;
   targetLength: number;
   threads: number;
+  /** Dropout rate on the output layer's input in training steps (model.dropout); 0 = none. */
+  dropout?: number;
   relaxedSimd?: boolean;
 }
 
@@ -72,7 +74,7 @@ export class Seq2seqTrainer {
     this.shared = createShared(this.rows.length, this.paramCount, batch * S * 4, batch * T * 4);
     const ready: Promise<void>[] = [];
     for (let rank = 1; rank < this.rows.length; rank++) {
-      const w = startWorker({ rank, spec, sourceLength: S, targetLength: T, rows: this.rows, shared: this.shared, relaxedSimd: this.relaxed });
+      const w = startWorker({ rank, spec, sourceLength: S, targetLength: T, rows: this.rows, shared: this.shared, relaxedSimd: this.relaxed, dropout: this.opts.dropout ?? 0 });
       ready.push(new Promise((resolve, reject) => {
         w.once('message', (m: { type: string; message?: string }) => (m.type === 'ready' ? resolve() : reject(new Error(m.message))));
         w.once('error', reject);
@@ -97,12 +99,13 @@ export class Seq2seqTrainer {
    * trainer was built for: a batch padded to its own longest pair costs its own steps (rows past a row's length
    * are masked, so the result is that of the same pairs padded further).
    */
-  async trainStep(source: Int32Array, target: Int32Array, opt: OptimizerSettings): Promise<StepResult> {
+  async trainStep(source: Int32Array, target: Int32Array, opt: OptimizerSettings, seed = 0): Promise<StepResult> {
     const { batch, sourceLength, targetLength } = this.opts;
     const S = source.length / batch, T = target.length / batch;
     if (!Number.isInteger(S) || !Number.isInteger(T) || S < 1 || T < 1 || S > sourceLength || T > targetLength)
       throw new RangeError(`a batch of ${batch} rows needs source [${batch}, 1..${sourceLength}] and target [${batch}, 1..${targetLength}] ids, got ${source.length} and ${target.length}`);
-    const loss = this.workers.length === 0 ? this.serialLossAndGrads(source, target, S, T) : await this.parallelLossAndGrads(source, target, S, T);
+    this.main.setDropout(this.opts.dropout ?? 0, seed, 0);
+    const loss = this.workers.length === 0 ? this.serialLossAndGrads(source, target, S, T) : await this.parallelLossAndGrads(source, target, S, T, seed);
     return { loss, ...applyOptimizer(this.main.optimizer, opt) };
   }
 
@@ -112,14 +115,14 @@ export class Seq2seqTrainer {
     return this.main.lossAndGrads();
   }
 
-  private async parallelLossAndGrads(source: Int32Array, target: Int32Array, S: number, T: number): Promise<number> {
+  private async parallelLossAndGrads(source: Int32Array, target: Int32Array, S: number, T: number, seed: number): Promise<number> {
     const v = views(this.shared!);
     v.params.set(this.main.params());
     v.xBytes.set(new Uint8Array(source.buffer, source.byteOffset, source.byteLength));
     v.yBytes.set(new Uint8Array(target.buffer, target.byteOffset, target.byteLength));
     Atomics.store(v.ctl, CTL.sourceSteps, S);
     Atomics.store(v.ctl, CTL.targetSteps, T);
-    startStep(v);
+    startStep(v, seed);
 
     this.main.setLengths(S, T);
     this.main.setBatch(source.subarray(0, this.rows[0] * S), target.subarray(0, this.rows[0] * T));

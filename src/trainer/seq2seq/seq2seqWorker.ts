@@ -15,6 +15,8 @@ export interface Seq2seqWorkerInit {
   rows: number[];
   shared: SharedLayout;
   relaxedSimd: boolean;
+  /** Dropout rate of training steps; each step's seed is in the control words. */
+  dropout: number;
 }
 
 function run(init: Seq2seqWorkerInit): void {
@@ -29,6 +31,7 @@ function run(init: Seq2seqWorkerInit): void {
     const target = new Int32Array(v.yBytes.buffer, v.yBytes.byteOffset + 4 * row0 * T, n * T);
     model.params().set(v.params);
     model.setLengths(S, T);
+    model.setDropout(init.dropout, Atomics.load(v.ctl, CTL.seed), row0);
     model.setBatch(source, target);
     v.losses[rank] = model.lossAndGrads();
     v.grads(rank).set(model.grads());

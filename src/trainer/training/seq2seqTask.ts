@@ -57,7 +57,7 @@ export async function seq2seqTask<D extends PairsDataset>(data: D, setup: TaskSe
   const problems = seq2seqSpecProblems(spec);
   if (problems.length > 0) throw new TrainError('config', `The encoder–decoder cannot be built: ${problems.join('; ')}.`);
   const threads = setup.threads > 0 ? setup.threads : os.availableParallelism();
-  const backend = await WasmSeq2seqBackend.create({ spec, batch: setup.batchSize, sourceLength: data.sourceSteps, targetLength: data.targetSteps, threads });
+  const backend = await WasmSeq2seqBackend.create({ spec, batch: setup.batchSize, sourceLength: data.sourceSteps, targetLength: data.targetSteps, threads, dropout: model.dropout });
   const probe = config.diagnostics.enabled ? kind.probe(data, config.diagnostics.probe) : undefined;
   return {
     examples: trainingPairs(data),
