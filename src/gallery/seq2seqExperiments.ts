@@ -217,7 +217,11 @@ const g2p: Experiment = {
       notes: quick ? [] : [
         'The split is SeqLab\'s own: the pairs loader\'s seeded 90/10 split of the 117 490 words of a–z (the first pronunciation of ' +
         'each, stress stripped: 39 phonemes), data.seed 1. Yao & Zweig\'s split is not available, so the comparison is with their ' +
-        'numbers, not on their test words.',
+        'numbers, not on their test words. Greedy and beam decoding are scored on every validation word, and a word counts as right ' +
+        'only when it matches its first pronunciation (an alternative pronunciation counts as wrong).',
+        'Both runs: one LSTM layer of 256 a side, dropout 0.3 on the output layer\'s input, 16 epochs of batches of 64 words of similar ' +
+        'length (training.bucketByLength), Adam 0.002 annealed to 0.0001. Without attention the encoder reads each word back to front; ' +
+        'with attention it is bidirectional.',
       ],
     };
   },
