@@ -70,7 +70,7 @@ program
   .option('--no-sweep', 'train the config alone, without the runs of its sweep')
   .addOption(new Option('--compare [kind]', 'train a comparison as the extension\'s Compare Cells (the config\'s `compare` cells, else RNN, LSTM and GRU) or Compare Attention does').choices(COMPARISON_KINDS))
   .action(async (config: string | undefined, o: { backend?: BackendKind; maxSteps?: number; cell?: CellKind; threads?: number; resume?: string; runsDir: string; json?: boolean; sweep: boolean; compare?: ComparisonKind | true }) => {
-    const resume = o.resume === undefined ? undefined : await resumeOrFail(path.resolve(o.runsDir), o.resume, config);
+    const resume = o.resume === undefined ? undefined : await resumeOrFail(path.resolve(o.runsDir), o.resume, config, o.maxSteps);
     const configPath = resume?.configPath ?? config;
     if (configPath === undefined) fail(EXIT.usage, 'seqlab train needs a config (seqlab train <config>), or a run to continue (seqlab train --resume <run>).');
     if (!resume) warnAboutDataPath(configPath);
@@ -164,8 +164,8 @@ program
     else printExport(result);
   });
 
-async function resumeOrFail(runsDir: string, ref: string, config: string | undefined) {
-  const setup = await prepareResume(runsDir, ref, config);
+async function resumeOrFail(runsDir: string, ref: string, config: string | undefined, maxSteps: number | undefined) {
+  const setup = await prepareResume(runsDir, ref, config, maxSteps);
   if (setup.kind === 'refused') fail(EXIT[setup.exit], setup.message);
   for (const w of setup.warnings) process.stderr.write(`warning: ${w}\n`);
   return setup;

@@ -14,7 +14,8 @@ export type ResumeSetup =
   /** `notFound`: no such run, or no weights to resume from; `usage`: it is running, or resumes would repeat a divergence. */
   | { kind: 'refused'; exit: 'notFound' | 'usage'; message: string };
 
-export async function prepareResume(runsDir: string, ref: string, config: string | undefined): Promise<ResumeSetup> {
+/** `maxSteps`: the --max-steps given; a finished run resumes only to a step limit above the step it reached. */
+export async function prepareResume(runsDir: string, ref: string, config: string | undefined, maxSteps?: number): Promise<ResumeSetup> {
   let run: RunSummary;
   try {
     run = await resolveRun(runsDir, ref);
@@ -28,6 +29,15 @@ export async function prepareResume(runsDir: string, ref: string, config: string
     const command = nextCommand(run.id, r, run.meta.info.configPath);
     const exit = r.reason === 'running' || r.reason === 'diverged' ? 'usage' : 'notFound';
     return { kind: 'refused', exit, message: `${resumeRefusal(run.id, r)}${command ? ` (${command})` : ''}` };
+  }
+  if (run.status.kind === 'finished' && (maxSteps === undefined || maxSteps <= run.status.step)) {
+    const reached = run.status.step;
+    const asked = maxSteps === undefined ? 'Nothing to resume' : `--max-steps ${maxSteps} is not above it, so there is nothing to train`;
+    return {
+      kind: 'refused',
+      exit: 'usage',
+      message: `Run ${run.id} finished at step ${reached}. ${asked}; to train it further, give a higher step limit: seqlab train --resume ${run.id} --max-steps ${reached * 2}.`,
+    };
   }
   return { kind: 'ok', run, ...(await checkResume(run, config)) };
 }

@@ -10,7 +10,7 @@ import { type Issue, pathLabel } from './configIssue';
 import { fillDefaults, seqlabSchema } from './configSchema';
 import { duplicateKeys, excessiveNesting, lineColumn, lineStarts, locate, MAX_CONFIG_DEPTH, syntaxMessage } from './configSource';
 import { crossFieldIssues } from './crossFieldChecks';
-import { schemaIssues } from './schemaMessages';
+import { schemaIssues, withoutUnknownKeys } from './schemaMessages';
 import { sweepIssues } from './sweepChecks';
 
 export interface ConfigProblem {
@@ -81,6 +81,13 @@ export function parseConfig(text: string, fileName: string): { config?: Experime
   if (!issues.some((i) => i.severity === 'error')) {
     config = fillDefaults(seqlabSchema, raw, true) as ExperimentConfig;
     issues.push(...crossFieldIssues(config, raw), ...sweepIssues(config, raw));
+  } else {
+    // A misspelt key hides nothing else: the checks across fields and of the sweep run on the rest.
+    const known = withoutUnknownKeys(raw);
+    if (known !== undefined) {
+      const rest = fillDefaults(seqlabSchema, known, true) as ExperimentConfig;
+      issues.push(...crossFieldIssues(rest, known), ...sweepIssues(rest, known));
+    }
   }
   if (!/\.seqlab\.json$/i.test(fileName)) {
     issues.push({

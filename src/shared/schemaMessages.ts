@@ -21,6 +21,24 @@ export function schemaIssues(raw: unknown): Issue[] {
     .map((e) => describeError(e, raw));
 }
 
+/**
+ * `raw` without the keys the schema does not know (typos), when they are its only errors; else undefined.
+ * The checks that need a valid config (cross-field, sweep) run on it, so a typo does not hide their problems.
+ */
+export function withoutUnknownKeys(raw: unknown): unknown {
+  const validate = schemaValidator();
+  if (validate(raw)) return undefined;
+  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
+  if (!errors.every((e) => e.keyword === 'additionalProperties')) return undefined;
+  const pruned: unknown = structuredClone(raw);
+  for (const e of errors) {
+    let owner: unknown = pruned;
+    for (const s of pointerSegments(e.instancePath, raw)) owner = isPlainObject(owner) || Array.isArray(owner) ? (owner as Record<Segment, unknown>)[s] : undefined;
+    if (isPlainObject(owner)) delete owner[String((e.params as { additionalProperty: string }).additionalProperty)];
+  }
+  return validate(pruned) ? pruned : undefined;
+}
+
 function describeError(error: ErrorObject, raw: unknown): Issue {
   const segments = pointerSegments(error.instancePath, raw);
   const label = segments.length === 0 ? 'The config' : pathLabel(segments);

@@ -222,6 +222,17 @@ test('the Loss tab: exact match, CER and token accuracy per evaluation under the
   assert.ok(head.includes('CER') && head.includes('Exact match'), head.join(' | '));
   const cells = await page.locator('#scores-chart .readout td').allTextContents();
   for (const v of ['87.5 %', '3.1 %', '95.0 %', '200']) assert.ok(cells.includes(v), `${v} in ${cells.join(' | ')}`);
+  // the key: each score's name and dash (as drawn), a toggle that hides it for every run
+  assert.deepEqual(await page.locator('#scores-key .legend-entry').allTextContents(), ['Exact match', 'CER', 'Token acc.']);
+  assert.deepEqual(await page.locator('#scores-key line').evaluateAll((ls) => ls.map((l) => l.getAttribute('stroke-dasharray'))), [null, '6 3', '2 3']);
+  const shown = () => page.getAttribute('#scores-chart', 'data-shown');
+  assert.equal(await shown(), 'reverse exact match|reverse CER|reverse token accuracy');
+  await page.locator('#scores-section').screenshot({ path: path.join(outDir, 'seq2seq-scores-dark.png') });
+  await page.click('#scores-key [data-score="errorRate"]');
+  await page.waitForFunction(() => document.querySelector('#scores-chart').dataset.shown === 'reverse exact match|reverse token accuracy');
+  assert.equal(await page.getAttribute('#scores-key [data-score="errorRate"]', 'aria-pressed'), 'false');
+  await page.click('#scores-key [data-score="errorRate"]');
+  await page.waitForFunction(() => document.querySelector('#scores-chart').dataset.shown === 'reverse exact match|reverse CER|reverse token accuracy');
   // a text run has no decoding scores: no section
   await postFromHost(page, { type: 'init', panelKind: 'run', runs: [{ ...runView(), id: 'txt', info: { ...runView().info, id: 'txt', errorRateName: undefined, probeTargetTokens: undefined } }], pending: [] });
   await page.waitForSelector('#scores-section[hidden]', { state: 'attached' });

@@ -150,6 +150,15 @@ test('show, export and train --resume take the same run references: part of the 
   assert.match(resumed.stdout, /Finished 50 steps/);
   assert.deepEqual((await listRuns(ws.runsDir)).map((r) => r.id), [id]);
   assert.equal((await readMetrics(dir)).filter((m) => m.kind === 'step').length, 50);
+  // a finished run is not trained again to the step it reached: it says so, and how to go further
+  for (const extra of [[], ['--max-steps', '50'], ['--max-steps', '30']]) {
+    const again = run(['train', '--resume', short, ...extra, '--runs-dir', ws.runsDir], ws.dir);
+    assert.equal(again.status, 2, extra.join(' '));
+    assert.equal(again.stdout, '');
+    const why = extra.length === 0 ? 'Nothing to resume' : `--max-steps ${extra[1]} is not above it, so there is nothing to train`;
+    assert.ok(again.stderr.includes(`Run ${id} finished at step 50. ${why}; to train it further, give a higher step limit: seqlab train --resume ${id} --max-steps 100.`), again.stderr);
+  }
+  assert.equal((await readMetrics(dir)).filter((m) => m.kind === 'step').length, 50);
   const unknown = run(['train', ws.configPath, '--resume', 'nope', '--runs-dir', ws.runsDir], ws.dir);
   assert.equal(unknown.status, 4);
   assert.match(unknown.stderr, /No run 'nope' in /);

@@ -167,6 +167,17 @@ describe('sweep validation', () => {
     assert.match(errors({ parameters: {} })[0].message, /names no setting to vary/);
   });
 
+  test('a misspelt key elsewhere does not hide the sweep\'s problems or the cross-field ones', () => {
+    const found = errors({ parameters: { 'training.learningrate': [0.1] } }, { trainig: { epochs: 2 }, training: { learningRate: 0.001, learningRateSchedule: 'cosine', minLearningRate: 0.01 } });
+    assert.deepEqual(found.map((p) => p.at).sort(), ['"trainig"', '"training.learningrate"', '0.01']);
+    assert.match(found.find((p) => p.at === '"trainig"')!.message, /Unknown setting "trainig" in the config\. Did you mean "training"\?/);
+    assert.match(found.find((p) => p.at === '"training.learningrate"')!.message, /Did you mean "training\.learningRate"/);
+    assert.match(found.find((p) => p.at === '0.01')!.message, /training\.minLearningRate \(0\.01\) is above training\.learningRate \(0\.001\)/);
+    // another kind of schema error still stops the checks that need a whole config (their values are unknown)
+    const typed = errors({ parameters: { 'training.learningrate': [0.1] } }, { trainig: {}, training: { epochs: 'two' } });
+    assert.deepEqual(typed.map((p) => p.path).sort(), ['trainig', 'training.epochs']);
+  });
+
   test("a run that the cross-field checks would refuse is named by its values", () => {
     const [p] = errors({ parameters: { 'training.learningRate': [0.001, 0.1] } }, { training: { learningRate: 0.05, learningRateSchedule: 'cosine', minLearningRate: 0.01 } });
     assert.match(p.message, /The sweep's run "lr 0.001" would not train: training\.minLearningRate \(0\.01\) is above training\.learningRate \(0\.001\)/);

@@ -219,6 +219,7 @@ export class SeriesChart {
           // what the axes read, for tests in the page and through code-server alike
           this.root.dataset.xTicks = this.axisLabels.x.join('|');
           this.root.dataset.yTicks = this.axisLabels.y.join('|');
+          this.root.dataset.shown = this.series.filter((s) => s.show !== false).map((s) => s.label).join('|');
         }],
       },
     };
