@@ -56,11 +56,13 @@ function validateFile(file: string, o: ValidateOptions): ValidationReport {
     const message = `cannot read the config (${(e as NodeJS.ErrnoException).code ?? String(e)}).`;
     return { file, problems: [{ check: 'config', message, path: '', offset: 0, length: 0, line: 1, column: 1, severity: 'error' }] };
   }
-  const { config, problems } = parseConfig(text, file);
+  const { config, rest, problems } = parseConfig(text, file);
   const report: ValidationReport = { file, problems: problems.map((p) => ({ ...p, check: 'config' })) };
-  if (!config) return report;
-  report.problems.push(...pathWarnings(text, config, file).map((p) => ({ ...p, check: 'path' as const })));
-  if (o.data) report.problems.push(...issuesInText(text, dataIssues(config, file)).map((p) => ({ ...p, check: 'data' as const })));
+  // a config whose only errors are unknown keys has its data checked too (rest: the config without them)
+  const checkable = config ?? rest;
+  if (!checkable) return report;
+  report.problems.push(...pathWarnings(text, checkable, file).map((p) => ({ ...p, check: 'path' as const })));
+  if (o.data) report.problems.push(...issuesInText(text, dataIssues(checkable, file)).map((p) => ({ ...p, check: 'data' as const })));
   return report;
 }
 

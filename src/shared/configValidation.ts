@@ -46,7 +46,12 @@ export class ConfigError extends Error {
   }
 }
 
-export function parseConfig(text: string, fileName: string): { config?: ExperimentConfig; problems: ConfigProblem[] } {
+/**
+ * `config`: the config with its defaults, when it has no errors. `rest`: when its only errors are keys the
+ * schema does not know (typos), the config without them, for the data checks, which would otherwise wait
+ * until the typo is fixed to say that the data file is missing.
+ */
+export function parseConfig(text: string, fileName: string): { config?: ExperimentConfig; rest?: ExperimentConfig; problems: ConfigProblem[] } {
   const lines = lineStarts(text);
   const at = (offset: number, length: number) => ({ offset, length, ...lineColumn(lines, offset) });
 
@@ -78,6 +83,7 @@ export function parseConfig(text: string, fileName: string): { config?: Experime
   const raw: unknown = getNodeValue(root);
   issues.push(...schemaIssues(raw));
   let config: ExperimentConfig | undefined;
+  let rest: ExperimentConfig | undefined;
   if (!issues.some((i) => i.severity === 'error')) {
     config = fillDefaults(seqlabSchema, raw, true) as ExperimentConfig;
     issues.push(...crossFieldIssues(config, raw), ...sweepIssues(config, raw));
@@ -85,8 +91,10 @@ export function parseConfig(text: string, fileName: string): { config?: Experime
     // A misspelt key hides nothing else: the checks across fields and of the sweep run on the rest.
     const known = withoutUnknownKeys(raw);
     if (known !== undefined) {
-      const rest = fillDefaults(seqlabSchema, known, true) as ExperimentConfig;
-      issues.push(...crossFieldIssues(rest, known), ...sweepIssues(rest, known));
+      const filled = fillDefaults(seqlabSchema, known, true) as ExperimentConfig;
+      const restIssues = [...crossFieldIssues(filled, known), ...sweepIssues(filled, known)];
+      issues.push(...restIssues);
+      if (!restIssues.some((i) => i.severity === 'error')) rest = filled;
     }
   }
   if (!/\.seqlab\.json$/i.test(fileName)) {
@@ -97,7 +105,7 @@ export function parseConfig(text: string, fileName: string): { config?: Experime
   }
 
   const problems = placeIssues(root, lines, issues);
-  return problems.some((p) => p.severity === 'error') ? { problems } : { config, problems };
+  return problems.some((p) => p.severity === 'error') ? { problems, ...(rest && { rest }) } : { config, problems };
 }
 
 /**

@@ -98,8 +98,9 @@ async function answer(body: EngineRequest, signal: AbortSignal): Promise<EngineR
 
 /** `seqlab validate`'s data checks of an editor's text; the schema's problems are the editor's own to report. */
 function checkData({ text, configPath }: CheckDataRequest): CheckDataResult {
-  const { config } = parseConfig(text, configPath);
-  return { issues: config ? dataIssues(config, configPath) : [] };
+  const { config, rest } = parseConfig(text, configPath);
+  const checkable = config ?? rest;
+  return { issues: checkable ? dataIssues(checkable, configPath) : [] };
 }
 
 /** Requests being answered, by id: how to abort one, and when it is answered. */

@@ -70,6 +70,29 @@ suite('SeqLab extension', function () {
     }
   });
 
+  test('diagnostics: a misspelt key does not hide a missing data file', async () => {
+    const uri = workspaceFile('tiny-csv.seqlab.json');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const original = doc.getText();
+    const changed = original.replace('"name":', '"nmae": "x",\n  "name":').replace(/"path": "[^"]*"/, '"path": "nowhere.csv"');
+    assert.notEqual(changed, original);
+    try {
+      await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(original.length)), changed));
+      const both = await waitFor('typo and missing-file diagnostics', () => {
+        const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'seqlab');
+        const typo = d.find((x) => x.message.includes('Unknown setting "nmae"'));
+        const missing = d.find((x) => x.message.includes('nowhere.csv'));
+        return typo && missing ? { typo, missing } : undefined;
+      });
+      assert.equal(doc.getText(both.typo.range), '"nmae"');
+      assert.equal(doc.getText(both.missing.range), '"nowhere.csv"');
+    } finally {
+      await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original));
+      await doc.save();
+    }
+  });
+
   test('the tree lists configs', assertConfigsInTree);
 
   test('Train on the tiny config gives a finished run that the tree shows', async () => {

@@ -59,12 +59,15 @@ describe('seqlab validate', { skip: !built && 'not built' }, () => {
     assert.equal(schemaOnly.status, 0, schemaOnly.stderr);
     assert.equal(schemaOnly.stdout, `${missing}: ok\n`);
 
-    const json = run(['validate', '--json', missing, invalid], dir);
+    // a misspelt key does not hide the missing data file
+    const typo = writeConfig(dir, 'typo.seqlab.json', { name: 't', data: { kind: 'text', path: 'nowhere.txt' }, trainig: { epochs: 2 } });
+    const json = run(['validate', '--json', missing, invalid, typo], dir);
     assert.equal(json.status, 2);
     const reports = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as ValidationReport);
     assert.deepEqual(reports.map((r) => [r.file, r.problems.map((p) => [p.check, p.severity, p.path])]), [
       [missing, [['data', 'error', 'data.path']]],
       [invalid, [['config', 'error', 'model.hiddenSise']]],
+      [typo, [['config', 'error', 'trainig'], ['data', 'error', 'data.path']]],
     ]);
     assert.match(reports[0].problems[0].message, /nowhere\.txt: file not found/);
     assert.equal(run(['validate', missing], dir).status, 3, 'data problems alone: the data error code, as train');

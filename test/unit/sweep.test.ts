@@ -176,6 +176,12 @@ describe('sweep validation', () => {
     // another kind of schema error still stops the checks that need a whole config (their values are unknown)
     const typed = errors({ parameters: { 'training.learningrate': [0.1] } }, { trainig: {}, training: { epochs: 'two' } });
     assert.deepEqual(typed.map((p) => p.path).sort(), ['trainig', 'training.epochs']);
+    // the config without its typos goes to the data checks only when nothing else is wrong
+    const typoOnly = parseConfig(JSON.stringify({ name: 'm', data: { kind: 'text', path: 'a.txt' }, trainig: {}, model: { hiddenSise: 8 } }), 'm.seqlab.json');
+    assert.equal(typoOnly.config, undefined);
+    assert.equal(typoOnly.rest?.data.kind === 'text' && typoOnly.rest.data.path, 'a.txt');
+    assert.equal(typoOnly.rest?.model.hiddenSize, 128, 'the misspelt hidden size is not taken');
+    assert.equal(parseConfig(withSweep({ parameters: { 'training.learningrate': [0.1] } }, { trainig: {} }), 'm.seqlab.json').rest, undefined, 'a sweep error stops them');
   });
 
   test("a run that the cross-field checks would refuse is named by its values", () => {

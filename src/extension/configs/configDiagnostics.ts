@@ -71,8 +71,10 @@ export class ConfigDiagnostics implements vscode.Disposable {
   async validate(doc: vscode.TextDocument): Promise<ValidationResult> {
     const text = doc.getText();
     const version = doc.version;
-    const { config, problems } = parseConfig(text, doc.uri.fsPath);
-    const file = config ? await fileProblems(text, doc.uri.fsPath, config) : { problems: [] };
+    const { config, rest, problems } = parseConfig(text, doc.uri.fsPath);
+    // with a typo the data file is still looked at (rest: the config without its unknown keys)
+    const checkable = config ?? rest;
+    const file = checkable ? await fileProblems(text, doc.uri.fsPath, checkable) : { problems: [] };
     let result = this.publish(doc, version, config, [...problems, ...file.problems]);
     if (!config || result.errors > 0 || !vscode.workspace.isTrusted) return result;
     const data = await this.dataChecks.problems(doc.uri.toString(), text, doc.uri.fsPath, dataCheckKey(doc.uri.fsPath, config, file.stat));
