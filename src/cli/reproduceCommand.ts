@@ -27,7 +27,7 @@ export function registerReproduce(program: Command): void {
     .argument('[experiments...]', 'only these experiments, by number or id (default: all)')
     .option('--quick', 'small budgets: a smoke check that shows the direction of each result in minutes')
     .option('--out <dir>', 'results folder (default: .seqlab/gallery, or .seqlab/gallery-quick with --quick)')
-    .option('--data-dir <dir>', 'folder with the data files (tinyshakespeare.txt, daily-min-temperatures.csv, cmudict-g2p.tsv; default: ../shared/data when it exists, else data)')
+    .option('--data-dir <dir>', 'folder with the data files (tinyshakespeare.txt, daily-min-temperatures.csv, cmudict-g2p-all.tsv; default: ../shared/data when it exists, else data)')
     .option('--gallery <dir>', 'folder of the gallery configs (default: examples/gallery)')
     .option('--threads <n>', 'worker threads for the wasm backend (default: all cores)', positiveInt)
     .action(async (selectors: string[], o: { quick?: boolean; out?: string; dataDir?: string; gallery?: string; threads?: number }) => {

@@ -39,9 +39,9 @@ export interface EvalRecord {
 
 /** How well an encoder–decoder's decoded outputs match the references of the pairs it decoded. */
 export interface DecodingScores {
-  /** Pairs decoded. */
+  /** Sources decoded: pairs, where a source with several targets (a file's) counts once, scored against all of them. */
   pairs: number;
-  /** Fraction whose output is the reference, token for token. */
+  /** Fraction whose output is the reference (one of them), token for token. */
   exactMatch: number;
   /** Σ edit distance / Σ reference length in target tokens: CER for characters, PER for phonemes or words (RunInfo.errorRateName). */
   tokenErrorRate: number;

@@ -15,8 +15,9 @@ interface G2p {
   lines: string[];
   alternates: number;
   nonLetter: string[];
+  sameWithoutStress: number;
 }
-const loadScript = () => import(script) as Promise<{ g2pLines: (d: Record<string, string>, o?: { stress?: string }) => G2p }>;
+const loadScript = () => import(script) as Promise<{ g2pLines: (d: Record<string, string>, o?: { stress?: string; alternatives?: string }) => G2p }>;
 
 test('first pronunciation only, letters a–z only, stress digits stripped or kept, comments dropped', async () => {
   const { g2pLines } = await loadScript();
@@ -35,6 +36,12 @@ test('first pronunciation only, letters a–z only, stress digits stripped or ke
   assert.deepEqual(stripped.nonLetter, ["'bout", 'a.d.', 'zsa-zsa', "zurich's"]);
   assert.deepEqual(g2pLines(dictionary, { stress: 'keep' }).lines, ['a\tAH0', 'aalborg\tAO1 L B AO0 R G']);
   assert.throws(() => g2pLines(dictionary, { stress: 'some' }), /--stress must be "strip" or "keep"/);
+  // every pronunciation, a line each; one that differs from another in stress alone is written once
+  const all = g2pLines({ ...dictionary, abstract: 'AE0 B S T R AE1 K T', 'abstract(2)': 'AE1 B S T R AE2 K T', 'abstract(3)': 'AH0 B S T R AE1 K T', "a.d.(2)": 'EY1 D' }, { alternatives: 'keep' });
+  assert.deepEqual(all.lines, ['a\tAH', 'a\tEY', 'aalborg\tAO L B AO R G', 'abstract\tAE B S T R AE K T', 'abstract\tAH B S T R AE K T']);
+  assert.equal(all.sameWithoutStress, 1);
+  assert.deepEqual(g2pLines({ a: 'AH0', 'a(2)': 'AH1' }, { alternatives: 'keep', stress: 'keep' }).lines, ['a\tAH0', 'a\tAH1']);
+  assert.throws(() => g2pLines(dictionary, { alternatives: 'all' }), /--alternatives must be "drop" or "keep"/);
 });
 
 test('the real dictionary: ~117 000 words, 39 phonemes without stress, loaded as char → word pairs', () => {

@@ -29,7 +29,7 @@ test('the anti-diagonal mass of an attention map and exact match pooled over sou
 });
 
 test('the pairs evaluation records exact match per source length beside the pooled one', () => {
-  const pair = (sourceLength: number, hypothesis: string[], reference: string[], finished = true) => ({ sourceLength, hypothesis, reference, finished });
+  const pair = (sourceLength: number, hypothesis: string[], reference: string[], finished = true) => ({ sourceLength, hypothesis, references: [reference], finished });
   const scores = decodingScores([pair(3, ['a'], ['a']), pair(5, ['b'], ['b']), pair(3, ['a'], ['b']), pair(5, ['b'], ['b'], false), pair(4, [], ['c'])], false);
   assert.equal(scores.exactMatch, 2 / 5);
   assert.deepEqual(scores.bySourceLength, [{ length: 3, pairs: 2, exactMatch: 0.5 }, { length: 4, pairs: 1, exactMatch: 0 }, { length: 5, pairs: 2, exactMatch: 0.5 }]);
@@ -88,7 +88,7 @@ const cmudict = (() => {
 
 test('quick G2P on the first 6000 CMU dictionary words: attention below a loose phoneme error rate and below the plain LSTM', { skip: cmudict }, async () => {
   const data = tmp();
-  const made = spawnSync(process.execPath, [path.resolve(__dirname, '..', '..', 'scripts', 'fixtures', 'make-cmudict-g2p.mjs'), '--out', path.join(data, 'cmudict-g2p.tsv')], { encoding: 'utf8' });
+  const made = spawnSync(process.execPath, [path.resolve(__dirname, '..', '..', 'scripts', 'fixtures', 'make-cmudict-g2p.mjs'), '--alternatives', 'keep', '--out', path.join(data, 'cmudict-g2p-all.tsv')], { encoding: 'utf8' });
   assert.equal(made.status, 0, made.stderr);
   const exp = byId('11-g2p');
   const [outcome] = await reproduce({ outDir: tmp(), galleryDir, dataDir: data, quick: true, threads: 1, experiments: [exp] });
@@ -98,7 +98,9 @@ test('quick G2P on the first 6000 CMU dictionary words: attention below a loose 
   assert.equal(runs.lstm.info.errorRateName, 'PER');
   assert.ok(per(runs['lstm + attention'], 'greedy') < 0.65, `attention PER ${per(runs['lstm + attention'], 'greedy')}`);
   assert.ok(per(runs['lstm + attention'], 'greedy') < per(runs.lstm, 'greedy') - 0.1, `attention ${per(runs['lstm + attention'], 'greedy')}, lstm ${per(runs.lstm, 'greedy')}`);
-  assert.equal(runs.lstm.evals.at(-1)!.beam!.pairs, 100);
+  // beam search over the first 100 validation pairs: a word with two pronunciations there is scored once
+  const beamWords = runs.lstm.evals.at(-1)!.beam!.pairs;
+  assert.ok(beamWords > 80 && beamWords <= 100, `${beamWords} words`);
   const rows = outcome.kind === 'done' ? outcome.summary.rows.map((r) => r.model) : [];
   assert.deepEqual(rows, ['lstm, greedy', 'lstm, beam 5', 'lstm + attention, greedy', 'lstm + attention, beam 5']);
 });

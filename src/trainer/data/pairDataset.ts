@@ -73,6 +73,13 @@ export interface PairsDataset {
   /** As `batch`, with S and T those of the longest pair among `indices`. */
   batchToLongest(split: Split, indices: ArrayLike<number>): PairBatch;
   ids(split: Split, index: number): PairIds;
+  /**
+   * The first validation pair with the same source as validation pair `index` (a file's source with
+   * several targets: Tatoeba's "Go." → "Va !", "Marche.", …; a word with two pronunciations). Decoding
+   * scores such a source once, against all its targets. Absent: every pair stands alone (the generated
+   * tasks, whose pairs are independent draws of a source with one target).
+   */
+  firstWithSource?(index: number): number;
   example(split: Split, index: number): PairExample;
   /** One line for the CLI and the run log. */
   describe(): string;
@@ -91,6 +98,12 @@ export function pairsDataset(parts: PairsDatasetParts): PairsDataset {
     kind: 'pairs',
     ...parts,
     ids,
+    ...(parts.firstWithSource && {
+      firstWithSource: (index: number) => {
+        checkIndex(index, parts.validationSize, 'validation');
+        return parts.firstWithSource!(index);
+      },
+    }),
     example(split, index) {
       checkIndex(index, size(split), split);
       return parts.example(split, index);

@@ -10,7 +10,8 @@
 // shuffled with data.seed and taken into validation until round(pairs · validationSplit) pairs are
 // there (it may overshoot by the last source's other targets). Each split keeps file order. The same
 // file, settings and seed give the same split; changing maxPairs or a length limit changes the pool
-// and so the split.
+// and so the split. Decoding scores a validation source with several targets once, against all of them
+// (firstWithSource), as G2P benchmarks score a word with several pronunciations.
 //
 // Vocabularies hold the training pairs' tokens only; a validation token outside them is <unk> and
 // counted, as the text kind does.
@@ -115,6 +116,7 @@ export function pairsFromText(text: string, data: PairsDataConfig, validationSpl
   const targetSteps = used.reduce((m, t) => Math.max(m, t.target.length), 0) + 1;
   const name = basename(file);
   const members = { train: split.train, validation: split.validation };
+  const firstWithSource = firstOfEachSource(split.validation);
 
   return {
     ...pairsDataset({
@@ -129,6 +131,7 @@ export function pairsFromText(text: string, data: PairsDataConfig, validationSpl
       baseline: baselines.xent,
       baselines,
       ids,
+      firstWithSource: (index) => firstWithSource[index],
       example(which, index) {
         const { pair } = members[which][index];
         return { source: pair.source, target: pair.target, line: pair.line };
@@ -155,6 +158,18 @@ function shortLinesWarning(s: ShortLines, name: string): string {
   return `${name}: ${formatCount(s.count)} ${s.count === 1 ? 'line has' : 'lines have'} ${s.fields} fields where ${formatCount(s.usualLines)} have ${s.usualFields} ` +
     `(first at line ${s.firstLine}, read as source ${clip(s.example.source)} → target ${clip(s.example.target)}). ` +
     `A separator lost there moves a later column into the pair: check ${name}:${s.firstLine}; the pairs are trained as read.`;
+}
+
+/** For each pair, the index of the first pair with the same source tokens (itself when it is the first). */
+function firstOfEachSource(pairs: readonly Tokenized[]): Int32Array {
+  const first = new Map<string, number>();
+  return Int32Array.from(pairs, (t, i) => {
+    const key = t.source.join('\u0000');
+    const seen = first.get(key);
+    if (seen !== undefined) return seen;
+    first.set(key, i);
+    return i;
+  });
 }
 
 /** Tokens of every well-formed pair, and those within the length limits (the counts of the file header). */

@@ -6,7 +6,10 @@
 //                    the real target steps (tokens and </s>), the units of the dataset's baselines
 //   greedy           decoding each source token by token: exact match, token error rate (CER / PER) and,
 //                    for word-level targets, corpus BLEU-4 and chrF (src/trainer/metrics); exact match
-//                    per source length too (how a model copes as sources grow: the gallery's experiment 10)
+//                    per source length too (how a model copes as sources grow: the gallery's experiment 10).
+//                    A source with several targets in a file (firstWithSource) is scored once, against all
+//                    of them: right when it matches any, its error rate and chrF against the nearest (fewest
+//                    edits), BLEU against all (multi-reference BLEU)
 //   beam             the same by beam search (decoding.beamWidth, lengthPenalty) over the first
 //                    decoding.beamPairs validation pairs only: a beam costs beamWidth decodes per pair
 // Samples: a few validation pairs, evenly spread and the same at every evaluation, with the source, the
@@ -19,7 +22,7 @@ import type { PairBatch, PairsDataset } from '../data';
 import { EOS } from '../data/pairVocabulary';
 import { corpusBleu } from '../metrics/bleu';
 import { corpusChrF } from '../metrics/chrF';
-import { tokenErrorRate } from '../metrics/editDistance';
+import { editDistance, tokenErrorRate } from '../metrics/editDistance';
 import type { Seq2seqBackend } from '../seq2seq/seq2seqBackend';
 import { decodingMaxLength, type Hypothesis } from '../seq2seq/seq2seqDecoder';
 import { MAX_EVAL_BATCHES, validationBatchesWithRest } from './evaluation';
@@ -36,10 +39,13 @@ export interface PairEvaluationContext {
   diagnostics: DiagnosticsConfig;
 }
 
-/** One decoded pair: the hypothesis's and the reference's target tokens, and its source's length in tokens. */
+/**
+ * One decoded source: the hypothesis's target tokens, the references' (every target of its source, one
+ * for most), and the source's length in tokens.
+ */
 export interface Decoded {
   hypothesis: string[];
-  reference: string[];
+  references: string[][];
   finished: boolean;
   sourceLength: number;
 }
@@ -47,9 +53,12 @@ export interface Decoded {
 function pairsEvaluation(data: PairsDataset, model: Seq2seqBackend, ctx: PairEvaluationContext): Evaluation {
   const maxLength = decodingMaxLength(ctx.decoding.maxLength, data.targetSteps);
   const target = data.targetVocabulary;
+  const sameSource = sourceGroups(data);
+  /** Whether validation pair `index` is scored (the first pair of its source). */
+  const scored = (index: number): boolean => data.firstWithSource === undefined || data.firstWithSource(index) === index;
   const decodedOf = (h: Hypothesis, index: number): Decoded => {
-    const ids = data.ids('validation', index);
-    return { hypothesis: target.tokensOf(h.tokens), reference: target.tokensOf(ids.target), finished: h.finished, sourceLength: ids.source.length };
+    const references = (sameSource.get(index) ?? [index]).map((j) => target.tokensOf(data.ids('validation', j).target));
+    return { hypothesis: target.tokensOf(h.tokens), references, finished: h.finished, sourceLength: data.ids('validation', index).source.length };
   };
   const beamOf = (index: number): Hypothesis => {
     const { source } = data.batch('validation', [index]);
@@ -70,9 +79,11 @@ function pairsEvaluation(data: PairsDataset, model: Seq2seqBackend, ctx: PairEva
         tokens += r.tokens;
         correct += r.correct;
         const hyps = model.decoder(batch.size, batch.sourceSteps).greedy(batch.source, maxLength);
-        hyps.forEach((h, b) => greedy.push(decodedOf(h, indices[b])));
+        hyps.forEach((h, b) => {
+          if (scored(indices[b])) greedy.push(decodedOf(h, indices[b]));
+        });
       }
-      const beam = Array.from({ length: beamPairs }, (_, i) => decodedOf(beamOf(i), i));
+      const beam = Array.from({ length: beamPairs }, (_, i) => i).filter(scored).map((i) => decodedOf(beamOf(i), i));
       const wordLevel = target.level === 'word';
       return {
         loss: nats / tokens,
@@ -100,25 +111,47 @@ function pairsEvaluation(data: PairsDataset, model: Seq2seqBackend, ctx: PairEva
   };
 }
 
-/** Exact match, token error rate and, for word-level targets, BLEU-4 and chrF of decoded pairs. */
+/** Validation pairs by the first pair of their source, for the sources with more than one target. */
+function sourceGroups(data: PairsDataset): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  if (!data.firstWithSource) return groups;
+  for (let i = 0; i < data.validationSize; i++) {
+    const first = data.firstWithSource(i);
+    if (first === i) continue;
+    const group = groups.get(first) ?? [first];
+    group.push(i);
+    groups.set(first, group);
+  }
+  return groups;
+}
+
+/** Exact match, token error rate and, for word-level targets, BLEU-4 and chrF of decoded sources. */
 export function decodingScores(decoded: readonly Decoded[], wordLevel: boolean): DecodingScores {
   const exact = decoded.filter(isExact).length;
+  const nearest = decoded.map((d) => ({ hypothesis: d.hypothesis, reference: nearestReference(d) }));
   const scores: DecodingScores = {
     pairs: decoded.length,
     exactMatch: decoded.length > 0 ? exact / decoded.length : 0,
-    tokenErrorRate: tokenErrorRate(decoded),
+    tokenErrorRate: tokenErrorRate(nearest),
     bySourceLength: exactMatchByLength(decoded),
   };
   if (!wordLevel) return scores;
   // chrF ignores whitespace, so the tokens joined by spaces read as the text
   return {
     ...scores,
-    bleu: corpusBleu(decoded.map((d) => d.hypothesis), decoded.map((d) => [d.reference])).score,
-    chrF: corpusChrF(decoded.map((d) => d.hypothesis.join(' ')), decoded.map((d) => d.reference.join(' '))),
+    bleu: corpusBleu(decoded.map((d) => d.hypothesis), decoded.map((d) => d.references)).score,
+    chrF: corpusChrF(nearest.map((d) => d.hypothesis.join(' ')), nearest.map((d) => d.reference.join(' '))),
   };
 }
 
-const isExact = (d: Decoded) => d.finished && sameTokens(d.hypothesis, d.reference);
+const isExact = (d: Decoded) => d.finished && d.references.some((r) => sameTokens(d.hypothesis, r));
+
+/** The reference the hypothesis is fewest edits from (the first of equals). */
+function nearestReference({ hypothesis, references }: Decoded): string[] {
+  if (references.length === 1) return references[0];
+  const edits = references.map((r) => editDistance(hypothesis, r));
+  return references[edits.indexOf(Math.min(...edits))];
+}
 
 function exactMatchByLength(decoded: readonly Decoded[]): LengthScore[] {
   const byLength = new Map<number, { pairs: number; exact: number }>();
