@@ -27,7 +27,7 @@ export function registerReproduce(program: Command): void {
     .argument('[experiments...]', 'only these experiments, by number or id (default: all)')
     .option('--quick', 'small budgets: a smoke check that shows the direction of each result in minutes')
     .option('--out <dir>', 'results folder (default: .seqlab/gallery, or .seqlab/gallery-quick with --quick)')
-    .option('--data-dir <dir>', 'folder with the data files (tinyshakespeare.txt, daily-min-temperatures.csv, cmudict-g2p-all.tsv; default: ../shared/data when it exists, else data)')
+    .option('--data-dir <dir>', 'folder with the data files (tinyshakespeare.txt, daily-min-temperatures.csv, cmudict-g2p-all.tsv; default: ../shared/data when it exists, then data)')
     .option('--gallery <dir>', 'folder of the gallery configs (default: examples/gallery)')
     .option('--threads <n>', 'worker threads for the wasm backend (default: all cores)', positiveInt)
     .action(async (selectors: string[], o: { quick?: boolean; out?: string; dataDir?: string; gallery?: string; threads?: number }) => {
@@ -38,7 +38,10 @@ export function registerReproduce(program: Command): void {
       }
       const quick = Boolean(o.quick);
       const outDir = path.resolve(o.out ?? path.join('.seqlab', quick ? 'gallery-quick' : 'gallery'));
-      const dataDir = path.resolve(o.dataDir ?? (fs.existsSync(path.join('..', 'shared', 'data')) ? path.join('..', 'shared', 'data') : 'data'));
+      // by default ../shared/data when it exists, then data/ for what it lacks (the G2P file is generated there)
+      const shared = o.dataDir === undefined && fs.existsSync(path.join('..', 'shared', 'data'));
+      const dataDir = path.resolve(o.dataDir ?? (shared ? path.join('..', 'shared', 'data') : 'data'));
+      const moreDataDirs = shared ? [path.resolve('data')] : [];
       let stop = false;
       process.on('SIGINT', () => {
         if (stop) process.exit(130);
@@ -49,7 +52,7 @@ export function registerReproduce(program: Command): void {
       let lastProgress = 0;
       try {
         const outcomes = await reproduce({
-          outDir, dataDir, quick, experiments,
+          outDir, dataDir, moreDataDirs, quick, experiments,
           galleryDir: path.resolve(o.gallery ?? defaultGalleryDir()),
           ...(o.threads && { threads: o.threads }),
           log: (line) => process.stderr.write(line + '\n'),

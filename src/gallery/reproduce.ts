@@ -29,6 +29,8 @@ export interface ReproduceOptions {
   galleryDir: string;
   /** Where the experiments' data files (Experiment.dataFile) are looked up. */
   dataDir: string;
+  /** Where a data file that dataDir lacks is looked up next, in order (the CLI's default: data/ after ../shared/data). */
+  moreDataDirs?: readonly string[];
   quick: boolean;
   experiments: readonly Experiment[];
   threads?: number;
@@ -85,7 +87,12 @@ export function applyPatch(config: Record<string, unknown>, patch: ConfigPatch):
 }
 
 /** The config a gallery run trains: one cell, the run's own edits, absolute data path, the quick edits when asked. */
-export function resolveConfig(exp: Experiment, run: GalleryRun, opts: Pick<ReproduceOptions, 'galleryDir' | 'dataDir' | 'quick'>): Record<string, unknown> {
+/** The experiment's data file in the first data folder that holds it; undefined when none does. */
+export function findDataFile(name: string, opts: Pick<ReproduceOptions, 'dataDir' | 'moreDataDirs'>): string | undefined {
+  return [opts.dataDir, ...(opts.moreDataDirs ?? [])].map((d) => path.resolve(d, name)).find((f) => fs.existsSync(f));
+}
+
+export function resolveConfig(exp: Experiment, run: GalleryRun, opts: Pick<ReproduceOptions, 'galleryDir' | 'dataDir' | 'moreDataDirs' | 'quick'>): Record<string, unknown> {
   const file = path.join(opts.galleryDir, run.config);
   const raw = parseJsonc(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
   let config = applyPatch(raw, { ...run.patch, ...(opts.quick && exp.quick), ...(run.cell && { 'model.cell': run.cell }) });
@@ -93,7 +100,8 @@ export function resolveConfig(exp: Experiment, run: GalleryRun, opts: Pick<Repro
   delete config.$schema;
   const data = config.data as { path?: string };
   if (data.path !== undefined) {
-    config = applyPatch(config, { 'data.path': exp.dataFile ? path.resolve(opts.dataDir, exp.dataFile.name) : path.resolve(opts.galleryDir, data.path) });
+    const dataFile = exp.dataFile && (findDataFile(exp.dataFile.name, opts) ?? path.resolve(opts.dataDir, exp.dataFile.name));
+    config = applyPatch(config, { 'data.path': dataFile ?? path.resolve(opts.galleryDir, data.path) });
   }
   return config;
 }
@@ -113,8 +121,9 @@ export async function reproduce(opts: ReproduceOptions): Promise<ExperimentOutco
       outcomes.push({ kind: 'stopped', experiment: exp });
       continue;
     }
-    if (exp.dataFile && !fs.existsSync(path.join(opts.dataDir, exp.dataFile.name))) {
-      const reason = `${exp.dataFile.name} is not in ${opts.dataDir}. Get it from ${exp.dataFile.source} and pass --data-dir <folder>.`;
+    if (exp.dataFile && !findDataFile(exp.dataFile.name, opts)) {
+      const where = [opts.dataDir, ...(opts.moreDataDirs ?? [])].map((d) => path.resolve(d)).join(' or ');
+      const reason = `${exp.dataFile.name} is not in ${where}. Get it from ${exp.dataFile.source} and pass --data-dir <folder>.`;
       log(`${exp.id}: skipped. ${reason}`);
       outcomes.push({ kind: 'skipped', experiment: exp, reason });
       continue;
@@ -187,7 +196,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ExperimentOutco
     for (const fig of summary.figures) fs.writeFileSync(path.join(opts.outDir, 'figures', fig.file), renderFigure(fig));
     outcomes.push({ kind: 'done', experiment: exp, summary, runs: results });
   }
-  fs.writeFileSync(path.join(opts.outDir, 'results.md'), renderResults(outcomes, { quick: opts.quick, date: new Date(), host: hostLine(), dataDir: opts.dataDir }));
+  fs.writeFileSync(path.join(opts.outDir, 'results.md'), renderResults(outcomes, { quick: opts.quick, date: new Date(), host: hostLine(), dataDir: [opts.dataDir, ...(opts.moreDataDirs ?? [])].map((d) => path.resolve(d)).join(', then ') }));
   return outcomes;
 }
 

@@ -8,6 +8,7 @@ export interface ResultsContext {
   quick: boolean;
   date: Date;
   host: string;
+  /** The data folders, in the order a data file is looked for. */
   dataDir: string;
 }
 
@@ -24,7 +25,7 @@ export function renderResults(outcomes: readonly ExperimentOutcome[], ctx: Resul
     `- Date: ${ctx.date.toISOString().slice(0, 10)}`,
     `- Machine: ${ctx.host}`,
     `- Backend: ${[...devices].join('; ') || '–'}`,
-    `- Data directory: ${ctx.dataDir}`,
+    `- Data directories: ${ctx.dataDir}`,
     '',
     '| # | experiment | model | measured | literature | agrees | steps | time |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -11,7 +11,7 @@ import type { RunResult } from '../../src/gallery/experiment';
 import { selectExperiments } from '../../src/gallery/experiments';
 import { renderHeatmap } from '../../src/gallery/heatmapFigure';
 import { ADDING_BASELINE, decayOf } from '../../src/gallery/rnnExperiments';
-import { reproduce, STATE_FILE } from '../../src/gallery/reproduce';
+import { reproduce, resolveConfig, STATE_FILE } from '../../src/gallery/reproduce';
 import { figureRanges, renderLineChart } from '../../src/gallery/lineChart';
 import { heatmapColor } from '../../src/shared/chart/svgHeatmap';
 import { baselinesOf } from '../../src/shared/metrics';
@@ -138,6 +138,14 @@ test('a missing data file skips the experiment and says where to get it', async 
   assert.equal(o.kind, 'skipped');
   assert.match(o.kind === 'skipped' ? o.reason : '', /daily-min-temperatures\.csv is not in .*https:\/\//);
   assert.match(fs.readFileSync(path.join(outDir, 'results.md'), 'utf8'), /skipped: daily-min-temperatures\.csv/);
+  // a file the data folder lacks is looked for in the next ones, in order
+  const [first, second, third] = [tmp(), tmp(), tmp()];
+  for (const d of [second, third]) fs.writeFileSync(path.join(d, 'daily-min-temperatures.csv'), '"Date","Temp"\n');
+  const exp = byId('7-forecast');
+  const config = resolveConfig(exp, exp.runs[0], { galleryDir, dataDir: first, moreDataDirs: [second, third], quick: true });
+  assert.equal((config.data as { path: string }).path, path.join(second, 'daily-min-temperatures.csv'));
+  const [skipped] = await reproduce({ outDir: tmp(), galleryDir, dataDir: first, moreDataDirs: [path.join(first, 'none')], quick: true, experiments: [exp] });
+  assert.match(skipped.kind === 'skipped' ? skipped.reason : '', new RegExp(`is not in ${first} or ${path.join(first, 'none')}\\.`));
 });
 
 test('quick char LM on a generated play: every cell learns well below the unigram baseline, with samples at temperature 0.8', async () => {
