@@ -87,9 +87,12 @@ export function applyPatch(config: Record<string, unknown>, patch: ConfigPatch):
 }
 
 /** The config a gallery run trains: one cell, the run's own edits, absolute data path, the quick edits when asked. */
+/** The data folders, in the order a data file is looked for. */
+const dataDirs = (opts: Pick<ReproduceOptions, 'dataDir' | 'moreDataDirs'>): string[] => [opts.dataDir, ...(opts.moreDataDirs ?? [])].map((d) => path.resolve(d));
+
 /** The experiment's data file in the first data folder that holds it; undefined when none does. */
 export function findDataFile(name: string, opts: Pick<ReproduceOptions, 'dataDir' | 'moreDataDirs'>): string | undefined {
-  return [opts.dataDir, ...(opts.moreDataDirs ?? [])].map((d) => path.resolve(d, name)).find((f) => fs.existsSync(f));
+  return dataDirs(opts).map((d) => path.join(d, name)).find((f) => fs.existsSync(f));
 }
 
 export function resolveConfig(exp: Experiment, run: GalleryRun, opts: Pick<ReproduceOptions, 'galleryDir' | 'dataDir' | 'moreDataDirs' | 'quick'>): Record<string, unknown> {
@@ -122,8 +125,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ExperimentOutco
       continue;
     }
     if (exp.dataFile && !findDataFile(exp.dataFile.name, opts)) {
-      const where = [opts.dataDir, ...(opts.moreDataDirs ?? [])].map((d) => path.resolve(d)).join(' or ');
-      const reason = `${exp.dataFile.name} is not in ${where}. Get it from ${exp.dataFile.source} and pass --data-dir <folder>.`;
+      const reason = `${exp.dataFile.name} is not in ${dataDirs(opts).join(' or ')}. Get it from ${exp.dataFile.source} and pass --data-dir <folder>.`;
       log(`${exp.id}: skipped. ${reason}`);
       outcomes.push({ kind: 'skipped', experiment: exp, reason });
       continue;
@@ -196,7 +198,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ExperimentOutco
     for (const fig of summary.figures) fs.writeFileSync(path.join(opts.outDir, 'figures', fig.file), renderFigure(fig));
     outcomes.push({ kind: 'done', experiment: exp, summary, runs: results });
   }
-  fs.writeFileSync(path.join(opts.outDir, 'results.md'), renderResults(outcomes, { quick: opts.quick, date: new Date(), host: hostLine(), dataDir: [opts.dataDir, ...(opts.moreDataDirs ?? [])].map((d) => path.resolve(d)).join(', then ') }));
+  fs.writeFileSync(path.join(opts.outDir, 'results.md'), renderResults(outcomes, { quick: opts.quick, date: new Date(), host: hostLine(), dataDir: dataDirs(opts).join(', then ') }));
   return outcomes;
 }
 
