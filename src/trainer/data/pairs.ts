@@ -160,11 +160,14 @@ function shortLinesWarning(s: ShortLines, name: string): string {
     `A separator lost there moves a later column into the pair: check ${name}:${s.firstLine}; the pairs are trained as read.`;
 }
 
+/** What pairs with the same source share: their source tokens, as one string. */
+const sourceKey = (t: Tokenized): string => t.source.join('\u0000');
+
 /** For each pair, the index of the first pair with the same source tokens (itself when it is the first). */
 function firstOfEachSource(pairs: readonly Tokenized[]): Int32Array {
   const first = new Map<string, number>();
   return Int32Array.from(pairs, (t, i) => {
-    const key = t.source.join('\u0000');
+    const key = sourceKey(t);
     const seen = first.get(key);
     if (seen !== undefined) return seen;
     first.set(key, i);
@@ -224,7 +227,7 @@ function splitBySource(pairs: Tokenized[], validationSplit: number, seed: number
   }
   const groups = new Map<string, number[]>();
   pairs.forEach((t, i) => {
-    const key = t.source.join('\u0000');
+    const key = sourceKey(t);
     const group = groups.get(key);
     if (group) group.push(i);
     else groups.set(key, [i]);
