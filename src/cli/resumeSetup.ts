@@ -33,11 +33,12 @@ export async function prepareResume(runsDir: string, ref: string, config: string
   if (run.status.kind === 'finished' && (maxSteps === undefined || maxSteps <= run.status.step)) {
     const reached = run.status.step;
     const asked = maxSteps === undefined ? 'Nothing to resume' : `--max-steps ${maxSteps} is not above it, so there is nothing to train`;
-    return {
-      kind: 'refused',
-      exit: 'usage',
-      message: `Run ${run.id} finished at step ${reached}. ${asked}; to train it further, give a higher step limit: seqlab train --resume ${run.id} --max-steps ${reached * 2}.`,
-    };
+    // a resume keeps the run's config, whose epochs still bound it: a higher step limit would not train it further
+    const end = run.meta.end;
+    const further = end?.by === 'epochs'
+      ? `its ${end.epochs} epochs are done, and a resume keeps its config: to train longer, start a new run with more training.epochs (seqlab train ${run.meta.info.configPath})`
+      : `to train it further, give a higher step limit: seqlab train --resume ${run.id} --max-steps ${reached * 2}`;
+    return { kind: 'refused', exit: 'usage', message: `Run ${run.id} finished at step ${reached}. ${asked}; ${further}.` };
   }
   return { kind: 'ok', run, ...(await checkResume(run, config)) };
 }

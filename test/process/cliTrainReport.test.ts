@@ -69,6 +69,11 @@ test('the limit that ended the run is said at the end and by show: epochs before
   const show = seqlab(ws, 'show', runs.find((r) => r.meta.end?.by === 'epochs')!.id);
   assert.match(show.stdout, /plan      48 steps: 3 epochs of 16 \(--max-steps 3 000 comes later\)/);
   assert.match(show.stdout, /ended     ended by epochs: 3 epochs done at step 48/);
+  // a resume of the epoch-ended run points at more epochs, not at a step limit that its epochs would stop anyway
+  const byEpochsId = runs.find((r) => r.meta.end?.by === 'epochs')!.id;
+  const resumed = seqlab(ws, 'train', '--resume', byEpochsId);
+  assert.equal(resumed.status, 2);
+  assert.ok(resumed.stderr.includes(`Run ${byEpochsId} finished at step 48. Nothing to resume; its 3 epochs are done, and a resume keeps its config: to train longer, start a new run with more training.epochs (seqlab train ${ws.configPath}).`), resumed.stderr);
   assert.match(show.stdout, /size      memory ≈/);
   assert.match(show.stdout, /verdict   validation mse against predict 0\.5 .*\(0\.04167\): best .* at step \d+ (beats it|is worse) by/);
 });
